@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { CanonicalIntake, Channel, Code } from './intake';
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/**
+ * Phases of one case (SPEC.md, "Life cycle of one case"). A phase names what the case is waiting for.
+ * `archived` and `merged` are final.
+ */
+export const PHASES = [
+  'received', // stored, execution not started yet
+  'screening', // automatic pre-checks (art. 4, art. 8)
+  'dispatch', // the agency must dispatch with an assignment slip (art. 10, 2 working days)
+  'acceptance', // the department decides acceptance (art. 10, 2 working days)
+  'classification', // accepted; the department or agency classifies (art. 14)
+  'handling', // transfer (3 working days, art. 14(2)) or intervention (agency-set deadline, art. 14(3))
+  'rectification', // substantiated or partial: rectification filed within 2 working days (art. 15)
+  'reply', // the handling unit replies or records why not (art. 16)
+  'follow_up', // the agency calls back within 3 working days of conclusion (art. 17)
+  'archived', // final (art. 18)
+  'merged', // final: joined another open case (art. 11)
+] as const;
+export const Phase = z.enum(PHASES);
+export type Phase = z.infer<typeof Phase>;
+
+export const PHASE_LABELS: Record<Phase, string> = {
+  received: '已接收',
+  screening: '初审',
+  dispatch: '待交办',
+  acceptance: '待受理',
+  classification: '待分类办理',
+  handling: '办理中',
+  rectification: '待整改报备',
+  reply: '待答复',
+  follow_up: '待回访',
+  archived: '已归档',
+  merged: '已合并',
+};
+
+export const FINAL_PHASES: readonly Phase[] = ['archived', 'merged'];
+
+export const Classification = z.enum(['general', 'transfer', 'intervention']);
+export type Classification = z.infer<typeof Classification>;
+
+export const Finding = z.enum(['substantiated', 'partial', 'unfounded']);
+export type Finding = z.infer<typeof Finding>;
+
+export const ReplyMethod = z.enum(['phone', 'email', 'in_person', 'none']);
+export type ReplyMethod = z.infer<typeof ReplyMethod>;
+
+export const Satisfaction = z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']);
+export type Satisfaction = z.infer<typeof Satisfaction>;
+
+export const NotAcceptedReason = z.enum(['art8-1', 'art8-2', 'art8-3', 'art8-4', 'art8-5', 'art8-6']);
+export type NotAcceptedReason = z.infer<typeof NotAcceptedReason>;
+
+export const TerminationReason = z.enum(['art19-1', 'art19-2', 'art19-3', 'art19-4']);
+export type TerminationReason = z.infer<typeof TerminationReason>;
+
+export const Role = z.enum(['agency', 'department', 'leader', 'admin', 'system', 'complainant']);
+export type Role = z.infer<typeof Role>;
+
+/** Who did something. `id` is a user name or a system component; never personal data of a complainant. */
+export const Actor = z.object({
+  role: Role,
+  id: z.string().max(128),
+  department: Code.optional(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const SYSTEM_ACTOR: Actor = { role: 'system', id: 'tousu' };
+
+/** Clocks of SPEC.md's deadline table, plus the intervention deadline the agency sets and the reply step. */
+export const ClockName = z.enum(['dispatch', 'acceptance', 'result', 'rectification', 'reply', 'follow_up']);
+export type ClockName = z.infer<typeof ClockName>;
+
+export const Deadline = z.object({
+  clock: ClockName,
+  /** The event that started the clock (the counting excludes its day). */
+  startedAt: isoInstant,
+  workingDays: z.number().int().nonnegative().optional(),
+  /** 23:59:59+08:00 of the last working day. */
+  dueAt: isoInstant,
+  /** Original due time before an extension. */
+  originalDueAt: isoInstant.optional(),
+  extended: z.boolean().optional(),
+  remindedAt: isoInstant.optional(),
+  /** Set once when the deadline passed unmet; never erased (art. 20 counts it). */
+  overdueAt: isoInstant.optional(),
+  metAt: isoInstant.optional(),
+});
+export type Deadline = z.infer<typeof Deadline>;
+
+export const Assignment = z.object({
+  department: Code,
+  role: z.enum(['owner', 'lead', 'co_handler']),
+  assignedAt: isoInstant,
+  /** 交办单 number, when the agency dispatched with a slip. */
+  slipNo: z.string().optional(),
+  /** Users who declared a conflict of interest (art. 21) and lost access. */
+  recused: z.array(z.string()).optional(),
+  /** A specific handler, when one is named. */
+  handler: z.string().optional(),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+export const TimelineEvent = z.object({
+  caseId: z.string(),
+  /** Monotonic per case, starting at 1. */
+  seq: z.number().int().positive(),
+  at: isoInstant,
+  /** Machine type, e.g. `received`, `dispatched`, `reminder_sent`, `overdue_marked`, `concluded`. */
+  type: z.string().min(1).max(64),
+  actor: Actor,
+  phase: Phase,
+  /** Plain Chinese sentence for the timeline view. Must not contain a confidential complainant's identity. */
+  summary: z.string().max(2000),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+/** The step a case waits on: written by the workflow's "await action" task, read by the action service. */
+export const Waiting = z.object({
+  step: Phase,
+  taskToken: z.string(),
+  allowedActions: z.array(z.string()),
+  dueAt: isoInstant.optional(),
+  remindAt: isoInstant.optional(),
+  since: isoInstant,
+});
+export type Waiting = z.infer<typeof Waiting>;
+
+export const SourceRecord = z.object({
+  channel: Channel,
+  sourceKey: z.string(),
+  receivedAt: isoInstant,
+  /** Case this source was first filed as, when it was merged in from another case. */
+  fromCaseId: z.string().optional(),
+});
+export type SourceRecord = z.infer<typeof SourceRecord>;
+
+export const Outcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('concluded'), finding: Finding, summary: z.string(), at: isoInstant }),
+  z.object({ kind: z.literal('not_accepted'), reason: NotAcceptedReason, referral: z.string().optional(), transferredTo12345: z.boolean().optional(), at: isoInstant }),
+  z.object({ kind: z.literal('terminated'), reason: TerminationReason, note: z.string().optional(), at: isoInstant }),
+  z.object({ kind: z.literal('merged'), into: z.string(), at: isoInstant }),
+]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const CaseRecord = z.object({
+  caseId: z.string(),
+  jurisdiction: Code,
+  /** 受理编号: readable, per jurisdiction and day. Equal to caseId. */
+  trackingNo: z.string(),
+  /** sha256 of the query code given to the complainant; the code itself is never stored. */
+  queryCodeHash: z.string(),
+  rulesVersion: z.string(),
+  receivedAt: isoInstant,
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+  /** Optimistic-lock counter, incremented by every update. */
+  version: z.number().int().nonnegative(),
+  phase: Phase,
+  intake: CanonicalIntake,
+  /** Every delivery that makes up this case (art. 11: the merged case keeps every channel and source). */
+  sources: z.array(SourceRecord),
+  /** Owning department (art. 3); unset until dispatch or recognition. */
+  department: Code.optional(),
+  assignments: z.array(Assignment),
+  classification: Classification.optional(),
+  deadlines: z.array(Deadline),
+  flags: z.object({
+    stabilityRisk: z.boolean().optional(),
+    confidential: z.boolean(),
+    anonymous: z.boolean(),
+    major: z.boolean().optional(),
+    /** Set when any deadline of the case went overdue; never cleared (art. 20). */
+    overdue: z.boolean().optional(),
+    possibleDuplicateOf: z.array(z.string()).optional(),
+  }),
+  screening: z
+    .object({
+      at: isoInstant,
+      complete: z.boolean(),
+      missing: z.array(z.string()),
+      proposedReasons: z.array(z.object({ reason: NotAcceptedReason, explanation: z.string(), relatedCaseId: z.string().optional() })),
+    })
+    .optional(),
+  waiting: Waiting.optional(),
+  conclusion: z.object({ finding: Finding, summary: z.string(), at: isoInstant, by: Actor }).optional(),
+  rectification: z.object({ summary: z.string(), at: isoInstant, by: Actor }).optional(),
+  reply: z.object({ method: ReplyMethod, summary: z.string().optional(), reasonNone: z.string().optional(), at: isoInstant, by: Actor }).optional(),
+  followUp: z.object({ satisfaction: Satisfaction, note: z.string().optional(), at: isoInstant, by: Actor }).optional(),
+  outcome: Outcome.optional(),
+  mergedInto: z.string().optional(),
+  mergedFrom: z.array(z.string()).optional(),
+  archive: z.object({ at: isoInstant, ref: z.string().optional(), sha256: z.string().optional() }).optional(),
+  /** Number of timeline events written so far (the next event gets seq = timelineLength + 1). */
+  timelineLength: z.number().int().nonnegative(),
+});
+export type CaseRecord = z.infer<typeof CaseRecord>;

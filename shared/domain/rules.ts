@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { NotAcceptedReason, TerminationReason } from './case';
+
+const isoDate = z.iso.date();
+
+/**
+ * A rules version: every number and code the regulation gives, as data with effective dates (art. 22).
+ * A case binds to the version in force when it was received.
+ */
+export const RulesVersion = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  title: z.string(),
+  /** Where the rules come from (document title, issuing body, document number). */
+  source: z.string(),
+  effectiveFrom: isoDate,
+  /** Last day of stated validity; after it the latest version keeps applying, with a visible warning. */
+  validUntil: isoDate.optional(),
+  deadlines: z.object({
+    /** art. 10: agency dispatches within N working days of receiving the complaint. */
+    dispatchWorkingDays: z.number().int().positive(),
+    /** art. 10: department decides acceptance within N working days of receiving it (or the slip). */
+    acceptanceWorkingDays: z.number().int().positive(),
+    /** art. 14(2): result of a transferred case within N working days of receiving the slip. */
+    transferResultWorkingDays: z.number().int().positive(),
+    /** art. 14(2): extension limit in working days. */
+    extensionMaxWorkingDays: z.number().int().positive(),
+    /**
+     * art. 14(2) says "延期最长不超过15个工作日": read as the new deadline at most N working days after the
+     * original one (`beyond_original`), or at most N working days after the slip was received (`total`).
+     */
+    extensionInterpretation: z.enum(['beyond_original', 'total']),
+    /** art. 15: rectification filed within N working days of conclusion. */
+    rectificationWorkingDays: z.number().int().positive(),
+    /** art. 17: follow-up visit within N working days of conclusion. */
+    followUpWorkingDays: z.number().int().positive(),
+    /** Not in the regulation (art. 16 sets no deadline): the reply step's own policy deadline after conclusion. */
+    replyWorkingDays: z.number().int().positive(),
+    /** Policy default deadline for an intervention case when the agency sets none (art. 14(3)). */
+    interventionDefaultWorkingDays: z.number().int().positive(),
+  }),
+  /** A reminder goes out this many working days before a due time. */
+  reminderLeadWorkingDays: z.number().int().nonnegative(),
+  evaluation: z.object({
+    /** art. 20: more than N substantiated complaints in a quarter costs award eligibility. */
+    substantiatedMoreThan: z.number().int().nonnegative(),
+    /** Whether a partly substantiated finding counts as substantiated (查实) for art. 20. */
+    countPartial: z.boolean(),
+    /** art. 20: any overdue conclusion costs award eligibility. */
+    overdueConclusionDisqualifies: z.boolean(),
+  }),
+  duplicates: z.object({
+    /** Window in calendar days in which intakes are compared for art. 11 merging. */
+    windowDays: z.number().int().positive(),
+  }),
+  notAcceptedReasons: z.record(z.string(), z.object({ article: z.string(), label: z.string(), automatic: z.boolean() })),
+  terminationReasons: z.record(z.string(), z.object({ article: z.string(), label: z.string() })),
+});
+export type RulesVersion = z.infer<typeof RulesVersion>;
+
+const NOT_ACCEPTED: Record<NotAcceptedReason, { article: string; label: string; automatic: boolean }> = {
+  'art8-1': { article: '第八条第（一）项', label: '不属于本级政务服务管理机构或审批部门管辖范围的', automatic: false },
+  'art8-2': { article: '第八条第（二）项', label: '没有明确的被投诉对象和具体投诉事项，或者投诉内容与政务服务无关的', automatic: false },
+  'art8-3': { article: '第八条第（三）项', label: '投诉事项已经受理或者正在办理的', automatic: true },
+  'art8-4': { article: '第八条第（四）项', label: '已经或者依法应当通过信访、诉讼、仲裁、行政复议、调解等途径解决的', automatic: false },
+  'art8-5': { article: '第八条第（五）项', label: '投诉事项已经办结，投诉人重复投诉且无新证据或者新情况的', automatic: true },
+  'art8-6': { article: '第八条第（六）项', label: '法律、法规、规章规定不予受理的其他情形', automatic: false },
+};
+
+const TERMINATION: Record<TerminationReason, { article: string; label: string }> = {
+  'art19-1': { article: '第十九条第（一）项', label: '投诉人提供虚假材料或隐瞒事实，经提醒后仍不改正的' },
+  'art19-2': { article: '第十九条第（二）项', label: '投诉人拒不配合调查或无正当理由不参加协调的' },
+  'art19-3': { article: '第十九条第（三）项', label: '投诉人撤回投诉的' },
+  'art19-4': { article: '第十九条第（四）项', label: '其他应当终止办理的情形' },
+};
+
+/** 《遂宁市政务服务投诉处理办法（试行）》, in force 2023-10-01 for two years (art. 22). */
+export const SUINING_2023: RulesVersion = {
+  id: 'suining-2023',
+  title: '遂宁市政务服务投诉处理办法（试行）',
+  source: '遂宁市人民政府办公室印发，2023年8月23日；自2023年10月1日起施行，有效期两年（第二十二条）',
+  effectiveFrom: '2023-10-01',
+  validUntil: '2025-09-30',
+  deadlines: {
+    dispatchWorkingDays: 2,
+    acceptanceWorkingDays: 2,
+    transferResultWorkingDays: 3,
+    extensionMaxWorkingDays: 15,
+    extensionInterpretation: 'beyond_original',
+    rectificationWorkingDays: 2,
+    followUpWorkingDays: 3,
+    replyWorkingDays: 3,
+    interventionDefaultWorkingDays: 15,
+  },
+  reminderLeadWorkingDays: 1,
+  evaluation: { substantiatedMoreThan: 3, countPartial: true, overdueConclusionDisqualifies: true },
+  duplicates: { windowDays: 90 },
+  notAcceptedReasons: NOT_ACCEPTED,
+  terminationReasons: TERMINATION,
+};
+
+export const NOT_ACCEPTED_REASONS = NOT_ACCEPTED;
+export const TERMINATION_REASONS = TERMINATION;
+
+export interface RulesLapse {
+  version: RulesVersion;
+  /** True when the version's stated validity ended before `date` and no later version exists. */
+  lapsed: boolean;
+  message?: string;
+}
+
+/** Registry of rules versions; administrators register successors as data, no code change. */
+export class RulesRegistry {
+  private readonly versions: RulesVersion[];
+
+  constructor(versions: RulesVersion[] = [SUINING_2023]) {
+    if (versions.length === 0) throw new Error('RulesRegistry needs at least one rules version');
+    this.versions = [...versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  }
+
+  all(): readonly RulesVersion[] {
+    return this.versions;
+  }
+
+  byId(id: string): RulesVersion {
+    const v = this.versions.find((x) => x.id === id);
+    if (!v) throw new Error(`unknown rules version: ${id}`);
+    return v;
+  }
+
+  /** The version in force on a Shanghai date (YYYY-MM-DD): the latest whose effectiveFrom is on or before it. */
+  inForceOn(shanghaiDate: string): RulesLapse {
+    const candidates = this.versions.filter((v) => v.effectiveFrom <= shanghaiDate);
+    const version = candidates[candidates.length - 1] ?? this.versions[0]!;
+    const lapsed = version.validUntil !== undefined && version.validUntil < shanghaiDate;
+    return {
+      version,
+      lapsed,
+      message: lapsed
+        ? `规则版本 ${version.id} 的有效期已于 ${version.validUntil} 届满，尚无新版本登记，系统继续适用该版本。请管理员登记新的规则版本。`
+        : undefined,
+    };
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Ports: what the handlers and services need from the outside world. Implementations live in
+ * `shared/adapters/aws/` (AWS) and `infra/local/` (embedded runtime). Nothing here knows which.
+ */
+import type { CaseRecord, Phase, TimelineEvent, Actor } from '../domain/case';
+
+// ---------------------------------------------------------------------------------------------- Clock
+
+export interface Clock {
+  /** The current instant. Every "now" in handlers comes from here. */
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+// ---------------------------------------------------------------------------------------------- Ids
+
+export interface Ids {
+  /** Random unique id (UUID v4). */
+  uuid(): string;
+  /** Unguessable query code for the complainant (≥ 40 bits, unambiguous characters). */
+  queryCode(): string;
+}
+
+// ---------------------------------------------------------------------------------------------- CaseStore
+
+/** A timeline event before the store assigns its sequence number. */
+export type NewEvent = Omit<TimelineEvent, 'caseId' | 'seq'>;
+
+export type SourceClaim =
+  /** This caller owns the source key now and must create the case (then `bindSource`). */
+  | { outcome: 'claimed' }
+  /** Someone claimed it before. `caseId` is set once the case exists (claim completed). */
+  | { outcome: 'duplicate'; caseId?: string; claimedAt: string };
+
+export interface CaseQuery {
+  jurisdiction: string;
+  phase?: Phase;
+  department?: string;
+  /** Only cases with a waiting step due at or before this instant. */
+  dueBefore?: string;
+  /** Only cases with an overdue mark. */
+  overdue?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface CasePage {
+  items: CaseRecord[];
+  cursor?: string;
+}
+
+export interface AuditEntry {
+  caseId: string;
+  at: string;
+  actor: Actor;
+  /** `read`, `action:<name>`, `export`, … */
+  what: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface CaseStore {
+  /**
+   * Idempotency claim on a delivery's source key (conditional put). Exactly one concurrent caller gets
+   * `claimed`; the others get `duplicate`. A claim older than `staleAfterMs` without a case may be
+   * re-claimed so that a crash between claim and create does not lose the intake.
+   */
+  claimSource(sourceKey: string, at: string, opts?: { staleAfterMs?: number }): Promise<SourceClaim>;
+  /** Completes a claim by recording the case it became. */
+  bindSource(sourceKey: string, caseId: string): Promise<void>;
+  /** Next 受理编号 for a jurisdiction and Shanghai day (atomic counter), e.g. `510903-20261127-0007`. */
+  allocateTrackingNo(jurisdiction: string, shanghaiDate: string): Promise<string>;
+  /** Creates the case (fails with ConcurrentUpdateError if it exists) and writes its first events. */
+  create(record: CaseRecord, events: NewEvent[]): Promise<CaseRecord>;
+  get(caseId: string): Promise<CaseRecord | undefined>;
+  /**
+   * Replaces the case item if its stored `version` equals `expectedVersion` (else ConcurrentUpdateError),
+   * incrementing `version`, and appends `events` to the timeline. Events are first written into the case item
+   * as pending and then flushed to their own items, so a crash in between is completed by the next write or read.
+   */
+  update(record: CaseRecord, expectedVersion: number, events: NewEvent[]): Promise<CaseRecord>;
+  timeline(caseId: string): Promise<TimelineEvent[]>;
+  query(q: CaseQuery): Promise<CasePage>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditTrail(caseId: string): Promise<AuditEntry[]>;
+}
+
+// ---------------------------------------------------------------------------------------------- BlobStore
+
+export interface StoredBlob {
+  ref: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+export interface BlobStore {
+  put(key: string, body: Uint8Array, contentType: string): Promise<StoredBlob>;
+  get(ref: string): Promise<Uint8Array | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------- MailSender
+
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: { filename: string; contentType: string; content: Uint8Array | string }[];
+  /** Not sent as headers to outsiders: for the outbox index and metrics. */
+  tags: { caseId?: string; kind: string };
+}
+
+export interface MailSender {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------- Workflow
+
+export interface Workflow {
+  /** Starts the case's execution; idempotent per execution name (derived from the case id). */
+  start(caseId: string, input: Record<string, unknown>, executionName?: string): Promise<{ executionId: string; alreadyRunning: boolean }>;
+  sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
+}
