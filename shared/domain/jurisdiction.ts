@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Code } from './intake';
+
+const email = z.email('邮箱地址格式不正确');
+const isoDate = z.iso.date();
+
+export const JURISDICTION_LEVELS = ['city', 'county', 'district', 'park'] as const;
+
+export const Contact = z.object({
+  name: z.string().min(1),
+  title: z.string().optional(),
+  email,
+  phone: z.string().optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Department = z.object({
+  /** Internal code, unique within the jurisdiction, e.g. `SCJGJ` (market regulation). */
+  code: Code,
+  name: z.string().min(1),
+  /** Other names people use for the unit in free text (abbreviations, old names, window names). */
+  aliases: z.array(z.string().min(1)).default([]),
+  /** 首席事务代表 (art. 3): receives assignment slips and acts for the department. */
+  chiefRepresentative: Contact,
+  /** Mailbox from which the department forwards complaints it received (maps forwarded mail to receivedBy). */
+  forwardingAddresses: z.array(email).default([]),
+  /** false for units of a higher or lower level that complaints are referred to, not dispatched to (art. 6, 8(1)). */
+  belongsToThisLevel: z.boolean().default(true),
+});
+export type Department = z.infer<typeof Department>;
+
+export const CalendarOverride = z.object({
+  date: isoDate,
+  workday: z.boolean(),
+  /** The notice that makes this date a holiday or an adjusted working day. */
+  source: z.string().min(1),
+});
+
+/** One deployment's configuration: a city, county, district or park (art. 6: territorial, tiered). */
+export const JurisdictionConfig = z.object({
+  /** GB/T 2260 administrative division code; parks use the parent's code plus a suffix. */
+  code: z.string().regex(/^\d{6}(-[A-Za-z0-9]+)?$/, '行政区划代码应为6位数字（园区可加后缀，如 510900-GX）'),
+  name: z.string().min(1),
+  level: z.enum(JURISDICTION_LEVELS),
+  /** Code of the jurisdiction above (city for a county), for referrals (art. 9). */
+  parent: z.string().optional(),
+  agency: z.object({
+    /** 政务服务管理机构 of this level. */
+    name: z.string().min(1),
+    contacts: z.array(Contact).min(1),
+    /** Leader contact for stability-risk escalation (art. 9(2)). */
+    leader: Contact,
+    address: z.string().optional(),
+    phone: z.string().optional(),
+  }),
+  /** Address agencies forward complaint mail to; the SES receipt rule or the SMTP listener accepts it. */
+  intakeAddress: email,
+  mail: z.object({
+    /** From address of notices (must be a verified identity on SES). */
+    from: email,
+    replyTo: email.optional(),
+    /** Domain to verify on SES. */
+    domain: z.string().min(3),
+  }),
+  departments: z.array(Department).min(1),
+  calendarOverrides: z.array(CalendarOverride).default([]),
+  /** Pins a rules version; when absent the version in force at receipt applies. */
+  rulesVersion: z.string().optional(),
+  /** Where out-of-scope complainants are told to go (art. 9): 12345 and the parent level. */
+  referral: z.object({ hotline: z.string().default('12345'), note: z.string().optional() }).default({ hotline: '12345' }),
+});
+export type JurisdictionConfig = z.infer<typeof JurisdictionConfig>;
+export type JurisdictionConfigInput = z.input<typeof JurisdictionConfig>;
+
+/** Semantic checks zod cannot express: unique department codes, aliases not shared by two units. */
+export function checkJurisdiction(config: JurisdictionConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const seenCodes = new Map<string, number>();
+  const seenAliases = new Map<string, string>();
+  config.departments.forEach((d, i) => {
+    const prev = seenCodes.get(d.code);
+    if (prev !== undefined) problems.push({ path: `departments.${i}.code`, message: `部门编码 ${d.code} 与 departments.${prev} 重复` });
+    seenCodes.set(d.code, i);
+    for (const alias of [d.name, ...d.aliases]) {
+      const owner = seenAliases.get(alias);
+      if (owner !== undefined && owner !== d.code) {
+        problems.push({ path: `departments.${i}.aliases`, message: `名称或别名“${alias}”同时属于 ${owner} 和 ${d.code}，无法据此识别被投诉单位` });
+      }
+      seenAliases.set(alias, d.code);
+    }
+  });
+  return problems;
+}
