@@ -13,4 +13,5 @@ export default {
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 };

@@ -27,6 +27,11 @@ export const EvidenceRef = z.object({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
   /** BlobStore reference (an S3 key or a path under the data directory's blob folder). */
   ref: z.string().min(1).max(1024),
+  /**
+   * What the file is (added by the channels engineer): `signed_form` marks the written, signed complaint form
+   * a major on-site matter needs (art. 7(1)); `letter_scan` / `slip_scan` the scanned letter or box slip itself.
+   */
+  kind: z.enum(['evidence', 'signed_form', 'letter_scan', 'slip_scan']).optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRef>;
 

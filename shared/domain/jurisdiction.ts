@@ -26,6 +26,8 @@ export const Department = z.object({
   forwardingAddresses: z.array(email).default([]),
   /** false for units of a higher or lower level that complaints are referred to, not dispatched to (art. 6, 8(1)). */
   belongsToThisLevel: z.boolean().default(true),
+  /** Why the unit is modelled this way, e.g. vertically managed (垂直管理) or a branch of a city-level unit. */
+  note: z.string().optional(),
 });
 export type Department = z.infer<typeof Department>;
 

@@ -1,11 +1,89 @@
 import type { Command } from 'commander';
-import { notBuiltYet } from '../not-built';
+import type { WorkingCalendar } from '../../../shared/domain/calendar';
+import { isCalendarDate, shanghaiDate } from '../../../shared/domain/calendar';
+import { isTousuError } from '../../../shared/domain/errors';
+import { loadCalendar } from '../../../shared/calendar/load';
+import { UsageError } from '../usage-error';
+
+interface CalendarOpts {
+  calendarDir?: string;
+}
+
+export interface DueResult {
+  due: string;
+  dueDate: string;
+  from: string;
+  fromDate: string;
+  days: number;
+  calendarSources: { year: number; source: string }[];
+}
+
+/** `tousu calendar due` without the I/O: what the command prints with --json. */
+export function computeDue(calendar: WorkingCalendar, from: string, days: number): DueResult {
+  const { dueDate, dueAt } = calendar.addWorkingDays(from, days);
+  const fromDate = shanghaiDate(from, 'from');
+  return { due: dueAt, dueDate, from, fromDate, days, calendarSources: calendar.sourcesBetween(fromDate, dueDate) };
+}
+
+function parseDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value.trim())) throw new UsageError(`--days 应为非负整数（工作日数），收到“${value}”。`);
+  return Number(value.trim());
+}
+
+function checkFrom(value: string): string {
+  try {
+    shanghaiDate(value, 'from');
+  } catch (err) {
+    if (isTousuError(err)) throw new UsageError(`--from ${err.message}`);
+    throw err;
+  }
+  return value;
+}
+
+const calendarOption = ['--calendar-dir <dir>', '管理员年度日历文件目录（默认 config/calendar）'] as const;
 
 export function registerCalendar(program: Command): void {
-  program
+  const calendar = program
     .command('calendar')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => notBuiltYet('tousu calendar'));
+    .description('工作日历（Asia/Shanghai）：期限计算与工作日查询 (working-day calendar)');
+
+  calendar
+    .command('due')
+    .description('计算期限：受理当日不计，自次日起第 N 个工作日的 23:59:59（上海时间）为届满时间')
+    .requiredOption('--from <instant>', '起算时间，带时区的 ISO 8601，如 2023-09-28T17:00:00+08:00')
+    .requiredOption('--days <n>', '工作日数 N（0 表示当日 23:59:59 届满）')
+    .option('--json', '输出 JSON：{"due","dueDate","from","fromDate","days","calendarSources"}')
+    .option(...calendarOption)
+    .addHelpText('after', '\n示例：\n  tousu calendar due --from 2023-09-28T17:00:00+08:00 --days 3   # → 2023-10-09\n')
+    .action((opts: CalendarOpts & { from: string; days: string; json?: boolean }) => {
+      const from = checkFrom(opts.from);
+      const days = parseDays(opts.days);
+      const result = computeDue(loadCalendar({ yearDir: opts.calendarDir }), from, days);
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${result.dueDate}\n`);
+    });
+
+  calendar
+    .command('is-workday')
+    .description('判断某日（YYYY-MM-DD，上海日期）是否为工作日，输出 true 或 false')
+    .argument('<date>', '日期 YYYY-MM-DD')
+    .option('--json', '输出 JSON，含原因与依据的通知')
+    .option(...calendarOption)
+    .addHelpText('after', '\n示例：\n  tousu calendar is-workday 2026-02-14   # → true（春节调休上班）\n')
+    .action((date: string, opts: CalendarOpts & { json?: boolean }) => {
+      if (!isCalendarDate(date)) throw new UsageError(`日期“${date}”无效，应为 YYYY-MM-DD 格式的公历日期。`);
+      const cal = loadCalendar({ yearDir: opts.calendarDir });
+      const explanation = cal.explain(date);
+      process.stdout.write(opts.json ? `${JSON.stringify({ date, ...explanation })}\n` : `${explanation.workday}\n`);
+    });
+
+  calendar
+    .command('years')
+    .description('列出已有日历数据的年份及其依据的国务院办公厅通知')
+    .option('--json', '输出 JSON')
+    .option(...calendarOption)
+    .action((opts: CalendarOpts & { json?: boolean }) => {
+      const cal = loadCalendar({ yearDir: opts.calendarDir });
+      const rows = cal.years().map((year) => ({ year, source: cal.sourceOf(year) }));
+      process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : rows.map((r) => `${r.year}\t${r.source}\n`).join(''));
+    });
 }

@@ -1,0 +1,112 @@
+/**
+ * The fingerprint of one intake: everything duplicate matching compares, computed once. Index keys are hashes,
+ * so neither phone numbers nor mail addresses appear in the index items' keys in clear text.
+ */
+import { createHash } from 'node:crypto';
+import type { CanonicalIntake, Respondent } from '../intake';
+import type { Department } from '../jurisdiction';
+import { extractFacts, type Facts } from './facts';
+import { DEFAULT_LSH, lshBands, minhash, shingles, type LshParams } from './minhash';
+import { fold, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, type NormalisedName } from './normalize';
+
+/** A key under which a case is filed in the duplicate index (port `DuplicateIndex`). */
+export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail'; hash: string };
+
+/** Stable string form of an index key, used to match look-up results to keys. */
+export const indexKeyId = (k: IndexKey): string => (k.kind === 'band' ? `B#${k.band}#${k.hash}` : `${k.kind === 'phone' ? 'PHONE' : 'MAIL'}#${k.hash}`);
+
+export interface UnitResolution {
+  /** Department code when the respondent was recognised in the directory. */
+  code?: string;
+  /** Normalised unit name as written, when it could not be resolved. */
+  name?: string;
+  via?: 'code' | 'name' | 'alias' | 'text';
+}
+
+export interface Fingerprint {
+  phone?: string;
+  email?: string;
+  name: NormalisedName;
+  organization?: string;
+  anonymous: boolean;
+  unit: UnitResolution;
+  /** Normalised matter and facts. */
+  text: string;
+  /** Character bigrams of `text`. */
+  shingles: Set<string>;
+  facts: Facts;
+  evidence: string[];
+  keys: IndexKey[];
+}
+
+const unitForm = (s: string): string => normaliseOrganisation(s) ?? fold(s).replace(/[\s\p{P}\p{S}]/gu, '');
+
+/**
+ * Respondent unit through the department directory and its aliases (issue 7, signal 1): the unit code when the
+ * intake carries one, else the longest name or alias found in the unit field, else in the matter text.
+ */
+export function resolveUnit(respondent: Respondent, text: string, departments: readonly Department[]): UnitResolution {
+  if (respondent.unitCode && departments.some((d) => d.code === respondent.unitCode)) return { code: respondent.unitCode, via: 'code' };
+  const names = departments.flatMap((d) =>
+    [{ code: d.code, form: unitForm(d.name), via: 'name' as const }].concat(d.aliases.map((a) => ({ code: d.code, form: unitForm(a), via: 'alias' as const }))),
+  ).filter((n) => n.form.length >= 2);
+  names.sort((a, b) => b.form.length - a.form.length);
+  if (respondent.unit) {
+    const written = unitForm(respondent.unit);
+    const hit = names.find((n) => written === n.form) ?? names.find((n) => written.includes(n.form)) ?? names.find((n) => written.length >= 3 && n.form.includes(written));
+    if (hit) return { code: hit.code, via: hit.via };
+  }
+  const body = fold(text).replace(/[\s\p{P}\p{S}]/gu, '');
+  const inText = names.find((n) => body.includes(n.form));
+  if (inText) return { code: inText.code, via: 'text' };
+  if (respondent.unitCode) return { code: respondent.unitCode, via: 'code' };
+  return respondent.unit ? { name: unitForm(respondent.unit) } : {};
+}
+
+const identityHash = (kind: string, value: string): string => createHash('sha256').update(`${kind}:${value}`).digest('hex').slice(0, 24);
+
+/** Extra set members that let LSH weigh the unit and key facts, not only the wording. */
+function featureTokens(unit: UnitResolution, facts: Facts): string[] {
+  const out: string[] = [];
+  const u = unit.code ?? unit.name;
+  if (u) for (let i = 0; i < 3; i++) out.push(`\u0001U:${u}#${i}`);
+  for (const [kind, values] of Object.entries(facts)) for (const v of values) out.push(`\u0001F:${kind}:${v}`);
+  return out;
+}
+
+export interface FingerprintOptions {
+  departments?: readonly Department[];
+  lsh?: LshParams;
+}
+
+export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = {}): Fingerprint {
+  const c = intake.complainant;
+  const rawText = [intake.matter, intake.facts ?? ''].join('\n');
+  const text = normaliseText(rawText);
+  const sh = shingles(text, 2);
+  const facts = extractFacts(rawText);
+  const unit = resolveUnit(intake.respondent, rawText, opts.departments ?? []);
+  const phone = normalisePhone(c.phone);
+  const email = normaliseEmail(c.email);
+  const keys: IndexKey[] = [];
+  if (sh.size > 0) {
+    const lsh = opts.lsh ?? DEFAULT_LSH;
+    const members = new Set([...sh, ...featureTokens(unit, facts)]);
+    lshBands(minhash(members, lsh), lsh).forEach((hash, band) => keys.push({ kind: 'band', band, hash }));
+  }
+  if (phone) keys.push({ kind: 'phone', hash: identityHash('phone', phone) });
+  if (email) keys.push({ kind: 'mail', hash: identityHash('mail', email) });
+  return {
+    phone,
+    email,
+    name: normaliseName(c.name),
+    organization: normaliseOrganisation(c.organization),
+    anonymous: c.anonymous,
+    unit,
+    text,
+    shingles: sh,
+    facts,
+    evidence: intake.evidence.map((e) => e.sha256),
+    keys,
+  };
+}

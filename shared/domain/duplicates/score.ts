@@ -1,0 +1,118 @@
+/**
+ * Scoring one intake against one earlier case, with the signals that matched (issue 7, "Decision … with an
+ * explanation"). Explanations are read by staff; they name which signals matched, never the personal data itself.
+ */
+import { compareFacts, describeFact, FACT_LABELS, type FactComparison } from './facts';
+import type { Fingerprint } from './fingerprint';
+import { containment, jaccard } from './minhash';
+
+export type NameMatch = 'full' | 'surname' | 'conflict' | 'unknown';
+
+export interface Signals {
+  phone: 'same' | 'different' | 'unknown';
+  email: 'same' | 'different' | 'unknown';
+  name: NameMatch;
+  organization: 'same' | 'different' | 'unknown';
+  unit: 'same' | 'different' | 'unknown';
+  textJaccard: number;
+  textContainment: number;
+  facts: FactComparison;
+  daysApart: number;
+}
+
+export interface ScoreWeights {
+  /** Text similarity, from 0 to 1, reaches full weight at this containment. */
+  textFull: number;
+}
+
+export interface Scored {
+  score: number;
+  /** 0 to 1: how surely the two are the same complainant. Negative when identities contradict. */
+  identity: number;
+  /** 0 to 1: how surely the text describes the same matter. */
+  text: number;
+  signals: Signals;
+  explanation: string[];
+}
+
+function compareName(a: Fingerprint['name'], b: Fingerprint['name']): NameMatch {
+  if (a.full && b.full) return a.full === b.full ? 'full' : 'conflict';
+  if (a.surname && b.surname) return a.surname === b.surname ? 'surname' : 'conflict';
+  return 'unknown';
+}
+
+const cmp = (a: string | undefined, b: string | undefined): 'same' | 'different' | 'unknown' => (a && b ? (a === b ? 'same' : 'different') : 'unknown');
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: string, bReceivedAt: string): Signals {
+  const unit = a.unit.code && b.unit.code ? cmp(a.unit.code, b.unit.code) : cmp(a.unit.code ?? a.unit.name, b.unit.code ?? b.unit.name) === 'same' ? 'same' : a.unit.name && b.unit.name ? 'different' : 'unknown';
+  return {
+    phone: cmp(a.phone, b.phone),
+    email: cmp(a.email, b.email),
+    name: compareName(a.name, b.name),
+    organization: cmp(a.organization, b.organization),
+    unit,
+    textJaccard: jaccard(a.shingles, b.shingles),
+    textContainment: containment(a.shingles, b.shingles),
+    facts: compareFacts(a.facts, b.facts),
+    daysApart: Math.abs(Date.parse(aReceivedAt) - Date.parse(bReceivedAt)) / 86_400_000,
+  };
+}
+
+/**
+ * Identity strength. A shared phone or mailbox is strong; an equal full name is fairly strong; a surname with a
+ * form of address (王女士) only supports other signals. Two different full names, or different phones with
+ * nothing shared, contradict.
+ */
+export function identityStrength(s: Signals): number {
+  if (s.name === 'conflict' && s.organization !== 'same') return -1;
+  if (s.phone === 'same' || s.email === 'same') return 1;
+  if (s.phone === 'different' && s.email !== 'same' && s.name !== 'full') return -0.5;
+  if (s.name === 'full') return s.organization === 'different' ? 0.4 : 0.75;
+  if (s.organization === 'same') return 0.6;
+  if (s.name === 'surname') return 0.3;
+  return 0;
+}
+
+/** Text similarity on a 0..1 scale: containment (short notes inside long letters) backed by Jaccard. */
+export function textStrength(s: Signals): number {
+  return Math.min(1, Math.max(s.textContainment / 0.6, (s.textJaccard * 1.0) / 0.35));
+}
+
+export function score(s: Signals): Omit<Scored, 'signals' | 'explanation'> {
+  const identity = identityStrength(s);
+  const text = textStrength(s);
+  let total = 0.45 * text + 0.35 * Math.max(identity, 0) + (s.unit === 'same' ? 0.1 : 0) + (s.facts.agree.length > 0 ? 0.1 : 0);
+  if (identity < 0) total *= identity <= -1 ? 0.3 : 0.6;
+  if (s.unit === 'different') total -= 0.3;
+  total -= 0.25 * s.facts.conflict.length;
+  return { score: round2(Math.max(0, Math.min(1, total))), identity, text };
+}
+
+const LABEL = { same: '一致', different: '不一致' } as const;
+
+/** Chinese sentences naming the signals that matched or contradicted. */
+export function explain(s: Signals): string[] {
+  const out: string[] = [];
+  if (s.phone !== 'unknown') out.push(`投诉人联系电话${LABEL[s.phone]}`);
+  if (s.email !== 'unknown') out.push(`投诉人电子邮箱${LABEL[s.email]}`);
+  if (s.name === 'full') out.push('投诉人姓名一致');
+  else if (s.name === 'surname') out.push('投诉人姓氏一致（一方仅留姓氏和称谓）');
+  else if (s.name === 'conflict') out.push('投诉人姓名不一致');
+  if (s.organization !== 'unknown') out.push(`投诉人单位名称${LABEL[s.organization]}`);
+  if (s.unit === 'same') out.push('被投诉单位相同');
+  else if (s.unit === 'different') out.push('被投诉单位不同');
+  out.push(`投诉事项文字相似度：包含度 ${round2(s.textContainment)}，Jaccard ${round2(s.textJaccard)}（汉字二元组）`);
+  for (const f of s.facts.agree) out.push(`关键事实一致：${FACT_LABELS[f.kind]} ${f.values.map((v) => describeFact(f.kind, v)).join('、')}`);
+  for (const f of s.facts.conflict) {
+    out.push(`关键事实不同：${FACT_LABELS[f.kind]}（${f.a.map((v) => describeFact(f.kind, v)).join('、')} / ${f.b.map((v) => describeFact(f.kind, v)).join('、')}）`);
+  }
+  out.push(`两次投诉相隔 ${Math.round(s.daysApart)} 天`);
+  return out;
+}
+
+export function scorePair(a: Fingerprint, b: Fingerprint, aReceivedAt: string, bReceivedAt: string): Scored {
+  const signals = compareSignals(a, b, aReceivedAt, bReceivedAt);
+  return { ...score(signals), signals, explanation: explain(signals) };
+}

@@ -1,0 +1,256 @@
+/**
+ * Staff actions: which phase allows which action, and the zod schema of each action's body
+ * (field messages in Chinese, INTERFACES.md "Action names").
+ */
+import { z } from 'zod';
+import type { CaseRecord, Phase } from '../case';
+import { Classification, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
+import { ValidationError } from '../errors';
+import type { FieldProblem } from '../errors';
+import { isCalendarDate } from '../calendar';
+import { Code } from '../intake';
+import { ACTION_NAMES } from './context';
+import type { ActionName } from './context';
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过 ${max} 个字`);
+const optionalText = (label: string, max: number) => z.string({ error: `${label}应为文字` }).trim().max(max, `${label}不能超过 ${max} 个字`).optional();
+const deptCode = (label: string) => z.string({ error: `请选择${label}` }).min(1, `请选择${label}`).pipe(Code);
+const shanghaiDay = (label: string) =>
+  z.string({ error: `请填写${label}` }).refine(isCalendarDate, `${label}应为 YYYY-MM-DD 格式的日期`);
+
+/** Why no reply is given (art. 16). */
+export const NoReplyReason = z.enum(['anonymous', 'not_wanted', 'unreachable'], { error: '请选择不予答复的原因：匿名投诉、投诉人不需要答复或无法联系投诉人' });
+export type NoReplyReason = z.infer<typeof NoReplyReason>;
+
+export const NO_REPLY_REASON_LABELS: Record<NoReplyReason, string> = {
+  anonymous: '匿名投诉',
+  not_wanted: '投诉人不需要答复',
+  unreachable: '投诉人无法联系',
+};
+
+export const DispatchAction = z.object({
+  action: z.literal('dispatch'),
+  department: deptCode('承办部门'),
+  /** 交办单 number; generated from the tracking number when absent. */
+  slipNo: optionalText('交办单编号', 64),
+  note: optionalText('交办说明', 2000),
+});
+
+export const AcceptAction = z.object({
+  action: z.literal('accept'),
+  note: optionalText('受理说明', 2000),
+});
+
+export const RejectAction = z
+  .object({
+    action: z.literal('reject'),
+    reason: z.enum(NotAcceptedReason.options, { error: '请选择不予受理的原因（第八条第（一）至（六）项）' }),
+    /** Where the complainant should go instead (art. 9(1)). */
+    referral: optionalText('告知去向', 500),
+    transferTo12345: z.boolean({ error: '“转12345”应为是或否' }).optional(),
+    explanation: optionalText('解释说明', 2000),
+    relatedCaseId: optionalText('关联投诉件编号', 64),
+  })
+  .superRefine((v, ctx) => {
+    if (v.reason === 'art8-1' && !v.referral && !v.transferTo12345) {
+      ctx.addIssue({ code: 'custom', path: ['referral'], message: '不属于本单位管辖的，应告知投诉人到相关部门反映，或转接12345（第九条第（一）项）' });
+    }
+  });
+
+export const ClassifyAction = z
+  .object({
+    action: z.literal('classify'),
+    kind: z.enum(Classification.options, { error: '请选择投诉类型：一般投诉、登记转办或介入处理' }),
+    /** general (art. 14(1)): settled on the spot, so the finding and the summary come with it. */
+    finding: z.enum(Finding.options, { error: '核查结论应为属实、部分属实或不属实' }).optional(),
+    summary: optionalText('办理结果', 5000),
+    note: optionalText('说明', 2000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'general') {
+      if (!v.finding) ctx.addIssue({ code: 'custom', path: ['finding'], message: '一般投诉当场处理，请选择核查结论：属实、部分属实或不属实' });
+      if (!v.summary) ctx.addIssue({ code: 'custom', path: ['summary'], message: '一般投诉当场处理，请填写办理结果' });
+    }
+  });
+
+export const DesignateLeadAction = z
+  .object({
+    action: z.literal('designate-lead'),
+    lead: deptCode('牵头单位'),
+    coHandlers: z.array(deptCode('协办单位'), { error: '协办单位应为部门编码列表' }).max(20, '协办单位不能超过 20 个').default([]),
+    /** Deadline set by the agency (art. 14(3)); the rules' default when absent. */
+    dueDate: shanghaiDay('办理期限').optional(),
+    taskForce: z.boolean({ error: '“组建专班”应为是或否' }).optional(),
+    note: optionalText('协调说明', 2000),
+  })
+  .superRefine((v, ctx) => {
+    v.coHandlers.forEach((c, i) => {
+      if (c === v.lead) ctx.addIssue({ code: 'custom', path: ['coHandlers', i], message: '协办单位不能与牵头单位相同' });
+      if (v.coHandlers.indexOf(c) !== i) ctx.addIssue({ code: 'custom', path: ['coHandlers', i], message: '协办单位重复' });
+    });
+  });
+
+export const RequestExtensionAction = z.object({
+  action: z.literal('request-extension'),
+  newDueDate: shanghaiDay('延期后的办理期限'),
+  reason: text('延期理由', 2000),
+});
+
+export const ConcludeAction = z.object({
+  action: z.literal('conclude'),
+  finding: z.enum(Finding.options, { error: '请选择核查结论：属实、部分属实或不属实' }),
+  summary: text('办理结果', 5000),
+});
+
+export const FileRectificationAction = z.object({
+  action: z.literal('file-rectification'),
+  summary: text('整改情况', 5000),
+});
+
+export const ReplyAction = z
+  .object({
+    action: z.literal('reply'),
+    method: z.enum(['phone', 'email', 'in_person', 'none'], { error: '请选择答复方式：电话、电子邮件、当面或不予答复' }),
+    summary: optionalText('答复内容', 5000),
+    reasonNone: NoReplyReason.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === 'none' && !v.reasonNone) ctx.addIssue({ code: 'custom', path: ['reasonNone'], message: '不予答复时须说明原因：匿名投诉、投诉人不需要答复或无法联系（第十六条）' });
+    if (v.method !== 'none' && !v.summary) ctx.addIssue({ code: 'custom', path: ['summary'], message: '请填写答复内容记录' });
+  });
+
+export const RecordFollowUpAction = z.object({
+  action: z.literal('record-follow-up'),
+  satisfaction: z.enum(Satisfaction.options, { error: '请选择满意度：满意、基本满意或不满意' }),
+  note: optionalText('回访记录', 2000),
+});
+
+export const TerminateAction = z.object({
+  action: z.literal('terminate'),
+  reason: z.enum(TerminationReason.options, { error: '请选择终止办理的原因（第十九条第（一）至（四）项）' }),
+  note: optionalText('终止说明', 2000),
+});
+
+export const MergeAction = z.object({
+  action: z.literal('merge'),
+  into: text('合并到的投诉件编号', 64),
+  note: optionalText('合并说明', 2000),
+});
+
+export const UnmergeAction = z.object({
+  action: z.literal('unmerge'),
+  note: optionalText('撤销合并说明', 2000),
+});
+
+export const RecuseAction = z.object({
+  action: z.literal('recuse'),
+  reason: text('回避理由', 1000),
+  /** Another handler of the same department who takes over (art. 21). */
+  handOverTo: optionalText('接办人', 128),
+});
+
+export const EscalateAction = z.object({
+  action: z.literal('escalate'),
+  to: z.enum(['agency', 'leader'], { error: '请选择上报对象：政务服务管理机构或主管领导' }),
+  reason: text('上报事由', 2000),
+  /** Serious petition or stability risk (art. 9(2)). */
+  stabilityRisk: z.boolean({ error: '“信访维稳风险”应为是或否' }).optional(),
+});
+
+export const ACTION_SCHEMAS = {
+  dispatch: DispatchAction,
+  accept: AcceptAction,
+  reject: RejectAction,
+  classify: ClassifyAction,
+  'designate-lead': DesignateLeadAction,
+  'request-extension': RequestExtensionAction,
+  conclude: ConcludeAction,
+  'file-rectification': FileRectificationAction,
+  reply: ReplyAction,
+  'record-follow-up': RecordFollowUpAction,
+  terminate: TerminateAction,
+  merge: MergeAction,
+  unmerge: UnmergeAction,
+  recuse: RecuseAction,
+  escalate: EscalateAction,
+} as const satisfies Record<ActionName, z.ZodType>;
+
+export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
+export type ActionBodyOf<K extends ActionName> = z.output<(typeof ACTION_SCHEMAS)[K]>;
+
+export const ACTION_LABELS: Record<ActionName, string> = {
+  dispatch: '交办',
+  accept: '受理',
+  reject: '不予受理',
+  classify: '分类',
+  'designate-lead': '指定牵头单位',
+  'request-extension': '申请延期',
+  conclude: '办结',
+  'file-rectification': '整改报备',
+  reply: '答复',
+  'record-follow-up': '回访',
+  terminate: '终止办理',
+  merge: '合并',
+  unmerge: '撤销合并',
+  recuse: '回避',
+  escalate: '上报',
+};
+
+const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate'];
+
+/** Actions per phase, before the finer conditions of `allowedActions`. */
+export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
+  received: ['merge', 'escalate'],
+  screening: ['merge', 'escalate'],
+  dispatch: ['dispatch', 'reject', 'merge', ...WAITING_COMMON],
+  acceptance: ['accept', 'reject', 'merge', ...WAITING_COMMON],
+  classification: ['classify', 'merge', ...WAITING_COMMON],
+  handling: ['designate-lead', 'request-extension', 'conclude', ...WAITING_COMMON],
+  rectification: ['file-rectification', ...WAITING_COMMON],
+  reply: ['reply', ...WAITING_COMMON],
+  follow_up: ['record-follow-up', ...WAITING_COMMON],
+  archived: [],
+  merged: ['unmerge'],
+};
+
+/** The staff actions allowed in the case's phase (contract: the await task stores them on the case). */
+export function allowedActions(c: CaseRecord): ActionName[] {
+  return PHASE_ACTIONS[c.phase].filter((a) => {
+    if (a === 'designate-lead') return c.classification === 'intervention';
+    if (a === 'request-extension') return c.classification === 'transfer';
+    return true;
+  });
+}
+
+export function isActionName(v: unknown): v is ActionName {
+  return typeof v === 'string' && (ACTION_NAMES as readonly string[]).includes(v);
+}
+
+/** The action name of a request body, or a ValidationError naming the field. */
+export function actionNameOf(body: unknown): ActionName {
+  const name = typeof body === 'object' && body !== null ? (body as { action?: unknown }).action : undefined;
+  if (!isActionName(name)) {
+    throw new ValidationError([{ field: 'action', message: `请指定有效的操作：${ACTION_NAMES.join('、')}`, code: 'invalid_action' }]);
+  }
+  return name;
+}
+
+/** Validates an action body with its schema; ValidationError with Chinese field messages. */
+export function parseAction(body: unknown): ActionBody {
+  const name = actionNameOf(body);
+  const parsed = ACTION_SCHEMAS[name].safeParse(body);
+  if (!parsed.success) {
+    const problems: FieldProblem[] = parsed.error.issues.map((i) => ({
+      field: i.path.map(String).join('.') || 'body',
+      message: i.message,
+      code: i.code,
+    }));
+    throw new ValidationError(problems);
+  }
+  return parsed.data as ActionBody;
+}

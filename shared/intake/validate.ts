@@ -1,0 +1,161 @@
+/**
+ * Validation shared by every channel: zod parsing with Chinese messages for people and stable codes for
+ * machines, plus the checks zod cannot express (art. 4 identity, art. 7(1) written form, art. 16 reply).
+ */
+import { z } from 'zod';
+import { CanonicalIntake } from '../domain/intake';
+import { ValidationError } from '../domain/errors';
+import type { FieldProblem } from '../domain/errors';
+
+/** Chinese names of fields, by dotted path (array indexes are dropped before the look-up). */
+export const FIELD_LABELS: Readonly<Record<string, string>> = {
+  channel: '渠道',
+  sourceKey: '来源标识',
+  receivedAt: '接收时间',
+  originalSentAt: '原始发送时间',
+  forwardedBy: '转来单位',
+  receivedBy: '接收单位',
+  'receivedBy.department': '接收部门',
+  complainant: '投诉人信息',
+  'complainant.name': '姓名',
+  'complainant.organization': '单位名称',
+  'complainant.phone': '联系电话',
+  'complainant.email': '电子邮箱',
+  'complainant.address': '联系地址',
+  'complainant.anonymous': '匿名投诉',
+  'complainant.wantsReply': '是否需要答复',
+  'complainant.confidential': '要求保密',
+  respondent: '被投诉人信息',
+  'respondent.unit': '被投诉单位',
+  'respondent.unitCode': '被投诉单位编码',
+  'respondent.person': '被投诉工作人员',
+  matter: '具体投诉事项',
+  facts: '事实和理由',
+  evidence: '证明材料',
+  'evidence.filename': '文件名',
+  'evidence.contentType': '文件类型',
+  'evidence.size': '文件大小',
+  'evidence.sha256': '文件摘要',
+  'evidence.ref': '文件位置',
+  'evidence.kind': '材料类别',
+  major: '重大事项',
+  jurisdiction: '辖区',
+  workOrderNo: '12345工单编号',
+  channelDetails: '渠道信息',
+  stabilityRisk: '信访维稳风险',
+};
+
+export function fieldLabel(path: string): string {
+  const key = path
+    .split('.')
+    .filter((p) => !/^\d+$/.test(p))
+    .join('.');
+  return FIELD_LABELS[key] ?? FIELD_LABELS[key.split('.').pop() ?? ''] ?? path;
+}
+
+function pathOf(issue: z.core.$ZodIssue): string {
+  return issue.path.map((p) => String(p)).join('.');
+}
+
+/** One zod issue → one field problem with a stable code and a Chinese message. */
+export function problemFromIssue(issue: z.core.$ZodIssue, labels: (path: string) => string = fieldLabel): FieldProblem {
+  const field = pathOf(issue) || '(root)';
+  const label = labels(field);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return { field, code: 'required', message: `请填写“${label}”。` };
+      return { field, code: 'invalid_type', message: `“${label}”的格式不正确。` };
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string' && min <= 1) return { field, code: 'required', message: `请填写“${label}”。` };
+      if (issue.origin === 'string') return { field, code: 'too_short', message: `“${label}”至少需要 ${min} 个字。` };
+      if (issue.origin === 'array') return { field, code: 'too_few', message: `“${label}”至少需要 ${min} 项。` };
+      return { field, code: 'too_small', message: `“${label}”不能小于 ${min}。` };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return { field, code: 'too_long', message: `“${label}”不能超过 ${max} 个字。` };
+      if (issue.origin === 'array') return { field, code: 'too_many', message: `“${label}”最多 ${max} 项。` };
+      return { field, code: 'too_big', message: `“${label}”不能大于 ${max}。` };
+    }
+    case 'invalid_format':
+      if (issue.format === 'email') return { field, code: 'invalid_email', message: `“${label}”不是有效的电子邮箱地址。` };
+      if (issue.format === 'datetime') return { field, code: 'invalid_datetime', message: `“${label}”应为带时区的时间，例如 2026-03-02T09:30:00+08:00。` };
+      if (issue.format === 'date') return { field, code: 'invalid_date', message: `“${label}”应为 YYYY-MM-DD 格式的日期。` };
+      return { field, code: 'invalid_format', message: issue.message && /[\u4e00-\u9fff]/.test(issue.message) ? `“${label}”：${issue.message}` : `“${label}”的格式不正确。` };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { field, code: 'invalid_choice', message: `“${label}”的取值无效。` };
+    case 'unrecognized_keys':
+      return { field: issue.keys[0] ? (field === '(root)' ? issue.keys[0] : `${field}.${issue.keys[0]}`) : field, code: 'unknown_field', message: `不认识的字段：${issue.keys.join('、')}。` };
+    case 'custom':
+      return { field, code: (issue.params?.code as string | undefined) ?? 'invalid', message: issue.message };
+    default:
+      return { field, code: 'invalid', message: `“${label}”的内容不正确。` };
+  }
+}
+
+/** All problems of a failed parse, at most one per field (the first is the most useful). */
+export function problemsFromZod(error: z.ZodError, labels?: (path: string) => string): FieldProblem[] {
+  const seen = new Set<string>();
+  const out: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    const p = problemFromIssue(issue, labels);
+    if (seen.has(p.field)) continue;
+    seen.add(p.field);
+    out.push(p);
+  }
+  return out;
+}
+
+/** Mainland mobile (1xxxxxxxxxx, optional +86), landline with area code (0xx-xxxxxxx[-ext]) or a hotline (12345, 95xxx). */
+const PHONE_RE = /^(?:(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}(?:\d{1,6})?|1\d{4}|9\d{4,5}|400\d{7}|800\d{7})$/;
+
+export function normalizePhone(raw: string): string {
+  return raw.replace(/[\s\-()（）]/g, '');
+}
+
+export function isValidPhone(raw: string): boolean {
+  return PHONE_RE.test(normalizePhone(raw));
+}
+
+const emailCheck = z.email();
+
+/** Checks beyond the schema, shared by every channel. Returns problems; empty when fine. */
+export function semanticProblems(intake: CanonicalIntake): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const c = intake.complainant;
+  if (!intake.matter.trim()) problems.push({ field: 'matter', code: 'required', message: '请填写“具体投诉事项”。' });
+  if (c.phone !== undefined && c.phone.trim() !== '' && !isValidPhone(c.phone)) {
+    problems.push({ field: 'complainant.phone', code: 'invalid_phone', message: '“联系电话”应为手机号码（11位）或带区号的固定电话。' });
+  }
+  if (c.email !== undefined && c.email.trim() !== '' && !emailCheck.safeParse(c.email.trim()).success) {
+    problems.push({ field: 'complainant.email', code: 'invalid_email', message: '“电子邮箱”不是有效的电子邮箱地址。' });
+  }
+  if (!c.anonymous && !c.name?.trim() && !c.organization?.trim()) {
+    problems.push({ field: 'complainant.name', code: 'name_required', message: '实名投诉请填写姓名或单位名称（第四条）；不愿留名可选择匿名投诉。' });
+  }
+  if (c.anonymous && c.wantsReply) {
+    problems.push({ field: 'complainant.wantsReply', code: 'anonymous_no_reply', message: '匿名投诉无法接收答复（第十六条）。如需答复，请取消匿名并留下联系方式。' });
+  }
+  if (!c.anonymous && c.wantsReply && !c.phone?.trim() && !c.email?.trim() && !c.address?.trim()) {
+    problems.push({ field: 'complainant.phone', code: 'contact_required', message: '需要答复时请至少留下联系电话、电子邮箱或联系地址之一。' });
+  }
+  if (intake.channel === 'onsite' && intake.major === true && !intake.evidence.some((e) => e.kind === 'signed_form')) {
+    problems.push({
+      field: 'evidence',
+      code: 'signed_form_required',
+      message: '现场投诉涉及重大事项的，应采用书面形式（第七条第（一）项）：请附上投诉人签字的书面投诉表扫描件，并标记为“签字书面材料”。',
+    });
+  }
+  return problems;
+}
+
+/** Parses any channel's canonical intake; throws ValidationError with Chinese field messages. */
+export function validateIntake(input: unknown): CanonicalIntake {
+  const parsed = CanonicalIntake.safeParse(input);
+  if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error));
+  const problems = semanticProblems(parsed.data);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return parsed.data;
+}

@@ -1,0 +1,186 @@
+/**
+ * Bounded MIME parsing with mailparser (charsets through iconv-lite via libmime: GB2312, GBK, GB18030, UTF-8;
+ * RFC 2047 headers, RFC 2231 parameters). Size, header size, part count, nesting of attached messages and time
+ * are all bounded; anything beyond them is a MailParseError, which the intake turns into a quarantine entry.
+ */
+import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+import { convert as htmlToText } from 'html-to-text';
+import { MailParseError } from './errors';
+import { parseMailDate, type ParsedDate } from './dates';
+
+export interface MailLimits {
+  /** Whole raw mail (SES receiving accepts up to 40 MB). */
+  maxBytes: number;
+  /** One MIME header block. */
+  maxHeaderBytes: number;
+  /** MIME parts of one message. */
+  maxParts: number;
+  /** Messages attached in messages (message/rfc822 inside message/rfc822 …). */
+  maxDepth: number;
+  /** Wall time for parsing one message. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_MAIL_LIMITS: MailLimits = {
+  maxBytes: 40 * 1024 * 1024,
+  maxHeaderBytes: 256 * 1024,
+  maxParts: 500,
+  maxDepth: 6,
+  timeoutMs: 15_000,
+};
+
+export interface MailAddress {
+  name?: string;
+  address?: string;
+}
+
+export interface MailAttachment {
+  filename?: string;
+  contentType: string;
+  content: Buffer;
+  size: number;
+  /** An attached mail (message/rfc822), e.g. a forward as attachment. */
+  isMessage: boolean;
+  inline: boolean;
+}
+
+export interface ParsedMail {
+  messageId?: string;
+  subject?: string;
+  from?: MailAddress;
+  to: MailAddress[];
+  date?: ParsedDate;
+  /** Header values by lower-case name; a repeated header is an array. */
+  headers: Map<string, HeaderValue>;
+  /** Raw header lines in order (the first of a repeated header is the one a receiving MTA added last). */
+  headerLines: { key: string; line: string }[];
+  contentType: string;
+  /** Plain text: the text part, or the HTML part turned into clean text. */
+  text: string;
+  htmlOnly: boolean;
+  attachments: MailAttachment[];
+}
+
+/** HTML to clean text: no wrapping (it would split labelled fields), no link targets, no images. */
+export function htmlToCleanText(html: string): string {
+  return htmlToText(html, {
+    wordwrap: false,
+    limits: { maxInputLength: 5_000_000, maxDepth: 200 },
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+      { selector: 'h4', options: { uppercase: false } },
+      { selector: 'h5', options: { uppercase: false } },
+      { selector: 'h6', options: { uppercase: false } },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+      { selector: 'blockquote', options: { trimEmptyLines: true } },
+    ],
+  })
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function firstAddress(value: AddressObject | AddressObject[] | undefined): MailAddress | undefined {
+  const obj = Array.isArray(value) ? value[0] : value;
+  const first = obj?.value[0];
+  if (!first) return undefined;
+  return { ...(first.name ? { name: first.name } : {}), ...(first.address ? { address: first.address.toLowerCase() } : {}) };
+}
+
+function allAddresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  return list.flatMap((o) => o.value).map((a) => ({ ...(a.name ? { name: a.name } : {}), ...(a.address ? { address: a.address.toLowerCase() } : {}) }));
+}
+
+/** The unfolded value of the first raw header line with this name. */
+export function rawHeader(mail: Pick<ParsedMail, 'headerLines'>, name: string): string | undefined {
+  const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+  if (line === undefined) return undefined;
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MailParseError('timeout', `邮件解析超时（超过 ${ms} 毫秒）。`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Parses one message (not the messages attached in it: see `parseAttachedMessage`). */
+export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<ParsedMail> {
+  if (raw.byteLength > limits.maxBytes) {
+    throw new MailParseError('too_large', `邮件过大（${raw.byteLength} 字节，上限 ${limits.maxBytes} 字节）。`);
+  }
+  if (raw.byteLength === 0) throw new MailParseError('malformed', '邮件内容为空。');
+  const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let parsed;
+  try {
+    parsed = await withTimeout(
+      simpleParser(buffer, {
+        // Attached messages stay attachments; the forward unwrapper parses them itself, depth-bounded.
+        ignoreEmbedded: true,
+        maxHeadSize: limits.maxHeaderBytes,
+        maxChildNodes: limits.maxParts,
+        skipHtmlToText: true,
+        skipTextToHtml: true,
+        skipTextLinks: true,
+        skipImageLinks: true,
+        keepDeliveryStatus: false,
+      } as Parameters<typeof simpleParser>[1]),
+      limits.timeoutMs,
+    );
+  } catch (err) {
+    if (err instanceof MailParseError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new MailParseError('malformed', '邮件格式无法解析。', detail.slice(0, 300));
+  }
+  const headerLines = (parsed.headerLines ?? []).map((h) => ({ key: h.key, line: h.line }));
+  const hasText = typeof parsed.text === 'string' && parsed.text.trim() !== '';
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  let text = hasText ? (parsed.text as string) : '';
+  if (!hasText && html) {
+    try {
+      text = htmlToCleanText(html);
+    } catch (err) {
+      throw new MailParseError('malformed', '邮件的 HTML 正文无法转换为文本。', err instanceof Error ? err.message.slice(0, 300) : undefined);
+    }
+  }
+  const contentTypeHeader = parsed.headers.get('content-type');
+  const contentType =
+    contentTypeHeader && typeof contentTypeHeader === 'object' && 'value' in contentTypeHeader ? String(contentTypeHeader.value).toLowerCase() : 'text/plain';
+  const rawDate = rawHeader({ headerLines }, 'date');
+  const date = rawDate ? parseMailDate(rawDate, '+00:00') : undefined;
+  const from = firstAddress(parsed.from);
+  const subject = parsed.subject;
+  const messageId = parsed.messageId?.trim();
+  return {
+    ...(messageId ? { messageId } : {}),
+    ...(subject !== undefined ? { subject } : {}),
+    ...(from ? { from } : {}),
+    to: allAddresses(parsed.to),
+    ...(date ? { date } : {}),
+    headers: parsed.headers,
+    headerLines,
+    contentType,
+    text: text.replace(/\r\n?/g, '\n'),
+    htmlOnly: !hasText && html !== '',
+    attachments: parsed.attachments.map((a) => ({
+      ...(a.filename ? { filename: a.filename } : {}),
+      contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
+      content: a.content,
+      size: a.size ?? a.content.length,
+      isMessage: (a.contentType || '').toLowerCase() === 'message/rfc822',
+      inline: a.contentDisposition === 'inline' || a.related === true,
+    })),
+  };
+}
