@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CanonicalIntake, Channel, Code } from './intake';
+import { CanonicalIntake, Channel, Code, Complainant, EvidenceRef } from './intake';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -147,6 +147,25 @@ export const Outcome = z.discriminatedUnion('kind', [
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** One case merged into this one (art. 11): what it brought (channels, contacts, evidence) and what unmerge restores. */
+export const MergedCase = z.object({
+  caseId: z.string(),
+  trackingNo: z.string(),
+  at: isoInstant,
+  by: Actor,
+  /** Phase and outcome the merged case had before the merge; unmerge restores them. */
+  previousPhase: Phase,
+  previousOutcome: Outcome.optional(),
+  /** Sources added to this case by the merge (removed again by unmerge). */
+  sources: z.array(SourceRecord),
+  /** Contacts of every complainant the merged case carried. */
+  complainants: z.array(Complainant),
+  evidence: z.array(EvidenceRef),
+  unmergedAt: isoInstant.optional(),
+  unmergedBy: Actor.optional(),
+});
+export type MergedCase = z.infer<typeof MergedCase>;
+
 export const CaseRecord = z.object({
   caseId: z.string(),
   jurisdiction: Code,
@@ -192,8 +211,12 @@ export const CaseRecord = z.object({
   reply: z.object({ method: ReplyMethod, summary: z.string().optional(), reasonNone: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   followUp: z.object({ satisfaction: Satisfaction, note: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   outcome: Outcome.optional(),
+  /** Escalations by staff to the agency or the leader (art. 9(2), art. 14(3)); the leader may read escalated cases. */
+  escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
   mergedInto: z.string().optional(),
   mergedFrom: z.array(z.string()).optional(),
+  /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */
+  merges: z.array(MergedCase).optional(),
   archive: z.object({ at: isoInstant, ref: z.string().optional(), sha256: z.string().optional() }).optional(),
   /** Number of timeline events written so far (the next event gets seq = timelineLength + 1). */
   timelineLength: z.number().int().nonnegative(),

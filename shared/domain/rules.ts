@@ -77,7 +77,7 @@ const TERMINATION: Record<TerminationReason, { article: string; label: string }>
 export const SUINING_2023: RulesVersion = {
   id: 'suining-2023',
   title: '遂宁市政务服务投诉处理办法（试行）',
-  source: '遂宁市人民政府办公室印发，2023年8月23日；自2023年10月1日起施行，有效期两年（第二十二条）',
+  source: '遂宁市政务服务和大数据管理局印发（遂政数规〔2023〕1号），2023年8月23日；自2023年10月1日起施行，有效期两年（第二十二条）',
   effectiveFrom: '2023-10-01',
   validUntil: '2025-09-30',
   deadlines: {

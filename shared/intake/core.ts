@@ -22,30 +22,14 @@ import type { RulesRegistry, RulesVersion } from '../domain/rules';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { WorkingCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/calendar';
-import { ConcurrentUpdateError, ValidationError } from '../domain/errors';
+import { ConcurrentUpdateError, ValidationError, isTousuError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { renderAcknowledgement } from '../domain/notices/acknowledgement';
 import { hashQueryCode } from '../adapters/ids';
+import type { DuplicateCheck, DuplicateDecision } from '../domain/duplicates';
+import { applyMerge } from '../domain/duplicates';
 import { validateIntake } from './validate';
 import { IntakeInProgressError } from './errors';
-
-/**
- * Art. 11 duplicate hook. Local, structurally compatible definition: shared/domain/duplicates (another
- * engineer) did not exist when this was written; replace by an import once it does.
- */
-export type DuplicateDecision =
-  /** A new complaint. */
-  | { kind: 'none' }
-  /** Possibly the same as open cases: create the case, flag it for screening (art. 8(3)/(5) proposal). */
-  | { kind: 'possible'; caseIds: string[] }
-  /** The same complaint as an open case: create it in phase 'merged' and join it to `into` at once. */
-  | { kind: 'merge'; into: string };
-
-export interface DuplicateCheck {
-  check(intake: CanonicalIntake, ctx: { caseId: string; jurisdiction: string; now: Date; rules: RulesVersion }): Promise<DuplicateDecision>;
-  /** Records the merged case on the open one (sources, evidence, timeline). Must be idempotent (retries call it again). */
-  recordMerge?(merged: CaseRecord, intoCaseId: string): Promise<void>;
-}
 
 export interface IntakeLogger {
   warn(message: string, data?: Record<string, unknown>): void;
@@ -61,7 +45,7 @@ export interface IntakeDeps {
   mail?: MailSender;
   blobs?: BlobStore;
   duplicateCheck?: DuplicateCheck;
-  /** Index for duplicate matching and search; must be idempotent. */
+  /** Index for duplicate matching and search; must be idempotent (retries call it again). */
   indexCase?: (c: CaseRecord) => Promise<void>;
   /** Reserved for the acknowledgement's dates; intake itself never fails for lack of calendar data. */
   calendar?: WorkingCalendar;
@@ -131,7 +115,7 @@ export function buildCaseRecord(args: {
 }): CaseRecord {
   const { caseId, intake, decision, now } = args;
   const department = typeof intake.receivedBy === 'object' ? intake.receivedBy.department : undefined;
-  const merged = decision.kind === 'merge';
+  const related = decision.kind === 'possible' ? decision.candidates.map((c) => c.caseId) : decision.kind === 'repeat' ? [decision.of] : [];
   return {
     caseId,
     jurisdiction: args.jurisdiction.code,
@@ -142,7 +126,7 @@ export function buildCaseRecord(args: {
     createdAt: now,
     updatedAt: now,
     version: 0,
-    phase: merged ? 'merged' : 'received',
+    phase: 'received',
     intake,
     sources: [{ channel: intake.channel, sourceKey: intake.sourceKey, receivedAt: intake.receivedAt }],
     ...(department ? { department } : {}),
@@ -153,14 +137,13 @@ export function buildCaseRecord(args: {
       anonymous: intake.complainant.anonymous,
       ...(intake.major !== undefined ? { major: intake.major } : {}),
       ...(intake.stabilityRisk ? { stabilityRisk: true } : {}),
-      ...(decision.kind === 'possible' && decision.caseIds.length > 0 ? { possibleDuplicateOf: decision.caseIds } : {}),
+      ...(related.length > 0 ? { possibleDuplicateOf: related } : {}),
     },
-    ...(merged ? { mergedInto: decision.into, outcome: { kind: 'merged' as const, into: decision.into, at: now } } : {}),
     timelineLength: 0,
   };
 }
 
-function firstEvents(record: CaseRecord, actor: Actor, now: string): NewEvent[] {
+function firstEvents(record: CaseRecord, actor: Actor, now: string, decision: DuplicateDecision): NewEvent[] {
   const events: NewEvent[] = [
     {
       at: now,
@@ -171,16 +154,62 @@ function firstEvents(record: CaseRecord, actor: Actor, now: string): NewEvent[] 
       data: { channel: record.intake.channel, ...(record.intake.workOrderNo ? { workOrderNo: record.intake.workOrderNo } : {}) },
     },
   ];
-  if (record.phase === 'merged' && record.mergedInto) {
-    events.push({ at: now, type: 'merged', actor: SYSTEM_ACTOR, phase: 'merged', summary: `与正在办理的投诉 ${record.mergedInto} 为同一事项，合并办理（第十一条）。`, data: { into: record.mergedInto } });
+  if (decision.kind === 'possible' && decision.candidates.length > 0) {
+    events.push({
+      at: now,
+      type: 'possible_duplicate',
+      actor: SYSTEM_ACTOR,
+      phase: 'received',
+      summary: `可能与 ${decision.candidates.map((c) => c.caseId).join('、')} 为同一投诉事项，待工作人员核对（第十一条）。`,
+      data: { candidates: decision.candidates },
+    });
+  }
+  if (decision.kind === 'repeat') {
+    events.push({
+      at: now,
+      type: 'possible_repeat',
+      actor: SYSTEM_ACTOR,
+      phase: 'received',
+      summary: decision.newEvidence
+        ? `与已办结的投诉 ${decision.of} 为同一事项，但提供了新的证明材料或新情况。`
+        : `与已办结的投诉 ${decision.of} 为同一事项且无新证明材料，建议按第八条第（五）项处理，由工作人员决定。`,
+      data: { of: decision.of, newEvidence: decision.newEvidence, explanation: decision.explanation, proposedReason: decision.newEvidence ? undefined : 'art8-5' },
+    });
   }
   return events;
 }
 
+/** The merged case's record as it was before the merge (applyMerge wants an unmerged source). */
+function asUnmerged(c: CaseRecord): CaseRecord {
+  const { mergedInto: _into, outcome: _outcome, ...rest } = c;
+  return { ...rest, phase: 'received' };
+}
+
+/** Joins a case created in phase 'merged' to its target, unless the target already records it (idempotent). */
+async function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string): Promise<void> {
+  const into = merged.mergedInto;
+  if (!into) return;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const target = await deps.store.get(into);
+    if (!target) throw new Error(`merge target ${into} vanished`);
+    if ((target.merges ?? []).some((m) => m.caseId === merged.caseId)) return;
+    // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
+    if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return;
+    const result = applyMerge(target, asUnmerged(merged), SYSTEM_ACTOR, now);
+    try {
+      await deps.store.update(result.target, target.version, result.targetEvents);
+      return;
+    } catch (err) {
+      if (!(err instanceof ConcurrentUpdateError)) throw err;
+    }
+  }
+  throw new ConcurrentUpdateError();
+}
+
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */
-async function completeExisting(deps: IntakeDeps, c: CaseRecord): Promise<void> {
-  if (c.phase === 'merged' && c.mergedInto && deps.duplicateCheck?.recordMerge) {
-    await deps.duplicateCheck.recordMerge(c, c.mergedInto);
+async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string): Promise<void> {
+  if (c.phase === 'merged' && c.mergedInto) {
+    await joinTarget(deps, c, now);
   }
   if (c.phase === 'received') {
     if (deps.indexCase) await deps.indexCase(c);
@@ -234,7 +263,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     replay = true;
     const existing = await deps.store.get(caseId);
     if (existing) {
-      await completeExisting(deps, existing);
+      await completeExisting(deps, existing, now);
       return { caseId, status: existing.phase, ...(existing.mergedInto ? { mergedInto: existing.mergedInto } : {}), duplicate: true };
     }
     // Bound but never created: the earlier delivery crashed in between. Create it now under the bound id.
@@ -244,16 +273,31 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   }
 
   const rules = rulesFor(deps, intake.receivedAt);
-  const decision: DuplicateDecision = deps.duplicateCheck
-    ? await deps.duplicateCheck.check(intake, { caseId, jurisdiction: deps.jurisdiction.code, now: new Date(now), rules })
-    : { kind: 'none' };
+  let decision: DuplicateDecision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now) }) : { kind: 'new' };
   const queryCode = deps.ids.queryCode();
-  const record = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision });
+  const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision });
+  let record = draft;
+  let events = firstEvents(draft, opts.actor ?? SYSTEM_ACTOR, now, decision);
+  if (decision.kind === 'merge') {
+    // Created already merged (art. 11), then joined to the open case; a retry completes the join.
+    const target = await deps.store.get(decision.into);
+    try {
+      if (!target) throw new Error('merge target not found');
+      const result = applyMerge(target, draft, SYSTEM_ACTOR, now);
+      record = result.source;
+      events = [...events, ...result.sourceEvents];
+    } catch (err) {
+      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) ? err.code : 'target_missing' });
+      decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
+      record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision });
+      events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
+    }
+  }
 
   let created: CaseRecord;
   let createdHere = true;
   try {
-    created = await deps.store.create(record, firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now));
+    created = await deps.store.create(record, events);
   } catch (err) {
     if (!(err instanceof ConcurrentUpdateError)) throw err;
     // A concurrent retry created it first: its code is the valid one, ours is discarded.
@@ -263,7 +307,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     createdHere = false;
   }
 
-  await completeExisting(deps, created);
+  await completeExisting(deps, created, now);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
   return {
     caseId,

@@ -47,9 +47,9 @@ const unitForm = (s: string): string => normaliseOrganisation(s) ?? fold(s).repl
  */
 export function resolveUnit(respondent: Respondent, text: string, departments: readonly Department[]): UnitResolution {
   if (respondent.unitCode && departments.some((d) => d.code === respondent.unitCode)) return { code: respondent.unitCode, via: 'code' };
-  const names = departments.flatMap((d) =>
-    [{ code: d.code, form: unitForm(d.name), via: 'name' as const }].concat(d.aliases.map((a) => ({ code: d.code, form: unitForm(a), via: 'alias' as const }))),
-  ).filter((n) => n.form.length >= 2);
+  const names: { code: string; form: string; via: 'name' | 'alias' }[] = departments
+    .flatMap((d) => [{ code: d.code, form: unitForm(d.name), via: 'name' as const }, ...(d.aliases ?? []).map((a) => ({ code: d.code, form: unitForm(a), via: 'alias' as const }))])
+    .filter((n) => n.form.length >= 2);
   names.sort((a, b) => b.form.length - a.form.length);
   if (respondent.unit) {
     const written = unitForm(respondent.unit);

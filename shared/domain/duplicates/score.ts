@@ -20,11 +20,6 @@ export interface Signals {
   daysApart: number;
 }
 
-export interface ScoreWeights {
-  /** Text similarity, from 0 to 1, reaches full weight at this containment. */
-  textFull: number;
-}
-
 export interface Scored {
   score: number;
   /** 0 to 1: how surely the two are the same complainant. Negative when identities contradict. */
@@ -46,7 +41,8 @@ const cmp = (a: string | undefined, b: string | undefined): 'same' | 'different'
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: string, bReceivedAt: string): Signals {
-  const unit = a.unit.code && b.unit.code ? cmp(a.unit.code, b.unit.code) : cmp(a.unit.code ?? a.unit.name, b.unit.code ?? b.unit.name) === 'same' ? 'same' : a.unit.name && b.unit.name ? 'different' : 'unknown';
+  // Resolved codes compare exactly; an unresolved written name only confirms an equal name, never contradicts.
+  const unit = a.unit.code && b.unit.code ? cmp(a.unit.code, b.unit.code) : cmp(a.unit.name, b.unit.name) === 'same' ? 'same' : 'unknown';
   return {
     phone: cmp(a.phone, b.phone),
     email: cmp(a.email, b.email),
@@ -66,9 +62,10 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
  * nothing shared, contradict.
  */
 export function identityStrength(s: Signals): number {
+  // A shared contact with two different names: a relative, or a misspelt name. Supporting, never automatic.
+  if (s.phone === 'same' || s.email === 'same') return s.name === 'conflict' ? 0.5 : 1;
   if (s.name === 'conflict' && s.organization !== 'same') return -1;
-  if (s.phone === 'same' || s.email === 'same') return 1;
-  if (s.phone === 'different' && s.email !== 'same' && s.name !== 'full') return -0.5;
+  if (s.phone === 'different' && s.name !== 'full') return -0.5;
   if (s.name === 'full') return s.organization === 'different' ? 0.4 : 0.75;
   if (s.organization === 'same') return 0.6;
   if (s.name === 'surname') return 0.3;

@@ -50,7 +50,9 @@ export const NOTICE_KINDS = [
   'follow_up_survey', // follow-up satisfaction survey (to the complainant)
   'termination', // termination notice (art. 19)
   'escalation', // a case escalated by staff (to the agency / the leader)
-  'intervention', // agency designated a lead unit and co-handlers (art. 14(3))
+  'intervention', // intervention needed: the agency names a lead unit (art. 14(3))
+  'rectification_filed', // rectification filed with the agency (art. 15)
+  'recusal', // a handler recused; the department names another (art. 21)
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -1,0 +1,390 @@
+/**
+ * The in-process Step Functions engine of the embedded runtime: aws-local-stepfunctions 3.0.0 driving the REAL
+ * statemachines/case-lifecycle.asl.json (ARCHITECTURE.md, "The embedded runtime: facts measured").
+ *
+ * What this adds on top of the library, and why:
+ * - `Promise.withResolvers` is polyfilled (Node 20: every Task fails without it).
+ * - Every Task state is overridden by state name with the task behind its `${…FunctionArn}` substitution
+ *   (shared/services/lifecycle-tasks.ts), wrapped the way the Lambda service integration shapes it
+ *   (`arn:aws:states:::lambda:invoke` → `{ Payload, StatusCode }`).
+ * - The callback pattern (`.waitForTaskToken`, ignored by the library, which has no `$$.Task.Token`): the
+ *   context carries a placeholder token so the ASL's `"taskToken.$": "$$.Task.Token"` resolves; the override
+ *   replaces it with a fresh token, registers a deferred promise, calls the await task (which stores the token
+ *   on the case) and parks until `sendTaskSuccess` / `sendTaskFailure` settles the deferred.
+ * - Callback timeouts run on the Clock (virtual time): the override sleeps until the payload's `wakeUpAt`
+ *   and then fails with an error named `States.Timeout`, which the ASL's Catch matches by name. The library's
+ *   own timer (TimeoutSecondsPath read as real seconds) is never shorter, since virtual time runs at least as
+ *   fast as real time.
+ * - State transitions are counted per execution (StateEntered + StateRetried), the main cost on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { SleepingClock } from './clock';
+
+/** Node 20 lacks Promise.withResolvers; aws-local-stepfunctions calls it in every Task state. */
+export function polyfillPromiseWithResolvers(): void {
+  const P = Promise as unknown as { withResolvers?: unknown };
+  if (typeof P.withResolvers === 'function') return;
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>() {
+      let resolve!: (v: T | PromiseLike<T>) => void;
+      let reject!: (e?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+polyfillPromiseWithResolvers();
+
+export const LIFECYCLE_ASL_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../statemachines/case-lifecycle.asl.json');
+
+/** The raw ASL (with `${Substitutions}`), as CDK's DefinitionBody.fromFile reads it. */
+export function readLifecycleDefinition(path = LIFECYCLE_ASL_PATH): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** `${Name}` → `arn:aws:lambda:local:000000000000:function:Name` (what CDK does with real ARNs). */
+export function substituteLocalArns<T>(definition: T): T {
+  return JSON.parse(JSON.stringify(definition).replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) => localArn(name))) as T;
+}
+
+export const localArn = (substitution: string): string => `arn:aws:lambda:local:000000000000:function:${substitution.replace(/FunctionArn$/, '')}`;
+
+export interface TaskStateInfo {
+  stateName: string;
+  /** The `${…}` name in the state's FunctionName, e.g. `AwaitActionFunctionArn`. */
+  substitution: string;
+  /** `.waitForTaskToken`: completes by callback. */
+  callback: boolean;
+  timeoutSeconds?: number;
+  timeoutSecondsPath?: string;
+}
+
+interface RawState {
+  Type?: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: unknown };
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Retry?: unknown[];
+}
+
+/** The Task states of a raw definition and the function each invokes (top-level States only: no Map/Parallel here). */
+export function taskStates(definition: Record<string, unknown>): TaskStateInfo[] {
+  const states = (definition.States ?? {}) as Record<string, RawState>;
+  const out: TaskStateInfo[] = [];
+  for (const [stateName, s] of Object.entries(states)) {
+    if (s.Type !== 'Task') continue;
+    const fn = s.Parameters?.FunctionName;
+    const m = typeof fn === 'string' ? /^\$\{([A-Za-z0-9]+)\}$/.exec(fn) : null;
+    if (!m || !s.Resource?.startsWith('arn:aws:states:::lambda:invoke')) {
+      throw new Error(`Task state "${stateName}" must invoke a Lambda by a \${…FunctionArn} substitution through arn:aws:states:::lambda:invoke`);
+    }
+    out.push({
+      stateName,
+      substitution: m[1]!,
+      callback: s.Resource.endsWith('.waitForTaskToken'),
+      ...(s.TimeoutSeconds !== undefined ? { timeoutSeconds: s.TimeoutSeconds } : {}),
+      ...(s.TimeoutSecondsPath !== undefined ? { timeoutSecondsPath: s.TimeoutSecondsPath } : {}),
+    });
+  }
+  return out;
+}
+
+/** A task behind a substitution: receives the Lambda payload, returns the Lambda result. */
+export type TaskFunction = (payload: Record<string, unknown>) => Promise<unknown>;
+
+/** The error a task-token call gets for a token that is unknown, completed or timed out (AWS: TaskTimedOut). */
+export class TaskTimedOutError extends Error {
+  override readonly name = 'TaskTimedOut';
+  constructor(message = 'Task Timed Out: the task token is unknown, already completed or timed out') {
+    super(message);
+  }
+}
+
+/** A callback task's wait ended by its timeout: matched by the ASL's `Catch` on `States.Timeout`. */
+export class LocalStatesTimeoutError extends Error {
+  override readonly name = 'States.Timeout';
+  constructor() {
+    super('States.Timeout');
+  }
+}
+
+/** A task failure reported through sendTaskFailure: its `name` is the error name the ASL matches. */
+export class CallbackTaskFailure extends Error {
+  constructor(name: string, cause?: string) {
+    super(cause ?? name);
+    this.name = name;
+  }
+}
+
+/** An execution stopped because the runtime shut down (not a life-cycle outcome). */
+export class EngineStoppedError extends Error {
+  override readonly name = 'Local.EngineStopped';
+  constructor() {
+    super('the in-process engine stopped');
+  }
+}
+
+export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
+
+export interface ExecutionSummary {
+  name: string;
+  input: Record<string, unknown>;
+  status: ExecutionStatus;
+  /** State transitions so far: states entered plus retries (what AWS bills for a Standard workflow). */
+  transitions: number;
+  /** Names of the states entered, in order. */
+  states: string[];
+  output?: unknown;
+  error?: { name: string; message: string };
+}
+
+export interface LocalExecution extends ExecutionSummary {
+  /** True while the execution waits in a callback task (for staff or for the clock). */
+  parked: boolean;
+  /** Settles when the execution ends (never rejects). */
+  done: Promise<ExecutionSummary>;
+  abort(): void;
+}
+
+export interface LocalEngineOptions {
+  tasks: Record<string, TaskFunction>;
+  clock: SleepingClock;
+  /** The raw ASL with `${Substitutions}` (default: statemachines/case-lifecycle.asl.json). */
+  definition?: Record<string, unknown>;
+  /** Pause before a Retry, in ms, instead of the ASL's IntervalSeconds (tests). */
+  retryIntervalMs?: number;
+  /** Called whenever an execution starts, parks, wakes or ends (idle detection). */
+  onChange?: () => void;
+}
+
+interface PendingToken {
+  execution: LocalExecution;
+  resolve: (output: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+const TOKEN_PLACEHOLDER = 'local-task-token-placeholder';
+
+export class LocalEngine {
+  readonly definition: Record<string, unknown>;
+  readonly tasks: readonly TaskStateInfo[];
+  private readonly machine: StateMachine;
+  private readonly pending = new Map<string, PendingToken>();
+  private readonly executions = new Set<LocalExecution>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: LocalEngineOptions) {
+    this.definition = opts.definition ?? readLifecycleDefinition();
+    this.tasks = taskStates(this.definition);
+    for (const t of this.tasks) {
+      if (!opts.tasks[t.substitution]) throw new Error(`no local task for \${${t.substitution}} (state "${t.stateName}")`);
+    }
+    // asl-validator (inside the library) annotates the object it validates: give it a copy.
+    this.machine = new StateMachine(substituteLocalArns(this.definition) as unknown as StateMachineDefinition, {
+      validationOptions: { checkPaths: true, checkArn: true },
+    });
+  }
+
+  /** Starts one execution. The caller (LocalWorkflow) keeps names unique. */
+  run(name: string, input: Record<string, unknown>): LocalExecution {
+    const notify = () => this.opts.onChange?.();
+    let abortRun: () => void = () => undefined;
+    let aborted = false;
+    const execution: LocalExecution = {
+      name,
+      input,
+      status: 'running',
+      transitions: 0,
+      states: [],
+      parked: false,
+      done: undefined as unknown as Promise<ExecutionSummary>,
+      abort: () => {
+        aborted = true;
+        for (const [token, p] of this.pending) {
+          if (p.execution !== execution) continue;
+          this.pending.delete(token);
+          p.reject(new EngineStoppedError());
+        }
+        abortRun();
+      },
+    };
+    const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const t of this.tasks) {
+      const fn = this.opts.tasks[t.substitution]!;
+      overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(fn, i));
+    }
+    const retryIntervalOverrides: Record<string, number> = {};
+    if (this.opts.retryIntervalMs !== undefined) {
+      for (const [stateName, s] of Object.entries((this.definition.States ?? {}) as Record<string, RawState>)) {
+        if (s.Retry) retryIntervalOverrides[stateName] = this.opts.retryIntervalMs;
+      }
+    }
+    const run = this.machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: { Execution: { Id: `local:${name}`, Name: name }, Task: { Token: TOKEN_PLACEHOLDER } } as never,
+    });
+    abortRun = run.abort;
+    this.executions.add(execution);
+
+    const counting = (async () => {
+      for await (const ev of run.eventLogs) {
+        if (ev.type === 'StateEntered') {
+          execution.transitions += 1;
+          execution.states.push(ev.state.name);
+        } else if (ev.type === 'StateRetried') {
+          execution.transitions += 1;
+        }
+      }
+    })();
+
+    execution.done = (async () => {
+      try {
+        const output = await run.result;
+        if (output === null && aborted) execution.status = 'aborted';
+        else {
+          execution.status = 'succeeded';
+          execution.output = output;
+        }
+      } catch (err) {
+        execution.status = 'failed';
+        const e = err as Error & { cause?: unknown };
+        const inner = e.cause instanceof Error ? e.cause : e;
+        execution.error = { name: inner.name, message: inner.message };
+      }
+      await counting.catch(() => undefined);
+      execution.parked = false;
+      this.executions.delete(execution);
+      notify();
+      return summarize(execution);
+    })();
+    notify();
+    return execution;
+  }
+
+  /** Completes a callback task (AWS SendTaskSuccess). */
+  sendTaskSuccess(token: string, output: unknown): void {
+    const p = this.take(token);
+    p.resolve(output);
+  }
+
+  /** Fails a callback task (AWS SendTaskFailure): the ASL sees an error with this name. */
+  sendTaskFailure(token: string, error: string, cause?: string): void {
+    const p = this.take(token);
+    p.reject(new CallbackTaskFailure(error, cause));
+  }
+
+  /** Executions still running. */
+  running(): LocalExecution[] {
+    return [...this.executions];
+  }
+
+  /** Number of running executions not parked in a callback task. */
+  busyCount(): number {
+    let n = 0;
+    for (const e of this.executions) if (!e.parked) n += 1;
+    return n;
+  }
+
+  /** Resolves when no task function is running any more (after `abort`, before closing the store). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    const remove = () => this.inFlight.delete(p);
+    p.then(remove, remove);
+    return p;
+  }
+
+  private take(token: string): PendingToken {
+    const p = this.pending.get(token);
+    if (!p) throw new TaskTimedOutError();
+    this.pending.delete(token);
+    // Busy from now on: the execution moves to its next state.
+    p.execution.parked = false;
+    this.opts.onChange?.();
+    return p;
+  }
+
+  private async callbackTask(execution: LocalExecution, t: TaskStateInfo, fn: TaskFunction, input: unknown): Promise<unknown> {
+    const payload = { ...payloadOf(input) };
+    const token = `local:${execution.name}:${randomUUID()}`;
+    payload.taskToken = token;
+    const wakeUpAt = typeof payload.wakeUpAt === 'string' ? payload.wakeUpAt : t.timeoutSeconds !== undefined ? new Date(this.opts.clock.now().getTime() + t.timeoutSeconds * 1000).toISOString() : undefined;
+    if (!wakeUpAt) throw new Error(`callback task "${t.stateName}" needs "wakeUpAt" in its Payload (or a static TimeoutSeconds) to time out on the clock`);
+
+    let resolve!: (v: unknown) => void;
+    let reject!: (e: Error) => void;
+    const settled = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.pending.set(token, { execution, resolve, reject });
+    const timer = new AbortController();
+    try {
+      try {
+        await fn(payload);
+      } catch (err) {
+        this.pending.delete(token);
+        throw err;
+      }
+      if (this.pending.has(token)) {
+        execution.parked = true;
+        this.opts.onChange?.();
+        this.opts.clock.sleepUntil(wakeUpAt, timer.signal).then(
+          () => {
+            const p = this.pending.get(token);
+            if (!p) return;
+            this.pending.delete(token);
+            execution.parked = false;
+            this.opts.onChange?.();
+            p.reject(new LocalStatesTimeoutError());
+          },
+          () => undefined,
+        );
+      }
+      return await settled;
+    } finally {
+      timer.abort();
+      this.pending.delete(token);
+      execution.parked = false;
+    }
+  }
+}
+
+function payloadOf(input: unknown): Record<string, unknown> {
+  const p = (input as { Payload?: unknown } | null)?.Payload;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new Error('a lambda:invoke task needs an object Payload');
+  return p as Record<string, unknown>;
+}
+
+/** `arn:aws:states:::lambda:invoke` returns the function's result under `Payload`. */
+async function invokeTask(fn: TaskFunction, input: unknown): Promise<unknown> {
+  const result = await fn(payloadOf(input));
+  return { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 };
+}
+
+function summarize(e: LocalExecution): ExecutionSummary {
+  return {
+    name: e.name,
+    input: e.input,
+    status: e.status,
+    transitions: e.transitions,
+    states: [...e.states],
+    ...(e.output !== undefined ? { output: e.output } : {}),
+    ...(e.error ? { error: e.error } : {}),
+  };
+}

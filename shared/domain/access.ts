@@ -1,0 +1,130 @@
+/**
+ * Who may read and act on a case (art. 13 confidentiality, art. 21 no leaking and recusal).
+ *
+ * - agency: every case of the jurisdiction (one deployment serves one jurisdiction);
+ * - department: its own cases and those it leads or co-handles, unless the user recused (art. 21);
+ *   a confidential complainant's identity is redacted from what it sees (art. 13);
+ * - leader: cases with a stability-risk flag or escalated to the leader, read only (art. 9(2));
+ * - admin: configuration, not case content;
+ * - system: the pipeline itself.
+ */
+import type { Actor, Assignment, CaseRecord } from './case';
+import type { ActionName } from './lifecycle/context';
+
+/** Actions that decide or record the handling: only the owning or lead department (or the agency) may take them. */
+const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate'];
+
+/** Roles allowed per action; a department actor must also be an assigned, non-recused unit of the case. */
+const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
+  dispatch: ['agency'],
+  accept: ['department'],
+  reject: ['agency', 'department'],
+  classify: ['agency', 'department'],
+  'designate-lead': ['agency'],
+  'request-extension': ['department'],
+  conclude: ['agency', 'department'],
+  'file-rectification': ['department'],
+  reply: ['department', 'agency'],
+  'record-follow-up': ['agency'],
+  terminate: ['agency', 'department'],
+  merge: ['agency', 'department', 'system'],
+  unmerge: ['agency'],
+  recuse: ['department'],
+  escalate: ['agency', 'department'],
+};
+
+function assignmentsOf(actor: Actor, c: CaseRecord): Assignment[] {
+  if (!actor.department) return [];
+  const own = c.assignments.filter((a) => a.department === actor.department);
+  if (own.length === 0 && c.department === actor.department) {
+    return [{ department: actor.department, role: 'owner', assignedAt: c.receivedAt }];
+  }
+  return own;
+}
+
+/** True when the user declared a conflict of interest on this case for any assignment of their department. */
+export function isRecused(actor: Actor, c: CaseRecord): boolean {
+  return assignmentsOf(actor, c).some((a) => (a.recused ?? []).includes(actor.id));
+}
+
+function isEscalatedToLeader(c: CaseRecord): boolean {
+  return c.flags.stabilityRisk === true || (c.escalations ?? []).some((e) => e.to === 'leader');
+}
+
+export function canRead(actor: Actor, c: CaseRecord): boolean {
+  switch (actor.role) {
+    case 'agency':
+    case 'system':
+      return true;
+    case 'department':
+      return assignmentsOf(actor, c).length > 0 && !isRecused(actor, c);
+    case 'leader':
+      return isEscalatedToLeader(c);
+    default:
+      return false;
+  }
+}
+
+export function canAct(actor: Actor, c: CaseRecord, action: ActionName): boolean {
+  if (!ACTION_ROLES[action].includes(actor.role)) return false;
+  if (!canRead(actor, c)) return false;
+  if (actor.role !== 'department') return true;
+  // A department rejects only what it received itself; at dispatch the decision is the agency's.
+  if (action === 'reject' && c.phase === 'dispatch') return false;
+  if (HANDLING_ACTIONS.includes(action)) {
+    return assignmentsOf(actor, c).some((a) => a.role === 'owner' || a.role === 'lead');
+  }
+  return true;
+}
+
+const REDACTED = '（投诉人要求保密，已隐去）';
+
+/** Literal identity strings of the complainant, longest first, to blank out of free text. */
+export function identityStrings(c: CaseRecord): string[] {
+  const p = c.intake.complainant;
+  return [p.name, p.organization, p.phone, p.email, p.address]
+    .filter((s): s is string => typeof s === 'string' && s.trim().length >= 2)
+    .map((s) => s.trim())
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Replaces the complainant's identity strings in free text (the matter often repeats the name and phone). */
+export function scrubIdentity(textIn: string, c: CaseRecord): string {
+  let out = textIn;
+  for (const s of identityStrings(c)) out = out.split(s).join('***');
+  return out;
+}
+
+/**
+ * The case as the respondent's side may see it (art. 13): when confidential, without the complainant's
+ * name, organisation, phone, email, address and channel details (which may carry an ID number), and
+ * with those strings blanked out of the matter and facts. Non-confidential cases are returned unchanged.
+ */
+export function redactForRespondent(c: CaseRecord): CaseRecord {
+  if (!c.flags.confidential && !c.intake.complainant.confidential) return c;
+  const copy = structuredClone(c);
+  const p = copy.intake.complainant;
+  copy.intake = {
+    ...copy.intake,
+    complainant: { anonymous: p.anonymous, wantsReply: p.wantsReply, confidential: true, name: REDACTED },
+    matter: scrubIdentity(c.intake.matter, c),
+    ...(c.intake.facts !== undefined ? { facts: scrubIdentity(c.intake.facts, c) } : {}),
+    forwardedBy: undefined,
+    channelDetails: undefined,
+  };
+  return copy;
+}
+
+/** What a given actor sees of a case: departments see confidential cases redacted. */
+export function viewFor(actor: Actor, c: CaseRecord): CaseRecord {
+  return actor.role === 'department' ? redactForRespondent(c) : c;
+}
+
+export const ROLE_LABELS: Record<Actor['role'], string> = {
+  agency: '政务服务管理机构',
+  department: '审批部门（办理单位）',
+  leader: '主管领导',
+  admin: '系统管理员',
+  system: '系统',
+  complainant: '投诉人',
+};

@@ -1,0 +1,107 @@
+/**
+ * Deadlines of the life cycle (SPEC.md, Deadlines): which clock a phase waits on, when to remind, when a
+ * clock is overdue. Overdue marks are set once and never erased (art. 20 counts them).
+ */
+import type { CaseRecord, ClockName, Deadline, Phase } from '../case';
+import type { LifecycleContext } from './context';
+
+/** The clock each waiting phase runs on. 'classification' has no clock of its own in the regulation. */
+export const PHASE_CLOCK: Partial<Record<Phase, ClockName>> = {
+  dispatch: 'dispatch',
+  acceptance: 'acceptance',
+  handling: 'result',
+  rectification: 'rectification',
+  reply: 'reply',
+  follow_up: 'follow_up',
+};
+
+/** Phases in which the case waits for people (the workflow's callback steps). */
+export const WAITING_PHASES: readonly Phase[] = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'];
+
+export const CLOCK_LABELS: Record<ClockName, string> = {
+  dispatch: '交办期限',
+  acceptance: '受理决定期限',
+  result: '办理结果反馈期限',
+  rectification: '整改报备期限',
+  reply: '答复期限',
+  follow_up: '回访期限',
+};
+
+const ms = (iso: string): number => Date.parse(iso);
+
+/** Index of the last open (not met) deadline of a clock, or -1. */
+export function openDeadlineIndex(c: CaseRecord, clock: ClockName): number {
+  for (let i = c.deadlines.length - 1; i >= 0; i -= 1) {
+    const d = c.deadlines[i]!;
+    if (d.clock === clock && d.metAt === undefined) return i;
+  }
+  return -1;
+}
+
+/** The open clock of the phase the case waits in. */
+export function currentDeadline(c: CaseRecord): Deadline | undefined {
+  const clock = PHASE_CLOCK[c.phase];
+  if (!clock) return undefined;
+  const i = openDeadlineIndex(c, clock);
+  return i < 0 ? undefined : c.deadlines[i];
+}
+
+/** A deadline N working days after `startedAt` (the start day is not counted). */
+export function startClock(ctx: LifecycleContext, clock: ClockName, startedAt: string, workingDays: number): Deadline {
+  const { dueAt } = ctx.calendar.addWorkingDays(startedAt, workingDays);
+  return { clock, startedAt, workingDays, dueAt };
+}
+
+/** The first instant at which a deadline is overdue: one second after 23:59:59 of the due day. */
+export function overdueFrom(d: Deadline): string {
+  return new Date(ms(d.dueAt) + 1000).toISOString();
+}
+
+export function isPastDue(d: Deadline, now: Date): boolean {
+  return now.getTime() >= ms(overdueFrom(d));
+}
+
+/** When the reminder for a deadline is due, or undefined when the policy gives no room for one. */
+export function reminderInstant(d: Deadline, ctx: LifecycleContext): string | undefined {
+  const lead = ctx.rules.reminderLeadWorkingDays;
+  const at = ctx.calendar.reminderAt(d.dueAt, lead);
+  if (ms(at) <= ms(d.startedAt) || ms(at) >= ms(d.dueAt)) return undefined;
+  return at;
+}
+
+/**
+ * The next instant at which something must happen while the case waits: the reminder not yet sent, or
+ * the overdue mark not yet set. undefined = wait without a deadline.
+ */
+export function nextWakeUp(c: CaseRecord, ctx: LifecycleContext): string | undefined {
+  const d = currentDeadline(c);
+  if (!d || d.overdueAt) return undefined;
+  if (!d.remindedAt) {
+    const remind = reminderInstant(d, ctx);
+    if (remind) return remind;
+  }
+  return overdueFrom(d);
+}
+
+/**
+ * Closes the open deadline of a clock at `now`. A clock closed after its due time gets its overdue mark
+ * now if the timeout handler had not set it yet. Returns true when the deadline was newly marked overdue.
+ */
+export function closeDeadline(record: CaseRecord, clock: ClockName, now: Date): boolean {
+  const i = openDeadlineIndex(record, clock);
+  if (i < 0) return false;
+  const d = { ...record.deadlines[i]! };
+  d.metAt = now.toISOString();
+  let late = false;
+  if (isPastDue(d, now) && !d.overdueAt) {
+    d.overdueAt = now.toISOString();
+    record.flags = { ...record.flags, overdue: true };
+    late = true;
+  }
+  record.deadlines = record.deadlines.map((x, j) => (j === i ? d : x));
+  return late;
+}
+
+export function replaceDeadline(record: CaseRecord, index: number, d: Deadline): void {
+  record.deadlines = record.deadlines.map((x, j) => (j === index ? d : x));
+}

@@ -1,0 +1,606 @@
+/**
+ * The transitions of one case: screening (arts. 4, 8, 9), staff actions (arts. 10 to 21), waiting
+ * timeouts (reminder, overdue: art. 20) and the archive (art. 18). Pure: the caller writes the record,
+ * appends the events and sends the notices.
+ */
+import type { Actor, Assignment, CaseRecord, Deadline, Finding, NotAcceptedReason, Phase } from '../case';
+import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
+import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
+import { shanghaiDate } from '../calendar';
+import { canAct, canRead } from '../access';
+import type { NewEvent } from '../../ports';
+import * as N from '../notices/templates';
+import { departmentName } from '../notices/format';
+import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
+import type { ActionBody, ActionBodyOf } from './actions';
+import { ACTION_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
+import type { ActionName, LifecycleContext, Notice, Transition } from './context';
+import { CLOCK_LABELS, PHASE_CLOCK, closeDeadline, currentDeadline, isPastDue, openDeadlineIndex, reminderInstant, replaceDeadline, startClock } from './deadlines';
+
+/** A transition under construction. */
+class Draft {
+  readonly record: CaseRecord;
+  readonly events: NewEvent[] = [];
+  readonly notices: Notice[] = [];
+  readonly nowIso: string;
+
+  constructor(
+    c: CaseRecord,
+    readonly ctx: LifecycleContext,
+    readonly actor: Actor,
+  ) {
+    this.record = structuredClone(c);
+    this.nowIso = ctx.now.toISOString();
+    this.record.updatedAt = this.nowIso;
+  }
+
+  event(type: string, summary: string, data?: Record<string, unknown>): void {
+    this.events.push({ at: this.nowIso, type, actor: this.actor, phase: this.record.phase, summary, ...(data ? { data } : {}) });
+  }
+
+  notify(...n: (Notice | undefined)[]): void {
+    for (const x of n) if (x && x.to.length > 0) this.notices.push(x);
+  }
+
+  /** Closes a clock; a late close sets the overdue mark (never erased) and records it. */
+  close(clock: Deadline['clock']): void {
+    const i = openDeadlineIndex(this.record, clock);
+    const d = i < 0 ? undefined : this.record.deadlines[i];
+    if (closeDeadline(this.record, clock, this.ctx.now) && d) {
+      this.event('overdue_marked', `${CLOCK_LABELS[clock]}（${shanghaiDate(d.dueAt)}）已届满，完成时已超期，记录超期（第二十条）。`, { clock, dueAt: d.dueAt });
+    }
+  }
+
+  start(clock: Deadline['clock'], workingDays: number, startedAt = this.nowIso): Deadline {
+    const d = startClock(this.ctx, clock, startedAt, workingDays);
+    this.record.deadlines = [...this.record.deadlines, d];
+    return d;
+  }
+
+  moveTo(phase: Phase): void {
+    this.record.phase = phase;
+  }
+
+  done(): Transition {
+    this.record.waiting = undefined;
+    return { record: this.record, events: this.events, notices: this.notices };
+  }
+}
+
+const unchanged = (c: CaseRecord): Transition => ({ record: c, events: [], notices: [] });
+
+// ============================================================================================ screening
+
+const ART8_4_WORDS = ['信访', '上访', '起诉', '诉讼', '法院', '仲裁', '行政复议', '复议', '人民调解', '调解'];
+const STABILITY_WORDS = ['集体上访', '群体', '聚集', '堵路', '拉横幅', '自杀', '轻生', '跳楼', '自残', '极端', '同归于尽', '维稳', '进京'];
+
+function matches(textIn: string, words: readonly string[]): string[] {
+  return words.filter((w) => textIn.includes(w));
+}
+
+/**
+ * Screening: art. 4 completeness, art. 8 proposals (decided by a person; art8-3/art8-5 come from duplicate
+ * matching), the stability-risk flag with an immediate report to the leader (art. 9(2)); then the case
+ * waits for dispatch (agency received it) or for the acceptance decision (a department received it).
+ */
+export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
+  if (c.phase !== 'received' && c.phase !== 'screening') return unchanged(c);
+  const t = new Draft(c, ctx, SYSTEM_ACTOR);
+  const r = t.record;
+  const i = r.intake;
+  const p = i.complainant;
+  const anonymous = p.anonymous || r.flags.anonymous;
+
+  const missing: string[] = [];
+  if (!anonymous && !p.name?.trim() && !p.organization?.trim()) missing.push('complainant.name');
+  if (!anonymous && !p.phone?.trim() && !p.email?.trim() && !p.address?.trim()) missing.push('complainant.phone');
+  if (!i.respondent.unit?.trim() && !i.respondent.unitCode && !i.respondent.person?.trim()) missing.push('respondent');
+  if (!i.matter.trim()) missing.push('matter');
+  if (!i.facts?.trim() && i.evidence.length === 0) missing.push('facts');
+  if (i.major && i.channel === 'onsite' && i.evidence.length === 0) missing.push('evidence.writtenForm');
+
+  const proposals = [...(r.screening?.proposedReasons ?? [])];
+  const propose = (reason: NotAcceptedReason, explanation: string, relatedCaseId?: string) => {
+    if (proposals.some((x) => x.reason === reason && x.relatedCaseId === relatedCaseId)) return;
+    proposals.push({ reason, explanation, ...(relatedCaseId ? { relatedCaseId } : {}) });
+  };
+  for (const other of r.flags.possibleDuplicateOf ?? []) propose('art8-3', `与投诉件 ${other} 可能为同一事项（第八条第（三）项、第十一条），请核实。`, other);
+  if (missing.includes('respondent')) propose('art8-2', '投诉未写明被投诉单位或人员（第八条第（二）项），请核实或联系投诉人补正。');
+  const unit = ctx.jurisdiction.departments.find((d) => d.code === i.respondent.unitCode);
+  if (unit && !unit.belongsToThisLevel) propose('art8-1', `被投诉单位“${unit.name}”不属于本级管辖（第八条第（一）项），可告知投诉人到相关部门反映或转接12345。`);
+  const allText = `${i.matter}\n${i.facts ?? ''}`;
+  const legal = matches(allText, ART8_4_WORDS);
+  if (legal.length) propose('art8-4', `投诉内容提及“${legal.join('、')}”，请核实是否已经或正在通过信访、诉讼、仲裁、行政复议、调解等途径解决（第八条第（四）项）。`);
+
+  r.screening = { at: t.nowIso, complete: missing.length === 0, missing, proposedReasons: proposals };
+
+  const riskWords = matches(allText, STABILITY_WORDS);
+  const risk = i.stabilityRisk === true || r.flags.stabilityRisk === true || riskWords.length > 0;
+  const summaryParts = [missing.length === 0 ? '材料齐全（第四条）' : `材料不全（第四条），缺少：${missing.map(missingLabel).join('、')}`];
+  if (proposals.length) summaryParts.push(`提示可能不予受理的情形：${[...new Set(proposals.map((x) => x.reason))].join('、')}，由工作人员决定`);
+  if (anonymous) summaryParts.push('匿名投诉');
+  if (r.flags.confidential) summaryParts.push('投诉人要求保密');
+
+  // Route: a department that received the complaint decides acceptance itself; otherwise the agency dispatches.
+  const rb = i.receivedBy;
+  const ownDept = typeof rb === 'object' ? ctx.jurisdiction.departments.find((d) => d.code === rb.department && d.belongsToThisLevel) : undefined;
+  if (ownDept) {
+    r.department = ownDept.code;
+    if (!r.assignments.some((a) => a.department === ownDept.code && a.role === 'owner')) {
+      r.assignments = [...r.assignments, { department: ownDept.code, role: 'owner', assignedAt: r.receivedAt }];
+    }
+    t.moveTo('acceptance');
+    t.start('acceptance', ctx.rules.deadlines.acceptanceWorkingDays, r.receivedAt);
+  } else {
+    t.moveTo('dispatch');
+    t.start('dispatch', ctx.rules.deadlines.dispatchWorkingDays, r.receivedAt);
+  }
+  t.event('screened', `初审完成：${summaryParts.join('；')}。转入“${PHASE_LABELS[r.phase]}”。`, {
+    complete: missing.length === 0,
+    missing,
+    proposedReasons: proposals.map((x) => x.reason),
+  });
+
+  if (risk) {
+    const already = r.flags.stabilityRisk === true && c.phase === 'screening';
+    r.flags = { ...r.flags, stabilityRisk: true };
+    if (!already) {
+      const why = i.stabilityRisk || c.flags.stabilityRisk ? '受理人员标记存在较大信访维稳风险' : `投诉内容含有“${riskWords.join('、')}”等字样`;
+      t.event('stability_risk_reported', `发现较大信访维稳风险，已及时报告主管领导（第九条第（二）项）：${why}。`);
+      t.notify(N.stabilityRiskNotice(r, ctx, why));
+    }
+  }
+  return t.done();
+}
+
+function missingLabel(field: string): string {
+  return (
+    {
+      'complainant.name': '投诉人姓名或单位名称',
+      'complainant.phone': '投诉人联系方式',
+      respondent: '被投诉人信息',
+      matter: '具体投诉事项',
+      facts: '投诉事实、理由及证明材料',
+      'evidence.writtenForm': '重大事项的书面投诉材料',
+    } as Record<string, string>
+  )[field] ?? field;
+}
+
+// ============================================================================================ waiting
+
+/**
+ * At or after the wake-up instant: sends the reminder (before the due time) or marks the clock overdue and
+ * alerts the agency (at the due time). The phase does not change; an overdue mark is never erased.
+ */
+export function onWaitTimeout(c: CaseRecord, ctx: LifecycleContext): Transition {
+  const d = currentDeadline(c);
+  if (!d || d.overdueAt) return unchanged(c);
+  const t = new Draft(c, ctx, SYSTEM_ACTOR);
+  const i = openDeadlineIndex(t.record, d.clock);
+  if (isPastDue(d, ctx.now)) {
+    const marked: Deadline = { ...d, overdueAt: t.nowIso };
+    replaceDeadline(t.record, i, marked);
+    t.record.flags = { ...t.record.flags, overdue: true };
+    t.event('overdue_marked', `${CLOCK_LABELS[d.clock]}（${shanghaiDate(d.dueAt)}）已届满，尚未完成“${PHASE_LABELS[c.phase]}”，记录超期并报政务服务管理机构（第二十条）。`, {
+      clock: d.clock,
+      dueAt: d.dueAt,
+    });
+    t.notify(N.overdueAlertNotice(t.record, ctx, marked));
+    return t.done();
+  }
+  const remindAt = d.remindedAt ? undefined : reminderInstant(d, ctx);
+  if (remindAt && ctx.now.getTime() >= Date.parse(remindAt)) {
+    const reminded: Deadline = { ...d, remindedAt: t.nowIso };
+    replaceDeadline(t.record, i, reminded);
+    t.event('reminder_sent', `${CLOCK_LABELS[d.clock]}将于${shanghaiDate(d.dueAt)}届满，已发送到期提醒。`, { clock: d.clock, dueAt: d.dueAt });
+    t.notify(N.reminderNotice(t.record, ctx, reminded));
+    return t.done();
+  }
+  return unchanged(c);
+}
+
+// ============================================================================================ archive
+
+/** Final archive record (art. 18): the case is closed for good. */
+export function archive(c: CaseRecord, ctx: LifecycleContext): Transition {
+  if (c.phase !== 'archived') throw new PhaseConflictError('archive', c.phase, `投诉件当前环节为“${PHASE_LABELS[c.phase]}”，尚未办结，不能归档。`);
+  if (c.archive?.at) return unchanged(c);
+  const t = new Draft(c, ctx, SYSTEM_ACTOR);
+  t.record.archive = { ...(c.archive ?? {}), at: t.nowIso };
+  const o = c.outcome;
+  const how =
+    o?.kind === 'concluded'
+      ? `办结（${FINDING_LABELS[o.finding]}）`
+      : o?.kind === 'not_accepted'
+        ? `不予受理（${o.reason}）`
+        : o?.kind === 'terminated'
+          ? `终止办理（${o.reason}）`
+          : '结束';
+  const overdue = c.flags.overdue ? '；办理过程中有超期记录' : '';
+  t.event('archived', `投诉件已${how}，归档（第十八条）${overdue}。`, { outcome: o?.kind });
+  return t.done();
+}
+
+// ============================================================================================ actions
+
+/**
+ * Applies a staff action: checks the actor (ForbiddenError), the phase (PhaseConflictError) and the body
+ * (ValidationError), then returns the new record, its timeline events and its notices.
+ */
+export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: LifecycleContext): Transition {
+  const name = actionNameOf(body);
+  assertMayAct(actor, c, name);
+  if (!allowedActions(c).includes(name)) {
+    throw new PhaseConflictError(name, c.phase, `当前环节为“${PHASE_LABELS[c.phase]}”，不能执行“${ACTION_LABELS[name]}”操作。`);
+  }
+  const b = parseAction(body);
+  const t = new Draft(c, ctx, actor);
+  switch (b.action) {
+    case 'dispatch':
+      return dispatch(t, b);
+    case 'accept':
+      return accept(t, b);
+    case 'reject':
+      return reject(t, b);
+    case 'classify':
+      return classify(t, b);
+    case 'designate-lead':
+      return designateLead(t, b);
+    case 'request-extension':
+      return requestExtension(t, b);
+    case 'conclude':
+      concludeCase(t, b.finding, b.summary);
+      return t.done();
+    case 'file-rectification':
+      return fileRectification(t, b);
+    case 'reply':
+      return reply(t, b);
+    case 'record-follow-up':
+      return recordFollowUp(t, b);
+    case 'terminate':
+      return terminate(t, b);
+    case 'recuse':
+      return recuse(t, b);
+    case 'escalate':
+      return escalate(t, b);
+    case 'merge':
+    case 'unmerge':
+      return mergeNotBuilt(b);
+  }
+}
+
+export function assertMayAct(actor: Actor, c: CaseRecord, name: ActionName): void {
+  if (!canRead(actor, c)) throw new ForbiddenError();
+  if (!canAct(actor, c, name)) throw new ForbiddenError(`您的角色无权对该投诉件执行“${ACTION_LABELS[name]}”操作。`);
+}
+
+function mergeNotBuilt(b: ActionBody): never {
+  throw new Error(`${b.action}: not built yet (waiting for applyMerge/applyUnmerge in shared/domain/duplicates)`);
+}
+
+function knownDepartment(t: Draft, code: string, field: string) {
+  const d = t.ctx.jurisdiction.departments.find((x) => x.code === code);
+  if (!d) throw new ValidationError([{ field, message: `部门编码“${code}”不在本级部门名录中`, code: 'unknown_department' }]);
+  if (!d.belongsToThisLevel) {
+    throw new RuleViolationError('not_this_level', `“${d.name}”不属于本级部门（单位），不能交办；请以“不予受理”告知投诉人到相关部门反映或转接12345（第八条第（一）项、第九条）。`);
+  }
+  return d;
+}
+
+function dispatch(t: Draft, b: ActionBodyOf<'dispatch'>): Transition {
+  const dept = knownDepartment(t, b.department, 'department');
+  const r = t.record;
+  const slipNo = b.slipNo ?? `JB-${r.trackingNo}`;
+  const assignment: Assignment = { department: dept.code, role: 'owner', assignedAt: t.nowIso, slipNo };
+  r.department = dept.code;
+  r.assignments = [...r.assignments.filter((a) => a.role !== 'owner'), assignment];
+  t.close('dispatch');
+  t.moveTo('acceptance');
+  // art. 10: the department decides within N working days of receiving the slip.
+  t.start('acceptance', t.ctx.rules.deadlines.acceptanceWorkingDays);
+  t.event('dispatched', `政务服务管理机构随交办单（${slipNo}）将投诉交${dept.name}办理（第十条）。`, { department: dept.code, slipNo });
+  t.notify(N.assignmentSlipNotice(r, t.ctx, assignment));
+  return t.done();
+}
+
+function accept(t: Draft, b: ActionBodyOf<'accept'>): Transition {
+  t.close('acceptance');
+  t.moveTo('classification');
+  t.event('accepted', `${departmentName(t.ctx.jurisdiction, t.record.department)}决定受理，并告知投诉人（第十条）。${b.note ? `说明：${b.note}` : ''}`);
+  t.notify(N.acceptanceNotice(t.record, t.ctx));
+  return t.done();
+}
+
+function reject(t: Draft, b: ActionBodyOf<'reject'>): Transition {
+  const r = t.record;
+  const reason = t.ctx.rules.notAcceptedReasons[b.reason];
+  const clock = PHASE_CLOCK[r.phase];
+  if (clock) t.close(clock);
+  r.outcome = {
+    kind: 'not_accepted',
+    reason: b.reason,
+    ...(b.referral ? { referral: b.referral } : {}),
+    ...(b.transferTo12345 ? { transferredTo12345: true } : {}),
+    at: t.nowIso,
+  };
+  t.moveTo('archived');
+  const where = [b.referral ? `告知投诉人向${b.referral}反映` : '', b.transferTo12345 ? `转接${t.ctx.jurisdiction.referral.hotline}` : ''].filter(Boolean).join('，');
+  t.event('not_accepted', `不予受理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）${where ? `；${where}（第九条）` : ''}。`, {
+    reason: b.reason,
+    ...(b.relatedCaseId ? { relatedCaseId: b.relatedCaseId } : {}),
+    ...(b.explanation ? { explanation: b.explanation } : {}),
+  });
+  t.notify(N.notAcceptedNotice(r, t.ctx));
+  if (b.transferTo12345) t.notify(N.referral12345Notice(r, t.ctx));
+  return t.done();
+}
+
+function ownerAssignment(r: CaseRecord): Assignment | undefined {
+  return r.assignments.find((a) => a.role === 'owner');
+}
+
+function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
+  const r = t.record;
+  const d = t.ctx.rules.deadlines;
+  r.classification = b.kind;
+  if (b.kind === 'general') {
+    t.event('classified', `分类为“${CLASSIFICATION_LABELS.general}”，由首席事务代表当场处理（第十四条第（一）项）。`, { kind: b.kind });
+    concludeCase(t, b.finding!, b.summary!);
+    return t.done();
+  }
+  if (b.kind === 'transfer') {
+    const owner = ownerAssignment(r);
+    if (!owner) throw new RuleViolationError('no_department', '该投诉件尚无承办单位，不能登记转办；请先交办。');
+    let startedAt = owner.assignedAt;
+    if (!owner.slipNo) {
+      // Received by the department itself: the agency's slip is issued now and the clock runs from it.
+      const issued: Assignment = { ...owner, slipNo: `JB-${r.trackingNo}`, assignedAt: t.nowIso };
+      r.assignments = r.assignments.map((a) => (a === owner ? issued : a));
+      startedAt = t.nowIso;
+      t.notify(N.assignmentSlipNotice(r, t.ctx, issued));
+    }
+    t.moveTo('handling');
+    const due = t.start('result', d.transferResultWorkingDays, startedAt);
+    t.event('classified', `分类为“${CLASSIFICATION_LABELS.transfer}”，承办单位应于${shanghaiDate(due.dueAt)}前反馈办理结果（第十四条第（二）项）。`, { kind: b.kind, dueAt: due.dueAt });
+    return t.done();
+  }
+  t.moveTo('handling');
+  const due = t.start('result', d.interventionDefaultWorkingDays);
+  t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。`, {
+    kind: b.kind,
+    dueAt: due.dueAt,
+  });
+  t.notify(N.interventionNotice(r, t.ctx));
+  return t.done();
+}
+
+function dueFromDate(t: Draft, date: string, field: string): string {
+  if (!t.ctx.calendar.isWorkday(date)) {
+    throw new ValidationError([{ field, message: `${date} 不是工作日，办理期限应为工作日`, code: 'not_workday' }]);
+  }
+  return `${date}T23:59:59+08:00`;
+}
+
+function designateLead(t: Draft, b: ActionBodyOf<'designate-lead'>): Transition {
+  const r = t.record;
+  const lead = knownDepartment(t, b.lead, 'lead');
+  const co = b.coHandlers.map((code, i) => knownDepartment(t, code, `coHandlers.${i}`));
+  const recusedOf = (code: string) => r.assignments.filter((a) => a.department === code).flatMap((a) => a.recused ?? []);
+  const assign = (code: string, role: Assignment['role']): Assignment => {
+    const recused = recusedOf(code);
+    return { department: code, role, assignedAt: t.nowIso, slipNo: `JB-${r.trackingNo}-${code}`, ...(recused.length ? { recused } : {}) };
+  };
+  const newOnes = [assign(lead.code, 'lead'), ...co.map((d) => assign(d.code, 'co_handler'))];
+  r.assignments = [...r.assignments.filter((a) => a.role === 'owner'), ...newOnes];
+
+  let dueAt: string;
+  let workingDays: number | undefined;
+  if (b.dueDate) {
+    if (b.dueDate < shanghaiDate(t.ctx.now)) {
+      throw new ValidationError([{ field: 'dueDate', message: '办理期限不能早于今天', code: 'in_past' }]);
+    }
+    dueAt = dueFromDate(t, b.dueDate, 'dueDate');
+  } else {
+    workingDays = t.ctx.rules.deadlines.interventionDefaultWorkingDays;
+    dueAt = t.ctx.calendar.addWorkingDays(t.ctx.now, workingDays).dueAt;
+  }
+  const i = openDeadlineIndex(r, 'result');
+  if (i >= 0) {
+    const old = r.deadlines[i]!;
+    // The agency sets the deadline (art. 14(3)); a mark of an earlier overdue stays.
+    replaceDeadline(r, i, { ...old, dueAt, workingDays, remindedAt: undefined, startedAt: t.nowIso });
+  } else {
+    r.deadlines = [...r.deadlines, { clock: 'result', startedAt: t.nowIso, dueAt, ...(workingDays ? { workingDays } : {}) }];
+  }
+  const coNames = co.map((d) => d.name).join('、');
+  t.event(
+    'lead_designated',
+    `政务服务管理机构介入协调，明确牵头单位为${lead.name}${coNames ? `，协办单位为${coNames}` : ''}${b.taskForce ? '，组建专班' : ''}，办理时限${shanghaiDate(dueAt)}（第十四条第（三）项）。`,
+    { lead: lead.code, coHandlers: co.map((d) => d.code), dueAt },
+  );
+  for (const a of newOnes) t.notify(N.assignmentSlipNotice(r, t.ctx, a));
+  return t.done();
+}
+
+function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Transition {
+  const r = t.record;
+  const ctx = t.ctx;
+  const i = openDeadlineIndex(r, 'result');
+  const d = i < 0 ? undefined : r.deadlines[i];
+  if (!d) throw new RuleViolationError('no_deadline', '该投诉件没有正在计算的办理期限，无需延期。');
+  if (isPastDue(d, ctx.now) || d.overdueAt) {
+    throw new RuleViolationError(
+      'extension_after_due',
+      `办理期限已于${shanghaiDate(d.dueAt)}届满，不能再申请延期：延期须在期限届满前提出（第十四条第（二）项）。`,
+    );
+  }
+  const original = d.originalDueAt ?? d.dueAt;
+  const max = ctx.rules.deadlines.extensionMaxWorkingDays;
+  const limit =
+    ctx.rules.deadlines.extensionInterpretation === 'total'
+      ? ctx.calendar.addWorkingDays(d.startedAt, max)
+      : ctx.calendar.addWorkingDays(original, max);
+  const basis = ctx.rules.deadlines.extensionInterpretation === 'total' ? `自收到交办单起最长 ${max} 个工作日` : `在原办理期限（${shanghaiDate(original)}）基础上最长延长 ${max} 个工作日`;
+  if (b.newDueDate <= shanghaiDate(d.dueAt)) {
+    throw new RuleViolationError('extension_not_later', `延期后的办理期限（${b.newDueDate}）应晚于当前办理期限（${shanghaiDate(d.dueAt)}）。`);
+  }
+  if (b.newDueDate > limit.dueDate) {
+    throw new RuleViolationError(
+      'extension_too_long',
+      `延期后的办理期限（${b.newDueDate}）超过规定上限：延期办理${basis}，最迟为${limit.dueDate}（第十四条第（二）项）。`,
+    );
+  }
+  const dueAt = dueFromDate(t, b.newDueDate, 'newDueDate');
+  const extended: Deadline = { ...d, originalDueAt: original, dueAt, extended: true, remindedAt: undefined };
+  replaceDeadline(r, i, extended);
+  t.event('extension_granted', `承办单位申请延期办理，办理时限由${shanghaiDate(d.dueAt)}延至${b.newDueDate}，已告知投诉人和政务服务管理机构（第十四条第（二）项）。理由：${b.reason}`, {
+    from: d.dueAt,
+    to: dueAt,
+    originalDueAt: original,
+  });
+  t.notify(...N.extensionNotices(r, ctx, extended, b.reason));
+  return t.done();
+}
+
+/** Conclusion with a finding (arts. 14, 15): the rectification, reply and follow-up clocks start now. */
+function concludeCase(t: Draft, finding: Finding, summary: string): void {
+  const r = t.record;
+  const d = t.ctx.rules.deadlines;
+  t.close('result');
+  r.conclusion = { finding, summary, at: t.nowIso, by: t.actor };
+  r.outcome = { kind: 'concluded', finding, summary, at: t.nowIso };
+  t.start('follow_up', d.followUpWorkingDays);
+  t.start('reply', d.replyWorkingDays);
+  const rectify = finding === 'substantiated' || finding === 'partial';
+  if (rectify) t.start('rectification', d.rectificationWorkingDays);
+  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}。${rectify ? `应在${d.rectificationWorkingDays}个工作日内报备整改情况（第十五条）。` : ''}`, { finding });
+  if (rectify) t.moveTo('rectification');
+  else enterReply(t);
+}
+
+/** The reply step (art. 16); no reply is needed for an anonymous complaint or when none is wanted. */
+function enterReply(t: Draft): void {
+  const r = t.record;
+  const p = r.intake.complainant;
+  const reasonNone = p.anonymous || r.flags.anonymous ? 'anonymous' : !p.wantsReply ? 'not_wanted' : undefined;
+  if (!reasonNone) {
+    t.moveTo('reply');
+    return;
+  }
+  r.reply = { method: 'none', reasonNone, at: t.nowIso, by: SYSTEM_ACTOR };
+  closeDeadline(r, 'reply', t.ctx.now);
+  t.moveTo('reply');
+  t.events.push({ at: t.nowIso, type: 'reply_skipped', actor: SYSTEM_ACTOR, phase: 'reply', summary: `不予答复：${NO_REPLY_REASON_LABELS[reasonNone]}（第十六条）。` });
+  t.notify(N.replyRecordNotice(r, t.ctx));
+  enterFollowUp(t);
+}
+
+/** The follow-up visit (art. 17). An anonymous complaint without any contact cannot be visited. */
+function enterFollowUp(t: Draft): void {
+  const r = t.record;
+  const p = r.intake.complainant;
+  const anonymous = p.anonymous || r.flags.anonymous;
+  if (anonymous && !p.phone?.trim() && !p.email?.trim() && !p.address?.trim()) {
+    closeDeadline(r, 'follow_up', t.ctx.now);
+    t.moveTo('archived');
+    t.events.push({ at: t.nowIso, type: 'follow_up_skipped', actor: SYSTEM_ACTOR, phase: 'archived', summary: '匿名投诉且无联系方式，无法回访（第十七条），办结归档。' });
+    return;
+  }
+  t.moveTo('follow_up');
+  t.notify(N.followUpSurveyNotice(r, t.ctx));
+}
+
+function fileRectification(t: Draft, b: ActionBodyOf<'file-rectification'>): Transition {
+  const r = t.record;
+  r.rectification = { summary: b.summary, at: t.nowIso, by: t.actor };
+  t.close('rectification');
+  t.event('rectification_filed', '承办单位已将整改情况报政务服务管理机构备案（第十五条）。');
+  t.notify(N.rectificationFiledNotice(r, t.ctx));
+  enterReply(t);
+  return t.done();
+}
+
+function reply(t: Draft, b: ActionBodyOf<'reply'>): Transition {
+  const r = t.record;
+  const p = r.intake.complainant;
+  if (b.method === 'none' && b.reasonNone === 'anonymous' && !(p.anonymous || r.flags.anonymous)) {
+    throw new RuleViolationError('not_anonymous', '该投诉为实名投诉，不能以“匿名投诉”为由不予答复（第十六条）。');
+  }
+  if (b.method === 'email' && !p.email?.trim()) {
+    throw new RuleViolationError('no_email', '投诉人未留电子邮箱，不能以电子邮件方式答复；请选择电话或当面告知。');
+  }
+  r.reply = {
+    method: b.method,
+    ...(b.summary ? { summary: b.summary } : {}),
+    ...(b.reasonNone ? { reasonNone: b.reasonNone } : {}),
+    at: t.nowIso,
+    by: t.actor,
+  };
+  t.close('reply');
+  t.event(
+    b.method === 'none' ? 'reply_skipped' : 'replied',
+    b.method === 'none' ? `不予答复：${NO_REPLY_REASON_LABELS[b.reasonNone!]}（第十六条）。` : `承办单位已通过${REPLY_METHOD_LABELS[b.method]}答复投诉人，并做好记录（第十六条）。`,
+    { method: b.method },
+  );
+  t.notify(N.replyToComplainantNotice(r, t.ctx), N.replyRecordNotice(r, t.ctx));
+  enterFollowUp(t);
+  return t.done();
+}
+
+function recordFollowUp(t: Draft, b: ActionBodyOf<'record-follow-up'>): Transition {
+  const r = t.record;
+  r.followUp = { satisfaction: b.satisfaction, ...(b.note ? { note: b.note } : {}), at: t.nowIso, by: t.actor };
+  t.close('follow_up');
+  t.moveTo('archived');
+  t.event('follow_up_recorded', `政务服务管理机构已回访，投诉人评价：${SATISFACTION_LABELS[b.satisfaction]}（第十七条）。`, { satisfaction: b.satisfaction });
+  return t.done();
+}
+
+function terminate(t: Draft, b: ActionBodyOf<'terminate'>): Transition {
+  const r = t.record;
+  const reason = t.ctx.rules.terminationReasons[b.reason];
+  // Every running clock stops; one already past due keeps (or gets) its overdue mark.
+  for (const clock of [...new Set(r.deadlines.filter((d) => !d.metAt).map((d) => d.clock))]) t.close(clock);
+  r.outcome = { kind: 'terminated', reason: b.reason, ...(b.note ? { note: b.note } : {}), at: t.nowIso };
+  t.moveTo('archived');
+  t.event('terminated', `终止办理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）。`, { reason: b.reason });
+  t.notify(...N.terminationNotices(r, t.ctx));
+  return t.done();
+}
+
+function recuse(t: Draft, b: ActionBodyOf<'recuse'>): Transition {
+  const r = t.record;
+  const dept = t.actor.department!;
+  if (b.handOverTo === t.actor.id) throw new ValidationError([{ field: 'handOverTo', message: '接办人不能是申请回避的本人', code: 'self' }]);
+  let own = r.assignments.filter((a) => a.department === dept);
+  if (own.length === 0) {
+    // The owning department without an explicit assignment (legacy record): make it explicit.
+    const implicit: Assignment = { department: dept, role: 'owner', assignedAt: r.receivedAt };
+    r.assignments = [...r.assignments, implicit];
+    own = [implicit];
+  }
+  r.assignments = r.assignments.map((a) =>
+    a.department !== dept
+      ? a
+      : {
+          ...a,
+          recused: [...new Set([...(a.recused ?? []), t.actor.id])],
+          ...(b.handOverTo ? { handler: b.handOverTo } : a.handler === t.actor.id ? { handler: undefined } : {}),
+        },
+  );
+  t.event('recused', `${departmentName(t.ctx.jurisdiction, dept)}一名承办人员因利害关系主动回避，投诉件仍由该单位${b.handOverTo ? '另一名人员' : '另行指定人员'}办理（第二十一条）。`, {
+    department: dept,
+    ...(b.handOverTo ? { handOverTo: b.handOverTo } : {}),
+  });
+  t.notify(N.recusalNotice(r, t.ctx, dept));
+  return t.done();
+}
+
+function escalate(t: Draft, b: ActionBodyOf<'escalate'>): Transition {
+  const r = t.record;
+  r.escalations = [...(r.escalations ?? []), { to: b.to, reason: b.reason, at: t.nowIso, by: t.actor }];
+  if (b.stabilityRisk) r.flags = { ...r.flags, stabilityRisk: true };
+  t.event('escalated', `已上报${b.to === 'leader' ? '主管领导' : '政务服务管理机构'}${b.stabilityRisk ? '（存在较大信访维稳风险，第九条第（二）项）' : ''}。`, { to: b.to });
+  t.notify(b.to === 'leader' && b.stabilityRisk ? N.stabilityRiskNotice(r, t.ctx, b.reason) : N.escalationNotice(r, t.ctx, b.to, b.reason));
+  return t.done();
+}

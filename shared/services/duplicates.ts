@@ -1,0 +1,133 @@
+/**
+ * Duplicate matching service (issue 7): the `DuplicateCheck` hook the intake core calls before it creates a case,
+ * and `indexCase` to call after a case is created. Cost per intake is fixed: one index look-up (all LSH bands and
+ * identity keys at once) and at most `maxCandidates` case reads, plus merge-chain links, whatever the case count.
+ */
+import type { CaseRecord } from '../domain/case';
+import type { CanonicalIntake } from '../domain/intake';
+import type { Department } from '../domain/jurisdiction';
+import {
+  decide,
+  DEFAULT_DUPLICATE_RULES,
+  extractFacts,
+  fingerprint,
+  indexKeyId,
+  scorePair,
+  type Assessed,
+  type DuplicateCheck,
+  type DuplicateDecision,
+  type DuplicateRules,
+  type Facts,
+  type Fingerprint,
+  type LshParams,
+} from '../domain/duplicates/index';
+import type { CaseStore } from '../ports/index';
+import { indexDay, type DuplicateIndex } from '../ports/duplicate-index';
+
+export type { DuplicateCheck, DuplicateDecision };
+
+export interface DuplicateServiceDeps {
+  index: DuplicateIndex;
+  /** Only `get` is used. */
+  store: Pick<CaseStore, 'get'>;
+  rules?: Partial<DuplicateRules>;
+  /** The department directory (names and aliases) to resolve respondent units, per jurisdiction or for all. */
+  departments?: readonly Department[] | ((jurisdiction: string) => readonly Department[] | undefined);
+  lsh?: LshParams;
+  /** Called with counts after each check (for metrics; no personal data). */
+  onMetrics?: (m: { candidates: number; fetched: number; decision: DuplicateDecision['kind'] }) => void;
+}
+
+export type DuplicateChecker = DuplicateCheck & {
+  /** Files a newly created case in the duplicate index. Idempotent. */
+  indexCase(record: CaseRecord): Promise<void>;
+};
+
+const MAX_CHAIN = 10;
+
+export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateChecker {
+  const rules: DuplicateRules = { ...DEFAULT_DUPLICATE_RULES, ...deps.rules };
+  const departmentsOf = (jurisdiction: string): readonly Department[] =>
+    (typeof deps.departments === 'function' ? deps.departments(jurisdiction) : deps.departments) ?? [];
+  const fp = (intake: CanonicalIntake, jurisdiction: string): Fingerprint => fingerprint(intake, { departments: departmentsOf(jurisdiction), lsh: deps.lsh });
+
+  const check = async (intake: CanonicalIntake, ctx: { jurisdiction: string; now: Date }): Promise<DuplicateDecision> => {
+    const mine = fp(intake, ctx.jurisdiction);
+    if (mine.keys.length === 0) return { kind: 'new' };
+    const hits = await deps.index.lookup(ctx.jurisdiction, mine.keys);
+
+    // Rank candidates before reading any case: identity keys first, then the number of shared LSH bands.
+    const oldest = indexDay(new Date(Date.parse(intake.receivedAt) - Math.max(rules.windowDays, rules.repeatWindowDays) * 86_400_000).toISOString());
+    const tally = new Map<string, { bands: number; identity: number }>();
+    for (const key of mine.keys) {
+      for (const entry of hits.get(indexKeyId(key)) ?? []) {
+        if (entry.day < oldest) continue;
+        const t = tally.get(entry.caseId) ?? { bands: 0, identity: 0 };
+        if (key.kind === 'band') t.bands++;
+        else t.identity++;
+        tally.set(entry.caseId, t);
+      }
+    }
+    const ranked = [...tally.entries()]
+      .sort(([, a], [, b]) => b.identity * 8 + b.bands - (a.identity * 8 + a.bands))
+      .slice(0, rules.maxCandidates)
+      .map(([caseId]) => caseId);
+
+    // Read the candidates and the roots of their merge chains (each case once).
+    const cache = new Map<string, Promise<CaseRecord | undefined>>();
+    const get = (id: string): Promise<CaseRecord | undefined> => {
+      let p = cache.get(id);
+      if (!p) cache.set(id, (p = deps.store.get(id)));
+      return p;
+    };
+    const rootOf = async (record: CaseRecord): Promise<CaseRecord | undefined> => {
+      let current = record;
+      for (let i = 0; i < MAX_CHAIN && current.phase === 'merged' && current.mergedInto; i++) {
+        const next = await get(current.mergedInto);
+        if (!next) return undefined;
+        current = next;
+      }
+      return current.phase === 'merged' ? undefined : current;
+    };
+
+    const byRoot = new Map<string, { assessed: Assessed; matched: CaseRecord[] }>();
+    await Promise.all(
+      ranked.map(async (caseId) => {
+        const matched = await get(caseId);
+        if (!matched) return;
+        const root = await rootOf(matched);
+        if (!root) return;
+        const scored = scorePair(mine, fp(matched.intake, matched.jurisdiction), intake.receivedAt, matched.receivedAt);
+        const prev = byRoot.get(root.caseId);
+        if (!prev) byRoot.set(root.caseId, { assessed: { root, scored }, matched: [matched] });
+        else {
+          prev.matched.push(matched);
+          if (scored.score > prev.assessed.scored.score) prev.assessed = { root, scored };
+        }
+      }),
+    );
+
+    const known = (root: CaseRecord): { evidence: Set<string>; facts: Facts } => {
+      const matched = byRoot.get(root.caseId)?.matched ?? [];
+      const evidence = new Set<string>([
+        ...root.intake.evidence.map((e) => e.sha256),
+        ...(root.merges ?? []).flatMap((m) => m.evidence.map((e) => e.sha256)),
+        ...matched.flatMap((r) => r.intake.evidence.map((e) => e.sha256)),
+      ]);
+      const text = [root.intake.matter, root.intake.facts ?? '', root.conclusion?.summary ?? '', ...matched.flatMap((r) => [r.intake.matter, r.intake.facts ?? ''])].join('\n');
+      return { evidence, facts: extractFacts(text) };
+    };
+
+    const decision = decide({ intake, candidates: [...byRoot.values()].map((v) => v.assessed), rules, known });
+    deps.onMetrics?.({ candidates: tally.size, fetched: cache.size, decision: decision.kind });
+    return decision;
+  };
+
+  const indexCase = async (record: CaseRecord): Promise<void> => {
+    const keys = fp(record.intake, record.jurisdiction).keys;
+    if (keys.length === 0) return;
+    await deps.index.add(record.jurisdiction, { caseId: record.caseId, day: indexDay(record.receivedAt) }, keys);
+  };
+
+  return Object.assign(check, { indexCase });
+}

@@ -1,0 +1,311 @@
+/**
+ * The services behind the life-cycle state machine's Task states (statemachines/case-lifecycle.asl.json).
+ * Few and generic: screen, prepare a wait, await an action (callback), handle a deadline, archive, record a
+ * failure. Every decision is the domain's (shared/domain/lifecycle); these services load the case, build the
+ * domain context from the ports and the Clock, write with the optimistic lock, then send the notices.
+ *
+ * The same functions run behind the Lambda handlers (functions/<name>/index.ts) on AWS and behind the
+ * in-process engine (infra/local/engine.ts). Each task is idempotent: a retry after a write that succeeded
+ * finds the case already moved and does nothing.
+ */
+import { z } from 'zod';
+import type { WorkingCalendar } from '../domain/calendar';
+import { FINAL_PHASES, Phase, SYSTEM_ACTOR } from '../domain/case';
+import type { CaseRecord } from '../domain/case';
+import { NotFoundError } from '../domain/errors';
+import type { JurisdictionConfig } from '../domain/jurisdiction';
+import type { RulesRegistry } from '../domain/rules';
+import { allowedActions, archive, currentDeadline, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
+import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
+import type { CaseStore, Clock, MailSender, Workflow } from '../ports';
+import { mutateCase } from './case-mutation';
+
+/** Phases in which the case waits for people: one Prepare / Await / Handle trio per phase in the ASL. */
+export const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'] as const;
+export const WaitingPhase = z.enum(WAITING_PHASES);
+export type WaitingPhase = z.infer<typeof WaitingPhase>;
+
+/**
+ * Longest single wait handed to the engine, in seconds (about 23 days). aws-local-stepfunctions overflows
+ * above 2,147,483 s; on AWS a capped wait simply wakes up, finds nothing due and waits again.
+ */
+export const MAX_WAIT_SECONDS = 2_000_000;
+
+export interface TaskLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface LifecycleTaskDeps {
+  store: CaseStore;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  rules: RulesRegistry;
+  /** The deployment's jurisdiction, or a look-up by code when one runtime serves several. */
+  jurisdiction: JurisdictionConfig | ((code: string) => JurisdictionConfig);
+  mail: MailSender;
+  /** Used by the await task to complete its own callback when an action landed first. */
+  workflow: Pick<Workflow, 'sendTaskSuccess'>;
+  logger?: TaskLogger;
+}
+
+// ---------------------------------------------------------------------------------------------- payloads
+
+const caseId = z.string().min(1).max(128);
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const CasePayload = z.object({ caseId });
+export const StepPayload = z.object({ caseId, step: WaitingPhase });
+export const AwaitPayload = z.object({ caseId, step: WaitingPhase, taskToken: z.string().min(1), wakeUpAt: isoInstant.optional(), timeoutSeconds: z.number().int().positive().optional() });
+export const FailurePayload = z.object({
+  caseId: caseId.optional(),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough().optional(),
+});
+
+export interface PhaseResult {
+  phase: Phase;
+}
+export interface WaitPlan extends PhaseResult {
+  /** Seconds until the wake-up, for the callback task's TimeoutSecondsPath (1 … MAX_WAIT_SECONDS). */
+  timeoutSeconds: number;
+  /** The absolute instant of the wake-up (the in-process engine sleeps on the Clock until it). */
+  wakeUpAt: string;
+}
+export interface AwaitResult extends PhaseResult {
+  /** false: the case had already left the step, and the callback was completed at once. */
+  waiting: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+function jurisdictionOf(deps: LifecycleTaskDeps, code: string): JurisdictionConfig {
+  return typeof deps.jurisdiction === 'function' ? deps.jurisdiction(code) : deps.jurisdiction;
+}
+
+export function lifecycleContext(deps: LifecycleTaskDeps, c: CaseRecord): LifecycleContext {
+  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
+}
+
+async function load(deps: LifecycleTaskDeps, id: string): Promise<CaseRecord> {
+  const c = await deps.store.get(id);
+  if (!c) throw new NotFoundError(`未找到投诉件 ${id}。`);
+  return c;
+}
+
+/**
+ * Applies a domain transition with the optimistic lock, then sends its notices. `decide` returns null when
+ * there is nothing to do (the task already ran, or the case moved on). Returns the stored record.
+ */
+async function transition(deps: LifecycleTaskDeps, id: string, decide: (c: CaseRecord) => Transition | null): Promise<CaseRecord> {
+  let notices: Notice[] = [];
+  const stored = await mutateCase(deps.store, id, (current) => {
+    notices = [];
+    const t = decide(current);
+    if (!t) return null;
+    notices = t.notices;
+    return { record: t.record, events: t.events };
+  });
+  await sendNotices(deps, stored, notices);
+  return stored;
+}
+
+/**
+ * Mails go out after the write succeeded. A failed mail does not undo the step (the case moved on and a
+ * retry of the task would not re-send it): it is logged without personal data and recorded on the timeline.
+ */
+async function sendNotices(deps: LifecycleTaskDeps, c: CaseRecord, notices: Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  const from = jurisdictionOf(deps, c.jurisdiction).mail.from;
+  const failed: string[] = [];
+  for (const n of notices) {
+    if (n.to.length === 0) continue;
+    try {
+      await deps.mail.send({
+        from,
+        to: n.to,
+        subject: n.subject,
+        text: n.text,
+        ...(n.html ? { html: n.html } : {}),
+        ...(n.attachments ? { attachments: n.attachments } : {}),
+        tags: { caseId: c.caseId, kind: n.kind },
+      });
+    } catch (err) {
+      failed.push(n.kind);
+      deps.logger?.error('notice not sent', { caseId: c.caseId, kind: n.kind, error: err instanceof Error ? err.name : 'unknown' });
+    }
+  }
+  if (failed.length > 0) {
+    await mutateCase(deps.store, c.caseId, (current) => ({
+      record: { ...current, updatedAt: deps.clock.now().toISOString() },
+      events: [
+        {
+          at: deps.clock.now().toISOString(),
+          type: 'notice_failed',
+          actor: SYSTEM_ACTOR,
+          phase: current.phase,
+          summary: `通知邮件发送失败（${failed.join('、')}），请工作人员核实后另行通知。`,
+          data: { kinds: failed },
+        },
+      ],
+    }));
+  }
+}
+
+const isFinal = (p: Phase) => FINAL_PHASES.includes(p);
+
+// ---------------------------------------------------------------------------------------------- tasks
+
+/** "Screen Case": art. 4 / art. 8 / art. 9(2) pre-checks; moves a received case to dispatch or acceptance. */
+export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
+  const { caseId: id } = CasePayload.parse(payload);
+  const stored = await transition(deps, id, (c) => (c.phase === 'received' || c.phase === 'screening' ? screen(c, lifecycleContext(deps, c)) : null));
+  return { phase: stored.phase };
+}
+
+/**
+ * "Prepare <Phase> Wait": the next wake-up (a reminder not yet sent or the due time not yet marked overdue)
+ * as an absolute instant and as seconds from the Clock's now. No deadline (or a wake-up beyond the cap):
+ * wake up after MAX_WAIT_SECONDS, find nothing due, wait again.
+ */
+export async function prepareWait(deps: LifecycleTaskDeps, payload: unknown): Promise<WaitPlan> {
+  const { caseId: id, step } = StepPayload.parse(payload);
+  const c = await load(deps, id);
+  const now = deps.clock.now().getTime();
+  const cap = now + MAX_WAIT_SECONDS * 1000;
+  let wakeMs = cap;
+  if (c.phase === step) {
+    const wake = nextWakeUp(c, lifecycleContext(deps, c));
+    if (wake !== undefined) wakeMs = Math.min(Date.parse(wake), cap);
+  } else {
+    // An action landed before the wait began: the await task completes at once.
+    wakeMs = now;
+  }
+  const timeoutSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((wakeMs - now) / 1000)));
+  return { phase: c.phase, timeoutSeconds, wakeUpAt: new Date(wakeMs).toISOString() };
+}
+
+/**
+ * "Await <Phase> …" (callback task): stores the task token, the allowed actions and the due time on the case,
+ * on condition that the case still is in the step. If an action landed first, completes the callback at once
+ * with `{ phase }` so the machine routes on.
+ */
+export async function awaitAction(deps: LifecycleTaskDeps, payload: unknown): Promise<AwaitResult> {
+  const { caseId: id, step, taskToken } = AwaitPayload.parse(payload);
+  let moved = false;
+  const stored = await mutateCase(deps.store, id, (c) => {
+    moved = c.phase !== step;
+    if (moved || c.waiting?.taskToken === taskToken) return null;
+    const ctx = lifecycleContext(deps, c);
+    const deadline = currentDeadline(c);
+    const wake = nextWakeUp(c, ctx);
+    const dueAt = deadline?.dueAt;
+    const remindAt = wake !== undefined && dueAt !== undefined && Date.parse(wake) < Date.parse(dueAt) ? wake : undefined;
+    const record: CaseRecord = {
+      ...c,
+      updatedAt: ctx.now.toISOString(),
+      waiting: {
+        step,
+        taskToken,
+        allowedActions: allowedActions(c),
+        ...(dueAt ? { dueAt } : {}),
+        ...(remindAt ? { remindAt } : {}),
+        since: ctx.now.toISOString(),
+      },
+    };
+    return { record, events: [] };
+  });
+  if (moved) {
+    await deps.workflow.sendTaskSuccess(taskToken, { phase: stored.phase });
+    return { phase: stored.phase, waiting: false };
+  }
+  return { phase: stored.phase, waiting: true };
+}
+
+/**
+ * "Handle <Phase> Deadline" (after States.Timeout): the reminder or the overdue mark and escalation. Nothing
+ * when the case left the step meanwhile, or when nothing is due yet (a capped wait).
+ */
+export async function handleDeadline(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
+  const { caseId: id, step } = StepPayload.parse(payload);
+  const stored = await transition(deps, id, (c) => {
+    if (c.phase !== step) return null;
+    const ctx = lifecycleContext(deps, c);
+    const wake = nextWakeUp(c, ctx);
+    if (wake === undefined || Date.parse(wake) > ctx.now.getTime()) return null;
+    return onWaitTimeout(c, ctx);
+  });
+  return { phase: stored.phase };
+}
+
+/** "Archive Case" (art. 18): the final archive record, once. */
+export async function archiveCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
+  const { caseId: id } = CasePayload.parse(payload);
+  const stored = await transition(deps, id, (c) => (c.phase === 'archived' && !c.archive?.at ? archive(c, lifecycleContext(deps, c)) : null));
+  return { phase: stored.phase };
+}
+
+/** "Record Failure": makes a failed execution visible on the case timeline (no personal data: error names only). */
+export async function recordFailure(deps: LifecycleTaskDeps, payload: unknown): Promise<{ recorded: boolean }> {
+  const { caseId: id, error } = FailurePayload.parse(payload);
+  deps.logger?.error('life-cycle execution failed', { caseId: id, error: error?.Error });
+  if (!id) return { recorded: false };
+  const c = await deps.store.get(id);
+  if (!c) return { recorded: false };
+  const at = deps.clock.now().toISOString();
+  await mutateCase(deps.store, id, (current) => ({
+    record: { ...current, updatedAt: at },
+    events: [
+      {
+        at,
+        type: 'workflow_failed',
+        actor: SYSTEM_ACTOR,
+        phase: current.phase,
+        summary: '自动流程处理出错，投诉件停留在当前环节，需系统管理员处理。',
+        data: { error: error?.Error ?? 'unknown', cause: (error?.Cause ?? '').slice(0, 500) },
+      },
+    ],
+  }));
+  return { recorded: true };
+}
+
+/** Whether a case still has a life cycle to run (used when resuming after a restart). */
+export function isOpen(c: CaseRecord): boolean {
+  return !isFinal(c.phase) || (c.phase === 'archived' && !c.archive?.at);
+}
+
+// ---------------------------------------------------------------------------------------------- wiring
+
+export interface LifecycleTasks {
+  screenCase(payload: unknown): Promise<PhaseResult>;
+  prepareWait(payload: unknown): Promise<WaitPlan>;
+  awaitAction(payload: unknown): Promise<AwaitResult>;
+  handleDeadline(payload: unknown): Promise<PhaseResult>;
+  archiveCase(payload: unknown): Promise<PhaseResult>;
+  recordFailure(payload: unknown): Promise<{ recorded: boolean }>;
+}
+
+export function lifecycleTasks(deps: LifecycleTaskDeps): LifecycleTasks {
+  return {
+    screenCase: (p) => screenCase(deps, p),
+    prepareWait: (p) => prepareWait(deps, p),
+    awaitAction: (p) => awaitAction(deps, p),
+    handleDeadline: (p) => handleDeadline(deps, p),
+    archiveCase: (p) => archiveCase(deps, p),
+    recordFailure: (p) => recordFailure(deps, p),
+  };
+}
+
+/**
+ * The ASL's `${Substitution}` for each task function, and the task behind it. CDK substitutes the Lambda
+ * ARNs (DefinitionBody.fromFile); the in-process engine maps the same names to these tasks.
+ */
+export const TASK_FUNCTION_SUBSTITUTIONS = {
+  ScreenCaseFunctionArn: 'screenCase',
+  PrepareWaitFunctionArn: 'prepareWait',
+  AwaitActionFunctionArn: 'awaitAction',
+  HandleDeadlineFunctionArn: 'handleDeadline',
+  ArchiveCaseFunctionArn: 'archiveCase',
+  RecordFailureFunctionArn: 'recordFailure',
+} as const satisfies Record<string, keyof LifecycleTasks>;
+export type TaskFunctionSubstitution = keyof typeof TASK_FUNCTION_SUBSTITUTIONS;

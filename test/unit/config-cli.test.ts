@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SUINING_2023 } from '../../shared/domain/rules';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function tousu(args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ['bin/tousu.js', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tousu config validate (spawned, as an administrator runs it)', () => {
+  it('accepts every shipped jurisdiction and warns, exit code 0, that suining-2023 has lapsed and keeps applying', () => {
+    const r = tousu(['config', 'validate']);
+    expect(r.code).toBe(0);
+    for (const code of ['510900', '510900-JK', '510903', '510904', '510921', '510923', '510981']) {
+      expect(r.stdout).toContain(`✔ config/jurisdictions/${code}.json`);
+    }
+    expect(r.stdout).not.toContain('✘');
+    expect(r.stderr).toContain('警告：规则版本 suining-2023');
+    expect(r.stderr).toContain('2025-09-30 届满');
+    expect(r.stderr).toContain('config/rules/');
+  });
+
+  it('exits 2 on a broken file and prints every problem with its path and line', () => {
+    const r = tousu(['config', 'validate', 'test/fixtures/config/broken-jurisdiction.json', 'test/fixtures/config/bad-syntax.json']);
+    expect(r.code).toBe(2);
+    for (const path of [
+      'agency.leader（第 6 行',
+      'departments.2.forwardingAdresses',
+      'departments.3.chiefRepresentative.email（第 118 行第 9 列）：邮箱地址格式不正确',
+      'departments.4.aliases',
+      'departments.5.code',
+      '（第 5 行第 3 列）：JSON 语法错误',
+    ]) {
+      expect(r.stdout).toContain(path);
+    }
+    expect(r.stderr).toContain('2 个文件有错误');
+  });
+
+  it('--json prints a machine-readable result; no lapse warning on a date inside the validity', () => {
+    const r = tousu(['config', 'validate', 'test/fixtures/config/broken-jurisdiction.json', 'config/jurisdictions/510903.json', '--json', '--date', '2024-05-06']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.date).toBe('2024-05-06');
+    expect(doc.rules).toMatchObject({ inForce: 'suining-2023', lapsed: false });
+    expect(doc.warnings).toEqual([]);
+    expect(doc.files.map((f: { ok: boolean }) => f.ok)).toEqual([false, true]);
+    expect(doc.files[0].problems.map((p: { path: string }) => p.path)).toContain('departments.3.chiefRepresentative.email');
+    expect(r.stderr).not.toContain('规则版本');
+  });
+
+  it('picks up a successor registered in a rules directory and stops warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tousu-rules-cli-'));
+    const successor = { ...SUINING_2023, id: 'suining-2025', title: '测试用后续版本', effectiveFrom: '2025-10-01', validUntil: '2027-09-30' };
+    writeFileSync(join(dir, 'suining-2025.json'), JSON.stringify(successor, null, 2));
+    const r = tousu(['config', 'validate', '--rules-dir', dir, '--date', '2026-03-02', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.rules).toMatchObject({ inForce: 'suining-2025', lapsed: false });
+    expect(doc.warnings.join()).not.toContain('规则版本');
+  });
+
+  it('has --help', () => {
+    const r = tousu(['config', 'validate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--json');
+  });
+});
