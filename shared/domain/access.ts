@@ -109,9 +109,9 @@ export function redactForRespondent(c: CaseRecord): CaseRecord {
     complainant: { anonymous: p.anonymous, wantsReply: p.wantsReply, confidential: true, name: REDACTED },
     matter: scrubIdentity(c.intake.matter, c),
     ...(c.intake.facts !== undefined ? { facts: scrubIdentity(c.intake.facts, c) } : {}),
-    forwardedBy: undefined,
-    channelDetails: undefined,
   };
+  delete copy.intake.forwardedBy;
+  delete copy.intake.channelDetails;
   return copy;
 }
 

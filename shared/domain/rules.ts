@@ -132,12 +132,15 @@ export class RulesRegistry {
     const candidates = this.versions.filter((v) => v.effectiveFrom <= shanghaiDate);
     const version = candidates[candidates.length - 1] ?? this.versions[0]!;
     const lapsed = version.validUntil !== undefined && version.validUntil < shanghaiDate;
+    const successor = this.versions.find((v) => v.effectiveFrom > shanghaiDate);
     return {
       version,
       lapsed,
-      message: lapsed
-        ? `规则版本 ${version.id} 的有效期已于 ${version.validUntil} 届满，尚无新版本登记，系统继续适用该版本。请管理员登记新的规则版本。`
-        : undefined,
+      message: !lapsed
+        ? undefined
+        : successor
+          ? `规则版本 ${version.id} 的有效期已于 ${version.validUntil} 届满；新版本 ${successor.id} 自 ${successor.effectiveFrom} 起施行，在此之前系统继续适用 ${version.id}。`
+          : `规则版本 ${version.id} 的有效期已于 ${version.validUntil} 届满，尚无新版本登记，系统继续适用该版本。请管理员登记新的规则版本。`,
     };
   }
 }

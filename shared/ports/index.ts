@@ -28,7 +28,7 @@ export interface Ids {
 export type NewEvent = Omit<TimelineEvent, 'caseId' | 'seq'>;
 
 export type SourceClaim =
-  /** This caller owns the source key now and must create the case (then `bindSource`). */
+  /** This caller owns the source key now: allocate the tracking number, `bindSource`, then create the case (docs/data-model.md). */
   | { outcome: 'claimed' }
   /** Someone claimed it before. `caseId` is set once the case exists (claim completed). */
   | { outcome: 'duplicate'; caseId?: string; claimedAt: string };

@@ -62,12 +62,23 @@ class Draft {
   }
 
   done(): Transition {
-    this.record.waiting = undefined;
-    return { record: this.record, events: this.events, notices: this.notices };
+    delete this.record.waiting;
+    return { record: stripUndefined(this.record), events: this.events, notices: this.notices };
   }
 }
 
 const unchanged = (c: CaseRecord): Transition => ({ record: c, events: [], notices: [] });
+
+/** Drops properties set to undefined (stores and marshallers reject or keep them inconsistently). */
+export function stripUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => stripUndefined(x)) as T;
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = stripUndefined(x);
+    return out as T;
+  }
+  return v;
+}
 
 // ============================================================================================ screening
 
@@ -142,13 +153,10 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
   });
 
   if (risk) {
-    const already = r.flags.stabilityRisk === true && c.phase === 'screening';
     r.flags = { ...r.flags, stabilityRisk: true };
-    if (!already) {
-      const why = i.stabilityRisk || c.flags.stabilityRisk ? '受理人员标记存在较大信访维稳风险' : `投诉内容含有“${riskWords.join('、')}”等字样`;
-      t.event('stability_risk_reported', `发现较大信访维稳风险，已及时报告主管领导（第九条第（二）项）：${why}。`);
-      t.notify(N.stabilityRiskNotice(r, ctx, why));
-    }
+    const why = i.stabilityRisk || c.flags.stabilityRisk ? '受理人员标记存在较大信访维稳风险' : `投诉内容含有“${riskWords.join('、')}”等字样`;
+    t.event('stability_risk_reported', `发现较大信访维稳风险，已及时报告主管领导（第九条第（二）项）：${why}。`);
+    t.notify(N.stabilityRiskNotice(r, ctx, why));
   }
   return t.done();
 }
