@@ -154,7 +154,7 @@ export class LocalWorkflow implements Workflow {
   private freshName(caseId: string): string {
     if (!this.byName.has(caseId) && !this.finished.has(caseId)) return caseId;
     for (let n = 2; ; n += 1) {
-      const name = `${caseId}~${n}`;
+      const name = `${caseId}-resume-${n}`;
       if (!this.byName.has(name) && !this.finished.has(name)) return name;
     }
   }

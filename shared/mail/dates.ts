@@ -64,7 +64,6 @@ export function parseMailDate(input: string, defaultOffset = '+08:00'): ParsedDa
   let y: number | undefined;
   let mo: number | undefined;
   let d: number | undefined;
-  let rest = text;
   let m: RegExpExecArray | null;
   if ((m = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/.exec(text))) {
     [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -78,7 +77,7 @@ export function parseMailDate(input: string, defaultOffset = '+08:00'): ParsedDa
     return undefined;
   }
   if (y === undefined || mo === undefined || d === undefined || !validDate(y, mo, d)) return undefined;
-  rest = text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length);
+  const rest = text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length);
   const time = findTime(rest);
   if (!time) return undefined;
   const zone = findZone(rest.replace(/(?<!\d)\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?!\d)/, ' '));

@@ -17,7 +17,7 @@ import {
   type DuplicateCheck,
   type DuplicateDecision,
   type DuplicateRules,
-  type Facts,
+  type KnownToCase,
   type Fingerprint,
   type LshParams,
 } from '../domain/duplicates/index';
@@ -56,7 +56,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     if (mine.keys.length === 0) return { kind: 'new' };
     const hits = await deps.index.lookup(ctx.jurisdiction, mine.keys);
 
-    // Rank candidates before reading any case: identity keys first, then the number of shared LSH bands.
+    // Rank candidates before reading any case: a shared phone or mail weighs 8 bands, a shared full name 3.
     const oldest = indexDay(new Date(Date.parse(intake.receivedAt) - Math.max(rules.windowDays, rules.repeatWindowDays) * 86_400_000).toISOString());
     const tally = new Map<string, { bands: number; identity: number }>();
     for (const key of mine.keys) {
@@ -64,12 +64,12 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         if (entry.day < oldest) continue;
         const t = tally.get(entry.caseId) ?? { bands: 0, identity: 0 };
         if (key.kind === 'band') t.bands++;
-        else t.identity++;
+        else t.identity += key.kind === 'name' ? 3 : 8;
         tally.set(entry.caseId, t);
       }
     }
     const ranked = [...tally.entries()]
-      .sort(([, a], [, b]) => b.identity * 8 + b.bands - (a.identity * 8 + a.bands))
+      .sort(([, a], [, b]) => b.identity + b.bands - (a.identity + a.bands))
       .slice(0, rules.maxCandidates)
       .map(([caseId]) => caseId);
 
@@ -107,7 +107,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
       }),
     );
 
-    const known = (root: CaseRecord): { evidence: Set<string>; facts: Facts } => {
+    const known = (root: CaseRecord): KnownToCase => {
       const matched = byRoot.get(root.caseId)?.matched ?? [];
       const evidence = new Set<string>([
         ...root.intake.evidence.map((e) => e.sha256),
@@ -115,7 +115,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         ...matched.flatMap((r) => r.intake.evidence.map((e) => e.sha256)),
       ]);
       const text = [root.intake.matter, root.intake.facts ?? '', root.conclusion?.summary ?? '', ...matched.flatMap((r) => [r.intake.matter, r.intake.facts ?? ''])].join('\n');
-      return { evidence, facts: extractFacts(text) };
+      return { evidence, facts: extractFacts(text), since: root.receivedAt };
     };
 
     const decision = decide({ intake, candidates: [...byRoot.values()].map((v) => v.assessed), rules, known });

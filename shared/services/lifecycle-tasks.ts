@@ -19,6 +19,8 @@ import { allowedActions, archive, currentDeadline, nextWakeUp, onWaitTimeout, sc
 import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
 import type { CaseStore, Clock, MailSender, Workflow } from '../ports';
 import { mutateCase } from './case-mutation';
+import { sendNotices } from './notify';
+import type { SendNoticesOptions } from './notify';
 
 /** Phases in which the case waits for people: one Prepare / Await / Handle trio per phase in the ASL. */
 export const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'] as const;
@@ -48,6 +50,8 @@ export interface LifecycleTaskDeps {
   /** Used by the await task to complete its own callback when an action landed first. */
   workflow: Pick<Workflow, 'sendTaskSuccess'>;
   logger?: TaskLogger;
+  /** Mail retry settings (tests set backoffMs 0). */
+  mailRetry?: Pick<SendNoticesOptions, 'attempts' | 'backoffMs'>;
 }
 
 // ---------------------------------------------------------------------------------------------- payloads
@@ -102,54 +106,33 @@ async function transition(deps: LifecycleTaskDeps, id: string, decide: (c: CaseR
   const stored = await mutateCase(deps.store, id, (current) => {
     notices = [];
     const t = decide(current);
-    if (!t) return null;
+    // The domain returns the record it was given when nothing is due: no write.
+    if (!t || (t.record === current && t.events.length === 0 && t.notices.length === 0)) return null;
     notices = t.notices;
     return { record: t.record, events: t.events };
   });
-  await sendNotices(deps, stored, notices);
+  await deliver(deps, stored, notices);
   return stored;
 }
 
 /**
- * Mails go out after the write succeeded. A failed mail does not undo the step (the case moved on and a
- * retry of the task would not re-send it): it is logged without personal data and recorded on the timeline.
+ * Mails go out after the write succeeded, through the shared notice sender (retries; a notice that still
+ * fails is recorded in the audit trail with its content so staff can re-send it; logs carry no personal data).
  */
-async function sendNotices(deps: LifecycleTaskDeps, c: CaseRecord, notices: Notice[]): Promise<void> {
+async function deliver(deps: LifecycleTaskDeps, c: CaseRecord, notices: Notice[]): Promise<void> {
   if (notices.length === 0) return;
-  const from = jurisdictionOf(deps, c.jurisdiction).mail.from;
-  const failed: string[] = [];
-  for (const n of notices) {
-    if (n.to.length === 0) continue;
-    try {
-      await deps.mail.send({
-        from,
-        to: n.to,
-        subject: n.subject,
-        text: n.text,
-        ...(n.html ? { html: n.html } : {}),
-        ...(n.attachments ? { attachments: n.attachments } : {}),
-        tags: { caseId: c.caseId, kind: n.kind },
-      });
-    } catch (err) {
-      failed.push(n.kind);
-      deps.logger?.error('notice not sent', { caseId: c.caseId, kind: n.kind, error: err instanceof Error ? err.name : 'unknown' });
-    }
-  }
-  if (failed.length > 0) {
-    await mutateCase(deps.store, c.caseId, (current) => ({
-      record: { ...current, updatedAt: deps.clock.now().toISOString() },
-      events: [
-        {
-          at: deps.clock.now().toISOString(),
-          type: 'notice_failed',
-          actor: SYSTEM_ACTOR,
-          phase: current.phase,
-          summary: `通知邮件发送失败（${failed.join('、')}），请工作人员核实后另行通知。`,
-          data: { kinds: failed },
-        },
-      ],
-    }));
-  }
+  await sendNotices(deps.mail, notices, jurisdictionOf(deps, c.jurisdiction).mail.from, {
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...deps.mailRetry,
+    recordFailure: (f) =>
+      deps.store.audit({
+        caseId: c.caseId,
+        at: deps.clock.now().toISOString(),
+        actor: { role: 'system', id: 'notify' },
+        what: 'notice_failed',
+        detail: { kind: f.notice.kind, error: f.error, attempts: f.attempts, notice: f.notice },
+      }),
+  });
 }
 
 const isFinal = (p: Phase) => FINAL_PHASES.includes(p);

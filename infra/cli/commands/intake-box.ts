@@ -1,11 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { notBuiltYet } from '../not-built';
+import { UsageError } from '../usage-error';
+import { parseBoxCsv } from '../../../shared/intake/csv';
+import { postStaffIntake } from '../../../functions/staff-intake/client';
+import { DEFAULT_API, runBatch } from './intake-batch';
+import type { BatchRow } from './intake-batch';
 
 export function registerIntakeBox(intake: Command): void {
   intake
     .command('box')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => notBuiltYet('tousu intake box'));
+    .description('登记一次意见箱/意见簿开箱（每张意见单一件投诉；未署名的为匿名） / one suggestion-box opening')
+    .argument('<file>', 'CSV：box、place、openedAt、openedBy（两人，以;分隔）、slipNo、signed、matter、respondentUnit、name、phone、file…')
+    .option('--scans <dir>', '意见单扫描件目录（默认：CSV 所在目录）')
+    .option('--api <url>', '运行中的实例地址', DEFAULT_API)
+    .option('--token <token>', '工作人员令牌（默认读取 TOUSU_TOKEN）')
+    .option('--report <file>', '错误报告 CSV（默认：<文件>.errors.csv）')
+    .option('--json', '每行结果输出一行 JSON')
+    .action(async (file: string, opts: { scans?: string; api: string; token?: string; report?: string; json?: boolean }) => {
+      if (!existsSync(file)) throw new UsageError(`文件不存在：${file}`);
+      const token = opts.token ?? process.env.TOUSU_TOKEN;
+      const scanDir = opts.scans ?? dirname(resolve(file));
+      const rows: BatchRow[] = parseBoxCsv(readFileSync(file, 'utf8')).map((r) => {
+        if (!r.value) return { row: r.row, problems: r.problems };
+        const slip = r.value;
+        const names = (slip.file ?? '').split(/[;；]/).map((s) => s.trim()).filter(Boolean);
+        const missing = names.filter((n) => n.includes('..') || !existsSync(join(scanDir, n)));
+        if (missing.length > 0) return { row: r.row, problems: [{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${missing.join('、')}` }] };
+        return {
+          row: r.row,
+          submit: () => postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'box', slip, names.map((n) => ({ filename: n, bytes: readFileSync(join(scanDir, n)) }))),
+        };
+      });
+      await runBatch(rows, opts.report ?? `${resolve(file)}.errors.csv`, { ...(opts.json ? { json: true } : {}) });
+    });
 }

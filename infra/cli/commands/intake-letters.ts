@@ -1,11 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { notBuiltYet } from '../not-built';
+import { UsageError } from '../usage-error';
+import { letterFiles } from '../../../shared/intake/channels';
+import { parseLetterManifest } from '../../../shared/intake/csv';
+import { postStaffIntake } from '../../../functions/staff-intake/client';
+import { DEFAULT_API, runBatch } from './intake-batch';
+import type { BatchRow } from './intake-batch';
 
 export function registerIntakeLetters(intake: Command): void {
   intake
     .command('letters')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => notBuiltYet('tousu intake letters'));
+    .description('上传来信扫描件及登记信息（每封信一件投诉），显示进度并输出错误报告 / upload scanned letters with a manifest CSV')
+    .argument('<dir>', '扫描件所在目录')
+    .requiredOption('--manifest <file>', '登记清单 CSV：file（扫描件，多页以;分隔）、matter、name、phone、respondentUnit、envelopeDate…')
+    .option('--api <url>', '运行中的实例地址', DEFAULT_API)
+    .option('--token <token>', '工作人员令牌（默认读取 TOUSU_TOKEN）')
+    .option('--report <file>', '错误报告 CSV（默认：<清单>.errors.csv）')
+    .option('--json', '每行结果输出一行 JSON')
+    .action(async (dir: string, opts: { manifest: string; api: string; token?: string; report?: string; json?: boolean }) => {
+      if (!existsSync(dir)) throw new UsageError(`目录不存在：${dir}`);
+      if (!existsSync(opts.manifest)) throw new UsageError(`清单文件不存在：${opts.manifest}`);
+      const token = opts.token ?? process.env.TOUSU_TOKEN;
+      const rows: BatchRow[] = parseLetterManifest(readFileSync(opts.manifest, 'utf8')).map((r) => {
+        if (!r.value) return { row: r.row, problems: r.problems };
+        const row = r.value;
+        const names = letterFiles(row);
+        const missing = names.filter((n) => n.includes('..') || !existsSync(join(dir, n)));
+        if (missing.length > 0) return { row: r.row, problems: [{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${missing.join('、')}` }] };
+        return {
+          row: r.row,
+          submit: () => postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'letter', row, names.map((n) => ({ filename: n, bytes: readFileSync(join(dir, n)) }))),
+        };
+      });
+      await runBatch(rows, opts.report ?? `${resolve(opts.manifest)}.errors.csv`, { ...(opts.json ? { json: true } : {}) });
+    });
 }

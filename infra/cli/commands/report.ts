@@ -1,11 +1,130 @@
+/**
+ * `tousu report evaluation --quarter YYYYQn [--format json|csv|html] [--jurisdiction CODE] [--data-dir DIR]
+ * [--out FILE]`: the art. 20 quarterly evaluation and art. 17 analysis, read from the embedded runtime's
+ * DynamoDB (`<data-dir>/dynamodb`, dynalite) or from a DynamoDB endpoint (`--endpoint`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { notBuiltYet } from '../not-built';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { REPORT_FORMATS, isQuarter, quarterLabel, renderReport } from '../../../shared/domain/evaluation';
+import type { EvaluationReport, JurisdictionRef, ReportFormat } from '../../../shared/domain/evaluation';
+import { DynamoEvaluationFactStore } from '../../../shared/adapters/aws/dynamo-evaluation-facts';
+import { loadJurisdiction, loadRulesRegistry } from '../../../shared/config/load';
+import { isTousuError } from '../../../shared/domain/errors';
+import { systemClock } from '../../../shared/ports';
+import { buildQuarterReport } from '../../../shared/services/evaluation';
+import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
+import type { DynaliteHandle } from '../../local/dynalite';
+import { UsageError } from '../usage-error';
+
+export const DEFAULT_DATA_DIR = '.tousu';
+export const DEFAULT_TABLE = 'tousu';
+export const DEFAULT_JURISDICTION = '510900';
+
+export interface EvaluationCommandOptions {
+  quarter: string;
+  format?: string;
+  jurisdiction?: string;
+  dataDir?: string;
+  out?: string;
+  endpoint?: string;
+  table?: string;
+}
+
+/** Jurisdiction names and departments for the report; a code without a configuration file still works. */
+function jurisdictionRef(code: string): { ref: JurisdictionRef; warning?: string } {
+  try {
+    return { ref: loadJurisdiction(code) };
+  } catch (err) {
+    if (isTousuError(err)) return { ref: { code }, warning: `未找到辖区 ${code} 的配置文件，报告中的部门以编码显示。` };
+    throw err;
+  }
+}
+
+async function tableExists(client: DynamoDBClient, table: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return true;
+  } catch (err) {
+    if (err instanceof ResourceNotFoundException) return false;
+    throw err;
+  }
+}
+
+/** Runs the command without printing: returns the rendered report and messages for stderr. */
+export async function runEvaluationReport(opts: EvaluationCommandOptions): Promise<{ output: string; report: EvaluationReport; messages: string[] }> {
+  const quarter = opts.quarter?.trim() ?? '';
+  if (!isQuarter(quarter)) throw new UsageError(`--quarter 应为 YYYYQn 格式（例如 2024Q1），收到“${opts.quarter ?? ''}”。`);
+  const format = (opts.format ?? 'json') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format 应为 ${REPORT_FORMATS.join('、')} 之一，收到“${opts.format}”。`);
+  const code = opts.jurisdiction ?? DEFAULT_JURISDICTION;
+  if (!/^\d{6}(-[A-Za-z0-9]+)?$/.test(code)) throw new UsageError(`--jurisdiction 应为6位行政区划代码（园区可加后缀，如 510900-GX），收到“${code}”。`);
+  const table = opts.table ?? DEFAULT_TABLE;
+  const messages: string[] = [];
+
+  let dynalite: DynaliteHandle | undefined;
+  let client: DynamoDBClient;
+  let source: string;
+  if (opts.endpoint) {
+    client = localDynamoClient(opts.endpoint);
+    source = opts.endpoint;
+  } else {
+    const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+    const dbDir = join(dataDir, 'dynamodb');
+    // Never create an empty store where the user expected data.
+    if (!existsSync(dbDir) || !statSync(dbDir).isDirectory()) {
+      throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${dbDir}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
+    }
+    try {
+      dynalite = await startDynalite({ path: dbDir });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (/lock/i.test(msg)) throw new Error(`数据目录 ${dbDir} 正被运行中的 tousu start 使用。请先停止它，或用 --endpoint 连接其数据库。`);
+      throw err;
+    }
+    client = localDynamoClient(dynalite.endpoint);
+    source = dbDir;
+  }
+  try {
+    if (!(await tableExists(client, table))) {
+      throw new UsageError(`${source} 中没有投诉数据表“${table}”：该数据目录还没有任何数据。`);
+    }
+    const facts = new DynamoEvaluationFactStore({ doc: documentClient(client), tableName: table });
+    const { ref, warning } = jurisdictionRef(code);
+    if (warning) messages.push(warning);
+    const report = await buildQuarterReport({ facts, rules: loadRulesRegistry(), clock: systemClock }, ref, quarter);
+    if (report.factsUsed === 0) messages.push(`${ref.name ?? code}（${code}）${quarterLabel(quarter)}没有任何考评数据：该季度没有收到、办结、超期或回访的投诉记录。`);
+    return { output: renderReport(report, format), report, messages };
+  } finally {
+    client.destroy();
+    await dynalite?.close();
+  }
+}
 
 export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => notBuiltYet('tousu report'));
+  const report = program.command('report').description('报表 (reports)');
+  report
+    .command('evaluation')
+    .description('第二十条季度考评与第十七条投诉分析报告 (art. 20 quarterly evaluation, art. 17 analysis)')
+    .requiredOption('--quarter <YYYYQn>', '季度（上海时间），例如 2024Q1')
+    .option('--format <format>', '输出格式：json、csv（Excel 可直接打开）或 html（含图表的独立网页）', 'json')
+    .option('--jurisdiction <code>', `辖区行政区划代码（默认 ${DEFAULT_JURISDICTION}）`)
+    .option('--data-dir <dir>', `嵌入式运行时的数据目录（默认 ${DEFAULT_DATA_DIR}），读取其中的 dynamodb 数据`)
+    .option('--out <file>', '写入文件（默认输出到标准输出）')
+    .option('--endpoint <url>', '改为连接一个 DynamoDB 端点（例如运行中的 tousu start 的数据库）')
+    .option('--table <name>', `表名（默认 ${DEFAULT_TABLE}）`)
+    .addHelpText('after', '\n示例：\n  tousu report evaluation --quarter 2024Q1 --format html --jurisdiction 510903 --out 2024Q1.html\n')
+    .action(async (opts: EvaluationCommandOptions) => {
+      const { output, messages } = await runEvaluationReport(opts);
+      for (const m of messages) process.stderr.write(`${m}\n`);
+      if (opts.out) {
+        await writeFile(opts.out, output, 'utf8');
+        process.stderr.write(`报告已写入 ${opts.out}\n`);
+      } else {
+        process.stdout.write(output);
+      }
+    });
 }

@@ -80,21 +80,49 @@ export interface EvidenceCheck {
   explanation: string[];
 }
 
+/** What a concluded case already holds, for the art. 8(5) check. */
+export interface KnownToCase {
+  /** sha256 of every attachment of the case and of the cases merged into it. */
+  evidence: Set<string>;
+  facts: Facts;
+  /** When the case was received: dates after it are new circumstances. */
+  since: string;
+}
+
+/** `MM-DD` as the latest such day on or before `ref` (texts rarely give the year). */
+function dayOnOrBefore(mmdd: string, ref: Date): number {
+  const [m, d] = mmdd.split('-').map(Number) as [number, number];
+  let t = Date.UTC(ref.getUTCFullYear(), m - 1, d);
+  if (t > ref.getTime() + 86_400_000) t = Date.UTC(ref.getUTCFullYear() - 1, m - 1, d);
+  return t;
+}
+
 /**
  * Art. 8(5): a repeat is not accepted unless it brings new evidence. New = attachments whose content (sha256) the
- * concluded case does not hold, key facts (dates, numbers, amounts) the case never stated, or a stated new
- * circumstance ("新证据", "新情况", "补充材料").
+ * concluded case does not hold, events dated after the case was received, file numbers the case never named, or a
+ * stated new circumstance ("新证据", "新情况", "补充材料"). A window number or a date of the original event that
+ * the first complaint left out only describes the same event in more detail and is not new.
  */
-export function detectNewEvidence(intake: CanonicalIntake, known: { evidence: Set<string>; facts: Facts }): EvidenceCheck {
+export function detectNewEvidence(intake: CanonicalIntake, known: KnownToCase): EvidenceCheck {
   const explanation: string[] = [];
   const freshFiles = intake.evidence.filter((e) => !known.evidence.has(e.sha256));
   if (freshFiles.length > 0) explanation.push(`带有新附件 ${freshFiles.length} 件：${freshFiles.map((e) => e.filename).join('、')}`);
   const text = [intake.matter, intake.facts ?? ''].join('\n');
-  const fresh = newFacts(extractFacts(text), known.facts);
-  for (const f of fresh) explanation.push(`提出原案件未载明的${FACT_LABELS[f.kind]}：${f.values.map((v) => describeFact(f.kind, v)).join('、')}`);
+  const received = new Date(intake.receivedAt);
+  const since = Date.parse(known.since);
+  const fresh = newFacts(extractFacts(text), known.facts)
+    .map((f) => (f.kind === 'date' ? { ...f, values: f.values.filter((v) => dayOnOrBefore(v, received) > since - 86_400_000) } : f))
+    .filter((f) => (f.kind === 'date' || f.kind === 'reference') && f.values.length > 0);
+  for (const f of fresh) {
+    explanation.push(
+      f.kind === 'date'
+        ? `提出原案件受理后发生的新情况：${f.values.map((v) => describeFact(f.kind, v)).join('、')}`
+        : `提出原案件未载明的${FACT_LABELS[f.kind]}：${f.values.map((v) => describeFact(f.kind, v)).join('、')}`,
+    );
+  }
   const cue = NEW_EVIDENCE_CUE.exec(text.normalize('NFKC'));
   if (cue) explanation.push(`投诉人称有“${cue[1]}”`);
-  if (explanation.length === 0) explanation.push('未提供新附件，也未提出原案件未载明的新事实');
+  if (explanation.length === 0) explanation.push('未提供新附件，也未提出原案件受理后的新情况');
   return { newEvidence: freshFiles.length > 0 || fresh.length > 0 || cue !== null, explanation };
 }
 
@@ -106,7 +134,7 @@ export interface DecideInput {
   candidates: Assessed[];
   rules: DuplicateRules;
   /** Evidence and facts the root case already holds, for the art. 8(5) check (by root case id). */
-  known: (root: CaseRecord) => { evidence: Set<string>; facts: Facts };
+  known: (root: CaseRecord) => KnownToCase;
 }
 
 export function decide({ intake, candidates, rules, known }: DecideInput): DuplicateDecision {

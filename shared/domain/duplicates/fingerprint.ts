@@ -10,22 +10,25 @@ import { DEFAULT_LSH, lshBands, minhash, shingles, type LshParams } from './minh
 import { fold, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, type NormalisedName } from './normalize';
 
 /** A key under which a case is filed in the duplicate index (port `DuplicateIndex`). */
-export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail'; hash: string };
+export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail' | 'name'; hash: string };
 
 /** Stable string form of an index key, used to match look-up results to keys. */
-export const indexKeyId = (k: IndexKey): string => (k.kind === 'band' ? `B#${k.band}#${k.hash}` : `${k.kind === 'phone' ? 'PHONE' : 'MAIL'}#${k.hash}`);
+export const indexKeyId = (k: IndexKey): string => (k.kind === 'band' ? `B#${k.band}#${k.hash}` : `${k.kind.toUpperCase()}#${k.hash}`);
 
 export interface UnitResolution {
   /** Department code when the respondent was recognised in the directory. */
   code?: string;
+  /** Every department named in the unit field or the text (a complaint about buck passing names two). */
+  mentioned: string[];
   /** Normalised unit name as written, when it could not be resolved. */
   name?: string;
   via?: 'code' | 'name' | 'alias' | 'text';
 }
 
 export interface Fingerprint {
-  phone?: string;
-  email?: string;
+  /** Normalised phones: the complainant's field and any number written in the text (a mail signature). */
+  phones: string[];
+  emails: string[];
   name: NormalisedName;
   organization?: string;
   anonymous: boolean;
@@ -46,21 +49,56 @@ const unitForm = (s: string): string => normaliseOrganisation(s) ?? fold(s).repl
  * intake carries one, else the longest name or alias found in the unit field, else in the matter text.
  */
 export function resolveUnit(respondent: Respondent, text: string, departments: readonly Department[]): UnitResolution {
-  if (respondent.unitCode && departments.some((d) => d.code === respondent.unitCode)) return { code: respondent.unitCode, via: 'code' };
   const names: { code: string; form: string; via: 'name' | 'alias' }[] = departments
     .flatMap((d) => [{ code: d.code, form: unitForm(d.name), via: 'name' as const }, ...(d.aliases ?? []).map((a) => ({ code: d.code, form: unitForm(a), via: 'alias' as const }))])
     .filter((n) => n.form.length >= 2);
   names.sort((a, b) => b.form.length - a.form.length);
+  const body = fold(text).replace(/[\s\p{P}\p{S}]/gu, '');
+  const mentioned = new Set<string>();
+  let rest = body;
+  for (const n of names) {
+    if (rest.includes(n.form)) {
+      mentioned.add(n.code);
+      rest = rest.split(n.form).join('|');
+    }
+  }
+  const known = respondent.unitCode && departments.some((d) => d.code === respondent.unitCode) ? respondent.unitCode : undefined;
+  if (known) return { code: known, mentioned: [...new Set([known, ...mentioned])], via: 'code' };
   if (respondent.unit) {
     const written = unitForm(respondent.unit);
     const hit = names.find((n) => written === n.form) ?? names.find((n) => written.includes(n.form)) ?? names.find((n) => written.length >= 3 && n.form.includes(written));
-    if (hit) return { code: hit.code, via: hit.via };
+    if (hit) return { code: hit.code, mentioned: [...new Set([hit.code, ...mentioned])], via: hit.via };
   }
-  const body = fold(text).replace(/[\s\p{P}\p{S}]/gu, '');
-  const inText = names.find((n) => body.includes(n.form));
-  if (inText) return { code: inText.code, via: 'text' };
-  if (respondent.unitCode) return { code: respondent.unitCode, via: 'code' };
-  return respondent.unit ? { name: unitForm(respondent.unit) } : {};
+  // The first unit named in the text is the respondent ("在A办理…，A说归B管").
+  let first: { code: string; at: number } | undefined;
+  for (const n of names) {
+    const at = body.indexOf(n.form);
+    if (at >= 0 && (!first || at < first.at)) first = { code: n.code, at };
+  }
+  if (first) return { code: first.code, mentioned: [...mentioned], via: 'text' };
+  if (respondent.unitCode) return { code: respondent.unitCode, mentioned: [respondent.unitCode], via: 'code' };
+  return respondent.unit ? { name: unitForm(respondent.unit), mentioned: [] } : { mentioned: [] };
+}
+
+const unique = (xs: (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
+/** Mainland mobile numbers written in a text (signatures of mails and letters), normalised. */
+export function phonesInText(text: string): string[] {
+  const out: string[] = [];
+  for (const m of fold(text).matchAll(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g)) {
+    const p = normalisePhone(m[0]);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+export function emailsInText(text: string): string[] {
+  const out: string[] = [];
+  for (const m of fold(text).matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)) {
+    const e = normaliseEmail(m[0]);
+    if (e) out.push(e);
+  }
+  return out;
 }
 
 const identityHash = (kind: string, value: string): string => createHash('sha256').update(`${kind}:${value}`).digest('hex').slice(0, 24);
@@ -86,20 +124,22 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
   const sh = shingles(text, 2);
   const facts = extractFacts(rawText);
   const unit = resolveUnit(intake.respondent, rawText, opts.departments ?? []);
-  const phone = normalisePhone(c.phone);
-  const email = normaliseEmail(c.email);
+  const phones = unique([normalisePhone(c.phone), ...phonesInText(rawText)]);
+  const emails = unique([normaliseEmail(c.email), ...emailsInText(rawText)]);
+  const name = normaliseName(c.name);
   const keys: IndexKey[] = [];
   if (sh.size > 0) {
     const lsh = opts.lsh ?? DEFAULT_LSH;
     const members = new Set([...sh, ...featureTokens(unit, facts)]);
     lshBands(minhash(members, lsh), lsh).forEach((hash, band) => keys.push({ kind: 'band', band, hash }));
   }
-  if (phone) keys.push({ kind: 'phone', hash: identityHash('phone', phone) });
-  if (email) keys.push({ kind: 'mail', hash: identityHash('mail', email) });
+  for (const phone of phones) keys.push({ kind: 'phone', hash: identityHash('phone', phone) });
+  for (const email of emails) keys.push({ kind: 'mail', hash: identityHash('mail', email) });
+  if (name.full && name.full.length >= 2) keys.push({ kind: 'name', hash: identityHash('name', name.full) });
   return {
-    phone,
-    email,
-    name: normaliseName(c.name),
+    phones,
+    emails,
+    name,
     organization: normaliseOrganisation(c.organization),
     anonymous: c.anonymous,
     unit,

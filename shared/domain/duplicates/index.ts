@@ -5,7 +5,7 @@
 import type { CanonicalIntake } from '../intake';
 import type { DuplicateDecision } from './decide';
 
-export type { DuplicateDecision, DuplicateRules, Standing, Assessed, EvidenceCheck } from './decide';
+export type { DuplicateDecision, DuplicateRules, Standing, Assessed, EvidenceCheck, KnownToCase } from './decide';
 export { decide, detectNewEvidence, duplicateRulesFrom, standingOf, DEFAULT_DUPLICATE_RULES } from './decide';
 export type { Fingerprint, IndexKey, UnitResolution, FingerprintOptions } from './fingerprint';
 export { fingerprint, indexKeyId, resolveUnit } from './fingerprint';

@@ -38,14 +38,20 @@ function compareName(a: Fingerprint['name'], b: Fingerprint['name']): NameMatch 
 
 const cmp = (a: string | undefined, b: string | undefined): 'same' | 'different' | 'unknown' => (a && b ? (a === b ? 'same' : 'different') : 'unknown');
 
+const overlap = (a: string[], b: string[]): 'same' | 'different' | 'unknown' => (a.length && b.length ? (a.some((x) => b.includes(x)) ? 'same' : 'different') : 'unknown');
+
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: string, bReceivedAt: string): Signals {
-  // Resolved codes compare exactly; an unresolved written name only confirms an equal name, never contradicts.
-  const unit = a.unit.code && b.unit.code ? cmp(a.unit.code, b.unit.code) : cmp(a.unit.name, b.unit.name) === 'same' ? 'same' : 'unknown';
+  // Resolved codes compare exactly, except that two texts naming the same units (buck passing between A and B)
+  // do not contradict; an unresolved written name only confirms an equal name, never contradicts.
+  let unit: Signals['unit'];
+  if (a.unit.code && b.unit.code) {
+    unit = a.unit.code === b.unit.code ? 'same' : a.unit.mentioned.some((x) => b.unit.mentioned.includes(x)) ? 'unknown' : 'different';
+  } else unit = cmp(a.unit.name, b.unit.name) === 'same' ? 'same' : 'unknown';
   return {
-    phone: cmp(a.phone, b.phone),
-    email: cmp(a.email, b.email),
+    phone: overlap(a.phones, b.phones),
+    email: overlap(a.emails, b.emails),
     name: compareName(a.name, b.name),
     organization: cmp(a.organization, b.organization),
     unit,
@@ -77,9 +83,22 @@ export function textStrength(s: Signals): number {
   return Math.min(1, Math.max(s.textContainment / 0.6, (s.textJaccard * 1.0) / 0.35));
 }
 
+/**
+ * How surely two texts describe the same matter: their wording, or key facts they share (the same date, window,
+ * amount or file number at the same unit), which paraphrases keep while their wording differs.
+ */
+export function matterStrength(s: Signals): number {
+  const wording = textStrength(s);
+  const agreeing = s.facts.agree.length;
+  // One shared date is common by chance: the wording must overlap too.
+  const factual =
+    s.unit !== 'different' && agreeing > 0 && s.facts.conflict.length === 0 && s.textContainment >= 0.2 ? Math.min(1, 0.35 + 0.2 * agreeing + 0.6 * s.textContainment) : 0;
+  return Math.max(wording, factual);
+}
+
 export function score(s: Signals): Omit<Scored, 'signals' | 'explanation'> {
   const identity = identityStrength(s);
-  const text = textStrength(s);
+  const text = matterStrength(s);
   let total = 0.45 * text + 0.35 * Math.max(identity, 0) + (s.unit === 'same' ? 0.1 : 0) + (s.facts.agree.length > 0 ? 0.1 : 0);
   if (identity < 0) total *= identity <= -1 ? 0.3 : 0.6;
   if (s.unit === 'different') total -= 0.3;

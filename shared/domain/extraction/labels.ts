@@ -1,5 +1,5 @@
 /**
- * Labelled fields as citizens and staff write them in complaint mail and forms: `投诉人：张三`, `姓　　名: 张三`,
+ * Labelled fields as citizens and staff write them in complaint mail and forms: `投诉人：张三`, `姓名` spaced out with ideographic spaces,
  * `联系电话：138…`, `被投诉单位：…`, `投诉事项：` followed by the text on the same or the next lines. Colons may be
  * full-width or half-width, labels may be spaced out, several short fields may share one line.
  */
@@ -38,7 +38,7 @@ for (const [field, labels] of Object.entries(LABELS) as [LabelledField, string[]
 }
 
 const SPACE = '[ \\t\\u00a0\\u3000]';
-/** A label may be spaced out (`姓　　名`); longest first so `投诉人姓名` wins over `投诉人`. */
+/** A label may be spaced out (with U+3000 between its characters); longest first so `投诉人姓名` wins over `投诉人`. */
 const labelPattern = [...LABEL_TO_FIELD.keys()]
   .sort((a, b) => b.length - a.length)
   .map((label) => [...label].join(`${SPACE}*`))

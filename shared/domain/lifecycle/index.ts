@@ -7,4 +7,5 @@ export * from './context';
 export { ACTION_SCHEMAS, ACTION_LABELS, PHASE_ACTIONS, NO_REPLY_REASON_LABELS, allowedActions, actionNameOf, isActionName, parseAction } from './actions';
 export type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
 export { CLOCK_LABELS, PHASE_CLOCK, WAITING_PHASES, currentDeadline, nextWakeUp, overdueFrom, reminderInstant } from './deadlines';
-export { applyAction, archive, assertMayAct, onWaitTimeout, screen } from './transitions';
+export { applyAction, applyMergeAction, archive, assertMayAct, onWaitTimeout, screen, stripUndefined } from './transitions';
+export type { MergeTransition } from './transitions';

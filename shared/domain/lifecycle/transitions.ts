@@ -9,6 +9,7 @@ import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError
 import { shanghaiDate } from '../calendar';
 import { canAct, canRead } from '../access';
 import type { NewEvent } from '../../ports';
+import { applyMerge, applyUnmerge } from '../duplicates/merge';
 import * as N from '../notices/templates';
 import { departmentName } from '../notices/format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
@@ -283,7 +284,39 @@ export function assertMayAct(actor: Actor, c: CaseRecord, name: ActionName): voi
 }
 
 function mergeNotBuilt(b: ActionBody): never {
-  throw new Error(`${b.action}: not built yet (waiting for applyMerge/applyUnmerge in shared/domain/duplicates)`);
+  throw new Error(`${b.action} changes two cases: call applyMergeAction (the action service does)`);
+}
+
+export interface MergeTransition {
+  /** The case the action was taken on (merged into the other, or restored by an unmerge). */
+  source: Transition;
+  /** The case it joined (merge) or left (unmerge). */
+  target: Transition;
+}
+
+/**
+ * merge / unmerge (art. 11) between the case acted on and the other case: `other` is the merge target (the root of
+ * its chain) for a merge, the case it was merged into for an unmerge. Delegates to shared/domain/duplicates.
+ */
+export function applyMergeAction(c: CaseRecord, body: unknown, actor: Actor, ctx: LifecycleContext, other: CaseRecord): MergeTransition {
+  const name = actionNameOf(body);
+  if (name !== 'merge' && name !== 'unmerge') throw new Error(`applyMergeAction: ${name} is not merge or unmerge`);
+  assertMayAct(actor, c, name);
+  if (!canRead(actor, other)) throw new ForbiddenError('您无权查看目标投诉件，不能合并。');
+  if (!allowedActions(c).includes(name)) {
+    throw new PhaseConflictError(name, c.phase, `当前环节为“${PHASE_LABELS[c.phase]}”，不能执行“${ACTION_LABELS[name]}”操作。`);
+  }
+  const b = parseAction(body);
+  const at = ctx.now.toISOString();
+  const res = b.action === 'merge' ? applyMerge(other, c, actor, at) : applyUnmerge(other, c, actor, at);
+  const note = 'note' in b && b.note ? b.note : undefined;
+  const withNote = (events: NewEvent[]) => (note ? events.map((e) => ({ ...e, data: { ...(e.data ?? {}), note } })) : events);
+  const source = stripUndefined({ ...res.source });
+  delete source.waiting;
+  return {
+    source: { record: source, events: withNote(res.sourceEvents), notices: [] },
+    target: { record: stripUndefined(res.target), events: withNote(res.targetEvents), notices: [] },
+  };
 }
 
 function knownDepartment(t: Draft, code: string, field: string) {
@@ -580,12 +613,9 @@ function recuse(t: Draft, b: ActionBodyOf<'recuse'>): Transition {
   const r = t.record;
   const dept = t.actor.department!;
   if (b.handOverTo === t.actor.id) throw new ValidationError([{ field: 'handOverTo', message: '接办人不能是申请回避的本人', code: 'self' }]);
-  let own = r.assignments.filter((a) => a.department === dept);
-  if (own.length === 0) {
+  if (!r.assignments.some((a) => a.department === dept)) {
     // The owning department without an explicit assignment (legacy record): make it explicit.
-    const implicit: Assignment = { department: dept, role: 'owner', assignedAt: r.receivedAt };
-    r.assignments = [...r.assignments, implicit];
-    own = [implicit];
+    r.assignments = [...r.assignments, { department: dept, role: 'owner', assignedAt: r.receivedAt }];
   }
   r.assignments = r.assignments.map((a) =>
     a.department !== dept

@@ -95,6 +95,9 @@ export interface NoticeContent {
   notes?: string[];
 }
 
+/** Two ideographic spaces: the customary paragraph indent of Chinese official text. */
+const INDENT = '\u3000\u3000';
+
 export function signature(ctx: LifecycleContext): string {
   return `${ctx.jurisdiction.agency.name}\n${cnDate(ctx.now.toISOString())}`;
 }
@@ -106,7 +109,7 @@ export function compose(c: CaseRecord, ctx: LifecycleContext, n: NoticeContent):
   const text = [
     n.greeting,
     '',
-    ...n.paragraphs.map((p) => `　　${p}`),
+    ...n.paragraphs.map((p) => `${INDENT}${p}`),
     ...(fields.length ? ['', ...fields.map(([k, v]) => `${k}：${v}`)] : []),
     '',
     signature(ctx),

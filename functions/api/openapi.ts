@@ -1,0 +1,130 @@
+/**
+ * The OpenAPI document of every route of INTERFACES.md, generated from the zod schemas with zod-openapi.
+ * Staff routes are described here even though their handlers are mounted by the embedded runtime / staff API.
+ */
+import { z } from 'zod';
+import { createDocument } from 'zod-openapi';
+import { WebComplaint } from '../../shared/intake/channels';
+import { CanonicalIntake } from '../../shared/domain/intake';
+import { PHASES } from '../../shared/domain/case';
+
+const FieldProblem = z.object({ field: z.string(), message: z.string(), code: z.string().optional() }).meta({ id: 'FieldProblem' });
+const ErrorBody = z.object({ code: z.string(), message: z.string(), errors: z.array(FieldProblem).optional() }).meta({ id: 'Error' });
+const Created = z
+  .object({
+    caseId: z.string().meta({ description: '受理编号 (tracking number)' }),
+    queryCode: z.string().optional().meta({ description: '查询码; only in the answer that created the case' }),
+    status: z.enum(PHASES),
+    mergedInto: z.string().optional(),
+    duplicate: z.boolean().optional(),
+  })
+  .meta({ id: 'ComplaintCreated' });
+const PublicCase = z
+  .object({
+    caseId: z.string(),
+    trackingNo: z.string(),
+    status: z.enum(PHASES),
+    statusLabel: z.string(),
+    receivedAt: z.string(),
+    channel: z.string(),
+    mergedInto: z.string().optional(),
+    timeline: z.array(z.object({ at: z.string(), phase: z.enum(PHASES), label: z.string() })),
+  })
+  .meta({ id: 'PublicCase' });
+const Action = z
+  .object({ action: z.enum(['dispatch', 'accept', 'reject', 'classify', 'designate-lead', 'request-extension', 'conclude', 'file-rectification', 'reply', 'record-follow-up', 'terminate', 'merge', 'unmerge', 'recuse', 'escalate']) })
+  .catchall(z.unknown())
+  .meta({ id: 'Action' });
+const CaseRecordSchema = z.record(z.string(), z.unknown()).meta({ id: 'CaseRecord', description: 'The whole case with its timeline (shared/domain/case.ts).' });
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  '400': json(ErrorBody, '校验失败：errors 中逐项给出中文提示 (validation failed)'),
+  '401': json(ErrorBody, 'not signed in'),
+  '403': json(ErrorBody, 'forbidden'),
+  '404': json(ErrorBody, 'not found'),
+};
+const bearer = [{ bearer: [] }];
+const caseIdParam = z.string().meta({ description: '受理编号' });
+
+export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: 'tousu — 政务服务投诉 API', version: '0.1.0', description: 'Same routes behind API Gateway and in the embedded runtime (INTERFACES.md).' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths: {
+      '/': { get: { summary: '投诉表单页面 (complaint form page)', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } } } } },
+      '/status': {
+        get: {
+          summary: '进度查询页面 (status look-up page)',
+          requestParams: { query: z.object({ caseId: z.string().optional(), code: z.string().optional() }) },
+          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, '404': { description: 'unknown case or wrong code (same page)' } },
+        },
+      },
+      '/api/complaints': {
+        post: {
+          summary: '提交投诉 (file a complaint)',
+          requestParams: { header: z.object({ 'Idempotency-Key': z.string().regex(/^[A-Za-z0-9_-]{8,128}$/).optional() }) },
+          requestBody: {
+            content: {
+              'application/json': { schema: WebComplaint },
+              'multipart/form-data': { schema: z.object({ 'complainant.name': z.string().optional(), matter: z.string(), evidence: z.array(z.string().meta({ format: 'binary' })).optional() }).catchall(z.string()) },
+            },
+          },
+          responses: { '201': json(Created, 'created'), '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'), '400': errors['400'], '409': json(ErrorBody, 'the same delivery is in progress'), '413': json(ErrorBody, 'too large') },
+        },
+      },
+      '/api/complaints/{caseId}': {
+        get: {
+          summary: '凭查询码查询进度 (public status)',
+          requestParams: { path: z.object({ caseId: caseIdParam }), query: z.object({ code: z.string() }) },
+          responses: { '200': json(PublicCase, 'public view'), '404': errors['404'] },
+        },
+      },
+      '/api/auth/login': {
+        post: {
+          summary: 'staff login (embedded runtime; Cognito on AWS)',
+          requestBody: { content: { 'application/json': { schema: z.object({ username: z.string(), password: z.string() }) } } },
+          responses: { '200': json(z.object({ token: z.string() }), 'token'), '401': errors['401'] },
+        },
+      },
+      '/api/cases': {
+        get: {
+          summary: 'cases visible to the caller',
+          security: bearer,
+          requestParams: { query: z.object({ phase: z.enum(PHASES).optional(), department: z.string().optional(), overdue: z.enum(['true', 'false']).optional() }) },
+          responses: { '200': json(z.object({ items: z.array(CaseRecordSchema), cursor: z.string().optional() }), 'page of cases'), '401': errors['401'] },
+        },
+      },
+      '/api/cases/{caseId}': {
+        get: {
+          summary: 'the whole case with its timeline (audited)',
+          security: bearer,
+          requestParams: { path: z.object({ caseId: caseIdParam }) },
+          responses: { '200': json(CaseRecordSchema, 'case'), '401': errors['401'], '403': errors['403'], '404': errors['404'] },
+        },
+      },
+      '/api/cases/{caseId}/actions': {
+        post: {
+          summary: 'a staff action on the case',
+          security: bearer,
+          requestParams: { path: z.object({ caseId: caseIdParam }) },
+          requestBody: { content: { 'application/json': { schema: Action } } },
+          responses: { '200': json(CaseRecordSchema, 'case after the action'), '400': errors['400'], '403': errors['403'], '409': json(ErrorBody, 'action not allowed in this phase') },
+        },
+      },
+      '/api/intake/{channel}': {
+        post: {
+          summary: 'staff intake: letter, suggestion-box slip, phone, window, 12345 work order (used by the tousu CLI)',
+          security: bearer,
+          requestParams: { path: z.object({ channel: z.enum(['letter', 'box', 'phone', 'onsite', 'workorder']) }) },
+          requestBody: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'multipart/form-data': { schema: z.object({ entry: z.string(), files: z.array(z.string()).optional() }) } } },
+          responses: { '201': json(Created, 'created'), '200': json(Created, 'replay'), '400': errors['400'], '401': errors['401'] },
+        },
+      },
+      '/api/openapi.json': { get: { summary: 'this document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/console': { get: { summary: 'staff console', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } } } } },
+    },
+    'x-canonical-intake': z.toJSONSchema(CanonicalIntake, { io: 'input', unrepresentable: 'any' }),
+  } as Parameters<typeof createDocument>[0]);
+}

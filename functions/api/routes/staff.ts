@@ -1,0 +1,303 @@
+/**
+ * Staff API (INTERFACES.md, issue 9): login (embedded runtime), case lists and reads, actions, timeline,
+ * audit trail, the printable assignment slip, raw-mail intake, outbox and quarantine. Every route checks
+ * the caller's token through ONE `StaffTokenVerifier` (Cognito on AWS, jose locally) and the domain's
+ * access rules (shared/domain/access.ts): 401 without a valid token, 403 for a case the caller has no
+ * business with. Every read of a case is audited (who, when, what), denied reads too.
+ */
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { Actor, CaseRecord, TimelineEvent } from '../../../shared/domain/case';
+import { PHASE_LABELS, Phase } from '../../../shared/domain/case';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../shared/domain/errors';
+import { canAct, canRead, redactForRespondent, scrubIdentity, viewFor } from '../../../shared/domain/access';
+import type { WorkingCalendar } from '../../../shared/domain/calendar';
+import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
+import type { RulesRegistry } from '../../../shared/domain/rules';
+import { allowedActions } from '../../../shared/domain/lifecycle';
+import type { ActionName, LifecycleContext } from '../../../shared/domain/lifecycle';
+import { assignmentSlipPage } from '../../../shared/domain/notices';
+import type { CaseStore, Clock } from '../../../shared/ports';
+import { authenticate } from '../../../shared/auth/principal';
+import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
+import type { QuarantineStore } from '../../../shared/email-intake/quarantine';
+import type { EmailIntakeRoute } from '../../../shared/email-intake/route';
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  principal: StaffPrincipal;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface StaffRouteDeps {
+  verifier: StaffTokenVerifier;
+  /** Username and password → token: the embedded runtime's issuer. Absent on AWS (Cognito's hosted login). */
+  login?: (username: string, password: string) => Promise<LoginResult>;
+  store: CaseStore;
+  jurisdiction: JurisdictionConfig;
+  calendar: WorkingCalendar;
+  rules: RulesRegistry;
+  clock: Clock;
+  /** The staff action service (shared/services/actions.ts performAction), bound to its ports. */
+  performAction: (caseId: string, actor: Actor, body: unknown) => Promise<CaseRecord>;
+  quarantine?: QuarantineStore;
+  /** Outgoing mail index (the .eml outbox locally). */
+  outbox?: { list(opts: { limit?: number; cursor?: string }): Promise<ListPage<unknown>> };
+  /** Raw MIME → the email intake (POST /api/intake/email), shared/email-intake/route.ts. */
+  emailIntake?: EmailIntakeRoute;
+  /** Size limit of POST /api/intake/email (default 30 MB). */
+  maxMailBytes?: number;
+}
+
+const LoginBody = z.object({
+  username: z.string({ error: '请输入用户名' }).min(1, '请输入用户名').max(64, '用户名过长'),
+  password: z.string({ error: '请输入密码' }).min(1, '请输入密码').max(1024, '密码过长'),
+});
+
+const CaseListQuery = z.object({
+  phase: Phase.optional(),
+  department: z.string().max(64).optional(),
+  overdue: z.enum(['true', 'false', '1', '0']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+const QUERY_LABELS: Record<string, string> = { phase: '环节', department: '部门', overdue: '是否超期', limit: '每页条数', cursor: '翻页标记' };
+
+async function principalOf(c: Context, deps: StaffRouteDeps): Promise<StaffPrincipal> {
+  const p = await authenticate(deps.verifier, c.req.header('authorization'));
+  if (p.jurisdiction && p.jurisdiction !== deps.jurisdiction.code) throw new ForbiddenError('该账户不属于本辖区。');
+  return p;
+}
+
+function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message = '您的角色无权访问该内容。'): void {
+  if (!roles.includes(p.role)) throw new ForbiddenError(message);
+}
+
+function ctxFor(deps: StaffRouteDeps, c: CaseRecord): LifecycleContext {
+  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: deps.jurisdiction };
+}
+
+function isRedactedFor(actor: Actor, c: CaseRecord): boolean {
+  return actor.role === 'department' && (c.flags.confidential || c.intake.complainant.confidential);
+}
+
+/** Timeline as the actor may see it: for the respondent's side of a confidential case, identity scrubbed and raw data dropped. */
+function timelineFor(actor: Actor, c: CaseRecord, events: TimelineEvent[]): TimelineEvent[] {
+  if (!isRedactedFor(actor, c)) return events;
+  return events.map(({ data: _data, ...e }) => ({ ...e, summary: scrubIdentity(e.summary, c) }));
+}
+
+function dueOf(c: CaseRecord): string | undefined {
+  return c.waiting?.dueAt ?? c.deadlines.find((d) => d.metAt === undefined && d.overdueAt === undefined)?.dueAt;
+}
+
+function workingDaysLeft(deps: StaffRouteDeps, dueAt: string | undefined): number | undefined {
+  if (!dueAt) return undefined;
+  try {
+    return deps.calendar.workingDaysLeft(deps.clock.now(), dueAt);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One row of a queue: what a liaison needs at a glance, nothing more. */
+export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
+  const v = viewFor(actor, c);
+  const dueAt = dueOf(c);
+  const left = workingDaysLeft(deps, dueAt);
+  return {
+    caseId: c.caseId,
+    trackingNo: c.trackingNo,
+    phase: c.phase,
+    phaseLabel: PHASE_LABELS[c.phase],
+    channel: c.intake.channel,
+    receivedAt: c.receivedAt,
+    ...(c.department ? { department: c.department } : {}),
+    ...(c.classification ? { classification: c.classification } : {}),
+    ...(dueAt ? { dueAt } : {}),
+    ...(left !== undefined ? { workingDaysLeft: left } : {}),
+    overdue: c.flags.overdue === true,
+    confidential: c.flags.confidential,
+    ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+    matter: v.intake.matter.slice(0, 120),
+    allowedActions: allowedActionsFor(actor, c),
+  };
+}
+
+function allowedActionsFor(actor: Actor, c: CaseRecord): ActionName[] {
+  return allowedActions(c).filter((a) => canAct(actor, c, a));
+}
+
+async function audit(deps: StaffRouteDeps, caseId: string, actor: Actor, what: string, detail?: Record<string, unknown>): Promise<void> {
+  await deps.store.audit({ caseId, at: deps.clock.now().toISOString(), actor, what, ...(detail ? { detail } : {}) });
+}
+
+/** Loads a case the caller may read; a denied attempt is audited too (art. 21: who tried to read what). */
+async function readableCase(c: Context, deps: StaffRouteDeps, p: StaffPrincipal, what: string): Promise<CaseRecord> {
+  const caseId = c.req.param('caseId') ?? '';
+  if (caseId.length === 0 || caseId.length > 128) throw new NotFoundError('未找到该投诉件。');
+  const record = await deps.store.get(caseId);
+  if (!record) throw new NotFoundError('未找到该投诉件。');
+  if (!canRead(p.actor, record)) {
+    await audit(deps, caseId, p.actor, `${what}_denied`);
+    throw new ForbiddenError();
+  }
+  await audit(deps, caseId, p.actor, what);
+  return record;
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ValidationError([{ field: '(root)', code: 'invalid_json', message: '请求内容不是有效的 JSON。' }]);
+  }
+}
+
+function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: `查询参数“${QUERY_LABELS[String(i.path[0])] ?? String(i.path[0])}”的取值无效。` })));
+  }
+  return parsed.data;
+}
+
+export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
+  // ------------------------------------------------------------------------------------------ login
+  app.post('/api/auth/login', bodyLimit({ maxSize: 16 * 1024 }), async (c) => {
+    if (!deps.login) throw new NotFoundError('此部署通过统一身份认证登录。');
+    const parsed = LoginBody.safeParse(await jsonBody(c));
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    const r = await deps.login(parsed.data.username, parsed.data.password);
+    return c.json({ token: r.token, expiresAt: r.expiresAt, username: r.principal.username, role: r.principal.role, ...(r.principal.department ? { department: r.principal.department } : {}) });
+  });
+
+  app.get('/api/me', async (c) => {
+    const p = await principalOf(c, deps);
+    return c.json({ username: p.username, role: p.role, ...(p.department ? { department: p.department } : {}), jurisdiction: deps.jurisdiction.code });
+  });
+
+  // ------------------------------------------------------------------------------------------ cases
+  app.get('/api/cases', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department', 'leader'], '系统管理员默认不查看投诉内容。');
+    const q = parseQuery(CaseListQuery, c.req.query());
+    let department = q.department;
+    if (p.role === 'department') {
+      if (department !== undefined && department !== p.department) throw new ForbiddenError('您只能查看本部门的投诉件。');
+      department = p.department;
+    }
+    const page = await deps.store.query({
+      jurisdiction: deps.jurisdiction.code,
+      ...(q.phase ? { phase: q.phase } : {}),
+      ...(department ? { department } : {}),
+      ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' || q.overdue === '1' } : {}),
+      limit: q.limit ?? 50,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    const items = page.items.filter((r) => canRead(p.actor, r)).map((r) => caseSummary(deps, p.actor, r));
+    return c.json({ items, ...(page.cursor ? { cursor: page.cursor } : {}) });
+  });
+
+  app.get('/api/cases/:caseId', async (c) => {
+    const p = await principalOf(c, deps);
+    const record = await readableCase(c, deps, p, 'read');
+    const events = await deps.store.timeline(record.caseId);
+    const view = viewFor(p.actor, record);
+    const dueAt = dueOf(record);
+    const left = workingDaysLeft(deps, dueAt);
+    return c.json({
+      ...view,
+      phaseLabel: PHASE_LABELS[record.phase],
+      ...(left !== undefined ? { workingDaysLeft: left } : {}),
+      allowedActions: allowedActionsFor(p.actor, record),
+      timeline: timelineFor(p.actor, record, events),
+    });
+  });
+
+  app.post('/api/cases/:caseId/actions', bodyLimit({ maxSize: 256 * 1024 }), async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department'], '您的角色不能办理投诉件。');
+    const caseId = c.req.param('caseId');
+    const body = await jsonBody(c);
+    const updated = await deps.performAction(caseId, p.actor, body);
+    const events = await deps.store.timeline(caseId);
+    return c.json({
+      ...viewFor(p.actor, updated),
+      phaseLabel: PHASE_LABELS[updated.phase],
+      allowedActions: canRead(p.actor, updated) ? allowedActionsFor(p.actor, updated) : [],
+      timeline: timelineFor(p.actor, updated, events),
+    });
+  });
+
+  app.get('/api/cases/:caseId/timeline', async (c) => {
+    const p = await principalOf(c, deps);
+    const record = await readableCase(c, deps, p, 'read_timeline');
+    return c.json({ caseId: record.caseId, items: timelineFor(p.actor, record, await deps.store.timeline(record.caseId)) });
+  });
+
+  app.get('/api/cases/:caseId/audit', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency'], '只有政务服务管理机构可以查看访问记录。');
+    const record = await readableCase(c, deps, p, 'read_audit');
+    return c.json({ caseId: record.caseId, items: await deps.store.auditTrail(record.caseId) });
+  });
+
+  app.get('/api/cases/:caseId/slip', async (c) => {
+    const p = await principalOf(c, deps);
+    const record = await readableCase(c, deps, p, 'read_slip');
+    const wanted = c.req.query('department') ?? p.department;
+    const withSlip = record.assignments.filter((a) => (wanted ? a.department === wanted : true));
+    const assignment = withSlip.find((a) => a.slipNo) ?? withSlip[0];
+    if (!assignment) throw new NotFoundError('该投诉件尚未交办，没有交办单。');
+    // The slip template redacts a confidential complainant itself (art. 13); viewing it as a department adds nothing.
+    const html = assignmentSlipPage(p.role === 'department' ? redactForRespondent(record) : record, ctxFor(deps, record), assignment);
+    return c.html(html);
+  });
+
+  // ------------------------------------------------------------------------------------------ mail
+  app.post('/api/intake/email', bodyLimit({ maxSize: deps.maxMailBytes ?? 30 * 1024 * 1024 }), async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department', 'admin'], '只有工作人员可以登记投诉。');
+    if (!deps.emailIntake) throw new NotFoundError('此部署未启用邮件登记。');
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    if (!type.startsWith('message/rfc822') && !type.startsWith('application/octet-stream')) {
+      throw new ValidationError([{ field: 'content-type', code: 'unsupported_media_type', message: '请以 message/rfc822 格式提交原始邮件。' }]);
+    }
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    if (raw.byteLength === 0) throw new ValidationError([{ field: '(body)', code: 'empty', message: '邮件内容为空。' }]);
+    const r = await deps.emailIntake({ body: raw, source: 'cli' });
+    return c.json(r.body, r.status as 201);
+  });
+
+  app.get('/api/outbox', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'admin'], '只有政务服务管理机构和系统管理员可以查看发件箱。');
+    if (!deps.outbox) throw new NotFoundError('此部署没有本地发件箱。');
+    const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(2000).optional() }), c.req.query());
+    return c.json(await deps.outbox.list({ ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  });
+
+  app.get('/api/quarantine', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency'], '只有政务服务管理机构可以查看隔离邮件。');
+    if (!deps.quarantine) throw new NotFoundError('此部署未启用邮件隔离区。');
+    const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(2000).optional() }), c.req.query());
+    return c.json(await deps.quarantine.list(deps.jurisdiction.code, { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  });
+}
+
+/** The channels' StaffAuthenticator shape (functions/staff-intake/routes.ts) on top of the shared verifier. */
+export function staffAuthenticator(verifier: StaffTokenVerifier): (authorization: string | undefined) => Promise<Actor> {
+  return async (authorization) => {
+    if (!authorization) throw new UnauthorizedError();
+    return (await authenticate(verifier, authorization)).actor;
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Suggestion boxes and opinion books on AWS: one opening is a CSV `boxes/<name>.csv` (box, place, opened at,
+ * opened by two people, one row per slip, optional slip scans beside it). The S3 event drives this adapter:
+ * one case per slip, anonymous unless signed; bad rows are reported and never sink the good ones.
+ */
+import type { S3Event } from 'aws-lambda';
+import { ValidationError } from '../../shared/domain/errors';
+import type { FieldProblem } from '../../shared/domain/errors';
+import type { EvidenceRef } from '../../shared/domain/intake';
+import { submitIntake } from '../../shared/intake/core';
+import type { IntakeDeps } from '../../shared/intake/core';
+import { boxIntake } from '../../shared/intake/channels';
+import type { BoxSlipRow } from '../../shared/intake/channels';
+import { parseBoxCsv } from '../../shared/intake/csv';
+import { checkEvidence } from '../../shared/intake/evidence';
+import { sniffType } from '../../web/limits';
+import { createHash } from 'node:crypto';
+import { SCAN_LIMITS } from '../staff-intake/service';
+import { decodeS3Key } from '../letter-intake/object-reader';
+import type { ObjectReader } from '../letter-intake/object-reader';
+
+export interface BoxRowOutcome {
+  row: number;
+  caseId?: string;
+  duplicate?: boolean;
+  problems?: FieldProblem[];
+}
+
+async function slipScans(reader: ObjectReader, bucket: string, folder: string, row: BoxSlipRow): Promise<EvidenceRef[]> {
+  if (!row.file) return [];
+  const out: EvidenceRef[] = [];
+  for (const name of row.file.split(/[;；]/).map((s) => s.trim()).filter(Boolean)) {
+    if (name.includes('..') || name.startsWith('/')) throw new ValidationError([{ field: 'file', code: 'invalid_path', message: `扫描件文件名无效：${name}` }]);
+    const obj = await reader.get(bucket, folder + name);
+    if (!obj) throw new ValidationError([{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${name}。` }]);
+    const problems = checkEvidence([{ filename: name, bytes: obj.bytes }], 'file', SCAN_LIMITS);
+    if (problems.length > 0) throw new ValidationError(problems);
+    out.push({ filename: name, contentType: sniffType(obj.bytes)!, size: obj.bytes.byteLength, sha256: createHash('sha256').update(obj.bytes).digest('hex'), ref: `s3://${bucket}/${folder}${name}`, kind: 'slip_scan' });
+  }
+  return out;
+}
+
+export async function handleBoxOpening(deps: IntakeDeps, reader: ObjectReader, bucket: string, key: string): Promise<BoxRowOutcome[]> {
+  const obj = await reader.get(bucket, key);
+  if (!obj) return [{ row: 0, problems: [{ field: 'key', code: 'object_missing', message: `找不到开箱登记文件 ${key}。` }] }];
+  const folder = key.slice(0, key.lastIndexOf('/') + 1);
+  const results: BoxRowOutcome[] = [];
+  const failures: unknown[] = [];
+  for (const r of parseBoxCsv(Buffer.from(obj.bytes).toString('utf8'))) {
+    if (!r.value) {
+      results.push({ row: r.row, problems: r.problems });
+      continue;
+    }
+    try {
+      const scans = await slipScans(reader, bucket, folder, r.value);
+      const res = await submitIntake(deps, boxIntake(r.value, { scans }));
+      results.push({ row: r.row, caseId: res.caseId, duplicate: res.duplicate });
+    } catch (err) {
+      if (err instanceof ValidationError) results.push({ row: r.row, problems: err.problems });
+      else failures.push(err);
+    }
+  }
+  for (const r of results) {
+    if (r.problems) console.warn(JSON.stringify({ level: 'WARN', message: 'box slip rejected', key, row: r.row, problems: r.problems.map((p) => `${p.field}:${p.code}`) }));
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} slip(s) failed; the event will be retried (idempotent)`);
+  return results;
+}
+
+export async function handleBoxUploads(deps: IntakeDeps, reader: ObjectReader, event: S3Event): Promise<Record<string, BoxRowOutcome[]>> {
+  const out: Record<string, BoxRowOutcome[]> = {};
+  for (const record of event.Records) {
+    const key = decodeS3Key(record.s3.object.key);
+    if (!key.endsWith('.csv')) continue;
+    out[key] = await handleBoxOpening(deps, reader, record.s3.bucket.name, key);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Lambda for the EventBridge Scheduler's quarterly rule (e.g. `cron(0 9 1 1,4,7,10 ? *)` in Asia/Shanghai):
+ * mails the report of the quarter that just ended to the agency. Wiring only; the work is in ./service.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { z } from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
+import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { loadJurisdiction } from '../../shared/config/load';
+import { loadRulesRegistry } from '../../shared/config/rules';
+import { systemClock } from '../../shared/ports';
+import { QuarterlyReportInput, sendQuarterlyReport } from './service';
+import type { QuarterlyReportResult } from './service';
+
+export const QuarterlyReportEnv = z.object({
+  TABLE_NAME: z.string().min(1),
+  JURISDICTION: z.string().min(1),
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type QuarterlyReportEnv = z.infer<typeof QuarterlyReportEnv>;
+
+const logger = new Logger({ serviceName: 'quarterly-report' });
+
+function build(env: QuarterlyReportEnv): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
+  const jurisdiction = loadJurisdiction(env.JURISDICTION);
+  const deps = {
+    facts: new DynamoEvaluationFactStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+    rules: loadRulesRegistry(),
+    clock: systemClock,
+    mail: new SesMailSender(new SESv2Client({}), {
+      ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+      ...(jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
+    }),
+    jurisdiction,
+  };
+  return (input) => sendQuarterlyReport(deps, input);
+}
+
+let service: ((input: QuarterlyReportInput) => Promise<QuarterlyReportResult>) | undefined;
+
+export const handler = middy(async (event: unknown) => {
+  service ??= build(QuarterlyReportEnv.parse(process.env));
+  const result = await service(QuarterlyReportInput.parse(event ?? {}));
+  // Counts and ids only: the report itself names people and is mailed, never logged.
+  logger.info('quarterly evaluation report', { ...result });
+  return result;
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,53 @@
+/**
+ * POST /api/intake/{letter|box|phone|onsite|workorder}: staff intake over HTTP (the tousu CLI's target).
+ * JSON body = the entry; or multipart with `entry` (JSON text) and files (`files`, and `signedForm` for the
+ * written, signed form of a major on-site matter, art. 7(1)).
+ */
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Actor } from '../../shared/domain/case';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
+import type { IntakeDeps } from '../../shared/intake/core';
+import type { UploadedFile } from '../../shared/intake/evidence';
+import { STAFF_INTAKE_CHANNELS, staffSubmit } from './service';
+import type { StaffIntakeChannel } from './service';
+
+/** Verifies `Authorization: Bearer …`; throws UnauthorizedError. Supplied by the runtime (jose) or AWS (Cognito). */
+export type StaffAuthenticator = (authorization: string | undefined) => Promise<Actor>;
+
+const STAFF_ROLES = new Set(['agency', 'department', 'admin']);
+
+export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; authenticate: StaffAuthenticator }): void {
+  app.post('/api/intake/:channel', bodyLimit({ maxSize: 45 * 1024 * 1024 }), async (c) => {
+    const actor = await deps.authenticate(c.req.header('authorization'));
+    if (!STAFF_ROLES.has(actor.role)) throw new ForbiddenError('只有工作人员可以登记投诉。');
+    const channel = c.req.param('channel') as StaffIntakeChannel;
+    if (!STAFF_INTAKE_CHANNELS.includes(channel)) throw new NotFoundError();
+    const type = c.req.header('content-type') ?? '';
+    let entry: unknown;
+    const files: UploadedFile[] = [];
+    if (type.includes('multipart/form-data')) {
+      const body = await c.req.parseBody({ all: true });
+      try {
+        entry = JSON.parse(typeof body.entry === 'string' ? body.entry : '{}');
+      } catch {
+        throw new ValidationError([{ field: 'entry', code: 'invalid_json', message: '登记内容不是有效的 JSON。' }]);
+      }
+      for (const name of ['files', 'signedForm']) {
+        const v = body[name];
+        for (const f of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+          if (typeof f === 'string' || f.size === 0) continue;
+          files.push({ filename: f.name, bytes: new Uint8Array(await f.arrayBuffer()), ...(name === 'signedForm' ? { kind: 'signed_form' as const } : {}) });
+        }
+      }
+    } else {
+      try {
+        entry = await c.req.json();
+      } catch {
+        throw new ValidationError([{ field: '(root)', code: 'invalid_json', message: '请求内容不是有效的 JSON。' }]);
+      }
+    }
+    const r = await staffSubmit(deps.intake, channel, entry, files, actor);
+    return c.json({ caseId: r.caseId, ...(r.queryCode ? { queryCode: r.queryCode } : {}), status: r.status, ...(r.mergedInto ? { mergedInto: r.mergedInto } : {}), duplicate: r.duplicate }, r.duplicate ? 200 : 201);
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Staff intake service: letters keyed by scanning staff, suggestion-box slips, phone and window entries, and
+ * 12345 work orders entered or relayed by staff. Takes its ports as arguments (IntakeDeps).
+ */
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../shared/domain/case';
+import { ValidationError } from '../../shared/domain/errors';
+import type { FieldProblem } from '../../shared/domain/errors';
+import { submitIntake } from '../../shared/intake/core';
+import type { IntakeDeps, IntakeResult } from '../../shared/intake/core';
+import { boxIntake, letterIntake, parseBoxSlipRow, parseLetterRow, parseStaffEntry, parseWorkOrder, staffIntake, workOrderIntake, boxSourceKey } from '../../shared/intake/channels';
+import { checkEvidence, storeEvidence } from '../../shared/intake/evidence';
+import type { UploadedFile } from '../../shared/intake/evidence';
+
+export const STAFF_INTAKE_CHANNELS = ['letter', 'box', 'phone', 'onsite', 'workorder'] as const;
+export type StaffIntakeChannel = (typeof STAFF_INTAKE_CHANNELS)[number];
+
+/** Scans of letters and slips are larger than citizens' evidence: 10 pages of 8 MB each at most. */
+export const SCAN_LIMITS = { maxFiles: 10, maxFileBytes: 8 * 1024 * 1024, maxTotalBytes: 40 * 1024 * 1024 };
+
+const sha = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
+
+/** A letter is identified by its scans' content: the same scans uploaded twice are the same letter. */
+export const letterSourceKey = (files: UploadedFile[]): string => `letter:sha256:${sha(files.map((f) => sha(f.bytes)).join(','))}`;
+
+function withFileProblems<T>(parse: () => T, fileProblems: FieldProblem[]): T {
+  let value: T;
+  try {
+    value = parse();
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError([...err.problems, ...fileProblems]);
+    throw err;
+  }
+  if (fileProblems.length > 0) throw new ValidationError(fileProblems);
+  return value;
+}
+
+export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel, entry: unknown, files: UploadedFile[], actor: Actor): Promise<IntakeResult> {
+  const receivedAt = deps.clock.now().toISOString();
+  switch (channel) {
+    case 'letter': {
+      const problems = files.length === 0 ? [{ field: 'file', code: 'scan_required', message: '请上传来信的扫描件（图片或 PDF）。' }] : checkEvidence(files, 'file', SCAN_LIMITS);
+      const row = withFileProblems(() => parseLetterRow(entry), problems);
+      const sourceKey = letterSourceKey(files);
+      const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'letter_scan' as const })), sourceKey, 'letters');
+      return submitIntake(deps, letterIntake(row, { sourceKey, receivedAt, scans }), { actor });
+    }
+    case 'box': {
+      const row = withFileProblems(() => parseBoxSlipRow(entry), checkEvidence(files, 'file', SCAN_LIMITS));
+      const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'slip_scan' as const })), boxSourceKey(row), 'slips');
+      return submitIntake(deps, boxIntake(row, { scans }), { actor });
+    }
+    case 'phone':
+    case 'onsite': {
+      const e = withFileProblems(() => parseStaffEntry({ ...(entry as object), channel }), checkEvidence(files, 'evidence', SCAN_LIMITS));
+      const evidence = await storeEvidence(deps.blobs, files, `staff:${channel}:${e.entryId}`);
+      return submitIntake(deps, staffIntake(e, { receivedAt, evidence, enteredBy: actor.id }), { actor });
+    }
+    case 'workorder': {
+      const o = parseWorkOrder(entry);
+      return submitIntake(deps, workOrderIntake(o, { receivedAt }), { actor });
+    }
+  }
+}

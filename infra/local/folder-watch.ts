@@ -1,0 +1,231 @@
+/**
+ * Watched inbox folders of the embedded runtime (scanning staff drop their work here):
+ *
+ *   <data-dir>/inbox/letters/<batch>/manifest.csv + the scans it names  → one case per row (letters)
+ *   <data-dir>/inbox/box/<opening>.csv, or <opening>/ with a .csv + scans → one case per slip (suggestion box)
+ *
+ * An item is taken once it has stopped changing (two polls with the same sizes and times), moved to
+ * `processing/`, and each row is submitted through the staff intake service (the same code as
+ * `POST /api/intake/letter|box`). Then it moves to `done/` (every row became a case) or `failed/` (some row
+ * did not), next to a report `<item>.report.json` and a readable `<item>.report.txt` naming each row's case
+ * or problems. Intake is idempotent per source key, so dropping a corrected batch again creates only the
+ * missing cases. An item left in `processing/` by a crash is processed again on the next start.
+ */
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import type { Actor } from '../../shared/domain/case';
+import { isTousuError, ValidationError } from '../../shared/domain/errors';
+import type { FieldProblem } from '../../shared/domain/errors';
+import { letterFiles } from '../../shared/intake/channels';
+import { readCsv } from '../../shared/intake/csv';
+import type { UploadedFile } from '../../shared/intake/evidence';
+import type { IntakeResult } from '../../shared/intake/core';
+import type { RuntimeLogger } from './log';
+
+export type FolderKind = 'letters' | 'box';
+export const FOLDER_KINDS: readonly FolderKind[] = ['letters', 'box'];
+
+/** `staffSubmit` of functions/staff-intake/service.ts, bound to the runtime's intake ports. */
+export type RowSubmit = (channel: 'letter' | 'box', entry: unknown, files: UploadedFile[], actor: Actor) => Promise<IntakeResult>;
+
+export interface RowReport {
+  row: number;
+  ok: boolean;
+  caseId?: string;
+  duplicate?: boolean;
+  problems?: FieldProblem[];
+}
+
+export interface ItemReport {
+  kind: FolderKind;
+  item: string;
+  processedAt: string;
+  ok: boolean;
+  rows: RowReport[];
+  /** A problem with the item as a whole (no CSV, unreadable CSV). */
+  problems?: FieldProblem[];
+}
+
+export interface FolderWatchOptions {
+  root: string;
+  submit: RowSubmit;
+  pollMs?: number;
+  logger?: RuntimeLogger;
+  actor?: Actor;
+}
+
+export const FOLDER_ACTOR: Actor = { role: 'system', id: 'folder-watch' };
+const RESERVED = new Set(['processing', 'done', 'failed']);
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Sizes and times of everything under a path: equal on two polls = the copy has finished. */
+async function fingerprint(path: string): Promise<string> {
+  const st = await stat(path);
+  if (!st.isDirectory()) return `${st.size}:${st.mtimeMs}`;
+  const parts: string[] = [];
+  for (const n of (await readdir(path)).sort()) parts.push(`${n}=${await fingerprint(join(path, n))}`);
+  return `${st.mtimeMs}[${parts.join(',')}]`;
+}
+
+function inside(dir: string, name: string): string {
+  const p = resolve(dir, name);
+  if (!p.startsWith(resolve(dir) + sep)) throw new ValidationError([{ field: 'file', code: 'invalid_path', message: `文件名“${name}”无效（不能指向批次文件夹之外）。` }]);
+  return p;
+}
+
+async function readFiles(dir: string, names: string[]): Promise<{ files: UploadedFile[]; problems: FieldProblem[] }> {
+  const files: UploadedFile[] = [];
+  const problems: FieldProblem[] = [];
+  for (const name of names) {
+    try {
+      files.push({ filename: basename(name), bytes: new Uint8Array(await readFile(inside(dir, name))) });
+    } catch (err) {
+      if (err instanceof ValidationError) problems.push(...err.problems);
+      else problems.push({ field: 'file', code: 'file_missing', message: `找不到扫描件“${name}”。` });
+    }
+  }
+  return { files, problems };
+}
+
+function problemsOf(err: unknown): FieldProblem[] {
+  if (err instanceof ValidationError) return err.problems;
+  if (isTousuError(err)) return [{ field: '(row)', code: err.code, message: err.message }];
+  return [{ field: '(row)', code: 'internal', message: '处理该行时系统出错，请稍后把该批次重新放入收件文件夹。' }];
+}
+
+export function reportText(r: ItemReport): string {
+  const lines = [`${r.kind === 'letters' ? '来信批次' : '意见箱开箱'}：${r.item}`, `处理时间：${r.processedAt}`, `结果：${r.ok ? '全部成功' : '有错误，请修改后重新放入收件文件夹（已成功的行不会重复立案）'}`, ''];
+  for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
+  for (const row of r.rows) {
+    if (row.ok) lines.push(`第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}`);
+    else lines.push(`第 ${row.row} 行：未立案：${(row.problems ?? []).map((p) => `${p.field} ${p.message}`).join('；')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export class FolderWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private readonly seen = new Map<string, string>();
+
+  constructor(private readonly opts: FolderWatchOptions) {}
+
+  dirOf(kind: FolderKind, sub?: 'processing' | 'done' | 'failed'): string {
+    return sub ? join(this.opts.root, kind, sub) : join(this.opts.root, kind);
+  }
+
+  async start(): Promise<void> {
+    for (const kind of FOLDER_KINDS) for (const sub of ['processing', 'done', 'failed'] as const) await mkdir(this.dirOf(kind, sub), { recursive: true });
+    // Crash recovery: whatever was being processed is processed again (idempotent intake).
+    for (const kind of FOLDER_KINDS) {
+      for (const name of await readdir(this.dirOf(kind, 'processing'))) await this.process(kind, name);
+    }
+    this.schedule();
+  }
+
+  /** One scan of the inbox folders (also what the timer runs). */
+  poll(): Promise<void> {
+    this.running ??= this.scan().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.poll()
+        .catch((err: unknown) => this.opts.logger?.error('folder watch scan failed', { error: err instanceof Error ? err.name : 'unknown' }))
+        .finally(() => this.schedule());
+    }, this.opts.pollMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  private async scan(): Promise<void> {
+    for (const kind of FOLDER_KINDS) {
+      const dir = this.dirOf(kind);
+      for (const name of await readdir(dir)) {
+        if (this.stopped) return;
+        if (RESERVED.has(name) || name.startsWith('.') || name.endsWith('.tmp') || name.endsWith('.part')) continue;
+        const path = join(dir, name);
+        const st = await stat(path).catch(() => undefined);
+        if (!st) continue;
+        if (kind === 'letters' && !st.isDirectory()) continue;
+        if (kind === 'box' && !st.isDirectory() && !name.toLowerCase().endsWith('.csv')) continue;
+        const fp = await fingerprint(path).catch(() => undefined);
+        if (!fp) continue;
+        const key = `${kind}/${name}`;
+        if (this.seen.get(key) !== fp) {
+          this.seen.set(key, fp);
+          continue;
+        }
+        this.seen.delete(key);
+        const target = join(this.dirOf(kind, 'processing'), name);
+        if (await exists(target)) continue;
+        await rename(path, target);
+        await this.process(kind, name);
+      }
+    }
+  }
+
+  private async process(kind: FolderKind, name: string): Promise<ItemReport> {
+    const path = join(this.dirOf(kind, 'processing'), name);
+    const report: ItemReport = { kind, item: name, processedAt: new Date().toISOString(), ok: false, rows: [] };
+    try {
+      const isDir = (await stat(path)).isDirectory();
+      let csvPath: string | undefined;
+      if (!isDir) csvPath = path;
+      else {
+        const csvs = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.csv'));
+        csvPath = csvs.includes('manifest.csv') ? join(path, 'manifest.csv') : csvs.length === 1 ? join(path, csvs[0]!) : undefined;
+      }
+      if (!csvPath) {
+        report.problems = [{ field: 'manifest', code: 'manifest_missing', message: kind === 'letters' ? '批次文件夹中缺少 manifest.csv（扫描件清单）。' : '文件夹中应有且只有一个开箱 CSV 文件。' }];
+      } else {
+        const rows = readCsv(await readFile(csvPath, 'utf8'));
+        if (rows.length === 0) report.problems = [{ field: 'csv', code: 'empty', message: 'CSV 文件没有数据行。' }];
+        const baseDir = isDir ? path : this.dirOf(kind, 'processing');
+        for (const [i, raw] of rows.entries()) report.rows.push(await this.processRow(kind, i + 1, raw, baseDir));
+      }
+    } catch (err) {
+      report.problems = problemsOf(err);
+    }
+    report.ok = !report.problems?.length && report.rows.every((r) => r.ok);
+    const dest = this.dirOf(kind, report.ok ? 'done' : 'failed');
+    const finalName = (await exists(join(dest, name))) ? `${report.processedAt.replace(/[-:.]/g, '')}-${name}` : name;
+    await writeFile(join(dest, `${finalName}.report.json`), JSON.stringify(report, null, 2) + '\n');
+    await writeFile(join(dest, `${finalName}.report.txt`), reportText(report));
+    await rename(path, join(dest, finalName));
+    const created = report.rows.filter((r) => r.ok).length;
+    this.opts.logger?.say(
+      `${kind === 'letters' ? '来信批次' : '意见箱开箱'} ${name}：${created}/${report.rows.length} 行已立案${report.ok ? '' : '，有错误，见 failed/ 中的报告'}`,
+      'folder item processed',
+      { kind, ok: report.ok, rows: report.rows.length, created },
+    );
+    return report;
+  }
+
+  private async processRow(kind: FolderKind, row: number, raw: Record<string, string>, dir: string): Promise<RowReport> {
+    try {
+      const names = raw.file ? letterFiles({ file: raw.file }) : [];
+      const { files, problems } = await readFiles(dir, names);
+      if (problems.length > 0) return { row, ok: false, problems };
+      const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
+      return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}) };
+    } catch (err) {
+      if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: err instanceof Error ? err.name : 'unknown' });
+      return { row, ok: false, problems: problemsOf(err) };
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * A self-contained life-cycle runtime on one machine: dynalite (in memory or in a directory), the DynamoDB
+ * case store, the real intake core, the real task services and staff action service, the in-process engine
+ * driving the real ASL, on a given clock. Used by the state-machine tests and by `tousu demo`; nothing here
+ * re-implements a business rule.
+ */
+import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { cryptoIds } from '../../shared/adapters/ids';
+import { loadCalendar } from '../../shared/calendar/load';
+import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import type { WorkingCalendar } from '../../shared/domain/calendar';
+import type { Actor, CaseRecord, TimelineEvent } from '../../shared/domain/case';
+import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
+import type { RulesRegistry } from '../../shared/domain/rules';
+import { submitIntake } from '../../shared/intake/core';
+import type { IntakeResult } from '../../shared/intake/core';
+import type { CaseStore, MailSender, OutgoingMail } from '../../shared/ports';
+import { performAction } from '../../shared/services/actions';
+import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
+import type { SleepingClock } from './clock';
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
+import type { DynaliteHandle } from './dynalite';
+import { createLocalWorkflow } from './workflow';
+import type { LocalWorkflow } from './workflow';
+
+/** Keeps every mail in memory (tests and the demo read them back). */
+export class MemoryMailSender implements MailSender {
+  readonly sent: OutgoingMail[] = [];
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    this.sent.push(mail);
+    return { messageId: `<memory-${this.sent.length}@tousu.local>` };
+  }
+  /** Mails of one case, optionally of one kind. */
+  of(caseId: string, kind?: string): OutgoingMail[] {
+    return this.sent.filter((m) => m.tags.caseId === caseId && (kind === undefined || m.tags.kind === kind));
+  }
+}
+
+export interface LifecycleSandboxOptions {
+  clock: SleepingClock;
+  /** dynalite's LevelDB directory; omit for in memory. */
+  dataDir?: string;
+  /** Jurisdiction code under config/jurisdictions (default 510903, 船山区). */
+  jurisdiction?: string;
+  mail?: MailSender;
+  /** Pause before an ASL Retry, in ms (default: the ASL's own intervals). */
+  retryIntervalMs?: number;
+  logger?: TaskLogger;
+  tableName?: string;
+}
+
+export interface LifecycleSandbox {
+  clock: SleepingClock;
+  store: CaseStore;
+  workflow: LocalWorkflow;
+  mail: MailSender;
+  calendar: WorkingCalendar;
+  rules: RulesRegistry;
+  jurisdiction: JurisdictionConfig;
+  dynalite: DynaliteHandle;
+  /** Files a complaint through the real intake core (which starts the execution). */
+  file(intake: unknown): Promise<IntakeResult>;
+  /** A staff action through the real action service (sends the task success). */
+  act(caseId: string, actor: Actor, body: Record<string, unknown>): Promise<CaseRecord>;
+  get(caseId: string): Promise<CaseRecord>;
+  timeline(caseId: string): Promise<TimelineEvent[]>;
+  /** A second workflow over the same store, as after a restart of the runtime (the old one must be stopped). */
+  restartWorkflow(): LocalWorkflow;
+  close(): Promise<void>;
+}
+
+const silentLogger: TaskLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promise<LifecycleSandbox> {
+  const dynalite = await startDynalite(opts.dataDir ? { path: opts.dataDir } : {});
+  const client = localDynamoClient(dynalite.endpoint);
+  const tableName = opts.tableName ?? 'tousu';
+  await ensureTable(client, tableName);
+  const store = new DynamoCaseStore({ doc: documentClient(client), tableName });
+  const calendar = loadCalendar();
+  const rules = loadRulesRegistry();
+  const jurisdiction = loadJurisdiction(opts.jurisdiction ?? '510903');
+  const mail = opts.mail ?? new MemoryMailSender();
+  const logger = opts.logger ?? silentLogger;
+  const clock = opts.clock;
+
+  const makeWorkflow = () =>
+    createLocalWorkflow(
+      { store, clock, calendar, rules, jurisdiction, mail, logger },
+      { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) },
+    );
+  const sandbox: LifecycleSandbox = {
+    clock,
+    store,
+    workflow: makeWorkflow(),
+    mail,
+    calendar,
+    rules,
+    jurisdiction,
+    dynalite,
+    file: (intake) => submitIntake({ store, workflow: sandbox.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger }, intake),
+    act: (caseId, actor, body) => performAction({ store, workflow: sandbox.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body),
+    async get(caseId) {
+      const c = await store.get(caseId);
+      if (!c) throw new Error(`no case ${caseId}`);
+      return c;
+    },
+    timeline: (caseId) => store.timeline(caseId),
+    restartWorkflow() {
+      sandbox.workflow = makeWorkflow();
+      return sandbox.workflow;
+    },
+    async close() {
+      await sandbox.workflow.stop();
+      client.destroy();
+      await dynalite.close();
+    },
+  };
+  return sandbox;
+}

@@ -1,0 +1,385 @@
+/**
+ * Life-cycle paths as data: each scenario files one complaint through the real intake, takes staff actions
+ * through the real action service, moves the clock to reminders and due times, restarts the engine, and says
+ * how the case must end. The state-machine tests (test/statemachine) and `tousu demo` run the same list, so
+ * a new path is one more entry here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor, CaseRecord, Outcome, Phase, TimelineEvent } from '../../shared/domain/case';
+import { PHASE_LABELS } from '../../shared/domain/case';
+import type { NoticeKind } from '../../shared/domain/lifecycle';
+import type { ExecutionSummary } from './engine';
+import type { LifecycleSandbox } from './lifecycle-sandbox';
+import { MemoryMailSender } from './lifecycle-sandbox';
+
+export type ActorRef = 'agency' | 'owner' | 'lead';
+type Body = Record<string, unknown>;
+
+export type ScenarioStep =
+  /** A staff action that must succeed. */
+  | { kind: 'act'; as: ActorRef; body: Body | ((c: CaseRecord, sb: LifecycleSandbox) => Body) }
+  /** A staff action that must be refused with this error code (e.g. `extension_too_long`). */
+  | { kind: 'refused'; as: ActorRef; body: Body | ((c: CaseRecord, sb: LifecycleSandbox) => Body); code: string }
+  /** Moves the clock to the waiting step's reminder, to just after its due time, or to an instant. */
+  | { kind: 'advance'; to: 'reminder' | 'overdue' | ((c: CaseRecord) => string) }
+  /** Stops the engine and resumes every open case on a new one, as after a restart of the runtime. */
+  | { kind: 'restart' };
+
+export interface IntakeSpec {
+  /** 'agency' or the code of the department that received it. */
+  receivedBy: 'agency' | string;
+  /** Department code of the respondent. */
+  respondent: string;
+  matter?: string;
+  wantsReply?: boolean;
+}
+
+export interface ScenarioExpectation {
+  phase: Phase;
+  outcome?: Outcome['kind'];
+  /** Reason code of a not-accepted or terminated outcome. */
+  reason?: string;
+  overdue?: boolean;
+  /** Timeline event types that must appear, in this order (others may come between). */
+  events?: string[];
+  notices?: NoticeKind[];
+  stabilityRisk?: boolean;
+}
+
+export interface Scenario {
+  id: string;
+  /** Chinese title printed by the demo. */
+  title: string;
+  /** Articles of the regulation the path implements. */
+  articles: string[];
+  intake: IntakeSpec;
+  steps: ScenarioStep[];
+  expect: ScenarioExpectation;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  caseId: string;
+  ok: boolean;
+  problems: string[];
+  /** State transitions over every execution of the case (first start and resumes). */
+  transitions: number;
+  executions: number;
+  timeline: TimelineEvent[];
+  record: CaseRecord;
+}
+
+// ---------------------------------------------------------------------------------------------- building blocks
+
+const D1 = 'SCJGJ'; // 市场监督管理局
+const D2 = 'ZRZYGHJ'; // 自然资源和规划局
+const D3 = 'BDCDJ'; // 不动产登记中心
+
+const act = (as: ActorRef, body: Body): ScenarioStep => ({ kind: 'act', as, body });
+
+/** The transfer path after screening of an agency-received complaint, one step per waiting phase left. */
+const TRANSFER_STEPS: { leaves: Phase; step: ScenarioStep }[] = [
+  { leaves: 'dispatch', step: act('agency', { action: 'dispatch', department: D1, note: '请按期办理' }) },
+  { leaves: 'acceptance', step: act('owner', { action: 'accept' }) },
+  { leaves: 'classification', step: act('owner', { action: 'classify', kind: 'transfer' }) },
+  { leaves: 'handling', step: act('owner', { action: 'conclude', finding: 'substantiated', summary: '经核查，窗口人员未一次性告知所需材料，情况属实，已批评教育。' }) },
+  { leaves: 'rectification', step: act('owner', { action: 'file-rectification', summary: '已制作一次性告知清单并在窗口公示。' }) },
+  { leaves: 'reply', step: act('owner', { action: 'reply', method: 'phone', summary: '已电话告知投诉人核查及整改情况。' }) },
+  { leaves: 'follow_up', step: act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }) },
+];
+const WAITING: Phase[] = TRANSFER_STEPS.map((s) => s.leaves);
+const stepsBefore = (phase: Phase) => TRANSFER_STEPS.slice(0, WAITING.indexOf(phase)).map((s) => s.step);
+const stepsFrom = (phase: Phase) => TRANSFER_STEPS.slice(WAITING.indexOf(phase)).map((s) => s.step);
+
+const TRANSFER_EVENTS = ['received', 'screened', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'];
+const AGENCY_INTAKE: IntakeSpec = { receivedBy: 'agency', respondent: D1 };
+const DEPT_INTAKE: IntakeSpec = { receivedBy: D1, respondent: D1 };
+
+/** Shanghai date `n` working days after the current deadline of the case. */
+function daysAfterDue(sb: LifecycleSandbox, c: CaseRecord, n: number): string {
+  const due = c.waiting?.dueAt ?? c.deadlines.at(-1)?.dueAt;
+  if (!due) throw new Error('the case has no due time');
+  return sb.calendar.addWorkingDays(due, n).dueDate;
+}
+
+const ART8_LABEL: Record<string, string> = {
+  'art8-1': '不属于本级管辖',
+  'art8-2': '无明确被投诉对象或事项',
+  'art8-3': '已受理或正在办理',
+  'art8-4': '已通过信访、诉讼等途径',
+  'art8-5': '重复投诉无新证据',
+  'art8-6': '法律法规规定不予受理',
+};
+const ART19_LABEL: Record<string, string> = { 'art19-1': '虚假材料经提醒不改正', 'art19-2': '拒不配合调查', 'art19-3': '投诉人撤回', 'art19-4': '其他情形' };
+
+/** Termination reason used per phase: the four art. 19 reasons are spread over the seven waiting phases. */
+const TERMINATION_BY_PHASE: Record<string, string> = {
+  dispatch: 'art19-3',
+  acceptance: 'art19-1',
+  classification: 'art19-2',
+  handling: 'art19-3',
+  rectification: 'art19-4',
+  reply: 'art19-3',
+  follow_up: 'art19-4',
+};
+
+// ---------------------------------------------------------------------------------------------- the list
+
+export const LIFECYCLE_SCENARIOS: Scenario[] = [
+  {
+    id: 'transfer',
+    title: '登记转办：交办、受理、转办、办结（属实）、整改报备、答复、回访、归档',
+    articles: ['第四条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
+    intake: AGENCY_INTAKE,
+    steps: TRANSFER_STEPS.map((s) => s.step),
+    expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: TRANSFER_EVENTS, notices: ['assignment_slip', 'acceptance', 'follow_up_survey'] },
+  },
+  {
+    id: 'general',
+    title: '一般投诉：部门直接收到，受理后当场处理（不属实），答复、回访、归档',
+    articles: ['第十条', '第十四条第（一）项', '第十六条', '第十七条', '第十八条'],
+    intake: DEPT_INTAKE,
+    steps: [
+      act('owner', { action: 'accept' }),
+      act('owner', { action: 'classify', kind: 'general', finding: 'unfounded', summary: '经当场核实，所需材料已按规定一次性告知，投诉人理解。' }),
+      act('owner', { action: 'reply', method: 'in_person', summary: '当场向投诉人说明办理依据。' }),
+      act('agency', { action: 'record-follow-up', satisfaction: 'basically_satisfied' }),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', events: ['received', 'screened', 'accepted', 'classified', 'concluded', 'replied', 'follow_up_recorded', 'archived'] },
+  },
+  {
+    id: 'intervention',
+    title: '介入处理：涉及多个部门，管理机构指定牵头单位和协办单位并限期办理',
+    articles: ['第十条', '第十四条第（三）项', '第十五条', '第十六条', '第十七条', '第十八条'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      act('agency', { action: 'dispatch', department: D1 }),
+      act('owner', { action: 'accept' }),
+      act('agency', { action: 'classify', kind: 'intervention', note: '涉及不动产登记与规划核实，需协调' }),
+      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'designate-lead', lead: D2, coHandlers: [D3], dueDate: sb.calendar.addWorkingDays(sb.clock.now(), 10).dueDate }) },
+      act('lead', { action: 'conclude', finding: 'partial', summary: '经联合核查，部分属实：登记环节材料流转延误。' }),
+      act('lead', { action: 'file-rectification', summary: '建立部门间材料流转时限台账。' }),
+      act('lead', { action: 'reply', method: 'email', summary: '已书面答复投诉人。' }),
+      act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', events: ['dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'], notices: ['intervention'] },
+  },
+  {
+    id: 'reminder-overdue-late',
+    title: '到期提醒、超期记录并报管理机构、超期后办结（超期记录不消除）',
+    articles: ['第十四条第（二）项', '第二十条'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      ...stepsBefore('handling'),
+      { kind: 'advance', to: 'reminder' },
+      { kind: 'advance', to: 'overdue' },
+      ...stepsFrom('handling'),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', overdue: true, events: ['classified', 'reminder_sent', 'overdue_marked', 'concluded', 'archived'], notices: ['reminder', 'overdue_alert'] },
+  },
+  {
+    id: 'extension-accepted',
+    title: '期限届满前申请延期，获准后按新期限办结',
+    articles: ['第十四条第（二）项'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      ...stepsBefore('handling'),
+      { kind: 'act', as: 'owner', body: (c, sb) => ({ action: 'request-extension', newDueDate: daysAfterDue(sb, c, 10), reason: '需调取历史档案核实' }) },
+      { kind: 'advance', to: 'reminder' },
+      ...stepsFrom('handling'),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: ['classified', 'extension_granted', 'reminder_sent', 'concluded', 'archived'], notices: ['extension', 'reminder'] },
+  },
+  {
+    id: 'extension-refused-too-long',
+    title: '延期申请超过上限（15个工作日）被拒绝，按原期限办结',
+    articles: ['第十四条第（二）项'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      ...stepsBefore('handling'),
+      { kind: 'refused', as: 'owner', body: (c, sb) => ({ action: 'request-extension', newDueDate: daysAfterDue(sb, c, 16), reason: '情况复杂' }), code: 'extension_too_long' },
+      ...stepsFrom('handling'),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: ['classified', 'concluded', 'archived'] },
+  },
+  {
+    id: 'extension-refused-late',
+    title: '期限届满后才申请延期被拒绝，记录超期',
+    articles: ['第十四条第（二）项', '第二十条'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      ...stepsBefore('handling'),
+      { kind: 'advance', to: 'overdue' },
+      { kind: 'refused', as: 'owner', body: (c, sb) => ({ action: 'request-extension', newDueDate: daysAfterDue(sb, c, 3), reason: '补充材料' }), code: 'extension_after_due' },
+      ...stepsFrom('handling'),
+    ],
+    expect: { phase: 'archived', outcome: 'concluded', overdue: true, events: ['classified', 'overdue_marked', 'concluded', 'archived'] },
+  },
+  ...WAITING.map(
+    (phase): Scenario => ({
+      id: `terminate-${phase}`,
+      title: `终止办理：在“${PHASE_LABELS[phase]}”环节以第十九条（${ART19_LABEL[TERMINATION_BY_PHASE[phase]!]}）终止`,
+      articles: ['第十九条', '第十八条'],
+      intake: AGENCY_INTAKE,
+      steps: [...stepsBefore(phase), act('agency', { action: 'terminate', reason: TERMINATION_BY_PHASE[phase], note: '按第十九条终止办理' })],
+      expect: { phase: 'archived', outcome: 'terminated', reason: TERMINATION_BY_PHASE[phase], events: ['terminated', 'archived'] },
+    }),
+  ),
+  ...(['art8-1', 'art8-2', 'art8-3', 'art8-4', 'art8-5', 'art8-6'] as const).map(
+    (reason): Scenario => ({
+      id: `not-accepted-${reason}`,
+      title: `不予受理：第八条（${ART8_LABEL[reason]}），告知去向${reason === 'art8-1' ? '并转12345' : ''}后归档`,
+      articles: ['第八条', '第九条', '第十条', '第十八条'],
+      intake: DEPT_INTAKE,
+      steps: [
+        act('owner', {
+          action: 'reject',
+          reason,
+          ...(reason === 'art8-1' ? { referral: '请向遂宁市住房公积金管理中心反映', transferTo12345: true } : {}),
+          ...(reason === 'art8-4' ? { referral: '请通过行政复议途径解决' } : {}),
+          explanation: '依据第八条不予受理',
+        }),
+      ],
+      expect: { phase: 'archived', outcome: 'not_accepted', reason, events: ['received', 'screened', 'not_accepted', 'archived'], notices: ['not_accepted'] },
+    }),
+  ),
+  ...WAITING.map(
+    (phase): Scenario => ({
+      id: `resume-${phase}`,
+      title: `重启恢复：在“${PHASE_LABELS[phase]}”环节重启引擎后从记录的环节继续，办结归档`,
+      articles: ['第十条', '第十四条', '第十八条'],
+      intake: AGENCY_INTAKE,
+      steps: [...stepsBefore(phase), { kind: 'restart' }, ...stepsFrom(phase)],
+      expect: { phase: 'archived', outcome: 'concluded', events: TRANSFER_EVENTS },
+    }),
+  ),
+  {
+    id: 'stability-risk',
+    title: '信访维稳风险：初审识别后立即报告主管领导，照常办理',
+    articles: ['第九条第（二）项', '第四条'],
+    intake: { receivedBy: 'agency', respondent: D1, matter: '多次办理营业执照变更未果，多名商户表示将集体上访并拉横幅。' },
+    steps: TRANSFER_STEPS.map((s) => s.step),
+    expect: { phase: 'archived', outcome: 'concluded', stabilityRisk: true, notices: ['stability_risk'], events: ['received', 'screened', 'dispatched', 'archived'] },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------- running
+
+/** The canonical intake for a scenario, received now. */
+export function scenarioIntake(spec: IntakeSpec, sb: LifecycleSandbox, tag: string): Record<string, unknown> {
+  const dept = sb.jurisdiction.departments.find((d) => d.code === spec.respondent);
+  return {
+    channel: 'web',
+    sourceKey: `scenario:${tag}:${randomUUID()}`,
+    receivedAt: sb.clock.now().toISOString(),
+    receivedBy: spec.receivedBy === 'agency' ? 'agency' : { department: spec.receivedBy },
+    complainant: { name: '张某某', phone: '13800000000', email: 'complainant@example.com', anonymous: false, wantsReply: spec.wantsReply ?? true, confidential: false },
+    respondent: { unit: dept?.name ?? spec.respondent, unitCode: spec.respondent },
+    matter: spec.matter ?? '办理营业执照变更时，窗口未一次性告知所需材料，往返三次仍未办结。',
+    facts: '2025年2月三次到政务服务中心窗口办理，每次被告知补充不同材料。',
+    evidence: [],
+  };
+}
+
+function actorFor(ref: ActorRef, c: CaseRecord): Actor {
+  if (ref === 'agency') return { role: 'agency', id: 'agency-staff' };
+  const dept = ref === 'lead' ? (c.assignments.find((a) => a.role === 'lead')?.department ?? c.department) : (c.department ?? c.assignments.find((a) => a.role === 'owner')?.department);
+  if (!dept) throw new Error(`the case has no ${ref} department yet`);
+  return { role: 'department', id: `${dept.toLowerCase()}-rep`, department: dept };
+}
+
+export interface RunOptions {
+  /** Moves the clock to an instant and returns once the engine is idle again. */
+  advanceTo(instant: string): Promise<void>;
+}
+
+/** Runs one scenario to its end and checks its expectation. Never throws for a path that ends unexpectedly. */
+export async function runScenario(sb: LifecycleSandbox, scenario: Scenario, opts: RunOptions): Promise<ScenarioResult> {
+  const problems: string[] = [];
+  const filed = await sb.file(scenarioIntake(scenario.intake, sb, scenario.id));
+  const caseId = filed.caseId;
+  await sb.workflow.idle();
+  /** Executions of engines stopped by a restart step. */
+  const earlier: ExecutionSummary[] = [];
+  try {
+    for (const [i, step] of scenario.steps.entries()) {
+      const c = await sb.get(caseId);
+      const where = `step ${i + 1} (${step.kind})`;
+      if (step.kind === 'act' || step.kind === 'refused') {
+        const body = typeof step.body === 'function' ? step.body(c, sb) : step.body;
+        try {
+          await sb.act(caseId, actorFor(step.as, c), body);
+          if (step.kind === 'refused') problems.push(`${where}: ${String(body.action)} should have been refused (${step.code})`);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (step.kind === 'act') problems.push(`${where}: ${String(body.action)} failed: ${err instanceof Error ? `${err.name} ${err.message}` : String(err)}`);
+          else if (code !== step.code) problems.push(`${where}: refused with ${String(code)}, expected ${step.code}`);
+        }
+        await sb.workflow.idle();
+      } else if (step.kind === 'advance') {
+        const target =
+          step.to === 'reminder' ? c.waiting?.remindAt : step.to === 'overdue' ? (c.waiting?.dueAt ? new Date(Date.parse(c.waiting.dueAt) + 1000).toISOString() : undefined) : step.to(c);
+        if (!target) problems.push(`${where}: the case waits for no ${typeof step.to === 'string' ? step.to : 'instant'} (phase ${c.phase})`);
+        else await opts.advanceTo(target);
+      } else {
+        const before = c.waiting;
+        await sb.workflow.stop();
+        earlier.push(...sb.workflow.executionsOf(caseId));
+        const wf = sb.restartWorkflow();
+        const resumed = await wf.resumeAll();
+        if (!resumed.includes(caseId)) problems.push(`${where}: the case was not resumed`);
+        await wf.idle();
+        const after = await sb.get(caseId);
+        if (after.phase !== c.phase || after.waiting?.step !== c.phase) problems.push(`${where}: resumed in ${after.phase}/${String(after.waiting?.step)}, expected ${c.phase}`);
+        if (before?.dueAt !== after.waiting?.dueAt || before?.remindAt !== after.waiting?.remindAt) problems.push(`${where}: the resumed wait changed its due time or reminder`);
+      }
+    }
+  } catch (err) {
+    problems.push(`aborted: ${err instanceof Error ? `${err.name} ${err.message}` : String(err)}`);
+  }
+  await sb.workflow.idle();
+  const record = await sb.get(caseId);
+  const timeline = await sb.timeline(caseId);
+  problems.push(...checkExpectation(scenario.expect, record, timeline, sb));
+  const running = sb.workflow.executionsOf(caseId).filter((e) => e.status === 'running');
+  const failed = sb.workflow.executionsOf(caseId).filter((e) => e.status === 'failed');
+  if (failed.length > 0) problems.push(`execution failed: ${failed.map((e) => e.error?.name).join(', ')}`);
+  if ((scenario.expect.phase === 'archived' || scenario.expect.phase === 'merged') && running.length > 0) problems.push('the execution is still running after the case ended');
+  const all = [...earlier, ...sb.workflow.executionsOf(caseId)];
+  return {
+    scenario,
+    caseId,
+    ok: problems.length === 0,
+    problems,
+    transitions: all.reduce((n, e) => n + e.transitions, 0),
+    executions: all.length,
+    timeline,
+    record,
+  };
+}
+
+function checkExpectation(x: ScenarioExpectation, c: CaseRecord, timeline: TimelineEvent[], sb: LifecycleSandbox): string[] {
+  const problems: string[] = [];
+  if (c.phase !== x.phase) problems.push(`ended in phase ${c.phase}, expected ${x.phase}`);
+  if (x.phase === 'archived' && !c.archive?.at) problems.push('no archive record (art. 18)');
+  if (x.outcome && c.outcome?.kind !== x.outcome) problems.push(`outcome ${String(c.outcome?.kind)}, expected ${x.outcome}`);
+  if (x.reason && (c.outcome as { reason?: string } | undefined)?.reason !== x.reason) problems.push(`reason ${String((c.outcome as { reason?: string } | undefined)?.reason)}, expected ${x.reason}`);
+  if (x.overdue !== undefined && Boolean(c.flags.overdue) !== x.overdue) problems.push(`overdue flag ${String(Boolean(c.flags.overdue))}, expected ${String(x.overdue)}`);
+  if (x.stabilityRisk !== undefined && Boolean(c.flags.stabilityRisk) !== x.stabilityRisk) problems.push(`stability-risk flag ${String(Boolean(c.flags.stabilityRisk))}`);
+  if (x.events) {
+    const types = timeline.map((e) => e.type);
+    let from = 0;
+    for (const want of x.events) {
+      const at = types.indexOf(want, from);
+      if (at < 0) {
+        problems.push(`timeline lacks "${want}" (in order) — has ${types.join(', ')}`);
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  if (x.notices && sb.mail instanceof MemoryMailSender) {
+    for (const kind of x.notices) if (sb.mail.of(c.caseId, kind).length === 0) problems.push(`no "${kind}" notice was sent`);
+  }
+  return problems;
+}

@@ -1,0 +1,627 @@
+/**
+ * The embedded runtime's composition root (`tousu start`): builds every port and service from a data
+ * directory and options, starts them in order, and stops them in reverse order. Nothing here decides a
+ * business rule: the same intake core, action service, task services, ASL and Hono app as on AWS run here,
+ * with local adapters behind the ports (docs/runtime.md).
+ *
+ * Start order: data dir check and lock → log → configuration → clock → dynalite (+ table) → adapters →
+ * workflow engine → resume open cases → HTTP → SMTP → admin endpoint → folder watch → dead-letter replay.
+ * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
+ * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import nodemailer from 'nodemailer';
+import { Hono } from 'hono';
+import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
+import { cryptoIds } from '../../shared/adapters/ids';
+import { loadCalendar } from '../../shared/calendar/load';
+import { listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import type { WorkingCalendar } from '../../shared/domain/calendar';
+import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
+import type { RulesRegistry } from '../../shared/domain/rules';
+import { TousuError, isTousuError } from '../../shared/domain/errors';
+import { ingestEmail } from '../../shared/email-intake/service';
+import { createEmailIntakeRoute } from '../../shared/email-intake/route';
+import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
+import { submitIntake } from '../../shared/intake/core';
+import type { IntakeDeps } from '../../shared/intake/core';
+import type { CaseStore } from '../../shared/ports';
+import { performAction } from '../../shared/services/actions';
+import { createDuplicateCheck } from '../../shared/services/duplicates';
+import { createApp } from '../../functions/api/app';
+import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
+import { mountStaffIntakeRoutes } from '../../functions/staff-intake/routes';
+import { staffSubmit } from '../../functions/staff-intake/service';
+import { createTokenIssuer, loadOrCreateSecret } from './auth';
+import type { TokenIssuer } from './auth';
+import { RealClock, ScaledClock } from './clock';
+import type { SleepingClock } from './clock';
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
+import type { DynaliteHandle } from './dynalite';
+import { FolderBlobStore } from './folder-blob-store';
+import { FolderWatch } from './folder-watch';
+import { createLogger } from './log';
+import type { LogFormat, RuntimeLogger } from './log';
+import { OutboxMailSender } from './outbox-mail-sender';
+import { replayDeadLetters, startSmtpIntake } from './smtp-intake';
+import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
+import { UserStore } from './users';
+import { createLocalWorkflow } from './workflow';
+import type { LocalWorkflow } from './workflow';
+
+export const DEFAULT_JURISDICTION = '510903';
+export const TABLE_NAME = 'tousu';
+
+/** Paths inside the data directory (docs/runtime.md, "Data directory"). */
+export function dataPaths(dataDir: string) {
+  const root = resolve(dataDir);
+  return {
+    root,
+    dynamodb: join(root, 'dynamodb'),
+    blobs: join(root, 'blobs'),
+    outbox: join(root, 'outbox'),
+    inbox: join(root, 'inbox'),
+    deadLetters: join(root, 'dead-letters', 'smtp'),
+    logs: join(root, 'logs'),
+    logFile: join(root, 'logs', 'tousu.log'),
+    tokenKey: join(root, 'secrets', 'token.key'),
+    adminKey: join(root, 'secrets', 'admin.key'),
+    lock: join(root, 'runtime.json'),
+    instance: join(root, 'instance.json'),
+    clock: join(root, 'clock.json'),
+    config: join(root, 'tousu.config.json'),
+  };
+}
+export type DataPaths = ReturnType<typeof dataPaths>;
+
+/** A start-up failure with a plain Chinese message (exit 1). */
+export class RuntimeStartError extends TousuError {
+  override readonly name = 'RuntimeStartError';
+  readonly status = 500;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RuntimeOptions {
+  dataDir: string;
+  /** Interface for HTTP and SMTP (default 127.0.0.1). */
+  host?: string;
+  /** HTTP port (default 8080; 0 = a free port). */
+  port?: number;
+  /** SMTP port (default 2525; 0 = a free port). */
+  smtpPort?: number;
+  jurisdiction?: string;
+  /** Virtual clock: N times faster than wall time. */
+  clockScale?: number;
+  /** Virtual clock: the instant it starts from (default: where the last virtual run left it, else now). */
+  clockStart?: string;
+  /** Injected clock (tests: ManualClock); overrides clockScale/clockStart. */
+  clock?: SleepingClock;
+  /** `smtp://host:port` to relay the outbox through. */
+  relay?: string;
+  logFormat?: LogFormat;
+  /** No terminal output (the JSON log file is still written). */
+  quiet?: boolean;
+  folderPollMs?: number;
+  /** Public base URL for links in mails (default http://<host>:<port>). */
+  publicUrl?: string;
+}
+
+/** Optional `<data-dir>/tousu.config.json`. */
+interface DataDirConfig {
+  jurisdiction?: string;
+  relay?: string;
+  /** More recipient addresses the SMTP listener accepts besides the jurisdiction's intake address. */
+  intakeAddresses?: string[];
+  publicUrl?: string;
+}
+
+export interface RuntimeStatus {
+  pid: number;
+  startedAt: string;
+  jurisdiction: string;
+  httpUrl: string;
+  smtpPort: number;
+  clock: { now: string; kind: 'real' | 'virtual'; scale?: number };
+  /** Instants the engine sleeps until (callback-task wake-ups), earliest first. */
+  pendingWakeUps: string[];
+  runningExecutions: number;
+  resumed: number;
+}
+
+export interface Runtime {
+  paths: DataPaths;
+  httpUrl: string;
+  httpPort: number;
+  smtpPort: number;
+  adminPort: number;
+  jurisdiction: JurisdictionConfig;
+  calendar: WorkingCalendar;
+  rules: RulesRegistry;
+  clock: SleepingClock;
+  store: CaseStore;
+  users: UserStore;
+  tokens: TokenIssuer;
+  workflow: LocalWorkflow;
+  outbox: OutboxMailSender;
+  folderWatch: FolderWatch;
+  logger: RuntimeLogger;
+  /** Case ids resumed at start. */
+  resumed: string[];
+  status(): RuntimeStatus;
+  replayDeadLetters(): Promise<ReplayResult[]>;
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface LockInfo {
+  pid: number;
+  kind: 'runtime' | 'cli';
+  startedAt: string;
+  httpUrl?: string;
+  adminPort?: number;
+  smtpPort?: number;
+}
+
+/** The lock of a live process, or undefined (no lock or a stale one left by a killed process). */
+export async function readLiveLock(paths: DataPaths): Promise<LockInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(paths.lock, 'utf8')) as LockInfo;
+    return typeof info.pid === 'number' && info.pid !== process.pid && pidAlive(info.pid) ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the data directory: two processes must never open the same LevelDB. */
+export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' | 'startedAt'>): Promise<() => Promise<void>> {
+  const live = await readLiveLock(paths);
+  if (live) {
+    throw new RuntimeStartError(
+      'data_dir_in_use',
+      `数据目录 ${paths.root} 正被另一个 tousu 进程使用（进程号 ${live.pid}${live.httpUrl ? `，${live.httpUrl}` : ''}）。请先停止它，或用 --data-dir 指定其他目录。 (data directory in use by pid ${live.pid})`,
+    );
+  }
+  const mine: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
+  await writeJsonAtomic(paths.lock, mine);
+  return async () => {
+    try {
+      const current = JSON.parse(await readFile(paths.lock, 'utf8')) as LockInfo;
+      if (current.pid === process.pid) await rm(paths.lock, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
+
+async function writeJsonAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode });
+  await rename(tmp, path);
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RuntimeStartError('bad_data_file', `无法读取 ${path}：文件内容不是有效的 JSON。 (${(err as Error).message})`);
+  }
+}
+
+/** Creates the data directory if needed and proves it writable (a clear message instead of a stack trace). */
+export async function checkDataDir(paths: DataPaths): Promise<void> {
+  try {
+    await mkdir(paths.root, { recursive: true, mode: 0o700 });
+    await access(paths.root, constants.W_OK | constants.R_OK);
+    const probe = join(paths.root, `.write-test-${process.pid}`);
+    await writeFile(probe, 'ok');
+    await rm(probe, { force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new RuntimeStartError('data_dir_not_writable', `数据目录 ${paths.root} 无法创建或不可写（${code}）。请检查目录权限，或用 --data-dir 指定一个可写的目录。 (data directory not writable)`);
+  }
+}
+
+function portError(err: unknown, what: string, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new RuntimeStartError('port_in_use', `${what}端口 ${port} 已被占用（${host}:${port}）。请停止占用该端口的程序，或用 ${what === 'HTTP ' ? '--port' : '--smtp-port'} 指定其他端口。 (port ${port} is in use)`);
+  }
+  if (code === 'EACCES') return new RuntimeStartError('port_denied', `没有权限监听${what}端口 ${port}（${host}）。请使用 1024 以上的端口。 (permission denied for port ${port})`);
+  if (code === 'EADDRNOTAVAIL') return new RuntimeStartError('bad_host', `本机没有地址 ${host}，请检查 --host。 (address not available)`);
+  return err as Error;
+}
+
+/** Picks the jurisdiction: option, data-dir config, the one recorded at first start, the only one configured, or 510903. */
+function chooseJurisdiction(opt: string | undefined, cfg: DataDirConfig, recorded: string | undefined): string {
+  if (opt) return opt;
+  if (cfg.jurisdiction) return cfg.jurisdiction;
+  if (recorded) return recorded;
+  const all = listJurisdictions();
+  if (all.length === 1 && all[0]) return (all[0] as { code: string }).code;
+  return DEFAULT_JURISDICTION;
+}
+
+interface ClockFile {
+  scale: number;
+  /** Virtual instant at `anchorReal`. */
+  anchorVirtual: string;
+  anchorReal: string;
+}
+
+/**
+ * The clock: real by default. A virtual clock (--clock-scale / --clock-start) persists its anchor in
+ * `clock.json`, so that after a restart virtual time continues from where it was (plus the downtime,
+ * scaled) instead of jumping back to the wall clock; `--clock-start` sets it explicitly.
+ */
+async function chooseClock(opts: RuntimeOptions, paths: DataPaths): Promise<{ clock: SleepingClock; kind: 'real' | 'virtual'; scale?: number; note?: string }> {
+  if (opts.clock) return { clock: opts.clock, kind: 'virtual' };
+  const saved = await readJson<ClockFile>(paths.clock);
+  const virtual = opts.clockScale !== undefined || opts.clockStart !== undefined;
+  if (!virtual) {
+    if (saved) await rm(paths.clock, { force: true });
+    return { clock: new RealClock(), kind: 'real', ...(saved ? { note: 'previous run used a virtual clock; now on real time' } : {}) };
+  }
+  const scale = opts.clockScale ?? 1;
+  if (!Number.isFinite(scale) || scale < 1) throw new RuntimeStartError('bad_clock_scale', '--clock-scale 应为不小于 1 的数字。');
+  let start: number;
+  if (opts.clockStart !== undefined) {
+    start = Date.parse(opts.clockStart);
+    if (Number.isNaN(start)) throw new RuntimeStartError('bad_clock_start', `--clock-start 不是有效的时间：${opts.clockStart}`);
+  } else if (saved) {
+    start = Date.parse(saved.anchorVirtual) + (Date.now() - Date.parse(saved.anchorReal)) * saved.scale;
+  } else {
+    start = Date.now();
+  }
+  const realNow = Date.now();
+  await writeJsonAtomic(paths.clock, { scale, anchorVirtual: new Date(start).toISOString(), anchorReal: new Date(realNow).toISOString() } satisfies ClockFile);
+  return { clock: new ScaledClock({ scale, start }), kind: 'virtual', scale };
+}
+
+/** Wraps a clock to know what the engine sleeps until (the admin status; the restart test checks it). */
+class TrackingClock implements SleepingClock {
+  readonly pending = new Map<number, string>();
+  private n = 0;
+  constructor(private readonly inner: SleepingClock) {}
+  now(): Date {
+    return this.inner.now();
+  }
+  sleepUntil(instant: Date | string | number, signal?: AbortSignal): Promise<void> {
+    const id = this.n++;
+    this.pending.set(id, new Date(instant instanceof Date ? instant.getTime() : instant).toISOString());
+    const p = this.inner.sleepUntil(instant, signal);
+    const done = () => this.pending.delete(id);
+    p.then(done, done);
+    return p;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+}
+
+async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > max) throw new Error('body too large');
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server | ServerType): Promise<void> {
+  return new Promise((res) => {
+    (server as Server).close(() => res());
+    (server as Server).closeIdleConnections?.();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- start
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const paths = dataPaths(opts.dataDir);
+  const host = opts.host ?? '127.0.0.1';
+  await checkDataDir(paths);
+  const releaseLock = await acquireLock(paths, { kind: 'runtime' });
+  const cleanups: (() => Promise<void>)[] = [releaseLock];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const logger = createLogger({ file: paths.logFile, format: opts.logFormat ?? 'text', quiet: opts.quiet === true });
+    cleanups.push(() => logger.close());
+    const t0 = Date.now();
+
+    // Configuration.
+    const cfg = (await readJson<DataDirConfig>(paths.config)) ?? {};
+    const instance = await readJson<{ jurisdiction: string; createdAt: string }>(paths.instance);
+    const code = chooseJurisdiction(opts.jurisdiction, cfg, instance?.jurisdiction);
+    if (instance && instance.jurisdiction !== code) {
+      throw new RuntimeStartError('jurisdiction_mismatch', `数据目录 ${paths.root} 属于辖区 ${instance.jurisdiction}，不能以辖区 ${code} 启动。请换一个 --data-dir。`);
+    }
+    const jurisdiction = loadJurisdiction(code);
+    const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
+    const rules = loadRulesRegistry();
+    if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
+
+    const chosen = await chooseClock(opts, paths);
+    const clock = new TrackingClock(chosen.clock);
+
+    // Storage.
+    let dynalite: DynaliteHandle;
+    try {
+      dynalite = await startDynalite({ path: paths.dynamodb });
+    } catch (err) {
+      throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
+    }
+    const client = localDynamoClient(dynalite.endpoint);
+    cleanups.push(async () => {
+      client.destroy();
+      await dynalite.close();
+    });
+    await ensureTable(client, TABLE_NAME);
+    const doc = documentClient(client);
+    const store = new DynamoCaseStore({ doc, tableName: TABLE_NAME });
+    const blobs = new FolderBlobStore(paths.blobs);
+    const quarantine = new DynamoQuarantineStore(doc, TABLE_NAME);
+    const users = new UserStore({ doc, tableName: TABLE_NAME });
+    const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey));
+    const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
+    const relayUrl = opts.relay ?? cfg.relay;
+    const outbox = new OutboxMailSender({
+      dir: paths.outbox,
+      clock,
+      logger,
+      ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
+    });
+    const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
+
+    // Workflow engine (the real ASL and task services).
+    const workflow = createLocalWorkflow(
+      { store, clock, calendar, rules, jurisdiction, mail: outbox, logger },
+      {
+        jurisdictions: [code],
+        logger,
+        onExecutionEnd: (s) => {
+          if (s.status === 'succeeded') logger.info('execution ended', { execution: s.name, transitions: s.transitions });
+        },
+      },
+    );
+    cleanups.push(() => workflow.stop());
+
+    const port = opts.port ?? 8080;
+    const publicUrl = opts.publicUrl ?? cfg.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const intake: IntakeDeps = {
+      store,
+      workflow,
+      clock,
+      ids: cryptoIds,
+      rules,
+      jurisdiction,
+      mail: outbox,
+      blobs,
+      duplicateCheck: duplicates,
+      indexCase: (c) => duplicates.indexCase(c),
+      calendar,
+      statusUrl: `${publicUrl}/status`,
+      logger,
+    };
+    const submit = (i: unknown) => submitIntake(intake, i);
+    const emailDeps = { clock, jurisdiction, blobs, quarantine, submit };
+    const ingestSmtp = async (raw: Uint8Array): Promise<MailIngestOutcome> => {
+      const r = await ingestEmail(raw, 'smtp', emailDeps);
+      return r.ignored ? { ignored: true, reason: r.reason } : { ignored: false, ...(r.caseId ? { caseId: r.caseId } : {}) };
+    };
+
+    const resumed = await workflow.resumeAll();
+
+    // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
+    const verifier = tokens;
+    const app = createApp({
+      deps: { intake },
+      extraRoutes: (a: Hono) => {
+        mountStaffRoutes(a, {
+          verifier,
+          login: async (username, password) => {
+            const principal = await users.authenticate(username, password);
+            const t = await tokens.issue({ ...principal, jurisdiction: code });
+            logger.info('login', { user: principal.username, role: principal.role });
+            return { ...t, principal };
+          },
+          store,
+          jurisdiction,
+          calendar,
+          rules,
+          clock,
+          performAction: (caseId, actor, body) => performAction({ store, workflow, mail: outbox, clock, calendar, rules, jurisdiction, logger }, caseId, actor, body),
+          quarantine,
+          outbox: {
+            list: async ({ limit = 50, cursor }) => {
+              const all = await outbox.list();
+              const start = cursor ? Math.max(0, Number.parseInt(cursor, 10) || 0) : 0;
+              return { items: all.slice(start, start + limit), ...(start + limit < all.length ? { cursor: String(start + limit) } : {}) };
+            },
+          },
+          emailIntake: createEmailIntakeRoute(emailDeps),
+        });
+        // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
+        mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier) });
+      },
+    });
+    let httpServer: ServerType;
+    let httpPort: number;
+    try {
+      httpServer = serve({ fetch: app.fetch, port, hostname: host });
+      httpPort = await new Promise<number>((res, rej) => {
+        httpServer.once('error', rej);
+        httpServer.once('listening', () => {
+          httpServer.off('error', rej);
+          res((httpServer.address() as AddressInfo).port);
+        });
+      });
+    } catch (err) {
+      throw portError(err, 'HTTP ', host, port);
+    }
+    cleanups.push(() => closeServer(httpServer));
+    const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+
+    // SMTP intake.
+    const smtpPortWanted = opts.smtpPort ?? 2525;
+    const addresses = [jurisdiction.intakeAddress, ...(cfg.intakeAddresses ?? [])];
+    let smtp: SmtpIntakeHandle;
+    try {
+      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger });
+    } catch (err) {
+      throw portError(err, 'SMTP ', host, smtpPortWanted);
+    }
+    cleanups.push(() => smtp.close());
+
+    // Folder watch.
+    const folderWatch = new FolderWatch({
+      root: paths.inbox,
+      submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor),
+      logger,
+      ...(opts.folderPollMs ? { pollMs: opts.folderPollMs } : {}),
+    });
+    await folderWatch.start();
+    cleanups.push(() => folderWatch.stop());
+
+    const startedAt = new Date().toISOString();
+    const status = (): RuntimeStatus => ({
+      pid: process.pid,
+      startedAt,
+      jurisdiction: code,
+      httpUrl,
+      smtpPort: smtp.port,
+      clock: { now: clock.now().toISOString(), kind: chosen.kind, ...(chosen.scale ? { scale: chosen.scale } : {}) },
+      pendingWakeUps: [...clock.pending.values()].sort(),
+      runningExecutions: workflow.engine.running().length,
+      resumed: resumed.length,
+    });
+    const replay = async () => {
+      const results = await replayDeadLetters(paths.deadLetters, ingestSmtp);
+      if (results.length > 0) logger.say(`死信邮件重放：${results.filter((r) => r.ok).length}/${results.length} 封成功`, 'dead letters replayed', { total: results.length, ok: results.filter((r) => r.ok).length });
+      return results;
+    };
+
+    // Loopback admin endpoint for `tousu users add` and `tousu dead-letters replay` while the runtime runs.
+    const adminServer = createServer((req, res) => {
+      void (async () => {
+        if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { message: 'forbidden' });
+        const key = req.headers['x-tousu-admin-key'];
+        if (typeof key !== 'string' || !safeEqual(key, adminKey)) return sendJson(res, 401, { message: '管理密钥无效。' });
+        try {
+          if (req.method === 'POST' && req.url === '/admin/users') {
+            const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+            const user = await users.add(body as never, jurisdiction.departments.map((d) => d.code));
+            logger.say(`已创建账户 ${user.username}（${user.role}${user.department ? `，${user.department}` : ''}）`, 'user added', { user: user.username, role: user.role });
+            return sendJson(res, 201, user);
+          }
+          if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
+          if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
+          if (req.method === 'POST' && req.url === '/admin/dead-letters/replay') return sendJson(res, 200, { results: await replay() });
+          return sendJson(res, 404, { message: 'not found' });
+        } catch (err) {
+          if (isTousuError(err)) return sendJson(res, err.status, { code: err.code, message: err.message, ...('problems' in err ? { errors: (err as { problems: unknown }).problems } : {}) });
+          if (err instanceof SyntaxError) return sendJson(res, 400, { message: '请求内容不是有效的 JSON。' });
+          logger.error('admin request failed', { error: err instanceof Error ? err.name : 'unknown' });
+          return sendJson(res, 500, { message: '内部错误。' });
+        }
+      })();
+    });
+    const adminPort = await listen(adminServer, 0, '127.0.0.1');
+    cleanups.push(() => closeServer(adminServer));
+
+    await writeJsonAtomic(paths.lock, { pid: process.pid, kind: 'runtime', startedAt, httpUrl, smtpPort: smtp.port, adminPort } satisfies LockInfo);
+
+    // Mail that failed earlier is tried again now (idempotent per Message-ID).
+    void replay().catch((err: unknown) => logger.error('dead letter replay failed', { error: err instanceof Error ? err.name : 'unknown' }));
+
+    logger.info('runtime started', { jurisdiction: code, httpPort, smtpPort: smtp.port, clock: chosen.kind, scale: chosen.scale, resumed: resumed.length, ms: Date.now() - t0 });
+    if (chosen.note) logger.warn(chosen.note);
+
+    let stopping: Promise<void> | undefined;
+    const runtime: Runtime = {
+      paths,
+      httpUrl,
+      httpPort,
+      smtpPort: smtp.port,
+      adminPort,
+      jurisdiction,
+      calendar,
+      rules,
+      clock,
+      store,
+      users,
+      tokens,
+      workflow,
+      outbox,
+      folderWatch,
+      logger,
+      resumed,
+      status,
+      replayDeadLetters: replay,
+      stop() {
+        stopping ??= (async () => {
+          logger.info('runtime stopping');
+          // Stop intake first (servers finish in-flight requests), then the engine (running tasks finish their
+          // writes), then the store. `undo` runs the cleanups in reverse order of start.
+          await undo();
+        })();
+        return stopping;
+      },
+    };
+    // The order of `cleanups` is start order; reversed it is: admin, folder watch, SMTP, HTTP, workflow, dynalite, log, lock.
+    return runtime;
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Staff authentication: ONE verification interface for both hosts. On AWS the token is a Cognito JWT
+ * (aws-jwt-verify); in the embedded runtime it is an HS256 JWT from the local issuer (jose). Route handlers
+ * only ever see a `StaffTokenVerifier` and the `StaffPrincipal` it returns.
+ */
+import { z } from 'zod';
+import type { Actor } from '../domain/case';
+import { Code } from '../domain/intake';
+import { UnauthorizedError } from '../domain/errors';
+
+/** Roles a staff account can have (issue 9): agency staff, department liaison, leader, administrator. */
+export const STAFF_ROLES = ['agency', 'department', 'leader', 'admin'] as const;
+export const StaffRole = z.enum(STAFF_ROLES);
+export type StaffRole = z.infer<typeof StaffRole>;
+
+export interface StaffPrincipal {
+  username: string;
+  role: StaffRole;
+  /** Department code, for the department role. */
+  department?: string;
+  /** The jurisdiction the account belongs to, when the token says so. */
+  jurisdiction?: string;
+  /** The actor recorded in timelines and audit entries. */
+  actor: Actor;
+}
+
+export interface StaffTokenVerifier {
+  /** Resolves the principal of a valid, unexpired token; rejects with UnauthorizedError otherwise. */
+  verifyStaffToken(token: string): Promise<StaffPrincipal>;
+}
+
+/** The claims both issuers put into a staff token (Cognito: groups and custom attributes, mapped in cognito.ts). */
+export const StaffClaims = z.object({
+  sub: z.string().min(1).max(128),
+  role: StaffRole,
+  department: Code.optional(),
+  jurisdiction: z.string().max(32).optional(),
+});
+export type StaffClaims = z.infer<typeof StaffClaims>;
+
+export function principalFromClaims(claims: unknown): StaffPrincipal {
+  const parsed = StaffClaims.safeParse(claims);
+  if (!parsed.success) throw new UnauthorizedError('登录凭证无效，请重新登录。');
+  const { sub, role, department, jurisdiction } = parsed.data;
+  if (role === 'department' && !department) throw new UnauthorizedError('登录凭证缺少所属部门，请联系管理员。');
+  return {
+    username: sub,
+    role,
+    ...(department ? { department } : {}),
+    ...(jurisdiction ? { jurisdiction } : {}),
+    actor: { role, id: sub, ...(department ? { department } : {}) },
+  };
+}
+
+/** `Authorization: Bearer <token>` → the token; anything else is 401. */
+export function bearerToken(authorization: string | undefined): string {
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{10,4096})\s*$/i.exec(authorization ?? '');
+  if (!m) throw new UnauthorizedError();
+  return m[1]!;
+}
+
+/** Header → principal, for route handlers. */
+export async function authenticate(verifier: StaffTokenVerifier, authorization: string | undefined): Promise<StaffPrincipal> {
+  return verifier.verifyStaffToken(bearerToken(authorization));
+}

@@ -1,0 +1,38 @@
+/** The intake ports of the channel Lambdas, from their zod-checked environment (created once per container). */
+import { z } from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoCaseStore, createDocumentClient } from '../adapters/aws/dynamo-case-store';
+import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
+import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { cryptoIds } from '../adapters/ids';
+import { systemClock } from '../ports';
+import { loadJurisdiction } from '../config/load';
+import { loadRulesRegistry } from '../config/rules';
+import type { IntakeDeps } from './core';
+
+export const IntakeEnv = z.object({
+  TABLE_NAME: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  EVIDENCE_BUCKET: z.string().min(1),
+  JURISDICTION: z.string().min(1),
+  EVIDENCE_KMS_KEY_ID: z.string().optional(),
+  STATUS_URL: z.url().optional(),
+});
+export type IntakeEnv = z.infer<typeof IntakeEnv>;
+
+/** Acknowledgement mail is not wired here until the SES MailSender exists (shared/adapters/aws/ses-mail-sender.ts). */
+export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv): IntakeDeps {
+  const env = IntakeEnv.parse(raw);
+  return {
+    store: new DynamoCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+    workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
+    blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
+    clock: systemClock,
+    ids: cryptoIds,
+    rules: loadRulesRegistry(),
+    jurisdiction: loadJurisdiction(env.JURISDICTION),
+    ...(env.STATUS_URL ? { statusUrl: env.STATUS_URL } : {}),
+  };
+}

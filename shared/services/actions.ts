@@ -1,0 +1,154 @@
+/**
+ * The staff action service (INTERFACES.md `POST /api/cases/{caseId}/actions`): checks the caller and the
+ * phase (403 / 409), validates the body (400, Chinese field messages), applies the domain transition with
+ * the optimistic lock, audits it, sends the notices, then signals the waiting workflow task.
+ */
+import type { Actor, CaseRecord } from '../domain/case';
+import { FINAL_PHASES } from '../domain/case';
+import type { WorkingCalendar } from '../domain/calendar';
+import { NotFoundError, RuleViolationError } from '../domain/errors';
+import type { JurisdictionConfig } from '../domain/jurisdiction';
+import type { RulesRegistry } from '../domain/rules';
+import { viewFor } from '../domain/access';
+import { actionNameOf, applyAction, applyMergeAction } from '../domain/lifecycle';
+import type { ActionName, LifecycleContext, Notice } from '../domain/lifecycle';
+import type { CaseStore, Clock, MailSender, Workflow } from '../ports';
+import { mutateCase } from './case-mutation';
+import { sendNotices } from './notify';
+import type { SendNoticesOptions } from './notify';
+
+export interface ActionLogger {
+  info(msg: string, extra?: Record<string, unknown>): void;
+  warn(msg: string, extra?: Record<string, unknown>): void;
+  error(msg: string, extra?: Record<string, unknown>): void;
+}
+
+export interface ActionDeps {
+  store: CaseStore;
+  workflow: Workflow;
+  mail: MailSender;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  rules: RulesRegistry;
+  /** The deployment's jurisdiction, or a look-up when one host serves several. */
+  jurisdiction: JurisdictionConfig | ((code: string) => JurisdictionConfig);
+  logger?: ActionLogger;
+  /** Mail retry settings (tests set backoffMs 0). */
+  mailRetry?: Pick<SendNoticesOptions, 'attempts' | 'backoffMs'>;
+}
+
+function jurisdictionOf(deps: ActionDeps, code: string): JurisdictionConfig {
+  return typeof deps.jurisdiction === 'function' ? deps.jurisdiction(code) : deps.jurisdiction;
+}
+
+export function contextFor(deps: ActionDeps, c: CaseRecord): LifecycleContext {
+  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
+}
+
+async function load(store: CaseStore, caseId: string): Promise<CaseRecord> {
+  const c = await store.get(caseId);
+  if (!c) throw new NotFoundError(`未找到投诉件 ${caseId}。`);
+  return c;
+}
+
+/**
+ * Performs a staff action on a case and returns the case as the actor may see it.
+ * Errors: NotFoundError 404, ForbiddenError 403, PhaseConflictError 409, ValidationError 400,
+ * RuleViolationError 422 (e.g. an extension beyond the limit), ConcurrentUpdateError 409 after retries.
+ */
+export async function performAction(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<CaseRecord> {
+  const action = actionNameOf(body);
+  if (action === 'merge' || action === 'unmerge') return performMerge(deps, caseId, actor, body, action);
+
+  let before: CaseRecord | undefined;
+  let notices: Notice[] = [];
+  const stored = await mutateCase(deps.store, caseId, (current) => {
+    before = current;
+    const t = applyAction(current, body, actor, contextFor(deps, current));
+    notices = t.notices;
+    return { record: t.record, events: t.events };
+  });
+  await afterWrite(deps, before!, stored, actor, action, notices);
+  return viewFor(actor, stored);
+}
+
+async function performMerge(deps: ActionDeps, caseId: string, actor: Actor, body: unknown, action: 'merge' | 'unmerge'): Promise<CaseRecord> {
+  const source = await load(deps.store, caseId);
+  let targetId: string;
+  if (action === 'merge') {
+    const into = (body as { into?: unknown }).into;
+    targetId = typeof into === 'string' ? await rootOf(deps.store, into) : '';
+  } else {
+    targetId = source.mergedInto ?? '';
+  }
+  // Validate (actor, phase, body) before touching the target; a missing target is reported after that.
+  const probeTarget = targetId ? await deps.store.get(targetId) : undefined;
+  if (!probeTarget) {
+    applyMergeAction(source, body, actor, contextFor(deps, source), source); // throws 403/409/400 first when due
+    throw new NotFoundError(`未找到要合并到的投诉件 ${targetId || '（未指定）'}。`);
+  }
+  const plan = (src: CaseRecord, tgt: CaseRecord) => applyMergeAction(src, body, actor, contextFor(deps, src), tgt);
+  plan(source, probeTarget);
+
+  // No transactions (dynalite): the target first, then the source, each skipped when already done, so a retry
+  // completes a half-written merge. The source's side depends only on the target as it was before this action.
+  const originalTarget = probeTarget;
+  await mutateCase(deps.store, targetId, async (tgt) => {
+    const active = (tgt.merges ?? []).some((m) => m.caseId === caseId && !m.unmergedAt);
+    if (action === 'merge' ? active : !active) return null;
+    const t = plan(await load(deps.store, caseId), tgt).target;
+    return { record: t.record, events: t.events };
+  });
+  let before: CaseRecord | undefined;
+  const stored = await mutateCase(deps.store, caseId, (src) => {
+    before = src;
+    const t = plan(src, originalTarget).source;
+    return { record: t.record, events: t.events };
+  });
+  await afterWrite(deps, before!, stored, actor, action, []);
+  return viewFor(actor, stored);
+}
+
+async function rootOf(store: CaseStore, id: string): Promise<string> {
+  let current = id;
+  for (let depth = 0; depth < 20; depth += 1) {
+    const c = await store.get(current);
+    if (!c || c.phase !== 'merged' || !c.mergedInto) return current;
+    current = c.mergedInto;
+  }
+  throw new RuleViolationError('merge_chain_cycle', `投诉件 ${id} 的合并链过长或成环，无法确定合并目标。`);
+}
+
+async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseRecord, actor: Actor, action: ActionName, notices: Notice[]): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.store.audit({ caseId: stored.caseId, at: now, actor, what: `action:${action}`, detail: { from: before.phase, to: stored.phase } });
+
+  const j = jurisdictionOf(deps, stored.jurisdiction);
+  await sendNotices(deps.mail, notices, j.mail.from, {
+    ...deps.mailRetry,
+    logger: deps.logger,
+    recordFailure: (f) =>
+      deps.store.audit({
+        caseId: stored.caseId,
+        at: deps.clock.now().toISOString(),
+        actor: { role: 'system', id: 'notify' },
+        what: 'notice_failed',
+        // The whole notice, so staff can re-send it; the audit trail is access-controlled, unlike logs.
+        detail: { kind: f.notice.kind, error: f.error, attempts: f.attempts, notice: f.notice },
+      }),
+  });
+
+  const token = before.waiting?.taskToken;
+  if (token) {
+    try {
+      await deps.workflow.sendTaskSuccess(token, { phase: stored.phase, action });
+    } catch (err) {
+      // A stale token (the task timed out or was completed): the next await task sees the new phase at once.
+      deps.logger?.warn('task token not accepted', { caseId: stored.caseId, action, error: err instanceof Error ? err.name : 'unknown' });
+    }
+  }
+  // A case leaving a final phase (unmerge) has no running execution: start one where it stands now.
+  if (FINAL_PHASES.includes(before.phase) && !FINAL_PHASES.includes(stored.phase)) {
+    await deps.workflow.start(stored.caseId, { caseId: stored.caseId, resumeFrom: stored.phase }, `${stored.caseId}-r${stored.version}`);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The public form in a real browser: Debian's Chromium through playwright-core (never a downloaded browser),
+ * the app on @hono/node-server over the CaseStore on dynalite. With JavaScript (fetch + enhancement) and without
+ * (plain form POST rendering the result page).
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { createApp } from '../../functions/api/app';
+import { startHarness } from '../fixtures/channels/harness';
+import type { Harness } from '../fixtures/channels/harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+describe('complaint form in headless Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+  let server: ReturnType<typeof serve>;
+  let base: string;
+
+  beforeAll(async () => {
+    // A missing browser is a failure, never a skip: install it with `apt-get install -y chromium`.
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    h = await startHarness();
+    const app = createApp({ deps: { intake: h.deps } });
+    server = await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server.close(r));
+    await h.close();
+  });
+
+  for (const javaScriptEnabled of [true, false]) {
+    it(`fill, submit, read the tracking number and query code, look the status up (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      const context = await browser.newContext({ javaScriptEnabled, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+
+      // A first submit with a missing field shows the error next to the field and in the summary.
+      await page.getByLabel('姓名').fill('赵六');
+      await page.getByLabel('联系电话').fill('13700001111');
+      await page.getByRole('button', { name: '提交投诉' }).click();
+      await page.locator('#f-matter-error:not([hidden])').waitFor();
+      expect(await page.locator('#f-matter').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#f-matter').getAttribute('aria-describedby')).toContain('f-matter-error');
+      expect(await page.locator('#error-summary').textContent()).toContain('具体投诉事项');
+
+      await page.getByLabel('被投诉单位').fill('遂宁市船山区医疗保障局');
+      await page.getByLabel('具体投诉事项').fill('医保报销窗口要求提供无法开具的证明。');
+      if (!javaScriptEnabled) {
+        await page.getByLabel('姓名').fill('赵六');
+        await page.getByLabel('联系电话').fill('13700001111');
+      }
+      await page.getByRole('button', { name: '提交投诉' }).click();
+      await page.locator('#tracking-no').waitFor();
+      const trackingNo = (await page.locator('#tracking-no').textContent())!.trim();
+      const queryCode = (await page.locator('#query-code').textContent())!.trim();
+      expect(trackingNo).toMatch(/^510903-\d{8}-\d{4}$/);
+      expect(queryCode).toMatch(/^[2-9A-Z]{8}$/);
+      expect(await page.textContent('main')).toContain('不代表对投诉事项作出任何认定或承诺');
+      expect(h.started.map((s) => s.name)).toContain(trackingNo);
+
+      await page.getByRole('link', { name: '查询办理进度' }).click();
+      await page.getByLabel('查询码').fill(queryCode);
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.locator('#status-label').waitFor();
+      expect(await page.locator('#status-label').textContent()).toBe('已接收');
+
+      const wrong = await page.request.get(`${base}/api/complaints/${trackingNo}?code=WRONGCDE`);
+      const unknown = await page.request.get(`${base}/api/complaints/510903-20000101-0001?code=${queryCode}`);
+      expect(wrong.status()).toBe(404);
+      expect(unknown.status()).toBe(404);
+      expect(await wrong.text()).toBe(await unknown.text());
+      await context.close();
+    }, 60_000);
+  }
+});

@@ -1,0 +1,96 @@
+import { extractFacts, compareFacts, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, shingles, minhash, estimateJaccard, jaccard, lshBands, fingerprint, resolveUnit } from '../../shared/domain/duplicates/index';
+import { DEPARTMENTS } from '../fixtures/duplicates/labelled-set';
+import { intakeOf } from '../fixtures/duplicates/records';
+
+describe('normalisation of identity signals', () => {
+  it.each([
+    ['13812345678', '13812345678'],
+    ['+86 138 1234 5678', '13812345678'],
+    ['0086-138-1234-5678', '13812345678'],
+    ['(+86)13812345678', '13812345678'],
+    ['１３８１２３４５６７８', '13812345678'],
+    ['86 13812345678', '13812345678'],
+    ['0825-2345678 转 801', '08252345678'],
+  ])('phone %s → %s', (raw, expected) => {
+    expect(normalisePhone(raw)).toBe(expected);
+  });
+
+  it('rejects fragments that are no phone number', () => {
+    expect(normalisePhone('12345')).toBeUndefined();
+    expect(normalisePhone(undefined)).toBeUndefined();
+  });
+
+  it('normalises mail addresses with display names, case and full-width characters', () => {
+    expect(normaliseEmail('王芳 <Wang.Fang88@QQ.com>')).toBe('wang.fang88@qq.com');
+    expect(normaliseEmail('ＷＡＮＧ＠１６３．ＣＯＭ')).toBe('wang@163.com');
+    expect(normaliseEmail('not a mail')).toBeUndefined();
+  });
+
+  it('recognises forms of address and compound surnames', () => {
+    expect(normaliseName('王女士')).toEqual({ surname: '王' });
+    expect(normaliseName('王 芳')).toEqual({ full: '王芳', surname: '王' });
+    expect(normaliseName('欧阳明先生')).toEqual({ full: '欧阳明', surname: '欧阳' });
+    expect(normaliseName('匿名')).toEqual({});
+  });
+
+  it('drops place prefixes and legal forms from organisation names', () => {
+    expect(normaliseOrganisation('遂宁市鑫源商贸有限公司')).toBe(normaliseOrganisation('鑫源商贸'));
+    expect(normaliseOrganisation('四川遂宁宏达建材有限责任公司')).toBe('宏达建材');
+  });
+
+  it('folds full-width text and removes punctuation, contacts and boilerplate before shingling', () => {
+    expect(normaliseText('尊敬的领导：您好！５号窗口，联系电话：13812345678')).toBe('5号窗口');
+  });
+});
+
+describe('key facts', () => {
+  it('reads dates in arabic and Chinese numerals, windows, amounts and file numbers', () => {
+    const f = extractFacts('２月２６日在5号窗口被收取300元，受理号SL2025123456；三月十二日再去，电话13812345678');
+    expect(f.date).toEqual(['02-26', '03-12']);
+    expect(f.window).toEqual(['5']);
+    expect(f.amount).toEqual(['300']);
+    expect(f.reference).toEqual(['sl2025123456']);
+  });
+
+  it('finds agreement and conflict per kind of fact', () => {
+    const c = compareFacts(extractFacts('3月5日 5号窗口'), extractFacts('三月五日 6号窗口'));
+    expect(c.agree.map((x) => x.kind)).toEqual(['date']);
+    expect(c.conflict.map((x) => x.kind)).toEqual(['window']);
+  });
+});
+
+describe('MinHash and LSH', () => {
+  it('estimates the Jaccard similarity of bigram sets within a few hundredths', () => {
+    const a = shingles(normaliseText('我到不动产登记中心办理二手房过户，5号窗口要求提供清单以外的材料，跑了三趟没有办成'));
+    const b = shingles(normaliseText('在不动产登记中心5号窗口办二手房过户，被要求提供清单以外的证明材料，前后跑了三趟'));
+    const exact = jaccard(a, b);
+    const est = estimateJaccard(minhash(a, { bands: 64, rows: 4 }), minhash(b, { bands: 64, rows: 4 }));
+    expect(Math.abs(est - exact)).toBeLessThan(0.1);
+  });
+
+  it('gives identical texts identical bands and unrelated texts (almost) none in common', () => {
+    const sig = (t: string) => lshBands(minhash(shingles(normaliseText(t))));
+    const a = sig('社保局窗口工作人员态度恶劣，对我大声呵斥');
+    expect(sig('社保局窗口工作人员态度恶劣，对我大声呵斥')).toEqual(a);
+    const other = sig('公积金提取申请超过承诺时限仍未办结，多次催问没有答复');
+    expect(a.filter((h, i) => other[i] === h).length).toBeLessThanOrEqual(2);
+  });
+
+  it('files an intake under 32 bands and hashed identity keys, never the clear values', () => {
+    const fp = fingerprint(intakeOf({ matter: '社保局态度恶劣', complainant: { name: '王芳', phone: '+86 138 1234 5678', email: 'a@b.cn', anonymous: false, wantsReply: true, confidential: false } }));
+    expect(fp.keys.filter((k) => k.kind === 'band')).toHaveLength(32);
+    expect(fp.keys.filter((k) => k.kind !== 'band').map((k) => k.kind).sort()).toEqual(['mail', 'name', 'phone']);
+    expect(JSON.stringify(fp.keys)).not.toMatch(/13812345678|a@b\.cn|王芳/);
+  });
+});
+
+describe('respondent unit through the directory', () => {
+  it('resolves names and aliases in the unit field or the text, and names both units of buck passing', () => {
+    expect(resolveUnit({ unit: '市监局' }, '', DEPARTMENTS).code).toBe('SCJG');
+    expect(resolveUnit({}, '在船山区税务局办税服务厅排队', DEPARTMENTS).code).toBe('SW');
+    const passing = resolveUnit({}, '我到户籍窗口办理，窗口说归社保局管', DEPARTMENTS);
+    expect(passing.code).toBe('GA');
+    expect(passing.mentioned.sort()).toEqual(['GA', 'RS']);
+    expect(resolveUnit({ unit: '不知名单位' }, '', DEPARTMENTS)).toEqual({ name: '不知名单位', mentioned: [] });
+  });
+});
