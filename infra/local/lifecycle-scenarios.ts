@@ -291,6 +291,8 @@ function actorFor(ref: ActorRef, c: CaseRecord): Actor {
 export interface RunOptions {
   /** Moves the clock to an instant and returns once the engine is idle again. */
   advanceTo(instant: string): Promise<void>;
+  /** Moves the clock this far before each staff action, so the timeline reads like working hours (demo). */
+  paceMs?: number;
 }
 
 /** Runs one scenario to its end and checks its expectation. Never throws for a path that ends unexpectedly. */
@@ -303,9 +305,13 @@ export async function runScenario(sb: LifecycleSandbox, scenario: Scenario, opts
   const earlier: ExecutionSummary[] = [];
   try {
     for (const [i, step] of scenario.steps.entries()) {
-      const c = await sb.get(caseId);
+      let c = await sb.get(caseId);
       const where = `step ${i + 1} (${step.kind})`;
       if (step.kind === 'act' || step.kind === 'refused') {
+        if (opts.paceMs) {
+          await opts.advanceTo(new Date(sb.clock.now().getTime() + opts.paceMs).toISOString());
+          c = await sb.get(caseId);
+        }
         const body = typeof step.body === 'function' ? step.body(c, sb) : step.body;
         try {
           await sb.act(caseId, actorFor(step.as, c), body);

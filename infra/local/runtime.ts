@@ -261,7 +261,7 @@ function chooseJurisdiction(opt: string | undefined, cfg: DataDirConfig, recorde
   if (cfg.jurisdiction) return cfg.jurisdiction;
   if (recorded) return recorded;
   const all = listJurisdictions();
-  if (all.length === 1 && all[0]) return (all[0] as { code: string }).code;
+  if (all.length === 1 && all[0]) return all[0].code;
   return DEFAULT_JURISDICTION;
 }
 

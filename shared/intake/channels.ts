@@ -231,8 +231,7 @@ const ROW_LABELS: Record<string, string> = {
 };
 export const rowLabel = (path: string): string => ROW_LABELS[path.split('.').pop() ?? path] ?? fieldLabel(path);
 
-const KeyedObject = z.object(KeyedFields);
-type Keyed = z.infer<typeof KeyedObject>;
+type Keyed = z.infer<z.ZodObject<typeof KeyedFields>>;
 
 function keyedCross(raw: unknown, opts: { anonymousDefault: boolean }): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -297,7 +296,8 @@ export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] =>
     .filter(Boolean);
 
 export function parseLetterRow(raw: unknown): LetterRow {
-  return parseWith(LetterRow, raw, keyedCross(raw, { anonymousDefault: false }));
+  // An unsigned letter is anonymous unless staff mark it otherwise.
+  return parseWith(LetterRow, raw, keyedCross(raw, { anonymousDefault: true }));
 }
 
 export function letterIntake(row: LetterRow, meta: { sourceKey: string; receivedAt: string; scans: EvidenceRef[]; ocrText?: string; batch?: string }): CanonicalIntake {

@@ -65,7 +65,7 @@ describe('staff channels over HTTP and the tousu CLI', () => {
     ]);
     const report = await readFile(join(work, 'letters.csv.errors.csv'), 'utf8');
     expect(report).toContain('3,envelopeDate,invalid_date');
-    expect(report).toContain('3,complainant.phone,invalid_phone'.replace('complainant.', ''));
+    expect(report).toContain('3,phone,invalid_phone');
     const letter2 = await h.store.get(results[1]!.caseId);
     expect(letter2?.intake.evidence.map((e) => e.filename)).toEqual(['letter-002.pdf', 'letter-002-p2.png']);
     expect(letter2?.flags.anonymous).toBe(true);

@@ -17,7 +17,7 @@ describe('web form channel: API Gateway v2 event → functions/api/index.ts → 
     h = await startHarness();
     const handler = createLambdaHandler({ intake: h.deps });
     invoke = async (e) => {
-      const res = (await handler(e)) as APIGatewayProxyResultV2 as APIGatewayProxyStructuredResultV2;
+      const res = (await handler(e as unknown as Parameters<typeof handler>[0])) as APIGatewayProxyResultV2 as APIGatewayProxyStructuredResultV2;
       return { ...res, json: () => JSON.parse(res.body ?? '{}') as Record<string, unknown> };
     };
   });

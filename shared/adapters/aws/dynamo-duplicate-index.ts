@@ -30,7 +30,8 @@ export const duplicateIndexItemKey = (jurisdiction: string, k: IndexKey): { pk: 
     ? { pk: `${PK_PREFIX.lsh}${jurisdiction}#${k.band}#${k.hash}`, sk: LSH_SK }
     : { pk: `${PK_PREFIX.duplicate}${jurisdiction}#${k.kind.toUpperCase()}#${k.hash}`, sk: DUP_SK };
 
-const encode = (e: IndexEntry): string => `${e.day}#${e.caseId}`;
+/** Set member of an index item: `<yyyymmdd>#<caseId>` (sorts by day, for the cap). */
+export const encodeIndexEntry = (e: IndexEntry): string => `${e.day}#${e.caseId}`;
 const decode = (s: string): IndexEntry | undefined => {
   const at = s.indexOf('#');
   return at === 8 ? { day: s.slice(0, 8), caseId: s.slice(9) } : undefined;
@@ -94,7 +95,7 @@ export class DynamoDuplicateIndex implements DuplicateIndex {
         TableName: this.tableName,
         Key,
         UpdateExpression: 'ADD entries :e SET itemType = :t',
-        ExpressionAttributeValues: { ':e': new Set([encode(entry)]), ':t': k.kind === 'band' ? 'lsh' : 'dup' },
+        ExpressionAttributeValues: { ':e': new Set([encodeIndexEntry(entry)]), ':t': k.kind === 'band' ? 'lsh' : 'dup' },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

@@ -2,7 +2,8 @@
  * Workflow port on AWS Step Functions. The execution name is the case id, so StartExecution is idempotent:
  * ExecutionAlreadyExists means a previous delivery (or a crashed one) already started it.
  */
-import { ExecutionAlreadyExists, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../ports';
 
 /** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */
