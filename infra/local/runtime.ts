@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';

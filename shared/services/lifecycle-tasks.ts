@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import type { WorkingCalendar } from '../domain/calendar';
-import { FINAL_PHASES, Phase, SYSTEM_ACTOR } from '../domain/case';
-import type { CaseRecord } from '../domain/case';
+import { FINAL_PHASES, SYSTEM_ACTOR } from '../domain/case';
+import type { CaseRecord, Phase } from '../domain/case';
 import { NotFoundError } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';

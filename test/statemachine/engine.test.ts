@@ -12,7 +12,7 @@ const T0 = '2025-03-03T09:00:00+08:00';
 /** A scripted case: phase per id, advanced by the test; the await task records its token. */
 function scripted(clock: ManualClock) {
   const state = { phase: 'received', token: undefined as string | undefined, deadlines: 0, wakeUpAt: new Date(Date.parse(T0) + 3600_000).toISOString(), calls: [] as string[] };
-  let engine!: LocalEngine;
+  const ref: { engine?: LocalEngine } = {};
   const tasks: Record<string, TaskFunction> = {
     ScreenCaseFunctionArn: async () => {
       state.calls.push('screen');
@@ -27,7 +27,7 @@ function scripted(clock: ManualClock) {
     AwaitActionFunctionArn: async (p) => {
       state.calls.push(`await:${String(p.step)}`);
       if (p.step !== state.phase) {
-        engine.sendTaskSuccess(String(p.taskToken), { phase: state.phase });
+        ref.engine!.sendTaskSuccess(String(p.taskToken), { phase: state.phase });
         return { waiting: false };
       }
       state.token = String(p.taskToken);
@@ -48,7 +48,8 @@ function scripted(clock: ManualClock) {
       return { recorded: true };
     },
   };
-  engine = new LocalEngine({ tasks, clock, retryIntervalMs: 1 });
+  const engine = new LocalEngine({ tasks, clock, retryIntervalMs: 1 });
+  ref.engine = engine;
   return { engine, state };
 }
 

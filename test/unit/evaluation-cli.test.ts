@@ -99,6 +99,14 @@ describe('tousu report evaluation', () => {
     expect((await run(['report', 'evaluation', '--data-dir', dir])).code).toBe(2);
   });
 
+  it('says so when a running tousu start holds the data directory, instead of crashing', async () => {
+    await withStore(async () => {
+      const { code, stderr } = await run(['report', 'evaluation', '--quarter', '2024Q1', '--jurisdiction', '510903', '--data-dir', dir]);
+      expect(code).toBe(1);
+      expect(stderr).toContain('正被运行中的 tousu start 使用');
+    });
+  });
+
   it('reads a running store through --endpoint', async () => {
     await withStore(async (_store, h) => {
       const { report } = await runEvaluationReport({ quarter: '2024Q1', jurisdiction: '510903', endpoint: h.endpoint });

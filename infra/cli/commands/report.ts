@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ClassicLevel } from 'classic-level';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPORT_FORMATS, isQuarter, quarterLabel, renderReport } from '../../../shared/domain/evaluation';
@@ -44,6 +45,25 @@ function jurisdictionRef(code: string): { ref: JurisdictionRef; warning?: string
   }
 }
 
+/**
+ * dynalite crashes the process (an uncaught error inside its callbacks) when its LevelDB is locked by another
+ * process, so look first: classic-level is the LevelDB binding dynalite itself uses.
+ */
+async function assertNotLocked(dbDir: string): Promise<void> {
+  const db = new ClassicLevel(dbDir, { createIfMissing: false });
+  try {
+    await db.open();
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code === 'LEVEL_LOCKED') {
+      throw new Error(`数据目录 ${dbDir} 正被运行中的 tousu start 使用。请先停止它，或用 --endpoint 连接其数据库。`, { cause: err });
+    }
+    throw err;
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
 async function tableExists(client: DynamoDBClient, table: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
@@ -78,13 +98,8 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     if (!existsSync(dbDir) || !statSync(dbDir).isDirectory()) {
       throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${dbDir}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
     }
-    try {
-      dynalite = await startDynalite({ path: dbDir });
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (/lock/i.test(msg)) throw new Error(`数据目录 ${dbDir} 正被运行中的 tousu start 使用。请先停止它，或用 --endpoint 连接其数据库。`);
-      throw err;
-    }
+    await assertNotLocked(dbDir);
+    dynalite = await startDynalite({ path: dbDir });
     client = localDynamoClient(dynalite.endpoint);
     source = dbDir;
   }

@@ -46,7 +46,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function quarterRange(quarter: Quarter): { firstDay: string; lastDay: string; startsAt: string; endsBefore: string } {
   const { year, q } = parseQuarter(quarter);
   const firstMonth = (q - 1) * 3 + 1;
-  const startMs = Date.UTC(year, firstMonth - 1, 1) - SHANGHAI_OFFSET_MS;
   const endMs = Date.UTC(year, firstMonth + 2, 1) - SHANGHAI_OFFSET_MS;
   const lastDay = new Date(endMs + SHANGHAI_OFFSET_MS - 86_400_000).toISOString().slice(0, 10);
   return {

@@ -1,0 +1,51 @@
+/**
+ * Cold-start wiring shared by the life-cycle task functions: the environment is parsed once, the SDK clients,
+ * the logger, the calendar, the rules and the jurisdiction are created once per container (STYLE.md rule 2).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDocumentClient, DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { loadCalendar } from '../../shared/calendar/load';
+import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { systemClock } from '../../shared/ports';
+import type { Workflow } from '../../shared/ports';
+import { lifecycleTasks } from '../../shared/services/lifecycle-tasks';
+import { LifecycleFunctionEnv } from './env';
+
+const env = LifecycleFunctionEnv.parse(process.env);
+
+export const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+
+const sfn = new SFNClient({});
+const jurisdiction = loadJurisdiction(env.JURISDICTION, env.JURISDICTION_DIR ? { dir: env.JURISDICTION_DIR } : {});
+
+/**
+ * Only SendTaskSuccess is needed here (the await task completing its own callback). Not the full SfnWorkflow:
+ * it would need the state machine's ARN, which would make the machine and its own functions depend on each other.
+ */
+const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
+  async sendTaskSuccess(taskToken, output) {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  },
+};
+
+export const tasks = lifecycleTasks({
+  store: new DynamoCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+  clock: systemClock,
+  calendar: loadCalendar(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}),
+  rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),
+  jurisdiction,
+  mail: new SesMailSender(new SESv2Client({}), {
+    ...(jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
+    ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
+  }),
+  workflow: callbacks,
+  logger: {
+    info: (message, extra) => logger.info(message, extra ?? {}),
+    warn: (message, extra) => logger.warn(message, extra ?? {}),
+    error: (message, extra) => logger.error(message, extra ?? {}),
+  },
+});

@@ -1,0 +1,78 @@
+/**
+ * The Lambda task functions (functions/<name>/index.ts): environment parsed at cold start, module-scope clients,
+ * the middy handler around the same services the in-process engine runs. DynamoDB is dynalite (through
+ * AWS_ENDPOINT_URL_DYNAMODB); Step Functions is mocked (aws-sdk-client-mock) to observe SendTaskSuccess.
+ */
+import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { cryptoIds } from '../../shared/adapters/ids';
+import { loadCalendar } from '../../shared/calendar/load';
+import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { submitIntake } from '../../shared/intake/core';
+import { systemClock } from '../../shared/ports';
+import type { Workflow } from '../../shared/ports';
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../infra/local/dynalite';
+import type { DynaliteHandle } from '../../infra/local/dynalite';
+
+const sfn = mockClient(SFNClient);
+const context = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+let dynalite: DynaliteHandle;
+let store: DynamoCaseStore;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  const client = localDynamoClient(dynalite.endpoint);
+  await ensureTable(client, 'tousu-fn');
+  store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu-fn' });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynalite.endpoint;
+  process.env.TABLE_NAME = 'tousu-fn';
+  process.env.JURISDICTION = '510903';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  sfn.restore();
+  await dynalite.close();
+});
+
+const noStart: Workflow = { start: async () => ({ executionId: 'x', alreadyRunning: false }), sendTaskSuccess: async () => undefined, sendTaskFailure: async () => undefined };
+
+it('screen, prepare and await run as Lambda handlers against the table', async () => {
+  const filed = await submitIntake(
+    { store, workflow: noStart, clock: systemClock, ids: cryptoIds, rules: loadRulesRegistry(), jurisdiction: loadJurisdiction('510903'), calendar: loadCalendar() },
+    {
+      channel: 'web',
+      sourceKey: 'test:fn:1',
+      receivedAt: new Date().toISOString(),
+      receivedBy: 'agency',
+      complainant: { name: '赵某', phone: '13600000000', anonymous: false, wantsReply: true, confidential: false },
+      respondent: { unitCode: 'SCJGJ' },
+      matter: '窗口办事拖延',
+      facts: '三次往返',
+      evidence: [],
+    },
+  );
+  const screen = (await import('../../functions/screen-case/index')).handler;
+  const prepare = (await import('../../functions/prepare-wait/index')).handler;
+  const awaitAction = (await import('../../functions/await-action/index')).handler;
+
+  expect(await screen({ caseId: filed.caseId }, context)).toEqual({ phase: 'dispatch' });
+  const plan = (await prepare({ caseId: filed.caseId, step: 'dispatch' }, context)) as { timeoutSeconds: number; wakeUpAt: string };
+  expect(plan.timeoutSeconds).toBeGreaterThan(0);
+  expect(Date.parse(plan.wakeUpAt)).toBeGreaterThan(Date.now());
+
+  expect(await awaitAction({ caseId: filed.caseId, step: 'dispatch', taskToken: 'tok-1', wakeUpAt: plan.wakeUpAt }, context)).toEqual({ phase: 'dispatch', waiting: true });
+  expect((await store.get(filed.caseId))!.waiting?.taskToken).toBe('tok-1');
+  expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+
+  // The case already left 'acceptance' (it never was there): the await task completes its own callback.
+  sfn.on(SendTaskSuccessCommand).resolves({});
+  expect(await awaitAction({ caseId: filed.caseId, step: 'acceptance', taskToken: 'tok-2' }, context)).toEqual({ phase: 'dispatch', waiting: false });
+  const calls = sfn.commandCalls(SendTaskSuccessCommand);
+  expect(calls).toHaveLength(1);
+  expect(calls[0]!.args[0].input).toEqual({ taskToken: 'tok-2', output: JSON.stringify({ phase: 'dispatch' }) });
+
+  await expect(screen({ nope: true }, context)).rejects.toThrow();
+});
