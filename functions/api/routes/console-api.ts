@@ -1,0 +1,333 @@
+/**
+ * Staff console helpers that the staff API (routes/staff.ts) does not provide (issue 9, item 5):
+ *
+ * - GET /api/console/meta: labels and action form definitions, built from the domain (one source for labels);
+ * - GET /api/console/search?q=: by tracking number (exact) or by the complainant's phone;
+ * - GET /api/console/duplicates: open cases flagged as possible duplicates (art. 11), with their candidates;
+ * - GET /api/console/cases/:caseId/evidence/:sha256: an evidence file, as a download (never rendered inline).
+ *
+ * Same verifier, roles and access rules as routes/staff.ts: 401 without a valid token, 403 for a case the caller
+ * has no business with, every case-content read audited. A department never finds a confidential complainant by
+ * phone (art. 13: the respondent must not learn who complained).
+ */
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { Actor, CaseRecord } from '../../../shared/domain/case';
+import { FINAL_PHASES, PHASE_LABELS } from '../../../shared/domain/case';
+import { CHANNEL_LABELS } from '../../../shared/domain/intake';
+import type { EvidenceRef } from '../../../shared/domain/intake';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import { ROLE_LABELS, canRead } from '../../../shared/domain/access';
+import { ACTION_LABELS, CLOCK_LABELS, NO_REPLY_REASON_LABELS } from '../../../shared/domain/lifecycle';
+import type { ActionName } from '../../../shared/domain/lifecycle';
+import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
+import { shanghaiDate } from '../../../shared/domain/calendar';
+import type { BlobStore } from '../../../shared/ports';
+import { authenticate } from '../../../shared/auth/principal';
+import type { StaffPrincipal, StaffRole } from '../../../shared/auth/principal';
+import { QUARANTINE_REASON_LABELS } from '../../../shared/email-intake/quarantine';
+import { caseSummary } from './staff';
+import type { StaffRouteDeps } from './staff';
+
+export interface ConsoleApiDeps extends StaffRouteDeps {
+  /** Evidence files; without it the evidence list is shown but not downloadable. */
+  blobs?: BlobStore;
+  /** Most cases read by one phone search or duplicates scan (default 2000). */
+  scanLimit?: number;
+}
+
+/** One input of an action form. `showWhen`: shown (and sent) only when another field has one of the values. */
+export interface FormField {
+  name: string;
+  label: string;
+  type: 'text' | 'textarea' | 'select' | 'radio' | 'date' | 'checkbox' | 'department' | 'departments';
+  required?: boolean;
+  options?: { value: string; label: string }[];
+  hint?: string;
+  showWhen?: { field: string; values: string[] };
+}
+
+export interface ActionForm {
+  action: ActionName;
+  label: string;
+  /** Why or when to use it, in one sentence. */
+  help: string;
+  fields: FormField[];
+  /** A decision that cannot be undone by the same user: the button asks for confirmation. */
+  confirm?: boolean;
+}
+
+const opts = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+const note = (label = '说明'): FormField => ({ name: 'note', label, type: 'textarea' });
+
+/** The action forms; field names are the keys of ACTION_SCHEMAS (test/unit/console-forms.test.ts checks it). */
+export function actionForms(rules: { notAcceptedReasons: Record<string, { article: string; label: string }>; terminationReasons: Record<string, { article: string; label: string }> }): ActionForm[] {
+  const article = (r: Record<string, { article: string; label: string }>) => Object.entries(r).map(([value, v]) => ({ value, label: `${v.article}：${v.label}` }));
+  return [
+    {
+      action: 'dispatch',
+      label: ACTION_LABELS.dispatch,
+      help: '以交办单将投诉交办承办部门（第十条，2个工作日内）。',
+      fields: [{ name: 'department', label: '承办部门', type: 'department', required: true }, { name: 'slipNo', label: '交办单编号', type: 'text', hint: '不填则按受理编号自动生成' }, note('交办说明')],
+    },
+    { action: 'accept', label: ACTION_LABELS.accept, help: '决定受理并告知投诉人（第十条，2个工作日内）。', fields: [note('受理说明')] },
+    {
+      action: 'reject',
+      label: ACTION_LABELS.reject,
+      help: '符合第八条情形之一的，不予受理；应告知投诉人去向或转12345（第九条）。',
+      confirm: true,
+      fields: [
+        { name: 'reason', label: '不予受理原因', type: 'select', required: true, options: article(rules.notAcceptedReasons) },
+        { name: 'referral', label: '告知去向', type: 'textarea', hint: '应向哪个部门反映，或转接12345' },
+        { name: 'transferTo12345', label: '转12345热线办理', type: 'checkbox' },
+        { name: 'explanation', label: '解释说明', type: 'textarea' },
+        { name: 'relatedCaseId', label: '关联投诉件编号', type: 'text', hint: '重复投诉时填写原投诉件受理编号' },
+      ],
+    },
+    {
+      action: 'classify',
+      label: ACTION_LABELS.classify,
+      help: '按第十四条分为一般投诉、登记转办或介入处理；一般投诉当场办结。',
+      fields: [
+        { name: 'kind', label: '投诉类型', type: 'radio', required: true, options: opts(CLASSIFICATION_LABELS) },
+        { name: 'finding', label: '核查结论', type: 'radio', required: true, options: opts(FINDING_LABELS_INTERNAL), showWhen: { field: 'kind', values: ['general'] } },
+        { name: 'summary', label: '办理结果', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['general'] } },
+        note(),
+      ],
+    },
+    {
+      action: 'designate-lead',
+      label: ACTION_LABELS['designate-lead'],
+      help: '介入处理类：指定牵头单位和协办单位，设定办理期限（第十四条第（三）项）。',
+      fields: [
+        { name: 'lead', label: '牵头单位', type: 'department', required: true },
+        { name: 'coHandlers', label: '协办单位', type: 'departments' },
+        { name: 'dueDate', label: '办理期限', type: 'date', hint: '不填则按规则默认期限' },
+        { name: 'taskForce', label: '组建工作专班', type: 'checkbox' },
+        note('协调说明'),
+      ],
+    },
+    {
+      action: 'request-extension',
+      label: ACTION_LABELS['request-extension'],
+      help: '在办理期限届满前申请延期，并告知投诉人和管理机构（第十四条第（二）项）。',
+      fields: [
+        { name: 'newDueDate', label: '延期后的办理期限', type: 'date', required: true },
+        { name: 'reason', label: '延期理由', type: 'textarea', required: true },
+      ],
+    },
+    {
+      action: 'conclude',
+      label: ACTION_LABELS.conclude,
+      help: '记录核查结论和办理结果；属实或部分属实的须在2个工作日内整改报备（第十五条）。',
+      fields: [
+        { name: 'finding', label: '核查结论', type: 'radio', required: true, options: opts(FINDING_LABELS_INTERNAL) },
+        { name: 'summary', label: '办理结果', type: 'textarea', required: true },
+      ],
+    },
+    { action: 'file-rectification', label: ACTION_LABELS['file-rectification'], help: '向管理机构报备整改情况（第十五条）。', fields: [{ name: 'summary', label: '整改情况', type: 'textarea', required: true }] },
+    {
+      action: 'reply',
+      label: ACTION_LABELS.reply,
+      help: '“谁办理谁答复”，记录答复方式和内容；匿名、不需答复或无法联系的说明原因（第十六条）。',
+      fields: [
+        { name: 'method', label: '答复方式', type: 'radio', required: true, options: opts(REPLY_METHOD_LABELS) },
+        { name: 'summary', label: '答复内容记录', type: 'textarea', required: true, showWhen: { field: 'method', values: ['phone', 'email', 'in_person'] } },
+        { name: 'reasonNone', label: '不予答复的原因', type: 'select', required: true, options: opts(NO_REPLY_REASON_LABELS), showWhen: { field: 'method', values: ['none'] } },
+      ],
+    },
+    {
+      action: 'record-follow-up',
+      label: ACTION_LABELS['record-follow-up'],
+      help: '办结后3个工作日内回访投诉人，记录满意度（第十七条）。',
+      fields: [{ name: 'satisfaction', label: '满意度', type: 'radio', required: true, options: opts(SATISFACTION_LABELS) }, note('回访记录')],
+    },
+    {
+      action: 'terminate',
+      label: ACTION_LABELS.terminate,
+      help: '有第十九条情形之一的，终止办理并告知投诉人。',
+      confirm: true,
+      fields: [{ name: 'reason', label: '终止原因', type: 'select', required: true, options: article(rules.terminationReasons) }, note('终止说明')],
+    },
+    {
+      action: 'merge',
+      label: ACTION_LABELS.merge,
+      help: '同一投诉经多个渠道提出的，合并到正在办理的投诉件（第十一条）。',
+      confirm: true,
+      fields: [{ name: 'into', label: '合并到的投诉件编号', type: 'text', required: true }, note('合并说明')],
+    },
+    { action: 'unmerge', label: ACTION_LABELS.unmerge, help: '撤销合并，恢复为独立的投诉件。', fields: [note('撤销合并说明')] },
+    {
+      action: 'recuse',
+      label: ACTION_LABELS.recuse,
+      help: '与投诉事项有利害关系的，应当回避；回避后您将不能再查看本件（第二十一条）。',
+      confirm: true,
+      fields: [
+        { name: 'reason', label: '回避理由', type: 'textarea', required: true },
+        { name: 'handOverTo', label: '接办人', type: 'text', hint: '本部门接办人员的用户名' },
+      ],
+    },
+    {
+      action: 'escalate',
+      label: ACTION_LABELS.escalate,
+      help: '上报管理机构协调，或有信访维稳风险时立即报告主管领导（第九条第（二）项）。',
+      fields: [
+        { name: 'to', label: '上报对象', type: 'radio', required: true, options: [{ value: 'agency', label: ROLE_LABELS.agency }, { value: 'leader', label: ROLE_LABELS.leader }] },
+        { name: 'reason', label: '上报事由', type: 'textarea', required: true },
+        { name: 'stabilityRisk', label: '存在信访维稳风险', type: 'checkbox' },
+      ],
+    },
+  ];
+}
+
+async function principalOf(c: Context, deps: ConsoleApiDeps): Promise<StaffPrincipal> {
+  const p = await authenticate(deps.verifier, c.req.header('authorization'));
+  if (p.jurisdiction && p.jurisdiction !== deps.jurisdiction.code) throw new ForbiddenError('该账户不属于本辖区。');
+  return p;
+}
+
+function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message: string): void {
+  if (!roles.includes(p.role)) throw new ForbiddenError(message);
+}
+
+const digits = (s: string) => s.replace(/\D/g, '');
+const TRACKING_NO = /^[A-Za-z0-9-]{6,64}$/;
+
+/** Every complainant phone of a case: its own and those of the cases merged into it (art. 11). */
+function phonesOf(c: CaseRecord): string[] {
+  const all = [c.intake.complainant.phone, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.complainants.map((p) => p.phone))];
+  return all.filter((p): p is string => typeof p === 'string').map(digits).filter((p) => p.length > 0);
+}
+
+function isConfidential(c: CaseRecord): boolean {
+  return c.flags.confidential || c.intake.complainant.confidential;
+}
+
+/** Reads the caller's visible cases page by page, up to the scan limit. */
+async function scanVisible(deps: ConsoleApiDeps, actor: Actor, keep: (c: CaseRecord) => boolean): Promise<{ items: CaseRecord[]; truncated: boolean }> {
+  const max = deps.scanLimit ?? 2000;
+  const items: CaseRecord[] = [];
+  let cursor: string | undefined;
+  let read = 0;
+  do {
+    const page = await deps.store.query({
+      jurisdiction: deps.jurisdiction.code,
+      ...(actor.role === 'department' && actor.department ? { department: actor.department } : {}),
+      limit: Math.min(200, max - read),
+      ...(cursor ? { cursor } : {}),
+    });
+    read += page.items.length;
+    for (const c of page.items) if (canRead(actor, c) && keep(c)) items.push(c);
+    cursor = page.cursor;
+  } while (cursor && read < max);
+  return { items, truncated: cursor !== undefined };
+}
+
+function evidenceOf(c: CaseRecord): EvidenceRef[] {
+  return [...c.intake.evidence, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
+}
+
+/** RFC 6266 filename for a download: ASCII fallback plus the UTF-8 name. */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void {
+  app.get('/api/console/meta', async (c) => {
+    const p = await principalOf(c, deps);
+    const rules = deps.rules.inForceOn(shanghaiDate(deps.clock.now())).version;
+    return c.json({
+      me: { username: p.username, role: p.role, roleLabel: ROLE_LABELS[p.role], ...(p.department ? { department: p.department } : {}) },
+      jurisdiction: { code: deps.jurisdiction.code, name: deps.jurisdiction.name, agency: deps.jurisdiction.agency.name },
+      departments: deps.jurisdiction.departments.map((d) => ({ code: d.code, name: d.name })),
+      labels: {
+        phases: PHASE_LABELS,
+        actions: ACTION_LABELS,
+        channels: CHANNEL_LABELS,
+        classification: CLASSIFICATION_LABELS,
+        finding: FINDING_LABELS_INTERNAL,
+        satisfaction: SATISFACTION_LABELS,
+        replyMethod: REPLY_METHOD_LABELS,
+        noReplyReason: NO_REPLY_REASON_LABELS,
+        clocks: CLOCK_LABELS,
+        roles: ROLE_LABELS,
+        quarantineReasons: QUARANTINE_REASON_LABELS,
+        notAcceptedReasons: rules.notAcceptedReasons,
+        terminationReasons: rules.terminationReasons,
+      },
+      forms: actionForms(rules),
+    });
+  });
+
+  app.get('/api/console/search', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department', 'leader'], '系统管理员默认不查看投诉内容。');
+    const q = (c.req.query('q') ?? '').trim();
+    if (q.length === 0 || q.length > 64) throw new ValidationError([{ field: 'q', message: '请输入受理编号或联系电话。' }]);
+    const phone = digits(q);
+    const byTrackingNo = TRACKING_NO.test(q) && q.includes('-');
+    let found: CaseRecord[];
+    let truncated = false;
+    if (byTrackingNo) {
+      const record = await deps.store.get(q);
+      found = record && canRead(p.actor, record) ? [record] : [];
+    } else if (phone.length >= 5 && /^[\d\s+()-]+$/.test(q)) {
+      // A department must not find a confidential complainant by phone (art. 13); the agency may.
+      const r = await scanVisible(deps, p.actor, (rec) => (p.role !== 'department' || !isConfidential(rec)) && phonesOf(rec).some((x) => x.endsWith(phone) || phone.endsWith(x)));
+      found = r.items;
+      truncated = r.truncated;
+    } else {
+      throw new ValidationError([{ field: 'q', message: '请输入完整的受理编号（如 510903-20261127-0001）或至少 5 位联系电话。' }]);
+    }
+    for (const record of found) await deps.store.audit({ caseId: record.caseId, at: deps.clock.now().toISOString(), actor: p.actor, what: 'search', detail: { by: byTrackingNo ? 'tracking_no' : 'phone' } });
+    return c.json({ by: byTrackingNo ? 'trackingNo' : 'phone', items: found.map((r) => caseSummary(deps, p.actor, r)), ...(truncated ? { truncated: true } : {}) });
+  });
+
+  app.get('/api/console/duplicates', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department'], '只有政务服务管理机构和承办部门可以查看疑似重复件。');
+    const r = await scanVisible(deps, p.actor, (rec) => !FINAL_PHASES.includes(rec.phase) && (rec.flags.possibleDuplicateOf?.length ?? 0) > 0);
+    const items = [];
+    for (const rec of r.items) {
+      const candidates = [];
+      for (const id of rec.flags.possibleDuplicateOf ?? []) {
+        const other = await deps.store.get(id);
+        // A candidate the caller may not read is named by its number only.
+        candidates.push(other && canRead(p.actor, other) ? caseSummary(deps, p.actor, other) : { caseId: id, trackingNo: id, hidden: true });
+      }
+      items.push({ ...caseSummary(deps, p.actor, rec), candidates });
+    }
+    return c.json({ items, ...(r.truncated ? { truncated: true } : {}) });
+  });
+
+  app.get('/api/console/cases/:caseId/evidence/:sha256', async (c) => {
+    const p = await principalOf(c, deps);
+    const caseId = c.req.param('caseId');
+    const sha = c.req.param('sha256');
+    if (!/^[a-f0-9]{64}$/.test(sha) || caseId.length > 128) throw new NotFoundError('未找到该证据材料。');
+    const record = await deps.store.get(caseId);
+    if (!record) throw new NotFoundError('未找到该投诉件。');
+    const at = deps.clock.now().toISOString();
+    if (!canRead(p.actor, record)) {
+      await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_evidence_denied' });
+      throw new ForbiddenError();
+    }
+    const ev = evidenceOf(record).find((e) => e.sha256 === sha);
+    if (!ev) throw new NotFoundError('未找到该证据材料。');
+    if (!deps.blobs) throw new NotFoundError('此部署未提供证据材料下载。');
+    const body = await deps.blobs.get(ev.ref);
+    if (!body) throw new NotFoundError('证据材料文件已不存在。');
+    await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_evidence', detail: { sha256: sha } });
+    // Always a download, never rendered on our origin: an uploaded HTML or SVG must not run here.
+    return new Response(new Uint8Array(body), {
+      status: 200,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-disposition': contentDisposition(ev.filename),
+        'content-security-policy': "default-src 'none'; sandbox",
+        'cache-control': 'no-store',
+      },
+    });
+  });
+}

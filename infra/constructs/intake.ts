@@ -1,0 +1,153 @@
+/**
+ * Intake: every channel adapter that starts executions, and the dead-letter queue behind them.
+ *
+ * - email: SES receipt rule (the jurisdiction's intakeAddress, spam/virus scan) → S3 raw-mail bucket (`mail/`)
+ *   → email-intake (S3 event); or, where the config says `imap`, imap-poller on an EventBridge Scheduler schedule
+ *   with the password in Secrets Manager;
+ * - scanned letters and suggestion-box openings: S3 events on the scans bucket → letter-intake / box-intake;
+ * - 12345 work orders: an SQS queue (with its own DLQ) → workorder-intake, partial batch failures reported.
+ *
+ * The adapters call the intake core directly (claim → create → StartExecution; idempotent on the source key),
+ * so the buffer between them and the start of executions is Lambda's asynchronous invocation queue: S3 and
+ * Scheduler invoke asynchronously, Lambda retries twice over up to six hours, and an event that still fails lands
+ * in the KMS-encrypted IntakeDeadLetters queue (alarmed), from which it can be replayed. A burst queues in
+ * Lambda's async queue; an outage of DynamoDB or Step Functions ends in the DLQ, not in loss.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { EmailIntakeEnv } from '../../functions/email-intake/index';
+import type { ImapPollerEnv } from '../../functions/imap-poller/index';
+import type { IntakeEnv } from '../../shared/intake/aws-deps';
+import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
+import type { DeployConfig } from '../config';
+import type { Data } from './data';
+import { TousuFunction } from './tousu-function';
+import type { EnvVars } from './tousu-function';
+
+/** S3 key layout the adapters expect (functions/letter-intake, functions/box-intake, SES action prefix). */
+export const KEYS = { rawMail: 'mail/', letters: 'letters/', letterSuffix: '.letter.json', boxes: 'boxes/', boxSuffix: '.csv' } as const;
+
+export interface IntakeProps {
+  jurisdiction: JurisdictionConfig;
+  intake: DeployConfig['intake'];
+  data: Data;
+  stateMachine: sfn.IStateMachine;
+  logRetentionDays: number;
+  statusUrl?: string;
+}
+
+export class Intake extends Construct {
+  readonly deadLetters: sqs.Queue;
+  readonly workOrders: sqs.Queue;
+  readonly workOrderDeadLetters: sqs.Queue;
+  readonly functions: lambda.Function[] = [];
+  readonly receiptRuleSet?: ses.ReceiptRuleSet;
+
+  constructor(scope: Construct, id: string, props: IntakeProps) {
+    super(scope, id);
+    const { data, jurisdiction } = props;
+    const queueDefaults = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true, retentionPeriod: Duration.days(14) } as const;
+    this.deadLetters = new sqs.Queue(this, 'IntakeDeadLetters', queueDefaults);
+
+    const intakeEnv: EnvVars<z.input<typeof IntakeEnv>> = {
+      TABLE_NAME: data.table.tableName,
+      STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      EVIDENCE_BUCKET: data.evidence.bucketName,
+      JURISDICTION: jurisdiction.code,
+      EVIDENCE_KMS_KEY_ID: data.key.keyArn,
+      ...(props.statusUrl ? { STATUS_URL: props.statusUrl } : {}),
+    };
+
+    const adapter = <Env,>(fnId: string, name: string, entry: string, environment: EnvVars<Env>, extra: { timeout?: Duration; memorySize?: number } = {}) => {
+      const fn = new TousuFunction<Env>(this, fnId, {
+        name,
+        entry,
+        description: `tousu intake adapter ${name}`,
+        environment,
+        logKey: data.key,
+        logRetentionDays: props.logRetentionDays,
+        memorySize: extra.memorySize ?? 1024,
+        timeout: extra.timeout ?? Duration.minutes(2),
+      });
+      data.table.grantReadWriteData(fn);
+      data.evidence.grantReadWrite(fn);
+      props.stateMachine.grantStartExecution(fn);
+      fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(this.deadLetters), retryAttempts: 2, maxEventAge: Duration.hours(6) });
+      this.functions.push(fn);
+      return fn;
+    };
+
+    if (props.intake.mode === 'ses') {
+      const email = adapter<z.input<typeof EmailIntakeEnv>>('EmailIntake', 'email-intake', 'functions/email-intake/index.ts', intakeEnv);
+      data.rawMail.grantRead(email, `${KEYS.rawMail}*`);
+      data.rawMail.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(email), { prefix: KEYS.rawMail });
+      this.receiptRuleSet = new ses.ReceiptRuleSet(this, 'ReceiptRules', {
+        ...(props.intake.ruleSetName ? { receiptRuleSetName: props.intake.ruleSetName } : {}),
+        rules: [
+          {
+            recipients: [jurisdiction.intakeAddress],
+            scanEnabled: true,
+            // Agencies forward from many mail systems; refusing plaintext SMTP would lose complaints.
+            tlsPolicy: ses.TlsPolicy.OPTIONAL,
+            actions: [new sesActions.S3({ bucket: data.rawMail, objectKeyPrefix: KEYS.rawMail })],
+          },
+        ],
+      });
+    } else {
+      const imap = props.intake;
+      const secret = secretsmanager.Secret.fromSecretNameV2(this, 'ImapSecret', imap.secretName);
+      const poller = adapter<z.input<typeof ImapPollerEnv>>(
+        'ImapPoller',
+        'imap-poller',
+        'functions/imap-poller/index.ts',
+        {
+          ...intakeEnv,
+          IMAP_HOST: imap.host,
+          IMAP_PORT: String(imap.port),
+          IMAP_USER: imap.user,
+          IMAP_MAILBOX: imap.mailbox,
+          IMAP_MAX_MESSAGES: String(imap.maxMessages),
+          // A CloudFormation dynamic reference: resolved at deploy, never written into the template.
+          IMAP_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(),
+        },
+        { timeout: Duration.minutes(5) },
+      );
+      // One poller at a time: two would fetch the same messages (harmless, idempotent, but wasteful).
+      (poller.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
+      new scheduler.Schedule(this, 'ImapPoll', {
+        description: `tousu ${jurisdiction.code}: poll ${imap.user}@${imap.host} every ${imap.everyMinutes} min`,
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(imap.everyMinutes)),
+        target: new targets.LambdaInvoke(poller, { deadLetterQueue: this.deadLetters, retryAttempts: 0, maxEventAge: Duration.minutes(imap.everyMinutes) }),
+      });
+    }
+
+    const letters = adapter<z.input<typeof IntakeEnv>>('LetterIntake', 'letter-intake', 'functions/letter-intake/index.ts', intakeEnv);
+    const boxes = adapter<z.input<typeof IntakeEnv>>('BoxIntake', 'box-intake', 'functions/box-intake/index.ts', intakeEnv);
+    data.scans.grantRead(letters, `${KEYS.letters}*`);
+    data.scans.grantRead(boxes, `${KEYS.boxes}*`);
+    data.scans.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(letters), { prefix: KEYS.letters, suffix: KEYS.letterSuffix });
+    data.scans.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(boxes), { prefix: KEYS.boxes, suffix: KEYS.boxSuffix });
+
+    this.workOrderDeadLetters = new sqs.Queue(this, 'WorkOrderDeadLetters', queueDefaults);
+    this.workOrders = new sqs.Queue(this, 'WorkOrders', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.minutes(12),
+      deadLetterQueue: { queue: this.workOrderDeadLetters, maxReceiveCount: 5 },
+    });
+    const workOrders = adapter<z.input<typeof IntakeEnv>>('WorkOrderIntake', 'workorder-intake', 'functions/workorder-intake/index.ts', intakeEnv);
+    workOrders.addEventSource(new SqsEventSource(this.workOrders, { batchSize: 10, reportBatchItemFailures: true }));
+  }
+}

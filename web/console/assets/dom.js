@@ -1,0 +1,91 @@
+/* global document, Intl, Node */
+/**
+ * DOM helpers of the console. Case data only ever enters the page as text (text nodes, textContent,
+ * attribute values through setAttribute): there is no innerHTML, insertAdjacentHTML or document.write here
+ * or anywhere in the console, so a complaint holding <script>, <img onerror> or SVG stays inert text.
+ */
+
+const SAFE_HREF = /^\/(?!\/)[^\s]*$/;
+
+/**
+ * h('a', { href: '/console/cases/x', class: 'btn' }, 'text', child, [more]) → element.
+ * Props: class, text, on:{event: fn}, dataset:{}, boolean props (hidden, checked, disabled, required, open,
+ * selected, multiple), everything else as an attribute. `href`/`src` must be same-origin paths: a
+ * `javascript:` or foreign URL throws instead of reaching the page.
+ */
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = Array.isArray(v) ? v.filter(Boolean).join(' ') : String(v);
+    else if (k === 'text') el.textContent = String(v);
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (k === 'dataset') for (const [dk, dv] of Object.entries(v)) el.dataset[dk] = String(dv);
+    else if (k === 'value') el.value = String(v);
+    else if (['hidden', 'checked', 'disabled', 'required', 'open', 'selected', 'multiple'].includes(k)) el[k] = Boolean(v);
+    else if (k === 'href' || k === 'src') {
+      const s = String(v);
+      if (!SAFE_HREF.test(s)) throw new Error('refusing a non-local link');
+      el.setAttribute(k, s);
+    } else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+const DATE_TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const DATE = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Instant → "2026/11/27 14:05" in Asia/Shanghai (the regulation's time zone). */
+export function fmtDateTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : DATE_TIME.format(d);
+}
+
+export function fmtDate(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : DATE.format(d);
+}
+
+export function fmtSize(n) {
+  if (typeof n !== 'number') return '—';
+  if (n < 1024) return `${n} 字节`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Working days left as words (the server counts them with the working-day calendar): the text carries the
+ * meaning, the colour only repeats it.
+ */
+export function daysLeftText(item) {
+  const n = item.workingDaysLeft;
+  if (typeof n !== 'number') return item.dueAt ? '—' : '无期限';
+  if (n < 0) return `已超期 ${-n} 个工作日`;
+  if (n === 0) return '今日到期';
+  return `剩余 ${n} 个工作日`;
+}
+
+export function isOverdue(item) {
+  return item.overdue === true || (typeof item.workingDaysLeft === 'number' && item.workingDaysLeft < 0);
+}
+
+/** The "已超期" badge: red, with text and an accessible name (never colour only). */
+export function overdueBadge(item) {
+  return isOverdue(item) ? h('span', { class: 'badge badge-overdue', text: '已超期' }) : null;
+}
