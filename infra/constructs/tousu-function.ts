@@ -52,7 +52,8 @@ export interface TousuFunctionProps<Env> {
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export class TousuFunction<Env = Record<string, string>> extends NodejsFunction {
-  readonly logGroup: logs.LogGroup;
+  /** The function's own KMS-encrypted log group (also `logGroup`). */
+  readonly functionLogGroup: logs.LogGroup;
   readonly executionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: TousuFunctionProps<Env>) {
@@ -111,7 +112,7 @@ export class TousuFunction<Env = Record<string, string>> extends NodejsFunction 
         },
       },
     });
-    this.logGroup = logGroup;
+    this.functionLogGroup = logGroup;
     this.executionRole = role;
     logGroup.grantWrite(role);
   }

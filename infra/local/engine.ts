@@ -13,8 +13,11 @@
  *   on the case) and parks until `sendTaskSuccess` / `sendTaskFailure` settles the deferred.
  * - Callback timeouts run on the Clock (virtual time): the override sleeps until the payload's `wakeUpAt`
  *   and then fails with an error named `States.Timeout`, which the ASL's Catch matches by name. The library's
- *   own timer (TimeoutSecondsPath read as real seconds) is never shorter, since virtual time runs at least as
- *   fast as real time.
+ *   own timer (TimeoutSecondsPath read as real seconds) is never shorter on a real or scaled clock; on a manual
+ *   clock it may fire for a wake-up a few virtual seconds away, and the deadline task then finds nothing due
+ *   and the machine waits again (no effect on the case).
+ * - Measured: the library evaluates TimeoutSecondsPath against the effective Parameters, AWS against the state
+ *   input; the ASL keeps the wait plan under `$.Payload` so the same path resolves in both.
  * - State transitions are counted per execution (StateEntered + StateRetried), the main cost on AWS.
  */
 import { randomUUID } from 'node:crypto';

@@ -5,13 +5,13 @@
  * acceptance, classification, conclusion, rectification, reply and follow-up until they are archived.
  * Access control: 401 without a token, 403 for a cross-department read and action, an audit entry per read.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../infra/local/clock';
 import { startRuntime } from '../../infra/local/runtime';
 import type { Runtime } from '../../infra/local/runtime';
-import { api, sendForwardedComplaint } from './runtime-helpers';
+import { api, REPO, sendForwardedComplaint, waitFor } from './runtime-helpers';
 import type { Api, Json } from './runtime-helpers';
 
 const PASSWORD = 'correct-horse-battery';
@@ -231,6 +231,27 @@ describe('embedded runtime, end to end', () => {
     expect(first.body.caseId).toEqual(expect.any(String));
     const again = await http.call('POST', '/api/intake/email', { token: tokens.agency1, raw });
     expect(again.body.caseId).toBe(first.body.caseId);
+    await rt.workflow.idle();
+  });
+
+  it('turns a dropped letter batch into cases (done/) and a bad box opening into a report (failed/)', async () => {
+    const batch = join(dir, 'staging', 'batch-1');
+    await mkdir(batch, { recursive: true });
+    for (const f of ['letter-001.png', 'letter-002.pdf', 'letter-002-p2.png']) await copyFile(join(REPO, 'test/fixtures/channels/scans', f), join(batch, f));
+    const manifest = (await readFile(join(REPO, 'test/fixtures/channels/letters.csv'), 'utf8')).split('\n').slice(0, 3).join('\n') + '\n';
+    await writeFile(join(batch, 'manifest.csv'), manifest);
+    await rename(batch, join(rt.paths.inbox, 'letters', 'batch-1'));
+    await writeFile(join(rt.paths.inbox, 'box', 'opening.csv'), 'box,place,openedAt,openedBy,slipNo,signed,matter\nB-09,大厅,2026-03-02 10:00,张三,1,否,内容\n');
+
+    const letters = await waitFor('letter batch processed', async () => ((await readdir(join(rt.paths.inbox, 'letters', 'done'))).includes('batch-1.report.json') ? true : undefined));
+    expect(letters).toBe(true);
+    const report = JSON.parse(await readFile(join(rt.paths.inbox, 'letters', 'done', 'batch-1.report.json'), 'utf8'));
+    expect(report.ok).toBe(true);
+    expect(report.rows.map((r: Json) => r.caseId)).toEqual([expect.any(String), expect.any(String)]);
+    await waitFor('box opening processed', async () => ((await readdir(join(rt.paths.inbox, 'box', 'failed'))).includes('opening.csv.report.txt') ? true : undefined));
+    const text = await readFile(join(rt.paths.inbox, 'box', 'failed', 'opening.csv.report.txt'), 'utf8');
+    expect(text).toContain('第 1 行：未立案');
+    expect(text).toContain('两名开箱人');
     await rt.workflow.idle();
   });
 

@@ -1,0 +1,177 @@
+/**
+ * Api: the HTTP API in front of the one Hono Lambda (functions/api/index.ts), which also serves the public pages
+ * (form, status, static script): one origin, no CloudFront distribution to run, the same routes as the embedded
+ * runtime. Staff sign in with Cognito (one user pool per jurisdiction; MFA required; no self sign-up); every staff
+ * route carries the JWT authorizer, public routes carry none and are throttled per route on the stage. There is no
+ * `$default` route: a path not listed here answers 404 from API Gateway before reaching the function.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { ApiEnv } from '../../functions/api/index';
+import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
+import type { DeployConfig } from '../config';
+import type { Data } from './data';
+import type { MailGrants } from './mail';
+import { TousuFunction } from './tousu-function';
+import type { EnvVars } from './tousu-function';
+
+type Route = readonly [apigw.HttpMethod, string];
+const { GET, POST } = apigw.HttpMethod;
+
+/** Anyone may call these (INTERFACES.md "HTTP"); throttled per route. */
+export const PUBLIC_ROUTES: readonly Route[] = [
+  [GET, '/'],
+  [GET, '/status'],
+  [GET, '/static/{file}'],
+  [GET, '/api/openapi.json'],
+  [POST, '/api/complaints'],
+  [GET, '/api/complaints/{caseId}'],
+  // The console page is a static shell: every piece of data it shows comes from a staff route below.
+  [GET, '/console'],
+];
+
+/** Staff only: the JWT authorizer (Cognito) on every one. */
+export const STAFF_ROUTES: readonly Route[] = [
+  [GET, '/api/me'],
+  [GET, '/api/cases'],
+  [GET, '/api/cases/{proxy+}'],
+  [POST, '/api/cases/{proxy+}'],
+  [POST, '/api/intake/{channel}'],
+  [GET, '/api/outbox'],
+  [GET, '/api/quarantine'],
+];
+
+/** Roles the verifier knows (shared/auth/principal.ts); each user is in exactly one of them. */
+export const ROLE_GROUPS = ['agency', 'department', 'leader', 'admin'] as const;
+export const departmentGroup = (code: string): string => `dept-${code}`;
+
+export interface ApiProps {
+  jurisdiction: JurisdictionConfig;
+  api: DeployConfig['api'];
+  data: Data;
+  stateMachine: sfn.IStateMachine;
+  mail: MailGrants;
+  logRetentionDays: number;
+  statusUrl?: string;
+}
+
+export class Api extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly handler: TousuFunction;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { data, jurisdiction } = props;
+
+    this.userPool = new cognito.UserPool(this, 'StaffPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      autoVerify: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      customAttributes: { department: new cognito.StringAttribute({ mutable: true, maxLen: 64 }) },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLE_GROUPS) {
+      new cognito.CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description: `tousu role ${role}` });
+    }
+    for (const d of jurisdiction.departments) {
+      new cognito.CfnUserPoolGroup(this, `Group-dept-${d.code}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: departmentGroup(d.code),
+        description: d.name.slice(0, 2048),
+      });
+    }
+    this.userPoolClient = this.userPool.addClient('Console', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+
+    const environment: EnvVars<z.input<typeof ApiEnv>> & { COGNITO_USER_POOL_ID: string; COGNITO_CLIENT_ID: string } = {
+      TABLE_NAME: data.table.tableName,
+      STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      EVIDENCE_BUCKET: data.evidence.bucketName,
+      JURISDICTION: jurisdiction.code,
+      EVIDENCE_KMS_KEY_ID: data.key.keyArn,
+      ...(props.statusUrl ? { STATUS_URL: props.statusUrl } : {}),
+      COGNITO_USER_POOL_ID: this.userPool.userPoolId,
+      COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
+    };
+    this.handler = new TousuFunction(this, 'Handler', {
+      name: 'api',
+      entry: 'functions/api/index.ts',
+      description: 'tousu HTTP API (Hono): public form and status, staff routes',
+      environment,
+      logKey: data.key,
+      logRetentionDays: props.logRetentionDays,
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+    });
+    data.table.grantReadWriteData(this.handler);
+    data.evidence.grantReadWrite(this.handler);
+    data.rawMail.grantRead(this.handler);
+    props.stateMachine.grantStartExecution(this.handler);
+    // Staff actions complete the waiting task (shared/services/actions.ts → workflow.sendTaskSuccess).
+    props.stateMachine.grantTaskResponse(this.handler);
+    props.mail.grantSend(this.handler);
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetentionDays as logs.RetentionDays, encryptionKey: data.key, removalPolicy: RemovalPolicy.RETAIN });
+    this.httpApi = new apigw.HttpApi(this, 'Http', { description: `tousu ${jurisdiction.code} (${jurisdiction.name})`, createDefaultStage: false });
+    this.stage = new apigw.HttpStage(this, 'Stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.api.staffRateLimit, burstLimit: props.api.staffBurstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        // No query strings (the status look-up's query code) and no bodies: ids, status, latency.
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+            requestTime: '$context.requestTime',
+          }),
+        ),
+      },
+    });
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [method, path] of PUBLIC_ROUTES) {
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: props.api.publicRateLimit, ThrottlingBurstLimit: props.api.publicBurstLimit };
+    }
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
+
+    const integration = new HttpLambdaIntegration('Hono', this.handler);
+    const authorizer = new HttpJwtAuthorizer('Staff', this.userPool.userPoolProviderUrl, { jwtAudience: [this.userPoolClient.userPoolClientId] });
+    for (const [method, path] of PUBLIC_ROUTES) this.httpApi.addRoutes({ path, methods: [method], integration });
+    for (const [method, path] of STAFF_ROUTES) this.httpApi.addRoutes({ path, methods: [method], integration, authorizer });
+  }
+
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,638 @@
+/* global document, window, history, location, URLSearchParams, Element */
+/**
+ * The staff console (issue 9): login, my queue, the case page with its action forms, search, the
+ * possible-duplicates queue, the mail quarantine and the outbox. Routes are paths under /console
+ * (the server answers every one with the same shell). Case data is rendered as text only (dom.js).
+ */
+import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
+import { actionForm } from './actions.js';
+import { clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isOverdue, overdueBadge } from './dom.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+const flashEl = document.getElementById('flash');
+
+const FINAL = ['archived', 'merged'];
+const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'];
+
+let meta = null;
+let pendingFlash = '';
+
+// ------------------------------------------------------------------------------------------------ shell
+
+function flash(text) {
+  flashEl.textContent = text;
+}
+
+function go(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  void render();
+}
+
+function link(path, text, props = {}) {
+  return h('a', { href: path, dataset: { nav: '1' }, ...props }, text);
+}
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target instanceof Element ? ev.target.closest('a[data-nav]') : null;
+  if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+  ev.preventDefault();
+  go(a.getAttribute('href'));
+});
+window.addEventListener('popstate', () => void render());
+
+setUnauthorizedHandler(() => {
+  meta = null;
+  pendingFlash = '登录已失效，请重新登录。';
+  go(`/console/login${qs({ next: location.pathname + location.search })}`, { replace: true });
+});
+
+function page(title, ...children) {
+  document.title = `${title} - 政务服务投诉处理工作台`;
+  clear(main);
+  const h1 = h('h1', { tabindex: '-1', text: title });
+  main.append(h1, ...children.flat().filter(Boolean));
+  h1.focus();
+}
+
+function errorBox(err) {
+  return h('div', { class: 'error-box', role: 'alert' }, err instanceof ApiError ? err.message : '页面出错，请刷新后重试。');
+}
+
+function renderNav() {
+  clear(nav);
+  clear(who);
+  if (!meta) {
+    nav.hidden = true;
+    return;
+  }
+  const role = meta.me.role;
+  const items = [
+    ['/console', '我的待办', ['agency', 'department', 'leader']],
+    ['/console/search', '查询', ['agency', 'department', 'leader']],
+    ['/console/duplicates', '疑似重复件', ['agency', 'department']],
+    ['/console/quarantine', '隔离邮件', ['agency']],
+    ['/console/outbox', '发件箱', ['agency', 'admin']],
+  ].filter(([, , roles]) => roles.includes(role));
+  const here = location.pathname;
+  nav.append(
+    h(
+      'ul',
+      {},
+      items.map(([path, text]) => h('li', {}, link(path, text, { 'aria-current': here === path || (path !== '/console' && here.startsWith(path)) ? 'page' : undefined }))),
+    ),
+  );
+  nav.hidden = false;
+  const dept = meta.me.department ? meta.departments.find((d) => d.code === meta.me.department)?.name ?? meta.me.department : '';
+  who.append(
+    h('span', { class: 'me' }, `${meta.me.username}（${meta.me.roleLabel}${dept ? `·${dept}` : ''}）`),
+    h('button', {
+      type: 'button',
+      class: 'btn link',
+      text: '退出',
+      on: {
+        click: () => {
+          clearSession();
+          meta = null;
+          go('/console/login');
+        },
+      },
+    }),
+  );
+}
+
+const deptName = (code) => (code ? meta.departments.find((d) => d.code === code)?.name ?? code : '—');
+const phaseLabel = (p) => meta.labels.phases[p] ?? p;
+
+// ------------------------------------------------------------------------------------------------ login
+
+function loginPage() {
+  const params = new URLSearchParams(location.search);
+  const alert = h('div', { class: 'form-alert', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { class: 'login', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'login-username', text: '用户名' }), h('input', { id: 'login-username', name: 'username', autocomplete: 'username', autocapitalize: 'none', required: true })),
+    h('div', { class: 'field' }, h('label', { for: 'login-password', text: '密码' }), h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    alert,
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary', text: '登录' })),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    alert.hidden = true;
+    const username = form.elements.namedItem('username').value.trim();
+    const password = form.elements.namedItem('password').value;
+    if (!username || !password) {
+      alert.textContent = '请输入用户名和密码。';
+      alert.hidden = false;
+      return;
+    }
+    try {
+      const r = await api.post('/api/auth/login', { username, password });
+      saveSession({ token: r.token, expiresAt: r.expiresAt });
+      meta = null;
+      const next = params.get('next');
+      go(next && next.startsWith('/console') && !next.startsWith('/console/login') ? next : '/console', { replace: true });
+    } catch (err) {
+      alert.textContent = err.status === 401 ? '用户名或密码不正确。' : err.message;
+      alert.hidden = false;
+    }
+  });
+  page('工作人员登录', h('p', { class: 'lead', text: '政务服务管理机构、承办部门首席事务代表和主管领导使用本工作台办理投诉件。' }), form);
+}
+
+// ------------------------------------------------------------------------------------------------ case rows
+
+function byDeadline(a, b) {
+  const da = a.dueAt ? Date.parse(a.dueAt) : Infinity;
+  const db = b.dueAt ? Date.parse(b.dueAt) : Infinity;
+  return da - db || String(a.receivedAt).localeCompare(String(b.receivedAt));
+}
+
+function caseTable(items, caption) {
+  if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
+  const head = ['受理编号', '投诉事项', '环节', '承办部门', '办理期限', '剩余工作日'];
+  return h(
+    'table',
+    { class: 'cases' },
+    h('caption', { text: caption }),
+    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', text: t })))),
+    h(
+      'tbody',
+      {},
+      items.map((c) =>
+        h(
+          'tr',
+          { class: isOverdue(c) ? 'overdue' : undefined, dataset: { caseId: c.caseId } },
+          h('td', { 'data-label': '受理编号' }, link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo), c.confidential ? h('span', { class: 'badge', text: '保密' }) : null),
+          h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? ''),
+          h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
+          h('td', { 'data-label': '承办部门' }, deptName(c.department)),
+          h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—'),
+          h('td', { 'data-label': '剩余工作日', class: 'days' }, overdueBadge(c), ' ', daysLeftText(c)),
+        ),
+      ),
+    ),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ queue
+
+async function queuePage() {
+  const params = new URLSearchParams(location.search);
+  const phase = params.get('phase') ?? '';
+  const overdue = params.get('overdue') ?? '';
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': '筛选' },
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'q-phase', text: '环节' }),
+      h('select', { id: 'q-phase', name: 'phase' }, h('option', { value: '', text: '全部待办' }), [...WAITING_PHASES, 'archived'].map((p) => h('option', { value: p, text: phaseLabel(p), selected: p === phase }))),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'q-overdue', text: '是否超期' }),
+      h(
+        'select',
+        { id: 'q-overdue', name: 'overdue' },
+        h('option', { value: '', text: '全部' }),
+        h('option', { value: 'true', text: '仅超期', selected: overdue === 'true' }),
+        h('option', { value: 'false', text: '未超期', selected: overdue === 'false' }),
+      ),
+    ),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn', text: '筛选' })),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go(`/console${qs({ phase: form.elements.namedItem('phase').value, overdue: form.elements.namedItem('overdue').value })}`);
+  });
+  page('我的待办', form, h('p', { class: 'loading', text: '正在加载……' }));
+  try {
+    const items = [];
+    let cursor;
+    for (let i = 0; i < 5; i++) {
+      const r = await api.get(`/api/cases${qs({ phase, overdue, limit: 200, cursor })}`);
+      items.push(...r.items);
+      cursor = r.cursor;
+      if (!cursor) break;
+    }
+    const shown = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
+    const overdueCount = shown.filter(isOverdue).length;
+    main.querySelector('.loading')?.remove();
+    main.append(
+      h('p', { class: 'summary' }, `共 ${shown.length} 件`, overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null, '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算。'),
+      caseTable(shown, '待办投诉件（按办理期限排序）'),
+      cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
+    );
+  } catch (err) {
+    main.querySelector('.loading')?.remove();
+    main.append(errorBox(err));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ case page
+
+function dl(rows) {
+  return h(
+    'dl',
+    { class: 'fields' },
+    rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '').map(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)]),
+  );
+}
+
+function section(title, ...children) {
+  return h('section', { class: 'card' }, h('h2', { text: title }), ...children);
+}
+
+function complainantRows(p) {
+  if (!p) return [];
+  return [
+    ['投诉人', p.anonymous ? '匿名' : p.name ?? p.organization ?? '—'],
+    p.organization && p.name ? ['单位', p.organization] : null,
+    ['联系电话', p.phone],
+    ['电子邮箱', p.email],
+    ['联系地址', p.address],
+    ['需要答复', p.wantsReply === false ? '否' : '是'],
+    ['要求保密', p.confidential ? '是' : '否'],
+  ];
+}
+
+function flagsText(c) {
+  const f = c.flags ?? {};
+  return [f.confidential ? '保密（第十三条）' : null, f.anonymous ? '匿名' : null, f.major ? '重大事项' : null, f.stabilityRisk ? '信访维稳风险' : null, f.overdue ? '曾超期（第二十条）' : null].filter(Boolean).join('、') || '无';
+}
+
+function outcomeRows(c) {
+  const L = meta.labels;
+  const rows = [];
+  if (c.conclusion) rows.push(['核查结论', `${L.finding[c.conclusion.finding] ?? c.conclusion.finding}（${fmtDateTime(c.conclusion.at)}）`], ['办理结果', h('span', { class: 'pre' }, c.conclusion.summary)]);
+  if (c.rectification) rows.push(['整改情况', h('span', { class: 'pre' }, c.rectification.summary)]);
+  if (c.reply) rows.push(['答复', `${L.replyMethod[c.reply.method] ?? c.reply.method}${c.reply.reasonNone ? `：${L.noReplyReason[c.reply.reasonNone] ?? c.reply.reasonNone}` : ''}`], c.reply.summary ? ['答复内容', h('span', { class: 'pre' }, c.reply.summary)] : null);
+  if (c.followUp) rows.push(['回访满意度', L.satisfaction[c.followUp.satisfaction] ?? c.followUp.satisfaction]);
+  if (c.outcome?.kind === 'not_accepted') rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
+  if (c.outcome?.kind === 'terminated') rows.push(['终止办理', L.terminationReasons[c.outcome.reason]?.article ?? c.outcome.reason]);
+  return rows;
+}
+
+function evidenceList(c) {
+  const all = [...(c.intake?.evidence ?? []), ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence ?? [])];
+  if (all.length === 0) return h('p', { class: 'empty', text: '没有证据材料。' });
+  return h(
+    'ul',
+    { class: 'evidence' },
+    all.map((e) => {
+      const status = h('span', { class: 'hint', role: 'status' });
+      return h(
+        'li',
+        {},
+        h('span', { class: 'filename' }, e.filename),
+        ` （${e.contentType}，${fmtSize(e.size)}，SHA-256 ${String(e.sha256).slice(0, 12)}…） `,
+        h('button', {
+          type: 'button',
+          class: 'btn small',
+          text: '下载',
+          on: {
+            click: async () => {
+              status.textContent = '';
+              try {
+                await download(`/api/console/cases/${encodeURIComponent(c.caseId)}/evidence/${e.sha256}`, e.filename);
+              } catch (err) {
+                status.textContent = err.message;
+              }
+            },
+          },
+        }),
+        status,
+      );
+    }),
+  );
+}
+
+function deadlinesTable(c) {
+  const rows = c.deadlines ?? [];
+  if (rows.length === 0) return h('p', { class: 'empty', text: '暂无期限。' });
+  return h(
+    'table',
+    { class: 'plain' },
+    h('thead', {}, h('tr', {}, ['期限', '起算', '截止', '状态'].map((t) => h('th', { scope: 'col', text: t })))),
+    h(
+      'tbody',
+      {},
+      rows.map((d) =>
+        h(
+          'tr',
+          { class: d.overdueAt ? 'overdue' : undefined },
+          h('td', {}, meta.labels.clocks[d.clock] ?? d.clock, d.extended ? '（已延期）' : ''),
+          h('td', {}, fmtDateTime(d.startedAt)),
+          h('td', {}, fmtDateTime(d.dueAt)),
+          h('td', {}, d.overdueAt ? [h('span', { class: 'badge badge-overdue', text: '已超期' }), ` ${fmtDateTime(d.overdueAt)}`] : d.metAt ? `已完成 ${fmtDateTime(d.metAt)}` : '进行中'),
+        ),
+      ),
+    ),
+  );
+}
+
+function timelineList(events) {
+  if (!events?.length) return h('p', { class: 'empty', text: '暂无记录。' });
+  return h(
+    'ol',
+    { class: 'timeline' },
+    events.map((e) =>
+      h(
+        'li',
+        {},
+        h('time', { datetime: e.at }, fmtDateTime(e.at)),
+        h('span', { class: 'phase' }, phaseLabel(e.phase)),
+        h('span', { class: 'actor' }, `${meta.labels.roles[e.actor?.role] ?? ''}${e.actor?.id && e.actor.role !== 'system' ? ` ${e.actor.id}` : ''}`),
+        h('p', { class: 'pre' }, e.summary),
+      ),
+    ),
+  );
+}
+
+async function casePage(caseId) {
+  page('投诉件', h('p', { class: 'loading', text: '正在加载……' }));
+  let c;
+  try {
+    c = await api.get(`/api/cases/${encodeURIComponent(caseId)}`);
+  } catch (err) {
+    page('投诉件', errorBox(err), link('/console', '返回我的待办'));
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  const L = meta.labels;
+  const i = c.intake ?? {};
+  const allowed = c.allowedActions ?? c.waiting?.allowedActions ?? [];
+  const forms = meta.forms.filter((f) => allowed.includes(f.action));
+  const onDone = (updated, form) => {
+    pendingFlash = `已提交“${form.label}”。当前环节：${updated.phaseLabel ?? phaseLabel(updated.phase)}。`;
+    if ((updated.allowedActions ?? []).length === 0 && form.action === 'recuse') go('/console', { replace: true });
+    else void render();
+  };
+  const prefill = params.get('mergeInto') ? { merge: { into: params.get('mergeInto') } } : {};
+  const due = c.waiting?.dueAt ?? (c.deadlines ?? []).find((d) => !d.metAt && !d.overdueAt)?.dueAt;
+  const statusLine = h(
+    'p',
+    { class: ['status-line', isOverdue(c) ? 'overdue' : ''] },
+    h('span', { class: 'badge phase', text: c.phaseLabel ?? phaseLabel(c.phase) }),
+    ' ',
+    overdueBadge(c),
+    ' ',
+    due ? `办理期限 ${fmtDateTime(due)}，${daysLeftText({ ...c, dueAt: due })}` : FINAL.includes(c.phase) ? '' : '当前环节没有进行中的期限',
+  );
+  const slip = (c.assignments ?? []).length > 0 ? h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/slip`, '交办单打印视图', { class: 'btn' })) : h('p', { class: 'empty', text: '尚未交办，没有交办单。' });
+
+  page(
+    `投诉件 ${c.trackingNo}`,
+    h('p', {}, link('/console', '← 返回我的待办')),
+    statusLine,
+    c.mergedInto ? h('p', { class: 'notice' }, '本件已合并到 ', link(`/console/cases/${encodeURIComponent(c.mergedInto)}`, c.mergedInto)) : null,
+    h(
+      'div',
+      { class: 'case-grid' },
+      h(
+        'div',
+        { class: 'col' },
+        section(
+          '基本信息',
+          dl([
+            ['受理编号', c.trackingNo],
+            ['收到时间', fmtDateTime(c.receivedAt)],
+            ['来源渠道', (c.sources ?? [{ channel: i.channel }]).map((s) => L.channels[s.channel] ?? s.channel).join('、')],
+            ['承办部门', deptName(c.department)],
+            ['协办单位', (c.assignments ?? []).filter((a) => a.role === 'co_handler').map((a) => deptName(a.department)).join('、')],
+            ['投诉类型', c.classification ? L.classification[c.classification] : undefined],
+            ['标记', flagsText(c)],
+            ['疑似重复', (c.flags?.possibleDuplicateOf ?? []).length ? (c.flags.possibleDuplicateOf ?? []).map((id) => [link(`/console/cases/${encodeURIComponent(id)}`, id), ' ']) : undefined],
+            ...complainantRows(i.complainant),
+            ['被投诉单位', i.respondent?.unit ?? deptName(i.respondent?.unitCode)],
+            ['被投诉人', i.respondent?.person],
+          ]),
+        ),
+        section('投诉内容', h('h3', { text: '具体投诉事项' }), h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''), i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null),
+        section('证据材料', evidenceList(c)),
+        outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
+        section('办理期限', deadlinesTable(c)),
+        section('办理过程', timelineList(c.timeline)),
+      ),
+      h(
+        'div',
+        { class: 'col side' },
+        section(
+          '可办理的操作',
+          forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
+        ),
+        section('交办单', slip),
+      ),
+    ),
+  );
+}
+
+async function slipPage(caseId) {
+  page('交办单打印视图', h('p', { class: 'loading', text: '正在加载……' }));
+  try {
+    const res = await api.raw(`/api/cases/${encodeURIComponent(caseId)}/slip`);
+    const html = await res.text();
+    // The slip is server-rendered HTML (escaped there); shown in a sandbox that allows no script at all.
+    const frame = h('iframe', { class: 'slip', title: '政务服务投诉交办单', sandbox: 'allow-same-origin allow-modals' });
+    frame.srcdoc = html;
+    page(
+      '交办单打印视图',
+      h(
+        'p',
+        { class: 'toolbar' },
+        link(`/console/cases/${encodeURIComponent(caseId)}`, '← 返回投诉件'),
+        ' ',
+        h('button', { type: 'button', class: 'btn primary', text: '打印交办单', on: { click: () => frame.contentWindow?.print() } }),
+      ),
+      frame,
+    );
+  } catch (err) {
+    page('交办单打印视图', errorBox(err), link(`/console/cases/${encodeURIComponent(caseId)}`, '返回投诉件'));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ search, duplicates
+
+async function searchPage() {
+  const q = new URLSearchParams(location.search).get('q') ?? '';
+  const err = h('p', { class: 'field-error', id: 'search-q-error', hidden: true });
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', novalidate: true },
+    h('div', { class: 'field grow' }, h('label', { for: 'search-q', text: '受理编号或联系电话' }), h('input', { id: 'search-q', name: 'q', value: q, inputmode: 'search', 'aria-describedby': 'search-q-error', autocomplete: 'off' }), err),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary', text: '查询' })),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go(`/console/search${qs({ q: form.elements.namedItem('q').value.trim() })}`);
+  });
+  page('查询投诉件', h('p', { class: 'lead', text: '输入完整的受理编号，或投诉人联系电话（至少 5 位）。查询记入访问记录。' }), form);
+  if (!q) return;
+  try {
+    const r = await api.get(`/api/console/search${qs({ q })}`);
+    main.append(caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`), r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null);
+  } catch (e) {
+    if (e.status === 400 && e.problems.length) {
+      err.textContent = e.problems.map((p) => p.message).join('；');
+      err.hidden = false;
+      form.elements.namedItem('q').setAttribute('aria-invalid', 'true');
+    } else main.append(errorBox(e));
+  }
+}
+
+async function duplicatesPage() {
+  page('疑似重复件', h('p', { class: 'lead', text: '同一投诉经多个渠道提出的，可合并办理（第十一条）。请核对后在投诉件页面合并，或不予处理。' }));
+  try {
+    const r = await api.get('/api/console/duplicates');
+    if (r.items.length === 0) {
+      main.append(h('p', { class: 'empty', text: '没有疑似重复的投诉件。' }));
+      return;
+    }
+    main.append(
+      h(
+        'ul',
+        { class: 'dups' },
+        r.items.map((c) =>
+          h(
+            'li',
+            { class: 'card' },
+            h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo), ` ${c.phaseLabel} · 收到 ${fmtDateTime(c.receivedAt)}`),
+            h('p', { class: 'matter' }, c.matter),
+            h('p', { class: 'hint', text: '可能与以下投诉件重复：' }),
+            h(
+              'ul',
+              {},
+              c.candidates.map((o) =>
+                h(
+                  'li',
+                  {},
+                  o.hidden ? `${o.trackingNo}（您无权查看）` : [link(`/console/cases/${encodeURIComponent(o.caseId)}`, o.trackingNo), ` ${o.phaseLabel}：`, h('span', { class: 'matter' }, o.matter)],
+                  c.allowedActions.includes('merge') && !o.hidden ? [' ', link(`/console/cases/${encodeURIComponent(c.caseId)}${qs({ mergeInto: o.caseId })}`, '合并到此件…', { class: 'btn small' })] : null,
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    main.append(errorBox(err));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ quarantine, outbox
+
+async function quarantinePage() {
+  page('隔离邮件', h('p', { class: 'lead', text: '收到的邮件中不属于投诉的（垃圾邮件、自动回复、退信、无法解析等），未形成投诉件，保留备查。' }));
+  try {
+    const r = await api.get('/api/quarantine?limit=200');
+    if (r.items.length === 0) return void main.append(h('p', { class: 'empty', text: '隔离区为空。' }));
+    main.append(
+      h(
+        'table',
+        { class: 'cases' },
+        h('caption', { text: '隔离邮件（最新在前）' }),
+        h('thead', {}, h('tr', {}, ['收到时间', '原因', '说明', '来源', '大小'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'tbody',
+          {},
+          r.items.map((q) =>
+            h(
+              'tr',
+              {},
+              h('td', { 'data-label': '收到时间' }, fmtDateTime(q.receivedAt)),
+              h('td', { 'data-label': '原因' }, meta.labels.quarantineReasons[q.reason] ?? q.reason),
+              h('td', { 'data-label': '说明' }, q.detail),
+              h('td', { 'data-label': '来源' }, q.source),
+              h('td', { 'data-label': '大小' }, fmtSize(q.size)),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    main.append(errorBox(err));
+  }
+}
+
+async function outboxPage() {
+  page('发件箱', h('p', { class: 'lead', text: '系统发出的通知邮件（受理、交办、提醒、超期、答复等）。' }));
+  try {
+    const r = await api.get('/api/outbox?limit=200');
+    const items = [...r.items].sort((a, b) => String(b.at).localeCompare(String(a.at)));
+    if (items.length === 0) return void main.append(h('p', { class: 'empty', text: '发件箱为空。' }));
+    main.append(
+      h(
+        'table',
+        { class: 'cases' },
+        h('caption', { text: '已发邮件（最新在前）' }),
+        h('thead', {}, h('tr', {}, ['时间', '类型', '收件人', '主题', '投诉件', '转发'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'tbody',
+          {},
+          items.map((m) =>
+            h(
+              'tr',
+              {},
+              h('td', { 'data-label': '时间' }, fmtDateTime(m.at)),
+              h('td', { 'data-label': '类型' }, m.kind),
+              h('td', { 'data-label': '收件人' }, (m.to ?? []).join('，')),
+              h('td', { 'data-label': '主题' }, m.subject),
+              h('td', { 'data-label': '投诉件' }, m.caseId ? link(`/console/cases/${encodeURIComponent(m.caseId)}`, m.caseId) : '—'),
+              h('td', { 'data-label': '转发' }, m.relay ? (m.relay.ok ? '已转发' : `失败：${m.relay.error ?? ''}`) : '仅本地'),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (err) {
+    main.append(errorBox(err));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ router
+
+async function render() {
+  const path = location.pathname.replace(/\/+$/, '') || '/console';
+  flash(pendingFlash);
+  pendingFlash = '';
+  if (path === '/console/login') {
+    meta = null;
+    renderNav();
+    return loginPage();
+  }
+  if (!session()) return go(`/console/login${qs({ next: location.pathname + location.search })}`, { replace: true });
+  if (!meta) {
+    try {
+      meta = await api.get('/api/console/meta');
+    } catch (err) {
+      if (err.status !== 401) page('工作台', errorBox(err));
+      return;
+    }
+  }
+  renderNav();
+  const m = /^\/console\/cases\/([^/]+)(\/slip)?$/.exec(path);
+  if (m) return m[2] ? slipPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
+  switch (path) {
+    case '/console':
+      return meta.me.role === 'admin' ? outboxPage() : queuePage();
+    case '/console/search':
+      return searchPage();
+    case '/console/duplicates':
+      return duplicatesPage();
+    case '/console/quarantine':
+      return quarantinePage();
+    case '/console/outbox':
+      return outboxPage();
+    default:
+      page('未找到页面', h('p', {}, link('/console', '返回我的待办')));
+  }
+}
+
+void render();
