@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoCaseStore, createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store';
 import { cryptoIds } from '../../shared/adapters/ids';
@@ -43,7 +44,7 @@ async function run(env: ImapPollerEnv): Promise<PollSummary> {
   const jurisdiction = loadJurisdiction(env.JURISDICTION);
   const blobs = new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET });
   const intake: IntakeDeps = {
-    store: new DynamoCaseStore({ doc, tableName: env.TABLE_NAME }),
+    store: createCaseStore({ doc, tableName: env.TABLE_NAME }),
     workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
     blobs,
     clock: systemClock,

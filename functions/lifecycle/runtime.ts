@@ -6,7 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
@@ -33,7 +34,7 @@ const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
 };
 
 export const tasks = lifecycleTasks({
-  store: new DynamoCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+  store: createCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
   clock: systemClock,
   calendar: loadCalendar(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}),
   rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),

@@ -6,6 +6,7 @@
  * `$default` route: a path not listed here answers 404 from API Gateway before reaching the function.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -145,7 +146,7 @@ export class Api extends Construct {
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         // No query strings (the status look-up's query code) and no bodies: ids, status, latency.
-        format: apigw.AccessLogFormat.custom(
+        format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
             routeKey: '$context.routeKey',
@@ -167,8 +168,12 @@ export class Api extends Construct {
 
     const integration = new HttpLambdaIntegration('Hono', this.handler);
     const authorizer = new HttpJwtAuthorizer('Staff', this.userPool.userPoolProviderUrl, { jwtAudience: [this.userPoolClient.userPoolClientId] });
-    for (const [method, path] of PUBLIC_ROUTES) this.httpApi.addRoutes({ path, methods: [method], integration });
-    for (const [method, path] of STAFF_ROUTES) this.httpApi.addRoutes({ path, methods: [method], integration, authorizer });
+    const routes = [
+      ...PUBLIC_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration })),
+      ...STAFF_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration, authorizer })),
+    ];
+    // Route settings name routes by key: the routes must exist before the stage is updated.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 
   get url(): string {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoCaseStore, createDocumentClient } from '../adapters/aws/dynamo-case-store';
+import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
+import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store';
 import { cryptoIds } from '../adapters/ids';
@@ -26,7 +27,7 @@ export type IntakeEnv = z.infer<typeof IntakeEnv>;
 export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv): IntakeDeps {
   const env = IntakeEnv.parse(raw);
   return {
-    store: new DynamoCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+    store: createCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
     workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
     blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
     clock: systemClock,

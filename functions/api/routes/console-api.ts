@@ -11,7 +11,6 @@
  * phone (art. 13: the respondent must not learn who complained).
  */
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
 import { FINAL_PHASES, PHASE_LABELS } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';

@@ -1,4 +1,4 @@
-/* global fetch, sessionStorage, URL, URLSearchParams, Blob, document, setTimeout */
+/* global document */
 /**
  * The console's client of the staff API: bearer token in sessionStorage (gone when the tab closes), JSON in
  * and out, and every failure turned into an ApiError with a Chinese message and the field problems of a 400.

@@ -1,4 +1,4 @@
-/* global document, window, history, location, URLSearchParams, Element */
+/* global document, window, history, location, Element */
 /**
  * The staff console (issue 9): login, my queue, the case page with its action forms, search, the
  * possible-duplicates queue, the mail quarantine and the outbox. Routes are paths under /console

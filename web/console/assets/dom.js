@@ -1,4 +1,4 @@
-/* global document, Intl, Node */
+/* global document, Node */
 /**
  * DOM helpers of the console. Case data only ever enters the page as text (text nodes, textContent,
  * attribute values through setAttribute): there is no innerHTML, insertAdjacentHTML or document.write here

@@ -1,0 +1,352 @@
+/**
+ * Dead letters: deliveries that could not become a case after the retries, kept where staff can see them and
+ * replay them (`tousu dead-letters list|replay ID`). Nothing accepted is ever dropped: an intake that fails for
+ * a reason other than bad input (DynamoDB throttling, Step Functions unavailable, a bug) is stored here with the
+ * canonical intake itself, and a replay submits it again through the intake core, which is idempotent on the
+ * source key (so a replay after a later redelivery makes no second case).
+ *
+ * Single table, pk prefix `DLQ#` (docs/data-model.md): item `DLQ#<id>` / `DLQ`; listing through gsi1 with the
+ * owner's own prefix: `DLQ#<jurisdiction>#<status>` / `<at UTC>#<id>`.
+ *
+ * Kinds:
+ * - `intake`: the canonical intake is kept (`payload`); replay = submit it again.
+ * - `orphan_claim`: the reconciler found a claim without a case (the delivery died between its writes and the
+ *   source never redelivered it); the intake itself is not known, so replay only checks whether a redelivery
+ *   has since made the case, and otherwise says that the source must redeliver it.
+ *
+ * Logs and errors here carry ids, kinds and error names only, never the intake (personal data).
+ */
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { CanonicalIntake } from '../domain/intake';
+import { NotFoundError, ValidationError, isTousuError } from '../domain/errors';
+import { GSI, PK_PREFIX } from '../adapters/aws/table';
+import type { CaseStore, Clock } from '../ports';
+
+export const DEAD_LETTER_KINDS = ['intake', 'orphan_claim'] as const;
+export const DEAD_LETTER_STATUSES = ['open', 'resolved'] as const;
+
+export const DeadLetter = z.object({
+  id: z.string().regex(/^[a-f0-9]{32}$/),
+  kind: z.enum(DEAD_LETTER_KINDS),
+  status: z.enum(DEAD_LETTER_STATUSES),
+  jurisdiction: z.string().min(1).max(64),
+  sourceKey: z.string().min(1).max(512),
+  channel: z.string().max(32).optional(),
+  /** Case id bound to the source claim, when known. */
+  caseId: z.string().max(128).optional(),
+  firstFailedAt: z.iso.datetime({ offset: true }),
+  lastAttemptAt: z.iso.datetime({ offset: true }),
+  attempts: z.number().int().nonnegative(),
+  /** Error name and code only (messages may quote personal data). */
+  error: z.object({ name: z.string().max(128), code: z.string().max(128).optional() }),
+  /** The canonical intake to replay (kind `intake`). Stored like the case itself; never logged. */
+  payload: CanonicalIntake.optional(),
+  resolvedAt: z.iso.datetime({ offset: true }).optional(),
+  resolution: z.object({ caseId: z.string().optional(), note: z.string().max(500) }).optional(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  cursor?: string;
+}
+
+export interface DeadLetterStore {
+  /** Records a failure; idempotent on `id` (a repeated failure of the same delivery bumps `attempts`). */
+  record(entry: Omit<DeadLetter, 'attempts' | 'status' | 'lastAttemptAt'> & { at: string }): Promise<DeadLetter>;
+  get(id: string): Promise<DeadLetter | undefined>;
+  /** Oldest first. */
+  list(q: { jurisdiction: string; status?: DeadLetter['status']; limit?: number; cursor?: string }): Promise<DeadLetterPage>;
+  /** Marks it resolved (replayed into a case, or found complete). */
+  resolve(id: string, at: string, resolution: NonNullable<DeadLetter['resolution']>): Promise<DeadLetter>;
+  /** A failed replay: attempts + 1 and the new error. */
+  retried(id: string, at: string, error: DeadLetter['error']): Promise<DeadLetter>;
+}
+
+/** Stable id of a dead letter: one per kind and source key. */
+export function deadLetterId(kind: DeadLetter['kind'], sourceKey: string): string {
+  return createHash('sha256').update(`${kind}\n${sourceKey}`).digest('hex').slice(0, 32);
+}
+
+export function errorSummary(err: unknown): DeadLetter['error'] {
+  if (isTousuError(err)) return { name: err.name, code: err.code };
+  if (err instanceof Error) return { name: err.name.slice(0, 128) };
+  return { name: 'unknown' };
+}
+
+// ---------------------------------------------------------------------------------------------- memory
+
+/** In-process store for tests and single-run tools. */
+export class MemoryDeadLetterStore implements DeadLetterStore {
+  readonly entries = new Map<string, DeadLetter>();
+
+  async record(entry: Omit<DeadLetter, 'attempts' | 'status' | 'lastAttemptAt'> & { at: string }): Promise<DeadLetter> {
+    const { at, ...rest } = entry;
+    const old = this.entries.get(entry.id);
+    const next: DeadLetter = DeadLetter.parse(
+      old
+        ? { ...old, attempts: old.attempts + 1, lastAttemptAt: at, error: entry.error, status: 'open', ...(entry.payload ? { payload: entry.payload } : {}) }
+        : { ...rest, status: 'open', attempts: 1, lastAttemptAt: at },
+    );
+    this.entries.set(entry.id, next);
+    return structuredClone(next);
+  }
+
+  async get(id: string): Promise<DeadLetter | undefined> {
+    const e = this.entries.get(id);
+    return e ? structuredClone(e) : undefined;
+  }
+
+  async list(q: { jurisdiction: string; status?: DeadLetter['status']; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
+    const all = [...this.entries.values()]
+      .filter((e) => e.jurisdiction === q.jurisdiction && e.status === (q.status ?? 'open'))
+      .sort((a, b) => a.firstFailedAt.localeCompare(b.firstFailedAt) || a.id.localeCompare(b.id));
+    const start = q.cursor ? Number(q.cursor) : 0;
+    const limit = q.limit ?? 50;
+    return { items: all.slice(start, start + limit).map((e) => structuredClone(e)), ...(start + limit < all.length ? { cursor: String(start + limit) } : {}) };
+  }
+
+  async resolve(id: string, at: string, resolution: NonNullable<DeadLetter['resolution']>): Promise<DeadLetter> {
+    const e = this.entries.get(id);
+    if (!e) throw new NotFoundError(`未找到死信 ${id}。`);
+    const next: DeadLetter = { ...e, status: 'resolved', resolvedAt: at, lastAttemptAt: at, resolution };
+    this.entries.set(id, next);
+    return structuredClone(next);
+  }
+
+  async retried(id: string, at: string, error: DeadLetter['error']): Promise<DeadLetter> {
+    const e = this.entries.get(id);
+    if (!e) throw new NotFoundError(`未找到死信 ${id}。`);
+    const next: DeadLetter = { ...e, attempts: e.attempts + 1, lastAttemptAt: at, error };
+    this.entries.set(id, next);
+    return structuredClone(next);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- DynamoDB
+
+const SK = 'DLQ';
+const listPk = (jurisdiction: string, status: DeadLetter['status']) => `${PK_PREFIX.deadLetter}${jurisdiction}#${status}`;
+const sortable = (iso: string) => new Date(Date.parse(iso)).toISOString();
+
+/** The dead-letter store on the single table (works on AWS and on dynalite: Get, Put, Update, Query only). */
+export class DynamoDeadLetterStore implements DeadLetterStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private key(id: string) {
+    return { pk: `${PK_PREFIX.deadLetter}${id}`, sk: SK };
+  }
+
+  private item(e: DeadLetter): Record<string, unknown> {
+    return {
+      ...this.key(e.id),
+      type: 'deadletter',
+      entry: JSON.parse(JSON.stringify(e)) as unknown,
+      [GSI.phaseQueue.partitionKey]: listPk(e.jurisdiction, e.status),
+      [GSI.phaseQueue.sortKey]: `${sortable(e.firstFailedAt)}#${e.id}`,
+    };
+  }
+
+  async get(id: string): Promise<DeadLetter | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.key(id), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const parsed = DeadLetter.safeParse(Item.entry);
+    if (!parsed.success) throw new Error(`dead letter ${id} is corrupt: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    return parsed.data;
+  }
+
+  /** Read-modify-write conditional on `attempts` (the only counter), so concurrent writers do not lose a bump. */
+  private async write(next: DeadLetter, expectedAttempts: number | undefined): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.item(DeadLetter.parse(next)),
+        ...(expectedAttempts === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: '#entry.#attempts = :a', ExpressionAttributeNames: { '#entry': 'entry', '#attempts': 'attempts' }, ExpressionAttributeValues: { ':a': expectedAttempts } }),
+      }),
+    );
+  }
+
+  private async change(id: string, fn: (old: DeadLetter | undefined) => DeadLetter): Promise<DeadLetter> {
+    for (let attempt = 0; ; attempt++) {
+      const old = await this.get(id);
+      const next = fn(old);
+      try {
+        await this.write(next, old?.attempts);
+        return next;
+      } catch (err) {
+        if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException') || attempt >= 4) throw err;
+      }
+    }
+  }
+
+  record(entry: Omit<DeadLetter, 'attempts' | 'status' | 'lastAttemptAt'> & { at: string }): Promise<DeadLetter> {
+    const { at, ...rest } = entry;
+    return this.change(entry.id, (old) =>
+      old
+        ? { ...old, attempts: old.attempts + 1, lastAttemptAt: at, error: entry.error, status: 'open', ...(entry.payload ? { payload: entry.payload } : {}) }
+        : { ...rest, status: 'open', attempts: 1, lastAttemptAt: at },
+    );
+  }
+
+  resolve(id: string, at: string, resolution: NonNullable<DeadLetter['resolution']>): Promise<DeadLetter> {
+    return this.change(id, (old) => {
+      if (!old) throw new NotFoundError(`未找到死信 ${id}。`);
+      return { ...old, status: 'resolved', resolvedAt: at, lastAttemptAt: at, resolution };
+    });
+  }
+
+  retried(id: string, at: string, error: DeadLetter['error']): Promise<DeadLetter> {
+    return this.change(id, (old) => {
+      if (!old) throw new NotFoundError(`未找到死信 ${id}。`);
+      return { ...old, attempts: old.attempts + 1, lastAttemptAt: at, error };
+    });
+  }
+
+  async list(q: { jurisdiction: string; status?: DeadLetter['status']; limit?: number; cursor?: string }): Promise<DeadLetterPage> {
+    const limit = q.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ValidationError([{ field: 'limit', code: 'invalid_limit', message: '每页条数应为 1 到 500 之间的整数。' }]);
+    let start: Record<string, unknown> | undefined;
+    if (q.cursor) {
+      try {
+        start = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      } catch {
+        throw new ValidationError([{ field: 'cursor', code: 'invalid_cursor', message: '分页标记无效，请从第一页重新查询。' }]);
+      }
+    }
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI.phaseQueue.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI.phaseQueue.partitionKey },
+        ExpressionAttributeValues: { ':pk': listPk(q.jurisdiction, q.status ?? 'open') },
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map((it) => DeadLetter.parse(it.entry));
+    return { items, ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+  }
+
+  /** For tests: removes an entry. */
+  async delete(id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(id) }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- services
+
+export interface DeadLetterLogger {
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export type Submit = (intake: CanonicalIntake) => Promise<{ caseId: string; duplicate?: boolean; status?: string }>;
+
+export interface DeliverDeps {
+  submit: Submit;
+  deadLetters: DeadLetterStore;
+  clock: Clock;
+  jurisdiction: string;
+  logger?: DeadLetterLogger;
+}
+
+export type DeliverOutcome =
+  | { outcome: 'case'; caseId: string; duplicate: boolean }
+  | { outcome: 'dead_letter'; deadLetterId: string; error: DeadLetter['error'] };
+
+/**
+ * Submits one canonical intake; bad input (ValidationError) is thrown to the adapter (it is reported to the
+ * sender, never parked); any other failure parks the intake as a dead letter and returns its id. Only when the
+ * dead-letter write fails too is the original error thrown, so that the source retries the delivery.
+ */
+export async function deliverOrDeadLetter(deps: DeliverDeps, input: unknown): Promise<DeliverOutcome> {
+  const parsed = CanonicalIntake.safeParse(input);
+  try {
+    const r = await deps.submit(input as CanonicalIntake);
+    return { outcome: 'case', caseId: r.caseId, duplicate: r.duplicate === true };
+  } catch (err) {
+    if (err instanceof ValidationError || !parsed.success) throw err;
+    const intake = parsed.data;
+    const error = errorSummary(err);
+    const at = deps.clock.now().toISOString();
+    const id = deadLetterId('intake', intake.sourceKey);
+    try {
+      await deps.deadLetters.record({ id, kind: 'intake', jurisdiction: intake.jurisdiction ?? deps.jurisdiction, sourceKey: intake.sourceKey, channel: intake.channel, firstFailedAt: at, at, error, payload: intake });
+    } catch (dlqErr) {
+      deps.logger?.error('dead letter could not be written', { deadLetterId: id, error: error.name, dlqError: errorSummary(dlqErr).name });
+      throw err;
+    }
+    deps.logger?.warn('intake parked as dead letter', { deadLetterId: id, channel: intake.channel, error: error.name, code: error.code });
+    return { outcome: 'dead_letter', deadLetterId: id, error };
+  }
+}
+
+export interface ReplayDeps {
+  submit: Submit;
+  deadLetters: DeadLetterStore;
+  store: CaseStore;
+  clock: Clock;
+  logger?: DeadLetterLogger;
+}
+
+export type ReplayOutcome =
+  | { id: string; ok: true; caseId: string; duplicate: boolean; note: string }
+  | { id: string; ok: false; error: DeadLetter['error']; note: string };
+
+/** Replays one dead letter. Idempotent: a resolved one answers with its case; an intake already filed gives the same case. */
+export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<ReplayOutcome> {
+  const dl = await deps.deadLetters.get(id);
+  if (!dl) throw new NotFoundError(`未找到死信 ${id}。`);
+  const at = deps.clock.now().toISOString();
+  if (dl.status === 'resolved') {
+    return { id, ok: true, caseId: dl.resolution?.caseId ?? '', duplicate: true, note: '已处理过。' };
+  }
+  if (dl.kind === 'orphan_claim') {
+    const c = dl.caseId ? await deps.store.get(dl.caseId) : undefined;
+    if (c) {
+      await deps.deadLetters.resolve(id, at, { caseId: c.caseId, note: '来源已重新投递，投诉件已建立。' });
+      return { id, ok: true, caseId: c.caseId, duplicate: true, note: '来源已重新投递，投诉件已建立。' };
+    }
+    const error = { name: 'RedeliveryRequired', code: 'redelivery_required' };
+    await deps.deadLetters.retried(id, at, error);
+    return { id, ok: false, error, note: '此来源的投递在写入途中中断，系统中没有其内容：请从来源（邮件服务器、12345平台、上传目录）重新投递，重新投递不会产生重复件。' };
+  }
+  if (!dl.payload) {
+    const error = { name: 'PayloadMissing', code: 'payload_missing' };
+    await deps.deadLetters.retried(id, at, error);
+    return { id, ok: false, error, note: '死信中没有可重放的内容。' };
+  }
+  try {
+    const r = await deps.submit(dl.payload);
+    await deps.deadLetters.resolve(id, at, { caseId: r.caseId, note: r.duplicate ? '重放时发现已立案（幂等）。' : '重放成功，已立案。' });
+    return { id, ok: true, caseId: r.caseId, duplicate: r.duplicate === true, note: r.duplicate ? '重放时发现已立案（幂等）。' : '重放成功，已立案。' };
+  } catch (err) {
+    const error = errorSummary(err);
+    await deps.deadLetters.retried(id, at, error);
+    deps.logger?.warn('dead letter replay failed', { deadLetterId: id, error: error.name, code: error.code });
+    return { id, ok: false, error, note: error.code === 'intake_in_progress' ? '同一来源正在处理中，请两分钟后再重放。' : '重放仍失败，请稍后再试或联系系统管理员。' };
+  }
+}
+
+/** Replays every open dead letter of a jurisdiction (oldest first). */
+export async function replayAll(deps: ReplayDeps, jurisdiction: string): Promise<ReplayOutcome[]> {
+  const out: ReplayOutcome[] = [];
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.deadLetters.list({ jurisdiction, status: 'open', limit: 100, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.items.map((e) => e.id));
+    cursor = page.cursor;
+  } while (cursor);
+  for (const id of ids) out.push(await replayDeadLetter(deps, id));
+  return out;
+}

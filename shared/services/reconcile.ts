@@ -1,0 +1,267 @@
+/**
+ * The reconciler (`tousu reconcile`): finds what a crash, a throttled call or a lost execution left half done,
+ * and repairs it. Safe to run at any time and repeatedly (idempotent): every repair is keyed by the case's
+ * version or the source key, and every candidate is re-read before anything is done.
+ *
+ * 1. Cases still in 'received' / 'screening' for longer than the threshold: the execution never started
+ *    (StartExecution failed after the case was created and nobody redelivered) or died. Starts the canonical
+ *    execution (name = case id, idempotent); when that one exists already (it failed), starts a resume execution
+ *    named after the case version with `resumeFrom`.
+ * 2. Open cases in a waiting phase without a waiting task (`waiting` absent or for another step) for longer than
+ *    the threshold: the execution that should be awaiting an action is gone. Starts a resume execution.
+ *    With `lifecycle` deps, also cases whose waiting task should have woken up (reminder or due time) more than
+ *    the threshold ago without anything happening.
+ * 3. Source claims older than the threshold without a case (never bound, or bound to a case that was never
+ *    created): the delivery died between its writes. If a dead letter holds the intake, it is replayed; else the
+ *    claim is recorded as an `orphan_claim` dead letter so that staff see it and ask the source to redeliver
+ *    (a redelivery completes the same claim: no second case).
+ *
+ * Each repair that starts an execution adds a timeline event to the case (so the next run waits another
+ * threshold before trying again). The report lists every finding; logs carry case ids and counts only.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WorkingCalendar } from '../domain/calendar';
+import { SYSTEM_ACTOR } from '../domain/case';
+import type { CaseRecord, Phase } from '../domain/case';
+import type { JurisdictionConfig } from '../domain/jurisdiction';
+import type { RulesRegistry } from '../domain/rules';
+import { nextWakeUp } from '../domain/lifecycle';
+import { PK_PREFIX } from '../adapters/aws/table';
+import type { CaseStore, Clock, Workflow } from '../ports';
+import { mutateCase } from './case-mutation';
+import { deadLetterId, errorSummary, replayDeadLetter } from './dead-letters';
+import type { DeadLetterStore, Submit } from './dead-letters';
+import { WAITING_PHASES, isOpen } from './lifecycle-tasks';
+
+/** One idempotency claim as stored (`SRC#<sourceKey>`). */
+export interface ClaimRecord {
+  sourceKey: string;
+  claimedAt: string;
+  caseId?: string;
+}
+
+/** Lists the source claims (on DynamoDB a filtered Scan: claims have no index; the reconciler runs rarely). */
+export interface ClaimSource {
+  claims(): AsyncIterable<ClaimRecord>;
+}
+
+export interface ReconcileLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface ReconcileDeps {
+  store: CaseStore;
+  workflow: Workflow;
+  clock: Clock;
+  /** Jurisdiction code whose cases are checked. */
+  jurisdiction: string;
+  claims?: ClaimSource;
+  deadLetters?: DeadLetterStore;
+  /** Re-submits a parked intake (the intake core); needed to replay dead letters for orphan claims. */
+  submit?: Submit;
+  /** Enables the "overdue wake-up" check (the domain's nextWakeUp). */
+  lifecycle?: { calendar: WorkingCalendar; rules: RulesRegistry; jurisdiction: JurisdictionConfig };
+  logger?: ReconcileLogger;
+}
+
+export interface ReconcileOptions {
+  /** How long a case may sit without progress, or a claim without a case (default 15 minutes). */
+  thresholdMs?: number;
+  /** Report only; change nothing. */
+  dryRun?: boolean;
+}
+
+export type ReconcileFinding =
+  | { kind: 'not_started'; caseId: string; phase: Phase; action: 'started' | 'restarted' | 'already_restarted' | 'would_start'; execution?: string }
+  | { kind: 'no_waiting_task' | 'missed_wake_up'; caseId: string; phase: Phase; action: 'resumed' | 'already_resumed' | 'would_resume'; execution?: string }
+  | { kind: 'orphan_claim'; sourceKey: string; caseId?: string; action: 'replayed' | 'dead_lettered' | 'would_dead_letter' | 'reported'; deadLetterId?: string; replayedInto?: string };
+
+export interface ReconcileReport {
+  at: string;
+  thresholdMs: number;
+  dryRun: boolean;
+  casesChecked: number;
+  claimsChecked: number;
+  findings: ReconcileFinding[];
+  problems: { caseId?: string; sourceKey?: string; error: string }[];
+}
+
+export const DEFAULT_RECONCILE_THRESHOLD_MS = 15 * 60_000;
+
+/** Name of a resume execution: one per case version, so a repeated run starts nothing twice. */
+export const resumeExecutionName = (c: CaseRecord): string => `${c.caseId}-rc-v${c.version}`;
+
+async function* casesIn(store: CaseStore, jurisdiction: string, phase: Phase): AsyncIterable<CaseRecord> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.query({ jurisdiction, phase, limit: 100, ...(cursor ? { cursor } : {}) });
+    yield* page.items;
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+async function noteRepair(deps: ReconcileDeps, caseId: string, phase: Phase, summary: string, data: Record<string, unknown>): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  await mutateCase(deps.store, caseId, (c) =>
+    c.phase !== phase ? null : { record: { ...c, updatedAt: at }, events: [{ at, type: 'reconciled', actor: SYSTEM_ACTOR, phase: c.phase, summary, data }] },
+  );
+}
+
+export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const threshold = opts.thresholdMs ?? DEFAULT_RECONCILE_THRESHOLD_MS;
+  const dryRun = opts.dryRun === true;
+  const nowMs = deps.clock.now().getTime();
+  const report: ReconcileReport = { at: new Date(nowMs).toISOString(), thresholdMs: threshold, dryRun, casesChecked: 0, claimsChecked: 0, findings: [], problems: [] };
+  const stale = (iso: string | undefined) => iso !== undefined && nowMs - Date.parse(iso) > threshold;
+
+  // 1. Not started.
+  for (const phase of ['received', 'screening'] as const) {
+    for await (const snapshot of casesIn(deps.store, deps.jurisdiction, phase)) {
+      report.casesChecked++;
+      if (!stale(snapshot.updatedAt)) continue;
+      try {
+        const c = await deps.store.get(snapshot.caseId);
+        if (!c || c.phase !== phase || !stale(c.updatedAt)) continue;
+        if (dryRun) {
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'would_start' });
+          continue;
+        }
+        const first = await deps.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId);
+        if (!first.alreadyRunning) {
+          await noteRepair(deps, c.caseId, phase, '系统对账：补启动了该投诉件的自动流程。', { execution: first.executionId });
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'started', execution: first.executionId });
+          continue;
+        }
+        // The canonical execution exists but the case did not move: it failed or was lost. Resume it.
+        const again = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
+        if (!again.alreadyRunning) await noteRepair(deps, c.caseId, phase, '系统对账：自动流程中断，已从当前环节重新启动。', { execution: again.executionId });
+        report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: again.alreadyRunning ? 'already_restarted' : 'restarted', execution: again.executionId });
+      } catch (err) {
+        report.problems.push({ caseId: snapshot.caseId, error: errorSummary(err).name });
+      }
+    }
+  }
+
+  // 2. Open cases without a waiting task (or whose wake-up passed unnoticed), and unfinished archiving.
+  for (const phase of [...WAITING_PHASES, 'archived'] as Phase[]) {
+    for await (const snapshot of casesIn(deps.store, deps.jurisdiction, phase)) {
+      report.casesChecked++;
+      if (!isOpen(snapshot)) continue;
+      const kind = problemOf(deps, snapshot, phase, nowMs, threshold);
+      if (!kind) continue;
+      try {
+        const c = await deps.store.get(snapshot.caseId);
+        if (!c || c.phase !== phase || !isOpen(c) || problemOf(deps, c, phase, nowMs, threshold) !== kind) continue;
+        if (dryRun) {
+          report.findings.push({ kind, caseId: c.caseId, phase, action: 'would_resume' });
+          continue;
+        }
+        const r = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
+        if (!r.alreadyRunning) {
+          await noteRepair(deps, c.caseId, phase, kind === 'no_waiting_task' ? '系统对账：该环节没有等待中的流程，已重新启动自动流程。' : '系统对账：提醒或期限未按时处理，已重新启动自动流程。', { execution: r.executionId });
+        }
+        report.findings.push({ kind, caseId: c.caseId, phase, action: r.alreadyRunning ? 'already_resumed' : 'resumed', execution: r.executionId });
+      } catch (err) {
+        report.problems.push({ caseId: snapshot.caseId, error: errorSummary(err).name });
+      }
+    }
+  }
+
+  // 3. Claims without a case.
+  if (deps.claims) {
+    for await (const claim of deps.claims.claims()) {
+      report.claimsChecked++;
+      if (!stale(claim.claimedAt)) continue;
+      try {
+        if (claim.caseId && (await deps.store.get(claim.caseId))) continue;
+        const parked = deps.deadLetters ? await deps.deadLetters.get(deadLetterId('intake', claim.sourceKey)) : undefined;
+        if (dryRun) {
+          report.findings.push({ kind: 'orphan_claim', sourceKey: claim.sourceKey, ...(claim.caseId ? { caseId: claim.caseId } : {}), action: deps.deadLetters ? 'would_dead_letter' : 'reported' });
+          continue;
+        }
+        if (parked?.payload && parked.status === 'open' && deps.submit && deps.deadLetters) {
+          const r = await replayDeadLetter({ submit: deps.submit, deadLetters: deps.deadLetters, store: deps.store, clock: deps.clock }, parked.id);
+          if (r.ok) {
+            report.findings.push({ kind: 'orphan_claim', sourceKey: claim.sourceKey, ...(claim.caseId ? { caseId: claim.caseId } : {}), action: 'replayed', deadLetterId: parked.id, replayedInto: r.caseId });
+            continue;
+          }
+        }
+        if (!deps.deadLetters) {
+          report.findings.push({ kind: 'orphan_claim', sourceKey: claim.sourceKey, ...(claim.caseId ? { caseId: claim.caseId } : {}), action: 'reported' });
+          continue;
+        }
+        const id = deadLetterId('orphan_claim', claim.sourceKey);
+        const existing = await deps.deadLetters.get(id);
+        if (!existing || existing.status === 'resolved') {
+          const at = deps.clock.now().toISOString();
+          await deps.deadLetters.record({
+            id,
+            kind: 'orphan_claim',
+            jurisdiction: deps.jurisdiction,
+            sourceKey: claim.sourceKey,
+            ...(claim.caseId ? { caseId: claim.caseId } : {}),
+            firstFailedAt: claim.claimedAt,
+            at,
+            error: { name: 'DeliveryInterrupted', code: claim.caseId ? 'bound_without_case' : 'claim_without_case' },
+          });
+        }
+        report.findings.push({ kind: 'orphan_claim', sourceKey: claim.sourceKey, ...(claim.caseId ? { caseId: claim.caseId } : {}), action: 'dead_lettered', deadLetterId: id });
+      } catch (err) {
+        report.problems.push({ sourceKey: claim.sourceKey, error: errorSummary(err).name });
+      }
+    }
+  }
+
+  deps.logger?.info('reconcile finished', {
+    casesChecked: report.casesChecked,
+    claimsChecked: report.claimsChecked,
+    findings: report.findings.length,
+    problems: report.problems.length,
+    dryRun,
+  });
+  return report;
+}
+
+function problemOf(deps: ReconcileDeps, c: CaseRecord, phase: Phase, nowMs: number, threshold: number): 'no_waiting_task' | 'missed_wake_up' | undefined {
+  if (nowMs - Date.parse(c.updatedAt) <= threshold) return undefined;
+  if (phase === 'archived') return 'no_waiting_task'; // archived but not archived yet (archive.at unset): the last task never ran
+  if (!c.waiting || c.waiting.step !== phase) return 'no_waiting_task';
+  if (deps.lifecycle) {
+    const ctx = { now: new Date(nowMs), calendar: deps.lifecycle.calendar, rules: deps.lifecycle.rules.byId(c.rulesVersion), jurisdiction: deps.lifecycle.jurisdiction };
+    const wake = nextWakeUp(c, ctx);
+    if (wake !== undefined && nowMs - Date.parse(wake) > threshold) return 'missed_wake_up';
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- DynamoDB
+
+/** Claims on the single table: a paginated Scan filtered on the `SRC#` prefix (no index holds claims). */
+export class DynamoClaimSource implements ClaimSource {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *claims(): AsyncIterable<ClaimRecord> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :p)',
+          ExpressionAttributeValues: { ':p': PK_PREFIX.source },
+          ProjectionExpression: 'sourceKey, claimedAt, caseId',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const it of out.Items ?? []) {
+        if (typeof it.sourceKey !== 'string' || typeof it.claimedAt !== 'string') continue;
+        yield { sourceKey: it.sourceKey, claimedAt: it.claimedAt, ...(typeof it.caseId === 'string' ? { caseId: it.caseId } : {}) };
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+}
