@@ -1,25 +1,71 @@
 /**
  * Lambda entry of the HTTP API (API Gateway HTTP API, payload v2) through hono/aws-lambda. The same app runs
- * in the embedded runtime. Clients are created once per container from the zod-checked environment.
+ * in the embedded runtime (infra/local/runtime.ts). Clients are created once per container from the
+ * zod-checked environment. Staff routes verify Cognito ID tokens (one verification interface, shared/auth).
  */
 import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
+import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { CognitoTokenVerifier } from '../../shared/auth';
+import { loadCalendar } from '../../shared/calendar/load';
+import { performAction } from '../../shared/services/actions';
+import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from './app';
 import type { AppDeps } from './app';
+import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
+import type { StaffRouteDeps } from './routes/staff';
+import { mountStaffIntakeRoutes } from '../staff-intake/routes';
 
-export const ApiEnv = IntakeEnv;
-export type ApiEnv = IntakeEnv;
+export const ApiEnv = IntakeEnv.extend({
+  COGNITO_USER_POOL_ID: z.string().min(1),
+  COGNITO_CLIENT_ID: z.string().min(1),
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type ApiEnv = z.infer<typeof ApiEnv>;
 
 /** The Lambda handler for given ports (what tests and other entries call). */
-export function createLambdaHandler(deps: AppDeps): (event: LambdaEvent, context?: LambdaContext) => Promise<unknown> {
-  const app = createApp({ deps });
+export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => void): (event: LambdaEvent, context?: LambdaContext) => Promise<unknown> {
+  const app = createApp({ deps, ...(extraRoutes ? { extraRoutes } : {}) });
   return handle(app) as (event: LambdaEvent, context?: LambdaContext) => Promise<unknown>;
+}
+
+/** Builds every port of the API Lambda from its environment (exported for the wiring test). */
+export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps } {
+  const env = ApiEnv.parse(raw);
+  const mail = new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {});
+  const intake = { ...intakeDepsFromEnv(raw), mail };
+  const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
+  const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const staff: StaffRouteDeps = {
+    verifier,
+    store: intake.store,
+    jurisdiction: intake.jurisdiction,
+    calendar,
+    rules: intake.rules,
+    clock: intake.clock,
+    performAction: (caseId, actor, body) =>
+      performAction({ store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, caseId, actor, body),
+    quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
+  };
+  return { deps: { intake }, staff };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
 
 export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
-  cached ??= createLambdaHandler({ intake: intakeDepsFromEnv(process.env) });
+  if (!cached) {
+    const { deps, staff } = apiFromEnv(process.env);
+    cached = createLambdaHandler(deps, (app) => {
+      mountStaffRoutes(app, staff);
+      mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
+    });
+  }
   return cached(event, context);
 };

@@ -18,7 +18,7 @@ export type StaffAuthenticator = (authorization: string | undefined) => Promise<
 const STAFF_ROLES = new Set(['agency', 'department', 'admin']);
 
 export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; authenticate: StaffAuthenticator }): void {
-  app.post('/api/intake/:channel', bodyLimit({ maxSize: 45 * 1024 * 1024 }), async (c) => {
+  app.post('/api/intake/:channel{letter|box|phone|onsite|workorder}', bodyLimit({ maxSize: 45 * 1024 * 1024 }), async (c) => {
     const actor = await deps.authenticate(c.req.header('authorization'));
     if (!STAFF_ROLES.has(actor.role)) throw new ForbiddenError('只有工作人员可以登记投诉。');
     const channel = c.req.param('channel') as StaffIntakeChannel;

@@ -69,6 +69,8 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly handler: TousuFunction;
+  readonly publicRoutes: apigw.HttpRoute[] = [];
+  readonly staffRoutes: apigw.HttpRoute[] = [];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -129,8 +131,8 @@ export class Api extends Construct {
       timeout: Duration.seconds(29),
     });
     data.table.grantReadWriteData(this.handler);
-    data.evidence.grantReadWrite(this.handler);
-    data.rawMail.grantRead(this.handler);
+    data.evidence.grantPut(this.handler);
+    data.evidence.grantRead(this.handler);
     props.stateMachine.grantStartExecution(this.handler);
     // Staff actions complete the waiting task (shared/services/actions.ts → workflow.sendTaskSuccess).
     props.stateMachine.grantTaskResponse(this.handler);
@@ -168,12 +170,10 @@ export class Api extends Construct {
 
     const integration = new HttpLambdaIntegration('Hono', this.handler);
     const authorizer = new HttpJwtAuthorizer('Staff', this.userPool.userPoolProviderUrl, { jwtAudience: [this.userPoolClient.userPoolClientId] });
-    const routes = [
-      ...PUBLIC_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration })),
-      ...STAFF_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration, authorizer })),
-    ];
+    this.publicRoutes.push(...PUBLIC_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration })));
+    this.staffRoutes.push(...STAFF_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration, authorizer })));
     // Route settings name routes by key: the routes must exist before the stage is updated.
-    for (const route of routes) this.stage.node.addDependency(route);
+    for (const route of [...this.publicRoutes, ...this.staffRoutes]) this.stage.node.addDependency(route);
   }
 
   get url(): string {

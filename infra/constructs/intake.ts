@@ -55,6 +55,7 @@ export class Intake extends Construct {
   readonly workOrderDeadLetters: sqs.Queue;
   readonly functions: lambda.Function[] = [];
   readonly receiptRuleSet?: ses.ReceiptRuleSet;
+  readonly imapPoller?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: IntakeProps) {
     super(scope, id);
@@ -83,7 +84,8 @@ export class Intake extends Construct {
         timeout: extra.timeout ?? Duration.minutes(2),
       });
       data.table.grantReadWriteData(fn);
-      data.evidence.grantReadWrite(fn);
+      data.evidence.grantPut(fn);
+      data.evidence.grantRead(fn);
       props.stateMachine.grantStartExecution(fn);
       fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(this.deadLetters), retryAttempts: 2, maxEventAge: Duration.hours(6) });
       this.functions.push(fn);
@@ -125,6 +127,7 @@ export class Intake extends Construct {
         },
         { timeout: Duration.minutes(5) },
       );
+      this.imapPoller = poller;
       // One poller at a time: two would fetch the same messages (harmless, idempotent, but wasteful).
       (poller.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
       new scheduler.Schedule(this, 'ImapPoll', {

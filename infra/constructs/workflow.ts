@@ -91,7 +91,10 @@ export class Workflow extends Construct {
         });
         data.table.grantReadWriteData(tf);
         props.mail.grantSend(tf);
-        if (ARCHIVE_TASKS.has(name)) data.archive.grantReadWrite(tf);
+        if (ARCHIVE_TASKS.has(name)) {
+          data.archive.grantPut(tf);
+          data.archive.grantRead(tf);
+        }
         fn = tf;
       } else {
         this.notBuilt.push(placeholder);

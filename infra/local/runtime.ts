@@ -19,11 +19,13 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
-import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { rulesStatus } from '../../shared/config/rules';
+import { shanghaiDate } from '../../shared/domain/calendar';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../shared/domain/rules';
@@ -393,6 +395,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const chosen = await chooseClock(opts, paths);
     const clock = new TrackingClock(chosen.clock);
+    // Visible lapses (SPEC.md art. 22; calendar years): the runtime keeps working, the administrator is told.
+    const today = shanghaiDate(clock.now());
+    for (const message of rulesStatus(rules, today).warnings) logger.warn('rules_version_warning', { message });
+    const nextYear = Number(today.slice(0, 4)) + 1;
+    if (!calendar.hasYear(nextYear)) {
+      logger.warn('calendar_year_missing', { message: `工作日历缺少 ${nextYear} 年数据；国务院办公厅公布后请在 config/calendar/${nextYear}.json 登记，否则跨年期限将无法计算。` });
+    }
 
     // Storage.
     let dynalite: DynaliteHandle;
@@ -408,7 +417,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     await ensureTable(client, TABLE_NAME);
     const doc = documentClient(client);
-    const store = new DynamoCaseStore({ doc, tableName: TABLE_NAME });
+    const store = createCaseStore({ doc, tableName: TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) });
     const blobs = new FolderBlobStore(paths.blobs);
     const quarantine = new DynamoQuarantineStore(doc, TABLE_NAME);
     const users = new UserStore({ doc, tableName: TABLE_NAME });

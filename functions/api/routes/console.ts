@@ -11,10 +11,14 @@ import { createHash } from 'node:crypto';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
+import { registerConsoleApiRoutes } from './console-api';
+import type { ConsoleApiDeps } from './console-api';
 
 export interface ConsoleRouteOptions {
   /** Folder holding index.html and assets/ (default: web/console of this repository). On Lambda, the bundle must ship it. */
   dir?: string;
+  /** When given, also mounts the console's own API (routes/console-api.ts: meta, search, duplicates, evidence). */
+  api?: ConsoleApiDeps;
 }
 
 const TYPES: Record<string, string> = {
@@ -46,6 +50,7 @@ function send(c: Context, a: Asset, cache: string): Response {
 }
 
 export function registerConsoleRoutes(app: Hono, opts: ConsoleRouteOptions = {}): void {
+  if (opts.api) registerConsoleApiRoutes(app, opts.api);
   const dir = opts.dir ?? defaultConsoleDir();
   const shell = load(join(dir, 'index.html'), 'text/html; charset=utf-8');
   const assets = new Map<string, Asset>();

@@ -6,7 +6,7 @@
  */
 import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
-import { clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isOverdue, overdueBadge } from './dom.js';
+import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isOverdue, overdueBadge } from './dom.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -224,11 +224,11 @@ async function queuePage() {
     const shown = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
     const overdueCount = shown.filter(isOverdue).length;
     main.querySelector('.loading')?.remove();
-    main.append(
+    append(main, [
       h('p', { class: 'summary' }, `共 ${shown.length} 件`, overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null, '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算。'),
       caseTable(shown, '待办投诉件（按办理期限排序）'),
       cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
-    );
+    ]);
   } catch (err) {
     main.querySelector('.loading')?.remove();
     main.append(errorBox(err));
@@ -476,7 +476,7 @@ async function searchPage() {
   if (!q) return;
   try {
     const r = await api.get(`/api/console/search${qs({ q })}`);
-    main.append(caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`), r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null);
+    append(main, [caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`), r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null]);
   } catch (e) {
     if (e.status === 400 && e.problems.length) {
       err.textContent = e.problems.map((p) => p.message).join('；');

@@ -1,0 +1,217 @@
+/**
+ * Set-up shared by the reliability tests: the real CaseStore on an in-memory dynalite (one server per test file,
+ * a fresh table per harness), fault middleware on the DynamoDB client, a recording Workflow (idempotent per
+ * execution name, like StartExecution), a counting MailSender, a memory BlobStore, a movable clock, and
+ * generators of deliveries for every channel.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../infra/local/dynalite';
+import type { DynaliteHandle } from '../../infra/local/dynalite';
+import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { cryptoIds } from '../../shared/adapters/ids';
+import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import type { CaseRecord } from '../../shared/domain/case';
+import type { IntakeDeps } from '../../shared/intake/core';
+import type { BlobStore, StoredBlob } from '../../shared/ports';
+import { DynamoFaults, CountingMailSender, RecordingWorkflow } from '../fixtures/faults';
+
+export class MemoryBlobStore implements BlobStore {
+  readonly blobs = new Map<string, { body: Uint8Array; contentType: string }>();
+  async put(key: string, body: Uint8Array, contentType: string): Promise<StoredBlob> {
+    this.blobs.set(key, { body: new Uint8Array(body), contentType });
+    return { ref: `mem:${key}`, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength, contentType };
+  }
+  async get(ref: string): Promise<Uint8Array | undefined> {
+    return this.blobs.get(ref.replace(/^mem:/, ''))?.body;
+  }
+}
+
+export interface ReliabilityHarness {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  store: DynamoCaseStore;
+  faults: DynamoFaults;
+  workflow: RecordingWorkflow;
+  mail: CountingMailSender;
+  blobs: MemoryBlobStore;
+  now: { value: Date };
+  deps: IntakeDeps;
+  /** Every case of the jurisdiction (gsi3), read back through the store. */
+  allCases(): Promise<CaseRecord[]>;
+  close(): Promise<void>;
+}
+
+let server: DynaliteHandle | undefined;
+let users = 0;
+
+export async function openHarness(opts: { now?: string } = {}): Promise<ReliabilityHarness> {
+  users++;
+  server ??= await startDynalite();
+  // maxAttempts 1: faults injected below the SDK retry are not hidden; those at `initialize` reach the caller anyway.
+  const client = localDynamoClient(server.endpoint);
+  const tableName = `r${randomUUID().slice(0, 8)}`;
+  await ensureTable(client, tableName);
+  const doc = documentClient(client);
+  const store = new DynamoCaseStore({ doc, tableName });
+  const faults = new DynamoFaults(client);
+  const workflow = new RecordingWorkflow();
+  const mail = new CountingMailSender();
+  const blobs = new MemoryBlobStore();
+  const now = { value: new Date(opts.now ?? '2026-03-02T09:30:00+08:00') };
+  const jurisdiction = loadJurisdiction('510903');
+  const deps: IntakeDeps = {
+    store,
+    workflow,
+    clock: { now: () => now.value },
+    ids: cryptoIds,
+    rules: loadRulesRegistry(),
+    jurisdiction,
+    mail,
+    blobs,
+    logger: { warn: () => undefined },
+  };
+  return {
+    client,
+    doc,
+    tableName,
+    store,
+    faults,
+    workflow,
+    mail,
+    blobs,
+    now,
+    deps,
+    async allCases() {
+      const out: CaseRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.query({ jurisdiction: jurisdiction.code, limit: 500, ...(cursor ? { cursor } : {}) });
+        out.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor);
+      return out;
+    },
+    async close() {
+      faults.remove();
+      client.destroy();
+      users--;
+      if (users === 0 && server) {
+        await server.close();
+        server = undefined;
+      }
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= items.length) return;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Deterministic shuffle (mulberry32), so a failing order can be reproduced. */
+export function shuffled<T>(items: readonly T[], seed = 42): T[] {
+  let s = seed >>> 0;
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** Retries while the same delivery is "in progress" elsewhere (what the source does: SES/S3/SQS/HTTP clients retry). */
+export async function retryInProgress<T>(fn: () => Promise<T>, isInProgress: (v: T | unknown) => boolean, attempts = 50): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      const v = await fn();
+      if (!isInProgress(v) || i >= attempts) return v;
+    } catch (err) {
+      if (!isInProgress(err) || i >= attempts) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 2 + Math.random() * 5));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- fixtures' personal data
+
+/** Names, phones and ID numbers used by the generated deliveries (the privacy test scans logs for them). */
+export const PEOPLE = Array.from({ length: 50 }, (_, i) => ({
+  name: `${['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'][i % 10]}${['秀英', '建国', '桂兰', '志强', '丽娟'][Math.floor(i / 10) % 5]}${'甲乙丙丁戊'[i % 5]}`,
+  phone: `139${String(81234567 + i * 7919).padStart(8, '0').slice(0, 8)}`,
+  idNumber: `51090319${String(800101 + i).slice(0, 6)}${String(1000 + i).slice(-3)}X`,
+  email: `citizen${i}@example.cn`,
+}));
+
+export const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+
+/** A plain citizen mail (UTF-8, base64) that the email intake turns into a complaint. */
+export function citizenMail(i: number, person = PEOPLE[i % PEOPLE.length]!): Buffer {
+  const body = [
+    `投诉人：${person.name}`,
+    `联系电话：${person.phone}`,
+    '被投诉单位：遂宁市船山区市场监督管理局',
+    `投诉事项：第${i}号来信，办理营业执照变更时窗口要求重复提交材料，往返三次仍未办结。`,
+    '事实和理由：窗口工作人员每次要求的材料不同。',
+  ].join('\r\n');
+  return Buffer.from(
+    [
+      `From: =?UTF-8?B?${b64(person.name)}?= <${person.email}>`,
+      'To: tousu@chuanshan.example.gov.cn',
+      `Subject: =?UTF-8?B?${b64(`投诉窗口办事难 ${i}`)}?=`,
+      `Message-ID: <complaint-${i}-${person.email}>`,
+      'Date: Mon, 02 Mar 2026 09:30:00 +0800',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64(body).replace(/(.{76})/g, '$1\r\n'),
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/** A tiny "PNG" (the magic bytes are what the content check looks at) unique per n. */
+export function fakePng(n: number): Uint8Array {
+  const head = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  return Uint8Array.from([...head, ...Buffer.from(`scan-${n}-${'x'.repeat(32)}`)]);
+}
+
+export function webBody(i: number, person = PEOPLE[i % PEOPLE.length]!): Record<string, unknown> {
+  return {
+    complainant: { name: person.name, phone: person.phone, email: person.email },
+    respondent: { unit: '遂宁市船山区市场监督管理局' },
+    matter: `第${i}号网上投诉：办理营业执照变更时窗口要求重复提交材料。身份证号 ${person.idNumber}。`,
+    facts: '往返三次仍未办结。',
+  };
+}
+
+export function keyedRow(i: number, person = PEOPLE[i % PEOPLE.length]!): Record<string, string> {
+  return {
+    name: person.name,
+    phone: person.phone,
+    respondentUnit: '遂宁市船山区市场监督管理局',
+    matter: `第${i}号：不动产登记窗口推诿，要求到其他部门开具证明。`,
+    facts: `身份证号 ${person.idNumber}。`,
+  };
+}

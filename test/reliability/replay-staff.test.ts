@@ -1,0 +1,128 @@
+/**
+ * Nothing lost, nothing doubled: for every channel adapter, 1,000 deliveries, each delivered twice in a shuffled
+ * order with 16 in flight (so that a delivery and its duplicate often race), make exactly 1,000 cases, each with
+ * one execution and at most one acknowledgement. The adapters' own service functions are driven (box CSV, SQS work orders, staff entries;
+ * web form, mail and letters are in replay.test.ts: two files so that jest runs them on both cores) over the real
+ * intake core and the real CaseStore on dynalite.
+ */
+import type { S3Event, SQSEvent } from 'aws-lambda';
+import { createApp } from '../../functions/api/app';
+import { handleBoxOpening } from '../../functions/box-intake/service';
+import { handleLetterUploads } from '../../functions/letter-intake/service';
+import type { ObjectReader } from '../../functions/letter-intake/object-reader';
+import { staffSubmit } from '../../functions/staff-intake/service';
+import { handleWorkOrders } from '../../functions/workorder-intake/service';
+import { processSesMailEvent } from '../../functions/email-intake/service';
+import { ingestEmail } from '../../shared/email-intake/service';
+import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
+import { submitIntake } from '../../shared/intake/core';
+import { IntakeInProgressError } from '../../shared/intake/errors';
+import { citizenMail, fakePng, keyedRow, openHarness, pool, retryInProgress, shuffled, webBody } from './helpers';
+import type { ReliabilityHarness } from './helpers';
+
+const N = 1000;
+const CONCURRENCY = 16;
+jest.setTimeout(120_000);
+
+let h: ReliabilityHarness;
+beforeEach(async () => {
+  h = await openHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** Deliveries 0…N-1, each twice, shuffled. */
+const twice = (seed: number) => shuffled([...Array.from({ length: N }, (_, i) => i), ...Array.from({ length: N }, (_, i) => i)], seed);
+
+const inProgress = (v: unknown) => v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
+
+async function expectExactlyOnePerDelivery(caseIdsByDelivery: Map<number, Set<string>>): Promise<void> {
+  expect(caseIdsByDelivery.size).toBe(N);
+  for (const ids of caseIdsByDelivery.values()) expect(ids.size).toBe(1);
+  const cases = await h.allCases();
+  expect(cases).toHaveLength(N);
+  expect(new Set(cases.map((c) => c.caseId)).size).toBe(N);
+  expect(new Set(cases.map((c) => c.intake.sourceKey)).size).toBe(N);
+  // One execution per case, no execution without a case.
+  expect(h.workflow.executions.size).toBe(N);
+  expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
+  // At most one acknowledgement per case.
+  const acks = h.mail.sent.filter((m) => m.tags.kind === 'acknowledgement').map((m) => m.tags.caseId);
+  expect(new Set(acks).size).toBe(acks.length);
+  // Every case is complete: its 'received' event is on the timeline (no pending flush left behind).
+  for (const c of cases.slice(0, 50)) expect((await h.store.timeline(c.caseId)).map((e) => e.type)).toContain('received');
+}
+
+function record(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {
+  if (!caseId) throw new Error(`delivery ${i} made no case`);
+  const set = map.get(i) ?? new Set<string>();
+  set.add(caseId);
+  map.set(i, set);
+}
+
+function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
+  return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
+}
+
+test('suggestion boxes: 10 openings of 100 slips, each CSV event delivered twice', async () => {
+  const objects = new Map<string, Uint8Array>();
+  const header = 'box,place,openedAt,openedBy,slipNo,signed,name,phone,respondentUnit,matter';
+  for (let b = 0; b < 10; b++) {
+    const rows = Array.from({ length: 100 }, (_, s) => {
+      const i = b * 100 + s;
+      const k = keyedRow(i);
+      return [`BOX${b}`, '船山区政务服务中心一楼', '2026-03-02 09:00', '张三;李四', `S${s}`, s % 2 === 0 ? '是' : '否', k.name, k.phone, k.respondentUnit, k.matter].join(',');
+    });
+    objects.set(`boxes/o${b}.csv`, Buffer.from([header, ...rows].join('\n')));
+  }
+  const reader = memoryReader(objects);
+  const seen = new Map<number, Set<string>>();
+  await pool(shuffled([...Array.from({ length: 10 }, (_, b) => b), ...Array.from({ length: 10 }, (_, b) => b)], 4), 4, async (b) => {
+    const out = await retryInProgress(() => handleBoxOpening(h.deps, reader, 'scans', `boxes/o${b}.csv`), inProgress);
+    for (const r of out) {
+      expect(r.problems).toBeUndefined();
+      record(seen, b * 100 + (r.row - 1), r.caseId);
+    }
+  });
+  await expectExactlyOnePerDelivery(seen);
+});
+
+test('12345 work orders: SQS batches of 10, every message delivered twice', async () => {
+  const order = (i: number) => ({
+    workOrderNo: `GD2026${String(i).padStart(6, '0')}`,
+    createdAt: '2026-03-02 08:00',
+    caller: { name: keyedRow(i).name, phone: keyedRow(i).phone },
+    respondentUnit: '遂宁市船山区市场监督管理局',
+    matter: keyedRow(i).matter,
+  });
+  const messages = twice(5);
+  const batches: number[][] = [];
+  for (let k = 0; k < messages.length; k += 10) batches.push(messages.slice(k, k + 10));
+  const seen = new Map<number, Set<string>>();
+  await pool(batches, CONCURRENCY / 2, async (batch) => {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0 && attempt < 50; attempt++) {
+      // SQS redelivers exactly the messages reported as failed.
+      const event = { Records: pending.map((i) => ({ messageId: `m${i}-${Math.random()}`, body: JSON.stringify(order(i)) })) } as unknown as SQSEvent;
+      const ids = new Map(event.Records.map((r, k) => [r.messageId, pending[k]!]));
+      const res = await handleWorkOrders(h.deps, event);
+      pending = res.batchItemFailures.map((f) => ids.get(f.itemIdentifier)!);
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(pending).toEqual([]);
+  });
+  for (const c of await h.allCases()) record(seen, Number(c.intake.workOrderNo!.slice(6)), c.caseId);
+  await expectExactlyOnePerDelivery(seen);
+});
+
+test('phone and window entries by staff: the same entry id submitted twice', async () => {
+  const actor = { role: 'agency' as const, id: 'window-staff' };
+  const seen = new Map<number, Set<string>>();
+  await pool(twice(6), CONCURRENCY, async (i) => {
+    const channel = i % 2 === 0 ? 'phone' : 'onsite';
+    const r = await retryInProgress(() => staffSubmit(h.deps, channel, { ...keyedRow(i), entryId: `entry-${String(i).padStart(6, '0')}` }, [], actor), inProgress);
+    record(seen, i, r.caseId);
+  });
+  await expectExactlyOnePerDelivery(seen);
+});

@@ -1,0 +1,118 @@
+/**
+ * Nothing lost, nothing doubled: for every channel adapter, 1,000 deliveries, each delivered twice in a shuffled
+ * order with 16 in flight (so that a delivery and its duplicate often race), make exactly 1,000 cases, each with
+ * one execution and at most one acknowledgement. The adapters' own service functions are driven (web form route
+ * through app.request, SES→S3 mail event, letter sidecars, box CSV, SQS work orders, staff entries) over the real
+ * intake core and the real CaseStore on dynalite.
+ */
+import type { S3Event, SQSEvent } from 'aws-lambda';
+import { createApp } from '../../functions/api/app';
+import { handleBoxOpening } from '../../functions/box-intake/service';
+import { handleLetterUploads } from '../../functions/letter-intake/service';
+import type { ObjectReader } from '../../functions/letter-intake/object-reader';
+import { staffSubmit } from '../../functions/staff-intake/service';
+import { handleWorkOrders } from '../../functions/workorder-intake/service';
+import { processSesMailEvent } from '../../functions/email-intake/service';
+import { ingestEmail } from '../../shared/email-intake/service';
+import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
+import { submitIntake } from '../../shared/intake/core';
+import { IntakeInProgressError } from '../../shared/intake/errors';
+import { citizenMail, fakePng, keyedRow, openHarness, pool, retryInProgress, shuffled, webBody } from './helpers';
+import type { ReliabilityHarness } from './helpers';
+
+const N = 1000;
+const CONCURRENCY = 16;
+jest.setTimeout(120_000);
+
+let h: ReliabilityHarness;
+beforeEach(async () => {
+  h = await openHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** Deliveries 0…N-1, each twice, shuffled. */
+const twice = (seed: number) => shuffled([...Array.from({ length: N }, (_, i) => i), ...Array.from({ length: N }, (_, i) => i)], seed);
+
+const inProgress = (v: unknown) => v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
+
+async function expectExactlyOnePerDelivery(caseIdsByDelivery: Map<number, Set<string>>): Promise<void> {
+  expect(caseIdsByDelivery.size).toBe(N);
+  for (const ids of caseIdsByDelivery.values()) expect(ids.size).toBe(1);
+  const cases = await h.allCases();
+  expect(cases).toHaveLength(N);
+  expect(new Set(cases.map((c) => c.caseId)).size).toBe(N);
+  expect(new Set(cases.map((c) => c.intake.sourceKey)).size).toBe(N);
+  // One execution per case, no execution without a case.
+  expect(h.workflow.executions.size).toBe(N);
+  expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
+  // At most one acknowledgement per case.
+  const acks = h.mail.sent.filter((m) => m.tags.kind === 'acknowledgement').map((m) => m.tags.caseId);
+  expect(new Set(acks).size).toBe(acks.length);
+  // Every case is complete: its 'received' event is on the timeline (no pending flush left behind).
+  for (const c of cases.slice(0, 50)) expect((await h.store.timeline(c.caseId)).map((e) => e.type)).toContain('received');
+}
+
+function record(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {
+  if (!caseId) throw new Error(`delivery ${i} made no case`);
+  const set = map.get(i) ?? new Set<string>();
+  set.add(caseId);
+  map.set(i, set);
+}
+
+test('web form: POST /api/complaints with an Idempotency-Key, twice each', async () => {
+  const app = createApp({ deps: { intake: h.deps } });
+  const seen = new Map<number, Set<string>>();
+  const statuses: number[] = [];
+  await pool(twice(1), CONCURRENCY, async (i) => {
+    const res = await retryInProgress(
+      () => app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `replay-web-${i}` }, body: JSON.stringify(webBody(i)) }),
+      (r) => r instanceof Response && r.status === 409,
+    );
+    statuses.push(res.status);
+    record(seen, i, ((await res.json()) as { caseId?: string }).caseId);
+  });
+  expect(statuses.filter((s) => s === 201)).toHaveLength(N);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(N);
+  await expectExactlyOnePerDelivery(seen);
+});
+
+test('email: SES→S3 events, the same object delivered twice', async () => {
+  const quarantine = new MemoryQuarantineStore();
+  const emailDeps = { clock: h.deps.clock, jurisdiction: h.deps.jurisdiction, blobs: h.blobs, quarantine, submit: (x: unknown) => submitIntake(h.deps, x) };
+  const mails = Array.from({ length: N }, (_, i) => citizenMail(i));
+  const seen = new Map<number, Set<string>>();
+  await pool(twice(2), CONCURRENCY, async (i) => {
+    const event = { Records: [{ s3: { bucket: { name: 'mail' }, object: { key: `inbound/${i}` } } }] } as unknown as S3Event;
+    const out = await retryInProgress(
+      () => processSesMailEvent(event, { readObject: async () => mails[i]!, ingest: (raw, source) => ingestEmail(raw, source, emailDeps), log: () => undefined }),
+      inProgress,
+    );
+    record(seen, i, out[0]?.caseId);
+  });
+  expect((await quarantine.list(h.deps.jurisdiction.code)).items).toHaveLength(0);
+  await expectExactlyOnePerDelivery(seen);
+});
+
+function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
+  return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
+}
+
+test('letters: sidecar + scan uploads, each S3 event delivered twice', async () => {
+  const objects = new Map<string, Uint8Array>();
+  for (let i = 0; i < N; i++) {
+    objects.set(`letters/b1/l${i}.png`, fakePng(i));
+    objects.set(`letters/b1/l${i}.letter.json`, Buffer.from(JSON.stringify({ ...keyedRow(i), file: `l${i}.png` })));
+  }
+  const reader = memoryReader(objects);
+  const seen = new Map<number, Set<string>>();
+  await pool(twice(3), CONCURRENCY, async (i) => {
+    const event = { Records: [{ s3: { bucket: { name: 'scans' }, object: { key: `letters/b1/l${i}.letter.json` } } }] } as unknown as S3Event;
+    const out = await retryInProgress(() => handleLetterUploads(h.deps, reader, event), inProgress);
+    expect(out.rejected).toEqual([]);
+    record(seen, i, out.created[0]?.caseId);
+  });
+  await expectExactlyOnePerDelivery(seen);
+});
+
