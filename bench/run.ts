@@ -49,7 +49,6 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let doc = await readFile(docPath, 'utf8').catch(() => '# Benchmarks\n\nWritten by `npm run bench`; each section names the command that produced it.\n');
   for (const file of chosen) {
     console.log(`== ${file}`);
     const mod = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { run?: () => Promise<BenchResult> };
@@ -61,11 +60,13 @@ async function main(): Promise<void> {
     const result = await mod.run();
     console.table(result.results);
     const section = render(file, result);
+    // Re-read just before writing: a long benchmark must not overwrite edits made while it ran.
+    let doc = await readFile(docPath, 'utf8').catch(() => '# Benchmarks\n\nWritten by `npm run bench`; each section names the command that produced it.\n');
     const re = new RegExp(`<!-- bench:${file.replace(/\./g, '\\.')}:start -->[\\s\\S]*?<!-- bench:${file.replace(/\./g, '\\.')}:end -->`);
-    doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+    doc = re.test(doc) ? doc.replace(re, () => section) : `${doc.trimEnd()}\n\n${section}\n`;
+    await writeFile(docPath, doc);
+    console.log(`results written to ${path.relative(process.cwd(), docPath)}`);
   }
-  await writeFile(docPath, doc);
-  console.log(`results written to ${path.relative(process.cwd(), docPath)}`);
 }
 
 await main();

@@ -19,6 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
+import { registerConsoleRoutes } from './routes/console';
 import type { StaffRouteDeps } from './routes/staff';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
 
@@ -64,6 +65,7 @@ export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<un
     const { deps, staff } = apiFromEnv(process.env);
     cached = createLambdaHandler(deps, (app) => {
       mountStaffRoutes(app, staff);
+      registerConsoleRoutes(app, { api: staff });
       mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
     });
   }

@@ -39,7 +39,9 @@ import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { createApp } from '../../functions/api/app';
+import { registerConsoleRoutes } from '../../functions/api/routes/console';
 import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
+import type { StaffRouteDeps } from '../../functions/api/routes/staff';
 import { mountStaffIntakeRoutes } from '../../functions/staff-intake/routes';
 import { staffSubmit } from '../../functions/staff-intake/service';
 import { createTokenIssuer, loadOrCreateSecret } from './auth';
@@ -476,7 +478,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const app = createApp({
       deps: { intake },
       extraRoutes: (a: Hono) => {
-        mountStaffRoutes(a, {
+        const staffDeps: StaffRouteDeps = {
           verifier,
           login: async (username, password) => {
             const principal = await users.authenticate(username, password);
@@ -499,7 +501,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             },
           },
           emailIntake: createEmailIntakeRoute(emailDeps),
-        });
+        };
+        mountStaffRoutes(a, staffDeps);
+        registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
         mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier) });
       },

@@ -2,6 +2,8 @@
  * Domain errors. Each has an explicit, stable `name` (used by the ASL Retry/Catch `ErrorEquals` lists and by
  * the HTTP error mapping) and a machine `code`; `message` is plain language for the person who sees it.
  */
+import { PHASE_LABELS } from './case';
+import type { Phase } from './case';
 export interface FieldProblem {
   /** Dotted path of the field, e.g. `complainant.phone`. */
   field: string;
@@ -42,7 +44,7 @@ export class PhaseConflictError extends TousuError {
   readonly code = 'action_not_allowed_in_phase';
   readonly status = 409;
   constructor(readonly action: string, readonly phase: string, message?: string) {
-    super(message ?? `当前环节（${phase}）不能执行该操作（${action}）。`);
+    super(message ?? `当前环节（${PHASE_LABELS[phase as Phase] ?? phase}）不能执行该操作（${action}）。`);
   }
 }
 

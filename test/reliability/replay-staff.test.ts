@@ -5,24 +5,18 @@
  * web form, mail and letters are in replay.test.ts: two files so that jest runs them on both cores) over the real
  * intake core and the real CaseStore on dynalite.
  */
-import type { S3Event, SQSEvent } from 'aws-lambda';
-import { createApp } from '../../functions/api/app';
+import type { SQSEvent } from 'aws-lambda';
 import { handleBoxOpening } from '../../functions/box-intake/service';
-import { handleLetterUploads } from '../../functions/letter-intake/service';
 import type { ObjectReader } from '../../functions/letter-intake/object-reader';
 import { staffSubmit } from '../../functions/staff-intake/service';
 import { handleWorkOrders } from '../../functions/workorder-intake/service';
-import { processSesMailEvent } from '../../functions/email-intake/service';
-import { ingestEmail } from '../../shared/email-intake/service';
-import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
-import { submitIntake } from '../../shared/intake/core';
 import { IntakeInProgressError } from '../../shared/intake/errors';
-import { citizenMail, fakePng, keyedRow, openHarness, pool, retryInProgress, shuffled, webBody } from './helpers';
+import { keyedRow, openHarness, pool, retryInProgress, shuffled } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
 const CONCURRENCY = 16;
-jest.setTimeout(120_000);
+const TIMEOUT = 120_000;
 
 let h: ReliabilityHarness;
 beforeEach(async () => {
@@ -86,7 +80,7 @@ test('suggestion boxes: 10 openings of 100 slips, each CSV event delivered twice
     }
   });
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);
 
 test('12345 work orders: SQS batches of 10, every message delivered twice', async () => {
   const order = (i: number) => ({
@@ -114,7 +108,7 @@ test('12345 work orders: SQS batches of 10, every message delivered twice', asyn
   });
   for (const c of await h.allCases()) record(seen, Number(c.intake.workOrderNo!.slice(6)), c.caseId);
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);
 
 test('phone and window entries by staff: the same entry id submitted twice', async () => {
   const actor = { role: 'agency' as const, id: 'window-staff' };
@@ -125,4 +119,4 @@ test('phone and window entries by staff: the same entry id submitted twice', asy
     record(seen, i, r.caseId);
   });
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);

@@ -5,13 +5,10 @@
  * through app.request, SES→S3 mail event, letter sidecars, box CSV, SQS work orders, staff entries) over the real
  * intake core and the real CaseStore on dynalite.
  */
-import type { S3Event, SQSEvent } from 'aws-lambda';
+import type { S3Event } from 'aws-lambda';
 import { createApp } from '../../functions/api/app';
-import { handleBoxOpening } from '../../functions/box-intake/service';
 import { handleLetterUploads } from '../../functions/letter-intake/service';
 import type { ObjectReader } from '../../functions/letter-intake/object-reader';
-import { staffSubmit } from '../../functions/staff-intake/service';
-import { handleWorkOrders } from '../../functions/workorder-intake/service';
 import { processSesMailEvent } from '../../functions/email-intake/service';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
@@ -22,7 +19,7 @@ import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
 const CONCURRENCY = 16;
-jest.setTimeout(120_000);
+const TIMEOUT = 120_000;
 
 let h: ReliabilityHarness;
 beforeEach(async () => {
@@ -67,7 +64,7 @@ test('web form: POST /api/complaints with an Idempotency-Key, twice each', async
   const statuses: number[] = [];
   await pool(twice(1), CONCURRENCY, async (i) => {
     const res = await retryInProgress(
-      () => app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `replay-web-${i}` }, body: JSON.stringify(webBody(i)) }),
+      async () => app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `replay-web-${i}` }, body: JSON.stringify(webBody(i)) }),
       (r) => r instanceof Response && r.status === 409,
     );
     statuses.push(res.status);
@@ -76,7 +73,7 @@ test('web form: POST /api/complaints with an Idempotency-Key, twice each', async
   expect(statuses.filter((s) => s === 201)).toHaveLength(N);
   expect(statuses.filter((s) => s === 200)).toHaveLength(N);
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);
 
 test('email: SES→S3 events, the same object delivered twice', async () => {
   const quarantine = new MemoryQuarantineStore();
@@ -93,7 +90,7 @@ test('email: SES→S3 events, the same object delivered twice', async () => {
   });
   expect((await quarantine.list(h.deps.jurisdiction.code)).items).toHaveLength(0);
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);
 
 function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
   return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
@@ -114,5 +111,5 @@ test('letters: sidecar + scan uploads, each S3 event delivered twice', async () 
     record(seen, i, out.created[0]?.caseId);
   });
   await expectExactlyOnePerDelivery(seen);
-});
+}, TIMEOUT);
 
