@@ -5,7 +5,7 @@
  * route carries the JWT authorizer, public routes carry none and are throttled per route on the stage. There is no
  * `$default` route: a path not listed here answers 404 from API Gateway before reaching the function.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -75,6 +75,13 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { data, jurisdiction } = props;
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
+      Annotations.of(this).addWarningV2(
+        'tousu:cognito-china',
+        `Cognito user pools are not offered in ${region}: staff sign-in there needs another OIDC issuer for the JWT authorizer (not built yet).`,
+      );
+    }
 
     this.userPool = new cognito.UserPool(this, 'StaffPool', {
       selfSignUpEnabled: false,

@@ -4,6 +4,7 @@
  */
 import { Aws, CfnOutput, CfnRule, Fn, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { SES_RECEIVING_REGIONS } from '../config';
 import type { Deployment } from '../config';
@@ -90,7 +91,7 @@ export class JurisdictionStack extends Stack {
     });
 
     const overdueTask = this.workflow.tasks['HandleDeadlineFunctionArn'];
-    const functions: Record<string, import('aws-cdk-lib/aws-lambda').IFunction> = { Api: this.api.handler, QuarterlyReport: this.reporting.handler };
+    const functions: Record<string, lambda.IFunction> = { Api: this.api.handler, QuarterlyReport: this.reporting.handler };
     for (const fn of this.intake.functions) functions[fn.node.id] = fn;
     for (const [placeholder, fn] of Object.entries(this.workflow.tasks)) functions[placeholder.replace(/FunctionArn$/, '')] = fn;
     this.observability = new Observability(this, 'Observability', {
@@ -100,7 +101,7 @@ export class JurisdictionStack extends Stack {
       deadLetterQueues: { IntakeDeadLetters: this.intake.deadLetters, WorkOrderDeadLetters: this.intake.workOrderDeadLetters },
       stateMachine,
       functions,
-      ...(overdueTask && !this.workflow.notBuilt.includes('HandleDeadlineFunctionArn') ? { overdueLogGroup: (overdueTask as import('aws-cdk-lib/aws-lambda').Function).logGroup } : {}),
+      ...(overdueTask && !this.workflow.notBuilt.includes('HandleDeadlineFunctionArn') ? { overdueLogGroup: (overdueTask as lambda.Function).logGroup } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Public form, status page and API' });

@@ -5,8 +5,10 @@
  *
  * 1. Cases still in 'received' / 'screening' for longer than the threshold: the execution never started
  *    (StartExecution failed after the case was created and nobody redelivered) or died. Starts the canonical
- *    execution (name = case id, idempotent); when that one exists already (it failed), starts a resume execution
- *    named after the case version with `resumeFrom`.
+ *    execution (name = case id, idempotent); when that one exists already and the timeline shows it failed
+ *    (`workflow_failed`, written by the ASL's failure handler), starts a resume execution named after the case
+ *    version with `resumeFrom`; otherwise reports it as `already_running` (the Workflow port cannot describe an
+ *    execution).
  * 2. Open cases in a waiting phase without a waiting task (`waiting` absent or for another step) for longer than
  *    the threshold: the execution that should be awaiting an action is gone. Starts a resume execution.
  *    With `lifecycle` deps, also cases whose waiting task should have woken up (reminder or due time) more than
@@ -74,7 +76,7 @@ export interface ReconcileOptions {
 }
 
 export type ReconcileFinding =
-  | { kind: 'not_started'; caseId: string; phase: Phase; action: 'started' | 'restarted' | 'already_restarted' | 'would_start'; execution?: string }
+  | { kind: 'not_started'; caseId: string; phase: Phase; action: 'started' | 'restarted' | 'already_restarted' | 'already_running' | 'would_start'; execution?: string }
   | { kind: 'no_waiting_task' | 'missed_wake_up'; caseId: string; phase: Phase; action: 'resumed' | 'already_resumed' | 'would_resume'; execution?: string }
   | { kind: 'orphan_claim'; sourceKey: string; caseId?: string; action: 'replayed' | 'dead_lettered' | 'would_dead_letter' | 'reported'; deadLetterId?: string; replayedInto?: string };
 
@@ -134,7 +136,15 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
           report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'started', execution: first.executionId });
           continue;
         }
-        // The canonical execution exists but the case did not move: it failed or was lost. Resume it.
+        // The canonical execution exists but the case did not move. Restart only when the execution is known to
+        // have failed (its Catch recorded `workflow_failed` after the last repair); otherwise it may still run.
+        const events = await deps.store.timeline(c.caseId);
+        const lastFailure = Math.max(0, ...events.filter((e) => e.type === 'workflow_failed').map((e) => e.seq));
+        const lastRepair = Math.max(0, ...events.filter((e) => e.type === 'reconciled').map((e) => e.seq));
+        if (lastFailure === 0 || lastFailure < lastRepair) {
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'already_running', execution: first.executionId });
+          continue;
+        }
         const again = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
         if (!again.alreadyRunning) await noteRepair(deps, c.caseId, phase, '系统对账：自动流程中断，已从当前环节重新启动。', { execution: again.executionId });
         report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: again.alreadyRunning ? 'already_restarted' : 'restarted', execution: again.executionId });

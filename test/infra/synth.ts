@@ -25,7 +25,7 @@ export interface Synthesized {
 export function synthJurisdiction(code: string, opts: LoadOptions & { deployDir?: string } = {}): Synthesized {
   const started = Date.now();
   const outdir = mkdtempSync(join(tmpdir(), 'tousu-cdk-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const deployment = loadDeployment(code, opts);
   const { deploy } = deployment;
   const stack = new JurisdictionStack(app, stackNameFor(code), {

@@ -1,0 +1,302 @@
+/**
+ * The default deployment of a shipped jurisdiction (SES receiving and sending, environment-agnostic), synthesized
+ * once with cdk-nag: encryption, PITR, dead-letter queues, the authorizer on staff routes, the state machine's
+ * substitutions, IAM wildcards, the bundle layout, and a snapshot with asset hashes scrubbed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { REPO_ROOT } from '../../infra/config';
+import { PUBLIC_ROUTES, ROLE_GROUPS, STAFF_ROUTES, departmentGroup } from '../../infra/constructs/api';
+import { nagAcknowledgments } from '../../infra/constructs/nag-suppressions';
+import { ASL_FILE, aslPlaceholders } from '../../infra/constructs/workflow';
+import { TABLE_GSIS } from '../../shared/adapters/aws/table';
+import { loadJurisdiction } from '../../shared/config/load';
+import { resourcesOf, scrubbed, synthJurisdiction } from './synth';
+import type { Synthesized } from './synth';
+
+const CODE = '510903';
+let s: Synthesized;
+
+beforeAll(() => {
+  s = synthJurisdiction(CODE);
+  console.log(`synth of Tousu-${CODE}: ${s.seconds.toFixed(1)} s`);
+}, 240_000);
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+const statements = (): { policy: string; st: Statement }[] =>
+  resourcesOf(s.json, 'AWS::IAM::Policy').flatMap(([policy, p]) => ((p.PolicyDocument as { Statement: Statement[] }).Statement ?? []).map((st) => ({ policy, st })));
+const asArray = <T,>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+describe('cdk-nag AwsSolutions', () => {
+  test('no unacknowledged error', () => {
+    expect(s.nagViolations).toEqual([]);
+  });
+  test('every acknowledgment carries a reason', () => {
+    const acks = nagAcknowledgments(s.stack);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) expect(a.reason.length).toBeGreaterThan(30);
+  });
+});
+
+describe('data', () => {
+  test('the table: customer-managed KMS key, PITR, deletion protection, retained, keys from table.ts', () => {
+    const [[id, table]] = resourcesOf(s.json, 'AWS::DynamoDB::Table') as [[string, Record<string, unknown>]];
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+    expect((table.GlobalSecondaryIndexes as { IndexName: string }[]).map((g) => g.IndexName)).toEqual(TABLE_GSIS.map((g) => g.indexName));
+    expect(s.json.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('the KMS key rotates', () => {
+    s.template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('every bucket: encrypted, public access blocked, versioned, TLS only; all but the log bucket log access', () => {
+    const buckets = resourcesOf(s.json, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(5);
+    const logBucketIds = new Set<string>();
+    for (const [, b] of buckets) {
+      expect(b.BucketEncryption).toBeDefined();
+      expect(b.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      const logging = b.LoggingConfiguration as { DestinationBucketName: { Ref: string } } | undefined;
+      if (logging) logBucketIds.add(logging.DestinationBucketName.Ref);
+    }
+    expect(logBucketIds.size).toBe(1);
+    expect(buckets.filter(([, b]) => !b.LoggingConfiguration).map(([id]) => id)).toEqual([...logBucketIds]);
+    const policies = resourcesOf(s.json, 'AWS::S3::BucketPolicy');
+    for (const [id] of buckets) {
+      const policy = policies.find(([, p]) => (p.Bucket as { Ref: string }).Ref === id);
+      expect(policy).toBeDefined();
+      expect(JSON.stringify(policy![1])).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  test('evidence, scans and archive use the customer-managed key; the archive has Object Lock with a retention', () => {
+    const kmsBuckets = resourcesOf(s.json, 'AWS::S3::Bucket').filter(([, b]) => JSON.stringify(b.BucketEncryption).includes('aws:kms'));
+    expect(kmsBuckets).toHaveLength(3);
+    s.template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 * 30 } } },
+    });
+  });
+
+  test('log groups, queues and the alarm topic are encrypted with KMS', () => {
+    for (const [, lg] of resourcesOf(s.json, 'AWS::Logs::LogGroup')) {
+      expect(lg.KmsKeyId).toBeDefined();
+      expect(lg.RetentionInDays).toBe(365);
+    }
+    for (const [, q] of resourcesOf(s.json, 'AWS::SQS::Queue')) expect(q.KmsMasterKeyId).toBeDefined();
+    for (const [, t] of resourcesOf(s.json, 'AWS::SNS::Topic')) expect(t.KmsMasterKeyId).toBeDefined();
+    expect(resourcesOf(s.json, 'AWS::SNS::Topic')).toHaveLength(1);
+  });
+});
+
+describe('intake', () => {
+  test('SES receipt rule: intake address, spam/virus scan, raw mail to S3 under mail/', () => {
+    const intakeAddress = loadJurisdiction(CODE).intakeAddress;
+    s.template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Recipients: [intakeAddress], ScanEnabled: true, Enabled: true, Actions: [{ S3Action: Match.objectLike({ ObjectKeyPrefix: 'mail/' }) }] }),
+    });
+  });
+
+  test('every asynchronously invoked adapter sends failed events to the intake DLQ after retries', () => {
+    const configs = resourcesOf(s.json, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs.length).toBe(4); // email, letter, box, work order
+    for (const [, c] of configs) {
+      expect(c).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeIntakeDeadLetters/), 'Arn'] } } } });
+    }
+  });
+
+  test('the work-order queue has a DLQ; schedules have one too', () => {
+    s.template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 } });
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    for (const [, sch] of resourcesOf(s.json, 'AWS::Scheduler::Schedule')) {
+      expect((sch.Target as { DeadLetterConfig?: unknown }).DeadLetterConfig).toBeDefined();
+    }
+  });
+
+  test('S3 events: mail/ → email-intake, letters/*.letter.json → letter-intake, boxes/*.csv → box-intake', () => {
+    const notifications = JSON.stringify(resourcesOf(s.json, 'Custom::S3BucketNotifications').map(([, n]) => n.NotificationConfiguration));
+    expect(notifications).toContain('"Value":"mail/"');
+    expect(notifications).toContain('"Value":".letter.json"');
+    expect(notifications).toContain('"Value":"boxes/"');
+  });
+
+  test('environment-agnostic stacks check the SES receiving region at deploy (CloudFormation rule)', () => {
+    expect((s.json.Rules as Record<string, unknown>).SesReceivingRegion).toBeDefined();
+  });
+});
+
+describe('workflow', () => {
+  test('every ${…} of the ASL file has a substitution that is a function of this stack', () => {
+    const placeholders = aslPlaceholders(readFileSync(join(REPO_ROOT, ASL_FILE), 'utf8'));
+    expect(placeholders.length).toBeGreaterThan(0);
+    const [[, sm]] = resourcesOf(s.json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
+    const subs = sm.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    expect(Object.keys(subs).sort()).toEqual(placeholders);
+    for (const value of Object.values(subs)) expect(s.json.Resources[value['Fn::GetAtt'][0]]?.Type).toBe('AWS::Lambda::Function');
+    // Applying the substitutions leaves no placeholder (what CloudFormation does at deploy).
+    let text = readFileSync(join(REPO_ROOT, ASL_FILE), 'utf8');
+    for (const key of Object.keys(subs)) text = text.split(`\${${key}}`).join('arn:aws:lambda:xx-east-1:000000000000:function:f');
+    expect(text).not.toContain('${');
+    expect(sm).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false } });
+    expect(s.stack.workflow.notBuilt).toEqual([]);
+  });
+
+  test('the state machine role may invoke exactly the task functions', () => {
+    const [[, sm]] = resourcesOf(s.json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
+    const roleId = (sm.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const invoke = statements().filter(({ policy, st }) => JSON.stringify(s.json.Resources[policy]!.Properties!.Roles).includes(roleId) && asArray(st.Action).includes('lambda:InvokeFunction'));
+    const targets = new Set(invoke.flatMap(({ st }) => asArray(st.Resource)).map((r) => JSON.stringify(r).match(/"(Workflow\w+Function\w+)"/)?.[1]));
+    const subs = Object.values(sm.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string] }>).map((v) => v['Fn::GetAtt'][0]);
+    expect([...targets].sort()).toEqual([...subs].sort());
+  });
+
+  test('the API function may answer task tokens; the await task may complete its own callback', () => {
+    const withAction = (action: string) => statements().filter(({ st }) => asArray(st.Action).includes(action)).map(({ policy }) => policy);
+    expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
+    expect(withAction('states:SendTaskFailure').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
+    expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('WorkflowAwaitActionFunctionCallbackPolicy'))).toBe(true);
+    expect(withAction('states:StartExecution').every((p) => /^(Api|Intake)/.test(p))).toBe(true);
+  });
+});
+
+describe('api', () => {
+  const routeKeys = () => resourcesOf(s.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown });
+
+  test('exactly the listed routes exist; no $default route', () => {
+    const expected = [...PUBLIC_ROUTES, ...STAFF_ROUTES].map(([m, p]) => `${m} ${p}`).sort();
+    expect(routeKeys().map((r) => r.RouteKey).sort()).toEqual(expected);
+  });
+
+  test('the JWT authorizer is on every staff route and on no public route', () => {
+    const staffPrefix = /^(GET|POST|PUT|PATCH|DELETE|ANY) \/api\/(cases|intake|outbox|quarantine|me)/;
+    for (const r of routeKeys()) {
+      const isStaff = STAFF_ROUTES.some(([m, p]) => `${m} ${p}` === r.RouteKey);
+      expect(isStaff).toBe(staffPrefix.test(r.RouteKey));
+      if (isStaff) {
+        expect(r.AuthorizationType).toBe('JWT');
+        expect(r.AuthorizerId).toBeDefined();
+      } else {
+        expect(r.AuthorizationType ?? 'NONE').toBe('NONE');
+        expect(r.AuthorizerId).toBeUndefined();
+      }
+    }
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+  });
+
+  test('public routes are throttled per route; the stage logs access', () => {
+    const [[, stage]] = resourcesOf(s.json, 'AWS::ApiGatewayV2::Stage') as [[string, Record<string, unknown>]];
+    const settings = stage.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
+    for (const [m, p] of PUBLIC_ROUTES) expect(settings[`${m} ${p}`]).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(stage.AccessLogSettings).toBeDefined();
+  });
+
+  test('Cognito: MFA required, no self sign-up, a group per role and per department', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    const groups = resourcesOf(s.json, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.GroupName as string).sort();
+    const departments = loadJurisdiction(CODE).departments.map((d) => departmentGroup(d.code));
+    expect(groups).toEqual([...ROLE_GROUPS, ...departments].sort());
+  });
+});
+
+describe('functions', () => {
+  test('every tousu function: nodejs22.x, arm64, tracing, own log group, bundle two levels deep, source maps on', () => {
+    const fns = resourcesOf(s.json, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
+    expect(fns.length).toBe(12);
+    for (const [, f] of fns) {
+      expect(f).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) }, LogFormat: 'JSON' },
+        Handler: expect.stringMatching(/^functions\/[a-z-]+\/index\.handler$/),
+      });
+      expect((f.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  test('no AWS managed policy on any tousu function role', () => {
+    const managed = resourcesOf(s.json, 'AWS::IAM::Role').filter(([id, r]) => !id.startsWith('BucketNotificationsHandler') && r.ManagedPolicyArns);
+    expect(managed.map(([id]) => id)).toEqual([]);
+  });
+
+  test('no data-plane statement grants "*": only X-Ray and log delivery, which AWS requires', () => {
+    const ALLOWED_ON_STAR = new Set([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    const onStar = statements().filter(({ st }) => asArray(st.Resource).includes('*'));
+    expect(onStar.length).toBeGreaterThan(0);
+    const actions = new Set(onStar.flatMap(({ st }) => asArray(st.Action)));
+    expect([...actions].filter((a) => !ALLOWED_ON_STAR.has(a))).toEqual([]);
+    // And no action wildcard on a whole service.
+    expect(statements().flatMap(({ st }) => asArray(st.Action)).filter((a) => /:\*$/.test(a))).toEqual([]);
+  });
+
+  test('SES sending is limited to the jurisdiction identity and From address', () => {
+    const ses = statements().filter(({ st }) => asArray(st.Action).includes('ses:SendEmail'));
+    expect(ses.length).toBeGreaterThan(0);
+    const from = loadJurisdiction(CODE).mail.from;
+    for (const { st } of ses) expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': from } });
+  });
+
+  test('the bundled task function starts from its asset: jurisdiction, rules and calendar load (cold start)', () => {
+    const [, fn] = Object.entries(s.json.Resources).find(([id, r]) => id.startsWith('WorkflowScreenCaseFunction') && r.Type === 'AWS::Lambda::Function')!;
+    const asset = join(s.outdir, fn.Metadata!['aws:asset:path'] as string);
+    for (const f of ['functions/screen-case/index.mjs', 'functions/screen-case/index.mjs.map', `config/jurisdictions/${CODE}.json`, 'node_modules/chinese-days/dist/chinese-days.json']) {
+      expect(existsSync(join(asset, f))).toBe(true);
+    }
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./functions/screen-case/index.mjs'); process.stdout.write(typeof m.handler);"], {
+      cwd: asset,
+      env: { PATH: process.env.PATH ?? '', TABLE_NAME: 'tousu', JURISDICTION: CODE, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out).toBe('function');
+  });
+});
+
+describe('observability', () => {
+  test('alarms on both DLQs, failed executions and overdue cases, all to the topic; a dashboard', () => {
+    const alarms = resourcesOf(s.json, 'AWS::CloudWatch::Alarm');
+    const metricNames = alarms.map(([, a]) => a.MetricName);
+    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(metricNames).toEqual(expect.arrayContaining(['ExecutionsFailed', 'OverdueCases']));
+    for (const [, a] of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservabilityAlarms/) }]);
+    s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'OverdueCases' })] });
+  });
+});
+
+describe('reporting', () => {
+  test('quarterly schedule in Asia/Shanghai invokes the report function', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 9 1 1,4,7,10 ? *)', ScheduleExpressionTimezone: 'Asia/Shanghai' });
+  });
+});
+
+test('snapshot (asset hashes scrubbed)', () => {
+  expect(scrubbed(s.json)).toMatchSnapshot();
+});
