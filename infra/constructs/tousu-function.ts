@@ -34,7 +34,7 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire as __tousuCreateRequire } from 'node:module'; const require = __tousuCreateRequire(import.meta.url);";
 
 /** Files copied into every asset (see the module comment). Relative to the repository root. */
-export const RUNTIME_DATA = ['config/jurisdictions', 'config/rules', 'config/calendar', 'node_modules/chinese-days/package.json', 'node_modules/chinese-days/dist/chinese-days.json'] as const;
+export const RUNTIME_DATA = ['config/jurisdictions', 'config/rules', 'config/calendar', 'web/console', 'node_modules/chinese-days/package.json', 'node_modules/chinese-days/dist/chinese-days.json'] as const;
 
 export interface TousuFunctionProps<Env> {
   /** Folder-like name, also the location of the bundle in the asset: `functions/<name>/index.mjs`. */

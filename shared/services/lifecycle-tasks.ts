@@ -211,13 +211,19 @@ export async function awaitAction(deps: LifecycleTaskDeps, payload: unknown): Pr
  */
 export async function handleDeadline(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id, step } = StepPayload.parse(payload);
+  let becameOverdue: string[] = [];
   const stored = await transition(deps, id, (c) => {
     if (c.phase !== step) return null;
     const ctx = lifecycleContext(deps, c);
     const wake = nextWakeUp(c, ctx);
     if (wake === undefined || Date.parse(wake) > ctx.now.getTime()) return null;
-    return onWaitTimeout(c, ctx);
+    const t = onWaitTimeout(c, ctx);
+    const wasOverdue = new Set(c.deadlines.filter((d) => d.overdueAt).map((d) => `${d.clock}@${d.startedAt}`));
+    becameOverdue = t.record.deadlines.filter((d) => d.overdueAt && !wasOverdue.has(`${d.clock}@${d.startedAt}`)).map((d) => d.clock);
+    return t;
   });
+  // One line per overdue mark: the CloudWatch metric filter of infra/constructs/observability.ts counts these.
+  for (const clock of becameOverdue) deps.logger?.warn('case overdue', { caseId: id, clock, jurisdiction: stored.jurisdiction });
   return { phase: stored.phase };
 }
 

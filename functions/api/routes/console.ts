@@ -6,7 +6,7 @@
  * file system). The console calls the staff API with a bearer token, so serving it needs no authentication.
  * createApp's middleware adds the CSP (`default-src 'self'`: no inline script, no CDN).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,11 @@ interface Asset {
 }
 
 export function defaultConsoleDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/console');
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Source layout (functions/api/routes/console.ts) or the Lambda asset (functions/api/index.mjs, web/ copied
+  // beside functions/ by infra/constructs/tousu-function.ts).
+  const candidates = [resolve(here, '../../../web/console'), resolve(here, '../../web/console')];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]!;
 }
 
 function load(path: string, type: string): Asset {
