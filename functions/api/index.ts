@@ -7,9 +7,8 @@ import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { loadCalendar } from '../../shared/calendar/load';
 import { performAction } from '../../shared/services/actions';
@@ -19,6 +18,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
+import { mountReportRoutes } from './routes/reports';
+import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
+import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { registerConsoleRoutes } from './routes/console';
 import type { StaffRouteDeps } from './routes/staff';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
@@ -37,9 +39,9 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 }
 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
-export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps } {
+export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore } {
   const env = ApiEnv.parse(raw);
-  const mail = new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {});
+  const mail = mailSenderFromEnv(raw);
   const intake = { ...intakeDepsFromEnv(raw), mail };
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
@@ -55,16 +57,17 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       performAction({ store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, caseId, actor, body),
     quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
   };
-  return { deps: { intake }, staff };
+  return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
 
 export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
   if (!cached) {
-    const { deps, staff } = apiFromEnv(process.env);
+    const { deps, staff, facts } = apiFromEnv(process.env);
     cached = createLambdaHandler(deps, (app) => {
       mountStaffRoutes(app, staff);
+      mountReportRoutes(app, { ...staff, facts });
       registerConsoleRoutes(app, { api: staff });
       mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
     });

@@ -122,6 +122,31 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           responses: { '201': json(Created, 'created'), '200': json(Created, 'replay'), '400': errors['400'], '401': errors['401'] },
         },
       },
+      '/api/reports/evaluation': {
+        get: {
+          summary: '季度考核评价与分析报告 (quarterly art. 20 evaluation and art. 17 analysis; agency and leader only)',
+          security: bearer,
+          requestParams: {
+            query: z.object({
+              quarter: z.string().regex(/^\d{4}Q[1-4]$/).optional().meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
+              format: z.enum(['json', 'csv', 'html']).optional().meta({ description: 'json (default), csv (attachment, UTF-8 with BOM), html (self-contained page)' }),
+            }),
+          },
+          responses: {
+            '200': {
+              description: 'the report (shared/domain/evaluation/report.ts EvaluationReport)',
+              content: {
+                'application/json': { schema: z.record(z.string(), z.unknown()).meta({ id: 'EvaluationReport' }) },
+                'text/csv': { schema: z.string() },
+                'text/html': { schema: z.string() },
+              },
+            },
+            '400': errors['400'],
+            '401': errors['401'],
+            '403': errors['403'],
+          },
+        },
+      },
       '/api/openapi.json': { get: { summary: 'this document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/console': { get: { summary: 'staff console', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } } } } },
     },

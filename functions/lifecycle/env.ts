@@ -16,6 +16,10 @@ export const LifecycleFunctionEnv = z.object({
   /** Rules version files (default: config/rules). */
   RULES_DIR: z.string().min(1).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** The art. 18 archive bucket (S3 Object Lock): set on the archive-case function only. */
+  ARCHIVE_BUCKET: z.string().min(1).optional(),
+  /** KMS key (ARN or id) the archive files are encrypted with (the bucket's key); SSE-S3 when unset. */
+  ARCHIVE_KMS_KEY_ID: z.string().min(1).optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('tousu-lifecycle'),
 });
 export type LifecycleFunctionEnv = z.infer<typeof LifecycleFunctionEnv>;

@@ -5,10 +5,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
+import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import { systemClock } from '../../shared/ports';
@@ -39,11 +40,11 @@ export const tasks = lifecycleTasks({
   calendar: loadCalendar(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}),
   rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),
   jurisdiction,
-  mail: new SesMailSender(new SESv2Client({}), {
-    ...(jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
-    ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
-  }),
+  mail: mailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
   workflow: callbacks,
+  ...(env.ARCHIVE_BUCKET
+    ? { archiveBlobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.ARCHIVE_BUCKET, ...(env.ARCHIVE_KMS_KEY_ID ? { kmsKeyId: env.ARCHIVE_KMS_KEY_ID } : {}) }) }
+    : {}),
   logger: {
     info: (message, extra) => logger.info(message, extra ?? {}),
     warn: (message, extra) => logger.warn(message, extra ?? {}),

@@ -7,10 +7,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
-import { SesMailSender } from '../../shared/adapters/aws/ses-mail-sender';
+import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
 import { loadJurisdiction } from '../../shared/config/load';
 import { loadRulesRegistry } from '../../shared/config/rules';
 import { systemClock } from '../../shared/ports';
@@ -32,10 +31,7 @@ function build(env: QuarterlyReportEnv): (input: QuarterlyReportInput) => Promis
     facts: new DynamoEvaluationFactStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
     rules: loadRulesRegistry(),
     clock: systemClock,
-    mail: new SesMailSender(new SESv2Client({}), {
-      ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
-      ...(jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
-    }),
+    mail: mailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
     jurisdiction,
   };
   return (input) => sendQuarterlyReport(deps, input);

@@ -36,6 +36,7 @@ export const PUBLIC_ROUTES: readonly Route[] = [
   [GET, '/api/complaints/{caseId}'],
   // The console page is a static shell: every piece of data it shows comes from a staff route below.
   [GET, '/console'],
+  [GET, '/console/{proxy+}'],
 ];
 
 /** Staff only: the JWT authorizer (Cognito) on every one. */
@@ -47,6 +48,8 @@ export const STAFF_ROUTES: readonly Route[] = [
   [POST, '/api/intake/{channel}'],
   [GET, '/api/outbox'],
   [GET, '/api/quarantine'],
+  [GET, '/api/console/{proxy+}'],
+  [GET, '/api/reports/evaluation'],
 ];
 
 /** Roles the verifier knows (shared/auth/principal.ts); each user is in exactly one of them. */

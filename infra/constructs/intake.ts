@@ -3,7 +3,8 @@
  *
  * - email: SES receipt rule (the jurisdiction's intakeAddress, spam/virus scan) → S3 raw-mail bucket (`mail/`)
  *   → email-intake (S3 event); or, where the config says `imap`, imap-poller on an EventBridge Scheduler schedule
- *   with the password in Secrets Manager;
+ *   with the password in Secrets Manager (the function reads it at cold start: only the secret's ARN is in its
+ *   configuration, and it may read that secret only);
  * - scanned letters and suggestion-box openings: S3 events on the scans bucket → letter-intake / box-intake;
  * - 12345 work orders: an SQS queue (with its own DLQ) → workorder-intake, partial batch failures reported.
  *
@@ -122,11 +123,11 @@ export class Intake extends Construct {
           IMAP_USER: imap.user,
           IMAP_MAILBOX: imap.mailbox,
           IMAP_MAX_MESSAGES: String(imap.maxMessages),
-          // A CloudFormation dynamic reference: resolved at deploy, never written into the template.
-          IMAP_PASSWORD: secret.secretValueFromJson('password').unsafeUnwrap(),
+          IMAP_SECRET_ARN: secret.secretArn,
         },
         { timeout: Duration.minutes(5) },
       );
+      secret.grantRead(poller);
       this.imapPoller = poller;
       // One poller at a time: two would fetch the same messages (harmless, idempotent, but wasteful).
       (poller.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;

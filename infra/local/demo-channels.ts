@@ -61,6 +61,8 @@ export interface ChannelExpectation {
   files?: Record<string, number>;
   /** Outbox notice kinds that must have been written for the case. */
   notices?: string[];
+  /** Values on the case by dotted path (e.g. `intake.complainant.name`: what the channel adapter extracted). */
+  fields?: Record<string, string | number | boolean>;
   /** The public status look-up with this query code must show the final phase. */
   queryCode?: string;
 }
@@ -86,7 +88,7 @@ export interface ChannelScenario {
 export interface ChannelCaseResult {
   scenarioId: string;
   label: string;
-  /** The channel the case was expected to come through (the one on the case is checked). */
+  /** The channel on the case as the staff API shows it (the expected one when the case could not be read). */
   channel: Channel;
   caseId?: string;
   ok: boolean;
@@ -115,6 +117,8 @@ export interface ChannelDemoOptions {
   clockScale?: number;
   /** Scenario ids to run (default: all). */
   only?: string[];
+  /** Scenarios to run instead of CHANNEL_SCENARIOS (tests). */
+  scenarios?: ChannelScenario[];
   out?: NodeJS.WritableStream;
 }
 
@@ -401,7 +405,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-email',
     title: '电子邮件：市场监管局投诉信箱用QQ邮箱转发的投诉（GBK编码），经SMTP送达受理地址；部门受理后当场处理、邮件答复、回访、归档',
-    articles: ['第六条', '第十条', '第十四条第（一）项', '第十六条', '第十七条', '第十八条'],
+    articles: ['第七条第（三）项', '第十条', '第十四条第（一）项', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const forwarder = ctx.rt.jurisdiction.departments.find((d) => d.code === SCJGJ)!.forwardingAddresses[0]!;
       const raw = qqForwardGbk({
@@ -434,7 +438,16 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('owner', { action: 'reply', method: 'email', summary: '已通过电子邮件答复投诉人核查情况和补正材料清单。' }),
             act('agency', { action: 'record-follow-up', satisfaction: 'basically_satisfied' }),
           ],
-          expect: { channel: 'email', receivedBy: SCJGJ, phase: 'archived', outcome: 'concluded', events: ['received', 'screened', 'accepted', 'classified', ...CONCLUDED_TAIL], notices: ['acknowledgement'] },
+          expect: {
+            channel: 'email',
+            receivedBy: SCJGJ,
+            phase: 'archived',
+            outcome: 'concluded',
+            // Decoded from GBK and unwrapped from the QQ forward block.
+            fields: { 'intake.complainant.name': '王秀英', 'intake.complainant.phone': '13812345678', 'intake.complainant.email': 'wangxiuying.demo@qq.com', 'intake.forwardedBy': forwarder, 'intake.respondent.unitCode': SCJGJ },
+            events: ['received', 'screened', 'accepted', 'classified', ...CONCLUDED_TAIL],
+            notices: ['acknowledgement'],
+          },
         },
       ];
     },
@@ -442,7 +455,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-web-json',
     title: '网上投诉表单（JSON，POST /api/complaints，幂等键重放）：交办、受理、转办、申请延期、办结（属实）、整改报备、答复、回访、归档',
-    articles: ['第四条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
+    articles: ['第七条第（三）项', '第四条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const key = `demo-web-${randomBytes(8).toString('hex')}`;
       const body = {
@@ -488,7 +501,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-web-form',
     title: '网上投诉表单（无 JavaScript 的浏览器表单提交，匿名，附照片）：交办、受理、当场处理（部分属实）、整改报备，匿名免答复免回访后归档',
-    articles: ['第四条', '第十条', '第十四条第（一）项', '第十五条', '第十六条', '第十七条', '第十八条'],
+    articles: ['第七条第（三）项', '第四条', '第十条', '第十四条第（一）项', '第十五条', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const page = await ctx.http.call('GET', '/', { headers: { accept: 'text/html' } });
       const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.text)?.[1];
@@ -533,7 +546,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-letters',
     title: '来信：扫描批次（manifest.csv + PNG/PDF 扫描件）放入收件文件夹；实名来信转办办结，匿名来信因无明确被投诉对象不予受理',
-    articles: ['第四条', '第六条', '第八条第（二）项', '第十条', '第十四条第（二）项', '第十六条', '第十七条', '第十八条'],
+    articles: ['第七条第（四）项', '第四条', '第八条第（二）项', '第十条', '第十四条第（二）项', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const item = `batch-${shanghaiWall(ctx.now()).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
       const dir = join(ctx.stagingDir, item);
@@ -585,7 +598,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-box',
     title: '意见箱：开箱登记 CSV（两人开箱，附意见单扫描件）放入收件文件夹；匿名意见单介入处理，署名意见单投诉人撤回后终止',
-    articles: ['第六条', '第十条', '第十四条第（三）项', '第十五条', '第十九条', '第十八条'],
+    articles: ['第七条第（四）项', '第十条', '第十四条第（三）项', '第十五条', '第十九条', '第十八条'],
     async deliver(ctx) {
       const item = `opening-${shanghaiWall(ctx.now()).replace(/\D/g, '')}-${randomBytes(3).toString('hex')}`;
       const dir = join(ctx.stagingDir, item);
@@ -633,7 +646,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-12345',
     title: '12345热线工单（派至市场监管局）经员工登记接口转入；同一投诉人又通过网上表单投诉同一事项，即时合并（第十一条）；工单转办办结归档',
-    articles: ['第六条', '第十一条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
+    articles: ['第七条第（二）项', '第十一条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const token = await ctx.token('agency');
       const workOrderNo = `SN12345-${shanghaiWall(ctx.now()).slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex').toUpperCase()}`;
@@ -673,7 +686,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('owner', { action: 'reply', method: 'phone', summary: '已电话答复投诉人，并告知已向12345平台反馈。' }),
             act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
           ],
-          expect: { channel: 'hotline_12345', receivedBy: SCJGJ, phase: 'archived', outcome: 'concluded', events: ['received', 'merged_in', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'] },
+          expect: { channel: 'hotline_12345', receivedBy: SCJGJ, phase: 'archived', outcome: 'concluded', fields: { 'intake.workOrderNo': workOrderNo }, events: ['received', 'merged_in', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'] },
         },
         {
           label: '重复投诉（同一投诉人经网上表单）',
@@ -688,7 +701,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-phone',
     title: '电话：人社局公布的投诉电话接听登记；事项属住房公积金中心，不属本单位管辖，告知去向并转12345后归档',
-    articles: ['第六条', '第八条第（一）项', '第九条第（一）项', '第十条', '第十八条'],
+    articles: ['第七条第（二）项', '第八条第（一）项', '第九条第（一）项', '第十条', '第十八条'],
     async deliver(ctx) {
       const token = await ctx.token({ department: RSJ });
       const r = await ctx.http.call('POST', '/api/intake/phone', {
@@ -718,7 +731,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-window',
     title: '现场：“办不成事”反映窗口登记重大事项（无签字的书面投诉表被拒，附表后立案）；转办后到期提醒、超期记录并上报，超期办结',
-    articles: ['第六条', '第七条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第二十条'],
+    articles: ['第七条第（一）项', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第二十条'],
     async deliver(ctx) {
       const token = await ctx.token('agency');
       const entry = {
@@ -763,6 +776,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             outcome: 'concluded',
             overdue: true,
             files: { signed_form: 1 },
+            fields: { 'intake.major': true, 'intake.complainant.organization': '遂宁某某食品有限公司' },
             events: ['received', 'dispatched', 'accepted', 'classified', 'reminder_sent', 'overdue_marked', 'concluded', 'archived'],
             notices: ['reminder', 'overdue_alert'],
           },
@@ -792,6 +806,10 @@ export function checkChannelCase(x: ChannelExpectation, c: CaseView, notices: st
   if (x.reason && reason !== x.reason) out.push(p(`原因代码为 ${String(reason)}，预期 ${x.reason}`, `reason ${String(reason)}, expected ${x.reason}`));
   if (x.overdue !== undefined && Boolean(c.flags.overdue) !== x.overdue) out.push(p(`超期标记为“${c.flags.overdue ? '是' : '否'}”，预期“${x.overdue ? '是' : '否'}”`, `overdue flag ${String(Boolean(c.flags.overdue))}, expected ${String(x.overdue)}`));
   if (x.mergedInto !== undefined && c.mergedInto !== x.mergedInto) out.push(p(`应并入 ${x.mergedInto}（第十一条），实际${c.mergedInto ? `并入 ${c.mergedInto}` : '未合并'}`, `mergedInto ${String(c.mergedInto)}, expected ${x.mergedInto}`));
+  for (const [path, want] of Object.entries(x.fields ?? {})) {
+    const got = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), c);
+    if (got !== want) out.push(p(`${path} 为 ${JSON.stringify(got)}，预期 ${JSON.stringify(want)}`, `${path} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
+  }
   for (const [kind, n] of Object.entries(x.files ?? {})) {
     const got = c.intake.evidence.filter((e) => (e.kind ?? 'evidence') === kind).length;
     if (got !== n) out.push(p(`“${kind}”类文件 ${got} 个，预期 ${n} 个`, `${got} stored files of kind ${kind}, expected ${n}`));
@@ -896,7 +914,7 @@ export async function runChannelDemo(opts: ChannelDemoOptions): Promise<ChannelD
 
   const results: ChannelCaseResult[] = [];
   const deliveryProblems: ChannelDemoResult['deliveryProblems'] = [];
-  const scenarios = selectChannelScenarios(opts.only);
+  const scenarios = opts.scenarios ?? selectChannelScenarios(opts.only);
   out.write(`━━━━ 第一部分：各渠道投诉（嵌入式运行环境 ${rt.httpUrl}，SMTP 端口 ${rt.smtpPort}）\n`);
   out.write(`虚拟时钟自 ${shanghai(opts.start)} 起${manual ? '按需快进' : `以 ${opts.clockScale} 倍速运行`}；数据目录 ${rt.paths.root}\n\n`);
   try {
@@ -985,7 +1003,7 @@ async function runCase(
   const result: ChannelCaseResult = {
     scenarioId: scenario.id,
     label: d.label,
-    channel: d.expect.channel,
+    channel: view?.intake.channel ?? d.expect.channel,
     caseId: d.caseId,
     ok: problems.length === 0,
     problems,

@@ -4,6 +4,9 @@
  * driving the real ASL, on a given clock. Used by the state-machine tests and by `tousu demo`; nothing here
  * re-implements a business rule.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
@@ -14,12 +17,13 @@ import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../shared/domain/rules';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeResult } from '../../shared/intake/core';
-import type { CaseStore, MailSender, OutgoingMail } from '../../shared/ports';
+import type { BlobStore, CaseStore, MailSender, OutgoingMail } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
 import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
 import type { SleepingClock } from './clock';
 import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
 import type { DynaliteHandle } from './dynalite';
+import { FolderBlobStore } from './folder-blob-store';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
 
@@ -47,6 +51,8 @@ export interface LifecycleSandboxOptions {
   retryIntervalMs?: number;
   logger?: TaskLogger;
   tableName?: string;
+  /** Where the art. 18 archive files go (default: `<dataDir>/archive`, or a temporary folder removed on close). */
+  archiveBlobs?: BlobStore;
 }
 
 export interface LifecycleSandbox {
@@ -58,6 +64,8 @@ export interface LifecycleSandbox {
   rules: RulesRegistry;
   jurisdiction: JurisdictionConfig;
   dynalite: DynaliteHandle;
+  /** The art. 18 archive files (a FolderBlobStore when the sandbox opened it; optional for hand-built sandboxes). */
+  archiveBlobs?: BlobStore;
   /** Files a complaint through the real intake core (which starts the execution). */
   file(intake: unknown): Promise<IntakeResult>;
   /** A staff action through the real action service (sends the task success). */
@@ -83,10 +91,12 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
   const mail = opts.mail ?? new MemoryMailSender();
   const logger = opts.logger ?? silentLogger;
   const clock = opts.clock;
+  const archiveTmp = opts.archiveBlobs || opts.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'tousu-archive-'));
+  const archiveBlobs = opts.archiveBlobs ?? new FolderBlobStore(archiveTmp ?? join(opts.dataDir!, 'archive'));
 
   const makeWorkflow = () =>
     createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail, logger },
+      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs },
       { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) },
     );
   const sandbox: LifecycleSandbox = {
@@ -98,6 +108,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     rules,
     jurisdiction,
     dynalite,
+    archiveBlobs,
     file: (intake) => submitIntake({ store, workflow: sandbox.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger }, intake),
     act: (caseId, actor, body) => performAction({ store, workflow: sandbox.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body),
     async get(caseId) {
@@ -114,6 +125,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
       await sandbox.workflow.stop();
       client.destroy();
       await dynalite.close();
+      if (archiveTmp) await rm(archiveTmp, { recursive: true, force: true });
     },
   };
   return sandbox;

@@ -235,7 +235,7 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
         act('owner', {
           action: 'reject',
           reason,
-          ...(reason === 'art8-1' ? { referral: '请向遂宁市住房公积金管理中心反映', transferTo12345: true } : {}),
+          ...(reason === 'art8-1' ? { referral: '遂宁市住房公积金管理中心', transferTo12345: true } : {}),
           ...(reason === 'art8-4' ? { referral: '请通过行政复议途径解决' } : {}),
           explanation: '依据第八条不予受理',
         }),

@@ -20,6 +20,7 @@ import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
+import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
@@ -41,6 +42,7 @@ import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { createApp } from '../../functions/api/app';
 import { registerConsoleRoutes } from '../../functions/api/routes/console';
 import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
+import { mountReportRoutes } from '../../functions/api/routes/reports';
 import type { StaffRouteDeps } from '../../functions/api/routes/staff';
 import { mountStaffIntakeRoutes } from '../../functions/staff-intake/routes';
 import { staffSubmit } from '../../functions/staff-intake/service';
@@ -71,6 +73,8 @@ export function dataPaths(dataDir: string) {
     root,
     dynamodb: join(root, 'dynamodb'),
     blobs: join(root, 'blobs'),
+    /** Art. 18 archive files (FolderBlobStore root; keys `archive/<jurisdiction>/<yyyy>/<caseId>.json`). */
+    archive: join(root, 'archive'),
     outbox: join(root, 'outbox'),
     inbox: join(root, 'inbox'),
     deadLetters: join(root, 'dead-letters', 'smtp'),
@@ -436,7 +440,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     // Workflow engine (the real ASL and task services).
     const workflow = createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail: outbox, logger },
+      { store, clock, calendar, rules, jurisdiction, mail: outbox, logger, archiveBlobs: new FolderBlobStore(paths.archive) },
       {
         jurisdictions: [code],
         logger,
@@ -503,6 +507,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           emailIntake: createEmailIntakeRoute(emailDeps),
         };
         mountStaffRoutes(a, staffDeps);
+        mountReportRoutes(a, { ...staffDeps, facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
         mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier) });

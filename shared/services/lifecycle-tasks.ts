@@ -9,15 +9,16 @@
  * finds the case already moved and does nothing.
  */
 import { z } from 'zod';
+import { ARCHIVE_CONTENT_TYPE, archiveKey, buildArchiveBundle } from '../domain/archive';
 import type { WorkingCalendar } from '../domain/calendar';
 import { FINAL_PHASES, SYSTEM_ACTOR } from '../domain/case';
 import type { CaseRecord, Phase } from '../domain/case';
-import { NotFoundError } from '../domain/errors';
+import { ConcurrentUpdateError, NotFoundError } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { allowedActions, archive, currentDeadline, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
 import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
-import type { CaseStore, Clock, MailSender, Workflow } from '../ports';
+import type { BlobStore, CaseStore, Clock, MailSender, Workflow } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import type { SendNoticesOptions } from './notify';
@@ -52,6 +53,11 @@ export interface LifecycleTaskDeps {
   logger?: TaskLogger;
   /** Mail retry settings (tests set backoffMs 0). */
   mailRetry?: Pick<SendNoticesOptions, 'attempts' | 'backoffMs'>;
+  /**
+   * Where the art. 18 archive files go (S3 bucket with Object Lock on AWS, `<data-dir>/archive` locally). Without
+   * it the archive task only records `archive.at` (no file, `archive.ref` unset) and warns once per logger.
+   */
+  archiveBlobs?: BlobStore;
 }
 
 // ---------------------------------------------------------------------------------------------- payloads
@@ -227,11 +233,54 @@ export async function handleDeadline(deps: LifecycleTaskDeps, payload: unknown):
   return { phase: stored.phase };
 }
 
-/** "Archive Case" (art. 18): the final archive record, once. */
+/** "Archive Case" (art. 18): the archive record and event (once), then the immutable archive file of the whole case. */
 export async function archiveCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id } = CasePayload.parse(payload);
   const stored = await transition(deps, id, (c) => (c.phase === 'archived' && !c.archive?.at ? archive(c, lifecycleContext(deps, c)) : null));
-  return { phase: stored.phase };
+  if (stored.phase !== 'archived' || !stored.archive?.at || stored.archive.sha256) return { phase: stored.phase };
+  if (!deps.archiveBlobs) {
+    warnNoArchiveStoreOnce(deps);
+    return { phase: stored.phase };
+  }
+  const archived = await storeArchive(deps, deps.archiveBlobs, stored);
+  return { phase: archived.phase };
+}
+
+const warnedWithoutArchiveStore = new WeakSet<object>();
+function warnNoArchiveStoreOnce(deps: LifecycleTaskDeps): void {
+  const key: object = deps.logger ?? deps;
+  if (warnedWithoutArchiveStore.has(key)) return;
+  warnedWithoutArchiveStore.add(key);
+  deps.logger?.warn('archive store not configured: cases are archived without an archive file (archive.ref unset)', {});
+}
+
+/**
+ * Writes the archive file, then records its reference and hash on the case, in that order: a crash in between
+ * leaves a case without `archive.sha256` (still open for `isOpen`), whose retry builds the same bytes from the
+ * unchanged case and timeline and writes them again under the same key. Only if the case changed in between
+ * (version moved) is the file rebuilt from the new state and written again.
+ */
+async function storeArchive(deps: LifecycleTaskDeps, blobs: BlobStore, first: CaseRecord, attempts = 3): Promise<CaseRecord> {
+  let c = first;
+  for (let attempt = 1; ; attempt++) {
+    const at = Date.parse(c.archive!.at);
+    const [timeline, audit] = await Promise.all([deps.store.timeline(c.caseId), deps.store.auditTrail(c.caseId)]);
+    // The audit trail up to the archiving: later reads of the archived case must not change a retry's bytes.
+    const bundle = buildArchiveBundle(c, timeline, audit.filter((a) => Date.parse(a.at) <= at));
+    const blob = await blobs.put(archiveKey(c), new TextEncoder().encode(bundle.json), ARCHIVE_CONTENT_TYPE);
+    if (blob.sha256 !== bundle.sha256) throw new Error(`archive store returned sha256 ${blob.sha256} for a file of sha256 ${bundle.sha256}`);
+    const record: CaseRecord = { ...c, updatedAt: deps.clock.now().toISOString(), archive: { ...c.archive!, ref: blob.ref, sha256: bundle.sha256 } };
+    try {
+      const done = await deps.store.update(record, c.version, []);
+      deps.logger?.info('case archive stored', { caseId: c.caseId, ref: blob.ref, sha256: bundle.sha256, bytes: blob.size });
+      return done;
+    } catch (err) {
+      if (!(err instanceof ConcurrentUpdateError) || attempt >= attempts) throw err;
+      const fresh = await load(deps, c.caseId);
+      if (fresh.archive?.sha256 || fresh.phase !== 'archived' || !fresh.archive?.at) return fresh;
+      c = fresh;
+    }
+  }
 }
 
 /** "Record Failure": makes a failed execution visible on the case timeline (no personal data: error names only). */
@@ -258,9 +307,12 @@ export async function recordFailure(deps: LifecycleTaskDeps, payload: unknown): 
   return { recorded: true };
 }
 
-/** Whether a case still has a life cycle to run (used when resuming after a restart). */
+/**
+ * Whether a case still has a life cycle to run (used when resuming after a restart and by the reconciler): any
+ * phase but the final ones, and an archived case whose archive file is not recorded yet (`archive.sha256`).
+ */
 export function isOpen(c: CaseRecord): boolean {
-  return !isFinal(c.phase) || (c.phase === 'archived' && !c.archive?.at);
+  return !isFinal(c.phase) || (c.phase === 'archived' && (!c.archive?.at || !c.archive.sha256));
 }
 
 // ---------------------------------------------------------------------------------------------- wiring

@@ -181,7 +181,7 @@ describe('api', () => {
   });
 
   test('the JWT authorizer is on every staff route and on no public route', () => {
-    const staffPrefix = /^(GET|POST|PUT|PATCH|DELETE|ANY) \/api\/(cases|intake|outbox|quarantine|me)/;
+    const staffPrefix = /^(GET|POST|PUT|PATCH|DELETE|ANY) \/api\/(cases|intake|outbox|quarantine|me|console|reports)/;
     for (const r of routeKeys()) {
       const isStaff = STAFF_ROUTES.some(([m, p]) => `${m} ${p}` === r.RouteKey);
       expect(isStaff).toBe(staffPrefix.test(r.RouteKey));

@@ -188,10 +188,13 @@ export function registerDemo(program: Command): void {
     .option('--keep-data', '保留临时数据目录')
     .action(async (opts: DemoOptions) => {
       if (opts.list) {
-        process.stdout.write('渠道 (channels, embedded runtime):\n');
-        for (const s of CHANNEL_SCENARIOS) process.stdout.write(`  ${s.id.padEnd(30)} ${s.title}\n`);
-        process.stdout.write('办理路径 (life-cycle paths):\n');
-        for (const s of LIFECYCLE_SCENARIOS) process.stdout.write(`  ${s.id.padEnd(30)} ${s.title}\n`);
+        const lines = [
+          '渠道 (channels, embedded runtime):',
+          ...CHANNEL_SCENARIOS.map((s) => `  ${s.id.padEnd(30)} ${s.title}`),
+          '办理路径 (life-cycle paths):',
+          ...LIFECYCLE_SCENARIOS.map((s) => `  ${s.id.padEnd(30)} ${s.title}`),
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
         return;
       }
       const { ok } = await runDemo(opts);

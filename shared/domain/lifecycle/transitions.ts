@@ -3,6 +3,7 @@
  * timeouts (reminder, overdue: art. 20) and the archive (art. 18). Pure: the caller writes the record,
  * appends the events and sends the notices.
  */
+import { referralPhrase } from '../notices/format';
 import type { Actor, Assignment, CaseRecord, Deadline, Finding, NotAcceptedReason, Phase } from '../case';
 import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
 import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
@@ -365,7 +366,7 @@ function reject(t: Draft, b: ActionBodyOf<'reject'>): Transition {
     at: t.nowIso,
   };
   t.moveTo('archived');
-  const where = [b.referral ? `告知投诉人向${b.referral}反映` : '', b.transferTo12345 ? `转接${t.ctx.jurisdiction.referral.hotline}` : ''].filter(Boolean).join('，');
+  const where = [b.referral ? `告知投诉人${referralPhrase(b.referral)}` : '', b.transferTo12345 ? `转接${t.ctx.jurisdiction.referral.hotline}` : ''].filter(Boolean).join('，');
   t.event('not_accepted', `不予受理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）${where ? `；${where}（第九条）` : ''}。`, {
     reason: b.reason,
     ...(b.relatedCaseId ? { relatedCaseId: b.relatedCaseId } : {}),
@@ -642,3 +643,4 @@ function escalate(t: Draft, b: ActionBodyOf<'escalate'>): Transition {
   t.notify(b.to === 'leader' && b.stabilityRisk ? N.stabilityRiskNotice(r, t.ctx, b.reason) : N.escalationNotice(r, t.ctx, b.to, b.reason));
   return t.done();
 }
+

@@ -160,3 +160,9 @@ export function complainantGreeting(c: CaseRecord): string {
   const name = c.intake.complainant.name?.trim() || c.intake.complainant.organization?.trim();
   return name ? `${name}：` : '投诉人：';
 }
+
+/** The referral as a phrase: staff type either a unit name (向…反映 is added) or a whole sentence (kept). */
+export function referralPhrase(referral: string): string {
+  const text = referral.trim().replace(/[。；;]+$/, '');
+  return /^(请|建议|可|应|向|到|去)/.test(text) || text.includes('反映') ? text : `向${text}反映`;
+}

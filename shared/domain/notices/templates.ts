@@ -6,6 +6,7 @@
  * Each render function takes the case (after the change) and the life-cycle context and returns the
  * notices to send; a complainant notice is only produced when the complainant can be written to.
  */
+import { referralPhrase } from './format';
 import type { Assignment, CaseRecord, Deadline } from '../case';
 import { PHASE_LABELS } from '../case';
 import type { LifecycleContext, Notice } from '../lifecycle/context';
@@ -92,7 +93,7 @@ export function whereToGo(c: CaseRecord, ctx: LifecycleContext): string[] {
   const o = c.outcome;
   if (o?.kind !== 'not_accepted') return [];
   const out: string[] = [];
-  if (o.referral) out.push(`建议您向${o.referral}反映。`);
+  if (o.referral) out.push(`建议您${referralPhrase(o.referral).replace(/^(请|建议)(您)?/, '')}。`);
   if (o.transferredTo12345) out.push(`您的诉求已转接“${ctx.jurisdiction.referral.hotline}”政务服务便民热线，由其按程序转交有关部门办理；您也可以直接拨打 ${ctx.jurisdiction.referral.hotline} 咨询。`);
   if (o.reason === 'art8-4') out.push('该事项已经或者正在通过信访、诉讼、仲裁、行政复议、调解等途径解决，请按该途径的程序继续办理。');
   if (o.reason === 'art8-3') out.push('同一事项已经受理或者正在办理，办理结果将按原投诉件告知，您可凭原受理编号查询进度。');

@@ -7,6 +7,7 @@
 import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isOverdue, overdueBadge } from './dom.js';
+import { REPORT_ROLES, reportPage } from './reports.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -75,6 +76,7 @@ function renderNav() {
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
     ['/console/quarantine', '隔离邮件', ['agency']],
     ['/console/outbox', '发件箱', ['agency', 'admin']],
+    ['/console/reports', '考核评价', REPORT_ROLES],
   ].filter(([, , roles]) => roles.includes(role));
   const here = location.pathname;
   nav.append(
@@ -630,6 +632,8 @@ async function render() {
       return quarantinePage();
     case '/console/outbox':
       return outboxPage();
+    case '/console/reports':
+      return reportPage({ main, page, errorBox, go, role: meta.me.role, clocks: meta.labels.clocks });
     default:
       page('未找到页面', h('p', {}, link('/console', '返回我的待办')));
   }

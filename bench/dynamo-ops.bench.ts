@@ -1,0 +1,238 @@
+/**
+ * DynamoDB reads and writes per intake and per life-cycle path, state transitions, Lambda invocations and SES
+ * messages per path, and the cost per thousand cases at AWS list prices.
+ *
+ * Every life-cycle scenario (infra/local/lifecycle-scenarios.ts: the same list as the state-machine tests) runs
+ * through the real intake core, the real ASL on the in-process engine, the real task and action services and the
+ * DynamoDB CaseStore on dynalite. A middleware on the DynamoDB client counts every call and asks for
+ * ConsumedCapacity (dynalite computes it by item size, table only); writes to the three GSIs (projection ALL) are
+ * added from the size of the item written, as DynamoDB bills them.
+ *
+ * The floor: the writes a case cannot do without: claim + tracking counter + case item at intake, then one case
+ * write per change of the case (its final `version`). Everything above is bookkeeping (bind, event items, the
+ * pending marker, department links, audit entries).
+ */
+import { readFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoCaseStore } from '../shared/adapters/aws/dynamo-case-store';
+import { cryptoIds } from '../shared/adapters/ids';
+import { loadCalendar } from '../shared/calendar/load';
+import { loadJurisdiction, loadRulesRegistry } from '../shared/config/load';
+import { submitIntake } from '../shared/intake/core';
+import { performAction } from '../shared/services/actions';
+import { ManualClock } from '../infra/local/clock';
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
+import { MemoryMailSender } from '../infra/local/lifecycle-sandbox';
+import type { LifecycleSandbox } from '../infra/local/lifecycle-sandbox';
+import { LIFECYCLE_SCENARIOS, runScenario } from '../infra/local/lifecycle-scenarios';
+import { createLocalWorkflow } from '../infra/local/workflow';
+
+/** AWS list prices (us-east-1, on demand), as of the date in docs/BENCHMARKS.md. */
+export const PRICES = {
+  sfnPerTransition: 0.025 / 1000,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  lambdaPerGbSecondArm: 0.0000133334,
+  dynamoPerWru: 0.625 / 1_000_000,
+  dynamoPerRru: 0.125 / 1_000_000,
+  sesPerMail: 0.1 / 1000,
+};
+/** Assumptions for Lambda compute: 512 MB (TousuFunction's default) and an average billed duration per invocation. */
+export const LAMBDA_MEMORY_GB = 0.5;
+export const LAMBDA_AVG_MS = 150;
+
+const WRITE = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+const GSI_PKS = ['gsi1pk', 'gsi2pk', 'gsi3pk'];
+
+export interface OpCount {
+  reads: number;
+  writes: number;
+  rru: number;
+  wru: number;
+  byCommand: Record<string, number>;
+}
+
+const empty = (): OpCount => ({ reads: 0, writes: 0, rru: 0, wru: 0, byCommand: {} });
+
+/** Counts DynamoDB calls and capacity into `current` (swap it to attribute calls to a path). */
+export class DynamoCounter {
+  current: OpCount = empty();
+  private readonly sizes = new Map<string, { size: number; gsis: number }>();
+
+  constructor(client: DynamoDBClient) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String((context as { commandName?: string }).commandName);
+        const input = (args as { input: Record<string, unknown> }).input;
+        input.ReturnConsumedCapacity = 'TOTAL';
+        const out = await next(args);
+        const c = this.current;
+        c.byCommand[command] = (c.byCommand[command] ?? 0) + 1;
+        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((s, x) => s + (x.CapacityUnits ?? 0), 0);
+        if (WRITE.has(command)) {
+          c.writes += 1;
+          c.wru += units + this.gsiUnits(command, input);
+        } else {
+          c.reads += 1;
+          c.rru += units;
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'benchCounter' },
+    );
+  }
+
+  private itemKey(item: Record<string, unknown> | undefined): string | undefined {
+    const pk = item?.pk;
+    const sk = item?.sk;
+    const s = (v: unknown) => (typeof v === 'string' ? v : (v as { S?: string } | undefined)?.S);
+    return s(pk) && s(sk) ? `${s(pk)}|${s(sk)}` : undefined;
+  }
+
+  /** GSI write units: each index holding the item is written with the item's size (projection ALL). */
+  private gsiUnits(command: string, input: Record<string, unknown>): number {
+    const units = (size: number, gsis: number) => gsis * Math.max(1, Math.ceil(size / 1024));
+    if (command === 'PutItemCommand') {
+      const item = input.Item as Record<string, unknown>;
+      const gsis = GSI_PKS.filter((k) => item[k] !== undefined).length;
+      const size = JSON.stringify(item).length;
+      const key = this.itemKey(item);
+      if (key) this.sizes.set(key, { size, gsis });
+      return units(size, gsis);
+    }
+    if (command === 'UpdateItemCommand' || command === 'DeleteItemCommand') {
+      const known = this.sizes.get(this.itemKey(input.Key as Record<string, unknown>) ?? '');
+      return known ? units(known.size, known.gsis) : 0;
+    }
+    if (command === 'BatchWriteItemCommand') {
+      let total = 0;
+      for (const reqs of Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>)) {
+        for (const r of reqs) {
+          const item = r.PutRequest?.Item;
+          if (item) total += units(JSON.stringify(item).length, GSI_PKS.filter((k) => item[k] !== undefined).length);
+        }
+      }
+      return total;
+    }
+    return 0;
+  }
+}
+
+export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
+  const dynalite = await startDynalite();
+  const client = localDynamoClient(dynalite.endpoint);
+  await ensureTable(client, 'tousu');
+  const counter = new DynamoCounter(client);
+  const store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu' });
+  const calendar = loadCalendar();
+  const rules = loadRulesRegistry();
+  const jurisdiction = loadJurisdiction('510903');
+  const clock = new ManualClock('2025-03-03T10:00:00+08:00');
+  const mail = new MemoryMailSender();
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const asl = JSON.parse(readFileSync('statemachines/case-lifecycle.asl.json', 'utf8')) as { States: Record<string, { Type: string }> };
+  const taskStates = new Set(Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n));
+  let actions = 0;
+  const makeWorkflow = () => createLocalWorkflow({ store, clock, calendar, rules, jurisdiction, mail, logger: silent }, { jurisdictions: [jurisdiction.code], retryIntervalMs: 5 });
+  const sb: LifecycleSandbox = {
+    clock,
+    store,
+    workflow: makeWorkflow(),
+    mail,
+    calendar,
+    rules,
+    jurisdiction,
+    dynalite,
+    file: (intake) => submitIntake({ store, workflow: sb.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger: silent }, intake),
+    act: (caseId, actor, body) => {
+      actions++;
+      return performAction({ store, workflow: sb.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body);
+    },
+    get: async (caseId) => (await store.get(caseId))!,
+    timeline: (caseId) => store.timeline(caseId),
+    restartWorkflow() {
+      sb.workflow = makeWorkflow();
+      return sb.workflow;
+    },
+    close: async () => {
+      await sb.workflow.stop();
+      client.destroy();
+      await dynalite.close();
+    },
+  };
+  clock.setSettle(() => sb.workflow.idle());
+
+  const results: Record<string, number | string> = {};
+  const rows: string[] = [];
+  try {
+    // Intake alone (web form, agency-received), then a replay of the same delivery.
+    const intake = {
+      channel: 'web',
+      sourceKey: 'web:bench-intake',
+      receivedAt: '2025-03-03T10:00:00+08:00',
+      receivedBy: 'agency',
+      complainant: { name: '张某某', phone: '13800000000', email: 'c@example.com', anonymous: false, wantsReply: true, confidential: false },
+      respondent: { unit: '遂宁市船山区市场监督管理局' },
+      matter: '办理营业执照变更时窗口要求重复提交材料。',
+      evidence: [],
+    };
+    const stopped = sb.workflow;
+    await stopped.stop(); // count the intake's own calls, not the execution's
+    sb.workflow = { start: async () => ({ executionId: 'x', alreadyRunning: false }), sendTaskSuccess: async () => undefined, sendTaskFailure: async () => undefined } as never;
+    counter.current = empty();
+    await sb.file(intake);
+    const first = counter.current;
+    counter.current = empty();
+    await sb.file(intake);
+    const replay = counter.current;
+    results['intake: writes / reads (floor 3 writes)'] = `${first.writes} / ${first.reads}`;
+    results['intake: WRU / RRU'] = `${first.wru} / ${first.rru}`;
+    results['intake replay: writes / reads'] = `${replay.writes} / ${replay.reads}`;
+    sb.restartWorkflow();
+
+    let common: { cost: number } | undefined;
+    let dearest: { id: string; cost: number } | undefined;
+    for (const s of LIFECYCLE_SCENARIOS) {
+      counter.current = empty();
+      actions = 0;
+      const mailsBefore = mail.sent.length;
+      const r = await runScenario(sb, s, { advanceTo: (at) => clock.advanceTo(at) });
+      await sb.workflow.idle();
+      const ops = counter.current;
+      const executions = sb.workflow.executionsOf(r.caseId);
+      const taskInvocations = executions.flatMap((e) => e.states).filter((n) => taskStates.has(n)).length;
+      const lambdas = taskInvocations + 1 + actions; // tasks + the intake's API call + one API call per staff action
+      const mails = mail.sent.length - mailsBefore;
+      const floor = 3 + r.record.version;
+      const cost =
+        r.transitions * PRICES.sfnPerTransition +
+        lambdas * (PRICES.lambdaPerRequest + LAMBDA_MEMORY_GB * (LAMBDA_AVG_MS / 1000) * PRICES.lambdaPerGbSecondArm) +
+        ops.wru * PRICES.dynamoPerWru +
+        ops.rru * PRICES.dynamoPerRru +
+        mails * PRICES.sesPerMail;
+      if (s.id === 'transfer') common = { cost };
+      rows.push(`| ${s.id}${r.ok ? '' : ' (FAILED)'} | ${ops.writes} (floor ${floor}, ×${(ops.writes / floor).toFixed(1)}) | ${ops.reads} | ${ops.wru} | ${ops.rru} | ${r.transitions} | ${lambdas} | ${mails} | ${(cost * 1000).toFixed(3)} |`);
+      if (['transfer', 'general', 'intervention'].includes(s.id)) {
+        results[`${s.id}: writes (floor), reads, WRU, RRU`] = `${ops.writes} (${floor}), ${ops.reads}, ${ops.wru}, ${ops.rru}`;
+        results[`${s.id}: transitions, Lambda, SES`] = `${r.transitions}, ${lambdas}, ${mails}`;
+      }
+      if (!dearest || cost > dearest.cost) dearest = { id: s.id, cost };
+    }
+    results['common path (transfer): US$ per 1,000 cases (target ≤ 2)'] = common ? Number((common.cost * 1000).toFixed(3)) : 'not measured';
+    if (dearest) results['dearest path: US$ per 1,000 cases'] = `${(dearest.cost * 1000).toFixed(3)} (${dearest.id})`;
+  } finally {
+    await sb.close();
+  }
+  return {
+    name: 'DynamoDB operations, transitions, invocations, mails and cost per life-cycle path',
+    results,
+    notes: [
+      '| path | DynamoDB writes (floor) | reads | WRU | RRU | state transitions | Lambda invocations | SES mails | US$ / 1,000 cases |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      `Prices (AWS list, us-east-1, on demand): Step Functions standard $0.025 per 1,000 transitions; Lambda arm64 $0.0000133334 per GB-s + $0.20 per million requests, assumed ${LAMBDA_MEMORY_GB * 1024} MB and ${LAMBDA_AVG_MS} ms billed per invocation; DynamoDB $0.625 per million WRU, $0.125 per million RRU; SES $0.10 per 1,000 mails. Not included: API Gateway (HTTP API $1.00 per million requests), S3, CloudWatch Logs, KMS, data transfer.`,
+      'WRU/RRU: dynalite\'s ConsumedCapacity (by item size, strongly consistent reads) plus one write per GSI holding the item (projection ALL, by the size written). Floor = claim + tracking counter + case item at intake, plus one case write per change of the case (its final version). Lambda invocations = Task states executed + the intake API call + one API call per staff action. The scenarios are those of `tousu demo` and test/statemachine (reminders and overdue marks included where the path has them).',
+    ].join('\n'),
+  };
+}
