@@ -2,7 +2,7 @@
  * Outgoing mail permissions and settings per sending mode: SES (ses:SendEmail on the jurisdiction's identities)
  * or SMTP (host, port and a Secrets Manager secret with `username`/`password`, for regions without SES).
  */
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -39,10 +39,6 @@ export class Mail extends Construct implements MailGrants {
       });
     } else {
       this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'SmtpSecret', sending.secretName);
-      Annotations.of(this).addWarningV2(
-        'tousu:smtp-sender-not-built',
-        'sending mode "smtp": the functions receive MAIL_MODE/SMTP_* and may read the secret, but the AWS handlers still construct the SES sender; an SMTP MailSender on Lambda is not built yet.',
-      );
     }
   }
 

@@ -72,12 +72,12 @@ export class Workflow extends Construct {
       const entry = taskEntryCandidates(name).find((p) => existsSync(join(REPO_ROOT, p)));
       let fn: lambda.Function;
       if (entry) {
-        const environment: EnvVars<LifecycleFunctionEnvInput> & { ARCHIVE_BUCKET?: string } = {
+        const environment: EnvVars<LifecycleFunctionEnvInput> = {
           TABLE_NAME: data.table.tableName,
           JURISDICTION: props.jurisdictionCode,
           POWERTOOLS_SERVICE_NAME: `tousu-${name}`,
           ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
-          ...(ARCHIVE_TASKS.has(name) ? { ARCHIVE_BUCKET: data.archive.bucketName } : {}),
+          ...(ARCHIVE_TASKS.has(name) ? { ARCHIVE_BUCKET: data.archive.bucketName, ARCHIVE_KMS_KEY_ID: data.key.keyArn } : {}),
         };
         const tf = new TousuFunction<typeof environment>(this, constructId, {
           name,
@@ -92,8 +92,11 @@ export class Workflow extends Construct {
         data.table.grantReadWriteData(tf);
         props.mail.grantSend(tf);
         if (ARCHIVE_TASKS.has(name)) {
-          data.archive.grantPut(tf);
-          data.archive.grantRead(tf);
+          // s3:PutObject on the archive bucket only: no read, no delete, no s3:PutObjectRetention or legal hold, so the
+          // bucket's default Object Lock retention applies to every file and the function cannot change it. (Objects
+          // of the whole bucket, which holds nothing but archive files, matching the cdk-nag acknowledgment.)
+          // The files are SSE-KMS with the data key (the bucket's key), which the table grant above already lets it use.
+          tf.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [data.archive.arnForObjects('*')] }));
         }
         fn = tf;
       } else {

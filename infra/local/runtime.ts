@@ -73,7 +73,7 @@ export function dataPaths(dataDir: string) {
     root,
     dynamodb: join(root, 'dynamodb'),
     blobs: join(root, 'blobs'),
-    /** Art. 18 archive files (FolderBlobStore root; keys `archive/<jurisdiction>/<yyyy>/<caseId>.json`). */
+    /** Art. 18 archive files (FolderBlobStore root; keys `<jurisdiction>/<yyyy>/<caseId>.json`). */
     archive: join(root, 'archive'),
     outbox: join(root, 'outbox'),
     inbox: join(root, 'inbox'),

@@ -88,10 +88,10 @@ export function sha256Hex(text: string): string {
 
 // ---------------------------------------------------------------------------------------------- the bundle
 
-/** Where the archive file of a case lives: `archive/<jurisdiction>/<yyyy of archiving, Shanghai>/<caseId>.json`. */
+/** Where the archive file of a case lives in the archive store: `<jurisdiction>/<yyyy of archiving, Shanghai>/<caseId>.json`. */
 export function archiveKey(c: CaseRecord): string {
   const at = archivedAt(c);
-  return `archive/${c.jurisdiction}/${shanghaiDate(at, 'archive.at').slice(0, 4)}/${c.caseId}.json`;
+  return `${c.jurisdiction}/${shanghaiDate(at, 'archive.at').slice(0, 4)}/${c.caseId}.json`;
 }
 
 function archivedAt(c: CaseRecord): string {

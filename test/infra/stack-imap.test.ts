@@ -37,14 +37,21 @@ test('no unacknowledged cdk-nag error', () => {
   expect(s.nagViolations).toEqual([]);
 });
 
-test('no SES receiving; the IMAP poller runs on a schedule, alone, with its password resolved from Secrets Manager', () => {
+test('no SES receiving; the IMAP poller runs on a schedule, alone, reading its password from Secrets Manager (not from its configuration)', () => {
   s.template.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
   s.template.resourceCountIs('AWS::SES::ReceiptRule', 0);
   expect((s.json.Rules as Record<string, unknown> | undefined)?.SesReceivingRegion).toBeUndefined();
   s.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
   const env = envOf('IntakeImapPoller');
   expect(env).toMatchObject({ IMAP_HOST: 'imap.example.gov.cn', IMAP_PORT: '993', IMAP_USER: 'tousu@example.gov.cn', IMAP_MAILBOX: 'INBOX' });
-  expect(JSON.stringify(env.IMAP_PASSWORD)).toMatch(/\{\{resolve:secretsmanager:.*tousu\/510921\/imap.*:SecretString:password::\}\}/);
+  expect(env.IMAP_PASSWORD).toBeUndefined();
+  expect(JSON.stringify(env.IMAP_SECRET_ARN)).toContain('secret:tousu/510921/imap');
+  expect(JSON.stringify(s.json)).not.toContain('resolve:secretsmanager');
+  // Read access to the IMAP secret: the poller only.
+  const [pollerRoleId] = resourcesOf(s.json, 'AWS::IAM::Role').find(([id]) => id.startsWith('IntakeImapPollerRole'))!;
+  const imapReaders = resourcesOf(s.json, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.PolicyDocument).includes('secret:tousu/510921/imap'));
+  expect(imapReaders).toHaveLength(1);
+  expect(JSON.stringify(imapReaders[0]![1].Roles)).toContain(pollerRoleId);
   s.template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 1, Handler: 'functions/imap-poller/index.handler' });
 });
 

@@ -170,6 +170,16 @@ describe('workflow', () => {
     expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('WorkflowAwaitActionFunctionCallbackPolicy'))).toBe(true);
     expect(withAction('states:StartExecution').every((p) => /^(Api|Intake)/.test(p))).toBe(true);
   });
+
+  test('archive-case may only s3:PutObject into the archive bucket (no retention change, no read, no delete)', () => {
+    const archiveId = resourcesOf(s.json, 'AWS::S3::Bucket').find(([, b]) => b.ObjectLockEnabled)![0];
+    const onArchive = statements().filter(({ st }) => JSON.stringify(st.Resource).includes(`"${archiveId}"`));
+    expect(onArchive.map(({ policy }) => policy).every((p) => p.startsWith('WorkflowArchiveCaseFunctionRole'))).toBe(true);
+    expect(onArchive.flatMap(({ st }) => asArray(st.Action))).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(onArchive[0]!.st.Resource)).toContain('/*');
+    const env = (resourcesOf(s.json, 'AWS::Lambda::Function').find(([id]) => id.startsWith('WorkflowArchiveCaseFunction'))![1].Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ ARCHIVE_BUCKET: { Ref: archiveId }, ARCHIVE_KMS_KEY_ID: expect.anything() });
+  });
 });
 
 describe('api', () => {

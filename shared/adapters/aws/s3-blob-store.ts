@@ -28,6 +28,8 @@ export class S3BlobStore implements BlobStore {
         Body: body,
         ContentType: contentType,
         ContentLength: body.byteLength,
+        // Object Lock buckets (the archive) require an integrity header on PUT: name the algorithm explicitly.
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: digest.toString('base64'),
         ...(this.opts.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.opts.kmsKeyId } : { ServerSideEncryption: 'AES256' }),
       }),

@@ -1,0 +1,18 @@
+import { documentClient, ensureTable, localDynamoClient, startDynalite } from './infra/local/dynalite';
+import { DynamoCaseStore } from './shared/adapters/aws/dynamo-case-store';
+import { DynamoDuplicateIndex } from './shared/adapters/aws/dynamo-duplicate-index';
+import { createDuplicateCheck } from './shared/services/duplicates';
+import { loadJurisdiction, loadRulesRegistry } from './shared/config/load';
+import { submitIntake } from './shared/intake/core';
+import { cryptoIds } from './shared/adapters/ids';
+import { webIntake, parseWebComplaint } from './shared/intake/channels';
+import { benchComplaint } from './bench/http-intake.bench';
+const d = await startDynalite(); const c = localDynamoClient(d.endpoint); await ensureTable(c, 'tousu'); const doc = documentClient(c);
+const store = new DynamoCaseStore({ doc, tableName: 'tousu' });
+const jurisdiction = loadJurisdiction('510903');
+const dup = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: 'tousu' }), store, departments: jurisdiction.departments });
+const deps = { store, workflow: { start: async () => ({ executionId: 'x', alreadyRunning: false }), sendTaskSuccess: async () => {}, sendTaskFailure: async () => {} }, clock: { now: () => new Date() }, ids: cryptoIds, rules: loadRulesRegistry(), jurisdiction, duplicateCheck: dup, indexCase: (x: any) => dup.indexCase(x), logger: { warn: () => {} } } as any;
+let n = 0; const seen = new Set<string>();
+await Promise.all(Array.from({ length: 10 }, async () => { for (let k = 0; k < 100; k++) { const i = n++; try { await submitIntake(deps, webIntake(parseWebComplaint(benchComplaint(i)), { sourceKey: 'web:' + i, receivedAt: new Date().toISOString(), evidence: [] })); } catch (e: any) { if (!seen.has(e.message)) { seen.add(e.message); console.log(i, e.name, e.message); } } } }));
+console.log('done', n);
+c.destroy(); await d.close();
