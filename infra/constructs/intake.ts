@@ -8,11 +8,18 @@
  * - scanned letters and suggestion-box openings: S3 events on the scans bucket → letter-intake / box-intake;
  * - 12345 work orders: an SQS queue (with its own DLQ) → workorder-intake, partial batch failures reported.
  *
- * The adapters call the intake core directly (claim → create → StartExecution; idempotent on the source key),
- * so the buffer between them and the start of executions is Lambda's asynchronous invocation queue: S3 and
- * Scheduler invoke asynchronously, Lambda retries twice over up to six hours, and an event that still fails lands
- * in the KMS-encrypted IntakeDeadLetters queue (alarmed), from which it can be replayed. A burst queues in
- * Lambda's async queue; an outage of DynamoDB or Step Functions ends in the DLQ, not in loss.
+ * The adapters (and the API) call the intake core (claim → create → start; idempotent on the source key). Two
+ * buffers keep a burst or an outage from losing anything:
+ *
+ * - before the adapters, Lambda's asynchronous invocation queue: S3 and Scheduler invoke asynchronously, Lambda
+ *   retries twice over up to six hours, and an event that still fails (DynamoDB down) lands in the KMS-encrypted
+ *   IntakeDeadLetters queue (alarmed), from which it can be replayed;
+ * - between the adapters and the start of executions, the start queue (SQS, KMS, StartDeadLetters after 5
+ *   receives, alarmed): the adapters and the API only send `{ caseId, input, executionName }` to it
+ *   (START_QUEUE_URL, shared/adapters/aws/queued-workflow.ts), and the execution starter, the only function that
+ *   may call states:StartExecution, starts them at a bounded concurrency. A message delivered twice is one
+ *   execution (the name is the case id). A Step Functions outage leaves the starts in the queue, then in its DLQ:
+ *   redrive them (`aws sqs start-message-move-task --source-arn <StartDeadLetters ARN>`) once it is over.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -31,6 +38,7 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { EmailIntakeEnv } from '../../functions/email-intake/index';
 import type { ImapPollerEnv } from '../../functions/imap-poller/index';
+import type { ExecutionStarterEnv } from '../../functions/execution-starter/env';
 import type { IntakeEnv } from '../../shared/intake/aws-deps';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
@@ -52,6 +60,11 @@ export interface IntakeProps {
 
 export class Intake extends Construct {
   readonly deadLetters: sqs.Queue;
+  /** The start queue between every function that starts cases and StartExecution. */
+  readonly startQueue: sqs.Queue;
+  readonly startDeadLetters: sqs.Queue;
+  /** The only function that may call states:StartExecution. */
+  readonly executionStarter: lambda.Function;
   readonly workOrders: sqs.Queue;
   readonly workOrderDeadLetters: sqs.Queue;
   readonly functions: lambda.Function[] = [];
@@ -64,6 +77,29 @@ export class Intake extends Construct {
     const queueDefaults = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true, retentionPeriod: Duration.days(14) } as const;
     this.deadLetters = new sqs.Queue(this, 'IntakeDeadLetters', queueDefaults);
 
+    this.startDeadLetters = new sqs.Queue(this, 'StartDeadLetters', queueDefaults);
+    this.startQueue = new sqs.Queue(this, 'StartQueue', {
+      ...queueDefaults,
+      // At least 6 × the starter's timeout (AWS guidance for Lambda event sources); with 5 receives, a Step
+      // Functions outage of about half an hour is absorbed before a start moves to the DLQ.
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: this.startDeadLetters, maxReceiveCount: 5 },
+    });
+    const starterEnv: EnvVars<z.input<typeof ExecutionStarterEnv>> = { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    this.executionStarter = new TousuFunction<z.input<typeof ExecutionStarterEnv>>(this, 'ExecutionStarter', {
+      name: 'execution-starter',
+      entry: 'functions/execution-starter/index.ts',
+      description: 'tousu: starts the queued case executions (start queue → StartExecution)',
+      environment: starterEnv,
+      logKey: data.key,
+      logRetentionDays: props.logRetentionDays,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+    });
+    props.stateMachine.grantStartExecution(this.executionStarter);
+    // Small batches at a bounded concurrency keep StartExecution well under its per-account rate in a burst.
+    this.executionStarter.addEventSource(new SqsEventSource(this.startQueue, { batchSize: 5, maxConcurrency: 5, reportBatchItemFailures: true }));
+
     const intakeEnv: EnvVars<z.input<typeof IntakeEnv>> = {
       TABLE_NAME: data.table.tableName,
       STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
@@ -71,6 +107,7 @@ export class Intake extends Construct {
       JURISDICTION: jurisdiction.code,
       EVIDENCE_KMS_KEY_ID: data.key.keyArn,
       ...(props.statusUrl ? { STATUS_URL: props.statusUrl } : {}),
+      START_QUEUE_URL: this.startQueue.queueUrl,
     };
 
     const adapter = <Env,>(fnId: string, name: string, entry: string, environment: EnvVars<Env>, extra: { timeout?: Duration; memorySize?: number } = {}) => {
@@ -87,7 +124,7 @@ export class Intake extends Construct {
       data.table.grantReadWriteData(fn);
       data.evidence.grantPut(fn);
       data.evidence.grantRead(fn);
-      props.stateMachine.grantStartExecution(fn);
+      this.startQueue.grantSendMessages(fn);
       fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(this.deadLetters), retryAttempts: 2, maxEventAge: Duration.hours(6) });
       this.functions.push(fn);
       return fn;

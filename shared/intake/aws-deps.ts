@@ -2,15 +2,18 @@
 import { z } from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
+import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store';
 import { cryptoIds } from '../adapters/ids';
 import { systemClock } from '../ports';
 import { loadJurisdiction } from '../config/load';
 import { loadRulesRegistry } from '../config/rules';
+import type { Workflow } from '../ports';
 import type { IntakeDeps } from './core';
 
 export const IntakeEnv = z.object({
@@ -20,15 +23,27 @@ export const IntakeEnv = z.object({
   JURISDICTION: z.string().min(1),
   EVIDENCE_KMS_KEY_ID: z.string().optional(),
   STATUS_URL: z.url().optional(),
+  /** The start queue (SQS): set, executions are started by the execution-starter Lambda from it. */
+  START_QUEUE_URL: z.url().optional(),
 });
 export type IntakeEnv = z.infer<typeof IntakeEnv>;
+
+/**
+ * The Workflow port of a function that starts cases: through the start queue when `START_QUEUE_URL` is set
+ * (so a burst or a Step Functions outage waits in SQS), else StartExecution directly. Task-token callbacks
+ * always go straight to Step Functions.
+ */
+export function workflowFromEnv(env: { STATE_MACHINE_ARN: string; START_QUEUE_URL?: string | undefined }): Workflow {
+  const sfn = new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
+  return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
+}
 
 /** Acknowledgement mail is not wired here until the SES MailSender exists (shared/adapters/aws/ses-mail-sender.ts). */
 export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv): IntakeDeps {
   const env = IntakeEnv.parse(raw);
   return {
     store: createCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
-    workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
+    workflow: workflowFromEnv(env),
     blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
     clock: systemClock,
     ids: cryptoIds,
