@@ -1,7 +1,8 @@
 /**
  * Lambda entry of the HTTP API (API Gateway HTTP API, payload v2) through hono/aws-lambda. The same app runs
  * in the embedded runtime (infra/local/runtime.ts). Clients are created once per container from the
- * zod-checked environment. Staff routes verify Cognito ID tokens (one verification interface, shared/auth).
+ * zod-checked environment. Staff routes verify Cognito ID tokens (one verification interface, shared/auth); staff
+ * sign in through POST /api/auth/login and its challenge steps against Cognito (shared/auth/cognito-login.ts).
  */
 import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
@@ -15,6 +16,10 @@ import { performAction } from '../../shared/services/actions';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoChallenges, createCognitoLogin } from '../../shared/auth/cognito-login';
+import type { SignInChallenges } from '../../shared/auth/challenge';
+import { mountSignInChallengeRoutes } from './routes/auth-cognito';
 import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
@@ -39,15 +44,18 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 }
 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
-export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore } {
+export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
   const mail = mailSenderFromEnv(raw);
   const intake = { ...intakeDepsFromEnv(raw), mail };
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
   const doc = createDocumentClient(new DynamoDBClient({}));
+  // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
+  const cognito = { client: new CognitoIdentityProviderClient({}), clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
   const staff: StaffRouteDeps = {
     verifier,
+    login: createCognitoLogin(cognito),
     store: intake.store,
     jurisdiction: intake.jurisdiction,
     calendar,
@@ -57,16 +65,17 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       performAction({ store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, caseId, actor, body),
     quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
   };
-  return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }) };
+  return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
 
 export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
   if (!cached) {
-    const { deps, staff, facts } = apiFromEnv(process.env);
+    const { deps, staff, facts, challenges } = apiFromEnv(process.env);
     cached = createLambdaHandler(deps, (app) => {
       mountStaffRoutes(app, staff);
+      mountSignInChallengeRoutes(app, { challenges });
       mountReportRoutes(app, { ...staff, facts });
       registerConsoleRoutes(app, { api: staff });
       mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });

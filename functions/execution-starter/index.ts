@@ -15,7 +15,15 @@ import type { StarterDeps } from './service';
 const logger = new Logger({ serviceName: 'execution-starter' });
 let deps: StarterDeps | undefined;
 
+function build(): StarterDeps {
+  const env = ExecutionStarterEnv.parse(process.env);
+  return {
+    workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
+    logger: { info: (message, data) => logger.info(message, data ?? {}), warn: (message, data) => logger.warn(message, data ?? {}) },
+  };
+}
+
 export const handler = middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  deps ??= { workflow: new SfnWorkflow(new SFNClient({}), ExecutionStarterEnv.parse(process.env).STATE_MACHINE_ARN), logger };
+  deps ??= build();
   return startExecutions(deps, event);
 }).use(injectLambdaContext(logger));

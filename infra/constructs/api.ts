@@ -12,6 +12,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
@@ -37,6 +38,12 @@ export const PUBLIC_ROUTES: readonly Route[] = [
   // The console page is a static shell: every piece of data it shows comes from a staff route below.
   [GET, '/console'],
   [GET, '/console/{proxy+}'],
+  // Staff sign-in (functions/api/routes/staff.ts, auth-cognito.ts): the Lambda calls Cognito's public
+  // InitiateAuth/RespondToAuthChallenge; the password or the challenge session is the credential.
+  [POST, '/api/auth/login'],
+  [POST, '/api/auth/new-password'],
+  [POST, '/api/auth/mfa'],
+  [POST, '/api/auth/mfa-setup'],
 ];
 
 /** Staff only: the JWT authorizer (Cognito) on every one. */
@@ -61,6 +68,8 @@ export interface ApiProps {
   api: DeployConfig['api'];
   data: Data;
   stateMachine: sfn.IStateMachine;
+  /** The start queue (Intake): web complaints, staff intake and resumed cases start through it. */
+  startQueue: sqs.IQueue;
   mail: MailGrants;
   logRetentionDays: number;
   statusUrl?: string;
@@ -112,7 +121,9 @@ export class Api extends Construct {
     }
     this.userPoolClient = this.userPool.addClient('Console', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // USER_PASSWORD_AUTH: the console posts username and password to our own HTTPS endpoint (POST /api/auth/login),
+      // which calls InitiateAuth; TOTP MFA (required on the pool) follows as a challenge.
+      authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -127,6 +138,7 @@ export class Api extends Construct {
       JURISDICTION: jurisdiction.code,
       EVIDENCE_KMS_KEY_ID: data.key.keyArn,
       ...(props.statusUrl ? { STATUS_URL: props.statusUrl } : {}),
+      START_QUEUE_URL: props.startQueue.queueUrl,
       COGNITO_USER_POOL_ID: this.userPool.userPoolId,
       COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
     };
@@ -143,7 +155,8 @@ export class Api extends Construct {
     data.table.grantReadWriteData(this.handler);
     data.evidence.grantPut(this.handler);
     data.evidence.grantRead(this.handler);
-    props.stateMachine.grantStartExecution(this.handler);
+    // Starts go through the start queue; only the execution starter may call states:StartExecution.
+    props.startQueue.grantSendMessages(this.handler);
     // Staff actions complete the waiting task (shared/services/actions.ts → workflow.sendTaskSuccess).
     props.stateMachine.grantTaskResponse(this.handler);
     props.mail.grantSend(this.handler);

@@ -44,9 +44,10 @@ export function nagAcknowledgments(stack: JurisdictionStack): Acknowledgment[] {
   add(stack, 'AwsSolutions-L1', 'The Lambda target is pinned to nodejs22.x (project decision: the runtime the handlers are tested against); upgrade deliberately, not by default.');
   add(intake.deadLetters, 'AwsSolutions-SQS3', 'This queue IS the dead-letter destination of the intake adapters\' asynchronous invocations (and of the schedules); a DLQ of a DLQ adds nothing.');
   add(intake.workOrderDeadLetters, 'AwsSolutions-SQS3', 'This queue IS the dead-letter queue of the 12345 work-order queue.');
+  add(intake.startDeadLetters, 'AwsSolutions-SQS3', 'This queue IS the dead-letter queue of the start queue (execution starts that failed 5 receives); a DLQ of a DLQ adds nothing.');
   add(stack, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Only on the CDK-internal BucketNotificationsHandler that configures S3 event notifications at deploy time (not a data-plane function).');
   for (const route of api.publicRoutes) {
-    add(route, 'AwsSolutions-APIG4', 'Public route by design (INTERFACES.md): the complaint form, status look-up with the query code, OpenAPI document and page shells; throttled per route on the stage.');
+    add(route, 'AwsSolutions-APIG4', 'Public route by design (INTERFACES.md): the complaint form, status look-up with the query code, OpenAPI document, page shells and staff sign-in (the password or Cognito challenge session is the credential; TOTP MFA required); throttled per route on the stage.');
   }
   return acks;
 }

@@ -77,6 +77,7 @@ export class JurisdictionStack extends Stack {
       api: deploy.api,
       data: this.data,
       stateMachine,
+      startQueue: this.intake.startQueue,
       mail,
       logRetentionDays,
       ...(deploy.statusUrl ? { statusUrl: deploy.statusUrl } : {}),
@@ -93,12 +94,13 @@ export class JurisdictionStack extends Stack {
     const overdueTask = this.workflow.tasks['HandleDeadlineFunctionArn'];
     const functions: Record<string, lambda.IFunction> = { Api: this.api.handler, QuarterlyReport: this.reporting.handler };
     for (const fn of this.intake.functions) functions[fn.node.id] = fn;
+    functions[this.intake.executionStarter.node.id] = this.intake.executionStarter;
     for (const [placeholder, fn] of Object.entries(this.workflow.tasks)) functions[placeholder.replace(/FunctionArn$/, '')] = fn;
     this.observability = new Observability(this, 'Observability', {
       jurisdictionCode: jurisdiction.code,
       key: this.data.key,
       ...(deploy.alarmEmail ? { alarmEmail: deploy.alarmEmail } : {}),
-      deadLetterQueues: { IntakeDeadLetters: this.intake.deadLetters, WorkOrderDeadLetters: this.intake.workOrderDeadLetters },
+      deadLetterQueues: { IntakeDeadLetters: this.intake.deadLetters, WorkOrderDeadLetters: this.intake.workOrderDeadLetters, StartDeadLetters: this.intake.startDeadLetters },
       stateMachine,
       functions,
       ...(overdueTask && !this.workflow.notBuilt.includes('HandleDeadlineFunctionArn') ? { overdueLogGroup: (overdueTask as lambda.Function).logGroup } : {}),

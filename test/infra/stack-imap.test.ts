@@ -69,3 +69,12 @@ test('archive retention and mode from the config; alarm e-mail subscribed; parti
   s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.gov.cn' });
   expect(JSON.stringify(s.json)).not.toContain('arn:aws:');
 });
+
+test('the IMAP poller starts cases through the start queue; only the execution starter may StartExecution', () => {
+  expect(envOf('IntakeImapPoller').START_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^IntakeStartQueue/) });
+  const policies = resourcesOf(s.json, 'AWS::IAM::Policy');
+  const allowing = (action: string) =>
+    policies.filter(([, p]) => (p.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.some((st) => [st.Action].flat().includes(action))).map(([id]) => id);
+  expect(allowing('states:StartExecution')).toEqual([expect.stringMatching(/^IntakeExecutionStarterRoleDefaultPolicy/)]);
+  expect(allowing('sqs:SendMessage').some((id) => id.startsWith('IntakeImapPollerRoleDefaultPolicy'))).toBe(true);
+});

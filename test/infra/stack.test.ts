@@ -126,6 +126,50 @@ describe('intake', () => {
     }
   });
 
+  test('the start queue: KMS-encrypted, TLS only, a DLQ after 5 receives; the starter consumes it with partial batch failures', () => {
+    const queues = resourcesOf(s.json, 'AWS::SQS::Queue');
+    const [startId, start] = queues.find(([id]) => id.startsWith('IntakeStartQueue'))!;
+    const [dlqId, dlq] = queues.find(([id]) => id.startsWith('IntakeStartDeadLetters'))!;
+    for (const q of [start, dlq]) expect(q.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+    expect(start.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 });
+    expect(start.VisibilityTimeout).toBe(360);
+    const tls = resourcesOf(s.json, 'AWS::SQS::QueuePolicy').filter(([, p]) => JSON.stringify(p.Queues).includes(`"${startId}"`));
+    expect(JSON.stringify(tls)).toContain('"aws:SecureTransport":"false"');
+
+    const [, mapping] = resourcesOf(s.json, 'AWS::Lambda::EventSourceMapping').find(([, m]) => JSON.stringify(m.EventSourceArn).includes(`"${startId}"`))!;
+    expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 5, ScalingConfig: { MaximumConcurrency: 5 } });
+    expect((mapping.FunctionName as { Ref: string }).Ref).toMatch(/^IntakeExecutionStarter[0-9A-F]{8}$/);
+  });
+
+  test('only the execution starter may StartExecution; every function that starts cases sends to the start queue instead', () => {
+    const withAction = (action: string) => statements().filter(({ st }) => asArray(st.Action).includes(action));
+    expect(withAction('states:StartExecution').map(({ policy }) => policy)).toEqual([expect.stringMatching(/^IntakeExecutionStarterRoleDefaultPolicy/)]);
+    const startQueueId = resourcesOf(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('IntakeStartQueue'))![0];
+    const senders = withAction('sqs:SendMessage')
+      .filter(({ st }) => JSON.stringify(st.Resource).includes(`"${startQueueId}"`))
+      .map(({ policy }) => policy.replace(/RoleDefaultPolicy\w+$/, ''))
+      .sort();
+    expect(senders).toEqual(['ApiHandler', 'IntakeBoxIntake', 'IntakeEmailIntake', 'IntakeLetterIntake', 'IntakeWorkOrderIntake']);
+    for (const [id, fn] of resourcesOf(s.json, 'AWS::Lambda::Function')) {
+      const env = (fn.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      const startsCases = senders.some((p) => id.startsWith(p) && !id.startsWith(`${p}Role`));
+      expect([id, env.START_QUEUE_URL]).toEqual([id, startsCases ? { Ref: startQueueId } : undefined]);
+    }
+  });
+
+  test('the execution starter bundle loads from its asset (cold start)', () => {
+    const [, fn] = Object.entries(s.json.Resources).find(([id, r]) => id.startsWith('IntakeExecutionStarter') && r.Type === 'AWS::Lambda::Function')!;
+    expect(fn.Properties).toMatchObject({ Handler: 'functions/execution-starter/index.handler', Environment: { Variables: { STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowCaseLifecycle/) } } } });
+    const asset = join(s.outdir, fn.Metadata!['aws:asset:path'] as string);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./functions/execution-starter/index.mjs'); process.stdout.write(typeof m.handler);"], {
+      cwd: asset,
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out).toBe('function');
+  });
+
   test('S3 events: mail/ → email-intake, letters/*.letter.json → letter-intake, boxes/*.csv → box-intake', () => {
     const notifications = JSON.stringify(resourcesOf(s.json, 'Custom::S3BucketNotifications').map(([, n]) => n.NotificationConfiguration));
     expect(notifications).toContain('"Value":"mail/"');
@@ -168,7 +212,6 @@ describe('workflow', () => {
     expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
     expect(withAction('states:SendTaskFailure').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
     expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('WorkflowAwaitActionFunctionCallbackPolicy'))).toBe(true);
-    expect(withAction('states:StartExecution').every((p) => /^(Api|Intake)/.test(p))).toBe(true);
   });
 
   test('archive-case may only s3:PutObject into the archive bucket (no retention change, no read, no delete)', () => {
@@ -220,12 +263,30 @@ describe('api', () => {
     const departments = loadJurisdiction(CODE).departments.map((d) => departmentGroup(d.code));
     expect(groups).toEqual([...ROLE_GROUPS, ...departments].sort());
   });
+
+  test('staff sign-in: the login and challenge routes are public (no authorizer) and throttled; the client allows USER_PASSWORD_AUTH', () => {
+    const signIn = ['POST /api/auth/login', 'POST /api/auth/new-password', 'POST /api/auth/mfa', 'POST /api/auth/mfa-setup'];
+    const byKey = new Map(routeKeys().map((r) => [r.RouteKey, r]));
+    const [[, stage]] = resourcesOf(s.json, 'AWS::ApiGatewayV2::Stage') as [[string, Record<string, unknown>]];
+    const settings = stage.RouteSettings as Record<string, unknown>;
+    for (const key of signIn) {
+      const route = byKey.get(key);
+      expect(route).toBeDefined();
+      expect(route!.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(route!.AuthorizerId).toBeUndefined();
+      expect(settings[key]).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    }
+    const clients = resourcesOf(s.json, 'AWS::Cognito::UserPoolClient').map(([, c]) => c);
+    expect(clients).toHaveLength(1);
+    expect(clients[0]).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+    expect([...(clients[0]!.ExplicitAuthFlows as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+  });
 });
 
 describe('functions', () => {
   test('every tousu function: nodejs22.x, arm64, tracing, own log group, bundle two levels deep, source maps on', () => {
     const fns = resourcesOf(s.json, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
-    expect(fns.length).toBe(12);
+    expect(fns.length).toBe(13);
     for (const [, f] of fns) {
       expect(f).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -290,10 +351,12 @@ describe('functions', () => {
 });
 
 describe('observability', () => {
-  test('alarms on both DLQs, failed executions and overdue cases, all to the topic; a dashboard', () => {
+  test('alarms on every DLQ (intake, work orders, start queue), failed executions and overdue cases, all to the topic; a dashboard', () => {
     const alarms = resourcesOf(s.json, 'AWS::CloudWatch::Alarm');
     const metricNames = alarms.map(([, a]) => a.MetricName);
-    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    const dlqDimensions = alarms.filter(([, a]) => a.MetricName === 'ApproximateNumberOfMessagesVisible').map(([, a]) => JSON.stringify(a.Dimensions));
+    expect(dlqDimensions.some((d) => d.includes('IntakeStartDeadLetters'))).toBe(true);
     expect(metricNames).toEqual(expect.arrayContaining(['ExecutionsFailed', 'OverdueCases']));
     for (const [, a] of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservabilityAlarms/) }]);
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

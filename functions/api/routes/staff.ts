@@ -21,6 +21,7 @@ import { assignmentSlipPage } from '../../../shared/domain/notices';
 import type { CaseStore, Clock } from '../../../shared/ports';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
+import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
 import type { QuarantineStore } from '../../../shared/email-intake/quarantine';
 import type { EmailIntakeRoute } from '../../../shared/email-intake/route';
 
@@ -37,7 +38,10 @@ export interface ListPage<T> {
 
 export interface StaffRouteDeps {
   verifier: StaffTokenVerifier;
-  /** Username and password → token: the embedded runtime's issuer. Absent on AWS (Cognito's hosted login). */
+  /**
+   * Username and password → token: the embedded runtime's issuer, or Cognito on AWS (shared/auth/cognito-login.ts).
+   * A further sign-in step throws AuthChallengeError (answered 409 with its session; routes/auth-cognito.ts).
+   */
   login?: (username: string, password: string) => Promise<LoginResult>;
   store: CaseStore;
   jurisdiction: JurisdictionConfig;
@@ -175,8 +179,14 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     if (!deps.login) throw new NotFoundError('此部署通过统一身份认证登录。');
     const parsed = LoginBody.safeParse(await jsonBody(c));
     if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-    const r = await deps.login(parsed.data.username, parsed.data.password);
-    return c.json({ token: r.token, expiresAt: r.expiresAt, username: r.principal.username, role: r.principal.role, ...(r.principal.department ? { department: r.principal.department } : {}) });
+    let r: LoginResult;
+    try {
+      r = await deps.login(parsed.data.username, parsed.data.password);
+    } catch (err) {
+      if (err instanceof AuthChallengeError) return c.json(err.body(), 409);
+      throw err;
+    }
+    return c.json(signInBody(r));
   });
 
   app.get('/api/me', async (c) => {

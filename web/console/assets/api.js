@@ -40,11 +40,13 @@ const STATUS_MESSAGES = {
 };
 
 export class ApiError extends Error {
-  constructor(status, message, problems, code) {
+  constructor(status, message, problems, code, data) {
     super(message);
     this.status = status;
     this.problems = problems ?? [];
     this.code = code;
+    /** The whole JSON body (a sign-in step's session and authenticator key live here, never in storage). */
+    this.data = data ?? {};
   }
 }
 
@@ -75,8 +77,9 @@ async function send(method, path, body, { raw = false } = {}) {
   const generic = STATUS_MESSAGES[res.status] ?? STATUS_MESSAGES[500];
   // Server messages are Chinese; for 409 the generic sentence leads, since the server's names the phase code.
   const message = res.status === 409 ? `${generic}${data.message ? `（${data.message}）` : ''}` : (data.message ?? generic);
-  const err = new ApiError(res.status, message, data.errors, data.code);
-  if (res.status === 401 && path !== '/api/auth/login') {
+  const err = new ApiError(res.status, message, data.errors, data.code, data);
+  // The sign-in routes answer 401 for a wrong password or an expired step: the login page shows it itself.
+  if (res.status === 401 && !path.startsWith('/api/auth/')) {
     clearSession();
     onUnauthorized(err);
   }

@@ -110,9 +110,16 @@ const phaseLabel = (p) => meta.labels.phases[p] ?? p;
 
 // ------------------------------------------------------------------------------------------------ login
 
-function loginPage() {
+function finishSignIn(r, params) {
+  saveSession({ token: r.token, expiresAt: r.expiresAt });
+  meta = null;
+  const next = params.get('next');
+  go(next && next.startsWith('/console') && !next.startsWith('/console/login') ? next : '/console', { replace: true });
+}
+
+function loginPage(message = '') {
   const params = new URLSearchParams(location.search);
-  const alert = h('div', { class: 'form-alert', role: 'alert', hidden: true });
+  const alert = h('div', { class: 'form-alert', role: 'alert', hidden: !message, text: message });
   const form = h(
     'form',
     { class: 'login', novalidate: true },
@@ -132,17 +139,96 @@ function loginPage() {
       return;
     }
     try {
-      const r = await api.post('/api/auth/login', { username, password });
-      saveSession({ token: r.token, expiresAt: r.expiresAt });
-      meta = null;
-      const next = params.get('next');
-      go(next && next.startsWith('/console') && !next.startsWith('/console/login') ? next : '/console', { replace: true });
+      finishSignIn(await api.post('/api/auth/login', { username, password }), params);
     } catch (err) {
+      if (signInStep(err, params)) return;
       alert.textContent = err.status === 401 ? '用户名或密码不正确。' : err.message;
       alert.hidden = false;
     }
   });
   page('工作人员登录', h('p', { class: 'lead', text: '政务服务管理机构、承办部门首席事务代表和主管领导使用本工作台办理投诉件。' }), form);
+}
+
+// Further sign-in steps the identity provider may ask for (Cognito on AWS): the login answers 409 with the step's
+// code and a short-lived session, kept only in this page's memory.
+const SIGN_IN_STEPS = {
+  new_password_required: '/api/auth/new-password',
+  mfa_code_required: '/api/auth/mfa',
+  mfa_setup_required: '/api/auth/mfa-setup',
+};
+
+/** A 409 naming a sign-in step → that step's form (true); anything else → false. */
+function signInStep(err, params) {
+  if (!(err instanceof ApiError) || err.status !== 409 || !SIGN_IN_STEPS[err.code] || typeof err.data.session !== 'string') return false;
+  signInStepPage(err.data, params);
+  return true;
+}
+
+function codeField() {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'step-code', text: '动态验证码' }),
+    h('input', { id: 'step-code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]{6}', required: true }),
+  );
+}
+
+function signInStepPage(step, params) {
+  const alert = h('div', { class: 'form-alert', role: 'alert', hidden: true });
+  const show = (text) => {
+    alert.textContent = text;
+    alert.hidden = false;
+  };
+  let title;
+  let fields;
+  let intro = [];
+  if (step.code === 'new_password_required') {
+    title = '设置新密码';
+    fields = [
+      h('div', { class: 'field' }, h('label', { for: 'step-new-password', text: '新密码' }), h('p', { id: 'step-new-password-hint', class: 'hint', text: '至少 12 位，须同时包含大写字母、小写字母、数字和符号。' }), h('input', { id: 'step-new-password', name: 'newPassword', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'step-new-password-hint', required: true })),
+      h('div', { class: 'field' }, h('label', { for: 'step-confirm', text: '再次输入新密码' }), h('input', { id: 'step-confirm', name: 'confirm', type: 'password', autocomplete: 'new-password', required: true })),
+    ];
+  } else if (step.code === 'mfa_setup_required') {
+    title = '绑定身份验证器';
+    const key = String(step.secretCode ?? '').replace(/(.{4})/g, '$1 ').trim();
+    intro = [
+      h('ol', {}, h('li', { text: '在手机上打开身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP），选择“手动输入密钥”。' }), h('li', { text: `账户名填写“${step.username}”，密钥填写下方的字符（基于时间）。` }), h('li', { text: '输入应用显示的 6 位动态验证码，完成绑定。以后每次登录都需要输入动态验证码。' })),
+      h('p', {}, '密钥：', h('code', { class: 'totp-secret', text: key })),
+      h('details', {}, h('summary', { text: '密钥链接（otpauth）' }), h('p', { class: 'pre', text: String(step.otpauthUri ?? '') })),
+    ];
+    fields = [codeField()];
+  } else {
+    title = '输入动态验证码';
+    fields = [codeField()];
+  }
+  const submit = h('button', { type: 'submit', class: 'btn primary', text: '确定' });
+  const form = h('form', { class: 'login', novalidate: true }, fields, alert, h('div', { class: 'form-actions' }, submit, ' ', h('button', { type: 'button', class: 'btn link', text: '返回登录', on: { click: () => loginPage() } })));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    alert.hidden = true;
+    const body = { username: step.username, session: step.session };
+    if (step.code === 'new_password_required') {
+      const pw = form.elements.namedItem('newPassword').value;
+      if (!pw) return show('请输入新密码。');
+      if (pw !== form.elements.namedItem('confirm').value) return show('两次输入的新密码不一致。');
+      body.newPassword = pw;
+    } else {
+      const code = form.elements.namedItem('code').value.trim();
+      if (!/^[0-9]{6}$/.test(code)) return show('请输入 6 位数字动态验证码。');
+      body.code = code;
+    }
+    submit.disabled = true;
+    try {
+      finishSignIn(await api.post(SIGN_IN_STEPS[step.code], body), params);
+    } catch (err) {
+      submit.disabled = false;
+      if (signInStep(err, params)) return;
+      // The step's session lasts minutes: once it is gone, start again from the password.
+      if (err.status === 401) return loginPage(err.message);
+      show(err.problems?.length ? err.problems.map((p) => p.message).join('；') : err.message);
+    }
+  });
+  page(title, h('p', { class: 'lead', text: step.message ?? '' }), intro, form);
 }
 
 // ------------------------------------------------------------------------------------------------ case rows
