@@ -50,7 +50,7 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     // Warm-up (JIT, dynalite, first tracking counter), not measured.
     await autocannon({ url: rt.httpUrl, connections: 2, amount: 200, requests: [{ setupRequest: request }] });
     const before = n;
-    const r = await autocannon({ url: rt.httpUrl, connections: CONNECTIONS, duration: DURATION_S, amount: MAX_REQUESTS, requests: [{ setupRequest: request }] });
+    const r = await autocannon({ url: rt.httpUrl, connections: CONNECTIONS, duration: DURATION_S, maxOverallRequests: MAX_REQUESTS, requests: [{ setupRequest: request }] });
     await rt.workflow.idle();
     const rps = r['2xx'] / r.duration;
     return {
