@@ -64,7 +64,19 @@ export class DynamoCounter {
         const command = String((context as { commandName?: string }).commandName);
         const input = (args as { input: Record<string, unknown> }).input;
         input.ReturnConsumedCapacity = 'TOTAL';
-        const out = await next(args);
+        let out: Awaited<ReturnType<typeof next>>;
+        try {
+          out = await next(args);
+        } catch (err) {
+          // A failed conditional write still costs a write unit (DynamoDB bills it); count the call.
+          const c = this.current;
+          c.byCommand[command] = (c.byCommand[command] ?? 0) + 1;
+          if (WRITE.has(command)) {
+            c.writes += 1;
+            c.wru += 1;
+          } else c.reads += 1;
+          throw err;
+        }
         const c = this.current;
         c.byCommand[command] = (c.byCommand[command] ?? 0) + 1;
         const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;

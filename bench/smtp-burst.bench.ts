@@ -4,7 +4,7 @@
  * quarantined / parked as a dead letter). Measures the burst's acceptance rate, the time to the last case and the
  * outcome counts. Bounded: BENCH_SMTP_MAILS mails (default 1,000) and 180 s.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -13,6 +13,8 @@ import { benchComplaint } from './http-intake.bench';
 
 const MAILS = Number(process.env.BENCH_SMTP_MAILS ?? 1000);
 const LIMIT_MS = 180_000;
+
+const parkedMails = (dir: string): number => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).length : 0);
 
 export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tousu-bench-smtp-'));
@@ -49,12 +51,12 @@ export async function run(): Promise<{ name: string; results: Record<string, num
         cases += page.items.length;
         cursor = page.cursor;
       } while (cursor);
-      const parked = readdirSync(rt.paths.deadLetters, { withFileTypes: true }).filter((f) => f.name.endsWith('.eml')).length;
+      const parked = parkedMails(rt.paths.deadLetters);
       if (cases + parked >= accepted || Date.now() - started > LIMIT_MS) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const allMs = Date.now() - started;
-    const parked = readdirSync(rt.paths.deadLetters).filter((f) => f.endsWith('.eml')).length;
+    const parked = parkedMails(rt.paths.deadLetters);
     return {
       name: `Mail intake over SMTP: a burst of ${MAILS} mails`,
       results: {
