@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import { isTousuError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { mountPublicRoutes } from './routes/public';
+import { publicRateLimit } from './rate-limit';
+import type { RateLimitOptions } from './rate-limit';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
 import type { StaffAuthenticator } from '../staff-intake/routes';
 
@@ -14,6 +16,11 @@ export interface AppDeps {
   intake: IntakeDeps;
   /** Verifies a staff bearer token (Cognito on AWS, jose locally); enables POST /api/intake/* when given. */
   authenticateStaff?: StaffAuthenticator;
+  /**
+   * Limits on the public routes (complaints per client address, status look-ups, query-code guessing per case).
+   * On by default; `false` only where something else limits (load benchmarks, replay tests).
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface CreateAppOptions {
@@ -42,6 +49,7 @@ export function createApp(opts: CreateAppOptions): Hono {
       c.header('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'");
     }
   });
+  if (opts.deps.rateLimit !== false) app.use('*', publicRateLimit(opts.deps.rateLimit ?? {}));
   mountPublicRoutes(app, opts.deps.intake);
   if (opts.deps.authenticateStaff) mountStaffIntakeRoutes(app, { intake: opts.deps.intake, authenticate: opts.deps.authenticateStaff });
   opts.extraRoutes?.(app);

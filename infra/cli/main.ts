@@ -8,6 +8,8 @@ import { registerUsers } from './commands/users';
 import { registerReport } from './commands/report';
 import { registerStart } from './commands/start';
 import { registerDemo } from './commands/demo';
+import { registerReconcile } from './commands/reconcile';
+import { registerDeadLetters } from './commands/dead-letters';
 
 /** Builds the `tousu` program. Exit codes: 0 ok, 2 bad input, 1 failure (INTERFACES.md). */
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerReport(program);
   registerStart(program);
+  registerReconcile(program);
+  registerDeadLetters(program);
   registerDemo(program);
   return program;
 }

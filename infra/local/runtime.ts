@@ -40,6 +40,7 @@ import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { createApp } from '../../functions/api/app';
+import type { RateLimitOptions } from '../../functions/api/rate-limit';
 import { registerConsoleRoutes } from '../../functions/api/routes/console';
 import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
 import { mountReportRoutes } from '../../functions/api/routes/reports';
@@ -104,6 +105,8 @@ export class RuntimeStartError extends TousuError {
 
 export interface RuntimeOptions {
   dataDir: string;
+  /** Limits on the public routes (functions/api/rate-limit.ts); `false` only for load benchmarks. */
+  rateLimit?: RateLimitOptions | false;
   /** Interface for HTTP and SMTP (default 127.0.0.1). */
   host?: string;
   /** HTTP port (default 8080; 0 = a free port). */
@@ -480,7 +483,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
-      deps: { intake },
+      deps: { intake, ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}) },
       extraRoutes: (a: Hono) => {
         const staffDeps: StaffRouteDeps = {
           verifier,

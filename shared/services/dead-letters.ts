@@ -20,8 +20,9 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
-import { NotFoundError, ValidationError, isTousuError } from '../domain/errors';
+import { NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';
 import { GSI, PK_PREFIX } from '../adapters/aws/table';
 import type { CaseStore, Clock } from '../ports';
 
@@ -44,6 +45,8 @@ export const DeadLetter = z.object({
   error: z.object({ name: z.string().max(128), code: z.string().max(128).optional() }),
   /** The canonical intake to replay (kind `intake`). Stored like the case itself; never logged. */
   payload: CanonicalIntake.optional(),
+  /** Staff member who entered the intake (folder watch, staff intake): the replay files it in their name. */
+  actor: Actor.optional(),
   resolvedAt: z.iso.datetime({ offset: true }).optional(),
   resolution: z.object({ caseId: z.string().optional(), note: z.string().max(500) }).optional(),
 });
@@ -249,7 +252,11 @@ export interface DeadLetterLogger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
-export type Submit = (intake: CanonicalIntake) => Promise<{ caseId: string; duplicate?: boolean; status?: string }>;
+export interface SubmitOptions {
+  actor?: Actor;
+}
+
+export type Submit = (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<{ caseId: string; duplicate?: boolean; status?: string }>;
 
 export interface DeliverDeps {
   submit: Submit;
@@ -268,26 +275,65 @@ export type DeliverOutcome =
  * sender, never parked); any other failure parks the intake as a dead letter and returns its id. Only when the
  * dead-letter write fails too is the original error thrown, so that the source retries the delivery.
  */
-export async function deliverOrDeadLetter(deps: DeliverDeps, input: unknown): Promise<DeliverOutcome> {
-  const parsed = CanonicalIntake.safeParse(input);
+export async function deliverOrDeadLetter(deps: DeliverDeps, input: unknown, opts: SubmitOptions = {}): Promise<DeliverOutcome> {
   try {
-    const r = await deps.submit(input as CanonicalIntake);
+    const r = await deps.submit(input as CanonicalIntake, opts);
     return { outcome: 'case', caseId: r.caseId, duplicate: r.duplicate === true };
   } catch (err) {
-    if (err instanceof ValidationError || !parsed.success) throw err;
-    const intake = parsed.data;
-    const error = errorSummary(err);
-    const at = deps.clock.now().toISOString();
-    const id = deadLetterId('intake', intake.sourceKey);
-    try {
-      await deps.deadLetters.record({ id, kind: 'intake', jurisdiction: intake.jurisdiction ?? deps.jurisdiction, sourceKey: intake.sourceKey, channel: intake.channel, firstFailedAt: at, at, error, payload: intake });
-    } catch (dlqErr) {
-      deps.logger?.error('dead letter could not be written', { deadLetterId: id, error: error.name, dlqError: errorSummary(dlqErr).name });
-      throw err;
-    }
-    deps.logger?.warn('intake parked as dead letter', { deadLetterId: id, channel: intake.channel, error: error.name, code: error.code });
-    return { outcome: 'dead_letter', deadLetterId: id, error };
+    return { outcome: 'dead_letter', ...(await park(deps, input, opts, err)) };
   }
+}
+
+/** Parks a failed intake or rethrows `err` (bad input, or the dead-letter write failed too). */
+async function park(deps: Omit<DeliverDeps, 'submit'>, input: unknown, opts: SubmitOptions, err: unknown): Promise<{ deadLetterId: string; error: DeadLetter['error'] }> {
+  const parsed = CanonicalIntake.safeParse(input);
+  if (err instanceof ValidationError || !parsed.success) throw err;
+  const intake = parsed.data;
+  const error = errorSummary(err);
+  const at = deps.clock.now().toISOString();
+  const id = deadLetterId('intake', intake.sourceKey);
+  try {
+    await deps.deadLetters.record({ id, kind: 'intake', jurisdiction: intake.jurisdiction ?? deps.jurisdiction, sourceKey: intake.sourceKey, channel: intake.channel, firstFailedAt: at, at, error, payload: intake, ...(opts.actor ? { actor: opts.actor } : {}) });
+  } catch (dlqErr) {
+    deps.logger?.error('dead letter could not be written', { deadLetterId: id, error: error.name, dlqError: errorSummary(dlqErr).name });
+    throw err;
+  }
+  deps.logger?.warn('intake parked as dead letter', { deadLetterId: id, channel: intake.channel, error: error.name, code: error.code });
+  return { deadLetterId: id, error };
+}
+
+/**
+ * The intake was not filed but parked as a dead letter (kept, visible to `tousu dead-letters list`, replayable).
+ * Thrown by `parkingSubmit` so that an adapter whose contract is "a case or an error" can tell the sender that
+ * the delivery is accepted (HTTP 202, SMTP 250) without a case number yet.
+ */
+export class IntakeParkedError extends TousuError {
+  override readonly name = 'IntakeParkedError';
+  readonly code = 'intake_parked';
+  readonly status = 202;
+  constructor(
+    readonly deadLetterId: string,
+    readonly cause_: DeadLetter['error'],
+  ) {
+    super('系统暂时无法立案，投诉内容已妥善保存，系统恢复后将自动或由工作人员重新提交立案，无需重复提交。');
+  }
+}
+
+/**
+ * Wraps a submit function (the intake core with its ports, or `submitIntake` itself for the staff service): what
+ * fails for a reason other than bad input is parked through the dead-letter store and IntakeParkedError is thrown;
+ * bad input and a failed dead-letter write are thrown as they are (the source retries). The result type is the
+ * wrapped function's, so it drops in where `submitIntake` was called.
+ */
+export function parkingSubmit<R>(deps: Omit<DeliverDeps, 'submit'>, submit: (intake: CanonicalIntake, opts: SubmitOptions) => Promise<R>): (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<R> {
+  return async (intake, opts = {}) => {
+    try {
+      return await submit(intake, opts);
+    } catch (err) {
+      const parked = await park(deps, intake, opts, err);
+      throw new IntakeParkedError(parked.deadLetterId, parked.error);
+    }
+  };
 }
 
 export interface ReplayDeps {
@@ -326,7 +372,7 @@ export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<Re
     return { id, ok: false, error, note: '死信中没有可重放的内容。' };
   }
   try {
-    const r = await deps.submit(dl.payload);
+    const r = await deps.submit(dl.payload, dl.actor ? { actor: dl.actor } : {});
     await deps.deadLetters.resolve(id, at, { caseId: r.caseId, note: r.duplicate ? '重放时发现已立案（幂等）。' : '重放成功，已立案。' });
     return { id, ok: true, caseId: r.caseId, duplicate: r.duplicate === true, note: r.duplicate ? '重放时发现已立案（幂等）。' : '重放成功，已立案。' };
   } catch (err) {

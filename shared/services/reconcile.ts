@@ -19,13 +19,17 @@
  *    (a redelivery completes the same claim: no second case).
  *
  * Each repair that starts an execution adds a timeline event to the case (so the next run waits another
- * threshold before trying again). The report lists every finding; logs carry case ids and counts only.
+ * threshold before trying again). A repair is made once: when the case's last event is the reconciler's own repair
+ * and nothing wrote to the case since, the next run reports it (`already_running` / `already_resumed`, for a person)
+ * instead of repairing again, so a Workflow that cannot tell whether an execution exists (QueuedWorkflow on AWS)
+ * does not add a repair to the timeline on every scheduled run. The report lists every finding; logs carry case
+ * ids and counts only.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkingCalendar } from '../domain/calendar';
 import { SYSTEM_ACTOR } from '../domain/case';
-import type { CaseRecord, Phase } from '../domain/case';
+import type { CaseRecord, Phase, TimelineEvent } from '../domain/case';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { nextWakeUp } from '../domain/lifecycle';
@@ -106,9 +110,21 @@ async function* casesIn(store: CaseStore, jurisdiction: string, phase: Phase): A
 
 async function noteRepair(deps: ReconcileDeps, caseId: string, phase: Phase, summary: string, data: Record<string, unknown>): Promise<void> {
   const at = deps.clock.now().toISOString();
+  // `version` is the case version this write produces: the next run sees whether anything touched the case since.
   await mutateCase(deps.store, caseId, (c) =>
-    c.phase !== phase ? null : { record: { ...c, updatedAt: at }, events: [{ at, type: 'reconciled', actor: SYSTEM_ACTOR, phase: c.phase, summary, data }] },
+    c.phase !== phase ? null : { record: { ...c, updatedAt: at }, events: [{ at, type: 'reconciled', actor: SYSTEM_ACTOR, phase: c.phase, summary, data: { ...data, version: c.version + 1 } }] },
   );
+}
+
+/**
+ * True when the last thing that happened to the case is this reconciler's own repair and nothing wrote to the case
+ * since (its version is the one the repair produced): the repair did not take, and repeating it would only add a
+ * timeline event per run. Such a case is reported for a person instead. This also keeps the reconciler quiet with a
+ * Workflow that cannot tell whether an execution exists (QueuedWorkflow answers `alreadyRunning: false` always).
+ */
+function repairedAndUnchanged(events: TimelineEvent[], c: CaseRecord): boolean {
+  const last = events.at(-1);
+  return last?.type === 'reconciled' && last.data?.version === c.version;
 }
 
 export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
@@ -130,24 +146,29 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
           report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'would_start' });
           continue;
         }
-        const first = await deps.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId);
-        if (!first.alreadyRunning) {
-          await noteRepair(deps, c.caseId, phase, '系统对账：补启动了该投诉件的自动流程。', { execution: first.executionId });
-          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'started', execution: first.executionId });
-          continue;
-        }
-        // The canonical execution exists but the case did not move. Restart only when the execution is known to
-        // have failed (its Catch recorded `workflow_failed` after the last repair); otherwise it may still run.
         const events = await deps.store.timeline(c.caseId);
         const lastFailure = Math.max(0, ...events.filter((e) => e.type === 'workflow_failed').map((e) => e.seq));
         const lastRepair = Math.max(0, ...events.filter((e) => e.type === 'reconciled').map((e) => e.seq));
-        if (lastFailure === 0 || lastFailure < lastRepair) {
-          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'already_running', execution: first.executionId });
+        if (lastFailure > lastRepair) {
+          // The execution is known to have failed (its Catch recorded `workflow_failed` after the last repair):
+          // restart from the phase under a name of this case version (a repeated run starts nothing twice).
+          const again = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
+          if (!again.alreadyRunning) await noteRepair(deps, c.caseId, phase, '系统对账：自动流程中断，已从当前环节重新启动。', { execution: again.executionId, kind: 'not_started' });
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: again.alreadyRunning ? 'already_restarted' : 'restarted', execution: again.executionId });
           continue;
         }
-        const again = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
-        if (!again.alreadyRunning) await noteRepair(deps, c.caseId, phase, '系统对账：自动流程中断，已从当前环节重新启动。', { execution: again.executionId });
-        report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: again.alreadyRunning ? 'already_restarted' : 'restarted', execution: again.executionId });
+        if (repairedAndUnchanged(events, c)) {
+          // Started (or restarted) once already and nothing moved since: it may still run; a person looks.
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'already_running' });
+          continue;
+        }
+        const first = await deps.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId);
+        if (!first.alreadyRunning) {
+          await noteRepair(deps, c.caseId, phase, '系统对账：补启动了该投诉件的自动流程。', { execution: first.executionId, kind: 'not_started' });
+          report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'started', execution: first.executionId });
+          continue;
+        }
+        report.findings.push({ kind: 'not_started', caseId: c.caseId, phase, action: 'already_running', execution: first.executionId });
       } catch (err) {
         report.problems.push({ caseId: snapshot.caseId, error: errorSummary(err).name });
       }
@@ -168,9 +189,14 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
           report.findings.push({ kind, caseId: c.caseId, phase, action: 'would_resume' });
           continue;
         }
+        if (repairedAndUnchanged(await deps.store.timeline(c.caseId), c)) {
+          // Resumed once already and nothing wrote to the case since: the resume did not take; a person looks.
+          report.findings.push({ kind, caseId: c.caseId, phase, action: 'already_resumed' });
+          continue;
+        }
         const r = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
         if (!r.alreadyRunning) {
-          await noteRepair(deps, c.caseId, phase, kind === 'no_waiting_task' ? '系统对账：该环节没有等待中的流程，已重新启动自动流程。' : '系统对账：提醒或期限未按时处理，已重新启动自动流程。', { execution: r.executionId });
+          await noteRepair(deps, c.caseId, phase, kind === 'no_waiting_task' ? '系统对账：该环节没有等待中的流程，已重新启动自动流程。' : '系统对账：提醒或期限未按时处理，已重新启动自动流程。', { execution: r.executionId, kind });
         }
         report.findings.push({ kind, caseId: c.caseId, phase, action: r.alreadyRunning ? 'already_resumed' : 'resumed', execution: r.executionId });
       } catch (err) {

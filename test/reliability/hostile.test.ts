@@ -188,13 +188,8 @@ function actionProperty(chineseFields: boolean): void {
 
 test(`staff actions: ${RUNS} hostile bodies through parseAction and applyAction in every waiting phase never crash`, () => actionProperty(false), TIMEOUT);
 
-/**
- * Known defect (domain engineer's shared/domain/lifecycle/actions.ts): parseAction passes zod's default English
- * messages through for schema limits it has no custom message for (e.g. "Too big: expected string to have <=64
- * characters" for `department`). Mapping the issues with problemsFromZod (shared/intake/validate.ts) fixes it;
- * this test then passes and `.failing` must be removed.
- */
-test.failing('staff actions: every field message is in Chinese', () => actionProperty(true), TIMEOUT);
+/** Every field message a person sees is Chinese, also for schema limits without a custom message. */
+test('staff actions: every field message is in Chinese', () => actionProperty(true), TIMEOUT);
 
 // ---------------------------------------------------------------------------------------------- mail
 

@@ -2,12 +2,11 @@
  * Limits on the public routes: sizes (request body, fields, files), rates (complaints and status look-ups per
  * client address; failed look-ups per case id, i.e. query-code guessing) and uploads judged by content, never by
  * their name or declared type. The real public routes run on the real intake core and CaseStore (dynalite),
- * with the rate limiter mounted in front as createApp should mount it.
+ * with the rate limiter that createApp mounts in front of them.
  */
-import { Hono } from 'hono';
-import { errorResponse, createApp } from '../../functions/api/app';
-import { mountPublicRoutes } from '../../functions/api/routes/public';
-import { publicRateLimit, WindowCounter } from '../../functions/api/rate-limit';
+import type { Hono } from 'hono';
+import { createApp } from '../../functions/api/app';
+import { WindowCounter } from '../../functions/api/rate-limit';
 import { openHarness, webBody, fakePng } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
@@ -20,12 +19,9 @@ afterEach(async () => {
   await h.close();
 });
 
+/** The app exactly as deployed (createApp mounts the limiter before the public routes), on a test clock. */
 function limitedApp(): Hono {
-  const app = new Hono();
-  app.onError((err, c) => errorResponse(c, err));
-  app.use('*', publicRateLimit({ now: () => t }));
-  mountPublicRoutes(app, h.deps);
-  return app;
+  return createApp({ deps: { intake: h.deps, rateLimit: { now: () => t } } });
 }
 
 const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
@@ -78,7 +74,7 @@ test('the counters stay bounded under a flood of addresses', () => {
 
 describe('sizes (the public routes as they are, without the limiter)', () => {
   test('a body over 4.5 MB is refused with 413 before it is parsed; an over-long matter is a 400 naming the field', async () => {
-    const app = createApp({ deps: { intake: h.deps } });
+    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
     const huge = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...webBody(1), facts: 'x'.repeat(5 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
     const long = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...webBody(1), matter: '投'.repeat(20_001) }) });
@@ -102,7 +98,7 @@ describe('uploads are judged by their content, not their name or declared type',
   }
 
   test('an executable named photo.png with type image/png is refused', async () => {
-    const app = createApp({ deps: { intake: h.deps } });
+    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
     const exe = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...Buffer.from('This program cannot be run in DOS mode')]);
     const res = await app.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart([{ name: 'photo.png', type: 'image/png', bytes: exe }]) });
     expect(res.status).toBe(400);
@@ -111,7 +107,7 @@ describe('uploads are judged by their content, not their name or declared type',
   });
 
   test('a real PNG named scan.exe and a PDF named x.jpg are kept under the type their bytes show', async () => {
-    const app = createApp({ deps: { intake: h.deps } });
+    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
     const pdf = Uint8Array.from(Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'));
     const res = await app.request('/api/complaints', {
       method: 'POST',

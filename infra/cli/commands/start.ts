@@ -1,14 +1,11 @@
 /**
  * `tousu start`: the embedded runtime (infra/local/runtime.ts) in the foreground until SIGINT/SIGTERM.
- * `tousu dead-letters list|replay`: mail the SMTP listener kept because processing failed.
  */
 import type { Command } from 'commander';
-import { readdir } from 'node:fs/promises';
 import { UsageError } from '../usage-error';
-import { dataPaths, startRuntime } from '../../local/runtime';
+import { startRuntime } from '../../local/runtime';
 import type { Runtime } from '../../local/runtime';
 import type { LogFormat } from '../../local/log';
-import { adminRequest } from './users';
 
 interface StartOpts {
   port: string;
@@ -126,27 +123,5 @@ export function registerStart(program: Command): void {
       process.stdout.write('tousu 已停止 (stopped)\n');
       // Nothing should keep the process alive now; if a library left a handle open, do not hang the terminal.
       setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
-    });
-
-  const dl = program.command('dead-letters').description('SMTP 接收中处理失败而暂存的邮件 (mail kept after a processing failure)');
-  dl.command('list')
-    .description('列出暂存的邮件 (list)')
-    .option('--data-dir <dir>', '数据目录', '.tousu')
-    .action(async (o: { dataDir: string }) => {
-      const dir = dataPaths(o.dataDir).deadLetters;
-      const names = await readdir(dir).catch(() => [] as string[]);
-      const eml = names.filter((n) => n.endsWith('.eml'));
-      if (eml.length === 0) process.stdout.write('没有暂存的邮件。\n');
-      for (const n of eml) process.stdout.write(`${dir}/${n}\n`);
-    });
-  dl.command('replay')
-    .description('把暂存的邮件重新提交给正在运行的 tousu start（幂等：已立案的不会重复） (replay through the running runtime)')
-    .option('--data-dir <dir>', '数据目录', '.tousu')
-    .action(async (o: { dataDir: string }) => {
-      const out = (await adminRequest(o.dataDir, 'POST', '/admin/dead-letters/replay')) as { results: { file: string; ok: boolean; caseId?: string; ignored?: boolean; error?: string }[] } | undefined;
-      if (!out) throw new UsageError('tousu start 没有在运行：请先启动运行时（它在启动时也会自动重放暂存的邮件）。');
-      if (out.results.length === 0) process.stdout.write('没有暂存的邮件。\n');
-      for (const r of out.results) process.stdout.write(`${r.file}\t${r.ok ? (r.caseId ? `已立案 ${r.caseId}` : r.ignored ? '已隔离（非投诉）' : '已处理') : `仍失败：${r.error}`}\n`);
-      if (out.results.some((r) => !r.ok)) process.exitCode = 1;
     });
 }

@@ -245,12 +245,34 @@ export function parseAction(body: unknown): ActionBody {
   const name = actionNameOf(body);
   const parsed = ACTION_SCHEMAS[name].safeParse(body);
   if (!parsed.success) {
-    const problems: FieldProblem[] = parsed.error.issues.map((i) => ({
-      field: i.path.map(String).join('.') || 'body',
-      message: i.message,
-      code: i.code,
-    }));
+    const problems: FieldProblem[] = parsed.error.issues.map((i) => {
+      const field = i.path.map(String).join('.') || 'body';
+      return { field, message: HAN.test(i.message) ? i.message : chineseMessage(i, field), code: i.code };
+    });
     throw new ValidationError(problems);
   }
   return parsed.data as ActionBody;
+}
+
+const HAN = /[\u4e00-\u9fff]/;
+
+/** A Chinese message for a zod issue whose schema gave none (people read these next to the field). */
+function chineseMessage(issue: z.core.$ZodIssue, field: string): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `请填写“${field}”。` : `“${field}”的格式不正确。`;
+    case 'too_big':
+      return issue.origin === 'string' ? `“${field}”不能超过 ${String(issue.maximum)} 个字。` : `“${field}”超出允许的范围。`;
+    case 'too_small':
+      return issue.origin === 'string' ? `请填写“${field}”。` : `“${field}”低于允许的范围。`;
+    case 'invalid_value':
+    case 'invalid_union':
+      return `“${field}”的取值无效。`;
+    case 'unrecognized_keys':
+      return `不认识的字段：${issue.keys.join('、')}。`;
+    case 'invalid_format':
+      return `“${field}”的格式不正确。`;
+    default:
+      return `“${field}”的内容不正确。`;
+  }
 }
