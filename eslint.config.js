@@ -21,4 +21,19 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process'],
     },
   },
+  {
+    // Bundle size (issue 11): esbuild keeps every export of zod, all locales included (~350 KB per Lambda bundle),
+    // as soon as one module takes `z` as a value (`import { z } from 'zod'`, or `z.locales`). Import the namespace.
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind!='type'] > ImportDefaultSpecifier",
+          message: "Use `import * as z from 'zod'`: a named or default `z` puts all of zod, every locale included, into each Lambda bundle.",
+        },
+        { selector: "MemberExpression[object.name='z'][property.name='locales']", message: "Import the locale by its own path (`zod/v4/locales/zh-CN.js`): `z.locales` puts every locale into each Lambda bundle." },
+      ],
+    },
+  },
 );

@@ -7,7 +7,7 @@
 import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
 import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
 import { CognitoTokenVerifier } from '../../shared/auth';

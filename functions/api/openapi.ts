@@ -2,7 +2,7 @@
  * The OpenAPI document of every route of INTERFACES.md, generated from the zod schemas with zod-openapi.
  * Staff routes are described here even though their handlers are mounted by the embedded runtime / staff API.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument } from 'zod-openapi';
 import { WebComplaint } from '../../shared/intake/channels';
 import { CanonicalIntake } from '../../shared/domain/intake';

@@ -1,5 +1,5 @@
 /** Environment of the execution starter (STYLE rule 4): parsed at cold start, the props type in CDK. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ExecutionStarterEnv = z.object({
   /** The case life-cycle state machine the queued starts are for. */

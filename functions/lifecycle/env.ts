@@ -2,7 +2,7 @@
  * Environment of the life-cycle task functions (STYLE.md rule 4): one zod schema, parsed at cold start by
  * functions/lifecycle/runtime.ts and used as the props type of the functions in CDK.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const LifecycleFunctionEnv = z.object({
   /** The single DynamoDB table (shared/adapters/aws/table.ts). */

@@ -3,7 +3,7 @@
  * the agency's contacts with the CSV (Excel), the HTML page and the JSON attached. Mailed once per quarter: a
  * retried or repeated schedule finds the "sent" mark and does not mail again (unless `force`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPORT_MEDIA, lastCompletedQuarter, renderCsv, renderHtml, renderJson } from '../../shared/domain/evaluation';
 import type { EvaluationReport } from '../../shared/domain/evaluation';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';

@@ -10,14 +10,14 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/dom
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { UploadedFile } from '../../shared/intake/evidence';
 import { STAFF_INTAKE_CHANNELS, staffSubmit } from './service';
-import type { StaffIntakeChannel } from './service';
+import type { StaffIntakeChannel, StaffIntakeSubmit } from './service';
 
 /** Verifies `Authorization: Bearer …`; throws UnauthorizedError. Supplied by the runtime (jose) or AWS (Cognito). */
 export type StaffAuthenticator = (authorization: string | undefined) => Promise<Actor>;
 
 const STAFF_ROLES = new Set(['agency', 'department', 'admin']);
 
-export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; authenticate: StaffAuthenticator }): void {
+export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; authenticate: StaffAuthenticator; submit?: StaffIntakeSubmit }): void {
   app.post('/api/intake/:channel{letter|box|phone|onsite|workorder}', bodyLimit({ maxSize: 45 * 1024 * 1024 }), async (c) => {
     const actor = await deps.authenticate(c.req.header('authorization'));
     if (!STAFF_ROLES.has(actor.role)) throw new ForbiddenError('只有工作人员可以登记投诉。');
@@ -47,7 +47,7 @@ export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; au
         throw new ValidationError([{ field: '(root)', code: 'invalid_json', message: '请求内容不是有效的 JSON。' }]);
       }
     }
-    const r = await staffSubmit(deps.intake, channel, entry, files, actor);
+    const r = await staffSubmit(deps.intake, channel, entry, files, actor, deps.submit);
     return c.json({ caseId: r.caseId, ...(r.queryCode ? { queryCode: r.queryCode } : {}), status: r.status, ...(r.mergedInto ? { mergedInto: r.mergedInto } : {}), duplicate: r.duplicate }, r.duplicate ? 200 : 201);
   });
 }

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import type { Actor } from '../../shared/domain/case';
 import { ValidationError } from '../../shared/domain/errors';
 import type { FieldProblem } from '../../shared/domain/errors';
-import { submitIntake } from '../../shared/intake/core';
-import type { IntakeDeps, IntakeResult } from '../../shared/intake/core';
+import { submitIntake as submitToCore } from '../../shared/intake/core';
+import type { IntakeDeps, IntakeOptions, IntakeResult } from '../../shared/intake/core';
+import type { CanonicalIntake } from '../../shared/domain/intake';
 import { boxIntake, letterIntake, parseBoxSlipRow, parseLetterRow, parseStaffEntry, parseWorkOrder, staffIntake, workOrderIntake, boxSourceKey } from '../../shared/intake/channels';
 import { checkEvidence, storeEvidence } from '../../shared/intake/evidence';
 import type { UploadedFile } from '../../shared/intake/evidence';
@@ -35,7 +36,11 @@ function withFileProblems<T>(parse: () => T, fileProblems: FieldProblem[]): T {
   return value;
 }
 
-export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel, entry: unknown, files: UploadedFile[], actor: Actor): Promise<IntakeResult> {
+/** Files one canonical intake (default: the intake core). The embedded runtime passes one that parks failures as dead letters. */
+export type StaffIntakeSubmit = (intake: CanonicalIntake, opts: IntakeOptions) => Promise<IntakeResult>;
+
+export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel, entry: unknown, files: UploadedFile[], actor: Actor, submit?: StaffIntakeSubmit): Promise<IntakeResult> {
+  const submitIntake: StaffIntakeSubmit = submit ?? ((intake, opts) => submitToCore(deps, intake, opts));
   const receivedAt = deps.clock.now().toISOString();
   switch (channel) {
     case 'letter': {
@@ -43,22 +48,22 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
       const row = withFileProblems(() => parseLetterRow(entry), problems);
       const sourceKey = letterSourceKey(files);
       const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'letter_scan' as const })), sourceKey, 'letters');
-      return submitIntake(deps, letterIntake(row, { sourceKey, receivedAt, scans }), { actor });
+      return submitIntake(letterIntake(row, { sourceKey, receivedAt, scans }), { actor });
     }
     case 'box': {
       const row = withFileProblems(() => parseBoxSlipRow(entry), checkEvidence(files, 'file', SCAN_LIMITS));
       const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'slip_scan' as const })), boxSourceKey(row), 'slips');
-      return submitIntake(deps, boxIntake(row, { scans }), { actor });
+      return submitIntake(boxIntake(row, { scans }), { actor });
     }
     case 'phone':
     case 'onsite': {
       const e = withFileProblems(() => parseStaffEntry({ ...(entry as object), channel }), checkEvidence(files, 'evidence', SCAN_LIMITS));
       const evidence = await storeEvidence(deps.blobs, files, `staff:${channel}:${e.entryId}`);
-      return submitIntake(deps, staffIntake(e, { receivedAt, evidence, enteredBy: actor.id }), { actor });
+      return submitIntake(staffIntake(e, { receivedAt, evidence, enteredBy: actor.id }), { actor });
     }
     case 'workorder': {
       const o = parseWorkOrder(entry);
-      return submitIntake(deps, workOrderIntake(o, { receivedAt }), { actor });
+      return submitIntake(workOrderIntake(o, { receivedAt }), { actor });
     }
   }
 }

@@ -20,6 +20,20 @@
  *   may call states:StartExecution, starts them at a bounded concurrency. A message delivered twice is one
  *   execution (the name is the case id). A Step Functions outage leaves the starts in the queue, then in its DLQ:
  *   redrive them (`aws sqs start-message-move-task --source-arn <StartDeadLetters ARN>`) once it is over.
+ *
+ * And behind both, the reconciler (functions/reconciler, EventBridge Scheduler every 15 minutes): it finds cases
+ * without a running execution or a waiting task and intakes (claims) without a case, and repairs them: starts are
+ * queued on the start queue like every other start; a claim whose intake is parked as a dead letter is replayed.
+ * It may read and write the table and send to the start queue, nothing else.
+ *
+ * Replay commands (docs/runtime.md, "Dead letters"):
+ * - IntakeDeadLetters (S3 / Scheduler events that failed their asynchronous retries): each message is the Lambda
+ *   failure record with the original event under `requestPayload`; re-invoke the adapter with it
+ *   (`aws lambda invoke --function-name <adapter> --invocation-type Event --payload <requestPayload>`), or re-copy
+ *   the object onto itself to raise a new S3 event. Intake is idempotent on the source key: nothing doubles.
+ * - WorkOrderDeadLetters (work orders that failed 5 receives): `aws sqs start-message-move-task --source-arn
+ *   <WorkOrderDeadLetters ARN>` moves them back to the WorkOrders queue.
+ * - StartDeadLetters: as above; the reconciler also re-queues the start of a case that did not move.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -39,6 +53,7 @@ import type { z } from 'zod';
 import type { EmailIntakeEnv } from '../../functions/email-intake/index';
 import type { ImapPollerEnv } from '../../functions/imap-poller/index';
 import type { ExecutionStarterEnv } from '../../functions/execution-starter/env';
+import type { ReconcilerEnvInput } from '../../functions/reconciler/env';
 import type { IntakeEnv } from '../../shared/intake/aws-deps';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
@@ -48,6 +63,9 @@ import type { EnvVars } from './tousu-function';
 
 /** S3 key layout the adapters expect (functions/letter-intake, functions/box-intake, SES action prefix). */
 export const KEYS = { rawMail: 'mail/', letters: 'letters/', letterSuffix: '.letter.json', boxes: 'boxes/', boxSuffix: '.csv' } as const;
+
+/** How often the reconciler runs on AWS (and its threshold: a case must be stuck that long to be repaired). */
+export const RECONCILE_EVERY_MINUTES = 15;
 
 export interface IntakeProps {
   jurisdiction: JurisdictionConfig;
@@ -67,7 +85,11 @@ export class Intake extends Construct {
   readonly executionStarter: lambda.Function;
   readonly workOrders: sqs.Queue;
   readonly workOrderDeadLetters: sqs.Queue;
+  /** Every function of this construct but the execution starter: the adapters and the reconciler (alarmed on errors). */
   readonly functions: lambda.Function[] = [];
+  /** The scheduled reconciler (functions/reconciler). */
+  readonly reconciler: lambda.Function;
+  readonly reconcileSchedule: scheduler.Schedule;
   readonly receiptRuleSet?: ses.ReceiptRuleSet;
   readonly imapPoller?: lambda.Function;
 
@@ -99,6 +121,37 @@ export class Intake extends Construct {
     props.stateMachine.grantStartExecution(this.executionStarter);
     // Small batches at a bounded concurrency keep StartExecution well under its per-account rate in a burst.
     this.executionStarter.addEventSource(new SqsEventSource(this.startQueue, { batchSize: 5, maxConcurrency: 5, reportBatchItemFailures: true }));
+
+    // The reconciler: table read/write (cases, claims, dead letters) and SendMessage to the start queue only.
+    const reconcilerEnv: EnvVars<ReconcilerEnvInput> = {
+      TABLE_NAME: data.table.tableName,
+      JURISDICTION: jurisdiction.code,
+      STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      START_QUEUE_URL: this.startQueue.queueUrl,
+      THRESHOLD_MINUTES: String(RECONCILE_EVERY_MINUTES),
+    };
+    this.reconciler = new TousuFunction<ReconcilerEnvInput>(this, 'Reconciler', {
+      name: 'reconciler',
+      entry: 'functions/reconciler/index.ts',
+      description: 'tousu: finds cases without an execution or waiting task and claims without a case, and repairs them',
+      environment: reconcilerEnv,
+      logKey: data.key,
+      logRetentionDays: props.logRetentionDays,
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+    });
+    data.table.grantReadWriteData(this.reconciler);
+    this.startQueue.grantSendMessages(this.reconciler);
+    // One run at a time: two would find the same cases (harmless, every repair is idempotent, but noisy).
+    (this.reconciler.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
+    this.reconcileSchedule = new scheduler.Schedule(this, 'Reconcile', {
+      description: `tousu ${jurisdiction.code}: reconcile every ${RECONCILE_EVERY_MINUTES} min`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(RECONCILE_EVERY_MINUTES)),
+      // A missed run is not retried: the next one comes in 15 minutes and does the same work.
+      target: new targets.LambdaInvoke(this.reconciler, { deadLetterQueue: this.deadLetters, retryAttempts: 0, maxEventAge: Duration.minutes(RECONCILE_EVERY_MINUTES) }),
+    });
+    // Alarmed on errors with the adapters (the stack alarms every function of `functions`).
+    this.functions.push(this.reconciler);
 
     const intakeEnv: EnvVars<z.input<typeof IntakeEnv>> = {
       TABLE_NAME: data.table.tableName,

@@ -41,6 +41,7 @@ export function nagAcknowledgments(stack: JurisdictionStack): Acknowledgment[] {
   if (intake.imapPoller) {
     add(stack, `AwsSolutions-IAM5[Resource::<${logicalId(intake.imapPoller)}.Arn>:*]`, 'The scheduler invokes the IMAP poller and its versions (CDK grantInvoke).');
   }
+  add(stack, `AwsSolutions-IAM5[Resource::<${logicalId(intake.reconciler)}.Arn>:*]`, 'The scheduler invokes the reconciler and its versions (CDK grantInvoke).');
   add(stack, 'AwsSolutions-L1', 'The Lambda target is pinned to nodejs22.x (project decision: the runtime the handlers are tested against); upgrade deliberately, not by default.');
   add(intake.deadLetters, 'AwsSolutions-SQS3', 'This queue IS the dead-letter destination of the intake adapters\' asynchronous invocations (and of the schedules); a DLQ of a DLQ adds nothing.');
   add(intake.workOrderDeadLetters, 'AwsSolutions-SQS3', 'This queue IS the dead-letter queue of the 12345 work-order queue.');

@@ -24,7 +24,7 @@ import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-eval
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
-import { listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import { rulesStatus } from '../../shared/config/rules';
 import { shanghaiDate } from '../../shared/domain/calendar';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
@@ -64,7 +64,7 @@ import { UserStore } from './users';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
 
-export const DEFAULT_JURISDICTION = '510903';
+export { DEFAULT_JURISDICTION };
 export const TABLE_NAME = 'tousu';
 
 /** Paths inside the data directory (docs/runtime.md, "Data directory"). */

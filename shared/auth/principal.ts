@@ -3,7 +3,7 @@
  * (aws-jwt-verify); in the embedded runtime it is an HS256 JWT from the local issuer (jose). Route handlers
  * only ever see a `StaffTokenVerifier` and the `StaffPrincipal` it returns.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor } from '../domain/case';
 import { Code } from '../domain/intake';
 import { UnauthorizedError } from '../domain/errors';

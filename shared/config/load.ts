@@ -196,3 +196,6 @@ export function loadJurisdiction(codeOrPath: string, opts: { dir?: string } & Va
   }
   return result.config;
 }
+
+/** The jurisdiction a command uses when none is given and several are configured (船山区). */
+export const DEFAULT_JURISDICTION = '510903';

@@ -10,7 +10,7 @@
  * 23:59:59 (Shanghai) of the Nth working day. A date in a year without calendar data is an error naming
  * the year (CalendarDataMissingError), never a guess.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalendarDataMissingError, ValidationError } from './errors';
 
 /** One year's arrangement as announced by the State Council (国务院办公厅关于YYYY年部分节假日安排的通知). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalIntake, Channel, Code, Complainant, EvidenceRef } from './intake';
 
 const isoInstant = z.iso.datetime({ offset: true });

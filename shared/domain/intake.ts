@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Channels of art. 7. */
 export const CHANNELS = ['email', 'web', 'letter', 'suggestion_box', 'phone', 'hotline_12345', 'onsite'] as const;

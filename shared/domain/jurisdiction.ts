@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Code } from './intake';
 
 const email = z.email('邮箱地址格式不正确');

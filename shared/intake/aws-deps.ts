@@ -1,5 +1,5 @@
 /** The intake ports of the channel Lambdas, from their zod-checked environment (created once per container). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';

@@ -3,7 +3,7 @@
  * 12345 work order, staff entry) has its own validator that reports EVERY bad field at once, with Chinese
  * messages and stable codes, and its own source key (idempotency of the delivery).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Code } from '../domain/intake';
 import type { CanonicalIntake, EvidenceRef, ReceivedBy } from '../domain/intake';
 import { ValidationError } from '../domain/errors';

@@ -2,7 +2,7 @@
  * Validation shared by every channel: zod parsing with Chinese messages for people and stable codes for
  * machines, plus the checks zod cannot express (art. 4 identity, art. 7(1) written form, art. 16 reply).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalIntake } from '../domain/intake';
 import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';

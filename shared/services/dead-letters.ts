@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
 import { NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';

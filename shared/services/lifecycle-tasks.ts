@@ -8,7 +8,7 @@
  * in-process engine (infra/local/engine.ts). Each task is idempotent: a retry after a write that succeeded
  * finds the case already moved and does nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARCHIVE_CONTENT_TYPE, archiveKey, buildArchiveBundle } from '../domain/archive';
 import type { WorkingCalendar } from '../domain/calendar';
 import { FINAL_PHASES, SYSTEM_ACTOR } from '../domain/case';

@@ -149,7 +149,7 @@ describe('intake', () => {
       .filter(({ st }) => JSON.stringify(st.Resource).includes(`"${startQueueId}"`))
       .map(({ policy }) => policy.replace(/RoleDefaultPolicy\w+$/, ''))
       .sort();
-    expect(senders).toEqual(['ApiHandler', 'IntakeBoxIntake', 'IntakeEmailIntake', 'IntakeLetterIntake', 'IntakeWorkOrderIntake']);
+    expect(senders).toEqual(['ApiHandler', 'IntakeBoxIntake', 'IntakeEmailIntake', 'IntakeLetterIntake', 'IntakeReconciler', 'IntakeWorkOrderIntake']);
     for (const [id, fn] of resourcesOf(s.json, 'AWS::Lambda::Function')) {
       const env = (fn.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       const startsCases = senders.some((p) => id.startsWith(p) && !id.startsWith(`${p}Role`));
@@ -168,6 +168,24 @@ describe('intake', () => {
       timeout: 30_000,
     });
     expect(out).toBe('function');
+  });
+
+  test('the reconciler: every 15 minutes by EventBridge Scheduler; table read/write and the start queue only; errors alarmed', () => {
+    const [schedId, sched] = resourcesOf(s.json, 'AWS::Scheduler::Schedule').find(([id]) => id.startsWith('IntakeReconcile'))!;
+    expect(schedId).toBeDefined();
+    expect(sched).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeReconciler[0-9A-F]{8}$/), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } } });
+    expect((sched.Target as { DeadLetterConfig?: unknown }).DeadLetterConfig).toBeDefined();
+    const [fnId, fn] = resourcesOf(s.json, 'AWS::Lambda::Function').find(([id]) => /^IntakeReconciler[0-9A-F]{8}$/.test(id))!;
+    expect(fn).toMatchObject({ Handler: 'functions/reconciler/index.handler', ReservedConcurrentExecutions: 1, Environment: { Variables: { THRESHOLD_MINUTES: '15', START_QUEUE_URL: { Ref: expect.stringMatching(/^IntakeStartQueue/) } } } });
+    // Least privilege: DynamoDB on the table (and its indexes), SQS send to the start queue, the data key, logs and X-Ray.
+    const own = statements().filter(({ policy }) => policy.startsWith('IntakeReconcilerRole'));
+    const actions = new Set(own.flatMap(({ st }) => asArray(st.Action)));
+    for (const a of actions) expect(a).toMatch(/^(dynamodb|sqs|kms|xray|logs):/);
+    expect([...actions].filter((a) => a.startsWith('states:'))).toEqual([]);
+    expect([...actions].filter((a) => a.startsWith('sqs:') && !['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(a))).toEqual([]);
+    for (const { st } of own.filter(({ st }) => asArray(st.Action).some((a) => a.startsWith('sqs:')))) expect(JSON.stringify(st.Resource)).toMatch(/"IntakeStartQueue[0-9A-F]{8}"/);
+    const alarm = resourcesOf(s.json, 'AWS::CloudWatch::Alarm').find(([, a]) => a.MetricName === 'Errors' && JSON.stringify(a.Dimensions).includes(`"${fnId}"`));
+    expect(alarm).toBeDefined();
   });
 
   test('S3 events: mail/ → email-intake, letters/*.letter.json → letter-intake, boxes/*.csv → box-intake', () => {
@@ -286,7 +304,7 @@ describe('api', () => {
 describe('functions', () => {
   test('every tousu function: nodejs22.x, arm64, tracing, own log group, bundle two levels deep, source maps on', () => {
     const fns = resourcesOf(s.json, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
-    expect(fns.length).toBe(13);
+    expect(fns.length).toBe(14);
     for (const [, f] of fns) {
       expect(f).toMatchObject({
         Runtime: 'nodejs22.x',

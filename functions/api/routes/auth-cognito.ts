@@ -15,7 +15,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../../shared/domain/errors';
 import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
 import type { SignInChallenges, SignInResult } from '../../../shared/auth/challenge';

@@ -20,7 +20,7 @@
  * never with a respondent's name or any report content.
  */
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, ValidationError } from '../../../shared/domain/errors';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';

@@ -7,7 +7,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Actor, CaseRecord, TimelineEvent } from '../../../shared/domain/case';
 import { PHASE_LABELS, Phase } from '../../../shared/domain/case';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../shared/domain/errors';

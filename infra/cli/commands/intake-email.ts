@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { listJurisdictions, loadJurisdiction } from '../../../shared/config/load';
+import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction } from '../../../shared/config/load';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import { ingestEmail } from '../../../shared/email-intake/service';
 import { systemClock } from '../../../shared/ports';
@@ -18,9 +18,11 @@ interface EmailOptions {
 function jurisdictionFor(opts: EmailOptions): JurisdictionConfig {
   if (opts.config) return loadJurisdiction(opts.config);
   if (opts.jurisdiction) return loadJurisdiction(opts.jurisdiction);
-  const first = listJurisdictions()[0];
-  if (!first) throw new UsageError('没有找到辖区配置，请用 --jurisdiction CODE 或 --config FILE 指定。');
-  return loadJurisdiction(first.file);
+  // The same default as `tousu start`: the only configured jurisdiction, else 510903.
+  const all = listJurisdictions();
+  if (all.length === 0) throw new UsageError('没有找到辖区配置，请用 --jurisdiction CODE 或 --config FILE 指定。');
+  const only = all.length === 1 ? all[0] : undefined;
+  return loadJurisdiction(only ? only.file : DEFAULT_JURISDICTION);
 }
 
 async function readMail(file: string): Promise<Buffer> {
@@ -90,7 +92,7 @@ export function registerIntakeEmail(intake: Command): void {
     .argument('<files...>', '原始邮件文件（.eml）')
     .option('--dry-run', '只解析，不提交、不存储（附件引用为 dryrun:<sha256>）')
     .option('--json', '每个文件输出一行 JSON：{"file","ignored","reason"?,"intake"?}')
-    .option('--jurisdiction <code>', '辖区行政区划代码（默认：config/jurisdictions 中的第一个）')
+    .option('--jurisdiction <code>', `辖区行政区划代码（默认 ${DEFAULT_JURISDICTION}，与 tousu start 相同）`)
     .option('--config <file>', '辖区配置文件路径')
     .option('--api <url>', '运行中的系统地址', 'http://127.0.0.1:8080')
     .option('--token <token>', '登录令牌（默认取环境变量 TOUSU_TOKEN）')

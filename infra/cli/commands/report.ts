@@ -3,7 +3,7 @@
  * [--out FILE]`: the art. 20 quarterly evaluation and art. 17 analysis, read from the embedded runtime's
  * DynamoDB (`<data-dir>/dynamodb`, dynalite) or from a DynamoDB endpoint (`--endpoint`).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -20,10 +20,10 @@ import { buildQuarterReport } from '../../../shared/services/evaluation';
 import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
 import type { DynaliteHandle } from '../../local/dynalite';
 import { UsageError } from '../usage-error';
+import { dataPaths, DEFAULT_JURISDICTION } from '../../local/runtime';
 
 export const DEFAULT_DATA_DIR = '.tousu';
 export const DEFAULT_TABLE = 'tousu';
-export const DEFAULT_JURISDICTION = '510900';
 
 export interface EvaluationCommandOptions {
   quarter: string;
@@ -74,13 +74,24 @@ async function tableExists(client: DynamoDBClient, table: string): Promise<boole
   }
 }
 
+/** The jurisdiction a data directory was first started for (`tousu start` records it), when there is one. */
+function recordedJurisdiction(opts: EvaluationCommandOptions): string | undefined {
+  if (opts.endpoint) return undefined;
+  try {
+    const recorded = JSON.parse(readFileSync(dataPaths(resolve(opts.dataDir ?? DEFAULT_DATA_DIR)).instance, 'utf8')) as { jurisdiction?: unknown };
+    return typeof recorded.jurisdiction === 'string' ? recorded.jurisdiction : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the command without printing: returns the rendered report and messages for stderr. */
 export async function runEvaluationReport(opts: EvaluationCommandOptions): Promise<{ output: string; report: EvaluationReport; messages: string[] }> {
   const quarter = opts.quarter?.trim() ?? '';
   if (!isQuarter(quarter)) throw new UsageError(`--quarter 应为 YYYYQn 格式（例如 2024Q1），收到“${opts.quarter ?? ''}”。`);
   const format = (opts.format ?? 'json') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format 应为 ${REPORT_FORMATS.join('、')} 之一，收到“${opts.format}”。`);
-  const code = opts.jurisdiction ?? DEFAULT_JURISDICTION;
+  const code = opts.jurisdiction ?? recordedJurisdiction(opts) ?? DEFAULT_JURISDICTION;
   if (!/^\d{6}(-[A-Za-z0-9]+)?$/.test(code)) throw new UsageError(`--jurisdiction 应为6位行政区划代码（园区可加后缀，如 510900-GX），收到“${code}”。`);
   const table = opts.table ?? DEFAULT_TABLE;
   const messages: string[] = [];
@@ -126,7 +137,7 @@ export function registerReport(program: Command): void {
     .description('第二十条季度考评与第十七条投诉分析报告 (art. 20 quarterly evaluation, art. 17 analysis)')
     .requiredOption('--quarter <YYYYQn>', '季度（上海时间），例如 2024Q1')
     .option('--format <format>', '输出格式：json、csv（Excel 可直接打开）或 html（含图表的独立网页）', 'json')
-    .option('--jurisdiction <code>', `辖区行政区划代码（默认 ${DEFAULT_JURISDICTION}）`)
+    .option('--jurisdiction <code>', `辖区行政区划代码（默认：数据目录首次启动时的辖区，否则 ${DEFAULT_JURISDICTION}）`)
     .option('--data-dir <dir>', `嵌入式运行时的数据目录（默认 ${DEFAULT_DATA_DIR}），读取其中的 dynamodb 数据`)
     .option('--out <file>', '写入文件（默认输出到标准输出）')
     .option('--endpoint <url>', '改为连接一个 DynamoDB 端点（例如运行中的 tousu start 的数据库）')

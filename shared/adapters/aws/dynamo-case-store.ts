@@ -16,7 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandOutput, BatchWriteCommandOutput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Actor, CaseRecord, TimelineEvent } from '../../domain/case';
 import { Code } from '../../domain/intake';
 import { ConcurrentUpdateError, NotFoundError, TousuError, ValidationError } from '../../domain/errors';

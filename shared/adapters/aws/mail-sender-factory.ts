@@ -11,7 +11,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../domain/errors';
 import type { MailSender } from '../../ports';
 import { readSecretFields } from './secret-json';

@@ -10,7 +10,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Workflow } from '../../ports';
 import { executionNameFor } from './sfn-workflow';
 

@@ -7,7 +7,7 @@
  * the case id and the fact kind (plus the clock for overdue marks), and its content from the records only,
  * so a retried transition writes the very same items.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord, ClockName, Deadline, Phase } from '../case';
 import { Classification, ClockName as ClockNameSchema, Finding, Satisfaction } from '../case';
 import { Channel } from '../intake';

@@ -2,7 +2,7 @@
  * Staff actions: which phase allows which action, and the zod schema of each action's body
  * (field messages in Chinese, INTERFACES.md "Action names").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord, Phase } from '../case';
 import { Classification, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
 import { ValidationError } from '../errors';

@@ -1,0 +1,32 @@
+/**
+ * Lambda for the EventBridge Scheduler's reconcile schedule (every 15 minutes): finds and repairs what crashes,
+ * throttling and lost executions left half done. Wiring only; the work is in ./service and
+ * shared/services/reconcile.ts. Clients and the logger are created once per container.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '../../shared/ports';
+import type { ReconcileDeps } from '../../shared/services/reconcile';
+import { ReconcilerEnv } from './env';
+import { reconcilerDeps, runReconciler } from './service';
+import type { ReconcilerLogger, ReconcilerSummary } from './service';
+
+const logger = new Logger({ serviceName: 'reconciler' });
+const log: ReconcilerLogger = {
+  info: (message, data) => logger.info(message, data ?? {}),
+  warn: (message, data) => logger.warn(message, data ?? {}),
+  error: (message, data) => logger.error(message, data ?? {}),
+};
+let built: { deps: ReconcileDeps; thresholdMs: number } | undefined;
+
+export const handler = middy(async (): Promise<ReconcilerSummary> => {
+  if (!built) {
+    const env = ReconcilerEnv.parse(process.env);
+    built = { deps: reconcilerDeps(env, { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), sfn: new SFNClient({}) }, systemClock, log), thresholdMs: env.THRESHOLD_MINUTES * 60_000 };
+  }
+  return runReconciler(built.deps, { thresholdMs: built.thresholdMs }, log);
+}).use(injectLambdaContext(logger));

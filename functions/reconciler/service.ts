@@ -1,0 +1,105 @@
+/**
+ * The scheduled reconciler on AWS (EventBridge Scheduler, every 15 minutes): runs shared/services/reconcile.ts on
+ * the jurisdiction's table. Cases without a running execution or without a waiting task are started or resumed
+ * through the start queue (QueuedWorkflow, the same Workflow the intake adapters use, so the execution starter
+ * stays the only caller of StartExecution); claims without a case are replayed from their dead letter, or recorded
+ * as an `orphan_claim` dead letter for staff (`tousu dead-letters list --table …`).
+ *
+ * QueuedWorkflow cannot tell whether an execution exists (it answers `alreadyRunning: false` always); the
+ * reconciler copes with that by repairing a case once and then reporting it while nothing has moved
+ * (reconcile.ts, `repairedAndUnchanged`), so a scheduled run does not add a repair to a timeline every 15 minutes.
+ *
+ * Logs and the returned summary carry counts, case ids, kinds, actions and dead-letter ids: never source keys
+ * (a mail's Message-ID can name its sender) nor anything of the intake.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
+import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
+import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
+import { cryptoIds } from '../../shared/adapters/ids';
+import { loadCalendar } from '../../shared/calendar/load';
+import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { submitIntake } from '../../shared/intake/core';
+import type { IntakeDeps } from '../../shared/intake/core';
+import type { Clock } from '../../shared/ports';
+import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
+import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
+import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
+import type { ReconcilerEnv } from './env';
+
+export interface ReconcilerLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface ReconcilerClients {
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  sfn: SFNClient;
+}
+
+export interface ReconcilerSummary {
+  at: string;
+  casesChecked: number;
+  claimsChecked: number;
+  /** `<kind>:<action>` → count. */
+  findings: Record<string, number>;
+  /** Findings that need a person (a dead letter to redeliver, an execution that does not move). */
+  needsAttention: number;
+  problems: number;
+}
+
+/** The reconcile ports from the environment and the clients (created once per container). */
+export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps {
+  const doc = createDocumentClient(clients.dynamo);
+  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
+  const workflow = new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN));
+  const jurisdiction = loadJurisdiction(env.JURISDICTION);
+  const rules = loadRulesRegistry();
+  const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
+  const intake: IntakeDeps = { store, workflow, clock, ids: cryptoIds, rules, jurisdiction, calendar };
+  return {
+    store,
+    workflow,
+    clock,
+    jurisdiction: jurisdiction.code,
+    claims: new DynamoClaimSource(doc, env.TABLE_NAME),
+    deadLetters: new DynamoDeadLetterStore(doc, env.TABLE_NAME),
+    submit: (i, opts) => submitIntake(intake, i, opts),
+    lifecycle: { calendar, rules, jurisdiction },
+    ...(logger ? { logger } : {}),
+  };
+}
+
+const NEEDS_ATTENTION = new Set(['already_running', 'already_resumed', 'dead_lettered']);
+
+export function summarize(report: ReconcileReport): ReconcilerSummary {
+  const findings: Record<string, number> = {};
+  for (const f of report.findings) findings[`${f.kind}:${f.action}`] = (findings[`${f.kind}:${f.action}`] ?? 0) + 1;
+  return {
+    at: report.at,
+    casesChecked: report.casesChecked,
+    claimsChecked: report.claimsChecked,
+    findings,
+    needsAttention: report.findings.filter((f) => NEEDS_ATTENTION.has(f.action)).length,
+    problems: report.problems.length,
+  };
+}
+
+/** One scheduled run: reconcile, log each finding (ids only), return the counts. */
+export async function runReconciler(deps: ReconcileDeps, opts: { thresholdMs: number }, logger: ReconcilerLogger): Promise<ReconcilerSummary> {
+  const report = await reconcile(deps, { thresholdMs: opts.thresholdMs });
+  for (const f of report.findings) {
+    const level = NEEDS_ATTENTION.has(f.action) ? 'warn' : 'info';
+    if (f.kind === 'orphan_claim') logger[level]('reconcile finding', { kind: f.kind, action: f.action, ...(f.caseId ? { caseId: f.caseId } : {}), ...(f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}), ...(f.replayedInto ? { replayedInto: f.replayedInto } : {}) });
+    else logger[level]('reconcile finding', { kind: f.kind, action: f.action, caseId: f.caseId, phase: f.phase });
+  }
+  for (const p of report.problems) logger.error('reconcile problem', { ...(p.caseId ? { caseId: p.caseId } : {}), error: p.error });
+  const summary = summarize(report);
+  logger.info('reconcile run', { ...summary });
+  return summary;
+}
