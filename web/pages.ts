@@ -20,10 +20,10 @@ fieldset{border:1px solid #ccd;border-radius:6px;margin:0 0 1rem;padding:.8rem;b
 input[type=text],input[type=tel],input[type=email],textarea{width:100%;padding:.55rem;font-size:1rem;border:1px solid #889;border-radius:4px}
 textarea{min-height:8rem}.check label{display:inline;font-weight:400}.check input{width:1.2rem;height:1.2rem;vertical-align:middle;margin-right:.4rem}
 [aria-invalid=true]{border-color:#b0191e;outline:2px solid #b0191e}.error{color:#b0191e;font-weight:600;margin:.2rem 0 0}
-.summary{border:3px solid #b0191e;background:#fff;padding:.8rem;margin-bottom:1rem}.summary:empty{display:none}
+.summary{border:3px solid #b0191e;background:#fff;padding:.8rem;margin-bottom:1rem}.summary:empty{display:none}.summary h2{font-size:1.1rem;margin:0 0 .4rem}.summary ul{margin:0;padding-left:1.2rem}.summary:focus{outline:3px solid #ffbf47}
 button{background:#b0191e;color:#fff;border:0;border-radius:4px;padding:.8rem 1.4rem;font-size:1.05rem;width:100%}button:focus,a:focus,input:focus,textarea:focus{outline:3px solid #ffbf47;outline-offset:1px}
 .result{background:#fff;border:2px solid #1d6b33;border-radius:6px;padding:1rem}.code{font-family:ui-monospace,monospace;font-size:1.3rem;letter-spacing:.08em;background:#f0f0f0;padding:.1rem .4rem}
-dl div{margin-bottom:.4rem}dt{font-weight:600}dd{margin:0}ol.timeline{padding-left:1.2rem}
+dl div{margin-bottom:.4rem}dt{font-weight:600}dd{margin:0}ol.timeline{padding-left:1.2rem}.nowrap{white-space:nowrap}.result h2{font-size:1.15rem;margin-top:0}.result:focus{outline:3px solid #ffbf47}.again{margin-top:1.5rem}
 @media(min-width:40rem){button{width:auto}}
 `;
 
@@ -89,7 +89,37 @@ ${hint ? html`<span class="hint" id="${id}-hint">${hint}</span>` : ''}
 </div>`;
 }
 
+/** The form's fields in page order: the error summary lists problems in the order a reader meets the fields. */
+const FIELD_ORDER = [
+  'complainant',
+  'complainant.anonymous',
+  'complainant.name',
+  'complainant.organization',
+  'complainant.phone',
+  'complainant.email',
+  'complainant.address',
+  'complainant.wantsReply',
+  'complainant.confidential',
+  'respondent',
+  'respondent.unit',
+  'respondent.person',
+  'matter',
+  'facts',
+  'evidence',
+  'caseId',
+  'code',
+];
+
+function inFormOrder(problems: FieldProblem[]): FieldProblem[] {
+  const rank = (f: string): number => {
+    const i = FIELD_ORDER.indexOf(f);
+    return i >= 0 ? i : FIELD_ORDER.length;
+  };
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.field) - rank(b.p.field) || a.i - b.i).map((x) => x.p);
+}
+
 export function errorSummary(problems: FieldProblem[]): Html {
+  problems = inFormOrder(problems);
   return html`<div class="summary" id="error-summary" role="alert" aria-live="assertive" tabindex="-1">${
     problems.length > 0
       ? html`<h2>提交未成功，请修改以下 ${problems.length} 处：</h2><ul>${problems.map((p) => html`<li><a href="#${fieldId(p.field)}">${p.message}</a></li>`)}</ul>`
@@ -167,9 +197,13 @@ ${r.queryCode ? html`<p><strong>请记下或截图保存受理编号和查询码
 ${r.mergedInto ? html`<p>您的投诉与正在办理的投诉 ${r.mergedInto} 为同一事项，已合并办理（第十一条）。</p>` : ''}
 <h2>接下来</h2>
 <ol>${r.ack.nextSteps.map((s) => html`<li>${s}</li>`)}</ol>
-${r.ack.notes.map((n) => html`<p>${n}</p>`)}
+${
+  // The page already says, in bold above, that the query code is shown only once: skip the note repeating it.
+  (r.queryCode ? r.ack.notes.filter((n) => !n.startsWith('查询码只显示这一次')) : r.ack.notes).map((n) => html`<p>${n}</p>`)
+}
 <p><a href="/status?caseId=${encodeURIComponent(r.caseId)}">查询办理进度</a></p>
-</section>`,
+</section>
+<p class="again"><a href="/">返回投诉页面</a></p>`,
   );
 }
 
@@ -184,6 +218,13 @@ export interface PublicCaseView {
   timeline: { at: string; phase: string; label: string }[];
 }
 
+/** An instant as Beijing time, "2026-11-27 20:15" (mainland China has no daylight saving time: UTC+8). */
+export function beijingTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 export function statusPage(args: { caseId?: string; view?: PublicCaseView; notFound?: string; problems?: FieldProblem[] }): Html {
   const problems = args.problems ?? [];
   const v = args.view;
@@ -194,6 +235,19 @@ export function statusPage(args: { caseId?: string; view?: PublicCaseView; notFo
     html`<h1>投诉办理进度查询</h1>
 ${errorSummary(problems)}
 ${args.notFound ? html`<div class="summary" role="alert" id="not-found"><p>${args.notFound}</p></div>` : ''}
+${
+  v
+    ? html`<section class="result" aria-labelledby="status-title" id="status-result">
+<h2 id="status-title">受理编号 <span class="nowrap">${v.trackingNo}</span></h2>
+<p>当前状态：<strong id="status-label">${v.statusLabel}</strong></p>
+${v.mergedInto ? html`<p>本投诉已与投诉 <span class="nowrap">${v.mergedInto}</span> 合并办理（第十一条）。</p>` : ''}
+<h3>办理过程</h3>
+<p class="hint">时间为北京时间。</p>
+<ol class="timeline">${v.timeline.map((t) => html`<li><time datetime="${t.at}">${beijingTime(t.at)}</time> ${t.label}</li>`)}</ol>
+</section>
+<h2 class="again">查询其他投诉</h2>`
+    : ''
+}
 <form method="get" action="/status" id="status-form" novalidate>
 <div class="field"><label for="f-caseId">受理编号</label>
 <input type="text" id="f-caseId" name="caseId" value="${args.caseId ?? ''}" autocomplete="off" aria-required="true" ${caseErr ? raw('aria-invalid="true" aria-describedby="f-caseId-error"') : ''}>
@@ -203,18 +257,7 @@ ${args.notFound ? html`<div class="summary" role="alert" id="not-found"><p>${arg
 <input type="text" id="f-code" name="code" value="" autocomplete="off" autocapitalize="characters" aria-required="true" aria-describedby="f-code-hint${codeErr ? ' f-code-error' : ''}" ${codeErr ? raw('aria-invalid="true"') : ''}>
 <p class="error" id="f-code-error" ${codeErr ? '' : raw('hidden')}>${codeErr?.message ?? ''}</p></div>
 <button type="submit">查询</button>
-</form>
-${
-  v
-    ? html`<section class="result" aria-labelledby="status-title" id="status-result">
-<h2 id="status-title">受理编号 ${v.trackingNo}</h2>
-<p>当前状态：<strong id="status-label">${v.statusLabel}</strong></p>
-${v.mergedInto ? html`<p>本投诉已与投诉 ${v.mergedInto} 合并办理（第十一条）。</p>` : ''}
-<h3>办理过程</h3>
-<ol class="timeline">${v.timeline.map((t) => html`<li><time datetime="${t.at}">${t.at.replace('T', ' ').slice(0, 16)}</time> ${t.label}</li>`)}</ol>
-</section>`
-    : ''
-}`,
+</form>`,
   );
 }
 

@@ -21,7 +21,7 @@ export const FORM_SCRIPT = String.raw`(function () {
   }
   function showErrors(errors) {
     var h = document.createElement('h2');
-    h.textContent = '提交未成功，请修改以下 ' + errors.length + ' 处：';
+    h.textContent = errors.length === 1 && !errors[0].field ? '提交未成功' : '提交未成功，请修改以下 ' + errors.length + ' 处：';
     var ul = document.createElement('ul');
     errors.forEach(function (e) {
       var input = document.getElementById(idFor(e.field));
@@ -33,8 +33,10 @@ export const FORM_SCRIPT = String.raw`(function () {
         input.setAttribute('aria-describedby', d.join(' '));
         p.textContent = e.message; p.hidden = false;
       }
-      var li = document.createElement('li'); var a = document.createElement('a');
-      a.href = '#' + idFor(e.field); a.textContent = e.message; li.appendChild(a); ul.appendChild(li);
+      var li = document.createElement('li');
+      if (e.field) { var a = document.createElement('a'); a.href = '#' + idFor(e.field); a.textContent = e.message; li.appendChild(a); }
+      else li.textContent = e.message;
+      ul.appendChild(li);
     });
     summary.appendChild(h); summary.appendChild(ul); summary.focus();
   }
@@ -59,13 +61,22 @@ export const FORM_SCRIPT = String.raw`(function () {
             return;
           }
           var main = doc.getElementById('main');
+          if (!res.ok || !main || !doc.getElementById('result')) {
+            // 413, 429, 5xx: keep the form and everything typed in it; say what happened. The answer may be JSON.
+            var message = '';
+            try { message = JSON.parse(text).message || ''; } catch (e) { var p = doc.querySelector('[role=alert] p') || doc.querySelector('p'); message = p ? p.textContent : ''; }
+            clearErrors();
+            showErrors([{ field: '', message: (message || '提交未成功（服务器错误 ' + res.status + '）。') + '您填写的内容仍在本页，请稍后再点“提交投诉”（不会重复提交）。' }]);
+            return;
+          }
           if (main) { document.getElementById('main').innerHTML = main.innerHTML; document.title = doc.title; }
           var r = document.getElementById('result'); if (r) r.focus();
         });
       })
       .catch(function () {
         clearErrors();
-        showErrors([{ field: 'matter', message: '网络连接失败，请稍后再点“提交投诉”（不会重复提交）。' }]);
+        // Not a problem of any field: the summary alone says it (nothing is marked invalid).
+        showErrors([{ field: '', message: '网络连接失败，投诉尚未确认收到。您填写的内容仍在本页，请检查网络后再点“提交投诉”（不会重复提交）。' }]);
       })
       .then(function () { busy = false; if (button) button.disabled = false; });
   });

@@ -1,6 +1,9 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Archive Case: the final archive record (art. 18). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logger, tasks } from '../lifecycle/runtime';
+import { lifecycleRuntime } from '../lifecycle/runtime';
+import { archiveBlobsFromEnv } from '../lifecycle/archive-store';
+
+const { logger, tasks } = lifecycleRuntime({ archiveBlobs: archiveBlobsFromEnv });
 
 export const handler = middy((event: unknown) => tasks.archiveCase(event)).use(injectLambdaContext(logger));

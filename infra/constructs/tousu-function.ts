@@ -14,6 +14,18 @@
  * and the handler is `functions/<name>/index.handler`. Every loader's default path then works unchanged on
  * Lambda, as in the repository. Calendar year files and rules versions added by an administrator reach Lambda
  * with the next `cdk deploy` (the asset hash changes with them).
+ *
+ * The AWS SDK is bundled, not taken from the runtime (decision of issue 11, docs/BENCHMARKS.md "Lambda bundles").
+ * nodejs22.x ships an AWS SDK for JavaScript v3, but of a version Lambda chooses and updates on its own; with
+ * `@aws-sdk/*` and `@smithy/*` external the code files would fall to 116–670 KB (mail functions excepted), yet
+ * module initialisation measured 2–4 × slower (300–700 ms instead of 50–140 ms: the SDK is then resolved and
+ * loaded file by file from node_modules instead of read with the bundle), and the SDK that runs would not be the
+ * one the tests ran. Bundled, the SDK core costs ~300 KB per function; that is why most bundles stay above
+ * the 500 KB size target while all meet the 150 ms init target. If the size ever matters more than both, set
+ * `externalModules: ['@aws-sdk/*', '@smithy/*']` AND pin the SDK with a layer built from package-lock.json.
+ * What keeps bundles small instead: `import * as z from 'zod'` (eslint enforces it in shared/ and functions/),
+ * each function's entry importing only what it uses (e.g. only archive-case carries the S3 client of the
+ * life-cycle tasks). The source map is a separate file (`index.mjs.map`); the size target counts `index.mjs`.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -95,7 +107,8 @@ export class TousuFunction<Env = Record<string, string>> extends NodejsFunction 
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the version we test is the version that runs.
+        // Bundle the AWS SDK too: the version we test is the version that runs, and a bundled SDK initialises
+        // faster than the runtime's (see the module comment and docs/BENCHMARKS.md).
         externalModules: [],
         forceDockerBundling: false,
         commandHooks: {

@@ -1,9 +1,18 @@
 /**
  * The embedded DynamoDB: dynalite (DynamoDB API over LevelDB) on 127.0.0.1, on disk when given a path.
  * Used by the embedded runtime (`tousu start`) and by the integration tests.
+ *
+ * Performance (bench/http-intake.bench.ts, docs/BENCHMARKS.md): a DynamoDB call costs about as much CPU in
+ * dynalite (request parsing, validation, LevelDB, index maintenance) as in the SDK that sends it. With
+ * `thread: true` dynalite runs in a worker thread, so the two halves use both cores instead of one event loop;
+ * the runtime does this. The client keeps its sockets alive (no TCP handshake per call) with enough sockets for
+ * the runtime's concurrency.
  */
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,10 +32,68 @@ export interface DynaliteOptions {
   path?: string;
   /** 0 or omitted = a random free port. */
   port?: number;
+  /** Run dynalite in a worker thread (its own event loop, on the second core). */
+  thread?: boolean;
+}
+
+/** The worker's script (CommonJS, evaluated): a dynalite server on loopback, closed on the 'close' message. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalitePath);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+parentPort.on('message', (m) => {
+  if (m !== 'close') return;
+  if (server.closeAllConnections) server.closeAllConnections();
+  server.close((err) => parentPort.postMessage({ type: 'closed', message: err ? err.message : undefined }));
+});
+`;
+
+async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandle> {
+  const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dynalitePath, path: opts.path, port: opts.port ?? 0 } });
+  type Msg = { type: 'listening'; port: number } | { type: 'error' | 'closed'; message?: string; code?: string };
+  const port = await new Promise<number>((resolve, reject) => {
+    const onMessage = (m: Msg) => {
+      worker.off('error', onError);
+      worker.off('message', onMessage);
+      if (m.type === 'listening') resolve(m.port);
+      else {
+        void worker.terminate();
+        reject(Object.assign(new Error(m.message ?? 'dynalite failed to start'), m.type === 'error' && m.code ? { code: m.code } : {}));
+      }
+    };
+    const onError = (err: Error) => {
+      worker.off('message', onMessage);
+      reject(err);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        const onMessage = (m: Msg) => {
+          if (m.type !== 'closed') return;
+          worker.off('message', onMessage);
+          // LevelDB is closed now; the thread has nothing left to do.
+          void worker.terminate().then(() => (m.message ? reject(new Error(m.message)) : resolve()), reject);
+        };
+        worker.on('message', onMessage);
+        worker.postMessage('close');
+      });
+      return closed;
+    },
+  };
 }
 
 export async function startDynalite(opts: DynaliteOptions = {}): Promise<DynaliteHandle> {
   if (opts.path) await mkdir(opts.path, { recursive: true });
+  if (opts.thread) return startDynaliteThread(opts);
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -57,6 +124,9 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
+    // Loopback: keep the connections (the SDK's default agent also does; explicit, with room for the runtime's
+    // concurrent intakes and engine tasks, so calls do not queue for a socket).
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) },
   });
 }
 

@@ -9,7 +9,9 @@
  * `POST /api/intake/letter|box`). Then it moves to `done/` (every row became a case) or `failed/` (some row
  * did not), next to a report `<item>.report.json` and a readable `<item>.report.txt` naming each row's case
  * or problems. Intake is idempotent per source key, so dropping a corrected batch again creates only the
- * missing cases. An item left in `processing/` by a crash is processed again on the next start.
+ * missing cases. A valid row that cannot be filed because the system failed (the store, the engine) is parked as
+ * a dead letter by the runtime's submit (`tousu dead-letters list|replay`): the report names its dead-letter id,
+ * and the item still goes to `done/` when every other row is a case (nothing is left for staff to correct). An item left in `processing/` by a crash is processed again on the next start.
  */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
@@ -20,6 +22,7 @@ import { letterFiles } from '../../shared/intake/channels';
 import { readCsv } from '../../shared/intake/csv';
 import type { UploadedFile } from '../../shared/intake/evidence';
 import type { IntakeResult } from '../../shared/intake/core';
+import { IntakeParkedError } from '../../shared/services/dead-letters';
 import type { RuntimeLogger } from './log';
 
 export type FolderKind = 'letters' | 'box';
@@ -34,6 +37,8 @@ export interface RowReport {
   caseId?: string;
   duplicate?: boolean;
   problems?: FieldProblem[];
+  /** The row was valid but could not be filed (store or engine failure): parked as this dead letter, not lost. */
+  deadLetterId?: string;
 }
 
 export interface ItemReport {
@@ -104,6 +109,7 @@ export function reportText(r: ItemReport): string {
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
     if (row.ok) lines.push(`第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}`);
+    else if (row.deadLetterId) lines.push(`第 ${row.row} 行：系统故障，暂未立案，内容已保存为死信 ${row.deadLetterId}（系统恢复后自动重放，或运行 tousu dead-letters replay ${row.deadLetterId}）`);
     else lines.push(`第 ${row.row} 行：未立案：${(row.problems ?? []).map((p) => `${p.field} ${p.message}`).join('；')}`);
   }
   return lines.join('\n') + '\n';
@@ -201,17 +207,18 @@ export class FolderWatch {
     } catch (err) {
       report.problems = problemsOf(err);
     }
-    report.ok = !report.problems?.length && report.rows.every((r) => r.ok);
+    report.ok = !report.problems?.length && report.rows.every((r) => r.ok || r.deadLetterId !== undefined);
     const dest = this.dirOf(kind, report.ok ? 'done' : 'failed');
     const finalName = (await exists(join(dest, name))) ? `${report.processedAt.replace(/[-:.]/g, '')}-${name}` : name;
     await writeFile(join(dest, `${finalName}.report.json`), JSON.stringify(report, null, 2) + '\n');
     await writeFile(join(dest, `${finalName}.report.txt`), reportText(report));
     await rename(path, join(dest, finalName));
     const created = report.rows.filter((r) => r.ok).length;
+    const parked = report.rows.filter((r) => r.deadLetterId !== undefined).length;
     this.opts.logger?.say(
-      `${kind === 'letters' ? '来信批次' : '意见箱开箱'} ${name}：${created}/${report.rows.length} 行已立案${report.ok ? '' : '，有错误，见 failed/ 中的报告'}`,
+      `${kind === 'letters' ? '来信批次' : '意见箱开箱'} ${name}：${created}/${report.rows.length} 行已立案${parked ? `，${parked} 行暂存为死信（tousu dead-letters list）` : ''}${report.ok ? '' : '，有错误，见 failed/ 中的报告'}`,
       'folder item processed',
-      { kind, ok: report.ok, rows: report.rows.length, created },
+      { kind, ok: report.ok, rows: report.rows.length, created, parked },
     );
     return report;
   }
@@ -224,6 +231,7 @@ export class FolderWatch {
       const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
       return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}) };
     } catch (err) {
+      if (err instanceof IntakeParkedError) return { row, ok: false, deadLetterId: err.deadLetterId };
       if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: err instanceof Error ? err.name : 'unknown' });
       return { row, ok: false, problems: problemsOf(err) };
     }

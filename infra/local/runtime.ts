@@ -19,6 +19,7 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
@@ -34,7 +35,6 @@ import { TousuError, isTousuError } from '../../shared/domain/errors';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { createEmailIntakeRoute } from '../../shared/email-intake/route';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
-import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
@@ -58,9 +58,12 @@ import { FolderWatch } from './folder-watch';
 import { createLogger } from './log';
 import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
-import { replayDeadLetters, startSmtpIntake } from './smtp-intake';
+import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { UserStore } from './users';
+import { createRecovery } from './recovery';
+import type { Recovery } from './recovery';
+import { IntakeParkedError } from '../../shared/services/dead-letters';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
 
@@ -128,6 +131,10 @@ export interface RuntimeOptions {
   folderPollMs?: number;
   /** Public base URL for links in mails (default http://<host>:<port>). */
   publicUrl?: string;
+  /** Tests only: sees the DynamoDB client before first use (fault-injection middleware). */
+  instrumentDynamo?: (client: DynamoDBClient) => void;
+  /** Wall time between reconciler runs (default 10 minutes; 0 = only once after start). */
+  reconcileEveryMs?: number;
 }
 
 /** Optional `<data-dir>/tousu.config.json`. */
@@ -173,6 +180,8 @@ export interface Runtime {
   resumed: string[];
   status(): RuntimeStatus;
   replayDeadLetters(): Promise<ReplayResult[]>;
+  /** Dead letters (store and SMTP folder) and the reconciler (infra/local/recovery.ts). */
+  recovery: Recovery;
   stop(): Promise<void>;
 }
 
@@ -351,6 +360,37 @@ async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> 
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The admin routes of dead letters and the reconciler (`tousu dead-letters list|replay`, `tousu reconcile` while
+ * the runtime runs); undefined for other paths. Listings never carry the intake itself.
+ */
+async function recoveryAdmin(recovery: Recovery, req: IncomingMessage): Promise<{ status: number; body: unknown } | undefined> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (req.method === 'GET' && url.pathname === '/admin/dead-letters') {
+    const status = url.searchParams.get('status') ?? 'open';
+    if (status !== 'open' && status !== 'resolved') return { status: 400, body: { message: `status 只能是 open 或 resolved，收到“${status}”。` } };
+    return { status: 200, body: await recovery.listDeadLetters(status) };
+  }
+  if (req.method === 'POST' && url.pathname === '/admin/dead-letters/replay') {
+    const text = await readBody(req);
+    const body = (text.trim() ? JSON.parse(text) : {}) as { id?: unknown };
+    if (body.id !== undefined) {
+      if (typeof body.id !== 'string' || !/^[a-f0-9]{32}$/.test(body.id)) return { status: 400, body: { message: '死信编号应为 32 位十六进制字符。' } };
+      return { status: 200, body: { store: [await recovery.replay(body.id)], smtp: [] } };
+    }
+    return { status: 200, body: await recovery.replayAll() };
+  }
+  if (req.method === 'POST' && url.pathname === '/admin/reconcile') {
+    const text = await readBody(req);
+    const body = (text.trim() ? JSON.parse(text) : {}) as { thresholdMs?: unknown; dryRun?: unknown };
+    if (body.thresholdMs !== undefined && (typeof body.thresholdMs !== 'number' || !Number.isFinite(body.thresholdMs) || body.thresholdMs < 0)) {
+      return { status: 400, body: { message: 'thresholdMs 应为非负数。' } };
+    }
+    return { status: 200, body: await recovery.reconcile({ ...(typeof body.thresholdMs === 'number' ? { thresholdMs: body.thresholdMs } : {}), dryRun: body.dryRun === true }) };
+  }
+  return undefined;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -415,11 +455,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Storage.
     let dynalite: DynaliteHandle;
     try {
-      dynalite = await startDynalite({ path: paths.dynamodb });
+      dynalite = await startDynalite({ path: paths.dynamodb, thread: true });
     } catch (err) {
       throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
     }
     const client = localDynamoClient(dynalite.endpoint);
+    opts.instrumentDynamo?.(client);
     cleanups.push(async () => {
       client.destroy();
       await dynalite.close();
@@ -471,12 +512,32 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       statusUrl: `${publicUrl}/status`,
       logger,
     };
-    const submit = (i: unknown) => submitIntake(intake, i);
+    // Dead letters: SMTP, the folder watch and the HTTP staff intake file through `recovery.parkedSubmit`.
+    const submit = (i: Parameters<Recovery['parkedSubmit']>[0]) => recovery.parkedSubmit(i);
     const emailDeps = { clock, jurisdiction, blobs, quarantine, submit };
     const ingestSmtp = async (raw: Uint8Array): Promise<MailIngestOutcome> => {
-      const r = await ingestEmail(raw, 'smtp', emailDeps);
-      return r.ignored ? { ignored: true, reason: r.reason } : { ignored: false, ...(r.caseId ? { caseId: r.caseId } : {}) };
+      try {
+        const r = await ingestEmail(raw, 'smtp', emailDeps);
+        return r.ignored ? { ignored: true, reason: r.reason } : { ignored: false, ...(r.caseId ? { caseId: r.caseId } : {}) };
+      } catch (err) {
+        if (err instanceof IntakeParkedError) return { ignored: false, deadLetterId: err.deadLetterId };
+        throw err;
+      }
     };
+    const recovery = createRecovery({
+      intake,
+      workflow,
+      doc,
+      tableName: TABLE_NAME,
+      calendar,
+      rules,
+      logger,
+      smtpDeadLetterDir: paths.deadLetters,
+      ingestSmtp,
+      // 15 minutes of wall time, in clock time (a virtual clock runs `scale` times faster).
+      thresholdMs: 15 * 60_000 * (chosen.scale ?? 1),
+      ...(opts.reconcileEveryMs !== undefined ? { everyMs: opts.reconcileEveryMs } : {}),
+    });
 
     const resumed = await workflow.resumeAll();
 
@@ -513,13 +574,24 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         mountReportRoutes(a, { ...staffDeps, facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
-        mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier) });
+        mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier), submit: recovery.parkedSubmit });
       },
     });
     let httpServer: ServerType;
     let httpPort: number;
+    // Requests whose client went away still run to the end (an intake half done is completed by a replay, but
+    // one cut off by the shutdown would fail on a closed engine or store): the stop waits for them, not only for
+    // the sockets, before the engine and dynalite stop.
+    const inFlight = new Set<Promise<unknown>>();
+    const trackedFetch: typeof app.fetch = (...args) => {
+      const p = Promise.resolve(app.fetch(...args));
+      inFlight.add(p);
+      const done = () => inFlight.delete(p);
+      p.then(done, done);
+      return p;
+    };
     try {
-      httpServer = serve({ fetch: app.fetch, port, hostname: host });
+      httpServer = serve({ fetch: trackedFetch, port, hostname: host });
       httpPort = await new Promise<number>((res, rej) => {
         httpServer.once('error', rej);
         httpServer.once('listening', () => {
@@ -530,7 +602,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     } catch (err) {
       throw portError(err, 'HTTP ', host, port);
     }
-    cleanups.push(() => closeServer(httpServer));
+    cleanups.push(async () => {
+      await closeServer(httpServer);
+      const deadline = Date.now() + 30_000;
+      while (inFlight.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1000))]);
+    });
     const httpUrl = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
 
     // SMTP intake.
@@ -547,7 +623,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Folder watch.
     const folderWatch = new FolderWatch({
       root: paths.inbox,
-      submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor),
+      submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor, recovery.parkedSubmit),
       logger,
       ...(opts.folderPollMs ? { pollMs: opts.folderPollMs } : {}),
     });
@@ -566,11 +642,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       runningExecutions: workflow.engine.running().length,
       resumed: resumed.length,
     });
-    const replay = async () => {
-      const results = await replayDeadLetters(paths.deadLetters, ingestSmtp);
-      if (results.length > 0) logger.say(`死信邮件重放：${results.filter((r) => r.ok).length}/${results.length} 封成功`, 'dead letters replayed', { total: results.length, ok: results.filter((r) => r.ok).length });
-      return results;
-    };
+    const replay = async () => (await recovery.replayAll()).smtp;
 
     // Loopback admin endpoint for `tousu users add` and `tousu dead-letters replay` while the runtime runs.
     const adminServer = createServer((req, res) => {
@@ -587,7 +659,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           }
           if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
-          if (req.method === 'POST' && req.url === '/admin/dead-letters/replay') return sendJson(res, 200, { results: await replay() });
+          const recoveryAnswer = await recoveryAdmin(recovery, req);
+          if (recoveryAnswer) return sendJson(res, recoveryAnswer.status, recoveryAnswer.body);
           return sendJson(res, 404, { message: 'not found' });
         } catch (err) {
           if (isTousuError(err)) return sendJson(res, err.status, { code: err.code, message: err.message, ...('problems' in err ? { errors: (err as { problems: unknown }).problems } : {}) });
@@ -602,8 +675,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     await writeJsonAtomic(paths.lock, { pid: process.pid, kind: 'runtime', startedAt, httpUrl, smtpPort: smtp.port, adminPort } satisfies LockInfo);
 
-    // Mail that failed earlier is tried again now (idempotent per Message-ID).
-    void replay().catch((err: unknown) => logger.error('dead letter replay failed', { error: err instanceof Error ? err.name : 'unknown' }));
+    // Intakes parked earlier and raw mails are tried again now (idempotent per source key), then the reconciler
+    // runs once (after the resume of open cases above: its Workflow never starts a case that has a running
+    // execution) and every 10 minutes.
+    recovery.start();
+    cleanups.push(() => recovery.stop());
 
     logger.info('runtime started', { jurisdiction: code, httpPort, smtpPort: smtp.port, clock: chosen.kind, scale: chosen.scale, resumed: resumed.length, ms: Date.now() - t0 });
     if (chosen.note) logger.warn(chosen.note);
@@ -629,6 +705,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       resumed,
       status,
       replayDeadLetters: replay,
+      recovery,
       stop() {
         stopping ??= (async () => {
           logger.info('runtime stopping');

@@ -4,10 +4,15 @@
  * - Size: `SIZE` advertised; a larger message is `552` and nothing is kept.
  * - No AUTH, no STARTTLS: the listener binds to loopback by default; put a real MTA in front for the Internet.
  * - Each message goes to the email intake (mailparser → canonical intake → submitIntake), idempotent on its
- *   Message-ID. When processing fails after the message was received, the raw mail is written (fsync) to
- *   `<data-dir>/dead-letters/smtp/` with a small error report and the message is accepted (250): it is ours
- *   now and is replayed with `tousu dead-letters replay` (or automatically on the next start). Only when
- *   even that write fails does the sender get a temporary `451` and retry.
+ *   Message-ID. Two dead-letter places, one command (`tousu dead-letters list|replay`):
+ *   1. the mail was parsed but filing it failed (the store or the engine): the runtime's `ingest` parks the
+ *      canonical intake in the dead-letter store (`DLQ#` items, shared/services/dead-letters.ts) and reports
+ *      `deadLetterId`; the message is accepted (250);
+ *   2. anything else failed, including the dead-letter store itself (the database is down) or the raw-mail
+ *      write before parsing: the raw mail is written (fsync) to `<data-dir>/dead-letters/smtp/` with a small
+ *      error report and the message is accepted (250). This folder keeps the raw bytes, which the store cannot
+ *      hold when it is the part that failed; it is replayed by `tousu dead-letters replay --all` and on every
+ *      start. Only when even that write fails does the sender get a temporary `451` and retry.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
@@ -20,6 +25,8 @@ export interface MailIngestOutcome {
   ignored: boolean;
   caseId?: string;
   reason?: string;
+  /** The mail was parsed but could not be filed: its canonical intake is parked in the dead-letter store. */
+  deadLetterId?: string;
 }
 
 export interface SmtpIntakeOptions {
@@ -146,6 +153,10 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
         const work = (async () => {
           try {
             const r = await opts.ingest(raw);
+            if (r.deadLetterId) {
+              log?.warn('smtp mail parked as dead letter', { size, deadLetterId: r.deadLetterId });
+              return cb(null, 'Accepted; kept for processing');
+            }
             log?.info(r.ignored ? 'smtp mail quarantined' : 'smtp mail accepted', { size, ...(r.caseId ? { caseId: r.caseId } : {}), ...(r.reason ? { reason: r.reason } : {}) });
             cb(null, r.caseId ? `Accepted as ${r.caseId}` : 'Accepted');
           } catch (err) {

@@ -52,6 +52,8 @@ export interface IntakeDeps {
   /** Absolute URL of the public status page, for the acknowledgement mail. */
   statusUrl?: string;
   logger?: IntakeLogger;
+  /** Size cap of an automatic merge target (default MAX_AUTO_MERGE_TARGET_BYTES; tests lower it). */
+  maxAutoMergeTargetBytes?: number;
 }
 
 export interface IntakeOptions {
@@ -179,37 +181,94 @@ function firstEvents(record: CaseRecord, actor: Actor, now: string, decision: Du
   return events;
 }
 
+/** The merge target has no room left for another automatic merge (see MAX_AUTO_MERGE_TARGET_BYTES). */
+class MergeTargetFullError extends Error {
+  override readonly name = 'MergeTargetFullError';
+  readonly code = 'merge_target_full';
+}
+
 /** The merged case's record as it was before the merge (applyMerge wants an unmerged source). */
 function asUnmerged(c: CaseRecord): CaseRecord {
   const { mergedInto: _into, outcome: _outcome, ...rest } = c;
   return { ...rest, phase: 'received' };
 }
 
+/**
+ * An automatic merge is refused (the intake is filed as a possible duplicate instead) when the merge target's
+ * record would exceed this many bytes of JSON: every merge adds its sources, complainants and evidence to the
+ * target, a DynamoDB item holds at most 400 KB, and the target must keep room for concurrent merges, pending
+ * events and its own life cycle. Without the cap a flood of near-identical complaints grows one target until
+ * every further write to it fails with a DynamoDB ValidationException (item size).
+ */
+export const MAX_AUTO_MERGE_TARGET_BYTES = 200_000;
+
+const recordBytes = (c: CaseRecord): number => Buffer.byteLength(JSON.stringify(c), 'utf8');
+
+/**
+ * Joins to one target are serialised per store and process (they all rewrite the same item: run side by side
+ * they only lose optimistic-lock races), and the record this process last wrote is tried first instead of
+ * reading the whole target again. Across processes (Lambda containers) the jittered retries below settle it.
+ */
+interface JoinState {
+  queue: Promise<void>;
+  /** The target as this process last wrote or read it (a stale copy only costs one failed conditional write). */
+  last?: CaseRecord;
+  users: number;
+}
+const joinStates = new WeakMap<CaseStore, Map<string, JoinState>>();
+
+async function serialisedJoin(store: CaseStore, into: string, fn: (state: JoinState) => Promise<void>): Promise<void> {
+  let byTarget = joinStates.get(store);
+  if (!byTarget) joinStates.set(store, (byTarget = new Map()));
+  let state = byTarget.get(into);
+  if (!state) byTarget.set(into, (state = { queue: Promise.resolve(), users: 0 }));
+  const st = state;
+  st.users += 1;
+  const run = st.queue.then(() => fn(st));
+  st.queue = run.catch(() => undefined);
+  try {
+    await run;
+  } finally {
+    st.users -= 1;
+    if (st.users === 0 && byTarget.get(into) === st) byTarget.delete(into);
+  }
+}
+
+const JOIN_ATTEMPTS = 8;
+const JOIN_BACKOFF_MS = 10;
+
 /** Joins a case created in phase 'merged' to its target, unless the target already records it (idempotent). */
-async function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string): Promise<void> {
+async function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string, known?: CaseRecord): Promise<void> {
   const into = merged.mergedInto;
   if (!into) return;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const target = await deps.store.get(into);
-    if (!target) throw new Error(`merge target ${into} vanished`);
-    if ((target.merges ?? []).some((m) => m.caseId === merged.caseId)) return;
-    // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
-    if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return;
-    const result = applyMerge(target, asUnmerged(merged), SYSTEM_ACTOR, now);
-    try {
-      await deps.store.update(result.target, target.version, result.targetEvents);
-      return;
-    } catch (err) {
-      if (!(err instanceof ConcurrentUpdateError)) throw err;
+  await serialisedJoin(deps.store, into, async (state) => {
+    let candidate = state.last ?? (known?.caseId === into ? known : undefined);
+    for (let attempt = 1; ; attempt++) {
+      const target = candidate ?? (await deps.store.get(into));
+      candidate = undefined;
+      if (!target) throw new Error(`merge target ${into} vanished`);
+      state.last = target;
+      if ((target.merges ?? []).some((m) => m.caseId === merged.caseId)) return;
+      // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
+      if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return;
+      const result = applyMerge(target, asUnmerged(merged), SYSTEM_ACTOR, now);
+      try {
+        state.last = await deps.store.update(result.target, target.version, result.targetEvents);
+        return;
+      } catch (err) {
+        state.last = undefined;
+        if (!(err instanceof ConcurrentUpdateError) || attempt >= JOIN_ATTEMPTS) throw err;
+        // A copy from this process may just be stale: re-read at once. A lost race with another writer: back off.
+        await new Promise((r) => setTimeout(r, Math.random() * JOIN_BACKOFF_MS * 2 ** Math.min(attempt, 6)));
+      }
     }
-  }
-  throw new ConcurrentUpdateError();
+  });
 }
 
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */
-async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string): Promise<void> {
+async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord): Promise<void> {
   if (c.phase === 'merged' && c.mergedInto) {
-    await joinTarget(deps, c, now);
+    await joinTarget(deps, c, now, mergeTarget);
   }
   if (c.phase === 'received') {
     if (deps.indexCase) await deps.indexCase(c);
@@ -278,16 +337,19 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision });
   let record = draft;
   let events = firstEvents(draft, opts.actor ?? SYSTEM_ACTOR, now, decision);
+  let mergeTarget: CaseRecord | undefined;
   if (decision.kind === 'merge') {
     // Created already merged (art. 11), then joined to the open case; a retry completes the join.
     const target = await deps.store.get(decision.into);
     try {
       if (!target) throw new Error('merge target not found');
       const result = applyMerge(target, draft, SYSTEM_ACTOR, now);
+      if (recordBytes(result.target) > (deps.maxAutoMergeTargetBytes ?? MAX_AUTO_MERGE_TARGET_BYTES)) throw new MergeTargetFullError();
+      mergeTarget = target;
       record = result.source;
       events = [...events, ...result.sourceEvents];
     } catch (err) {
-      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) ? err.code : 'target_missing' });
+      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing' });
       decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
       record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision });
       events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
@@ -307,7 +369,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     createdHere = false;
   }
 
-  await completeExisting(deps, created, now);
+  await completeExisting(deps, created, now, mergeTarget);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
   return {
     caseId,

@@ -1,34 +1,62 @@
 /**
  * `tousu dead-letters list|replay [ID]`: intakes that could not become a case after the retries
  * (shared/services/dead-letters.ts, `DLQ#` items of the table), plus, in the embedded runtime, the raw mails the
- * SMTP listener parked in `<data-dir>/dead-letters/smtp/`.
+ * SMTP listener kept in `<data-dir>/dead-letters/smtp/` when even the store failed. One command for both.
  *
  * - `list`: open (or `--status resolved`) dead letters, oldest first; ids, channel, error, attempts. Never the
  *   content (personal data).
  * - `replay ID`: submits the parked intake again (idempotent on its source key: a case that exists meanwhile is
- *   found, never doubled). `replay --all`: every open one. Without ID and `--all`, and while `tousu start` runs,
- *   the SMTP folder is replayed through the runtime (as before).
+ *   found, never doubled). `replay --all`: every open one, and the raw mails.
  *
- * This command supersedes the SMTP-only `dead-letters` group of infra/cli/commands/start.ts: registered after
- * it, it takes its place (commander refuses two commands with one name).
+ * Targets: while `tousu start` runs on the data directory, the command goes through the runtime's loopback admin
+ * endpoint (two processes never open the same LevelDB, and new cases start on the running engine); when it is
+ * stopped, the command opens the data directory itself (new cases start at the next `tousu start`); with
+ * `--table`, a deployed table on AWS.
  */
 import type { Command } from 'commander';
 import { readdir } from 'node:fs/promises';
 import { systemClock } from '../../../shared/ports';
 import { replayAll, replayDeadLetter } from '../../../shared/services/dead-letters';
 import type { DeadLetter, ReplayOutcome } from '../../../shared/services/dead-letters';
-import { dataPaths, readLiveLock } from '../../local/runtime';
+import type { DeadLetterListing, ReplayAllResult } from '../../local/recovery';
+import type { ReplayResult } from '../../local/smtp-intake';
+import { dataPaths } from '../../local/runtime';
 import { UsageError } from '../usage-error';
 import { addTargetOptions, openTarget } from './reconcile';
 import type { TargetOptions } from './reconcile';
 import { adminRequest } from './users';
 
-function line(d: DeadLetter): string {
+type DeadLetterView = Omit<DeadLetter, 'payload'>;
+
+function line(d: DeadLetterView): string {
   return [d.id, d.kind, d.channel ?? '-', d.sourceKey.slice(0, 60), `${d.error.name}${d.error.code ? `/${d.error.code}` : ''}`, `尝试${d.attempts}次`, d.firstFailedAt, d.status === 'resolved' ? `→ ${d.resolution?.caseId ?? ''}` : ''].join('\t');
 }
 
 function outcomeLine(r: ReplayOutcome): string {
   return r.ok ? `${r.id}\t已立案 ${r.caseId}\t${r.note}` : `${r.id}\t仍失败 ${r.error.name}\t${r.note}`;
+}
+
+function smtpLine(r: ReplayResult): string {
+  return `smtp ${r.file}\t${r.ok ? (r.caseId ? `已立案 ${r.caseId}` : r.ignored ? '已隔离（非投诉邮件）' : '已处理（如未立案，已转为死信，见 list）') : `仍失败 ${r.error ?? ''}`}`;
+}
+
+/** The running runtime's answer, or undefined when no runtime runs on the data directory (or `--table` is given). */
+function viaRuntime<T>(o: TargetOptions, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | undefined> {
+  if (o.table) return Promise.resolve(undefined);
+  return adminRequest(o.dataDir, method, path, body) as Promise<T | undefined>;
+}
+
+function printListing(listing: DeadLetterListing, json: boolean): void {
+  for (const d of listing.items) process.stdout.write((json ? JSON.stringify(d) : line(d)) + '\n');
+  for (const f of listing.smtp) process.stdout.write(`${json ? JSON.stringify({ kind: 'smtp_mail', file: f }) : `smtp\t${f}`}\n`);
+  if (listing.items.length + listing.smtp.length === 0 && !json) process.stdout.write('没有死信。\n');
+}
+
+function printReplay(r: ReplayAllResult): void {
+  if (r.store.length + r.smtp.length === 0) process.stdout.write('没有未处理的死信。\n');
+  for (const x of r.store) process.stdout.write(outcomeLine(x) + '\n');
+  for (const x of r.smtp) process.stdout.write(smtpLine(x) + '\n');
+  if (r.store.some((x) => !x.ok) || r.smtp.some((x) => !x.ok)) process.exitCode = 1;
 }
 
 export function registerDeadLetters(program: Command): void {
@@ -41,54 +69,40 @@ export function registerDeadLetters(program: Command): void {
     .option('--json', '每条一行 JSON（不含投诉内容）')
     .action(async (o: TargetOptions & { status: string; json?: boolean }) => {
       if (o.status !== 'open' && o.status !== 'resolved') throw new UsageError(`--status 只能是 open 或 resolved，收到“${o.status}”。`);
-      if (!o.table && (await readLiveLock(dataPaths(o.dataDir)))) {
-        throw new UsageError('tousu start 正在运行：死信存放在它的数据库中，请先停止运行时再查看；暂存的邮件可用 tousu dead-letters replay 重放。');
-      }
+      const live = await viaRuntime<DeadLetterListing>(o, 'GET', `/admin/dead-letters?status=${o.status}`);
+      if (live) return printListing(live, o.json === true);
       const target = await openTarget(o);
       try {
+        const listing: DeadLetterListing = { items: [], smtp: [] };
         let cursor: string | undefined;
-        let n = 0;
         do {
           const page = await target.deadLetters.list({ jurisdiction: target.jurisdiction.code, status: o.status, limit: 100, ...(cursor ? { cursor } : {}) });
-          for (const d of page.items) {
-            n++;
-            const { payload: _payload, ...safe } = d;
-            process.stdout.write((o.json ? JSON.stringify(safe) : line(d)) + '\n');
-          }
+          for (const { payload: _payload, ...safe } of page.items) listing.items.push(safe);
           cursor = page.cursor;
         } while (cursor);
-        if (!o.table) {
-          const smtp = (await readdir(dataPaths(o.dataDir).deadLetters).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
-          for (const f of smtp) process.stdout.write(`${o.json ? JSON.stringify({ kind: 'smtp_mail', file: f }) : `smtp\t${f}`}\n`);
-          n += smtp.length;
-        }
-        if (n === 0 && !o.json) process.stdout.write('没有死信。\n');
+        if (!o.table && o.status === 'open') listing.smtp = (await readdir(dataPaths(o.dataDir).deadLetters).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')).sort();
+        printListing(listing, o.json === true);
       } finally {
         await target.close();
       }
     });
 
   addTargetOptions(dl.command('replay [id]').description('重放死信（幂等：已立案的不会重复）(replay; idempotent)'))
-    .option('--all', '重放全部未处理的死信')
+    .option('--all', '重放全部未处理的死信（含暂存的原始邮件）')
     .action(async (id: string | undefined, o: TargetOptions & { all?: boolean }) => {
-      if (!id && !o.all) {
-        // The runtime's SMTP folder, through the running runtime (as `tousu start`'s own group did).
-        const out = (await adminRequest(o.dataDir, 'POST', '/admin/dead-letters/replay')) as { results: { file: string; ok: boolean; caseId?: string; error?: string }[] } | undefined;
-        if (!out) throw new UsageError('请给出死信编号（tousu dead-letters list 可查看），或用 --all 重放全部；暂存的邮件在 tousu start 运行时重放。');
-        if (out.results.length === 0) process.stdout.write('没有暂存的邮件。\n');
-        for (const r of out.results) process.stdout.write(`${r.file}\t${r.ok ? `已处理 ${r.caseId ?? ''}` : `仍失败：${r.error ?? ''}`}\n`);
-        if (out.results.some((r) => !r.ok)) process.exitCode = 1;
-        return;
-      }
+      if (!id && !o.all) throw new UsageError('请给出死信编号（tousu dead-letters list 可查看），或用 --all 重放全部。');
       if (id !== undefined && !/^[a-f0-9]{32}$/.test(id)) throw new UsageError(`死信编号应为 32 位十六进制字符，收到“${id}”。`);
+      const live = await viaRuntime<ReplayAllResult>(o, 'POST', '/admin/dead-letters/replay', id ? { id } : {});
+      if (live) return printReplay(live);
       const target = await openTarget(o);
       try {
         const deps = { submit: target.submit, deadLetters: target.deadLetters, store: target.store, clock: systemClock };
-        const results = id ? [await replayDeadLetter(deps, id)] : await replayAll(deps, target.jurisdiction.code);
-        if (results.length === 0) process.stdout.write('没有未处理的死信。\n');
-        for (const r of results) process.stdout.write(outcomeLine(r) + '\n');
+        const store = id ? [await replayDeadLetter(deps, id)] : await replayAll(deps, target.jurisdiction.code);
+        // Raw mails need the runtime's mail parser and quarantine: they are replayed by the runtime (now, or on start).
+        const smtp = !id && !o.table ? (await readdir(dataPaths(o.dataDir).deadLetters).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')) : [];
+        printReplay({ store, smtp: [] });
+        if (smtp.length > 0) process.stdout.write(`另有 ${smtp.length} 封暂存的原始邮件，将在下次 tousu start 时自动重放。\n`);
         if (target.workflow.deferred?.length) process.stdout.write(`新立案的 ${target.workflow.deferred.length} 件投诉将在下次 tousu start 时启动流程。\n`);
-        if (results.some((r) => !r.ok)) process.exitCode = 1;
       } finally {
         await target.close();
       }

@@ -2,9 +2,11 @@
  * `tousu reconcile`: finds and repairs what crashes, throttling and lost executions left half done
  * (shared/services/reconcile.ts). Two targets:
  *
- * - the embedded runtime's data directory (default `.tousu`), while `tousu start` is NOT running (two processes
- *   must never open the same LevelDB). Claims and dead letters are repaired at once; cases that need an execution
- *   are marked on their timeline and resumed by the next `tousu start` (it resumes every open case).
+ * - the embedded runtime's data directory (default `.tousu`). While `tousu start` runs on it, the command asks the
+ *   runtime through its loopback admin endpoint (two processes must never open the same LevelDB) and the running
+ *   engine starts what is needed; the runtime also runs the reconciler itself every 10 minutes. When it is
+ *   stopped, the command opens the directory: claims and dead letters are repaired at once; cases that need an
+ *   execution are marked on their timeline and resumed by the next `tousu start` (it resumes every open case).
  * - a deployed table on AWS: `--table NAME --state-machine-arn ARN --jurisdiction CODE` with the usual AWS
  *   credentials; executions are started with StartExecution.
  *
@@ -33,6 +35,7 @@ import { OutboxMailSender } from '../../local/outbox-mail-sender';
 import { acquireLock, dataPaths, TABLE_NAME, DEFAULT_JURISDICTION } from '../../local/runtime';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../usage-error';
+import { adminRequest } from './users';
 
 export interface TargetOptions {
   dataDir: string;
@@ -128,7 +131,7 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
 
 export function addTargetOptions(cmd: Command): Command {
   return cmd
-    .option('--data-dir <dir>', '嵌入式运行时的数据目录（须先停止 tousu start）', '.tousu')
+    .option('--data-dir <dir>', '嵌入式运行时的数据目录（tousu start 运行中时经其管理接口处理）', '.tousu')
     .option('--table <name>', 'AWS 上的 DynamoDB 表名（改为处理已部署的系统）')
     .option('--state-machine-arn <arn>', 'AWS 上的生命周期状态机 ARN（与 --table 一起使用）')
     .option('--jurisdiction <code>', '辖区代码（与 --table 一起使用时必填）');
@@ -157,6 +160,11 @@ export function summarize(report: ReconcileReport, deferred: string[] | undefine
   return lines.join('\n') + '\n';
 }
 
+/** Problems, or findings a person must act on (a source to redeliver, an execution that does not move). */
+function needsPerson(report: ReconcileReport): boolean {
+  return report.problems.length > 0 || report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running' || f.action === 'already_resumed');
+}
+
 export function registerReconcile(program: Command): void {
   addTargetOptions(
     program
@@ -169,6 +177,12 @@ export function registerReconcile(program: Command): void {
     .action(async (o: TargetOptions & { thresholdMinutes: string; dryRun?: boolean; json?: boolean }) => {
       const minutes = Number(o.thresholdMinutes);
       if (!Number.isFinite(minutes) || minutes < 0) throw new UsageError(`--threshold-minutes 应为非负数，收到“${o.thresholdMinutes}”。`);
+      const live = o.table ? undefined : ((await adminRequest(o.dataDir, 'POST', '/admin/reconcile', { thresholdMs: minutes * 60_000, dryRun: o.dryRun === true })) as ReconcileReport | undefined);
+      if (live) {
+        process.stdout.write(o.json ? JSON.stringify(live, null, 2) + '\n' : summarize(live, undefined));
+        if (needsPerson(live)) process.exitCode = 1;
+        return;
+      }
       const target = await openTarget(o);
       try {
         const deps: ReconcileDeps = {
@@ -183,8 +197,7 @@ export function registerReconcile(program: Command): void {
         };
         const report = await reconcile(deps, { thresholdMs: minutes * 60_000, dryRun: o.dryRun === true });
         process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : summarize(report, target.workflow.deferred));
-        const manual = report.problems.length > 0 || report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running');
-        if (manual) process.exitCode = 1;
+        if (needsPerson(report)) process.exitCode = 1;
       } finally {
         await target.close();
       }

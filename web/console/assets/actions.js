@@ -3,6 +3,7 @@
  * built from the form definitions of GET /api/console/meta (field names = the action schema's keys).
  * The server validates: a 400's field problems appear next to their fields, 403/409 above the button.
  */
+/* global document */
 import { api } from './api.js';
 import { h } from './dom.js';
 
@@ -148,6 +149,9 @@ export function actionForm(form, meta, caseId, { prefill, open, onDone }) {
   formEl.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors();
+    // The message of an earlier action ("已提交…") must not stand next to this one's errors.
+    const flashEl = document.getElementById('flash');
+    if (flashEl) flashEl.textContent = '';
     button.disabled = true;
     try {
       const updated = await api.post(`/api/cases/${encodeURIComponent(caseId)}/actions`, bodyOf(formEl, form));

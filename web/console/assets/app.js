@@ -6,7 +6,7 @@
  */
 import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
-import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isOverdue, overdueBadge } from './dom.js';
+import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 
 const main = document.getElementById('main');
@@ -15,6 +15,30 @@ const who = document.getElementById('who');
 const flashEl = document.getElementById('flash');
 
 const FINAL = ['archived', 'merged'];
+
+// Kinds of the notices in the outbox (NOTICE_KINDS of shared/domain/lifecycle/context.ts, plus the intake's
+// acknowledgement). GET /api/console/meta carries no labels for them yet; an unknown kind is shown as it is.
+const NOTICE_KIND_LABELS = {
+  acknowledgement: '收件回执',
+  acceptance: '受理告知',
+  not_accepted: '不予受理告知',
+  referral_12345: '转 12345 记录',
+  assignment_slip: '交办单',
+  reminder: '到期提醒',
+  overdue_alert: '超期通知',
+  stability_risk: '信访维稳风险报告',
+  extension: '延期通知',
+  reply_record: '答复记录',
+  follow_up_survey: '回访调查',
+  termination: '终止办理通知',
+  escalation: '上报',
+  intervention: '介入处理通知',
+  rectification_filed: '整改报备',
+  recusal: '回避',
+};
+
+// Where a quarantined mail came in.
+const MAIL_SOURCE_LABELS = { smtp: '邮件接收（SMTP）', ses: '邮件接收（SES）', imap: '邮箱收取（IMAP）' };
 const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'];
 
 let meta = null;
@@ -89,7 +113,7 @@ function renderNav() {
   nav.hidden = false;
   const dept = meta.me.department ? meta.departments.find((d) => d.code === meta.me.department)?.name ?? meta.me.department : '';
   who.append(
-    h('span', { class: 'me' }, `${meta.me.username}（${meta.me.roleLabel}${dept ? `·${dept}` : ''}）`),
+    h('span', { class: 'me' }, [meta.me.username, meta.me.roleLabel, dept].filter(Boolean).join(' · ')),
     h('button', {
       type: 'button',
       class: 'btn link',
@@ -239,9 +263,9 @@ function byDeadline(a, b) {
   return da - db || String(a.receivedAt).localeCompare(String(b.receivedAt));
 }
 
-function caseTable(items, caption) {
+function caseTable(items, caption, { department = true } = {}) {
   if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
-  const head = ['受理编号', '投诉事项', '环节', '承办部门', '办理期限', '剩余工作日'];
+  const head = ['受理编号', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
   return h(
     'table',
     { class: 'cases' },
@@ -253,11 +277,11 @@ function caseTable(items, caption) {
       items.map((c) =>
         h(
           'tr',
-          { class: isOverdue(c) ? 'overdue' : undefined, dataset: { caseId: c.caseId } },
+          { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId } },
           h('td', { 'data-label': '受理编号' }, link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo), c.confidential ? h('span', { class: 'badge', text: '保密' }) : null),
           h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? ''),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
-          h('td', { 'data-label': '承办部门' }, deptName(c.department)),
+          department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
           h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—'),
           h('td', { 'data-label': '剩余工作日', class: 'days' }, overdueBadge(c), ' ', daysLeftText(c)),
         ),
@@ -311,10 +335,20 @@ async function queuePage() {
     }
     const shown = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
     const overdueCount = shown.filter(isOverdue).length;
+    const soonCount = shown.filter(isDueSoon).length;
+    // A liaison sees only their own department's cases: the department column would repeat one name.
+    const ownDepartmentOnly = meta.me.role === 'department';
     main.querySelector('.loading')?.remove();
     append(main, [
-      h('p', { class: 'summary' }, `共 ${shown.length} 件`, overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null, '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算。'),
-      caseTable(shown, '待办投诉件（按办理期限排序）'),
+      h(
+        'p',
+        { class: 'summary' },
+        `共 ${shown.length} 件`,
+        overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null,
+        soonCount > 0 ? h('strong', { class: 'due-soon-text', text: `${overdueCount > 0 ? '、' : '，其中'}今日或下一个工作日到期 ${soonCount} 件` }) : null,
+        '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算，期限截至当日 24 时。',
+      ),
+      caseTable(shown, '待办投诉件（按办理期限排序）', { department: !ownDepartmentOnly }),
       cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
     ]);
   } catch (err) {
@@ -335,6 +369,10 @@ function dl(rows) {
 
 function section(title, ...children) {
   return h('section', { class: 'card' }, h('h2', { text: title }), ...children);
+}
+
+function sectionWithId(id, title, ...children) {
+  return h('section', { class: 'card', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title`, tabindex: '-1', text: title }), ...children);
 }
 
 function complainantRows(p) {
@@ -472,6 +510,8 @@ async function casePage(caseId) {
     overdueBadge(c),
     ' ',
     due ? `办理期限 ${fmtDateTime(due)}，${daysLeftText({ ...c, dueAt: due })}` : FINAL.includes(c.phase) ? '' : '当前环节没有进行中的期限',
+    // On a phone the actions come after the whole case: one tap to reach them.
+    forms.length > 0 ? h('a', { class: 'jump', href: `${location.pathname}${location.search}#actions`, on: { click: (ev) => { ev.preventDefault(); document.getElementById('actions-title')?.focus(); document.getElementById('actions')?.scrollIntoView(); } } }, `去办理（${forms.length} 项操作）↓`) : null,
   );
   const slip = (c.assignments ?? []).length > 0 ? h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/slip`, '交办单打印视图', { class: 'btn' })) : h('p', { class: 'empty', text: '尚未交办，没有交办单。' });
 
@@ -511,7 +551,8 @@ async function casePage(caseId) {
       h(
         'div',
         { class: 'col side' },
-        section(
+        sectionWithId(
+          'actions',
           '可办理的操作',
           forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
         ),
@@ -637,7 +678,7 @@ async function quarantinePage() {
               h('td', { 'data-label': '收到时间' }, fmtDateTime(q.receivedAt)),
               h('td', { 'data-label': '原因' }, meta.labels.quarantineReasons[q.reason] ?? q.reason),
               h('td', { 'data-label': '说明' }, q.detail),
-              h('td', { 'data-label': '来源' }, q.source),
+              h('td', { 'data-label': '来源' }, MAIL_SOURCE_LABELS[q.source] ?? q.source),
               h('td', { 'data-label': '大小' }, fmtSize(q.size)),
             ),
           ),
@@ -669,7 +710,7 @@ async function outboxPage() {
               'tr',
               {},
               h('td', { 'data-label': '时间' }, fmtDateTime(m.at)),
-              h('td', { 'data-label': '类型' }, m.kind),
+              h('td', { 'data-label': '类型' }, NOTICE_KIND_LABELS[m.kind] ?? m.kind ?? '—'),
               h('td', { 'data-label': '收件人' }, (m.to ?? []).join('，')),
               h('td', { 'data-label': '主题' }, m.subject),
               h('td', { 'data-label': '投诉件' }, m.caseId ? link(`/console/cases/${encodeURIComponent(m.caseId)}`, m.caseId) : '—'),

@@ -75,10 +75,16 @@ export function fmtSize(n) {
  */
 export function daysLeftText(item) {
   const n = item.workingDaysLeft;
-  if (typeof n !== 'number') return item.dueAt ? '—' : '无期限';
+  if (item.phase === 'archived' || item.phase === 'merged') return '—';
+  if (typeof n !== 'number') return item.dueAt ? '—' : '本环节无时限';
   if (n < 0) return `已超期 ${-n} 个工作日`;
   if (n === 0) return '今日到期';
   return `剩余 ${n} 个工作日`;
+}
+
+/** Due today or on the next working day (and not overdue): shown in amber, with the words saying it. */
+export function isDueSoon(item) {
+  return !isOverdue(item) && typeof item.workingDaysLeft === 'number' && item.workingDaysLeft <= 1;
 }
 
 export function isOverdue(item) {
