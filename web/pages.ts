@@ -23,7 +23,7 @@ textarea{min-height:8rem}.check label{display:inline;font-weight:400}.check inpu
 .summary{border:3px solid #b0191e;background:#fff;padding:.8rem;margin-bottom:1rem}.summary:empty{display:none}.summary h2{font-size:1.1rem;margin:0 0 .4rem}.summary ul{margin:0;padding-left:1.2rem}.summary:focus{outline:3px solid #ffbf47}
 button{background:#b0191e;color:#fff;border:0;border-radius:4px;padding:.8rem 1.4rem;font-size:1.05rem;width:100%}button:focus,a:focus,input:focus,textarea:focus{outline:3px solid #ffbf47;outline-offset:1px}
 .result{background:#fff;border:2px solid #1d6b33;border-radius:6px;padding:1rem}.code{font-family:ui-monospace,monospace;font-size:1.3rem;letter-spacing:.08em;background:#f0f0f0;padding:.1rem .4rem}
-dl div{margin-bottom:.4rem}dt{font-weight:600}dd{margin:0}ol.timeline{padding-left:1.2rem}.nowrap{white-space:nowrap}.result h2{font-size:1.15rem;margin-top:0}.result:focus{outline:3px solid #ffbf47}.again{margin-top:1.5rem}
+dl div{margin-bottom:.4rem}dt{font-weight:600}dd{margin:0}ol.timeline{padding-left:1.2rem}.nowrap{white-space:nowrap}.result h2{font-size:1.15rem;margin-top:0}.again{margin-top:1.5rem}
 @media(min-width:40rem){button{width:auto}}
 `;
 
@@ -194,7 +194,7 @@ ${
 }
 </dl>
 ${r.queryCode ? html`<p><strong>请记下或截图保存受理编号和查询码。查询码只显示这一次。</strong></p>` : ''}
-${r.mergedInto ? html`<p>您的投诉与正在办理的投诉 ${r.mergedInto} 为同一事项，已合并办理（第十一条）。</p>` : ''}
+${r.mergedInto ? html`<p>您的投诉与正在办理的投诉 <span class="nowrap">${r.mergedInto}</span> 为同一事项，已合并办理（第十一条）。</p>` : ''}
 <h2>接下来</h2>
 <ol>${r.ack.nextSteps.map((s) => html`<li>${s}</li>`)}</ol>
 ${

@@ -183,6 +183,8 @@ describe('staff console in headless Chromium', () => {
     expect(await first.locator('.days').textContent()).toMatch(/已超期.*已超期 \d+ 个工作日/);
     expect(await rows.nth(1).locator('.days').textContent()).toContain('剩余 2 个工作日');
     expect(await page.locator('.summary').textContent()).toContain('其中已超期 1 件');
+    // A liaison sees only their department's cases: no column repeating its name.
+    expect(await page.locator('table.cases thead').textContent()).not.toContain('承办部门');
     // The liaison's navigation has no quarantine or outbox.
     expect(await page.locator('#nav').textContent()).not.toContain('隔离邮件');
     await page.screenshot({ path: join(REPO, 'docs/console-queue.png'), fullPage: true });
@@ -318,6 +320,10 @@ describe('staff console in headless Chromium', () => {
     await p.getByRole('link', { name: '发件箱' }).click();
     await p.locator('table.cases tbody tr').first().waitFor();
     expect(await p.locator('table.cases').textContent()).toContain(ids.a);
+    // Notice kinds as words, never as codes.
+    const kinds = await p.locator('table.cases tbody td[data-label="类型"]').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    for (const k of kinds) expect(k).not.toMatch(/^[a-z_0-9]+$/);
 
     await p.getByRole('link', { name: '隔离邮件' }).click();
     await p.getByText('隔离区为空。').waitFor();

@@ -50,6 +50,9 @@ describe('complaint form in headless Chromium', () => {
       expect(await page.locator('#f-matter').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#f-matter').getAttribute('aria-describedby')).toContain('f-matter-error');
       expect(await page.locator('#error-summary').textContent()).toContain('具体投诉事项');
+      // The summary lists the problems in the order of the fields on the page (respondent before the matter).
+      const summaryItems = await page.locator('#error-summary li').allTextContents();
+      expect(summaryItems.findIndex((t) => t.includes('被投诉'))).toBeLessThan(summaryItems.findIndex((t) => t.includes('具体投诉事项')));
 
       await page.getByLabel('被投诉单位').fill('遂宁市船山区医疗保障局');
       await page.getByLabel('具体投诉事项').fill('医保报销窗口要求提供无法开具的证明。');
@@ -71,6 +74,10 @@ describe('complaint form in headless Chromium', () => {
       await page.getByRole('button', { name: '查询' }).click();
       await page.locator('#status-label').waitFor();
       expect(await page.locator('#status-label').textContent()).toBe('已接收');
+      // Times are Beijing time (UTC+8), whatever the server's time zone.
+      const firstTime = page.locator('#status-result time').first();
+      const at = Date.parse((await firstTime.getAttribute('datetime'))!);
+      expect(await firstTime.textContent()).toBe(new Date(at + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
 
       const wrong = await page.request.get(`${base}/api/complaints/${trackingNo}?code=WRONGCDE`);
       const unknown = await page.request.get(`${base}/api/complaints/510903-20000101-0001?code=${queryCode}`);
@@ -80,4 +87,30 @@ describe('complaint form in headless Chromium', () => {
       await context.close();
     }, 60_000);
   }
+
+  it('a failed submit (network down, 429) keeps the form and what was typed, and marks no field invalid (JavaScript on)', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('姓名').fill('钱七');
+    await page.getByLabel('联系电话').fill('13700002222');
+    await page.getByLabel('被投诉单位').fill('遂宁市船山区医疗保障局');
+    await page.getByLabel('具体投诉事项').fill('窗口工作人员不在岗。');
+
+    await page.route('**/api/complaints', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('button', { name: '提交投诉' }).click();
+    await page.locator('#error-summary li').waitFor();
+    expect(await page.locator('#error-summary').textContent()).toContain('网络连接失败');
+    expect(await page.locator('#f-matter').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#f-matter').inputValue()).toBe('窗口工作人员不在岗。');
+
+    await page.unroute('**/api/complaints');
+    await page.route('**/api/complaints', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ code: 'rate_limited', message: '提交过于频繁，请稍后再试。' }) }));
+    await page.getByRole('button', { name: '提交投诉' }).click();
+    await page.locator('#error-summary li', { hasText: '提交过于频繁' }).waitFor();
+    expect(await page.locator('#error-summary').textContent()).toContain('您填写的内容仍在本页');
+    expect(await page.locator('#f-matter').inputValue()).toBe('窗口工作人员不在岗。');
+    expect(await page.getByRole('button', { name: '提交投诉' }).isEnabled()).toBe(true);
+    await context.close();
+  }, 60_000);
 });
