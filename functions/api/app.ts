@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { isTousuError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { mountPublicRoutes } from './routes/public';
+import { errorPage } from '../../web/pages';
 import { publicRateLimit } from './rate-limit';
 import type { RateLimitOptions } from './rate-limit';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
@@ -29,12 +30,17 @@ export interface CreateAppOptions {
 }
 
 /** JSON error body of every API route: `{ code, message, errors? }` (errors = field problems for 400). */
-export function errorResponse(c: Context, err: unknown): Response {
+export function errorResponse(c: Context, err: unknown): Response | Promise<Response> {
   if (isTousuError(err)) {
     const body = { code: err.code, message: err.message, ...(err instanceof ValidationError ? { errors: err.problems } : {}) };
     return c.json(body, err.status as 400);
   }
   console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: err instanceof Error ? err.name : 'unknown', path: c.req.path }));
+  // A citizen posting the form without JavaScript gets a page, never raw JSON.
+  const accept = c.req.header('accept') ?? '';
+  if (accept.includes('text/html') && !accept.includes('application/json')) {
+    return c.html(errorPage('系统繁忙', '系统暂时无法处理您的请求，您填写的内容没有丢失：请返回上一页稍后再提交；如多次失败，请拨打 12345 反映。'), 500);
+  }
   return c.json({ code: 'internal', message: '系统繁忙，请稍后再试。' }, 500);
 }
 

@@ -207,30 +207,51 @@ const recordBytes = (c: CaseRecord): number => Buffer.byteLength(JSON.stringify(
 /**
  * Joins to one target are serialised per store and process (they all rewrite the same item: run side by side
  * they only lose optimistic-lock races), and the record this process last wrote is tried first instead of
- * reading the whole target again. Across processes (Lambda containers) the jittered retries below settle it.
+ * reading the whole target again (a stale copy only costs one failed conditional write, then a fresh read).
+ * Across processes (Lambda containers) the jittered retries below settle it.
  */
 interface JoinState {
   queue: Promise<void>;
-  /** The target as this process last wrote or read it (a stale copy only costs one failed conditional write). */
-  last?: CaseRecord;
   users: number;
 }
-const joinStates = new WeakMap<CaseStore, Map<string, JoinState>>();
+interface JoinBook {
+  queues: Map<string, JoinState>;
+  /** Merge targets as this process last wrote them, most recent last (bounded). */
+  recent: Map<string, CaseRecord>;
+}
+const RECENT_TARGETS = 32;
+const joinBooks = new WeakMap<CaseStore, JoinBook>();
 
-async function serialisedJoin(store: CaseStore, into: string, fn: (state: JoinState) => Promise<void>): Promise<void> {
-  let byTarget = joinStates.get(store);
-  if (!byTarget) joinStates.set(store, (byTarget = new Map()));
-  let state = byTarget.get(into);
-  if (!state) byTarget.set(into, (state = { queue: Promise.resolve(), users: 0 }));
+function joinBook(store: CaseStore): JoinBook {
+  let book = joinBooks.get(store);
+  if (!book) joinBooks.set(store, (book = { queues: new Map(), recent: new Map() }));
+  return book;
+}
+
+function rememberTarget(store: CaseStore, target: CaseRecord | undefined, caseId: string): void {
+  const { recent } = joinBook(store);
+  recent.delete(caseId);
+  if (!target) return;
+  recent.set(caseId, target);
+  if (recent.size > RECENT_TARGETS) recent.delete(recent.keys().next().value!);
+}
+
+/** The target as this process last wrote it, if it did (possibly stale; only for decisions a write re-checks). */
+const recentTarget = (store: CaseStore, caseId: string): CaseRecord | undefined => joinBook(store).recent.get(caseId);
+
+async function serialisedJoin(store: CaseStore, into: string, fn: () => Promise<void>): Promise<void> {
+  const { queues } = joinBook(store);
+  let state = queues.get(into);
+  if (!state) queues.set(into, (state = { queue: Promise.resolve(), users: 0 }));
   const st = state;
   st.users += 1;
-  const run = st.queue.then(() => fn(st));
+  const run = st.queue.then(fn);
   st.queue = run.catch(() => undefined);
   try {
     await run;
   } finally {
     st.users -= 1;
-    if (st.users === 0 && byTarget.get(into) === st) byTarget.delete(into);
+    if (st.users === 0 && queues.get(into) === st) queues.delete(into);
   }
 }
 
@@ -241,25 +262,24 @@ const JOIN_BACKOFF_MS = 10;
 async function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string, known?: CaseRecord): Promise<void> {
   const into = merged.mergedInto;
   if (!into) return;
-  await serialisedJoin(deps.store, into, async (state) => {
-    let candidate = state.last ?? (known?.caseId === into ? known : undefined);
+  await serialisedJoin(deps.store, into, async () => {
+    let candidate = recentTarget(deps.store, into) ?? (known?.caseId === into ? known : undefined);
     for (let attempt = 1; ; attempt++) {
       const target = candidate ?? (await deps.store.get(into));
       candidate = undefined;
       if (!target) throw new Error(`merge target ${into} vanished`);
-      state.last = target;
       if ((target.merges ?? []).some((m) => m.caseId === merged.caseId)) return;
       // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
       if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return;
       const result = applyMerge(target, asUnmerged(merged), SYSTEM_ACTOR, now);
       try {
-        state.last = await deps.store.update(result.target, target.version, result.targetEvents);
+        rememberTarget(deps.store, await deps.store.update(result.target, target.version, result.targetEvents), into);
         return;
       } catch (err) {
-        state.last = undefined;
+        rememberTarget(deps.store, undefined, into);
         if (!(err instanceof ConcurrentUpdateError) || attempt >= JOIN_ATTEMPTS) throw err;
         // A copy from this process may just be stale: re-read at once. A lost race with another writer: back off.
-        await new Promise((r) => setTimeout(r, Math.random() * JOIN_BACKOFF_MS * 2 ** Math.min(attempt, 6)));
+        if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * JOIN_BACKOFF_MS * 2 ** Math.min(attempt, 6)));
       }
     }
   });
@@ -339,8 +359,9 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   let events = firstEvents(draft, opts.actor ?? SYSTEM_ACTOR, now, decision);
   let mergeTarget: CaseRecord | undefined;
   if (decision.kind === 'merge') {
-    // Created already merged (art. 11), then joined to the open case; a retry completes the join.
-    const target = await deps.store.get(decision.into);
+    // Created already merged (art. 11), then joined to the open case; a retry completes the join. The copy of
+    // the target this process last wrote saves reading it again (the join re-checks it by its version).
+    const target = recentTarget(deps.store, decision.into) ?? (await deps.store.get(decision.into));
     try {
       if (!target) throw new Error('merge target not found');
       const result = applyMerge(target, draft, SYSTEM_ACTOR, now);

@@ -83,7 +83,7 @@ ${rows}
   <div>承办单位签收人：__________<br>签收时间：______年___月___日</div>
 </div>
 <p class="note">依据《${escapeHtml(ctx.rules.title)}》第十条、第十四条。承办单位应将办理结果反馈投诉人和本级政务服务管理机构；对投诉人信息及投诉内容负有保密义务，不得泄露（第十三条、第二十一条）。在调查核实前不得对投诉人作出承诺（第十二条）。</p>
-<p class="noprint"><button onclick="window.print()">打印</button></p>
+<p class="noprint">打印：请使用浏览器的“打印”功能（Ctrl+P）。</p>
 </body>
 </html>
 `;
