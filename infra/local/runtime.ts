@@ -5,7 +5,8 @@
  * with local adapters behind the ports (docs/runtime.md).
  *
  * Start order: data dir check and lock → log → configuration → clock → dynalite (+ table) → adapters →
- * workflow engine → resume open cases → HTTP → SMTP → admin endpoint → folder watch → dead-letter replay.
+ * workflow engine → resume open cases → HTTP → SMTP → admin endpoint → folder watch → dead-letter replay →
+ * reconciler (once, then every 10 minutes; infra/local/recovery.ts).
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
