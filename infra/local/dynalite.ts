@@ -34,6 +34,8 @@ export interface DynaliteOptions {
   port?: number;
   /** Run dynalite in a worker thread (its own event loop, on the second core). */
   thread?: boolean;
+  /** With `thread`: called if the thread fails after it started (every DynamoDB call then fails too). */
+  onThreadError?: (err: Error) => void;
 }
 
 /** The worker's script (CommonJS, evaluated): a dynalite server on loopback, closed on the 'close' message. */
@@ -71,11 +73,17 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
     worker.on('message', onMessage);
     worker.once('error', onError);
   });
+  let failed: Error | undefined;
+  worker.on('error', (err) => {
+    failed = err;
+    opts.onThreadError?.(err);
+  });
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     close() {
+      if (failed) return (closed ??= worker.terminate().then(() => undefined));
       closed ??= new Promise<void>((resolve, reject) => {
         const onMessage = (m: Msg) => {
           if (m.type !== 'closed') return;
@@ -84,6 +92,7 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
           void worker.terminate().then(() => (m.message ? reject(new Error(m.message)) : resolve()), reject);
         };
         worker.on('message', onMessage);
+        worker.once('exit', () => resolve()); // the thread ended by itself: nothing left to close
         worker.postMessage('close');
       });
       return closed;

@@ -456,7 +456,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Storage.
     let dynalite: DynaliteHandle;
     try {
-      dynalite = await startDynalite({ path: paths.dynamodb, thread: true });
+      dynalite = await startDynalite({ path: paths.dynamodb, thread: true, onThreadError: (err) => logger.error('dynamodb thread failed', { error: err.name }) });
     } catch (err) {
       throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
     }
