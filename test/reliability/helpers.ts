@@ -14,6 +14,7 @@ import { cryptoIds } from '../../shared/adapters/ids';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { CaseRecord } from '../../shared/domain/case';
 import type { IntakeDeps } from '../../shared/intake/core';
+import { IntakeInProgressError } from '../../shared/intake/errors';
 import type { BlobStore, StoredBlob } from '../../shared/ports';
 import { DynamoFaults, CountingMailSender, RecordingWorkflow } from '../fixtures/faults';
 
@@ -214,4 +215,40 @@ export function keyedRow(i: number, person = PEOPLE[i % PEOPLE.length]!): Record
     matter: `第${i}号：不动产登记窗口推诿，要求到其他部门开具证明。`,
     facts: `身份证号 ${person.idNumber}。`,
   };
+}
+
+// ---------------------------------------------------------------------------------------------- replay checks
+
+/** Deliveries 0…n-1, each twice, shuffled. */
+export const twiceShuffled = (n: number, seed: number): number[] =>
+  shuffled([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i)], seed);
+
+/** The same delivery is being processed by a concurrent caller (retry later). */
+export const isInProgress = (v: unknown): boolean =>
+  v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
+
+/** Records the case a delivery became. */
+export function recordCase(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {
+  if (!caseId) throw new Error(`delivery ${i} made no case`);
+  const set = map.get(i) ?? new Set<string>();
+  set.add(caseId);
+  map.set(i, set);
+}
+
+/** n deliveries, each delivered twice, made exactly n complete cases with one execution and at most one acknowledgement each. */
+export async function expectOneCasePerDelivery(h: ReliabilityHarness, caseIdsByDelivery: Map<number, Set<string>>, n: number): Promise<void> {
+  expect(caseIdsByDelivery.size).toBe(n);
+  for (const ids of caseIdsByDelivery.values()) expect(ids.size).toBe(1);
+  const cases = await h.allCases();
+  expect(cases).toHaveLength(n);
+  expect(new Set(cases.map((c) => c.caseId)).size).toBe(n);
+  expect(new Set(cases.map((c) => c.intake.sourceKey)).size).toBe(n);
+  // One execution per case, no execution without a case.
+  expect(h.workflow.executions.size).toBe(n);
+  expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
+  // At most one acknowledgement per case.
+  const acks = h.mail.sent.filter((m) => m.tags.kind === 'acknowledgement').map((m) => m.tags.caseId);
+  expect(new Set(acks).size).toBe(acks.length);
+  // Every case is complete: its 'received' event is on the timeline (no pending flush left behind).
+  for (const c of cases.slice(0, 50)) expect((await h.store.timeline(c.caseId)).map((e) => e.type)).toContain('received');
 }

@@ -10,8 +10,7 @@ import { handleBoxOpening } from '../../functions/box-intake/service';
 import type { ObjectReader } from '../../functions/letter-intake/object-reader';
 import { staffSubmit } from '../../functions/staff-intake/service';
 import { handleWorkOrders } from '../../functions/workorder-intake/service';
-import { IntakeInProgressError } from '../../shared/intake/errors';
-import { keyedRow, openHarness, pool, retryInProgress, shuffled } from './helpers';
+import { expectOneCasePerDelivery, isInProgress, keyedRow, openHarness, pool, recordCase, retryInProgress, shuffled, twiceShuffled } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
@@ -26,34 +25,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** Deliveries 0…N-1, each twice, shuffled. */
-const twice = (seed: number) => shuffled([...Array.from({ length: N }, (_, i) => i), ...Array.from({ length: N }, (_, i) => i)], seed);
-
-const inProgress = (v: unknown) => v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
-
-async function expectExactlyOnePerDelivery(caseIdsByDelivery: Map<number, Set<string>>): Promise<void> {
-  expect(caseIdsByDelivery.size).toBe(N);
-  for (const ids of caseIdsByDelivery.values()) expect(ids.size).toBe(1);
-  const cases = await h.allCases();
-  expect(cases).toHaveLength(N);
-  expect(new Set(cases.map((c) => c.caseId)).size).toBe(N);
-  expect(new Set(cases.map((c) => c.intake.sourceKey)).size).toBe(N);
-  // One execution per case, no execution without a case.
-  expect(h.workflow.executions.size).toBe(N);
-  expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
-  // At most one acknowledgement per case.
-  const acks = h.mail.sent.filter((m) => m.tags.kind === 'acknowledgement').map((m) => m.tags.caseId);
-  expect(new Set(acks).size).toBe(acks.length);
-  // Every case is complete: its 'received' event is on the timeline (no pending flush left behind).
-  for (const c of cases.slice(0, 50)) expect((await h.store.timeline(c.caseId)).map((e) => e.type)).toContain('received');
-}
-
-function record(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {
-  if (!caseId) throw new Error(`delivery ${i} made no case`);
-  const set = map.get(i) ?? new Set<string>();
-  set.add(caseId);
-  map.set(i, set);
-}
+const twice = (seed: number) => twiceShuffled(N, seed);
+const expectExactlyOnePerDelivery = (m: Map<number, Set<string>>) => expectOneCasePerDelivery(h, m, N);
 
 function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
   return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
@@ -73,10 +46,10 @@ test('suggestion boxes: 10 openings of 100 slips, each CSV event delivered twice
   const reader = memoryReader(objects);
   const seen = new Map<number, Set<string>>();
   await pool(shuffled([...Array.from({ length: 10 }, (_, b) => b), ...Array.from({ length: 10 }, (_, b) => b)], 4), 4, async (b) => {
-    const out = await retryInProgress(() => handleBoxOpening(h.deps, reader, 'scans', `boxes/o${b}.csv`), inProgress);
+    const out = await retryInProgress(() => handleBoxOpening(h.deps, reader, 'scans', `boxes/o${b}.csv`), isInProgress);
     for (const r of out) {
       expect(r.problems).toBeUndefined();
-      record(seen, b * 100 + (r.row - 1), r.caseId);
+      recordCase(seen, b * 100 + (r.row - 1), r.caseId);
     }
   });
   await expectExactlyOnePerDelivery(seen);
@@ -106,7 +79,7 @@ test('12345 work orders: SQS batches of 10, every message delivered twice', asyn
     }
     expect(pending).toEqual([]);
   });
-  for (const c of await h.allCases()) record(seen, Number(c.intake.workOrderNo!.slice(6)), c.caseId);
+  for (const c of await h.allCases()) recordCase(seen, Number(c.intake.workOrderNo!.slice(6)), c.caseId);
   await expectExactlyOnePerDelivery(seen);
 }, TIMEOUT);
 
@@ -115,8 +88,8 @@ test('phone and window entries by staff: the same entry id submitted twice', asy
   const seen = new Map<number, Set<string>>();
   await pool(twice(6), CONCURRENCY, async (i) => {
     const channel = i % 2 === 0 ? 'phone' : 'onsite';
-    const r = await retryInProgress(() => staffSubmit(h.deps, channel, { ...keyedRow(i), entryId: `entry-${String(i).padStart(6, '0')}` }, [], actor), inProgress);
-    record(seen, i, r.caseId);
+    const r = await retryInProgress(() => staffSubmit(h.deps, channel, { ...keyedRow(i), entryId: `entry-${String(i).padStart(6, '0')}` }, [], actor), isInProgress);
+    recordCase(seen, i, r.caseId);
   });
   await expectExactlyOnePerDelivery(seen);
 }, TIMEOUT);

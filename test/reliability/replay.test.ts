@@ -13,8 +13,7 @@ import { processSesMailEvent } from '../../functions/email-intake/service';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
 import { submitIntake } from '../../shared/intake/core';
-import { IntakeInProgressError } from '../../shared/intake/errors';
-import { citizenMail, fakePng, keyedRow, openHarness, pool, retryInProgress, shuffled, webBody } from './helpers';
+import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
@@ -29,34 +28,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** Deliveries 0…N-1, each twice, shuffled. */
-const twice = (seed: number) => shuffled([...Array.from({ length: N }, (_, i) => i), ...Array.from({ length: N }, (_, i) => i)], seed);
-
-const inProgress = (v: unknown) => v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
-
-async function expectExactlyOnePerDelivery(caseIdsByDelivery: Map<number, Set<string>>): Promise<void> {
-  expect(caseIdsByDelivery.size).toBe(N);
-  for (const ids of caseIdsByDelivery.values()) expect(ids.size).toBe(1);
-  const cases = await h.allCases();
-  expect(cases).toHaveLength(N);
-  expect(new Set(cases.map((c) => c.caseId)).size).toBe(N);
-  expect(new Set(cases.map((c) => c.intake.sourceKey)).size).toBe(N);
-  // One execution per case, no execution without a case.
-  expect(h.workflow.executions.size).toBe(N);
-  expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
-  // At most one acknowledgement per case.
-  const acks = h.mail.sent.filter((m) => m.tags.kind === 'acknowledgement').map((m) => m.tags.caseId);
-  expect(new Set(acks).size).toBe(acks.length);
-  // Every case is complete: its 'received' event is on the timeline (no pending flush left behind).
-  for (const c of cases.slice(0, 50)) expect((await h.store.timeline(c.caseId)).map((e) => e.type)).toContain('received');
-}
-
-function record(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {
-  if (!caseId) throw new Error(`delivery ${i} made no case`);
-  const set = map.get(i) ?? new Set<string>();
-  set.add(caseId);
-  map.set(i, set);
-}
+const twice = (seed: number) => twiceShuffled(N, seed);
+const expectExactlyOnePerDelivery = (m: Map<number, Set<string>>) => expectOneCasePerDelivery(h, m, N);
 
 test('web form: POST /api/complaints with an Idempotency-Key, twice each', async () => {
   // 2,000 deliveries from one test client: the limiter (tested in public-limits.test.ts) would refuse them.
@@ -69,7 +42,7 @@ test('web form: POST /api/complaints with an Idempotency-Key, twice each', async
       (r) => r instanceof Response && r.status === 409,
     );
     statuses.push(res.status);
-    record(seen, i, ((await res.json()) as { caseId?: string }).caseId);
+    recordCase(seen, i, ((await res.json()) as { caseId?: string }).caseId);
   });
   expect(statuses.filter((s) => s === 201)).toHaveLength(N);
   expect(statuses.filter((s) => s === 200)).toHaveLength(N);
@@ -85,9 +58,9 @@ test('email: SES→S3 events, the same object delivered twice', async () => {
     const event = { Records: [{ s3: { bucket: { name: 'mail' }, object: { key: `inbound/${i}` } } }] } as unknown as S3Event;
     const out = await retryInProgress(
       () => processSesMailEvent(event, { readObject: async () => mails[i]!, ingest: (raw, source) => ingestEmail(raw, source, emailDeps), log: () => undefined }),
-      inProgress,
+      isInProgress,
     );
-    record(seen, i, out[0]?.caseId);
+    recordCase(seen, i, out[0]?.caseId);
   });
   expect((await quarantine.list(h.deps.jurisdiction.code)).items).toHaveLength(0);
   await expectExactlyOnePerDelivery(seen);
@@ -107,9 +80,9 @@ test('letters: sidecar + scan uploads, each S3 event delivered twice', async () 
   const seen = new Map<number, Set<string>>();
   await pool(twice(3), CONCURRENCY, async (i) => {
     const event = { Records: [{ s3: { bucket: { name: 'scans' }, object: { key: `letters/b1/l${i}.letter.json` } } }] } as unknown as S3Event;
-    const out = await retryInProgress(() => handleLetterUploads(h.deps, reader, event), inProgress);
+    const out = await retryInProgress(() => handleLetterUploads(h.deps, reader, event), isInProgress);
     expect(out.rejected).toEqual([]);
-    record(seen, i, out.created[0]?.caseId);
+    recordCase(seen, i, out.created[0]?.caseId);
   });
   await expectExactlyOnePerDelivery(seen);
 }, TIMEOUT);
