@@ -23,30 +23,4 @@ it('reminds at the policy lead, marks overdue at the due time, keeps the mark af
   expect(h.mail.of(r.caseId, 'overdue_alert')[0]!.to.some((a) => agencyMails.includes(a))).toBe(true);
 });
 
-it('a wait without a deadline (classification) wakes only at the cap, finds nothing due and waits again', async () => {
-  const h = harness();
-  const filed = await h.sb.file({
-    channel: 'web',
-    sourceKey: 'test:deadlines:classification',
-    receivedAt: h.clock.now().toISOString(),
-    receivedBy: { department: 'SCJGJ' },
-    complainant: { name: '王某', phone: '13700000000', anonymous: false, wantsReply: true, confidential: false },
-    respondent: { unitCode: 'SCJGJ' },
-    matter: '办事指南与窗口要求不一致',
-    facts: '指南写明无需复印件，窗口要求提供',
-    evidence: [],
-  });
-  await h.sb.workflow.idle();
-  await h.sb.act(filed.caseId, { role: 'department', id: 'r', department: 'SCJGJ' }, { action: 'accept' });
-  await h.sb.workflow.idle();
-  const c = await h.sb.get(filed.caseId);
-  expect(c.phase).toBe('classification');
-  expect(c.waiting?.dueAt).toBeUndefined();
-  const before = (await h.sb.timeline(c.caseId)).length;
-  await h.clock.advanceBy(2_000_000 * 1000 + 1000);
-  const after = await h.sb.get(c.caseId);
-  expect(after.phase).toBe('classification');
-  expect(after.waiting?.taskToken).not.toBe(c.waiting?.taskToken);
-  expect((await h.sb.timeline(c.caseId)).length).toBe(before);
-  expect(statesOf(h, c.caseId)).toContain('Handle Classification Deadline');
-});
+// The wait without a wake-up (a clock already marked overdue) waking at the cap: classification-clock.test.ts.

@@ -181,11 +181,13 @@ describe('classification (art. 14)', () => {
     expect(currentDeadline(w.c)).toMatchObject({ clock: 'result', startedAt: '2025-03-03T07:00:00.000Z', dueAt: '2025-03-06T23:59:59+08:00' });
   });
 
-  it('transfer of a department-received case issues the slip then', () => {
+  it('transfer of a department-received case issues the slip then; the clock still runs from the receipt (art. 14(2))', () => {
     const w = new Walk(newCase({ receivedBy: { department: 'SCJGJ' } })).screen();
     w.act(DEPT, { action: 'accept' }, '2025-03-04T10:00:00+08:00').act(DEPT, { action: 'classify', kind: 'transfer' }, '2025-03-05T10:00:00+08:00');
-    expect(currentDeadline(w.c)?.dueAt).toBe('2025-03-10T23:59:59+08:00');
+    // Received Monday 2025-03-03: three working days end on Thursday 2025-03-06, whenever the slip is issued.
+    expect(currentDeadline(w.c)).toMatchObject({ clock: 'result', startedAt: T0, dueAt: '2025-03-06T23:59:59+08:00' });
     expect(w.notices.some((n) => n.kind === 'assignment_slip')).toBe(true);
+    expect(w.c.assignments.find((a) => a.role === 'owner')).toMatchObject({ slipNo: `JB-${w.c.trackingNo}`, assignedAt: '2025-03-05T02:00:00.000Z' });
   });
 
   it('intervention: the agency designates a lead unit, co-handlers and the deadline', () => {

@@ -5,10 +5,15 @@
 import type { CaseRecord, ClockName, Deadline, Phase } from '../case';
 import type { LifecycleContext } from './context';
 
-/** The clock each waiting phase runs on. 'classification' has no clock of its own in the regulation. */
+/**
+ * The clock each waiting phase runs on. 'classification' has no clock of its own in the regulation, but
+ * art. 14(2) runs the result clock from the department's receipt of the assignment slip: it is already
+ * running while the department classifies, and handling goes on with the same deadline.
+ */
 export const PHASE_CLOCK: Partial<Record<Phase, ClockName>> = {
   dispatch: 'dispatch',
   acceptance: 'acceptance',
+  classification: 'result',
   handling: 'result',
   rectification: 'rectification',
   reply: 'reply',

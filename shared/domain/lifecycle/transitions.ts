@@ -348,7 +348,14 @@ function dispatch(t: Draft, b: ActionBodyOf<'dispatch'>): Transition {
 function accept(t: Draft, b: ActionBodyOf<'accept'>): Transition {
   t.close('acceptance');
   t.moveTo('classification');
-  t.event('accepted', `${departmentName(t.ctx.jurisdiction, t.record.department)}决定受理，并告知投诉人（第十条）。${b.note ? `说明：${b.note}` : ''}`);
+  // The result clock is already running while the department classifies (art. 14(2)).
+  const due = ensureResultClock(t);
+  const from = ownerAssignment(t.record)?.slipNo ? '收到交办单' : '收到投诉';
+  t.event(
+    'accepted',
+    `${departmentName(t.ctx.jurisdiction, t.record.department)}决定受理，并告知投诉人（第十条）。办理结果反馈期限自${from}起计算，至${shanghaiDate(due.dueAt)}（第十四条第（二）项）。${b.note ? `说明：${b.note}` : ''}`,
+    { dueAt: due.dueAt },
+  );
   t.notify(N.acceptanceNotice(t.record, t.ctx));
   return t.done();
 }
@@ -381,6 +388,38 @@ function ownerAssignment(r: CaseRecord): Assignment | undefined {
   return r.assignments.find((a) => a.role === 'owner');
 }
 
+/**
+ * The open result clock, started if the case has none (art. 14(2)): N working days from the department's
+ * receipt of the assignment slip, or of the complaint when the department received it itself. It starts
+ * when the case is accepted, so it already runs while the case waits for classification; classifying it
+ * as a transfer keeps it, as general meets it, as an intervention replaces it (`setResultDeadline`).
+ */
+function ensureResultClock(t: Draft): Deadline {
+  const r = t.record;
+  const i = openDeadlineIndex(r, 'result');
+  if (i >= 0) return r.deadlines[i]!;
+  const startedAt = ownerAssignment(r)?.assignedAt ?? r.receivedAt;
+  return t.start('result', t.ctx.rules.deadlines.transferResultWorkingDays, startedAt);
+}
+
+/**
+ * The agency sets the result deadline of an intervention (art. 14(3)): it replaces the running result clock.
+ * A reminder is due again for the new time; an overdue mark already recorded stays (art. 20).
+ */
+function setResultDeadline(t: Draft, dueAt: string, workingDays: number | undefined): Deadline {
+  const r = t.record;
+  const i = openDeadlineIndex(r, 'result');
+  const fresh: Deadline = { clock: 'result', startedAt: t.nowIso, dueAt, ...(workingDays !== undefined ? { workingDays } : {}) };
+  if (i < 0) {
+    r.deadlines = [...r.deadlines, fresh];
+    return fresh;
+  }
+  const old = r.deadlines[i]!;
+  const d: Deadline = { ...old, ...fresh, workingDays, remindedAt: undefined };
+  replaceDeadline(r, i, d);
+  return d;
+}
+
 function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   const r = t.record;
   const d = t.ctx.rules.deadlines;
@@ -393,21 +432,20 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   if (b.kind === 'transfer') {
     const owner = ownerAssignment(r);
     if (!owner) throw new RuleViolationError('no_department', '该投诉件尚无承办单位，不能登记转办；请先交办。');
-    let startedAt = owner.assignedAt;
+    // The clock started at acceptance keeps running (no restart); a case accepted before it did gets it now.
+    const due = ensureResultClock(t);
     if (!owner.slipNo) {
-      // Received by the department itself: the agency's slip is issued now and the clock runs from it.
+      // Received by the department itself: the agency's slip is issued now; the clock still runs from the receipt.
       const issued: Assignment = { ...owner, slipNo: `JB-${r.trackingNo}`, assignedAt: t.nowIso };
       r.assignments = r.assignments.map((a) => (a === owner ? issued : a));
-      startedAt = t.nowIso;
       t.notify(N.assignmentSlipNotice(r, t.ctx, issued));
     }
     t.moveTo('handling');
-    const due = t.start('result', d.transferResultWorkingDays, startedAt);
     t.event('classified', `分类为“${CLASSIFICATION_LABELS.transfer}”，承办单位应于${shanghaiDate(due.dueAt)}前反馈办理结果（第十四条第（二）项）。`, { kind: b.kind, dueAt: due.dueAt });
     return t.done();
   }
   t.moveTo('handling');
-  const due = t.start('result', d.interventionDefaultWorkingDays);
+  const due = setResultDeadline(t, t.ctx.calendar.addWorkingDays(t.ctx.now, d.interventionDefaultWorkingDays).dueAt, d.interventionDefaultWorkingDays);
   t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。`, {
     kind: b.kind,
     dueAt: due.dueAt,
@@ -446,14 +484,7 @@ function designateLead(t: Draft, b: ActionBodyOf<'designate-lead'>): Transition 
     workingDays = t.ctx.rules.deadlines.interventionDefaultWorkingDays;
     dueAt = t.ctx.calendar.addWorkingDays(t.ctx.now, workingDays).dueAt;
   }
-  const i = openDeadlineIndex(r, 'result');
-  if (i >= 0) {
-    const old = r.deadlines[i]!;
-    // The agency sets the deadline (art. 14(3)); a mark of an earlier overdue stays.
-    replaceDeadline(r, i, { ...old, dueAt, workingDays, remindedAt: undefined, startedAt: t.nowIso });
-  } else {
-    r.deadlines = [...r.deadlines, { clock: 'result', startedAt: t.nowIso, dueAt, ...(workingDays ? { workingDays } : {}) }];
-  }
+  setResultDeadline(t, dueAt, workingDays);
   const coNames = co.map((d) => d.name).join('、');
   t.event(
     'lead_designated',
