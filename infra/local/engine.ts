@@ -335,6 +335,9 @@ export class LocalEngine {
       resolve = res;
       reject = rej;
     });
+    // An abort (engine stop) or a timeout can reject it while the await task below is still writing: mark it
+    // handled now, or Node ends the process on an unhandled rejection; `await settled` still sees the error.
+    settled.catch(() => undefined);
     this.pending.set(token, { execution, resolve, reject });
     const timer = new AbortController();
     try {
