@@ -257,6 +257,14 @@ describe('staff console in headless Chromium', () => {
     expect(stored?.classification).toBe('transfer');
     expect(stored?.conclusion?.finding).toBe('unfounded');
     expect(stored?.reply?.method).toBe('phone');
+
+    // The follow-up call is the agency's (art. 17): the case leaves the liaison's own queue for the section below.
+    await page.goto(`${origin.base}/console`);
+    await page.locator('table.cases').first().waitFor();
+    const ownQueue = page.locator('table.cases').filter({ has: page.locator('caption', { hasText: '待办投诉件' }) });
+    const waitingOnOthers = page.locator('table.cases').filter({ has: page.locator('caption', { hasText: '等待其他单位办理' }) });
+    expect(await ownQueue.locator(`tr[data-case-id="${ids.a}"]`).count()).toBe(0);
+    expect(await waitingOnOthers.locator(`tr[data-case-id="${ids.a}"]`).count()).toBe(1);
   });
 
   it('renders a case whose text holds script payloads inert', async () => {

@@ -263,6 +263,10 @@ function byDeadline(a, b) {
   return da - db || String(a.receivedAt).localeCompare(String(b.receivedAt));
 }
 
+/** Actions open at every waiting point (art. 19 termination, recusal, escalation, merging): having only these means the case waits on someone else. */
+const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate'];
+const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
+
 function caseTable(items, caption, { department = true } = {}) {
   if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
   const head = ['受理编号', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
@@ -333,7 +337,11 @@ async function queuePage() {
       cursor = r.cursor;
       if (!cursor) break;
     }
-    const shown = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
+    const open = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
+    // "My queue" is what the caller can move forward; cases waiting on someone else (e.g. the agency's follow-up
+    // call, art. 17) stay visible below, apart.
+    const shown = open.filter(isMine);
+    const others = open.filter((c) => !isMine(c));
     const overdueCount = shown.filter(isOverdue).length;
     const soonCount = shown.filter(isDueSoon).length;
     // A liaison sees only their own department's cases: the department column would repeat one name.
@@ -349,6 +357,9 @@ async function queuePage() {
         '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算，期限截至当日 24 时。',
       ),
       caseTable(shown, '待办投诉件（按办理期限排序）', { department: !ownDepartmentOnly }),
+      others.length > 0 ? h('h2', { text: `等待其他单位办理（${others.length} 件）` }) : null,
+      others.length > 0 ? h('p', { class: 'hint', text: '以下投诉件当前环节由其他单位办理（如政务服务管理机构回访），您可查看，无需操作。' }) : null,
+      others.length > 0 ? caseTable(others, '等待其他单位办理的投诉件', { department: !ownDepartmentOnly }) : null,
       cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
     ]);
   } catch (err) {
