@@ -14,18 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoCaseStore } from '../shared/adapters/aws/dynamo-case-store';
-import { cryptoIds } from '../shared/adapters/ids';
-import { loadCalendar } from '../shared/calendar/load';
-import { loadJurisdiction, loadRulesRegistry } from '../shared/config/load';
-import { submitIntake } from '../shared/intake/core';
-import { performAction } from '../shared/services/actions';
 import { ManualClock } from '../infra/local/clock';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
-import { MemoryMailSender } from '../infra/local/lifecycle-sandbox';
-import type { LifecycleSandbox } from '../infra/local/lifecycle-sandbox';
+import { MemoryMailSender, openLifecycleSandbox } from '../infra/local/lifecycle-sandbox';
 import { LIFECYCLE_SCENARIOS, runScenario } from '../infra/local/lifecycle-scenarios';
-import { createLocalWorkflow } from '../infra/local/workflow';
 
 /** AWS list prices (us-east-1, on demand), as of the date in docs/BENCHMARKS.md. */
 export const PRICES = {
@@ -131,46 +122,17 @@ export class DynamoCounter {
 }
 
 export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
-  const dynalite = await startDynalite();
-  const client = localDynamoClient(dynalite.endpoint);
-  await ensureTable(client, 'tousu');
-  const counter = new DynamoCounter(client);
-  const store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu' });
-  const calendar = loadCalendar();
-  const rules = loadRulesRegistry();
-  const jurisdiction = loadJurisdiction('510903');
+  let counter!: DynamoCounter;
   const clock = new ManualClock('2025-03-03T10:00:00+08:00');
   const mail = new MemoryMailSender();
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const sb = await openLifecycleSandbox({ clock, mail, retryIntervalMs: 5, onDynamoClient: (client) => (counter = new DynamoCounter(client)) });
   const asl = JSON.parse(readFileSync('statemachines/case-lifecycle.asl.json', 'utf8')) as { States: Record<string, { Type: string }> };
   const taskStates = new Set(Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n));
   let actions = 0;
-  const makeWorkflow = () => createLocalWorkflow({ store, clock, calendar, rules, jurisdiction, mail, logger: silent }, { jurisdictions: [jurisdiction.code], retryIntervalMs: 5 });
-  const sb: LifecycleSandbox = {
-    clock,
-    store,
-    workflow: makeWorkflow(),
-    mail,
-    calendar,
-    rules,
-    jurisdiction,
-    dynalite,
-    file: (intake) => submitIntake({ store, workflow: sb.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger: silent }, intake),
-    act: (caseId, actor, body) => {
-      actions++;
-      return performAction({ store, workflow: sb.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body);
-    },
-    get: async (caseId) => (await store.get(caseId))!,
-    timeline: (caseId) => store.timeline(caseId),
-    restartWorkflow() {
-      sb.workflow = makeWorkflow();
-      return sb.workflow;
-    },
-    close: async () => {
-      await sb.workflow.stop();
-      client.destroy();
-      await dynalite.close();
-    },
+  const act = sb.act.bind(sb);
+  sb.act = (caseId, actor, body) => {
+    actions++;
+    return act(caseId, actor, body);
   };
   clock.setSettle(() => sb.workflow.idle());
 

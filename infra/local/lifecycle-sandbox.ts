@@ -4,6 +4,7 @@
  * driving the real ASL, on a given clock. Used by the state-machine tests and by `tousu demo`; nothing here
  * re-implements a business rule.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,8 @@ export interface LifecycleSandboxOptions {
   tableName?: string;
   /** Where the art. 18 archive files go (default: `<dataDir>/archive`, or a temporary folder removed on close). */
   archiveBlobs?: BlobStore;
+  /** Sees the DynamoDB client before anything uses it (benchmarks add a counting middleware). */
+  onDynamoClient?: (client: DynamoDBClient) => void;
 }
 
 export interface LifecycleSandbox {
@@ -82,6 +85,7 @@ const silentLogger: TaskLogger = { info: () => undefined, warn: () => undefined,
 export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promise<LifecycleSandbox> {
   const dynalite = await startDynalite(opts.dataDir ? { path: opts.dataDir } : {});
   const client = localDynamoClient(dynalite.endpoint);
+  opts.onDynamoClient?.(client);
   const tableName = opts.tableName ?? 'tousu';
   await ensureTable(client, tableName);
   const store = new DynamoCaseStore({ doc: documentClient(client), tableName });

@@ -142,6 +142,28 @@ export function unflattenForm(fields: Record<string, unknown>): Record<string, u
   return out;
 }
 
+/** The complainant of a form or a work order: an anonymous one keeps no name or contact details (art. 4, 16). */
+function complainantOf(
+  c: { name?: string; organization?: string; phone?: string; email?: string; address?: string; wantsReply?: boolean; confidential?: boolean },
+  anonymous: boolean,
+): CanonicalIntake['complainant'] {
+  if (anonymous) return { anonymous: true, wantsReply: false, confidential: c.confidential === true };
+  return {
+    ...(c.name ? { name: c.name } : {}),
+    ...(c.organization ? { organization: c.organization } : {}),
+    ...(c.phone ? { phone: c.phone } : {}),
+    ...(c.email ? { email: c.email } : {}),
+    ...(c.address ? { address: c.address } : {}),
+    anonymous: false,
+    wantsReply: c.wantsReply !== false,
+    confidential: c.confidential === true,
+  };
+}
+
+function respondentOf(unit?: string, unitCode?: string, person?: string): CanonicalIntake['respondent'] {
+  return { ...(unit ? { unit } : {}), ...(unitCode ? { unitCode } : {}), ...(person ? { person } : {}) };
+}
+
 export function webIntake(form: WebComplaint, meta: { sourceKey: string; receivedAt: string; evidence: EvidenceRef[] }): CanonicalIntake {
   const anonymous = form.complainant.anonymous === true;
   const c = form.complainant;
@@ -151,19 +173,8 @@ export function webIntake(form: WebComplaint, meta: { sourceKey: string; receive
     receivedAt: meta.receivedAt,
     receivedBy: 'agency',
     // Anonymous: the form says that name and contact details are not kept.
-    complainant: anonymous
-      ? { anonymous: true, wantsReply: false, confidential: c.confidential === true }
-      : {
-          ...(c.name ? { name: c.name } : {}),
-          ...(c.organization ? { organization: c.organization } : {}),
-          ...(c.phone ? { phone: c.phone } : {}),
-          ...(c.email ? { email: c.email } : {}),
-          ...(c.address ? { address: c.address } : {}),
-          anonymous: false,
-          wantsReply: c.wantsReply !== false,
-          confidential: c.confidential === true,
-        },
-    respondent: { ...(form.respondent.unit ? { unit: form.respondent.unit } : {}), ...(form.respondent.unitCode ? { unitCode: form.respondent.unitCode } : {}), ...(form.respondent.person ? { person: form.respondent.person } : {}) },
+    complainant: complainantOf(c, anonymous),
+    respondent: respondentOf(form.respondent.unit, form.respondent.unitCode, form.respondent.person),
     matter: form.matter,
     ...(form.facts ? { facts: form.facts } : {}),
     evidence: meta.evidence,
@@ -259,7 +270,7 @@ function keyedToParts(k: Keyed, anonymous: boolean): Pick<CanonicalIntake, 'comp
       wantsReply,
       confidential: k.confidential === true,
     },
-    respondent: { ...(k.respondentUnit ? { unit: k.respondentUnit } : {}), ...(k.respondentUnitCode ? { unitCode: k.respondentUnitCode } : {}), ...(k.respondentPerson ? { person: k.respondentPerson } : {}) },
+    respondent: respondentOf(k.respondentUnit, k.respondentUnitCode, k.respondentPerson),
     matter: k.matter,
     ...(k.facts ? { facts: k.facts } : {}),
     receivedBy: receivedByOf(k.receivedBy),
@@ -424,19 +435,8 @@ export function workOrderIntake(o: WorkOrder, meta: { receivedAt: string }): Can
     originalSentAt: o.createdAt,
     forwardedBy: '12345政务服务便民热线',
     receivedBy: receivedByOf(o.dispatchedTo),
-    complainant: anonymous
-      ? { anonymous: true, wantsReply: false, confidential: c.confidential === true }
-      : {
-          ...(c.name ? { name: c.name } : {}),
-          ...(c.organization ? { organization: c.organization } : {}),
-          ...(c.phone ? { phone: c.phone } : {}),
-          ...(c.email ? { email: c.email } : {}),
-          ...(c.address ? { address: c.address } : {}),
-          anonymous: false,
-          wantsReply: c.wantsReply ?? true,
-          confidential: c.confidential === true,
-        },
-    respondent: { ...(o.respondentUnit ? { unit: o.respondentUnit } : {}), ...(o.respondentUnitCode ? { unitCode: o.respondentUnitCode } : {}), ...(o.respondentPerson ? { person: o.respondentPerson } : {}) },
+    complainant: complainantOf(c, anonymous),
+    respondent: respondentOf(o.respondentUnit, o.respondentUnitCode, o.respondentPerson),
     matter: o.matter,
     ...(o.facts ? { facts: o.facts } : {}),
     evidence: [],

@@ -109,8 +109,8 @@ export function problemsFromZod(error: z.ZodError, labels?: (path: string) => st
 }
 
 /**
- * A number we can call the complainant back on (art. 16): mainland mobile (1xxxxxxxxxx, optional +86), landline
- * with area code (0xx-xxxxxxx[-ext]) or a company's 400/800 number. Short service numbers (12345, 95xxx) reach a
+ * A number we can call the complainant back on (art. 16): an 11-digit mainland mobile (optional +86), a landline
+ * with its area code and optional extension, or a company's 400/800 number. Short service numbers (12345, 955..) reach a
  * hotline, not the complainant, so they are refused.
  */
 const PHONE_RE = /^(?:(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}(?:\d{1,6})?|400\d{7}|800\d{7})$/;

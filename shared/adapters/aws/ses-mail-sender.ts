@@ -5,6 +5,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { SESv2Client, MessageTag } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
 import type { MailSender, OutgoingMail } from '../../ports';
 
 export interface SesMailSenderOptions {
@@ -15,10 +16,9 @@ export interface SesMailSenderOptions {
 /** SES tag values allow letters, digits, `_`, `-`, `.`, `@` only. */
 const tagValue = (v: string): string => v.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
 
-export async function buildMime(mail: OutgoingMail, replyTo?: string, ids: { messageId?: string; date?: Date } = {}): Promise<Buffer> {
-  const composer = new MailComposer({
-    ...(ids.messageId ? { messageId: ids.messageId } : {}),
-    ...(ids.date ? { date: ids.date } : {}),
+/** An OutgoingMail as nodemailer's message options: one mapping for MIME building (SES raw, outbox) and SMTP. */
+export function nodemailerMessage(mail: OutgoingMail, replyTo?: string): Mail.Options {
+  return {
     from: mail.from,
     to: mail.to,
     ...(mail.cc ? { cc: mail.cc } : {}),
@@ -32,6 +32,14 @@ export async function buildMime(mail: OutgoingMail, replyTo?: string, ids: { mes
       content: typeof a.content === 'string' ? a.content : Buffer.from(a.content),
     })),
     textEncoding: 'base64',
+  };
+}
+
+export async function buildMime(mail: OutgoingMail, replyTo?: string, ids: { messageId?: string; date?: Date } = {}): Promise<Buffer> {
+  const composer = new MailComposer({
+    ...(ids.messageId ? { messageId: ids.messageId } : {}),
+    ...(ids.date ? { date: ids.date } : {}),
+    ...nodemailerMessage(mail, replyTo),
   });
   return composer.compile().build();
 }

@@ -13,6 +13,7 @@ import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { MailSender, OutgoingMail } from '../../ports';
 import { cachedSecret } from './secret-json';
+import { nodemailerMessage } from './ses-mail-sender';
 import type { CachedSecret } from './secret-json';
 
 export interface SmtpCredentials {
@@ -71,21 +72,7 @@ export class SmtpMailSender implements MailSender {
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     const transporter = await this.transporter();
     try {
-      const info = await transporter.sendMail({
-        from: mail.from,
-        to: mail.to,
-        ...(mail.cc ? { cc: mail.cc } : {}),
-        ...(this.opts.replyTo ? { replyTo: this.opts.replyTo } : {}),
-        subject: mail.subject,
-        text: mail.text,
-        ...(mail.html ? { html: mail.html } : {}),
-        attachments: (mail.attachments ?? []).map((a) => ({
-          filename: a.filename,
-          contentType: a.contentType,
-          content: typeof a.content === 'string' ? a.content : Buffer.from(a.content),
-        })),
-        textEncoding: 'base64',
-      });
+      const info = await transporter.sendMail(nodemailerMessage(mail, this.opts.replyTo));
       if (info.rejected.length > 0 && info.accepted.length === 0) throw new Error(`SMTP server refused every recipient (${info.rejected.length})`);
       return { messageId: info.messageId };
     } catch (err) {
