@@ -9,7 +9,7 @@ import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import * as z from 'zod';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
+import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { loadCalendar } from '../../shared/calendar/load';
 import { performAction } from '../../shared/services/actions';
@@ -46,7 +46,7 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
 export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
-  const mail = mailSenderFromEnv(raw);
+  const mail = lazyMailSenderFromEnv(raw);
   const intake = { ...intakeDepsFromEnv(raw), mail };
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });

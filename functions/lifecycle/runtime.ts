@@ -9,11 +9,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
+import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import { systemClock } from '../../shared/ports';
-import type { BlobStore, Workflow } from '../../shared/ports';
+import type { BlobStore, CaseStore, Workflow } from '../../shared/ports';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CaseRecord } from '../../shared/domain/case';
+import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import { lifecycleTasks } from '../../shared/services/lifecycle-tasks';
 import type { LifecycleTasks } from '../../shared/services/lifecycle-tasks';
 import { LifecycleFunctionEnv } from './env';
@@ -21,6 +24,11 @@ import { LifecycleFunctionEnv } from './env';
 export interface LifecycleRuntimeOptions {
   /** The art. 18 archive store from the environment (archive-case only; undefined when ARCHIVE_BUCKET is unset). */
   archiveBlobs?: (env: LifecycleFunctionEnv) => BlobStore | undefined;
+  /**
+   * The duplicate-index filing of the screening task (screen-case only, ./duplicate-bands): the other task
+   * bundles do not carry the fingerprinting code.
+   */
+  indexForDuplicates?: (ctx: { doc: DynamoDBDocumentClient; tableName: string; store: CaseStore; jurisdiction: JurisdictionConfig }) => (c: CaseRecord) => Promise<void>;
 }
 
 export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: Logger; tasks: LifecycleTasks } {
@@ -42,15 +50,19 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: 
   };
 
   const archiveBlobs = opts.archiveBlobs?.(env);
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
+  const indexForDuplicates = opts.indexForDuplicates?.({ doc, tableName: env.TABLE_NAME, store, jurisdiction });
   const tasks = lifecycleTasks({
-    store: createCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+    store,
     clock: systemClock,
     calendar: loadCalendar(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}),
     rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),
     jurisdiction,
-    mail: mailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
+    mail: lazyMailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
     workflow: callbacks,
     ...(archiveBlobs ? { archiveBlobs } : {}),
+    ...(indexForDuplicates ? { indexForDuplicates } : {}),
     logger: {
       info: (message, extra) => logger.info(message, extra ?? {}),
       warn: (message, extra) => logger.warn(message, extra ?? {}),

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
-import { mailSenderFromEnv } from '../../shared/adapters/aws/mail-sender-factory';
+import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { loadJurisdiction } from '../../shared/config/load';
 import { loadRulesRegistry } from '../../shared/config/rules';
 import { systemClock } from '../../shared/ports';
@@ -31,7 +31,7 @@ function build(env: QuarterlyReportEnv): (input: QuarterlyReportInput) => Promis
     facts: new DynamoEvaluationFactStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
     rules: loadRulesRegistry(),
     clock: systemClock,
-    mail: mailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
+    mail: lazyMailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
     jurisdiction,
   };
   return (input) => sendQuarterlyReport(deps, input);

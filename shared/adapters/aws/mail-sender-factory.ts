@@ -11,29 +11,13 @@
 import type { ConnectionOptions } from 'node:tls';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import * as z from 'zod';
-import { ConfigError } from '../../domain/errors';
 import type { MailSender } from '../../ports';
+import { parseMailSenderEnv } from './mail-sender-env';
 import { readSecretFields } from './secret-json';
 import { SesMailSender } from './ses-mail-sender';
 import { SmtpMailSender } from './smtp-mail-sender';
 
-export const MailSenderEnv = z
-  .object({
-    MAIL_MODE: z.enum(['ses', 'smtp']).default('ses'),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    SMTP_HOST: z.string().min(1).optional(),
-    SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-    /** ARN (or name) of the Secrets Manager secret `{ "username", "password" }`. */
-    SMTP_SECRET_ARN: z.string().min(1).optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.MAIL_MODE !== 'smtp') return;
-    for (const key of ['SMTP_HOST', 'SMTP_PORT', 'SMTP_SECRET_ARN'] as const) {
-      if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required when MAIL_MODE is smtp` });
-    }
-  });
-export type MailSenderEnv = z.infer<typeof MailSenderEnv>;
+export { MailSenderEnv } from './mail-sender-env';
 
 export interface MailSenderFactoryOptions {
   /** Reply-To of every mail (the jurisdiction's `mail.replyTo`). */
@@ -46,14 +30,7 @@ export interface MailSenderFactoryOptions {
 }
 
 export function mailSenderFromEnv(raw: Record<string, string | undefined>, opts: MailSenderFactoryOptions = {}): MailSender {
-  const parsed = MailSenderEnv.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message, code: 'invalid_mail_env' })),
-      `发信配置（MAIL_MODE、SMTP_*）有误：${parsed.error.issues.map((i) => i.path.join('.')).join('、')}`,
-    );
-  }
-  const env = parsed.data;
+  const env = parseMailSenderEnv(raw);
   if (env.MAIL_MODE === 'ses') {
     return new SesMailSender(opts.ses ?? new SESv2Client({}), {
       ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),

@@ -1,0 +1,118 @@
+/**
+ * How a Lambda function's asset is built (TousuFunction's local bundling; also used by bench/bundles.bench.ts):
+ * one esbuild run, in process, no Docker. See the module comment of ./tousu-function.ts for the decisions.
+ *
+ * Asset layout (the handler is `functions/<name>/index.handler`):
+ *
+ *   functions/<name>/index.mjs (+ .map)              the entry: the code a cold start loads, with the chunks it
+ *   functions/<name>/chunks/*.mjs (+ .map)           imports statically; chunks reached only through
+ *                                                    `await import()` load when that path first runs
+ *   config/{jurisdictions,rules,calendar}/, web/console/, node_modules/chinese-days/…   run-time data
+ *   functions/<name>/{,chunks/}tables/*.json         iconv-lite's charset tables (mail functions only)
+ */
+import { buildSync } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { REPO_ROOT } from '../config';
+
+/** Node resolves this banner before any bundled code: CommonJS dependencies get a real `require`. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __tousuCreateRequire } from 'node:module'; const require = __tousuCreateRequire(import.meta.url);";
+
+/** Files copied into every asset (see the module comment). Relative to the repository root. */
+export const RUNTIME_DATA = ['config/jurisdictions', 'config/rules', 'config/calendar', 'web/console', 'node_modules/chinese-days/package.json', 'node_modules/chinese-days/dist/chinese-days.json'] as const;
+
+export interface BundleResult {
+  metafile: Metafile;
+  /** Output files (absolute) that `import` of the entry loads: the entry and the chunks it imports statically. */
+  eager: string[];
+  /** Data files copied because a bundled module requires them lazily (relative to the asset root). */
+  lazyData: string[];
+}
+
+/**
+ * iconv-lite requires each multi-byte charset table (`require('./tables/cp936.json')`, 35–85 KB each, ~420 KB in
+ * all) inside a function that runs on the first use of that charset. Bundled, they would all sit in the code
+ * file (as JavaScript, slower to parse than JSON); kept external, each stays that `require()` of a JSON file,
+ * which the banner's createRequire resolves relative to the output file that runs it, where the tables are
+ * copied. Same data, loaded by the same call (note: mailparser's libmime loads the GB tables at import). (esbuild plugins would be
+ * neater but need the asynchronous API, and CDK's local bundling is synchronous.)
+ */
+const LAZY_TABLES = './tables/*';
+const TABLES_OWNER = /(^|\/)node_modules\/iconv-lite\/encodings\/[^/]+\.js$/;
+
+/** Copies each lazily required table beside the output files that require it; refuses any other `./tables/*`. */
+function copyLazyTables(metafile: Metafile, outputDir: string): string[] {
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    for (const i of imports) {
+      if (i.external && i.path.startsWith('./tables/') && !TABLES_OWNER.test(input)) {
+        throw new Error(`bundleFunction: ${input} requires ${i.path}, which is kept external only for iconv-lite`);
+      }
+    }
+  }
+  const tables = new Set<string>();
+  for (const { imports } of Object.values(metafile.outputs)) for (const i of imports) if (i.external && i.path.startsWith('./tables/')) tables.add(i.path);
+  if (tables.size === 0) return [];
+  // The require() runs in esbuild's `__require` helper, which may sit in the entry or in a shared chunk: each
+  // output directory gets the tables, so the relative path resolves from either.
+  const source = join(REPO_ROOT, 'node_modules/iconv-lite/encodings');
+  const copied: string[] = [];
+  for (const dir of new Set(Object.keys(metafile.outputs).map((o) => dirname(join(REPO_ROOT, o))))) {
+    for (const t of tables) {
+      const target = join(dir, t);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(join(source, t), target);
+      copied.push(relative(outputDir, target));
+    }
+  }
+  return [...new Set(copied)].sort();
+}
+
+/** Bundles `entry` (relative to the repository root) as function `name` into the asset directory `outputDir`. */
+export function bundleFunction(entry: string, name: string, outputDir: string): BundleResult {
+  const outdir = join(outputDir, 'functions', name);
+  const result = buildSync({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: { index: join(REPO_ROOT, entry) },
+    bundle: true,
+    // Code splitting: the `await import()`s of the AWS SDK (credential providers and their nested SSO/STS
+    // clients, event streams) and of our own lazy paths (e.g. the mail sender) become chunks that a cold start
+    // does not load. Needs ESM and an output directory.
+    splitting: true,
+    format: 'esm',
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    target: 'node22',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    banner: { js: ESM_REQUIRE_BANNER },
+    metafile: true,
+    logLevel: 'warning',
+    external: [LAZY_TABLES],
+  });
+  for (const p of RUNTIME_DATA) {
+    mkdirSync(dirname(join(outputDir, p)), { recursive: true });
+    cpSync(join(REPO_ROOT, p), join(outputDir, p), { recursive: true });
+  }
+  return { metafile: result.metafile, eager: eagerOutputs(result.metafile, join(outdir, 'index.mjs')), lazyData: copyLazyTables(result.metafile, outputDir) };
+}
+
+/** The entry and every output it imports statically, transitively (absolute paths). */
+export function eagerOutputs(metafile: Metafile, entryFile: string): string[] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([k, v]) => [join(REPO_ROOT, k), v]));
+  const seen = new Set<string>();
+  const stack = [entryFile];
+  while (stack.length) {
+    const file = stack.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const i of outputs.get(file)?.imports ?? []) if (i.kind === 'import-statement' && !i.external) stack.push(join(REPO_ROOT, i.path));
+  }
+  return [...seen].filter((f) => outputs.has(f));
+}
