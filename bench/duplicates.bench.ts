@@ -78,7 +78,7 @@ async function caseItems(records: CaseRecord[]): Promise<Record<string, unknown>
 /** Loads `n` existing cases (case items as the CaseStore builds them, index items as the adapter files them, both bulk-loaded), then checks probe intakes. */
 async function readsPerIntake(n: number): Promise<{ mean: number; max: number; batchGets: number; gets: number; loadSeconds: number; indexItems: number; msPerCheck: number }> {
   const dyn = await startDynalite();
-  const client = localDynamoClient(dyn.endpoint);
+  const client = localDynamoClient(dyn);
   try {
     await ensureTable(client, TABLE);
     const doc = documentClient(client);

@@ -85,7 +85,7 @@ function syntheticCase(i: number, rand: () => number): { before: CaseRecord; aft
 export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
   const cases = Number(process.env.EVAL_BENCH_CASES ?? 100_000);
   const dynalite = await startDynalite();
-  const client = localDynamoClient(dynalite.endpoint);
+  const client = localDynamoClient(dynalite);
   try {
     await ensureTable(client, 'tousu');
     const store = new DynamoEvaluationFactStore({ doc: documentClient(client), tableName: 'tousu', concurrency: 16 });

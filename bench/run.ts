@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     }
     const result = await mod.run();
     console.table(result.results);
+    // BENCH_NO_WRITE=1: print only (trying a change); the documented figures are written by a plain run.
+    if (process.env.BENCH_NO_WRITE) continue;
     const section = render(file, result);
     // Re-read just before writing: a long benchmark must not overwrite edits made while it ran.
     let doc = await readFile(docPath, 'utf8').catch(() => '# Benchmarks\n\nWritten by `npm run bench`; each section names the command that produced it.\n');

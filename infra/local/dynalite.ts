@@ -3,17 +3,28 @@
  * Used by the embedded runtime (`tousu start`) and by the integration tests.
  *
  * Performance (bench/http-intake.bench.ts, docs/BENCHMARKS.md): a DynamoDB call costs about as much CPU in
- * dynalite (request parsing, validation, LevelDB, index maintenance) as in the SDK that sends it. With
- * `thread: true` dynalite runs in a worker thread, so the two halves use both cores instead of one event loop;
- * the runtime does this. The client keeps its sockets alive (no TCP handshake per call) with enough sockets for
- * the runtime's concurrency.
+ * dynalite (validation, LevelDB, index maintenance) as in the SDK that sends it. With `thread: true` dynalite runs
+ * in a worker thread, so the two halves use both cores instead of one event loop; the runtime does this.
+ *
+ * Transport. dynalite is an HTTP server, and it still listens on loopback (the endpoint, for tools). The SDK
+ * clients of this process skip the loopback HTTP round trip: `localDynamoClient(handle)` gives the SDK a request
+ * handler (`handle.requestHandler`) that hands the same DynamoDB JSON request (headers with the X-Amz-Target and
+ * the SigV4 Authorization, body) to dynalite's own request listener, in the worker over a MessagePort or directly
+ * without a thread, and returns its response as-is. Nothing above the transport changes: the SDK serialises,
+ * signs, retries and parses errors exactly as over HTTP, and dynalite validates and answers exactly as it would.
+ * Measured: about 40 % less CPU per call than HTTP over loopback (docs/BENCHMARKS.md, HTTP intake).
  */
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { EventEmitter } from 'node:events';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import type { HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
+
+type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
@@ -23,6 +34,8 @@ export interface DynaliteHandle {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
   port: number;
+  /** In-process transport to this dynalite for SDK clients (see the module comment); `localDynamoClient` uses it. */
+  requestHandler: HttpHandler;
   /** Stops the server and closes the LevelDB store (so the same path can be opened again). */
   close(): Promise<void>;
 }
@@ -45,6 +58,24 @@ const dynalite = require(workerData.dynalitePath);
 const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
 server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+const listener = server.listeners('request')[0];
+const { EventEmitter } = require('node:events');
+// In-process calls: the request as dynalite's HTTP listener would read it, the response as it writes it.
+workerData.calls.on('message', (m) => {
+  const req = new EventEmitter();
+  req.method = 'POST';
+  req.url = '/';
+  req.headers = m.headers;
+  const headers = {};
+  const res = {
+    statusCode: 200,
+    setHeader(name, value) { headers[String(name).toLowerCase()] = String(value); },
+    end(body) { workerData.calls.postMessage({ id: m.id, statusCode: res.statusCode, headers, body: body === undefined ? '' : String(body) }); },
+  };
+  listener(req, res);
+  if (m.body) req.emit('data', Buffer.from(m.body, 'utf8'));
+  req.emit('end');
+});
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
   if (server.closeAllConnections) server.closeAllConnections();
@@ -52,9 +83,118 @@ parentPort.on('message', (m) => {
 });
 `;
 
+interface WireRequest {
+  id: number;
+  headers: Record<string, string>;
+  body: string;
+}
+interface WireResponse {
+  id: number;
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const requestBody = (request: HttpRequest): string => {
+  const body: unknown = request.body;
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  // The DynamoDB JSON protocol always sends a string; anything else is a programming error here.
+  throw new TypeError('dynalite in-process transport: unsupported request body type');
+};
+
+// The SDK recognises a response by its shape (HttpResponse.isInstance); a Uint8Array body is read as-is.
+const toResponse = (m: Omit<WireResponse, 'id'>): { response: HttpResponse } => ({
+  response: { statusCode: m.statusCode, headers: m.headers, body: Buffer.from(m.body, 'utf8') },
+});
+
+abstract class InProcessHandler implements HttpHandler {
+  readonly metadata = { handlerProtocol: 'in-process' };
+  abstract handle(request: HttpRequest): Promise<{ response: HttpResponse }>;
+  destroy(): void {}
+}
+
+/** SDK → dynalite in its worker thread, over a MessagePort (no sockets, no HTTP parsing). */
+class PortRequestHandler extends InProcessHandler {
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (r: { response: HttpResponse }) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(private readonly port: MessagePort) {
+    super();
+    port.on('message', (m: WireResponse) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      p.resolve(toResponse(m));
+    });
+    // No pending call keeps the process alive by itself (as with an idle keep-alive socket).
+    port.unref();
+  }
+
+  fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.next++;
+    const wire: WireRequest = { id, headers: { ...request.headers }, body: requestBody(request) };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.port.ref();
+      this.port.postMessage(wire);
+    }).finally(() => {
+      if (this.pending.size === 0) this.port.unref();
+    }) as Promise<{ response: HttpResponse }>;
+  }
+}
+
+/** SDK → dynalite's request listener in this thread (no thread, no sockets). */
+class DirectRequestHandler extends InProcessHandler {
+  private failure: Error | undefined;
+
+  constructor(private readonly listener: (req: unknown, res: unknown) => void) {
+    super();
+  }
+
+  fail(err: Error): void {
+    this.failure ??= err;
+  }
+
+  handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve) => {
+      const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers: { ...request.headers } });
+      const headers: Record<string, string> = {};
+      const res = {
+        statusCode: 200,
+        setHeader(name: string, value: unknown) {
+          headers[name.toLowerCase()] = String(value);
+        },
+        end(body?: string) {
+          resolve(toResponse({ statusCode: res.statusCode, headers, body: body ?? '' }));
+        },
+      };
+      const body = requestBody(request);
+      this.listener(req, res);
+      if (body) req.emit('data', Buffer.from(body, 'utf8'));
+      req.emit('end');
+    });
+  }
+}
+
 async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandle> {
   const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dynalitePath, path: opts.path, port: opts.port ?? 0 } });
+  const { port1: calls, port2: workerCalls } = new MessageChannel();
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { dynalitePath, path: opts.path, port: opts.port ?? 0, calls: workerCalls },
+    transferList: [workerCalls],
+  });
   type Msg = { type: 'listening'; port: number } | { type: 'error' | 'closed'; message?: string; code?: string };
   const port = await new Promise<number>((resolve, reject) => {
     const onMessage = (m: Msg) => {
@@ -74,15 +214,20 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
     worker.once('error', onError);
   });
   let failed: Error | undefined;
+  const requestHandler = new PortRequestHandler(calls);
   worker.on('error', (err) => {
     failed = err;
+    requestHandler.fail(err);
     opts.onThreadError?.(err);
   });
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    requestHandler,
     close() {
+      requestHandler.fail(new Error('dynalite is closed'));
+      calls.close();
       if (failed) return (closed ??= worker.terminate().then(() => undefined));
       closed ??= new Promise<void>((resolve, reject) => {
         const onMessage = (m: Msg) => {
@@ -113,11 +258,14 @@ export async function startDynalite(opts: DynaliteOptions = {}): Promise<Dynalit
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const requestHandler = new DirectRequestHandler(server.listeners('request')[0] as (req: unknown, res: unknown) => void);
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    requestHandler,
     close() {
+      requestHandler.fail(new Error('dynalite is closed'));
       // SDK clients keep sockets alive; without this the close waits for them to time out.
       server.closeAllConnections?.();
       closed ??= new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
@@ -126,10 +274,41 @@ export async function startDynalite(opts: DynaliteOptions = {}): Promise<Dynalit
   };
 }
 
-/** A DynamoDB client for the local endpoint with dummy credentials (dynalite checks none). */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
+/**
+ * Signs like SigV4 in shape only: the headers dynalite requires (an `AWS4-` Authorization with Credential,
+ * SignedHeaders and Signature, and X-Amz-Date), without computing the HMACs that cost a quarter of the SDK's
+ * CPU per call. Only for the in-process transport to a dynalite of this process.
+ */
+const placeholderSigner = {
+  sign: async (request: HttpRequest): Promise<HttpRequest> => {
+    const now = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    request.headers['x-amz-date'] = now;
+    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=local/${now.slice(0, 8)}/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=local`;
+    return request;
+  },
+};
+
+/**
+ * A DynamoDB client for local dynalite with dummy credentials (dynalite checks none). Given the handle of a
+ * dynalite started in this process, it uses the in-process transport; given an endpoint URL, HTTP.
+ */
+export function localDynamoClient(target: string | Pick<DynaliteHandle, 'endpoint' | 'requestHandler'>): DynamoDBClient {
+  if (typeof target !== 'string') {
+    const url = new URL(target.endpoint);
+    return new DynamoDBClient({
+      endpoint: target.endpoint,
+      // One fixed endpoint: skip evaluating the DynamoDB endpoint rule set on every call.
+      endpointProvider: () => ({ url }),
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+      requestHandler: target.requestHandler,
+      // dynalite checks that a SigV4 Authorization header is there, never the signature: skip the HMACs.
+      httpAuthSchemes: [{ schemeId: 'aws.auth#sigv4', identityProvider: (ipc) => ipc.getIdentityProvider('aws.auth#sigv4'), signer: placeholderSigner }],
+    });
+  }
   return new DynamoDBClient({
-    endpoint,
+    endpoint: target,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,

@@ -169,6 +169,12 @@ export interface LocalEngineOptions {
   retryIntervalMs?: number;
   /** Called whenever an execution starts, parks, wakes or ends (idle detection). */
   onChange?: () => void;
+  /**
+   * How many task functions may run at once, asked before each one starts (default: no limit). The runtime
+   * lowers it while HTTP requests are in flight, so that a burst of intakes is answered first and the engine
+   * catches up after it (one process shares two cores; on AWS, Lambda and Step Functions scale apart).
+   */
+  taskConcurrency?: () => number;
 }
 
 interface PendingToken {
@@ -186,8 +192,10 @@ export class LocalEngine {
   private readonly pending = new Map<string, PendingToken>();
   private readonly executions = new Set<LocalExecution>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly lane: TaskLane;
 
   constructor(private readonly opts: LocalEngineOptions) {
+    this.lane = new TaskLane(opts.taskConcurrency ?? (() => Number.POSITIVE_INFINITY));
     this.definition = opts.definition ?? readLifecycleDefinition();
     this.tasks = taskStates(this.definition);
     for (const t of this.tasks) {
@@ -224,7 +232,9 @@ export class LocalEngine {
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const t of this.tasks) {
-      const fn = this.opts.tasks[t.substitution]!;
+      const raw = this.opts.tasks[t.substitution]!;
+      // Only the function call takes a place in the lane; a callback task's wait for its token does not.
+      const fn: TaskFunction = (p) => this.lane.run(() => raw(p));
       overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(fn, i));
     }
     const retryIntervalOverrides: Record<string, number> = {};
@@ -300,6 +310,16 @@ export class LocalEngine {
     return n;
   }
 
+  /** Task functions running now / waiting for a place in the lane. */
+  taskLoad(): { running: number; queued: number } {
+    return { running: this.lane.running, queued: this.lane.queued };
+  }
+
+  /** The concurrency limit may have risen: admit waiting task functions. */
+  admitTasks(): void {
+    this.lane.admit();
+  }
+
   /** Resolves when no task function is running any more (after `abort`, before closing the store). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -367,6 +387,41 @@ export class LocalEngine {
       timer.abort();
       this.pending.delete(token);
       execution.parked = false;
+    }
+  }
+}
+
+/** FIFO admission of task functions under a concurrency limit that may change between calls. */
+class TaskLane {
+  running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: () => number) {}
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  private room(): boolean {
+    return this.running < Math.max(1, this.limit());
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.waiting.length === 0 && this.room()) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // admit() counted it in `running`
+    try {
+      return await fn();
+    } finally {
+      this.running -= 1;
+      this.admit();
+    }
+  }
+
+  /** Lets waiting functions in while there is room (call it too when the limit may have risen). */
+  admit(): void {
+    while (this.waiting.length > 0 && this.room()) {
+      this.running += 1;
+      this.waiting.shift()!();
     }
   }
 }

@@ -84,7 +84,7 @@ const silentLogger: TaskLogger = { info: () => undefined, warn: () => undefined,
 
 export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promise<LifecycleSandbox> {
   const dynalite = await startDynalite(opts.dataDir ? { path: opts.dataDir } : {});
-  const client = localDynamoClient(dynalite.endpoint);
+  const client = localDynamoClient(dynalite);
   opts.onDynamoClient?.(client);
   const tableName = opts.tableName ?? 'tousu';
   await ensureTable(client, tableName);

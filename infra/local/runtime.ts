@@ -397,6 +397,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Engine task functions at once while HTTP requests are in flight / otherwise (see the runtime's wiring). */
+export const ENGINE_TASKS_BUSY = 1;
+export const ENGINE_TASKS_IDLE = 8;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const onError = (err: Error) => reject(err);
@@ -460,7 +464,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     } catch (err) {
       throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
     }
-    const client = localDynamoClient(dynalite.endpoint);
+    const client = localDynamoClient(dynalite);
     opts.instrumentDynamo?.(client);
     cleanups.push(async () => {
       client.destroy();
@@ -481,14 +485,32 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
     });
+    // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands.
     const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
+    // The engine files the 32 bands one write at a time: background work, never many writes beside the intakes.
+    const bandFiling = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME, writeConcurrency: 1 }), store, departments: jurisdiction.departments });
 
+    // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
+    // requests are in flight the engine runs one task function at a time (it catches up when they are answered),
+    // else up to ENGINE_TASKS_IDLE at once. Screening has days (art. 9); a citizen on the form waits for the answer.
+    let httpInFlight = 0;
     // Workflow engine (the real ASL and task services).
     const workflow = createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail: outbox, logger, archiveBlobs: new FolderBlobStore(paths.archive) },
+      {
+        store,
+        clock,
+        calendar,
+        rules,
+        jurisdiction,
+        mail: outbox,
+        logger,
+        archiveBlobs: new FolderBlobStore(paths.archive),
+        indexForDuplicates: (c) => bandFiling.indexCase(c, 'bands'),
+      },
       {
         jurisdictions: [code],
         logger,
+        taskConcurrency: () => (httpInFlight > 0 ? ENGINE_TASKS_BUSY : ENGINE_TASKS_IDLE),
         onExecutionEnd: (s) => {
           if (s.status === 'succeeded') logger.info('execution ended', { execution: s.name, transitions: s.transitions });
         },
@@ -508,7 +530,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       mail: outbox,
       blobs,
       duplicateCheck: duplicates,
-      indexCase: (c) => duplicates.indexCase(c),
+      indexCase: (c) => duplicates.indexCase(c, 'identity'),
       calendar,
       statusUrl: `${publicUrl}/status`,
       logger,
@@ -585,9 +607,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // the sockets, before the engine and dynalite stop.
     const inFlight = new Set<Promise<unknown>>();
     const trackedFetch: typeof app.fetch = (...args) => {
+      httpInFlight += 1;
       const p = Promise.resolve(app.fetch(...args));
       inFlight.add(p);
-      const done = () => inFlight.delete(p);
+      const done = () => {
+        inFlight.delete(p);
+        httpInFlight -= 1;
+        if (httpInFlight === 0) workflow.engine.admitTasks();
+      };
       p.then(done, done);
       return p;
     };

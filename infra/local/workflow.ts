@@ -31,6 +31,8 @@ export interface LocalWorkflowOptions {
   logger?: TaskLogger;
   /** Called when an execution ends (any status). */
   onExecutionEnd?: (summary: ExecutionSummary) => void;
+  /** See LocalEngineOptions.taskConcurrency. */
+  taskConcurrency?: () => number;
 }
 
 export class LocalWorkflow implements Workflow {
@@ -50,6 +52,7 @@ export class LocalWorkflow implements Workflow {
       ...(opts.definition ? { definition: opts.definition } : {}),
       ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}),
       onChange: () => this.changed(),
+      ...(opts.taskConcurrency ? { taskConcurrency: opts.taskConcurrency } : {}),
     });
   }
 

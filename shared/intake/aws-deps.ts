@@ -5,6 +5,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
+import { DynamoDuplicateIndex } from '../adapters/aws/dynamo-duplicate-index';
+import { createDuplicateCheck } from '../services/duplicates';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
 import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
@@ -38,17 +40,27 @@ export function workflowFromEnv(env: { STATE_MACHINE_ARN: string; START_QUEUE_UR
   return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
 }
 
-/** Acknowledgement mail is not wired here until the SES MailSender exists (shared/adapters/aws/ses-mail-sender.ts). */
+/**
+ * The intake ports of a channel function. Duplicate matching (art. 11) as in the embedded runtime: the check
+ * before the case is created, the identity keys filed at once; the screening task files the text's LSH bands.
+ * The acknowledgement mail is added by the functions that send one (the API adds its MailSender).
+ */
 export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv): IntakeDeps {
   const env = IntakeEnv.parse(raw);
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
+  const jurisdiction = loadJurisdiction(env.JURISDICTION);
+  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments });
   return {
-    store: createCaseStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
+    store,
+    duplicateCheck: duplicates,
+    indexCase: (c) => duplicates.indexCase(c, 'identity'),
     workflow: workflowFromEnv(env),
     blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
     clock: systemClock,
     ids: cryptoIds,
     rules: loadRulesRegistry(),
-    jurisdiction: loadJurisdiction(env.JURISDICTION),
+    jurisdiction,
     ...(env.STATUS_URL ? { statusUrl: env.STATUS_URL } : {}),
   };
 }

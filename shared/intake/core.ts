@@ -380,7 +380,8 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   let created: CaseRecord;
   let createdHere = true;
   try {
-    created = await deps.store.create(record, events);
+    // A received case is read by its screening task at once, which moves the first events to the timeline.
+    created = await deps.store.create(record, events, record.phase === 'received' ? { deferFlush: true } : undefined);
   } catch (err) {
     if (!(err instanceof ConcurrentUpdateError)) throw err;
     // A concurrent retry created it first: its code is the valid one, ours is discarded.

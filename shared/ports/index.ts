@@ -70,9 +70,16 @@ export interface CaseStore {
   bindSource(sourceKey: string, caseId: string): Promise<void>;
   /** Next 受理编号 for a jurisdiction and Shanghai day (atomic counter), e.g. `510903-20261127-0007`. */
   allocateTrackingNo(jurisdiction: string, shanghaiDate: string): Promise<string>;
-  /** Creates the case (fails with ConcurrentUpdateError if it exists) and writes its first events. */
-  create(record: CaseRecord, events: NewEvent[]): Promise<CaseRecord>;
+  /**
+   * Creates the case (fails with ConcurrentUpdateError if it exists) and writes its first events. With
+   * `deferFlush` the events stay pending on the case item, and the next read or write moves them to their own
+   * items (the state a crash between the two writes leaves, completed the same way): for a case the workflow
+   * reads at once, which saves the intake two writes on its request path.
+   */
+  create(record: CaseRecord, events: NewEvent[], opts?: { deferFlush?: boolean }): Promise<CaseRecord>;
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** Several cases at once, each as `get` returns it; missing ones are absent. Optional: callers fall back to `get`. */
+  getMany?(caseIds: readonly string[]): Promise<Map<string, CaseRecord>>;
   /**
    * Replaces the case item if its stored `version` equals `expectedVersion` (else ConcurrentUpdateError),
    * incrementing `version`, and appends `events` to the timeline. Events are first written into the case item

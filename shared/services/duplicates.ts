@@ -28,8 +28,8 @@ export type { DuplicateCheck, DuplicateDecision };
 
 export interface DuplicateServiceDeps {
   index: DuplicateIndex;
-  /** Only `get` is used. */
-  store: Pick<CaseStore, 'get'>;
+  /** Only `get` and, where the store has it, `getMany` (all ranked candidates in one read) are used. */
+  store: Pick<CaseStore, 'get' | 'getMany'>;
   rules?: Partial<DuplicateRules>;
   /** The department directory (names and aliases) to resolve respondent units, per jurisdiction or for all. */
   departments?: readonly Department[] | ((jurisdiction: string) => readonly Department[] | undefined);
@@ -38,18 +38,52 @@ export interface DuplicateServiceDeps {
   onMetrics?: (m: { candidates: number; fetched: number; decision: DuplicateDecision['kind'] }) => void;
 }
 
+/**
+ * Which index keys to file: all of them; the identity keys (phone, mailbox, full name: 3 writes at most); or the
+ * 32 LSH bands of the text. Intake files the identity keys at once, so that a complainant who writes again a
+ * minute later is merged; the bands are filed by the life cycle's first task (screening, retried by the
+ * workflow), which keeps 32 writes off the intake's request path (docs/data-model.md, "Duplicate index").
+ */
+export type IndexPart = 'all' | 'identity' | 'bands';
+
 export type DuplicateChecker = DuplicateCheck & {
-  /** Files a newly created case in the duplicate index. Idempotent. */
-  indexCase(record: CaseRecord): Promise<void>;
+  /** Files a newly created case in the duplicate index (all keys, or one part). Idempotent. */
+  indexCase(record: CaseRecord, part?: IndexPart): Promise<void>;
 };
 
 const MAX_CHAIN = 10;
+/** Case fingerprints kept (most recently used); about 2 KB each. */
+const FINGERPRINT_CACHE = 2000;
 
 export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateChecker {
   const rules: DuplicateRules = { ...DEFAULT_DUPLICATE_RULES, ...deps.rules };
   const departmentsOf = (jurisdiction: string): readonly Department[] =>
     (typeof deps.departments === 'function' ? deps.departments(jurisdiction) : deps.departments) ?? [];
-  const fp = (intake: CanonicalIntake, jurisdiction: string): Fingerprint => fingerprint(intake, { departments: departmentsOf(jurisdiction), lsh: deps.lsh });
+  // Fingerprints are pure functions of an intake (and the directory): the intake being checked is fingerprinted
+  // once for the check and the index, and a recent case met again as a candidate is not fingerprinted anew.
+  const ofIntake = new WeakMap<CanonicalIntake, { jurisdiction: string; fp: Fingerprint }>();
+  const ofCase = new Map<string, { intake: CanonicalIntake; fp: Fingerprint }>();
+  const fp = (intake: CanonicalIntake, jurisdiction: string): Fingerprint => {
+    const hit = ofIntake.get(intake);
+    if (hit && hit.jurisdiction === jurisdiction) return hit.fp;
+    const made = fingerprint(intake, { departments: departmentsOf(jurisdiction), lsh: deps.lsh });
+    ofIntake.set(intake, { jurisdiction, fp: made });
+    return made;
+  };
+  const fpOfCase = (c: CaseRecord): Fingerprint => {
+    const key = `${c.jurisdiction}#${c.caseId}`;
+    const hit = ofCase.get(key);
+    // A case's intake never changes; the comparison only guards against a reused id in tests.
+    if (hit && hit.intake.sourceKey === c.intake.sourceKey && hit.intake.matter === c.intake.matter) {
+      ofCase.delete(key);
+      ofCase.set(key, hit);
+      return hit.fp;
+    }
+    const made = fp(c.intake, c.jurisdiction);
+    ofCase.set(key, { intake: c.intake, fp: made });
+    if (ofCase.size > FINGERPRINT_CACHE) ofCase.delete(ofCase.keys().next().value!);
+    return made;
+  };
 
   const check = async (intake: CanonicalIntake, ctx: { jurisdiction: string; now: Date }): Promise<DuplicateDecision> => {
     const mine = fp(intake, ctx.jurisdiction);
@@ -73,8 +107,13 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
       .slice(0, rules.maxCandidates)
       .map(([caseId]) => caseId);
 
-    // Read the candidates and the roots of their merge chains (each case once).
+    // Read the candidates (in one BatchGetItem where the store can) and the roots of their merge chains (each
+    // case once).
     const cache = new Map<string, Promise<CaseRecord | undefined>>();
+    if (deps.store.getMany && ranked.length > 1) {
+      const batch = deps.store.getMany(ranked);
+      for (const id of ranked) cache.set(id, batch.then((found) => found.get(id)));
+    }
     const get = (id: string): Promise<CaseRecord | undefined> => {
       let p = cache.get(id);
       if (!p) cache.set(id, (p = deps.store.get(id)));
@@ -97,7 +136,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         if (!matched) return;
         const root = await rootOf(matched);
         if (!root) return;
-        const scored = scorePair(mine, fp(matched.intake, matched.jurisdiction), intake.receivedAt, matched.receivedAt);
+        const scored = scorePair(mine, fpOfCase(matched), intake.receivedAt, matched.receivedAt);
         const prev = byRoot.get(root.caseId);
         if (!prev) byRoot.set(root.caseId, { assessed: { root, scored }, matched: [matched] });
         else {
@@ -123,8 +162,9 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     return decision;
   };
 
-  const indexCase = async (record: CaseRecord): Promise<void> => {
-    const keys = fp(record.intake, record.jurisdiction).keys;
+  const indexCase = async (record: CaseRecord, part: IndexPart = 'all'): Promise<void> => {
+    const all = fpOfCase(record).keys;
+    const keys = part === 'all' ? all : all.filter((k) => (k.kind === 'band') === (part === 'bands'));
     if (keys.length === 0) return;
     await deps.index.add(record.jurisdiction, { caseId: record.caseId, day: indexDay(record.receivedAt) }, keys);
   };

@@ -72,8 +72,8 @@ export class EvaluationRecordingStore implements CaseStore {
     return this.inner.allocateTrackingNo(jurisdiction, shanghaiDate);
   }
 
-  async create(record: CaseRecord, events: NewEvent[]): Promise<CaseRecord> {
-    const created = await this.inner.create(record, events);
+  async create(record: CaseRecord, events: NewEvent[], opts?: { deferFlush?: boolean }): Promise<CaseRecord> {
+    const created = await this.inner.create(record, events, opts);
     this.remember(created);
     await this.record(undefined, created);
     return created;
@@ -83,6 +83,20 @@ export class EvaluationRecordingStore implements CaseStore {
     const found = await this.inner.get(caseId);
     if (found) this.remember(found);
     return found;
+  }
+
+  async getMany(caseIds: readonly string[]): Promise<Map<string, CaseRecord>> {
+    if (this.inner.getMany) {
+      const found = await this.inner.getMany(caseIds);
+      for (const r of found.values()) this.remember(r);
+      return found;
+    }
+    const out = new Map<string, CaseRecord>();
+    for (const id of new Set(caseIds)) {
+      const r = await this.get(id);
+      if (r) out.set(id, r);
+    }
+    return out;
   }
 
   async update(record: CaseRecord, expectedVersion: number, events: NewEvent[]): Promise<CaseRecord> {

@@ -58,6 +58,12 @@ export interface LifecycleTaskDeps {
    * it the archive task only records `archive.at` (no file, `archive.ref` unset) and warns once per logger.
    */
   archiveBlobs?: BlobStore;
+  /**
+   * Files a received case's text (its LSH bands) in the duplicate index; the screening task calls it before it
+   * moves the case on, so a retry files again (idempotent) and nothing is left unfiled. Intake filed the
+   * identity keys already (shared/services/duplicates.ts, `IndexPart`). Unset: the bands are not filed here.
+   */
+  indexForDuplicates?: (c: CaseRecord) => Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------- payloads
@@ -107,11 +113,11 @@ async function load(deps: LifecycleTaskDeps, id: string): Promise<CaseRecord> {
  * Applies a domain transition with the optimistic lock, then sends its notices. `decide` returns null when
  * there is nothing to do (the task already ran, or the case moved on). Returns the stored record.
  */
-async function transition(deps: LifecycleTaskDeps, id: string, decide: (c: CaseRecord) => Transition | null): Promise<CaseRecord> {
+async function transition(deps: LifecycleTaskDeps, id: string, decide: (c: CaseRecord) => Transition | null | Promise<Transition | null>): Promise<CaseRecord> {
   let notices: Notice[] = [];
-  const stored = await mutateCase(deps.store, id, (current) => {
+  const stored = await mutateCase(deps.store, id, async (current) => {
     notices = [];
-    const t = decide(current);
+    const t = await decide(current);
     // The domain returns the record it was given when nothing is due: no write.
     if (!t || (t.record === current && t.events.length === 0 && t.notices.length === 0)) return null;
     notices = t.notices;
@@ -148,7 +154,11 @@ const isFinal = (p: Phase) => FINAL_PHASES.includes(p);
 /** "Screen Case": art. 4 / art. 8 / art. 9(2) pre-checks; moves a received case to dispatch or acceptance. */
 export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id } = CasePayload.parse(payload);
-  const stored = await transition(deps, id, (c) => (c.phase === 'received' || c.phase === 'screening' ? screen(c, lifecycleContext(deps, c)) : null));
+  const stored = await transition(deps, id, async (c) => {
+    if (c.phase !== 'received' && c.phase !== 'screening') return null;
+    if (deps.indexForDuplicates) await deps.indexForDuplicates(c);
+    return screen(c, lifecycleContext(deps, c));
+  });
   return { phase: stored.phase };
 }
 

@@ -47,7 +47,7 @@ export async function startHarness(): Promise<Harness> {
     },
   };
   const connect = () => {
-    h.client = localDynamoClient(h.dynalite.endpoint);
+    h.client = localDynamoClient(h.dynalite);
     h.doc = documentClient(h.client);
   };
   connect();

@@ -79,7 +79,7 @@ describe('create, get, update', () => {
 describe('crash between the case write and the event flush', () => {
   /** A store whose BatchWriteItem calls fail, as if the process died right after the case put. */
   function crashingStore(tableName: string): DynamoCaseStore {
-    const client = localDynamoClient(h.dynalite.endpoint);
+    const client = localDynamoClient(h.dynalite);
     client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'BatchWriteItemCommand') throw new Error('simulated crash');
@@ -123,6 +123,20 @@ describe('crash between the case write and the event flush', () => {
       [1, 'received'],
       [2, 'acknowledged'],
       [3, 'screening_started'],
+    ]);
+  });
+
+  it('create with deferFlush leaves the events pending for the next reader: one write instead of three', async () => {
+    const { store, tableName } = await h.freshStore();
+    const created = await store.create(makeCase({ caseId: 'C-defer-1' }), [makeEvent('received'), makeEvent('possible_duplicate')], { deferFlush: true });
+    expect(created.timelineLength).toBe(2);
+    expect((await rawItem(tableName, 'C-defer-1'))?.pending).toBeDefined();
+    const read = await store.get('C-defer-1');
+    expect(read).toEqual(created);
+    expect((await rawItem(tableName, 'C-defer-1'))?.pending).toBeUndefined();
+    expect((await store.timeline('C-defer-1')).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'received'],
+      [2, 'possible_duplicate'],
     ]);
   });
 

@@ -53,7 +53,7 @@ test('reconcile finds a stale claim with a parked intake and replays it; dead-le
   const id = deadLetterId('intake', intake.sourceKey);
   {
     const d = await startDynalite({ path: paths.dynamodb });
-    const client = localDynamoClient(d.endpoint);
+    const client = localDynamoClient(d);
     await ensureTable(client, TABLE_NAME);
     const doc = documentClient(client);
     await new DynamoCaseStore({ doc, tableName: TABLE_NAME }).claimSource(intake.sourceKey, '2026-03-02T01:30:00.000Z');

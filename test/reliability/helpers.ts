@@ -52,7 +52,7 @@ export async function openHarness(opts: { now?: string } = {}): Promise<Reliabil
   users++;
   server ??= await startDynalite();
   // maxAttempts 1: faults injected below the SDK retry are not hidden; those at `initialize` reach the caller anyway.
-  const client = localDynamoClient(server.endpoint);
+  const client = localDynamoClient(server);
   const tableName = `r${randomUUID().slice(0, 8)}`;
   await ensureTable(client, tableName);
   const doc = documentClient(client);

@@ -15,17 +15,21 @@ import { systemClock } from '../../shared/ports';
 import type { Workflow } from '../../shared/ports';
 import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../infra/local/dynalite';
 import type { DynaliteHandle } from '../../infra/local/dynalite';
+import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
+import { fingerprint, indexKeyId } from '../../shared/domain/duplicates/index';
 
 const sfn = mockClient(SFNClient);
 const context = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 let dynalite: DynaliteHandle;
 let store: DynamoCaseStore;
+let dupIndex: DynamoDuplicateIndex;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  const client = localDynamoClient(dynalite.endpoint);
+  const client = localDynamoClient(dynalite);
   await ensureTable(client, 'tousu-fn');
   store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu-fn' });
+  dupIndex = new DynamoDuplicateIndex({ doc: documentClient(client), tableName: 'tousu-fn' });
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynalite.endpoint;
   process.env.TABLE_NAME = 'tousu-fn';
   process.env.JURISDICTION = '510903';
@@ -58,7 +62,14 @@ it('screen, prepare and await run as Lambda handlers against the table', async (
   const prepare = (await import('../../functions/prepare-wait/index')).handler;
   const awaitAction = (await import('../../functions/await-action/index')).handler;
 
+  // Before screening no LSH band of the case is filed; the screening function files all of them.
+  const record = (await store.get(filed.caseId))!;
+  const bands = fingerprint(record.intake, { departments: loadJurisdiction('510903').departments }).keys.filter((k) => k.kind === 'band');
+  expect(bands.length).toBe(32);
+  const filedFor = async () => [...(await dupIndex.lookup('510903', bands)).entries()].filter(([, es]) => es.some((e) => e.caseId === filed.caseId)).map(([id]) => id);
+  expect(await filedFor()).toEqual([]);
   expect(await screen({ caseId: filed.caseId }, context)).toEqual({ phase: 'dispatch' });
+  expect((await filedFor()).sort()).toEqual(bands.map(indexKeyId).sort());
   const plan = (await prepare({ caseId: filed.caseId, step: 'dispatch' }, context)) as { timeoutSeconds: number; wakeUpAt: string };
   expect(plan.timeoutSeconds).toBeGreaterThan(0);
   expect(Date.parse(plan.wakeUpAt)).toBeGreaterThan(Date.now());

@@ -55,7 +55,7 @@ let deps: ActionDeps;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tousu-actions-'));
   dyn = await startDynalite({ path: dir });
-  client = localDynamoClient(dyn.endpoint);
+  client = localDynamoClient(dyn);
   await ensureTable(client, 'actions');
   store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'actions' });
 });

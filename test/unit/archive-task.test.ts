@@ -29,7 +29,7 @@ let n = 0;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  client = localDynamoClient(dynalite.endpoint);
+  client = localDynamoClient(dynalite);
   await ensureTable(client, 'tousu-archive');
   store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu-archive' });
   dir = await mkdtemp(join(tmpdir(), 'tousu-archive-task-'));

@@ -17,7 +17,7 @@ const calls: string[] = [];
 
 beforeAll(async () => {
   dyn = await startDynalite();
-  const client = localDynamoClient(dyn.endpoint);
+  const client = localDynamoClient(dyn);
   await ensureTable(client, TABLE);
   doc = documentClient(client);
   doc.middlewareStack.add((next, context) => async (args) => {
@@ -94,5 +94,23 @@ describe('DynamoDuplicateIndex', () => {
     expect(calls.filter((c) => c === 'BatchGetItemCommand')).toHaveLength(1);
     // The candidate case (GetItem through the CaseStore), nothing else.
     expect(calls.filter((c) => c !== 'BatchGetItemCommand')).toEqual(['GetItemCommand']);
+  });
+
+  it('reads several candidates in one BatchGetItem (the index read plus one case read)', async () => {
+    const store = new DynamoCaseStore({ doc, tableName: TABLE });
+    const index = new DynamoDuplicateIndex({ doc, tableName: TABLE });
+    const metrics: { candidates: number; fetched: number }[] = [];
+    const check = createDuplicateCheck({ index, store, departments: DEPARTMENTS, onMetrics: (m) => metrics.push(m) });
+    const matter = '4月2日我到政务服务中心办理营业执照变更，窗口要求提供办事指南以外的材料，来回跑了3趟没办成。';
+    const names = ['张伟', '李娜', '刘洋', '陈静'];
+    for (const [i, name] of names.entries()) {
+      const r = recordOf(`510903-20250402-000${i + 1}`, intakeOf({ matter, complainant: { name, phone: `1391234000${i}`, anonymous: false, wantsReply: true, confidential: false } }));
+      await store.create(r, [{ at: r.receivedAt, type: 'received', actor: { role: 'system', id: 'tousu' }, phase: 'screening', summary: '已接收' }]);
+      await check.indexCase(r);
+    }
+    calls.length = 0;
+    await check(intakeOf({ matter, complainant: { name: '赵敏', phone: '13700000000', anonymous: false, wantsReply: true, confidential: false } }), { jurisdiction: JURISDICTION, now: new Date() });
+    expect(metrics.at(-1)).toMatchObject({ candidates: 4, fetched: 4 });
+    expect(calls).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
   });
 });

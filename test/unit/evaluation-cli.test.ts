@@ -23,7 +23,7 @@ let dir: string;
 
 async function withStore<T>(fn: (store: DynamoEvaluationFactStore, h: DynaliteHandle) => Promise<T>): Promise<T> {
   const h = await startDynalite({ path: join(dir, 'dynamodb') });
-  const client = localDynamoClient(h.endpoint);
+  const client = localDynamoClient(h);
   try {
     await ensureTable(client, 'tousu');
     return await fn(new DynamoEvaluationFactStore({ doc: documentClient(client), tableName: 'tousu' }), h);

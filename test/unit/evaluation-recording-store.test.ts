@@ -21,7 +21,7 @@ let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  client = localDynamoClient(dynalite.endpoint);
+  client = localDynamoClient(dynalite);
   doc = documentClient(client);
 });
 

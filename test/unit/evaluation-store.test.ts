@@ -21,7 +21,7 @@ const sent: string[] = [];
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  client = localDynamoClient(dynalite.endpoint);
+  client = localDynamoClient(dynalite);
   doc = documentClient(client);
   // Record every command the adapters send, to prove that reports never scan.
   const original = doc.send.bind(doc) as (c: unknown) => Promise<unknown>;

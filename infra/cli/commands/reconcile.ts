@@ -106,7 +106,7 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)} 请先停止 tousu start 再运行此命令。`);
   }
   const dynalite = await startDynalite({ path: paths.dynamodb });
-  const client = localDynamoClient(dynalite.endpoint);
+  const client = localDynamoClient(dynalite);
   const doc = documentClient(client);
   const store = new DynamoCaseStore({ doc, tableName: TABLE_NAME });
   const jurisdiction = loadJurisdiction(o.jurisdiction ?? instance.jurisdiction ?? DEFAULT_JURISDICTION);

@@ -111,7 +111,7 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     }
     await assertNotLocked(dbDir);
     dynalite = await startDynalite({ path: dbDir });
-    client = localDynamoClient(dynalite.endpoint);
+    client = localDynamoClient(dynalite);
     source = dbDir;
   }
   try {

@@ -50,7 +50,7 @@ async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, depar
   await checkDataDir(paths);
   const release = await acquireLock(paths, { kind: 'cli' });
   const dynalite = await startDynalite({ path: paths.dynamodb });
-  const client = localDynamoClient(dynalite.endpoint);
+  const client = localDynamoClient(dynalite);
   try {
     await ensureTable(client, TABLE_NAME);
     let code = jurisdictionCode;

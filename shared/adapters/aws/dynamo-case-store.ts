@@ -213,7 +213,7 @@ export class DynamoCaseStore implements CaseStore {
 
   // -------------------------------------------------------------------------------------------- case writes
 
-  async create(record: CaseRecord, events: NewEvent[]): Promise<CaseRecord> {
+  async create(record: CaseRecord, events: NewEvent[], opts: { deferFlush?: boolean } = {}): Promise<CaseRecord> {
     const { item, stored } = this.buildCaseItem(record, record.version, events);
     try {
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
@@ -221,7 +221,7 @@ export class DynamoCaseStore implements CaseStore {
       if (isConditionFailure(err)) throw new ConcurrentUpdateError(`投诉件 ${record.caseId} 已存在。`);
       throw err;
     }
-    await this.flushAfterWrite(item);
+    if (!opts.deferFlush) await this.flushAfterWrite(item);
     return stored;
   }
 
@@ -413,6 +413,38 @@ export class DynamoCaseStore implements CaseStore {
     return item.record;
   }
 
+  /**
+   * Several cases in one BatchGetItem per 100 (consistent reads), each as `get` returns it (a pending event
+   * flush is completed first). Missing cases are absent from the map.
+   */
+  async getMany(caseIds: readonly string[]): Promise<Map<string, CaseRecord>> {
+    const out = new Map<string, CaseRecord>();
+    for (const [id, item] of await this.batchGetCaseItems(caseIds)) {
+      if (item.pending) await this.flush(item);
+      out.set(id, item.record);
+    }
+    return out;
+  }
+
+  private async batchGetCaseItems(caseIds: readonly string[]): Promise<Map<string, CaseItem>> {
+    const ids = [...new Set(caseIds)];
+    const found = new Map<string, CaseItem>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...caseKey(id) }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const raw of out.Responses?.[this.tableName] ?? []) {
+          const item = this.parseCaseItem(raw);
+          found.set(item.record.caseId, item);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
   private async getCaseItem(caseId: string): Promise<CaseItem | undefined> {
     const Key = caseKey(caseId);
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
@@ -542,19 +574,7 @@ export class DynamoCaseStore implements CaseStore {
   private async resolveHits(hits: Record<string, unknown>[], q: CaseQuery): Promise<CaseRecord[]> {
     const linkIds = [...new Set(hits.filter((h) => h.type === 'deptlink').map((h) => String(h.caseId)))];
     const linked = new Map<string, CaseRecord>();
-    for (let i = 0; i < linkIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = linkIds.slice(i, i + 100).map((id) => ({ ...caseKey(id) }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const raw of out.Responses?.[this.tableName] ?? []) {
-          const item = this.parseCaseItem(raw);
-          linked.set(item.record.caseId, item.record);
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
+    for (const [id, item] of await this.batchGetCaseItems(linkIds)) linked.set(id, item.record);
     const dueMax = q.dueBefore !== undefined ? toSortableInstant(q.dueBefore) : undefined;
     const records: CaseRecord[] = [];
     const seen = new Set<string>();

@@ -163,7 +163,7 @@ describe('quarantine in DynamoDB (dynalite)', () => {
   });
 
   test('put is idempotent, get returns the entry, list is per jurisdiction and newest first with a cursor', async () => {
-    const client = localDynamoClient(dyn.endpoint);
+    const client = localDynamoClient(dyn);
     await ensureTable(client, 'tousu');
     const store = new DynamoQuarantineStore(documentClient(client), 'tousu');
     const entry = (id: string, at: string, jurisdiction = '510903'): QuarantineEntry => ({ id, sourceKey: `email:ses:${id}`, source: 'ses', jurisdiction, reason: 'spam', detail: '垃圾邮件', receivedAt: at, size: 10, rawSha256: 'a'.repeat(64) });
