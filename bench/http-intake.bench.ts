@@ -268,15 +268,18 @@ async function measure(autocannon: Autocannon, scenario: Scenario): Promise<{ ro
     const loadStart = load();
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
+    const dynElu0 = rt.dynamoThreadUtilization();
     let r: AutocannonResult;
     let settleMs: number;
     let cpuRun: NodeJS.CpuUsage;
     let eluRun: { utilization: number };
+    let dynEluRun: { utilization: number } | undefined;
     let backlog: number;
     try {
       r = await autocannon({ url: rt.httpUrl, connections: CONNECTIONS, duration: DURATION_S, maxOverallRequests: MAX_REQUESTS, requests: [{ setupRequest: request }] });
       cpuRun = process.cpuUsage(cpu0);
       eluRun = performance.eventLoopUtilization(elu0);
+      dynEluRun = rt.dynamoThreadUtilization(dynElu0);
       backlog = rt.workflow.engine.busyCount();
       const t = Date.now();
       await rt.workflow.idle();
@@ -320,6 +323,7 @@ async function measure(autocannon: Autocannon, scenario: Scenario): Promise<{ ro
         [`${p}: most frequent commands per request`]: topOps,
         [`${p}: process CPU ms per request, during the run / including the engine's catch-up (main + dynalite thread)`]: `${perRequest((cpuRun.user + cpuRun.system) / 1000, sent)} / ${perRequest((cpu.user + cpu.system) / 1000, sent)}`,
         [`${p}: main event loop utilisation, during the run / including the catch-up`]: `${eluRun.utilization.toFixed(2)} / ${elu.utilization.toFixed(2)}`,
+        [`${p}: dynalite thread event loop utilisation, during the run`]: dynEluRun ? Number(dynEluRun.utilization.toFixed(2)) : 'n/a',
         [`${p}: executions not yet parked when the run ended (engine backlog)`]: backlog,
         [`${p}: engine busy after the run (ms)`]: settleMs,
         [`${p}: load average 1 / 5 / 15 min, start → end`]: `${loadStart} → ${loadEnd}`,

@@ -13,6 +13,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -179,6 +180,8 @@ export interface Runtime {
   logger: RuntimeLogger;
   /** Case ids resumed at start. */
   resumed: string[];
+  /** The dynalite worker thread's event-loop utilisation (benchmarks). */
+  dynamoThreadUtilization(since?: EventLoopUtilization): EventLoopUtilization | undefined;
   status(): RuntimeStatus;
   replayDeadLetters(): Promise<ReplayResult[]>;
   /** Dead letters (store and SMTP folder) and the reconciler (infra/local/recovery.ts). */
@@ -485,9 +488,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
     });
-    // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands.
+    // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands
+    // (and the identity keys again, idempotent).
     const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
-    // The engine files the 32 bands one write at a time: background work, never many writes beside the intakes.
+    // The engine files its 35 keys one write at a time: background work, never many writes beside the intakes.
     const bandFiling = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME, writeConcurrency: 1 }), store, departments: jurisdiction.departments });
 
     // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
@@ -505,7 +509,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         mail: outbox,
         logger,
         archiveBlobs: new FolderBlobStore(paths.archive),
-        indexForDuplicates: (c) => bandFiling.indexCase(c, 'bands'),
+        indexForDuplicates: (c) => bandFiling.indexCase(c, 'all'),
       },
       {
         jurisdictions: [code],
@@ -731,6 +735,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       folderWatch,
       logger,
       resumed,
+      dynamoThreadUtilization: (since) => dynalite.eventLoopUtilization?.(since),
       status,
       replayDeadLetters: replay,
       recovery,

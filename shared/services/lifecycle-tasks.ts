@@ -59,9 +59,10 @@ export interface LifecycleTaskDeps {
    */
   archiveBlobs?: BlobStore;
   /**
-   * Files a received case's text (its LSH bands) in the duplicate index; the screening task calls it before it
-   * moves the case on, so a retry files again (idempotent) and nothing is left unfiled. Intake filed the
-   * identity keys already (shared/services/duplicates.ts, `IndexPart`). Unset: the bands are not filed here.
+   * Files a received case in the duplicate index (its 32 LSH bands; its identity keys again, which the intake
+   * filed already): the screening task calls it before it moves the case on, so a retry files again
+   * (idempotent) and no screened case is left unfiled (shared/services/duplicates.ts, `IndexPart`). Unset: the
+   * case is not filed here.
    */
   indexForDuplicates?: (c: CaseRecord) => Promise<void>;
 }
