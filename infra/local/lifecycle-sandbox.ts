@@ -9,6 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
+import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
+import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
@@ -56,6 +59,12 @@ export interface LifecycleSandboxOptions {
   archiveBlobs?: BlobStore;
   /** Sees the DynamoDB client before anything uses it (benchmarks add a counting middleware). */
   onDynamoClient?: (client: DynamoDBClient) => void;
+  /**
+   * Wire the store as deployed (evaluation facts recorded with every case write, createCaseStore) and duplicate
+   * matching (the intake's check and identity keys, the screening task's index filing), as the runtime and the
+   * Lambda functions do. Off by default: the life-cycle tests look at the case, not at these side writes.
+   */
+  asDeployed?: boolean;
 }
 
 export interface LifecycleSandbox {
@@ -88,7 +97,9 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
   opts.onDynamoClient?.(client);
   const tableName = opts.tableName ?? 'tousu';
   await ensureTable(client, tableName);
-  const store = new DynamoCaseStore({ doc: documentClient(client), tableName });
+  const doc = documentClient(client);
+  const store: CaseStore = opts.asDeployed ? createCaseStore({ doc, tableName }) : new DynamoCaseStore({ doc, tableName });
+  const duplicates = opts.asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: loadJurisdiction(opts.jurisdiction ?? '510903').departments }) : undefined;
   const calendar = loadCalendar();
   const rules = loadRulesRegistry();
   const jurisdiction = loadJurisdiction(opts.jurisdiction ?? '510903');
@@ -100,7 +111,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
 
   const makeWorkflow = () =>
     createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs },
+      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs, ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'all') } : {}) },
       { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) },
     );
   const sandbox: LifecycleSandbox = {
@@ -113,7 +124,11 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     jurisdiction,
     dynalite,
     archiveBlobs,
-    file: (intake) => submitIntake({ store, workflow: sandbox.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger }, intake),
+    file: (intake) =>
+      submitIntake(
+        { store, workflow: sandbox.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger, ...(duplicates ? { duplicateCheck: duplicates, indexCase: (c: CaseRecord) => duplicates.indexCase(c, 'identity') } : {}) },
+        intake,
+      ),
     act: (caseId, actor, body) => performAction({ store, workflow: sandbox.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body),
     async get(caseId) {
       const c = await store.get(caseId);
