@@ -140,6 +140,18 @@ describe('crash between the case write and the event flush', () => {
     ]);
   });
 
+  it('getMany reads several cases in one call, completes their pending flushes and leaves out missing ones', async () => {
+    const { store, tableName } = await h.freshStore();
+    const a = await store.create(makeCase({ caseId: 'C-many-1' }), [makeEvent('received')], { deferFlush: true });
+    const b = await store.create(makeCase({ caseId: 'C-many-2' }), [makeEvent('received')]);
+    const found = await store.getMany(['C-many-1', 'C-many-2', 'C-many-missing', 'C-many-1']);
+    expect([...found.keys()].sort()).toEqual(['C-many-1', 'C-many-2']);
+    expect(found.get('C-many-1')).toEqual(a);
+    expect(found.get('C-many-2')).toEqual(b);
+    expect((await rawItem(tableName, 'C-many-1'))?.pending).toBeUndefined();
+    expect((await store.getMany([])).size).toBe(0);
+  });
+
   it('is completed by timeline() too', async () => {
     const { tableName, store } = await h.freshStore();
     await crashingStore(tableName).create(makeCase({ caseId: 'C-crash-3' }), [makeEvent('received')]);

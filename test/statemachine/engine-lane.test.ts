@@ -1,0 +1,83 @@
+/**
+ * The engine's task lane (LocalEngineOptions.taskConcurrency): the runtime lowers it while HTTP requests are in
+ * flight. Task functions beyond the limit wait in order; a callback task's wait for its token holds no place; a
+ * limit below one still lets one task run (screening is never starved); raising the limit and calling
+ * admitTasks() lets the waiting ones in.
+ */
+import { ManualClock } from '../../infra/local/clock';
+import { LocalEngine } from '../../infra/local/engine';
+import type { TaskFunction } from '../../infra/local/engine';
+
+const T0 = '2025-03-03T09:00:00+08:00';
+
+function gatedEngine(limit: { n: number }) {
+  const clock = new ManualClock(T0);
+  let running = 0;
+  let maxRunning = 0;
+  const order: string[] = [];
+  const gates: (() => void)[] = [];
+  const tasks: Record<string, TaskFunction> = {
+    ScreenCaseFunctionArn: async (p) => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      order.push(String(p.caseId));
+      await new Promise<void>((r) => gates.push(r));
+      running -= 1;
+      return { phase: 'acceptance' };
+    },
+    PrepareWaitFunctionArn: async () => ({ phase: 'acceptance', timeoutSeconds: 3600, wakeUpAt: new Date(Date.parse(T0) + 3600_000).toISOString() }),
+    AwaitActionFunctionArn: async () => ({ waiting: true }),
+    HandleDeadlineFunctionArn: async () => ({ phase: 'acceptance' }),
+    ArchiveCaseFunctionArn: async () => ({ phase: 'archived' }),
+    RecordFailureFunctionArn: async () => ({ recorded: true }),
+  };
+  const engine = new LocalEngine({ tasks, clock, retryIntervalMs: 1, taskConcurrency: () => limit.n });
+  return { engine, gates, order, stats: () => ({ running, maxRunning }) };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 30; i += 1) await new Promise((r) => setImmediate(r));
+};
+
+describe('engine task lane', () => {
+  it('runs at most `limit` task functions at once, in arrival order, and admits more when the limit rises', async () => {
+    const limit = { n: 2 };
+    const { engine, gates, order, stats } = gatedEngine(limit);
+    const execs = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => engine.run(id, { caseId: id }));
+    await settle();
+    expect(stats().running).toBe(2);
+    expect(engine.taskLoad()).toEqual({ running: 2, queued: 3 });
+    expect(order).toEqual(['c1', 'c2']);
+
+    // Raising the limit takes effect when the runtime says so (its last HTTP request ended).
+    limit.n = 8;
+    engine.admitTasks();
+    await settle();
+    expect(stats().running).toBe(5);
+    expect(order).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+
+    for (const g of gates.splice(0)) g();
+    await settle();
+    // Every execution went on to its callback task, which parks without holding a place in the lane.
+    expect(execs.every((e) => e.parked)).toBe(true);
+    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0 });
+    for (const e of execs) e.abort();
+    await engine.settled();
+  });
+
+  it('never starves: a limit of 0 still runs one task function at a time', async () => {
+    const limit = { n: 0 };
+    const { engine, gates, stats } = gatedEngine(limit);
+    const execs = ['a', 'b', 'c'].map((id) => engine.run(id, { caseId: id }));
+    for (let i = 0; i < 3; i++) {
+      await settle();
+      expect(stats().running).toBe(1);
+      gates.shift()!();
+    }
+    await settle();
+    expect(stats().maxRunning).toBe(1);
+    expect(execs.every((e) => e.parked)).toBe(true);
+    for (const e of execs) e.abort();
+    await engine.settled();
+  });
+});
