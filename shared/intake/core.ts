@@ -205,26 +205,38 @@ export const MAX_AUTO_MERGE_TARGET_BYTES = 200_000;
 const recordBytes = (c: CaseRecord): number => Buffer.byteLength(JSON.stringify(c), 'utf8');
 
 /**
- * Joins to one target are serialised per store and process (they all rewrite the same item: run side by side
- * they only lose optimistic-lock races), and the record this process last wrote is tried first instead of
- * reading the whole target again (a stale copy only costs one failed conditional write, then a fresh read).
- * Across processes (Lambda containers) the jittered retries below settle it.
+ * Joins to one target are committed in groups per store and process (group commit): they all rewrite the same
+ * item, so while one write of the target is under way the joins that arrive queue up, and the next write applies
+ * all of them (up to MAX_JOIN_GROUP) at once; each delivery returns when the write holding its merge succeeded.
+ * A flood of the same complaint then rewrites the (large) target once per group instead of once per complaint.
+ * The record this process last wrote is tried first instead of reading the whole target again (a stale copy
+ * only costs one failed conditional write, then a fresh read). Across processes (Lambda containers) the
+ * jittered retries below settle it.
  */
-interface JoinState {
-  queue: Promise<void>;
-  users: number;
+interface JoinRequest {
+  merged: CaseRecord;
+  now: string;
+  known?: CaseRecord;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+interface JoinGroup {
+  pending: JoinRequest[];
+  running: boolean;
 }
 interface JoinBook {
-  queues: Map<string, JoinState>;
+  groups: Map<string, JoinGroup>;
   /** Merge targets as this process last wrote them, most recent last (bounded). */
   recent: Map<string, CaseRecord>;
 }
 const RECENT_TARGETS = 32;
+/** Merges applied to a target in one write at most (one merged_in event each; one BatchWriteItem holds 25). */
+export const MAX_JOIN_GROUP = 25;
 const joinBooks = new WeakMap<CaseStore, JoinBook>();
 
 function joinBook(store: CaseStore): JoinBook {
   let book = joinBooks.get(store);
-  if (!book) joinBooks.set(store, (book = { queues: new Map(), recent: new Map() }));
+  if (!book) joinBooks.set(store, (book = { groups: new Map(), recent: new Map() }));
   return book;
 }
 
@@ -239,50 +251,79 @@ function rememberTarget(store: CaseStore, target: CaseRecord | undefined, caseId
 /** The target as this process last wrote it, if it did (possibly stale; only for decisions a write re-checks). */
 const recentTarget = (store: CaseStore, caseId: string): CaseRecord | undefined => joinBook(store).recent.get(caseId);
 
-async function serialisedJoin(store: CaseStore, into: string, fn: () => Promise<void>): Promise<void> {
-  const { queues } = joinBook(store);
-  let state = queues.get(into);
-  if (!state) queues.set(into, (state = { queue: Promise.resolve(), users: 0 }));
-  const st = state;
-  st.users += 1;
-  const run = st.queue.then(fn);
-  st.queue = run.catch(() => undefined);
-  try {
-    await run;
-  } finally {
-    st.users -= 1;
-    if (st.users === 0 && queues.get(into) === st) queues.delete(into);
-  }
-}
-
 const JOIN_ATTEMPTS = 8;
 const JOIN_BACKOFF_MS = 10;
 
 /** Joins a case created in phase 'merged' to its target, unless the target already records it (idempotent). */
-async function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string, known?: CaseRecord): Promise<void> {
+function joinTarget(deps: IntakeDeps, merged: CaseRecord, now: string, known?: CaseRecord): Promise<void> {
   const into = merged.mergedInto;
-  if (!into) return;
-  await serialisedJoin(deps.store, into, async () => {
-    let candidate = recentTarget(deps.store, into) ?? (known?.caseId === into ? known : undefined);
-    for (let attempt = 1; ; attempt++) {
-      const target = candidate ?? (await deps.store.get(into));
-      candidate = undefined;
-      if (!target) throw new Error(`merge target ${into} vanished`);
-      if ((target.merges ?? []).some((m) => m.caseId === merged.caseId)) return;
-      // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
-      if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return;
-      const result = applyMerge(target, asUnmerged(merged), SYSTEM_ACTOR, now);
+  if (!into) return Promise.resolve();
+  const { groups } = joinBook(deps.store);
+  let group = groups.get(into);
+  if (!group) groups.set(into, (group = { pending: [], running: false }));
+  const g = group;
+  const done = new Promise<void>((resolve, reject) => g.pending.push({ merged, now, ...(known ? { known } : {}), resolve, reject }));
+  if (!g.running) void drainJoins(deps, into, g);
+  return done;
+}
+
+async function drainJoins(deps: IntakeDeps, into: string, g: JoinGroup): Promise<void> {
+  g.running = true;
+  try {
+    while (g.pending.length > 0) {
+      const batch = g.pending.splice(0, MAX_JOIN_GROUP);
       try {
-        rememberTarget(deps.store, await deps.store.update(result.target, target.version, result.targetEvents), into);
-        return;
+        const refused = await joinGroup(deps, into, batch);
+        for (const r of batch) {
+          const err = refused.get(r);
+          if (err === undefined) r.resolve();
+          else r.reject(err);
+        }
       } catch (err) {
-        rememberTarget(deps.store, undefined, into);
-        if (!(err instanceof ConcurrentUpdateError) || attempt >= JOIN_ATTEMPTS) throw err;
-        // A copy from this process may just be stale: re-read at once. A lost race with another writer: back off.
-        if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * JOIN_BACKOFF_MS * 2 ** Math.min(attempt, 6)));
+        for (const r of batch) r.reject(err);
       }
     }
-  });
+  } finally {
+    g.running = false;
+    const { groups } = joinBook(deps.store);
+    if (g.pending.length === 0 && groups.get(into) === g) groups.delete(into);
+  }
+}
+
+/** Writes the batch's merges into the target; returns the requests whose merge the domain refused (with why). */
+async function joinGroup(deps: IntakeDeps, into: string, batch: JoinRequest[]): Promise<Map<JoinRequest, unknown>> {
+  const refused = new Map<JoinRequest, unknown>();
+  let candidate = recentTarget(deps.store, into) ?? batch.find((r) => r.known?.caseId === into)?.known;
+  for (let attempt = 1; ; attempt++) {
+    const target = candidate ?? (await deps.store.get(into));
+    candidate = undefined;
+    if (!target) throw new Error(`merge target ${into} vanished`);
+    // The target moved on (merged further or closed) since: staff decide; a replay must not fail on it.
+    if (target.phase === 'merged' || target.phase === 'archived' || target.outcome) return refused;
+    let next = target;
+    const events: NewEvent[] = [];
+    refused.clear();
+    for (const r of batch) {
+      if ((next.merges ?? []).some((m) => m.caseId === r.merged.caseId)) continue;
+      try {
+        const result = applyMerge(next, asUnmerged(r.merged), SYSTEM_ACTOR, r.now);
+        next = result.target;
+        events.push(...result.targetEvents);
+      } catch (err) {
+        refused.set(r, err);
+      }
+    }
+    if (next === target) return refused;
+    try {
+      rememberTarget(deps.store, await deps.store.update(next, target.version, events), into);
+      return refused;
+    } catch (err) {
+      rememberTarget(deps.store, undefined, into);
+      if (!(err instanceof ConcurrentUpdateError) || attempt >= JOIN_ATTEMPTS) throw err;
+      // A copy from this process may just be stale: re-read at once. A lost race with another writer: back off.
+      if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * JOIN_BACKOFF_MS * 2 ** Math.min(attempt, 6)));
+    }
+  }
 }
 
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */

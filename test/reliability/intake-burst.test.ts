@@ -176,3 +176,44 @@ describe('automatic merges stop at the size cap of the target (dynalite, real du
     }
   });
 });
+
+describe('concurrent automatic merges into one target are committed in groups', () => {
+  test('30 at once: every one recorded on the target exactly once, in fewer target writes than merges', async () => {
+    const h = await openHarness();
+    try {
+      const index = new DynamoDuplicateIndex({ doc: h.doc, tableName: h.tableName });
+      const check = createDuplicateCheck({ index, store: h.store, departments: h.deps.jurisdiction.departments });
+      let targetWrites = 0;
+      let rootId = '';
+      const counting = Object.assign(Object.create(Object.getPrototypeOf(h.store)) as typeof h.store, h.store, {
+        update: (record: CaseRecord, expected: number, events: Parameters<typeof h.store.update>[2]) => {
+          if (record.caseId === rootId) targetWrites++;
+          return h.store.update(record, expected, events);
+        },
+      });
+      const deps = { ...h.deps, store: counting, duplicateCheck: check, indexCase: (c: CaseRecord) => check.indexCase(c) };
+      const intake = (i: number) => ({
+        channel: 'web',
+        sourceKey: `web:group-${i}`,
+        receivedAt: h.now.value.toISOString(),
+        receivedBy: 'agency',
+        ...sameComplainant(i),
+        complainant: { ...(sameComplainant(i).complainant as object), anonymous: false, wantsReply: true, confidential: false },
+        evidence: [],
+      });
+      rootId = (await submitIntake(deps, intake(0))).caseId;
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => submitIntake(deps, intake(i + 1))));
+      expect(results.every((r) => r.status === 'merged' && r.mergedInto === rootId)).toBe(true);
+      const root = (await h.store.get(rootId))!;
+      const recorded = root.merges!.map((m) => m.caseId);
+      expect(new Set(recorded).size).toBe(30);
+      expect(recorded.sort()).toEqual(results.map((r) => r.caseId).sort());
+      expect((await h.store.timeline(rootId)).filter((e) => e.type === 'merged_in')).toHaveLength(30);
+      expect(targetWrites).toBeGreaterThan(0);
+      expect(targetWrites).toBeLessThan(30);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
