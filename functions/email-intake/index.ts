@@ -12,6 +12,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { submitIntake } from '../../shared/intake/core';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
+import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
 import { systemClock } from '../../shared/ports';
@@ -27,7 +28,8 @@ const s3 = new S3Client({});
 function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcome[]> {
   const env = EmailIntakeEnv.parse(raw);
   const doc = createDocumentClient(new DynamoDBClient({}));
-  const intake = intakeDepsFromEnv(raw);
+  // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
+  const intake = { ...intakeDepsFromEnv(raw), mail: lazyMailSenderFromEnv(raw) };
   const { jurisdiction, blobs } = intake;
   const quarantine = new DynamoQuarantineStore(doc, env.TABLE_NAME);
   return (event) =>

@@ -16,6 +16,7 @@ import { cachedSecret, readSecretFields } from '../../shared/adapters/aws/secret
 import type { CachedSecret } from '../../shared/adapters/aws/secret-json';
 import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
+import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
 import { systemClock } from '../../shared/ports';
@@ -44,7 +45,8 @@ export function imapPasswordSource(client: SecretsManagerClient, secretId: strin
 }
 
 async function run(env: ImapPollerEnv): Promise<PollSummary> {
-  ports ??= { intake: intakeDepsFromEnv(process.env), quarantine: new DynamoQuarantineStore(createDocumentClient(new DynamoDBClient({})), env.TABLE_NAME) };
+  // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
+  ports ??= { intake: { ...intakeDepsFromEnv(process.env), mail: lazyMailSenderFromEnv(process.env) }, quarantine: new DynamoQuarantineStore(createDocumentClient(new DynamoDBClient({})), env.TABLE_NAME) };
   const { intake, quarantine } = ports;
   const { jurisdiction, blobs } = intake;
   imapPassword ??= imapPasswordSource(secrets, env.IMAP_SECRET_ARN);

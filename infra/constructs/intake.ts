@@ -58,6 +58,7 @@ import type { IntakeEnv } from '../../shared/intake/aws-deps';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
 import type { Data } from './data';
+import type { Mail } from './mail';
 import { TousuFunction } from './tousu-function';
 import type { EnvVars } from './tousu-function';
 
@@ -74,6 +75,8 @@ export interface IntakeProps {
   stateMachine: sfn.IStateMachine;
   logRetentionDays: number;
   statusUrl?: string;
+  /** Outgoing mail: the mail intakes acknowledge receipt to the complainant, as the web form does. */
+  mail?: Mail;
 }
 
 export class Intake extends Construct {
@@ -186,6 +189,7 @@ export class Intake extends Construct {
     if (props.intake.mode === 'ses') {
       const email = adapter<z.input<typeof EmailIntakeEnv>>('EmailIntake', 'email-intake', 'functions/email-intake/index.ts', intakeEnv);
       data.rawMail.grantRead(email, `${KEYS.rawMail}*`);
+      props.mail?.grantSend(email);
       data.rawMail.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(email), { prefix: KEYS.rawMail });
       this.receiptRuleSet = new ses.ReceiptRuleSet(this, 'ReceiptRules', {
         ...(props.intake.ruleSetName ? { receiptRuleSetName: props.intake.ruleSetName } : {}),
@@ -218,6 +222,7 @@ export class Intake extends Construct {
         { timeout: Duration.minutes(5) },
       );
       secret.grantRead(poller);
+      props.mail?.grantSend(poller);
       this.imapPoller = poller;
       // One poller at a time: two would fetch the same messages (harmless, idempotent, but wasteful).
       (poller.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;

@@ -66,6 +66,7 @@ export class JurisdictionStack extends Stack {
     const stateMachine = this.workflow.stateMachine;
     this.intake = new Intake(this, 'Intake', {
       jurisdiction,
+      mail,
       intake: deploy.intake,
       data: this.data,
       stateMachine,

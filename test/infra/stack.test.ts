@@ -195,6 +195,15 @@ describe('intake', () => {
     expect(notifications).toContain('"Value":"boxes/"');
   });
 
+  test('email-intake may send the acknowledgement mail (SES from the jurisdiction address), as the API does', () => {
+    const [, fn] = Object.entries(s.json.Resources).find(([id, r]) => id.startsWith('IntakeEmailIntake') && r.Type === 'AWS::Lambda::Function')!;
+    expect((fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables.MAIL_MODE).toBe('ses');
+    const roleId = (fn.Properties as { Role: { 'Fn::GetAtt': [string, string] } }).Role['Fn::GetAtt'][0];
+    const policies = resourcesOf(s.json, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const actions = policies.flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement.flatMap((st) => asArray(st.Action)));
+    expect(actions).toContain('ses:SendEmail');
+  });
+
   test('environment-agnostic stacks check the SES receiving region at deploy (CloudFormation rule)', () => {
     expect((s.json.Rules as Record<string, unknown>).SesReceivingRegion).toBeDefined();
   });
