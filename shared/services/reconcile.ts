@@ -18,6 +18,11 @@
  *    claim is recorded as an `orphan_claim` dead letter so that staff see it and ask the source to redeliver
  *    (a redelivery completes the same claim: no second case).
  *
+ * 4. Cases in 'merged' for longer than the threshold whose target does not record them: the join into the open
+ *    case failed after the case was written merged (a crash, or eight lost optimistic-lock races) and the
+ *    delivery was not repeated. Joins them now, as the intake would have (the target's `merged_in` event says
+ *    so); a target that is closed or merged further meanwhile is reported for staff instead.
+ *
  * Each repair that starts an execution adds a timeline event to the case (so the next run waits another
  * threshold before trying again). A repair is made once: when the case's last event is the reconciler's own repair
  * and nothing wrote to the case since, the next run reports it (`already_running` / `already_resumed`, for a person)
@@ -28,7 +33,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkingCalendar } from '../domain/calendar';
-import { SYSTEM_ACTOR } from '../domain/case';
+import { Phase as PhaseSchema, SYSTEM_ACTOR } from '../domain/case';
+import { applyMerge } from '../domain/duplicates/merge';
 import type { CaseRecord, Phase, TimelineEvent } from '../domain/case';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
@@ -82,7 +88,8 @@ export interface ReconcileOptions {
 export type ReconcileFinding =
   | { kind: 'not_started'; caseId: string; phase: Phase; action: 'started' | 'restarted' | 'already_restarted' | 'already_running' | 'would_start'; execution?: string }
   | { kind: 'no_waiting_task' | 'missed_wake_up'; caseId: string; phase: Phase; action: 'resumed' | 'already_resumed' | 'would_resume'; execution?: string }
-  | { kind: 'orphan_claim'; sourceKey: string; caseId?: string; action: 'replayed' | 'dead_lettered' | 'would_dead_letter' | 'reported'; deadLetterId?: string; replayedInto?: string };
+  | { kind: 'orphan_claim'; sourceKey: string; caseId?: string; action: 'replayed' | 'dead_lettered' | 'would_dead_letter' | 'reported'; deadLetterId?: string; replayedInto?: string }
+  | { kind: 'unjoined_merge'; caseId: string; into: string; action: 'joined' | 'would_join' | 'reported' };
 
 export interface ReconcileReport {
   at: string;
@@ -202,6 +209,46 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
       } catch (err) {
         report.problems.push({ caseId: snapshot.caseId, error: errorSummary(err).name });
       }
+    }
+  }
+
+  // 4 (before 3, which may create merged cases of its own). Merged cases their target does not record.
+  const targets = new Map<string, CaseRecord | undefined>();
+  const records = (t: CaseRecord, caseId: string) => (t.merges ?? []).some((m) => m.caseId === caseId && !m.unmergedAt);
+  const joinable = (t: CaseRecord) => t.phase !== 'merged' && t.phase !== 'archived' && !t.outcome;
+  for await (const snapshot of casesIn(deps.store, deps.jurisdiction, 'merged')) {
+    report.casesChecked++;
+    const into = snapshot.mergedInto;
+    if (!into || !stale(snapshot.updatedAt)) continue;
+    try {
+      if (!targets.has(into)) targets.set(into, await deps.store.get(into));
+      const target = targets.get(into);
+      if (target && records(target, snapshot.caseId)) continue;
+      const c = await deps.store.get(snapshot.caseId);
+      if (!c || c.phase !== 'merged' || c.mergedInto !== into) continue;
+      if (!target || !joinable(target)) {
+        report.findings.push({ kind: 'unjoined_merge', caseId: c.caseId, into, action: 'reported' });
+        continue;
+      }
+      if (dryRun) {
+        report.findings.push({ kind: 'unjoined_merge', caseId: c.caseId, into, action: 'would_join' });
+        continue;
+      }
+      // The phase the case had before it was merged, from its own `merged_into` event (an intake: received).
+      const mergedEvent = (await deps.store.timeline(c.caseId)).filter((e) => e.type === 'merged_into').at(-1);
+      const previous = PhaseSchema.safeParse(mergedEvent?.data?.previousPhase);
+      const { mergedInto: _into, outcome: _outcome, ...rest } = c;
+      const source: CaseRecord = { ...rest, phase: previous.success && previous.data !== 'merged' ? previous.data : 'received' };
+      const at = new Date(nowMs).toISOString();
+      const stored = await mutateCase(deps.store, into, (t) => {
+        if (records(t, c.caseId) || !joinable(t)) return null;
+        const r = applyMerge(t, source, SYSTEM_ACTOR, at);
+        return { record: r.target, events: r.targetEvents.map((e) => ({ ...e, summary: `系统对账：${e.summary}`, data: { ...e.data, reconciled: true } })) };
+      });
+      targets.set(into, stored);
+      report.findings.push({ kind: 'unjoined_merge', caseId: c.caseId, into, action: records(stored, c.caseId) ? 'joined' : 'reported' });
+    } catch (err) {
+      report.problems.push({ caseId: snapshot.caseId, error: errorSummary(err).name });
     }
   }
 

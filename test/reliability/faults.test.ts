@@ -13,6 +13,9 @@ import { DynamoDeadLetterStore, deliverOrDeadLetter, replayAll, replayDeadLetter
 import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
 import { CrashError, FailingMailSender, FailingWorkflow, WRITE_COMMANDS } from '../fixtures/faults';
+import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
+import { ConcurrentUpdateError } from '../../shared/domain/errors';
+import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { openHarness, webBody } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
@@ -299,3 +302,45 @@ describe('the reconciler', () => {
     expect((await reconcile(reconcileDeps())).findings).toEqual([]);
   });
 });
+
+describe('an automatic merge whose join into the open case failed', () => {
+  test('the reconciler joins it (once), as the intake would have; a dry run only reports it', async () => {
+    const index = new DynamoDuplicateIndex({ doc: h.doc, tableName: h.tableName });
+    const check = createDuplicateCheck({ index, store: h.store, departments: h.deps.jurisdiction.departments });
+    const deps = { ...h.deps, duplicateCheck: check, indexCase: (c: CaseRecord) => check.indexCase(c) };
+    const first = intake();
+    const target = await submitIntake(deps, first);
+    // Every write of the open case loses its optimistic-lock race: the join gives up after its retries.
+    const losing = Object.assign(Object.create(Object.getPrototypeOf(h.store)) as typeof h.store, h.store, {
+      update: (record: CaseRecord, expected: number, events: Parameters<typeof h.store.update>[2]) =>
+        record.caseId === target.caseId ? Promise.reject(new ConcurrentUpdateError()) : h.store.update(record, expected, events),
+    });
+    const again = intake({ complainant: first.complainant, matter: first.matter, respondent: first.respondent });
+    await expect(submitIntake({ ...deps, store: losing }, again)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    const merged = (await h.allCases()).find((c) => c.intake.sourceKey === again.sourceKey)!;
+    expect(merged).toMatchObject({ phase: 'merged', mergedInto: target.caseId });
+    expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
+
+    // Not before the threshold (a join may still be under way).
+    expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
+    advance(20 * 60_000);
+    const dry = await reconcile(reconcileDeps(), { dryRun: true });
+    expect(dry.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'would_join' }]);
+    expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
+
+    const report = await reconcile(reconcileDeps());
+    expect(report.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'joined' }]);
+    const joined = (await h.store.get(target.caseId))!;
+    expect(joined.merges?.map((m) => [m.caseId, m.previousPhase])).toEqual([[merged.caseId, 'received']]);
+    expect(joined.sources.map((x) => x.sourceKey)).toContain(again.sourceKey);
+    const events = (await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.summary).toMatch(/^系统对账：/);
+
+    // Idempotent: a second run finds nothing to join.
+    const second = await reconcile(reconcileDeps());
+    expect(second.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
+    expect((await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in')).toHaveLength(1);
+  }, TIMEOUT);
+});
+

@@ -147,12 +147,15 @@ const ACTION_LABELS: Record<string, string> = {
   replayed: '已用死信重放立案',
   dead_lettered: '已记入死信（需来源重新投递）',
   reported: '仅报告',
+  joined: '已补记到合并目标',
+  would_join: '将补记到合并目标',
 };
 
 export function summarize(report: ReconcileReport, deferred: string[] | undefined): string {
   const lines = [`检查了 ${report.casesChecked} 件投诉、${report.claimsChecked} 条来源登记；发现 ${report.findings.length} 处需修复${report.dryRun ? '（演练，未做任何修改）' : ''}。`];
   for (const f of report.findings) {
-    const who = f.kind === 'orphan_claim' ? `来源 ${f.sourceKey}${f.caseId ? `（编号 ${f.caseId}）` : ''}` : `投诉件 ${f.caseId}（${f.phase}）`;
+    const who =
+      f.kind === 'orphan_claim' ? `来源 ${f.sourceKey}${f.caseId ? `（编号 ${f.caseId}）` : ''}` : f.kind === 'unjoined_merge' ? `投诉件 ${f.caseId}（并入 ${f.into}）` : `投诉件 ${f.caseId}（${f.phase}）`;
     lines.push(`  ${who}：${ACTION_LABELS[f.action] ?? f.action}`);
   }
   for (const p of report.problems) lines.push(`  ✗ ${p.caseId ?? p.sourceKey}：${p.error}`);
@@ -162,7 +165,7 @@ export function summarize(report: ReconcileReport, deferred: string[] | undefine
 
 /** Problems, or findings a person must act on (a source to redeliver, an execution that does not move). */
 function needsPerson(report: ReconcileReport): boolean {
-  return report.problems.length > 0 || report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running' || f.action === 'already_resumed');
+  return report.problems.length > 0 || report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running' || f.action === 'already_resumed' || (f.kind === 'unjoined_merge' && f.action === 'reported'));
 }
 
 export function registerReconcile(program: Command): void {
