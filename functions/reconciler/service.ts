@@ -22,7 +22,6 @@ import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
-import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { Clock } from '../../shared/ports';
 import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
@@ -69,7 +68,8 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
     jurisdiction: jurisdiction.code,
     claims: new DynamoClaimSource(doc, env.TABLE_NAME),
     deadLetters: new DynamoDeadLetterStore(doc, env.TABLE_NAME),
-    submit: (i, opts) => submitIntake(intake, i, opts),
+    // The intake core is needed only to replay a parked intake (rare): loaded then, not at every cold start.
+    submit: async (i, opts) => (await import('../../shared/intake/core')).submitIntake(intake, i, opts),
     lifecycle: { calendar, rules, jurisdiction },
     ...(logger ? { logger } : {}),
   };
