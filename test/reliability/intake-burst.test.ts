@@ -133,6 +133,17 @@ describe('a burst of complaints on the embedded runtime over HTTP', () => {
   });
 });
 
+/** A canonical web intake from the same complainant about the same matter (an automatic merge candidate). */
+const canonicalSame = (h: { now: { value: Date } }, tag: string, i: number) => ({
+  channel: 'web',
+  sourceKey: `web:${tag}-${i}`,
+  receivedAt: h.now.value.toISOString(),
+  receivedBy: 'agency',
+  ...sameComplainant(i),
+  complainant: { ...(sameComplainant(i).complainant as object), anonymous: false, wantsReply: true, confidential: false },
+  evidence: [],
+});
+
 describe('automatic merges stop at the size cap of the target (dynalite, real duplicate index)', () => {
   test('past the cap the complaint is filed as a possible duplicate; the target never grows beyond it', async () => {
     const h = await openHarness();
@@ -140,15 +151,7 @@ describe('automatic merges stop at the size cap of the target (dynalite, real du
       const index = new DynamoDuplicateIndex({ doc: h.doc, tableName: h.tableName });
       const check = createDuplicateCheck({ index, store: h.store, departments: h.deps.jurisdiction.departments });
       const base = { ...h.deps, duplicateCheck: check, indexCase: (c: CaseRecord) => check.indexCase(c) };
-      const intake = (i: number) => ({
-        channel: 'web',
-        sourceKey: `web:cap-${i}`,
-        receivedAt: h.now.value.toISOString(),
-        receivedBy: 'agency',
-        ...sameComplainant(i),
-        complainant: { ...(sameComplainant(i).complainant as object), anonymous: false, wantsReply: true, confidential: false },
-        evidence: [],
-      });
+      const intake = (i: number) => canonicalSame(h, 'cap', i);
       const root = await submitIntake(base, intake(0));
       const rootSize = Buffer.byteLength(JSON.stringify(await h.store.get(root.caseId)), 'utf8');
       // Room for about two merges.
@@ -192,15 +195,7 @@ describe('concurrent automatic merges into one target are committed in groups', 
         },
       });
       const deps = { ...h.deps, store: counting, duplicateCheck: check, indexCase: (c: CaseRecord) => check.indexCase(c) };
-      const intake = (i: number) => ({
-        channel: 'web',
-        sourceKey: `web:group-${i}`,
-        receivedAt: h.now.value.toISOString(),
-        receivedBy: 'agency',
-        ...sameComplainant(i),
-        complainant: { ...(sameComplainant(i).complainant as object), anonymous: false, wantsReply: true, confidential: false },
-        evidence: [],
-      });
+      const intake = (i: number) => canonicalSame(h, 'group', i);
       rootId = (await submitIntake(deps, intake(0))).caseId;
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => submitIntake(deps, intake(i + 1))));
       expect(results.every((r) => r.status === 'merged' && r.mergedInto === rootId)).toBe(true);
