@@ -74,6 +74,29 @@ describe('create, get, update', () => {
     expect((err as StoredItemCorruptError).paths).toContain('record.phase');
     expect((err as Error).message).not.toContain('张三');
   });
+
+  it('stores record and pending as JSON strings, reads items written as maps by earlier versions, and reports broken JSON', async () => {
+    const { store, tableName } = await h.freshStore();
+    const created = await store.create(makeCase({ caseId: 'C-wire' }), [makeEvent('received')], { deferFlush: true });
+    const raw = (await h.doc.send(new GetCommand({ TableName: tableName, Key: caseKey('C-wire'), ConsistentRead: true }))).Item!;
+    expect(typeof raw.record).toBe('string');
+    expect(typeof raw.pending).toBe('string');
+    expect(await store.get('C-wire')).toEqual(created);
+
+    // An item as version 0.1 wrote it: record (and pending) as maps.
+    const old = makeCase({ caseId: 'C-map' });
+    const event = { ...makeEvent('received'), caseId: 'C-map', seq: 1 };
+    await h.doc.send(new PutCommand({ TableName: tableName, Item: { ...caseKey('C-map'), type: 'case', version: 0, record: { ...old, timelineLength: 1 }, pending: { events: [event], syncLinks: false } } }));
+    expect((await store.get('C-map'))?.caseId).toBe('C-map');
+    expect((await store.timeline('C-map')).map((e) => e.type)).toEqual(['received']);
+    const next = await store.update({ ...(await store.get('C-map'))!, phase: 'screening' }, 0, []);
+    expect(next.version).toBe(1);
+
+    await h.doc.send(new PutCommand({ TableName: tableName, Item: { ...caseKey('C-badjson'), type: 'case', version: 0, record: '{"caseId":"C-badjson",' } }));
+    const err = await store.get('C-badjson').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoredItemCorruptError);
+    expect((err as StoredItemCorruptError).paths).toEqual(['record']);
+  });
 });
 
 describe('crash between the case write and the event flush', () => {

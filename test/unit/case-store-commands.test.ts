@@ -51,7 +51,10 @@ describe('DynamoCaseStore commands', () => {
     await store.create(makeCase({ caseId: 'C1' }), [makeEvent('received')]);
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put.Item).toMatchObject({ pk: 'CASE#C1', sk: 'CASE', version: 0, gsi1pk: 'JUR#510903#PHASE#received', gsi3pk: 'JUR#510903', pending: { syncLinks: false } });
+    expect(put.Item).toMatchObject({ pk: 'CASE#C1', sk: 'CASE', version: 0, gsi1pk: 'JUR#510903#PHASE#received', gsi3pk: 'JUR#510903' });
+    // The record and the pending work are stored as JSON strings (one attribute each, not a deep map).
+    expect(JSON.parse(put.Item!.pending as string)).toMatchObject({ syncLinks: false, events: [{ seq: 1, type: 'received' }] });
+    expect(JSON.parse(put.Item!.record as string)).toMatchObject({ caseId: 'C1', version: 0 });
     const batch = ddb.commandCalls(BatchWriteCommand)[0]!.args[0].input;
     expect(batch.RequestItems?.tousu?.[0]?.PutRequest?.Item).toMatchObject({ pk: 'CASE#C1', sk: 'EVT#00000001' });
     const clear = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
@@ -70,7 +73,8 @@ describe('DynamoCaseStore commands', () => {
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect(put.ConditionExpression).toBe('#version = :expected AND attribute_not_exists(#pending)');
     expect(put.ExpressionAttributeValues).toEqual({ ':expected': 3 });
-    expect(put.Item).toMatchObject({ version: 4, record: { version: 4 } });
+    expect(put.Item).toMatchObject({ version: 4 });
+    expect(JSON.parse(put.Item!.record as string)).toMatchObject({ version: 4 });
   });
 
   it('cursors are opaque, bound to their index, and validated', () => {
