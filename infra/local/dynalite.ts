@@ -25,12 +25,12 @@ import type { MessagePort } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import dynalite from 'dynalite';
 import type { HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
-
-type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { tableCreateInput } from '../../shared/adapters/aws/table';
+
+type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
 
 export interface DynaliteHandle {
   /** `http://127.0.0.1:<port>` */

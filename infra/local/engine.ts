@@ -233,8 +233,10 @@ export class LocalEngine {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const t of this.tasks) {
       const raw = this.opts.tasks[t.substitution]!;
-      // Only the function call takes a place in the lane; a callback task's wait for its token does not.
-      const fn: TaskFunction = (p) => this.lane.run(() => raw(p));
+      // Only the function call takes a place in the lane; a callback task's wait for its token does not. A task
+      // still queued when its execution is aborted (the runtime stopping) never runs: a stop does not wait for
+      // a backlog of screenings.
+      const fn: TaskFunction = (p) => this.lane.run(() => (aborted ? Promise.reject(new EngineStoppedError()) : raw(p)));
       overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(fn, i));
     }
     const retryIntervalOverrides: Record<string, number> = {};

@@ -80,4 +80,21 @@ describe('engine task lane', () => {
     for (const e of execs) e.abort();
     await engine.settled();
   });
+
+  it('a task still queued when its execution is aborted (the runtime stopping) never runs', async () => {
+    const limit = { n: 1 };
+    const { engine, gates, order } = gatedEngine(limit);
+    const execs = ['s1', 's2', 's3'].map((id) => engine.run(id, { caseId: id }));
+    await settle();
+    expect(order).toEqual(['s1']);
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 2 });
+    for (const e of execs) e.abort();
+    gates.shift()!();
+    await engine.settled();
+    expect(order).toEqual(['s1']);
+    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0 });
+    const summaries = await Promise.all(execs.map((e) => e.done));
+    expect(summaries.every((x) => x.status === 'aborted' || x.status === 'failed')).toBe(true);
+  });
 });
+
