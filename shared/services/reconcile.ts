@@ -103,6 +103,9 @@ export interface ReconcileReport {
 
 export const DEFAULT_RECONCILE_THRESHOLD_MS = 15 * 60_000;
 
+/** Merged cases are checked for a failed join while their last change is at most this old (30 days). */
+export const UNJOINED_MERGE_WINDOW_MS = 30 * 86_400_000;
+
 /** Name of a resume execution: one per case version, so a repeated run starts nothing twice. */
 export const resumeExecutionName = (c: CaseRecord): string => `${c.caseId}-rc-v${c.version}`;
 
@@ -220,6 +223,8 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     report.casesChecked++;
     const into = snapshot.mergedInto;
     if (!into || !stale(snapshot.updatedAt)) continue;
+    // A join fails within seconds of the merge or not at all: older merged cases were checked by earlier runs.
+    if (nowMs - Date.parse(snapshot.updatedAt) > UNJOINED_MERGE_WINDOW_MS) continue;
     try {
       if (!targets.has(into)) targets.set(into, await deps.store.get(into));
       const target = targets.get(into);

@@ -10,7 +10,7 @@ import { submitIntake, STALE_CLAIM_MS } from '../../shared/intake/core';
 import { IntakeInProgressError } from '../../shared/intake/errors';
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import { DynamoDeadLetterStore, deliverOrDeadLetter, replayAll, replayDeadLetter } from '../../shared/services/dead-letters';
-import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
+import { DynamoClaimSource, UNJOINED_MERGE_WINDOW_MS, reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
 import { CrashError, FailingMailSender, FailingWorkflow, WRITE_COMMANDS } from '../fixtures/faults';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
@@ -304,19 +304,24 @@ describe('the reconciler', () => {
 });
 
 describe('an automatic merge whose join into the open case failed', () => {
-  test('the reconciler joins it (once), as the intake would have; a dry run only reports it', async () => {
+  /** An open case, and a second delivery of the same complaint whose join into it loses every race. */
+  async function failedJoin() {
     const index = new DynamoDuplicateIndex({ doc: h.doc, tableName: h.tableName });
     const check = createDuplicateCheck({ index, store: h.store, departments: h.deps.jurisdiction.departments });
     const deps = { ...h.deps, duplicateCheck: check, indexCase: (c: CaseRecord) => check.indexCase(c) };
     const first = intake();
     const target = await submitIntake(deps, first);
-    // Every write of the open case loses its optimistic-lock race: the join gives up after its retries.
     const losing = Object.assign(Object.create(Object.getPrototypeOf(h.store)) as typeof h.store, h.store, {
       update: (record: CaseRecord, expected: number, events: Parameters<typeof h.store.update>[2]) =>
         record.caseId === target.caseId ? Promise.reject(new ConcurrentUpdateError()) : h.store.update(record, expected, events),
     });
     const again = intake({ complainant: first.complainant, matter: first.matter, respondent: first.respondent });
     await expect(submitIntake({ ...deps, store: losing }, again)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    return { target, again };
+  }
+  test('the reconciler joins it (once), as the intake would have; a dry run only reports it', async () => {
+    // Every write of the open case loses its optimistic-lock race: the join gives up after its retries.
+    const { target, again } = await failedJoin();
     const merged = (await h.allCases()).find((c) => c.intake.sourceKey === again.sourceKey)!;
     expect(merged).toMatchObject({ phase: 'merged', mergedInto: target.caseId });
     expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
@@ -341,6 +346,12 @@ describe('an automatic merge whose join into the open case failed', () => {
     const second = await reconcile(reconcileDeps());
     expect(second.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
     expect((await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in')).toHaveLength(1);
+  }, TIMEOUT);
+
+  test('merged cases older than the window are not looked at again', async () => {
+    await failedJoin();
+    advance(UNJOINED_MERGE_WINDOW_MS + 60_000);
+    expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
   }, TIMEOUT);
 });
 
