@@ -18,7 +18,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { jaccard, shingles } from '../shared/domain/duplicates/minhash';
+import { fmix32, jaccard, shingles } from '../shared/domain/duplicates/minhash';
 import { normaliseText } from '../shared/domain/duplicates/normalize';
 import type { Department } from '../shared/domain/jurisdiction';
 import { startRuntime } from '../infra/local/runtime';
@@ -61,15 +61,7 @@ export function benchComplaint(n: number, prefix = '压测'): Record<string, unk
 // ------------------------------------------------------------------------------------------ (a) distinct complaints
 
 /** Deterministic 32-bit mix of an index and a salt (murmur3 finaliser): each slot varies independently. */
-function mix(n: number, salt: number): number {
-  let h = Math.imul(n + 0x9e3779b9 * salt, 0x85ebca6b) ^ salt;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const mix = (n: number, salt: number): number => fmix32(Math.imul(n + 0x9e3779b9 * salt, 0x85ebca6b) ^ salt);
 const pick = <T>(list: readonly T[], n: number, salt: number): T => list[mix(n, salt) % list.length] as T;
 const between = (lo: number, hi: number, n: number, salt: number): number => lo + (mix(n, salt) % (hi - lo + 1));
 

@@ -76,7 +76,8 @@ function str(o: unknown, ...path: string[]): string | undefined {
 
 // ---------------------------------------------------------------------------------------------- web form
 
-const ComplainantInput = z.object({
+/** The complainant's fields, the same in the web form's `complainant` object and in staff-keyed rows. */
+const ComplainantFields = {
   name: text(100),
   organization: text(200),
   phone,
@@ -85,7 +86,9 @@ const ComplainantInput = z.object({
   anonymous: flexibleBoolean,
   wantsReply: flexibleBoolean,
   confidential: flexibleBoolean,
-});
+};
+
+const ComplainantInput = z.object(ComplainantFields);
 
 const RespondentInput = z.object({ unit: text(200), unitCode: optionalCode, person: text(100) });
 
@@ -187,14 +190,7 @@ export function webIntake(form: WebComplaint, meta: { sourceKey: string; receive
 
 /** Fields staff key in for a letter, a slip, a phone call or a window visit (flat, CSV-friendly). */
 const KeyedFields = {
-  name: text(100),
-  organization: text(200),
-  phone,
-  email,
-  address: text(300),
-  anonymous: flexibleBoolean,
-  wantsReply: flexibleBoolean,
-  confidential: flexibleBoolean,
+  ...ComplainantFields,
   respondentUnit: text(200),
   respondentUnitCode: optionalCode,
   respondentPerson: text(100),

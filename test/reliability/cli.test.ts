@@ -12,8 +12,7 @@ import { registerReconcile } from '../../infra/cli/commands/reconcile';
 import { registerDeadLetters } from '../../infra/cli/commands/dead-letters';
 import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoDeadLetterStore, deadLetterId } from '../../shared/services/dead-letters';
-import type { CanonicalIntake } from '../../shared/domain/intake';
-import { PEOPLE } from './helpers';
+import { canonicalWebIntake, PEOPLE } from './helpers';
 
 async function run(args: string[]): Promise<{ out: string; code: number }> {
   const program = new Command('tousu').exitOverride();
@@ -40,16 +39,7 @@ test('reconcile finds a stale claim with a parked intake and replays it; dead-le
   await mkdir(paths.root, { recursive: true });
   await writeFile(paths.instance, JSON.stringify({ jurisdiction: '510903', createdAt: new Date().toISOString() }));
   const person = PEOPLE[3]!;
-  const intake: CanonicalIntake = {
-    channel: 'web',
-    sourceKey: 'web:cli-test-0001',
-    receivedAt: '2026-03-02T09:30:00+08:00',
-    receivedBy: 'agency',
-    complainant: { name: person.name, phone: person.phone, anonymous: false, wantsReply: true, confidential: false },
-    respondent: { unit: '遂宁市船山区市场监督管理局' },
-    matter: '窗口推诿，往返三次仍未办结。',
-    evidence: [],
-  };
+  const intake = canonicalWebIntake('web:cli-test-0001', person);
   const id = deadLetterId('intake', intake.sourceKey);
   {
     const d = await startDynalite({ path: paths.dynamodb });

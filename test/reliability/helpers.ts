@@ -4,7 +4,7 @@
  * execution name, like StartExecution), a counting MailSender, a memory BlobStore, a movable clock, and
  * generators of deliveries for every channel.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../infra/local/dynalite';
@@ -13,20 +13,18 @@ import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { CaseRecord } from '../../shared/domain/case';
+import type { CanonicalIntake } from '../../shared/domain/intake';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { IntakeInProgressError } from '../../shared/intake/errors';
-import type { BlobStore, StoredBlob } from '../../shared/ports';
+import type { ObjectReader } from '../../functions/letter-intake/object-reader';
+import { MemoryBlobStore } from '../unit/email/memory-blobs';
 import { DynamoFaults, CountingMailSender, RecordingWorkflow } from '../fixtures/faults';
 
-export class MemoryBlobStore implements BlobStore {
-  readonly blobs = new Map<string, { body: Uint8Array; contentType: string }>();
-  async put(key: string, body: Uint8Array, contentType: string): Promise<StoredBlob> {
-    this.blobs.set(key, { body: new Uint8Array(body), contentType });
-    return { ref: `mem:${key}`, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength, contentType };
-  }
-  async get(ref: string): Promise<Uint8Array | undefined> {
-    return this.blobs.get(ref.replace(/^mem:/, ''))?.body;
-  }
+export { MemoryBlobStore };
+
+/** An S3 object reader over an in-memory map (the letter and box adapters read their uploads through it). */
+export function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
+  return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
 }
 
 export interface ReliabilityHarness {
@@ -163,6 +161,20 @@ export const PEOPLE = Array.from({ length: 50 }, (_, i) => ({
   idNumber: `51090319${String(800101 + i).slice(0, 6)}${String(1000 + i).slice(-3)}X`,
   email: `citizen${i}@example.cn`,
 }));
+
+/** A canonical web intake (as the intake core receives it) from one of PEOPLE, with the given source key. */
+export function canonicalWebIntake(sourceKey: string, person = PEOPLE[0]!): CanonicalIntake {
+  return {
+    channel: 'web',
+    sourceKey,
+    receivedAt: '2026-03-02T09:30:00+08:00',
+    receivedBy: 'agency',
+    complainant: { name: person.name, phone: person.phone, anonymous: false, wantsReply: true, confidential: false },
+    respondent: { unit: '遂宁市船山区市场监督管理局' },
+    matter: '窗口推诿，往返三次仍未办结。',
+    evidence: [],
+  };
+}
 
 export const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 

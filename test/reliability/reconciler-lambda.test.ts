@@ -14,7 +14,7 @@ import type { CanonicalIntake } from '../../shared/domain/intake';
 import { submitIntake } from '../../shared/intake/core';
 import { DynamoDeadLetterStore, deadLetterId } from '../../shared/services/dead-letters';
 import { FailingWorkflow } from '../fixtures/faults';
-import { openHarness, PEOPLE } from './helpers';
+import { canonicalWebIntake, openHarness, PEOPLE } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const sqs = mockClient(SQSClient);
@@ -51,18 +51,7 @@ function deps() {
 }
 
 const person = PEOPLE[7]!;
-function intake(key: string): CanonicalIntake {
-  return {
-    channel: 'web',
-    sourceKey: `web:reconciler-${key}`,
-    receivedAt: '2026-03-02T09:30:00+08:00',
-    receivedBy: 'agency',
-    complainant: { name: person.name, phone: person.phone, anonymous: false, wantsReply: true, confidential: false },
-    respondent: { unit: '遂宁市船山区市场监督管理局' },
-    matter: '窗口推诿，往返三次仍未办结。',
-    evidence: [],
-  };
-}
+const intake = (key: string): CanonicalIntake => canonicalWebIntake(`web:reconciler-${key}`, person);
 
 const advance = (ms: number) => (h.now.value = new Date(h.now.value.getTime() + ms));
 const sentBodies = () => sqs.commandCalls(SendMessageCommand).map((c) => JSON.parse(c.args[0].input.MessageBody!) as Record<string, unknown>);

@@ -7,10 +7,9 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { handleBoxOpening } from '../../functions/box-intake/service';
-import type { ObjectReader } from '../../functions/letter-intake/object-reader';
 import { staffSubmit } from '../../functions/staff-intake/service';
 import { handleWorkOrders } from '../../functions/workorder-intake/service';
-import { expectOneCasePerDelivery, isInProgress, keyedRow, openHarness, pool, recordCase, retryInProgress, shuffled, twiceShuffled } from './helpers';
+import { expectOneCasePerDelivery, isInProgress, keyedRow, memoryReader, openHarness, pool, recordCase, retryInProgress, shuffled, twiceShuffled } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
@@ -27,10 +26,6 @@ afterEach(async () => {
 
 const twice = (seed: number) => twiceShuffled(N, seed);
 const expectExactlyOnePerDelivery = (m: Map<number, Set<string>>) => expectOneCasePerDelivery(h, m, N);
-
-function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
-  return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
-}
 
 test('suggestion boxes: 10 openings of 100 slips, each CSV event delivered twice', async () => {
   const objects = new Map<string, Uint8Array>();

@@ -8,12 +8,11 @@
 import type { S3Event } from 'aws-lambda';
 import { createApp } from '../../functions/api/app';
 import { handleLetterUploads } from '../../functions/letter-intake/service';
-import type { ObjectReader } from '../../functions/letter-intake/object-reader';
 import { processSesMailEvent } from '../../functions/email-intake/service';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
 import { submitIntake } from '../../shared/intake/core';
-import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
+import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, memoryReader, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
@@ -65,10 +64,6 @@ test('email: SES→S3 events, the same object delivered twice', async () => {
   expect((await quarantine.list(h.deps.jurisdiction.code)).items).toHaveLength(0);
   await expectExactlyOnePerDelivery(seen);
 }, TIMEOUT);
-
-function memoryReader(objects: Map<string, Uint8Array>): ObjectReader {
-  return { get: async (_bucket, key) => (objects.has(key) ? { bytes: objects.get(key)! } : undefined) };
-}
 
 test('letters: sidecar + scan uploads, each S3 event delivered twice', async () => {
   const objects = new Map<string, Uint8Array>();
