@@ -6,8 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -15,7 +13,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { BatchGetCommandOutput, BatchWriteCommandOutput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Actor, CaseRecord, TimelineEvent } from '../../domain/case';
 import { Code } from '../../domain/intake';
@@ -38,6 +36,7 @@ import {
   toSortableInstant,
   trackingCounterKey,
 } from './table';
+import { batchGetAll, batchWriteAll } from './batch';
 
 /** A stored item failed validation: reported with its key and the failing paths (never the values, which may be personal data). */
 export class StoredItemCorruptError extends TousuError {
@@ -124,7 +123,6 @@ const isConditionFailure = (err: unknown): boolean => err instanceof Error && er
 /** JSON round trip: the stored map holds plain data only (no undefined, no class instances). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Departments other than the owner that must find the case in their queue (lead unit, co-handlers, …). */
 export function linkedDepartments(record: CaseRecord): string[] {
@@ -416,15 +414,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async batchPut(items: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = out.UnprocessedItems?.[this.tableName] as typeof requests;
-      }
-    }
+    await batchWriteAll(this.doc, this.tableName, items.map((Item) => ({ PutRequest: { Item } })));
   }
 
   // -------------------------------------------------------------------------------------------- reads
@@ -450,20 +440,11 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   private async batchGetCaseItems(caseIds: readonly string[]): Promise<Map<string, CaseItem>> {
-    const ids = [...new Set(caseIds)];
     const found = new Map<string, CaseItem>();
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ ...caseKey(id) }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const raw of out.Responses?.[this.tableName] ?? []) {
-          const item = this.parseCaseItem(raw);
-          found.set(item.record.caseId, item);
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    const keys = [...new Set(caseIds)].map((id) => ({ ...caseKey(id) }));
+    for (const raw of await batchGetAll(this.doc, this.tableName, keys, { consistentRead: true })) {
+      const item = this.parseCaseItem(raw);
+      found.set(item.record.caseId, item);
     }
     return found;
   }

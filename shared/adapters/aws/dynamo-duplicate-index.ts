@@ -9,9 +9,10 @@
  * an item (and the candidates it yields) without bound.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { indexKeyId, type DuplicateIndex, type IndexEntry, type IndexKey } from '../../ports/duplicate-index';
 import { PK_PREFIX } from './table';
+import { batchGetAll } from './batch';
 
 export const LSH_SK = 'LSH';
 export const DUP_SK = 'DUP';
@@ -37,8 +38,6 @@ const decode = (s: string): IndexEntry | undefined => {
   return at === 8 ? { day: s.slice(0, 8), caseId: s.slice(9) } : undefined;
 };
 
-const BATCH_GET_MAX = 100;
-const MAX_RETRIES = 8;
 
 export class DynamoDuplicateIndex implements DuplicateIndex {
   private readonly doc: DynamoDBDocumentClient;
@@ -58,23 +57,12 @@ export class DynamoDuplicateIndex implements DuplicateIndex {
     for (const k of keys) idByPk.set(duplicateIndexItemKey(jurisdiction, k).pk, indexKeyId(k));
     const all = [...idByPk.keys()].map((pk) => ({ pk, sk: pk.startsWith(PK_PREFIX.lsh) ? LSH_SK : DUP_SK }));
     const out = new Map<string, IndexEntry[]>();
-    for (let i = 0; i < all.length; i += BATCH_GET_MAX) {
-      let pending: Record<string, unknown>[] = all.slice(i, i + BATCH_GET_MAX);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > MAX_RETRIES) throw new Error(`duplicate index: BatchGetItem left ${pending.length} keys unprocessed after ${MAX_RETRIES} retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const res = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'pk, entries' } } }),
-        );
-        for (const item of res.Responses?.[this.tableName] ?? []) {
-          const id = idByPk.get(String(item.pk));
-          const raw = item.entries as Set<string> | string[] | undefined;
-          if (!id || !raw) continue;
-          const entries = [...raw].map(decode).filter((e): e is IndexEntry => !!e);
-          if (entries.length > 0) out.set(id, entries);
-        }
-        pending = (res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
+    for (const item of await batchGetAll(this.doc, this.tableName, all, { projection: 'pk, entries', what: 'duplicate index keys' })) {
+      const id = idByPk.get(String(item.pk));
+      const raw = item.entries as Set<string> | string[] | undefined;
+      if (!id || !raw) continue;
+      const entries = [...raw].map(decode).filter((e): e is IndexEntry => !!e);
+      if (entries.length > 0) out.set(id, entries);
     }
     return out;
   }

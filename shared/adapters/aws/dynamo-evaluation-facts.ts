@@ -4,12 +4,13 @@
  * Writes with BatchWriteItem (retrying unprocessed items), reads one partition with Query. Works on AWS and on
  * dynalite.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EvaluationFact, factId } from '../../domain/evaluation/facts';
 import type { FactKey } from '../../domain/evaluation/facts';
 import type { EvaluationFactStore, QuarterFacts } from '../../ports/evaluation-facts';
 import { PK_PREFIX } from './table';
+import { batchWriteAll } from './batch';
 
 /** Partition of one jurisdiction's quarter. */
 export const evaluationPk = (jurisdiction: string, quarter: string): string => `${PK_PREFIX.evaluation}${jurisdiction}#${quarter}`;
@@ -17,8 +18,6 @@ export const evaluationPk = (jurisdiction: string, quarter: string): string => `
 /** Bookkeeping item in the quarter's partition: the report was mailed. Sorts after every fact kind. */
 export const REPORT_SENT_SK = '~REPORT#SENT';
 
-const BATCH = 25;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DynamoEvaluationFactStoreOptions {
   doc: DynamoDBDocumentClient;
@@ -54,21 +53,7 @@ export class DynamoEvaluationFactStore implements EvaluationFactStore {
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < requests.length; i += BATCH) chunks.push(requests.slice(i, i + BATCH));
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) {
-        let pending: Record<string, unknown>[] | undefined = chunks[next++];
-        for (let attempt = 0; pending && pending.length > 0; attempt++) {
-          if (attempt > 10) throw new Error(`BatchWriteItem left ${pending.length} evaluation facts unprocessed`);
-          if (attempt > 0) await sleep(Math.min(2000, 25 * 2 ** attempt));
-          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-          pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, chunks.length) }, worker));
+    await batchWriteAll(this.doc, this.tableName, requests, { concurrency: this.concurrency, retries: 10, maxBackoffMs: 2000, what: 'evaluation facts' });
   }
 
   async quarter(jurisdiction: string, quarter: string): Promise<QuarterFacts> {
