@@ -47,10 +47,10 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
   const mail = lazyMailSenderFromEnv(raw);
-  const intake = { ...intakeDepsFromEnv(raw), mail };
+  const doc = createDocumentClient(new DynamoDBClient({}));
+  const intake = { ...intakeDepsFromEnv(raw, { doc }), mail };
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
-  const doc = createDocumentClient(new DynamoDBClient({}));
   // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
   const cognito = { client: new CognitoIdentityProviderClient({}), clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
   const staff: StaffRouteDeps = {

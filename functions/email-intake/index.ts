@@ -29,7 +29,7 @@ function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcom
   const env = EmailIntakeEnv.parse(raw);
   const doc = createDocumentClient(new DynamoDBClient({}));
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
-  const intake = { ...intakeDepsFromEnv(raw), mail: lazyMailSenderFromEnv(raw) };
+  const intake = { ...intakeDepsFromEnv(raw, { doc }), mail: lazyMailSenderFromEnv(raw) };
   const { jurisdiction, blobs } = intake;
   const quarantine = new DynamoQuarantineStore(doc, env.TABLE_NAME);
   return (event) =>

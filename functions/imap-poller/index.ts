@@ -46,7 +46,10 @@ export function imapPasswordSource(client: SecretsManagerClient, secretId: strin
 
 async function run(env: ImapPollerEnv): Promise<PollSummary> {
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
-  ports ??= { intake: { ...intakeDepsFromEnv(process.env), mail: lazyMailSenderFromEnv(process.env) }, quarantine: new DynamoQuarantineStore(createDocumentClient(new DynamoDBClient({})), env.TABLE_NAME) };
+  if (!ports) {
+    const doc = createDocumentClient(new DynamoDBClient({}));
+    ports = { intake: { ...intakeDepsFromEnv(process.env, { doc }), mail: lazyMailSenderFromEnv(process.env) }, quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME) };
+  }
   const { intake, quarantine } = ports;
   const { jurisdiction, blobs } = intake;
   imapPassword ??= imapPasswordSource(secrets, env.IMAP_SECRET_ARN);

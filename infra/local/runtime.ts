@@ -491,8 +491,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands
     // (and the identity keys again, idempotent).
     const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
-    // The engine files its 35 keys one write at a time: background work, never many writes beside the intakes.
-    const bandFiling = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME, writeConcurrency: 1 }), store, departments: jurisdiction.departments });
 
     // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
     // requests are in flight the engine runs one task function at a time (it catches up when they are answered),
@@ -509,7 +507,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         mail: outbox,
         logger,
         archiveBlobs: new FolderBlobStore(paths.archive),
-        indexForDuplicates: (c) => bandFiling.indexCase(c, 'all'),
+        // One write at a time: background work, never many writes beside the intakes.
+        indexForDuplicates: (c) => duplicates.indexCase(c, 'all', { writeConcurrency: 1 }),
       },
       {
         jurisdictions: [code],

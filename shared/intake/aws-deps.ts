@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
 import { DynamoDuplicateIndex } from '../adapters/aws/dynamo-duplicate-index';
 import { createDuplicateCheck } from '../services/duplicates';
@@ -45,9 +46,10 @@ export function workflowFromEnv(env: { STATE_MACHINE_ARN: string; START_QUEUE_UR
  * before the case is created, the identity keys filed at once; the screening task files the text's LSH bands.
  * The acknowledgement mail is added by the functions that send one (the API adds its MailSender).
  */
-export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv): IntakeDeps {
+export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv, shared: { doc?: DynamoDBDocumentClient } = {}): IntakeDeps {
   const env = IntakeEnv.parse(raw);
-  const doc = createDocumentClient(new DynamoDBClient({}));
+  // A function that needs the table for more than intake passes its one document client (one client per container).
+  const doc = shared.doc ?? createDocumentClient(new DynamoDBClient({}));
   const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
   const jurisdiction = loadJurisdiction(env.JURISDICTION);
   const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments });

@@ -21,7 +21,8 @@ export interface DuplicateIndex {
    */
   lookup(jurisdiction: string, keys: IndexKey[]): Promise<Map<string, IndexEntry[]>>;
   /** Files a case under its keys. Idempotent: filing the same case twice changes nothing. */
-  add(jurisdiction: string, entry: IndexEntry, keys: IndexKey[]): Promise<void>;
+  /** `writeConcurrency`: parallel writes at most (background filing uses 1 so as not to crowd out requests). */
+  add(jurisdiction: string, entry: IndexEntry, keys: IndexKey[], opts?: { writeConcurrency?: number }): Promise<void>;
 }
 
 /** `2026-03-05T10:00:00+08:00` → `20260305` (UTC day). */

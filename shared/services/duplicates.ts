@@ -48,7 +48,7 @@ export type IndexPart = 'all' | 'identity' | 'bands';
 
 export type DuplicateChecker = DuplicateCheck & {
   /** Files a newly created case in the duplicate index (all keys, or one part). Idempotent. */
-  indexCase(record: CaseRecord, part?: IndexPart): Promise<void>;
+  indexCase(record: CaseRecord, part?: IndexPart, opts?: { writeConcurrency?: number }): Promise<void>;
 };
 
 const MAX_CHAIN = 10;
@@ -162,11 +162,11 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     return decision;
   };
 
-  const indexCase = async (record: CaseRecord, part: IndexPart = 'all'): Promise<void> => {
+  const indexCase = async (record: CaseRecord, part: IndexPart = 'all', opts?: { writeConcurrency?: number }): Promise<void> => {
     const all = fpOfCase(record).keys;
     const keys = part === 'all' ? all : all.filter((k) => (k.kind === 'band') === (part === 'bands'));
     if (keys.length === 0) return;
-    await deps.index.add(record.jurisdiction, { caseId: record.caseId, day: indexDay(record.receivedAt) }, keys);
+    await deps.index.add(record.jurisdiction, { caseId: record.caseId, day: indexDay(record.receivedAt) }, keys, opts);
   };
 
   return Object.assign(check, { indexCase });

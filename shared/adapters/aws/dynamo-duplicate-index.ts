@@ -67,13 +67,13 @@ export class DynamoDuplicateIndex implements DuplicateIndex {
     return out;
   }
 
-  async add(jurisdiction: string, entry: IndexEntry, keys: IndexKey[]): Promise<void> {
+  async add(jurisdiction: string, entry: IndexEntry, keys: IndexKey[], opts: { writeConcurrency?: number } = {}): Promise<void> {
     const unique = new Map(keys.map((k) => [duplicateIndexItemKey(jurisdiction, k).pk, k]));
     const queue = [...unique.values()];
     const worker = async (): Promise<void> => {
       for (let k = queue.shift(); k; k = queue.shift()) await this.file(jurisdiction, entry, k);
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(opts.writeConcurrency ?? this.concurrency, queue.length) }, worker));
   }
 
   private async file(jurisdiction: string, entry: IndexEntry, k: IndexKey): Promise<void> {
