@@ -10,12 +10,9 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { StartMessage } from '../../shared/adapters/aws/queued-workflow';
-import type { Workflow } from '../../shared/ports';
+import type { Workflow, Logger } from '../../shared/ports';
 
-export interface StarterLogger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-}
+export type StarterLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface StarterDeps {
   /** StartExecution (the SfnWorkflow adapter: ExecutionAlreadyExists → `alreadyRunning`). */

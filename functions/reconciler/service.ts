@@ -23,17 +23,13 @@ import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { IntakeDeps } from '../../shared/intake/core';
-import type { Clock } from '../../shared/ports';
+import type { Clock, Logger } from '../../shared/ports';
 import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
 import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
 import type { ReconcilerEnv } from './env';
 
-export interface ReconcilerLogger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
+export type ReconcilerLogger = Logger;
 
 export interface ReconcilerClients {
   dynamo: DynamoDBClient;

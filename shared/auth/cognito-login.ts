@@ -22,11 +22,9 @@ import { UnauthorizedError, ValidationError } from '../domain/errors';
 import { AuthChallengeError, SignInError } from './challenge';
 import type { SignInChallenges, SignInResult } from './challenge';
 import type { StaffTokenVerifier } from './principal';
+import type { Logger } from '../ports';
 
-export interface CognitoLoginLogger {
-  info(event: string, extra?: Record<string, unknown>): void;
-  warn(event: string, extra?: Record<string, unknown>): void;
-}
+export type CognitoLoginLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface CognitoLoginOptions {
   client: CognitoIdentityProviderClient;

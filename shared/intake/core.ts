@@ -13,7 +13,7 @@
  * stored. A replay (same Idempotency-Key, same object, same work order) returns the same case id and status
  * but no code: the code cannot be shown again (see docs in functions/api/routes/public.ts and the report).
  */
-import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent } from '../ports';
+import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
 import type { CanonicalIntake } from '../domain/intake';
 import { CHANNEL_LABELS } from '../domain/intake';
 import type { Actor, CaseRecord } from '../domain/case';
@@ -31,9 +31,7 @@ import { applyMerge } from '../domain/duplicates';
 import { validateIntake } from './validate';
 import { IntakeInProgressError } from './errors';
 
-export interface IntakeLogger {
-  warn(message: string, data?: Record<string, unknown>): void;
-}
+export type IntakeLogger = Pick<Logger, 'warn'>;
 
 export interface IntakeDeps {
   store: CaseStore;

@@ -13,6 +13,18 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+// ---------------------------------------------------------------------------------------------- Logger
+
+/**
+ * Structured logging: an event name and data with ids and counts, never personal data. Services ask for the
+ * levels they use (`Pick<Logger, 'warn'>`); Powertools' Logger on Lambda and the runtime's log both fit.
+ */
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
 // ---------------------------------------------------------------------------------------------- Ids
 
 export interface Ids {

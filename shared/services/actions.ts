@@ -12,16 +12,12 @@ import type { RulesRegistry } from '../domain/rules';
 import { viewFor } from '../domain/access';
 import { actionNameOf, applyAction, applyMergeAction } from '../domain/lifecycle';
 import type { ActionName, LifecycleContext, Notice } from '../domain/lifecycle';
-import type { CaseStore, Clock, MailSender, Workflow } from '../ports';
+import type { CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import type { SendNoticesOptions } from './notify';
 
-export interface ActionLogger {
-  info(msg: string, extra?: Record<string, unknown>): void;
-  warn(msg: string, extra?: Record<string, unknown>): void;
-  error(msg: string, extra?: Record<string, unknown>): void;
-}
+export type ActionLogger = Logger;
 
 export interface ActionDeps {
   store: CaseStore;

@@ -24,7 +24,7 @@ import { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
 import { NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';
 import { GSI, PK_PREFIX } from '../adapters/aws/table';
-import type { CaseStore, Clock } from '../ports';
+import type { CaseStore, Clock, Logger } from '../ports';
 
 export const DEAD_LETTER_KINDS = ['intake', 'orphan_claim'] as const;
 export const DEAD_LETTER_STATUSES = ['open', 'resolved'] as const;
@@ -247,10 +247,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
 
 // ---------------------------------------------------------------------------------------------- services
 
-export interface DeadLetterLogger {
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
+export type DeadLetterLogger = Pick<Logger, 'warn' | 'error'>;
 
 export interface SubmitOptions {
   actor?: Actor;

@@ -18,7 +18,7 @@ import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { allowedActions, archive, currentDeadline, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
 import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
-import type { BlobStore, CaseStore, Clock, MailSender, Workflow } from '../ports';
+import type { BlobStore, CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import type { SendNoticesOptions } from './notify';
@@ -34,11 +34,7 @@ export type WaitingPhase = z.infer<typeof WaitingPhase>;
  */
 export const MAX_WAIT_SECONDS = 2_000_000;
 
-export interface TaskLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+export type TaskLogger = Logger;
 
 export interface LifecycleTaskDeps {
   store: CaseStore;

@@ -40,7 +40,7 @@ import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { nextWakeUp } from '../domain/lifecycle';
 import { PK_PREFIX } from '../adapters/aws/table';
-import type { CaseStore, Clock, Workflow } from '../ports';
+import type { CaseStore, Clock, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { deadLetterId, errorSummary, replayDeadLetter } from './dead-letters';
 import type { DeadLetterStore, Submit } from './dead-letters';
@@ -58,10 +58,7 @@ export interface ClaimSource {
   claims(): AsyncIterable<ClaimRecord>;
 }
 
-export interface ReconcileLogger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-}
+export type ReconcileLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface ReconcileDeps {
   store: CaseStore;

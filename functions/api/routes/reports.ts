@@ -26,16 +26,14 @@ import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
 import { REPORT_FORMATS, REPORT_MEDIA, lastCompletedQuarter, parseQuarter, quarterRange, renderReport } from '../../../shared/domain/evaluation';
 import type { ReportFormat } from '../../../shared/domain/evaluation';
-import type { Clock } from '../../../shared/ports';
+import type { Clock, Logger } from '../../../shared/ports';
 import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
 import { buildQuarterReport } from '../../../shared/services/evaluation';
 
 /** Where the route logs (the runtime's logger locally; a JSON line on stdout on Lambda). No personal data. */
-export interface ReportLogger {
-  info(event: string, extra?: Record<string, unknown>): void;
-}
+export type ReportLogger = Pick<Logger, 'info'>;
 
 export interface ReportRouteDeps {
   /** The same verifier as the staff API (Cognito on AWS, the local issuer in the runtime). */
