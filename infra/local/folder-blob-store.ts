@@ -1,7 +1,8 @@
 /** BlobStore on a local folder (embedded runtime): atomic writes (temp file + rename), no path traversal. */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file';
+import { dirname, resolve, sep } from 'node:path';
 import { ValidationError } from '../../shared/domain/errors';
 import type { BlobStore, StoredBlob } from '../../shared/ports';
 import { checkBlobKey } from '../../shared/adapters/blob-key';
@@ -23,20 +24,7 @@ export class FolderBlobStore implements BlobStore {
   async put(key: string, body: Uint8Array, contentType: string): Promise<StoredBlob> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const tmp = join(dirname(path), `.tmp-${randomUUID()}`);
-    try {
-      const fh = await open(tmp, 'wx');
-      try {
-        await fh.writeFile(body);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(path, body, { durable: true });
     return { ref: `file:${key}`, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength, contentType };
   }
 

@@ -4,7 +4,8 @@
  * (an SMTP transport), each mail is also relayed; a relay failure is recorded beside the mail and can be
  * retried with `relayPending()`, the mail itself stays in the outbox.
  */
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -39,11 +40,7 @@ export interface OutboxOptions {
 
 const isTransporter = (x: unknown): x is Transporter => typeof (x as Transporter | undefined)?.sendMail === 'function';
 
-async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
+const writeAtomic = (path: string, data: Buffer | string): Promise<void> => writeFileAtomic(path, data);
 
 export class OutboxMailSender implements MailSender {
   private readonly relay?: Transporter;

@@ -10,8 +10,9 @@
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { timingSafeEqual } from 'node:crypto';
+import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file';
 import { createServer } from 'node:http';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -240,11 +241,7 @@ export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' |
   };
 }
 
-async function writeJsonAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode });
-  await rename(tmp, path);
-}
+const writeJsonAtomic = (path: string, value: unknown, mode = 0o644): Promise<void> => writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', { mode });
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {

@@ -15,7 +15,8 @@
  *      start. Only when even that write fails does the sender get a temporary `451` and retry.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -53,17 +54,7 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-}
+const writeDurably = (path: string, data: Uint8Array | string): Promise<void> => writeFileAtomic(path, data, { mode: 0o600, durable: true });
 
 /** Keeps a raw mail that could not be processed, with a report that carries no personal data. */
 export async function writeDeadLetter(dir: string, raw: Uint8Array, err: unknown, meta: Record<string, unknown> = {}): Promise<string> {
