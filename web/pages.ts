@@ -215,6 +215,8 @@ export interface PublicCaseView {
   receivedAt: string;
   channel: string;
   mergedInto?: string;
+  /** The open deadline of the current step: its label, its due day in Chinese, and whether it is provisional (暂定). */
+  due?: { label: string; date: string; provisional: boolean };
   timeline: { at: string; phase: string; label: string }[];
 }
 
@@ -241,6 +243,7 @@ ${
 <h2 id="status-title">受理编号 <span class="nowrap">${v.trackingNo}</span></h2>
 <p>当前状态：<strong id="status-label">${v.statusLabel}</strong></p>
 ${v.mergedInto ? html`<p>本投诉已与投诉 <span class="nowrap">${v.mergedInto}</span> 合并办理（第十一条）。</p>` : ''}
+${v.due ? html`<p id="status-due">${v.due.label}：${v.due.date}${v.due.provisional ? html`<span class="provisional">（暂定：该年度国务院节假日安排尚未导入，导入后按正式安排重新确定）</span>` : ''}</p>` : ''}
 <h3>办理过程</h3>
 <p class="hint">时间为北京时间。</p>
 <ol class="timeline">${v.timeline.map((t) => html`<li><time datetime="${t.at}">${beijingTime(t.at)}</time> ${t.label}</li>`)}</ol>

@@ -8,10 +8,14 @@
  * Counting rule (Civil Code arts. 201 and 203, as SPEC.md applies them): the day of the triggering event
  * is not counted; counting starts on the next day; only working days count; the period ends at
  * 23:59:59 (Shanghai) of the Nth working day. A date in a year without calendar data is an error naming
- * the year (CalendarDataMissingError), never a guess.
+ * the year (CalendarDataMissingError), never a guess, except in the deadline view (`forDeadlines()`): case
+ * deadlines must keep running when next year's notice is not published or not loaded yet, so there such a
+ * year counts provisionally by the statutory holidays alone (see `PROVISIONAL_WEEKEND_REACH_DAYS`), and every
+ * answer says it is provisional.
  */
 import * as z from 'zod';
 import { CalendarDataMissingError, ValidationError } from './errors';
+import { holidayLawOf, statutoryHolidays } from './statutory-holidays';
 
 /** One year's arrangement as announced by the State Council (国务院办公厅关于YYYY年部分节假日安排的通知). */
 export interface CalendarYearData {
@@ -38,6 +42,29 @@ export interface DueTime {
   dueDate: string;
   /** End of the due day: `YYYY-MM-DDT23:59:59+08:00`. */
   dueAt: string;
+  /** Set when the count ran through a year without its State Council notice (deadline view only). */
+  provisional?: ProvisionalNote;
+}
+
+/** Why a date is provisional: the years counted without their notice, and a plain Chinese reason. */
+export interface ProvisionalNote {
+  years: number[];
+  reason: string;
+}
+
+/**
+ * How far from a statutory holiday a weekend day may be an adjusted working day (调休上班). In the notices of
+ * 2023 to 2026 the farthest was 10 days (2024-05-11 after 劳动节); 12 leaves a margin. A provisional count takes
+ * such weekend days as working days, so that a provisional due date is never later than the official one
+ * turns out to be: the notice can only add working days there (adjusted weekends) or remove weekdays
+ * (bridge days and days in lieu), and both only move the official date later than the provisional one.
+ */
+export const PROVISIONAL_WEEKEND_REACH_DAYS = 12;
+
+/** The reason shown with every provisional date. */
+export function provisionalReason(years: readonly number[]): string {
+  const list = years.map((y) => `${y} 年`).join('、');
+  return `${list}的国务院办公厅节假日安排通知尚未导入，期限按${holidayLawOf(years[0] ?? 2025).title}规定的法定节假日暂定（法定节假日前后 ${PROVISIONAL_WEEKEND_REACH_DAYS} 天内的周末可能调休上班，暂按工作日计，故暂定期限不会晚于正式期限）；导入通知后自动重新计算。`;
 }
 
 export interface DayExplanation {
@@ -48,6 +75,8 @@ export interface DayExplanation {
   source?: string;
   /** Festival the date belongs to (holiday or adjusted working day), when known. */
   festival?: string;
+  /** The year has no notice loaded: the answer follows the statutory holidays (deadline view only). */
+  provisional?: boolean;
 }
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
@@ -172,30 +201,101 @@ interface DayEntry {
  * The working-day calendar over the years it has data for. Construct it with `loadCalendar()`
  * (shared/calendar/load.ts) in production, or directly with year data in tests.
  */
-export class WorkingCalendar {
-  private readonly byYear = new Map<number, CalendarYearData>();
-  private readonly entries = new Map<string, DayEntry>();
+export interface WorkingCalendarOptions {
+  /** Count years without a notice provisionally (the deadline view). Default false: such a year is an error. */
+  provisional?: boolean;
+}
 
-  constructor(years: CalendarYearData[], overrides: CalendarOverride[] = []) {
+/** The data both views of one calendar share, so that a year loaded later reaches every holder at once. */
+interface CalendarState {
+  byYear: Map<number, CalendarYearData>;
+  entries: Map<string, DayEntry>;
+  overrides: CalendarOverride[];
+}
+
+function validYear(y: CalendarYearData): CalendarYearData {
+  const parsed = CalendarYearSchema.safeParse(y);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw invalid(`calendar.${y.year}.${first?.path.join('.') ?? ''}`, `${y.year} 年日历数据无效：${first?.message ?? ''}`);
+  }
+  return y;
+}
+
+function rebuildEntries(state: CalendarState): void {
+  state.entries.clear();
+  // Ascending years: a later notice's word on a neighbouring year's date (2022-12-31) wins.
+  for (const year of [...state.byYear.keys()].sort((a, b) => a - b)) {
+    const y = state.byYear.get(year)!;
+    for (const d of y.holidays) state.entries.set(d, { workday: false, source: y.source, festival: y.labels?.[d], override: false });
+    for (const d of y.workdays) state.entries.set(d, { workday: true, source: y.source, festival: y.labels?.[d], override: false });
+  }
+  for (const o of state.overrides) state.entries.set(o.date, { workday: o.workday, source: o.source, override: true });
+}
+
+export class WorkingCalendar {
+  /** Shared with the deadline view (assigned once, in the constructor or by forDeadlines). */
+  private state: CalendarState;
+  private readonly provisional: boolean;
+  private readonly statutory = new Map<string, string>();
+  private readonly statutoryYears = new Set<number>();
+  private deadlineView?: WorkingCalendar;
+
+  constructor(years: CalendarYearData[], overrides: CalendarOverride[] = [], options: WorkingCalendarOptions = {}) {
+    this.provisional = options.provisional === true;
+    const byYear = new Map<number, CalendarYearData>();
     for (const y of years) {
-      const parsed = CalendarYearSchema.safeParse(y);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        throw invalid(`calendar.${y.year}.${first?.path.join('.') ?? ''}`, `${y.year} 年日历数据无效：${first?.message ?? ''}`);
-      }
-      if (this.byYear.has(y.year)) throw invalid(`calendar.${y.year}`, `${y.year} 年的日历数据重复。`);
-      this.byYear.set(y.year, y);
+      validYear(y);
+      if (byYear.has(y.year)) throw invalid(`calendar.${y.year}`, `${y.year} 年的日历数据重复。`);
+      byYear.set(y.year, y);
     }
-    // Ascending years: a later notice's word on a neighbouring year's date (2022-12-31) wins.
-    for (const year of this.years()) {
-      const y = this.byYear.get(year)!;
-      for (const d of y.holidays) this.entries.set(d, { workday: false, source: y.source, festival: y.labels?.[d], override: false });
-      for (const d of y.workdays) this.entries.set(d, { workday: true, source: y.source, festival: y.labels?.[d], override: false });
+    for (const o of overrides) assertDate(o.date, 'overrides.date');
+    this.state = { byYear, entries: new Map(), overrides: [...overrides] };
+    rebuildEntries(this.state);
+  }
+
+  private get byYear(): Map<number, CalendarYearData> {
+    return this.state.byYear;
+  }
+
+  private get entries(): Map<string, DayEntry> {
+    return this.state.entries;
+  }
+
+  /**
+   * Loads (or replaces) one year's notice in place: every holder of this calendar and of its deadline view
+   * sees it at once (an administrator imported the State Council notice while the system runs). Validated
+   * like a year file. Deadlines already computed are not touched here: see shared/services/calendar-recompute.ts.
+   */
+  loadYear(y: CalendarYearData): void {
+    this.state.byYear.set(y.year, validYear(y));
+    rebuildEntries(this.state);
+  }
+
+  /**
+   * The same calendar for case deadlines: a year without its notice counts provisionally (statutory holidays,
+   * weekends near them as possible adjusted working days) instead of failing, and says so in every answer.
+   */
+  forDeadlines(): WorkingCalendar {
+    if (this.provisional) return this;
+    if (!this.deadlineView) {
+      const view = new WorkingCalendar([], [], { provisional: true });
+      view.state = this.state;
+      this.deadlineView = view;
     }
-    for (const o of overrides) {
-      assertDate(o.date, 'overrides.date');
-      this.entries.set(o.date, { workday: o.workday, source: o.source, override: true });
-    }
+    return this.deadlineView;
+  }
+
+  /** Whether this is the deadline view (provisional counting of years without a notice). */
+  countsProvisionally(): boolean {
+    return this.provisional;
+  }
+
+  /** Years without a notice among those the Shanghai dates from..to (inclusive) touch. */
+  missingYearsBetween(fromDate: string, toDate: string): number[] {
+    const out: number[] = [];
+    for (let y = Number(fromDate.slice(0, 4)); y <= Number(toDate.slice(0, 4)); y += 1) if (!this.byYear.has(y)) out.push(y);
+    return out;
   }
 
   /** Years with data, ascending. */
@@ -218,7 +318,10 @@ export class WorkingCalendar {
     assertDate(date);
     const year = Number(date.slice(0, 4));
     // Overrides adjust single dates; they never stand in for a missing year.
-    if (!this.byYear.has(year)) throw new CalendarDataMissingError(year);
+    if (!this.byYear.has(year)) {
+      if (!this.provisional) throw new CalendarDataMissingError(year);
+      return this.explainProvisional(date, year);
+    }
     const entry = this.entries.get(date);
     if (entry?.override) {
       return { workday: entry.workday, reason: entry.workday ? '本地调整为工作日' : '本地调整为休息日', source: entry.source };
@@ -233,6 +336,36 @@ export class WorkingCalendar {
     return { workday: true, reason: '工作日', source: this.byYear.get(year)!.source };
   }
 
+  /** A date of a year without its notice, by the statutory holidays (the deadline view only). */
+  private explainProvisional(date: string, year: number): DayExplanation {
+    const entry = this.entries.get(date);
+    if (entry?.override) {
+      return { workday: entry.workday, reason: entry.workday ? '本地调整为工作日' : '本地调整为休息日', source: entry.source, provisional: true };
+    }
+    const source = holidayLawOf(year).title;
+    const festival = this.statutoryFestival(date);
+    if (festival) return { workday: false, reason: `${festival}放假（法定节假日，暂定）`, source, festival, provisional: true };
+    const wd = weekday(date);
+    if (wd !== 0 && wd !== 6) return { workday: true, reason: '工作日（暂定）', source, provisional: true };
+    for (let k = 1; k <= PROVISIONAL_WEEKEND_REACH_DAYS; k += 1) {
+      const near = this.statutoryFestival(addDays(date, -k)) ?? this.statutoryFestival(addDays(date, k));
+      if (near) return { workday: true, reason: `周末，临近${near}可能调休上班，暂按工作日计`, source, festival: near, provisional: true };
+    }
+    return { workday: false, reason: '周末（暂定）', source, provisional: true };
+  }
+
+  /** The festival of a statutory holiday on a date (the law, not a notice), if it is one. */
+  private statutoryFestival(date: string): string | undefined {
+    const year = Number(date.slice(0, 4));
+    if (!this.statutoryYears.has(year)) {
+      const days = statutoryHolidays(year);
+      if (!days) throw new CalendarDataMissingError(year);
+      for (const h of days) this.statutory.set(h.date, h.festival);
+      this.statutoryYears.add(year);
+    }
+    return this.statutory.get(date);
+  }
+
   /** Whether a Shanghai date is a working day. Throws CalendarDataMissingError for a year without data. */
   isWorkday(date: string): boolean {
     return this.explain(date).workday;
@@ -245,12 +378,18 @@ export class WorkingCalendar {
    */
   addWorkingDays(from: Date | string, n: number): DueTime {
     const count = checkCount(n, 'days');
-    let date = shanghaiDate(from, 'from');
+    const start = shanghaiDate(from, 'from');
+    let date = start;
     for (let left = count; left > 0; ) {
       date = addDays(date, 1);
       if (this.isWorkday(date)) left -= 1;
     }
-    return { dueDate: date, dueAt: endOfShanghaiDay(date) };
+    const due: DueTime = { dueDate: date, dueAt: endOfShanghaiDay(date) };
+    if (this.provisional && count > 0) {
+      const years = this.missingYearsBetween(addDays(start, 1), date);
+      if (years.length > 0) due.provisional = { years, reason: provisionalReason(years) };
+    }
+    return due;
   }
 
   /** The working day N working days before a Shanghai date (strictly earlier days only); n = 0 is the date itself. */

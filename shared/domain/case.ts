@@ -88,6 +88,11 @@ export const Deadline = z.object({
   /** Set once when the deadline passed unmet; never erased (art. 20 counts it). */
   overdueAt: isoInstant.optional(),
   metAt: isoInstant.optional(),
+  /**
+   * 暂定: the count ran through a year whose State Council notice was not loaded (statutory holidays only); removed
+   * when the notice is imported and the deadline recomputed (shared/services/calendar-recompute.ts).
+   */
+  provisional: z.object({ years: z.array(z.number().int()), reason: z.string() }).optional(),
 });
 export type Deadline = z.infer<typeof Deadline>;
 
@@ -125,6 +130,8 @@ export const Waiting = z.object({
   taskToken: z.string(),
   allowedActions: z.array(z.string()),
   dueAt: isoInstant.optional(),
+  /** The due time is provisional (暂定): see Deadline.provisional. */
+  dueProvisional: z.boolean().optional(),
   remindAt: isoInstant.optional(),
   since: isoInstant,
 });

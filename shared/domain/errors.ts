@@ -83,7 +83,9 @@ export class CalendarDataMissingError extends TousuError {
   readonly code = 'calendar_year_missing';
   readonly status = 422;
   constructor(readonly year: number) {
-    super(`缺少 ${year} 年的工作日历数据（节假日与调休安排），无法计算期限。请管理员导入国务院办公厅公布的 ${year} 年节假日安排。 (no calendar data for year ${year})`);
+    super(
+      `缺少 ${year} 年的工作日历数据（节假日与调休安排），无法计算。请管理员导入国务院办公厅公布的 ${year} 年节假日安排通知：npx tousu calendar import 通知全文.txt（或在 config/calendar/${year}.json 登记）。投诉件的办理期限不受影响：缺少通知的年份按法定节假日暂定。 (no calendar data for year ${year})`,
+    );
   }
 }
 

@@ -38,7 +38,7 @@ function jurisdictionOf(deps: ActionDeps, code: string): JurisdictionConfig {
 }
 
 export function contextFor(deps: ActionDeps, c: CaseRecord): LifecycleContext {
-  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
+  return { now: deps.clock.now(), calendar: deps.calendar.forDeadlines(), rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
 }
 
 async function load(store: CaseStore, caseId: string): Promise<CaseRecord> {

@@ -97,7 +97,7 @@ function jurisdictionOf(deps: LifecycleTaskDeps, code: string): JurisdictionConf
 }
 
 export function lifecycleContext(deps: LifecycleTaskDeps, c: CaseRecord): LifecycleContext {
-  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
+  return { now: deps.clock.now(), calendar: deps.calendar.forDeadlines(), rules: deps.rules.byId(c.rulesVersion), jurisdiction: jurisdictionOf(deps, c.jurisdiction) };
 }
 
 async function load(deps: LifecycleTaskDeps, id: string): Promise<CaseRecord> {
@@ -205,6 +205,7 @@ export async function awaitAction(deps: LifecycleTaskDeps, payload: unknown): Pr
         taskToken,
         allowedActions: allowedActions(c),
         ...(dueAt ? { dueAt } : {}),
+        ...(deadline?.provisional ? { dueProvisional: true } : {}),
         ...(remindAt ? { remindAt } : {}),
         since: ctx.now.toISOString(),
       },

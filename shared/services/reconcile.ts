@@ -314,7 +314,7 @@ function problemOf(deps: ReconcileDeps, c: CaseRecord, phase: Phase, nowMs: numb
   if (phase === 'archived') return 'no_waiting_task'; // archived but not archived yet (archive.at unset): the last task never ran
   if (!c.waiting || c.waiting.step !== phase) return 'no_waiting_task';
   if (deps.lifecycle) {
-    const ctx = { now: new Date(nowMs), calendar: deps.lifecycle.calendar, rules: deps.lifecycle.rules.byId(c.rulesVersion), jurisdiction: deps.lifecycle.jurisdiction };
+    const ctx = { now: new Date(nowMs), calendar: deps.lifecycle.calendar.forDeadlines(), rules: deps.lifecycle.rules.byId(c.rulesVersion), jurisdiction: deps.lifecycle.jurisdiction };
     const wake = nextWakeUp(c, ctx);
     if (wake !== undefined && nowMs - Date.parse(wake) > threshold) return 'missed_wake_up';
   }

@@ -17,6 +17,8 @@ import type { CaseRecord } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import { renderAcknowledgement } from '../../../shared/domain/notices/acknowledgement';
 import { shanghaiDate } from '../../../shared/domain/calendar';
+import { CLOCK_LABELS, currentDeadline } from '../../../shared/domain/lifecycle/deadlines';
+import { cnDue } from '../../../shared/domain/notices/format';
 import { hashQueryCode } from '../../../shared/adapters/ids';
 import { submitIntake } from '../../../shared/intake/core';
 import type { IntakeDeps, IntakeResult } from '../../../shared/intake/core';
@@ -56,6 +58,7 @@ export async function publicView(deps: Pick<IntakeDeps, 'store'>, caseId: string
     if (last && last.phase === e.phase) continue;
     timeline.push({ at: e.at, phase: e.phase, label: e.type === 'received' ? `收到投诉（${CHANNEL_LABELS[c.intake.channel]}）` : `进入“${PHASE_LABELS[e.phase]}”环节` });
   }
+  const due = currentDeadline(c);
   return {
     caseId: c.caseId,
     trackingNo: c.trackingNo,
@@ -64,6 +67,7 @@ export async function publicView(deps: Pick<IntakeDeps, 'store'>, caseId: string
     receivedAt: c.receivedAt,
     channel: CHANNEL_LABELS[c.intake.channel],
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+    ...(due ? { due: { label: CLOCK_LABELS[due.clock], date: cnDue(due), provisional: due.provisional !== undefined } } : {}),
     timeline,
   };
 }

@@ -85,7 +85,7 @@ function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message = '
 }
 
 function ctxFor(deps: StaffRouteDeps, c: CaseRecord): LifecycleContext {
-  return { now: deps.clock.now(), calendar: deps.calendar, rules: deps.rules.byId(c.rulesVersion), jurisdiction: deps.jurisdiction };
+  return { now: deps.clock.now(), calendar: deps.calendar.forDeadlines(), rules: deps.rules.byId(c.rulesVersion), jurisdiction: deps.jurisdiction };
 }
 
 function isRedactedFor(actor: Actor, c: CaseRecord): boolean {
@@ -102,10 +102,15 @@ function dueOf(c: CaseRecord): string | undefined {
   return c.waiting?.dueAt ?? c.deadlines.find((d) => d.metAt === undefined && d.overdueAt === undefined)?.dueAt;
 }
 
+/** Whether the due time shown for a case is provisional (暂定: its year's holiday notice is not loaded yet). */
+function dueIsProvisional(c: CaseRecord, dueAt: string | undefined): boolean {
+  return dueAt !== undefined && c.deadlines.some((d) => d.metAt === undefined && d.dueAt === dueAt && d.provisional !== undefined);
+}
+
 function workingDaysLeft(deps: StaffRouteDeps, dueAt: string | undefined): number | undefined {
   if (!dueAt) return undefined;
   try {
-    return deps.calendar.workingDaysLeft(deps.clock.now(), dueAt);
+    return deps.calendar.forDeadlines().workingDaysLeft(deps.clock.now(), dueAt);
   } catch {
     return undefined;
   }
@@ -126,6 +131,7 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     ...(c.department ? { department: c.department } : {}),
     ...(c.classification ? { classification: c.classification } : {}),
     ...(dueAt ? { dueAt } : {}),
+    ...(dueIsProvisional(c, dueAt) ? { dueProvisional: true } : {}),
     ...(left !== undefined ? { workingDaysLeft: left } : {}),
     overdue: c.flags.overdue === true,
     confidential: c.flags.confidential,
@@ -227,6 +233,7 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
       ...view,
       phaseLabel: PHASE_LABELS[record.phase],
       ...(left !== undefined ? { workingDaysLeft: left } : {}),
+      ...(dueIsProvisional(record, dueAt) ? { dueProvisional: true } : {}),
       allowedActions: allowedActionsFor(p.actor, record),
       timeline: timelineFor(p.actor, record, events),
     });

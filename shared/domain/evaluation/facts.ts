@@ -59,6 +59,8 @@ export const EvaluationFact = z.object({
   dueAt: isoInstant.optional(),
   /** overdue: when the system recorded the mark (may be later than `at` when it was set at closing). */
   markedAt: isoInstant.optional(),
+  /** overdue: the deadline was provisional (暂定) when it passed: its year's holiday notice was not loaded. */
+  provisional: z.boolean().optional(),
   finding: Finding.optional(),
   classification: Classification.optional(),
   /** concluded: the result deadline had been extended. */
@@ -193,7 +195,7 @@ export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): 
   for (const d of after.deadlines) {
     if (!d.overdueAt || seenClocks.has(d.clock)) continue;
     seenClocks.add(d.clock);
-    add('overdue', becameOverdueAt(d), { clock: d.clock, dueAt: d.dueAt, markedAt: new Date(t(d.overdueAt)).toISOString() });
+    add('overdue', becameOverdueAt(d), { clock: d.clock, dueAt: d.dueAt, markedAt: new Date(t(d.overdueAt)).toISOString(), ...(d.provisional ? { provisional: true } : {}) });
   }
 
   if (after.conclusion) {

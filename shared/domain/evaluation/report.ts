@@ -120,6 +120,8 @@ interface RespondentAcc {
   received: Set<string>;
   findings: Map<string, 'substantiated' | 'partial' | 'unfounded'>;
   overdue: Set<string>;
+  /** Of `overdue`: marked against a provisional (暂定) due date. */
+  overdueProvisional: Set<string>;
 }
 
 interface GroupAcc {
@@ -174,7 +176,7 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
   const accFor = (map: Map<string, RespondentAcc>, kind: 'unit' | 'person', key: string): RespondentAcc => {
     let a = map.get(key);
     if (!a) {
-      a = { kind, key, received: new Set(), findings: new Map(), overdue: new Set() };
+      a = { kind, key, received: new Set(), findings: new Map(), overdue: new Set(), overdueProvisional: new Set() };
       map.set(key, a);
     }
     return a;
@@ -195,7 +197,10 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
     for (const a of targets) {
       if (f.kind === 'received') a.received.add(f.caseId);
       else if (f.kind === 'concluded' && f.finding) a.findings.set(f.caseId, f.finding);
-      else if (f.kind === 'overdue' && f.clock && CONCLUSION_CLOCKS.includes(f.clock)) a.overdue.add(f.caseId);
+      else if (f.kind === 'overdue' && f.clock && CONCLUSION_CLOCKS.includes(f.clock)) {
+        a.overdue.add(f.caseId);
+        if (f.provisional) a.overdueProvisional.add(f.caseId);
+      }
     }
   }
   const toRow = (a: RespondentAcc): RespondentRow => {
@@ -215,7 +220,8 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
       reasons.push(`本季度属实投诉 ${counted.length} 件${partialNote}，超过 ${rule.substantiatedMoreThan} 件（第二十条）`);
     }
     if (rule.overdueConclusionDisqualifies && a.overdue.size > 0) {
-      reasons.push(`本季度存在超期办结投诉 ${a.overdue.size} 件（第二十条）`);
+      const provisionalNote = a.overdueProvisional.size > 0 ? `（其中 ${a.overdueProvisional.size} 件按暂定期限计，节假日安排通知尚未导入时确定）` : '';
+      reasons.push(`本季度存在超期办结投诉 ${a.overdue.size} 件${provisionalNote}（第二十条）`);
     }
     const eligible = reasons.length === 0;
     if (eligible) reasons.push(`属实投诉 ${counted.length} 件，未超过 ${rule.substantiatedMoreThan} 件；无超期办结`);

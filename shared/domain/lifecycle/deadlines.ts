@@ -53,8 +53,8 @@ export function currentDeadline(c: CaseRecord): Deadline | undefined {
 
 /** A deadline N working days after `startedAt` (the start day is not counted). */
 export function startClock(ctx: LifecycleContext, clock: ClockName, startedAt: string, workingDays: number): Deadline {
-  const { dueAt } = ctx.calendar.addWorkingDays(startedAt, workingDays);
-  return { clock, startedAt, workingDays, dueAt };
+  const { dueAt, provisional } = ctx.calendar.addWorkingDays(startedAt, workingDays);
+  return { clock, startedAt, workingDays, dueAt, ...(provisional ? { provisional } : {}) };
 }
 
 /** The first instant at which a deadline is overdue: one second after 23:59:59 of the due day. */
@@ -109,4 +109,54 @@ export function closeDeadline(record: CaseRecord, clock: ClockName, now: Date): 
 
 export function replaceDeadline(record: CaseRecord, index: number, d: Deadline): void {
   record.deadlines = record.deadlines.map((x, j) => (j === index ? d : x));
+}
+
+/** One deadline moved by a recompute: its clock, and the due times before and after. */
+export interface DeadlineChange {
+  clock: ClockName;
+  from: string;
+  to: string;
+  /** Still provisional after the recompute (a later year's notice is missing as well). */
+  stillProvisional: boolean;
+}
+
+/**
+ * Recomputes the open provisional (暂定) deadlines of a case with the calendar in `ctx`, once a year's notice
+ * has been loaded: a deadline counted from its start keeps its start and its number of working days and gets
+ * the official due time. What already happened stands: an overdue mark is never erased (art. 20), a met
+ * deadline is history. A reminder already sent is sent again at the new time when that is still ahead, so the
+ * reminder moves with the deadline. Returns the changes (empty when nothing was provisional or could be
+ * recomputed yet, e.g. the notice is still missing).
+ */
+export function recomputeProvisionalDeadlines(record: CaseRecord, ctx: LifecycleContext): { deadlines: Deadline[]; changes: DeadlineChange[] } {
+  const changes: DeadlineChange[] = [];
+  const calendar = ctx.calendar.forDeadlines();
+  const deadlines = record.deadlines.map((d) => {
+    if (!d.provisional || d.metAt !== undefined) return d;
+    if (d.workingDays === undefined || d.extended) {
+      // A due date that staff chose is not a count: only the count it was checked against was provisional.
+      changes.push({ clock: d.clock, from: d.dueAt, to: d.dueAt, stillProvisional: false });
+      return stripProvisional(d);
+    }
+    const due = calendar.addWorkingDays(d.startedAt, d.workingDays);
+    const stillProvisional = due.provisional !== undefined;
+    if (due.dueAt === d.dueAt && stillProvisional && sameYears(due.provisional!.years, d.provisional.years)) return d;
+    const next: Deadline = { ...stripProvisional(d), dueAt: due.dueAt, ...(due.provisional ? { provisional: due.provisional } : {}) };
+    if (next.remindedAt && due.dueAt !== d.dueAt) {
+      const remind = reminderInstant(next, { ...ctx, calendar });
+      if (remind && ms(remind) > ctx.now.getTime()) delete next.remindedAt;
+    }
+    changes.push({ clock: d.clock, from: d.dueAt, to: due.dueAt, stillProvisional });
+    return next;
+  });
+  return { deadlines, changes };
+}
+
+function stripProvisional(d: Deadline): Deadline {
+  const { provisional: _provisional, ...rest } = d;
+  return rest;
+}
+
+function sameYears(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((y, i) => y === b[i]);
 }

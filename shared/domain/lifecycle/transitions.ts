@@ -8,6 +8,7 @@ import type { Actor, Assignment, CaseRecord, Deadline, Finding, NotAcceptedReaso
 import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
 import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
 import { shanghaiDate } from '../calendar';
+import type { DueTime } from '../calendar';
 import { canAct, canRead } from '../access';
 import type { NewEvent } from '../../ports';
 import { applyMerge, applyUnmerge } from '../duplicates/merge';
@@ -406,16 +407,22 @@ function ensureResultClock(t: Draft): Deadline {
  * The agency sets the result deadline of an intervention (art. 14(3)): it replaces the running result clock.
  * A reminder is due again for the new time; an overdue mark already recorded stays (art. 20).
  */
-function setResultDeadline(t: Draft, dueAt: string, workingDays: number | undefined): Deadline {
+function setResultDeadline(t: Draft, due: Pick<DueTime, 'dueAt' | 'provisional'>, workingDays: number | undefined): Deadline {
   const r = t.record;
   const i = openDeadlineIndex(r, 'result');
-  const fresh: Deadline = { clock: 'result', startedAt: t.nowIso, dueAt, ...(workingDays !== undefined ? { workingDays } : {}) };
+  const fresh: Deadline = {
+    clock: 'result',
+    startedAt: t.nowIso,
+    dueAt: due.dueAt,
+    ...(workingDays !== undefined ? { workingDays } : {}),
+    ...(due.provisional ? { provisional: due.provisional } : {}),
+  };
   if (i < 0) {
     r.deadlines = [...r.deadlines, fresh];
     return fresh;
   }
   const old = r.deadlines[i]!;
-  const d: Deadline = { ...old, ...fresh, workingDays, remindedAt: undefined };
+  const d: Deadline = { ...old, provisional: undefined, ...fresh, workingDays, remindedAt: undefined };
   replaceDeadline(r, i, d);
   return d;
 }
@@ -445,7 +452,7 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
     return t.done();
   }
   t.moveTo('handling');
-  const due = setResultDeadline(t, t.ctx.calendar.addWorkingDays(t.ctx.now, d.interventionDefaultWorkingDays).dueAt, d.interventionDefaultWorkingDays);
+  const due = setResultDeadline(t, t.ctx.calendar.addWorkingDays(t.ctx.now, d.interventionDefaultWorkingDays), d.interventionDefaultWorkingDays);
   t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。`, {
     kind: b.kind,
     dueAt: due.dueAt,
@@ -473,18 +480,19 @@ function designateLead(t: Draft, b: ActionBodyOf<'designate-lead'>): Transition 
   const newOnes = [assign(lead.code, 'lead'), ...co.map((d) => assign(d.code, 'co_handler'))];
   r.assignments = [...r.assignments.filter((a) => a.role === 'owner'), ...newOnes];
 
-  let dueAt: string;
+  let due: Pick<DueTime, 'dueAt' | 'provisional'>;
   let workingDays: number | undefined;
   if (b.dueDate) {
     if (b.dueDate < shanghaiDate(t.ctx.now)) {
       throw new ValidationError([{ field: 'dueDate', message: '办理期限不能早于今天', code: 'in_past' }]);
     }
-    dueAt = dueFromDate(t, b.dueDate, 'dueDate');
+    due = { dueAt: dueFromDate(t, b.dueDate, 'dueDate') };
   } else {
     workingDays = t.ctx.rules.deadlines.interventionDefaultWorkingDays;
-    dueAt = t.ctx.calendar.addWorkingDays(t.ctx.now, workingDays).dueAt;
+    due = t.ctx.calendar.addWorkingDays(t.ctx.now, workingDays);
   }
-  setResultDeadline(t, dueAt, workingDays);
+  const dueAt = due.dueAt;
+  setResultDeadline(t, due, workingDays);
   const coNames = co.map((d) => d.name).join('、');
   t.event(
     'lead_designated',
@@ -524,7 +532,8 @@ function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Trans
     );
   }
   const dueAt = dueFromDate(t, b.newDueDate, 'newDueDate');
-  const extended: Deadline = { ...d, originalDueAt: original, dueAt, extended: true, remindedAt: undefined };
+  // The new due date is the one staff chose (a working day): no longer a computed, provisional one.
+  const extended: Deadline = { ...d, originalDueAt: original, dueAt, extended: true, remindedAt: undefined, provisional: undefined };
   replaceDeadline(r, i, extended);
   t.event('extension_granted', `承办单位申请延期办理，办理时限由${shanghaiDate(d.dueAt)}延至${b.newDueDate}，已告知投诉人和政务服务管理机构（第十四条第（二）项）。理由：${b.reason}`, {
     from: d.dueAt,

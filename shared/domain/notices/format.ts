@@ -26,9 +26,18 @@ export function cnDateTime(iso: string): string {
   return `${cnDate(iso)} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
 }
 
-/** The due day of a deadline, `2025年3月5日（当日24时前）`. */
-export function cnDue(d: Pick<Deadline, 'dueAt'>): string {
-  return `${cnDate(d.dueAt)}（当日24时前）`;
+/**
+ * The due day of a deadline, `2025年3月5日（当日24时前）`; a provisional one (its year's holiday notice not loaded
+ * yet) says so: `2027年1月8日（当日24时前，暂定）`.
+ */
+export function cnDue(d: Pick<Deadline, 'dueAt' | 'provisional'>): string {
+  return `${cnDate(d.dueAt)}（当日24时前${d.provisional ? '，暂定' : ''}）`;
+}
+
+/** The note that explains provisional dates, for the fields of a notice or slip that shows one; undefined otherwise. */
+export function provisionalField(deadlines: readonly Pick<Deadline, 'provisional'>[]): Field | undefined {
+  const note = deadlines.find((d) => d.provisional)?.provisional;
+  return note ? ['暂定期限说明', note.reason] : undefined;
 }
 
 export function escapeHtml(s: string): string {

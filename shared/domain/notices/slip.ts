@@ -8,7 +8,7 @@ import { redactForRespondent } from '../access';
 import type { LifecycleContext } from '../lifecycle/context';
 import { CLOCK_LABELS } from '../lifecycle/deadlines';
 import type { Field } from './format';
-import { cnDate, cnDateTime, cnDue, complainantLine, departmentName, escapeHtml } from './format';
+import { cnDate, cnDateTime, cnDue, complainantLine, departmentName, escapeHtml, provisionalField } from './format';
 
 const ROLE_LABEL: Record<Assignment['role'], string> = { owner: '承办单位', lead: '牵头单位', co_handler: '协办单位' };
 
@@ -20,7 +20,10 @@ function deadlineLines(c: CaseRecord, ctx: LifecycleContext, a: Assignment): Fie
   if (!open.some((x) => x.clock === 'result') && c.classification !== 'intervention') {
     const transfer = ctx.calendar.addWorkingDays(a.assignedAt, d.transferResultWorkingDays);
     out.push(['登记转办类反馈时限', `收到交办单后 ${d.transferResultWorkingDays} 个工作日内，即${cnDue(transfer)}（第十四条第（二）项）`]);
+    open.push({ ...transfer, clock: 'result', startedAt: a.assignedAt });
   }
+  const note = provisionalField(open);
+  if (note) out.push(note);
   out.push(['延期', `特殊情况需延期的，应在期限届满前明确办理时限并告知投诉人和本级政务服务管理机构，延期最长不超过 ${d.extensionMaxWorkingDays} 个工作日`]);
   return out;
 }

@@ -19,6 +19,7 @@ import {
   cnDate,
   cnDateTime,
   cnDue,
+  provisionalField,
   complainantAddress,
   complainantGreeting,
   complainantLine,
@@ -234,7 +235,7 @@ export function reminderNotice(c: CaseRecord, ctx: LifecycleContext, d: Deadline
       `以下投诉当前环节为“${PHASE_LABELS[c.phase]}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
       '逾期办结将记入考评，并影响评优评先资格（第二十条）。',
     ],
-    fields: [...caseFields(c, ctx), [CLOCK_LABELS[d.clock], cnDue(d)]],
+    fields: [...caseFields(c, ctx), [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
 }
 
@@ -250,9 +251,11 @@ export function overdueAlertNotice(c: CaseRecord, ctx: LifecycleContext, d: Dead
     paragraphs: [
       `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${PHASE_LABELS[c.phase]}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
     ],
-    fields: [...caseFields(c, ctx), ['承办单位', handlingDepartments(c).map((x) => departmentName(ctx.jurisdiction, x)).join('、') || '（尚未交办）'], [CLOCK_LABELS[d.clock], cnDue(d)]],
+    fields: [...caseFields(c, ctx), ['承办单位', handlingDepartments(c).map((x) => departmentName(ctx.jurisdiction, x)).join('、') || '（尚未交办）'], [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
 }
+
+const optional = <T,>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
 
 /** 信访维稳风险报告 to the leader (art. 9(2)). */
 export function stabilityRiskNotice(c: CaseRecord, ctx: LifecycleContext, why: string): Notice {

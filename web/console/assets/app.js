@@ -6,7 +6,7 @@
  */
 import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
-import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge } from './dom.js';
+import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 
 const main = document.getElementById('main');
@@ -286,7 +286,7 @@ function caseTable(items, caption, { department = true } = {}) {
           h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? ''),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
-          h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—'),
+          h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—', c.dueProvisional ? provisionalBadge() : null),
           h('td', { 'data-label': '剩余工作日', class: 'days' }, overdueBadge(c), ' ', daysLeftText(c)),
         ),
       ),
@@ -466,7 +466,7 @@ function deadlinesTable(c) {
           { class: d.overdueAt ? 'overdue' : undefined },
           h('td', {}, meta.labels.clocks[d.clock] ?? d.clock, d.extended ? '（已延期）' : ''),
           h('td', {}, fmtDateTime(d.startedAt)),
-          h('td', {}, fmtDateTime(d.dueAt)),
+          h('td', {}, fmtDateTime(d.dueAt), d.provisional ? provisionalBadge(d.provisional.reason) : null),
           h('td', {}, d.overdueAt ? [h('span', { class: 'badge badge-overdue', text: '已超期' }), ` ${fmtDateTime(d.overdueAt)}`] : d.metAt ? `已完成 ${fmtDateTime(d.metAt)}` : '进行中'),
         ),
       ),
@@ -521,6 +521,7 @@ async function casePage(caseId) {
     overdueBadge(c),
     ' ',
     due ? `办理期限 ${fmtDateTime(due)}，${daysLeftText({ ...c, dueAt: due })}` : FINAL.includes(c.phase) ? '' : '当前环节没有进行中的期限',
+    due && c.dueProvisional ? provisionalBadge((c.deadlines ?? []).find((d) => d.provisional && !d.metAt)?.provisional?.reason) : null,
     // On a phone the actions come after the whole case: one tap to reach them.
     forms.length > 0 ? h('a', { class: 'jump', href: `${location.pathname}${location.search}#actions`, on: { click: (ev) => { ev.preventDefault(); document.getElementById('actions-title')?.focus(); document.getElementById('actions')?.scrollIntoView(); } } }, `去办理（${forms.length} 项操作）↓`) : null,
   );

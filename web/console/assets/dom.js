@@ -95,3 +95,9 @@ export function isOverdue(item) {
 export function overdueBadge(item) {
   return isOverdue(item) ? h('span', { class: 'badge badge-overdue', text: '已超期' }) : null;
 }
+
+/** 暂定: the due date counts a year whose holiday notice is not loaded yet; the reason shows on hover and focus. */
+export function provisionalBadge(reason) {
+  const why = reason ?? '该年度国务院办公厅节假日安排通知尚未导入，期限按法定节假日暂定，导入后自动重新计算。';
+  return h('span', { class: 'badge badge-provisional', text: '暂定', title: why, tabindex: '0', 'aria-label': `暂定：${why}` });
+}
