@@ -12,6 +12,8 @@ import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
 import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { loadCalendar } from '../../shared/calendar/load';
+import { calendarRefresher } from '../../shared/calendar/refresh';
+import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
 import { performAction } from '../../shared/services/actions';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
@@ -50,6 +52,8 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   const doc = createDocumentClient(new DynamoDBClient({}));
   const intake = { ...intakeDepsFromEnv(raw, { doc }), mail };
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
+  const calendarYears = new DynamoCalendarYearStore(doc, env.TABLE_NAME, intake.jurisdiction.code);
+  refreshCalendar = calendarRefresher(calendar, calendarYears).ensureFresh;
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
   // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
   const cognito = { client: new CognitoIdentityProviderClient({}), clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
@@ -64,13 +68,24 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
     performAction: (caseId, actor, body) =>
       performAction({ store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, caseId, actor, body),
     quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
+    calendarAdmin: {
+      store: intake.store,
+      clock: intake.clock,
+      calendar,
+      rules: intake.rules,
+      jurisdiction: intake.jurisdiction,
+      workflow: intake.workflow,
+      saveYear: (year, meta) => calendarYears.put(year, meta),
+    },
   };
   return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
+/** Reads the years imported through the admin API (at most every 5 minutes), before a request uses the calendar. */
+let refreshCalendar: () => Promise<void> = async () => undefined;
 
-export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
+export const handler = async (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
   if (!cached) {
     const { deps, staff, facts, challenges } = apiFromEnv(process.env);
     cached = createLambdaHandler(deps, (app) => {
@@ -81,5 +96,6 @@ export const handler = (event: LambdaEvent, context?: LambdaContext): Promise<un
       mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
     });
   }
+  await refreshCalendar();
   return cached(event, context);
 };

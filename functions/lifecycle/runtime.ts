@@ -11,6 +11,8 @@ import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-stor
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { loadCalendar } from '../../shared/calendar/load';
+import { calendarRefresher } from '../../shared/calendar/refresh';
+import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import { systemClock } from '../../shared/ports';
 import type { BlobStore, CaseStore, Workflow } from '../../shared/ports';
@@ -53,10 +55,13 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: 
   const doc = createDocumentClient(new DynamoDBClient({}));
   const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
   const indexForDuplicates = opts.indexForDuplicates?.({ doc, tableName: env.TABLE_NAME, store, jurisdiction });
-  const tasks = lifecycleTasks({
+  // The jurisdiction's local adjustments as everywhere else, and the years imported through the admin API.
+  const calendar = loadCalendar({ ...(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}), overrides: jurisdiction.calendarOverrides });
+  const refresher = calendarRefresher(calendar, new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code), { logger: { warn: (message, extra) => logger.warn(message, extra ?? {}) } });
+  const inner = lifecycleTasks({
     store,
     clock: systemClock,
-    calendar: loadCalendar(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}),
+    calendar,
     rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),
     jurisdiction,
     mail: lazyMailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
@@ -69,5 +74,19 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: 
       error: (message, extra) => logger.error(message, extra ?? {}),
     },
   });
+  const fresh =
+    <P, R>(task: (payload: P) => Promise<R>) =>
+    async (payload: P): Promise<R> => {
+      await refresher.ensureFresh();
+      return task(payload);
+    };
+  const tasks: LifecycleTasks = {
+    screenCase: fresh(inner.screenCase),
+    prepareWait: fresh(inner.prepareWait),
+    awaitAction: fresh(inner.awaitAction),
+    handleDeadline: fresh(inner.handleDeadline),
+    archiveCase: fresh(inner.archiveCase),
+    recordFailure: inner.recordFailure,
+  };
   return { logger, tasks };
 }

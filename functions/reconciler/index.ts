@@ -12,7 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../shared/ports';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
 import { ReconcilerEnv } from './env';
-import { reconcilerDeps, runReconciler } from './service';
+import { calendarCheck, reconcilerDeps, runReconciler } from './service';
 import type { ReconcilerLogger, ReconcilerSummary } from './service';
 
 const logger = new Logger({ serviceName: 'reconciler' });
@@ -21,12 +21,13 @@ const log: ReconcilerLogger = {
   warn: (message, data) => logger.warn(message, data ?? {}),
   error: (message, data) => logger.error(message, data ?? {}),
 };
-let built: { deps: ReconcileDeps; thresholdMs: number } | undefined;
+let built: { deps: ReconcileDeps; thresholdMs: number; calendar: ReturnType<typeof calendarCheck> } | undefined;
 
 export const handler = middy(async (): Promise<ReconcilerSummary> => {
   if (!built) {
     const env = ReconcilerEnv.parse(process.env);
-    built = { deps: reconcilerDeps(env, { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), sfn: new SFNClient({}) }, systemClock, log), thresholdMs: env.THRESHOLD_MINUTES * 60_000 };
+    const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}), sfn: new SFNClient({}) }, systemClock, log);
+    built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears) };
   }
-  return runReconciler(built.deps, { thresholdMs: built.thresholdMs }, log);
+  return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar }, log);
 }).use(injectLambdaContext(logger));

@@ -21,9 +21,13 @@ import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
 import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
+import { calendarRefresher } from '../../shared/calendar/refresh';
+import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
+import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
+import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { IntakeDeps } from '../../shared/intake/core';
-import type { Clock, Logger } from '../../shared/ports';
+import type { CalendarYearStore, Clock, Logger } from '../../shared/ports';
 import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
 import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
@@ -48,8 +52,26 @@ export interface ReconcilerSummary {
   problems: number;
 }
 
+/** The log line the CloudWatch metric filters of infra/constructs/observability.ts read (calendar years missing, provisional cases). */
+export const CALENDAR_STATUS_LOG_MESSAGE = 'calendar status' as const;
+
+/**
+ * The calendar check of each run: the years imported through the admin API are read, open cases that ran on
+ * provisional dates are recomputed once their year is there, and the status is logged for the alarm.
+ */
+export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): () => Promise<ProvisionalStatus & { recomputed: number }> {
+  const lifecycle = deps.lifecycle!;
+  const refresher = calendarRefresher(lifecycle.calendar, years, { everyMs: 0 });
+  return async () => {
+    await refresher.ensureFresh();
+    const recompute = await recomputeProvisional({ store: deps.store, clock: deps.clock, calendar: lifecycle.calendar, rules: lifecycle.rules, jurisdiction: lifecycle.jurisdiction });
+    const status = await provisionalStatus({ store: deps.store, clock: deps.clock, calendar: lifecycle.calendar, jurisdiction: lifecycle.jurisdiction });
+    return { ...status, recomputed: recompute.casesRecomputed };
+  };
+}
+
 /** The reconcile ports from the environment and the clients (created once per container). */
-export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps {
+export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore } {
   const doc = createDocumentClient(clients.dynamo);
   const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
   const workflow = new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN));
@@ -67,6 +89,7 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
     // The intake core is needed only to replay a parked intake (rare): loaded then, not at every cold start.
     submit: async (i, opts) => (await import('../../shared/intake/core')).submitIntake(intake, i, opts),
     lifecycle: { calendar, rules, jurisdiction },
+    calendarYears: new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code),
     ...(logger ? { logger } : {}),
   };
 }
@@ -87,7 +110,25 @@ export function summarize(report: ReconcileReport): ReconcilerSummary {
 }
 
 /** One scheduled run: reconcile, log each finding (ids only), return the counts. */
-export async function runReconciler(deps: ReconcileDeps, opts: { thresholdMs: number }, logger: ReconcilerLogger): Promise<ReconcilerSummary> {
+export async function runReconciler(
+  deps: ReconcileDeps,
+  opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }> },
+  logger: ReconcilerLogger,
+): Promise<ReconcilerSummary> {
+  if (opts.calendar) {
+    try {
+      const s = await opts.calendar();
+      logger[s.missingYears.length > 0 ? 'warn' : 'info'](CALENDAR_STATUS_LOG_MESSAGE, {
+        calendarYearsMissing: s.missingYears.length,
+        missingYears: s.missingYears,
+        provisionalOpenCases: s.openProvisionalCases,
+        recomputed: s.recomputed,
+        ...(s.warning ? { warning: s.warning } : {}),
+      });
+    } catch (err) {
+      logger.error('calendar check failed', { error: err instanceof Error ? err.name : 'unknown' });
+    }
+  }
   const report = await reconcile(deps, { thresholdMs: opts.thresholdMs });
   for (const f of report.findings) {
     const level = NEEDS_ATTENTION.has(f.action) || (f.kind === 'unjoined_merge' && f.action === 'reported') ? 'warn' : 'info';

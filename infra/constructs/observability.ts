@@ -31,7 +31,12 @@ export interface ObservabilityProps {
   functions: Record<string, lambda.IFunction>;
   /** Log group of the task that marks cases overdue (absent while that task is not built). */
   overdueLogGroup?: logs.ILogGroup;
+  /** Log group of the reconciler, whose every run logs the calendar status (functions/reconciler/service.ts). */
+  calendarLogGroup?: logs.ILogGroup;
 }
+
+/** The reconciler's log line with the calendar status (functions/reconciler/service.ts CALENDAR_STATUS_LOG_MESSAGE). */
+export const CALENDAR_STATUS_LOG_MESSAGE = 'calendar status';
 
 export class Observability extends Construct {
   readonly topic: sns.Topic;
@@ -92,11 +97,26 @@ export class Observability extends Construct {
     }
     alarm('CasesOverdue', this.overdueMetric, 'A case passed its deadline (art. 20 records it; the agency has been told).');
 
+    // From 1 November: next year's State Council holiday notice is not imported; deadlines reaching into it are provisional.
+    const yearsMissing = new cloudwatch.Metric({ namespace, metricName: 'CalendarYearsMissing', period: Duration.hours(1), statistic: 'Maximum' });
+    const provisionalCases = new cloudwatch.Metric({ namespace, metricName: 'ProvisionalOpenCases', period: Duration.hours(1), statistic: 'Maximum' });
+    if (props.calendarLogGroup) {
+      const status = logs.FilterPattern.stringValue('$.message', '=', CALENDAR_STATUS_LOG_MESSAGE);
+      new logs.MetricFilter(this, 'CalendarYearsMissingFilter', { logGroup: props.calendarLogGroup, filterPattern: status, metricNamespace: namespace, metricName: 'CalendarYearsMissing', metricValue: '$.calendarYearsMissing' });
+      new logs.MetricFilter(this, 'ProvisionalCasesFilter', { logGroup: props.calendarLogGroup, filterPattern: status, metricNamespace: namespace, metricName: 'ProvisionalOpenCases', metricValue: '$.provisionalOpenCases' });
+    }
+    alarm(
+      'CalendarYearMissing',
+      yearsMissing,
+      "Next year's State Council holiday notice is not imported: deadlines reaching into it are provisional (暂定). Import it: POST /api/admin/calendar or the console.",
+    );
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Executions', left: [sm.metricStarted(period), sm.metricSucceeded(period), sm.metricFailed(period)], width: 12 }),
       new cloudwatch.GraphWidget({ title: 'Overdue cases (per hour)', left: [this.overdueMetric], width: 12 }),
     );
+    this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Calendar: years missing, open cases on provisional dates', left: [yearsMissing], right: [provisionalCases], width: 24 }));
     this.dashboard.addWidgets(...dlqWidgets);
     this.dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Function errors', left: errorMetrics, width: 24 }));
   }

@@ -105,6 +105,7 @@ export class JurisdictionStack extends Stack {
       stateMachine,
       functions,
       ...(overdueTask && !this.workflow.notBuilt.includes('HandleDeadlineFunctionArn') ? { overdueLogGroup: (overdueTask as lambda.Function).logGroup } : {}),
+      calendarLogGroup: this.intake.reconciler.logGroup,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Public form, status page and API' });

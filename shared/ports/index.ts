@@ -3,6 +3,7 @@
  * `shared/adapters/aws/` (AWS) and `infra/local/` (embedded runtime). Nothing here knows which.
  */
 import type { CaseRecord, Phase, TimelineEvent, Actor } from '../domain/case';
+import type { CalendarYearData } from '../domain/calendar';
 
 // ---------------------------------------------------------------------------------------------- Clock
 
@@ -144,3 +145,16 @@ export interface Workflow {
   sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;
   sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------- CalendarYearStore
+
+/**
+ * Years of the working-day calendar imported by an administrator (the State Council's annual holiday notice),
+ * kept where every function of a deployment reads them: a DynamoDB item per year on AWS; the embedded runtime
+ * keeps year files in its calendar directory instead (shared/calendar/load.ts).
+ */
+export interface CalendarYearStore {
+  list(): Promise<CalendarYearData[]>;
+  put(year: CalendarYearData, meta: { at: string; by: string }): Promise<void>;
+}
+

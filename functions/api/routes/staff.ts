@@ -5,6 +5,8 @@
  * access rules (shared/domain/access.ts): 401 without a valid token, 403 for a case the caller has no
  * business with. Every read of a case is audited (who, when, what), denied reads too.
  */
+import { mountCalendarRoutes } from './calendar-admin';
+import type { CalendarRouteDeps } from './calendar-admin';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
@@ -57,6 +59,8 @@ export interface StaffRouteDeps {
   emailIntake?: EmailIntakeRoute;
   /** Size limit of POST /api/intake/email (default 30 MB). */
   maxMailBytes?: number;
+  /** The calendar administration routes (GET/POST /api/admin/calendar), where the deployment wires them. */
+  calendarAdmin?: CalendarRouteDeps;
 }
 
 const LoginBody = z.object({
@@ -180,6 +184,13 @@ function parseQuery<T>(schema: z.ZodType<T>, raw: Record<string, string>): T {
 }
 
 export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
+  if (deps.calendarAdmin) {
+    mountCalendarRoutes(app, deps.calendarAdmin, async (c, roles, message) => {
+      const p = await principalOf(c, deps);
+      requireRole(p, roles, message);
+      return p;
+    });
+  }
   // ------------------------------------------------------------------------------------------ login
   app.post('/api/auth/login', bodyLimit({ maxSize: 16 * 1024 }), async (c) => {
     if (!deps.login) throw new NotFoundError('此部署通过统一身份认证登录。');

@@ -77,6 +77,8 @@ export const PK_PREFIX = {
   deadLetter: 'DLQ#',
   user: 'USER#',
   outbox: 'OUTBOX#',
+  /** Imported State Council holiday notices: `CAL#<jurisdiction>` / `YEAR#<yyyy>`. */
+  calendar: 'CAL#',
 } as const;
 
 /** Sort keys / sort-key prefixes under `CASE#<caseId>`. */
