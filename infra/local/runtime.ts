@@ -11,6 +11,7 @@
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file';
 import { createServer } from 'node:http';
@@ -27,7 +28,10 @@ import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
-import { loadCalendar } from '../../shared/calendar/load';
+import { loadCalendar, readYearFiles } from '../../shared/calendar/load';
+import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
+import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
+import type { CalendarRouteDeps } from '../../functions/api/routes/calendar-admin';
 import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import { rulesStatus } from '../../shared/config/rules';
 import { shanghaiDate } from '../../shared/domain/calendar';
@@ -93,6 +97,8 @@ export function dataPaths(dataDir: string) {
     instance: join(root, 'instance.json'),
     clock: join(root, 'clock.json'),
     config: join(root, 'tousu.config.json'),
+    /** Calendar years imported into this runtime (`<year>.json`, as in config/calendar; these win). */
+    calendar: join(root, 'calendar'),
   };
 }
 export type DataPaths = ReturnType<typeof dataPaths>;
@@ -181,6 +187,8 @@ export interface Runtime {
   logger: RuntimeLogger;
   /** Case ids resumed at start. */
   resumed: string[];
+  /** The calendar at start: years missing and open cases on provisional dates (the start banner says it). */
+  calendarStatus: ProvisionalStatus;
   /** The dynalite worker thread's event-loop utilisation (benchmarks). */
   dynamoThreadUtilization(since?: EventLoopUtilization): EventLoopUtilization | undefined;
   status(): RuntimeStatus;
@@ -444,6 +452,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     const jurisdiction = loadJurisdiction(code);
     const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
+    // Years imported into this data directory (tousu calendar import, the admin API) win over the shipped ones.
+    if (existsSync(paths.calendar)) for (const y of readYearFiles(paths.calendar)) calendar.loadYear(y);
     const rules = loadRulesRegistry();
     if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
 
@@ -452,10 +462,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Visible lapses (SPEC.md art. 22; calendar years): the runtime keeps working, the administrator is told.
     const today = shanghaiDate(clock.now());
     for (const message of rulesStatus(rules, today).warnings) logger.warn('rules_version_warning', { message });
-    const nextYear = Number(today.slice(0, 4)) + 1;
-    if (!calendar.hasYear(nextYear)) {
-      logger.warn('calendar_year_missing', { message: `工作日历缺少 ${nextYear} 年数据；国务院办公厅公布后请在 config/calendar/${nextYear}.json 登记，否则跨年期限将无法计算。` });
-    }
 
     // Storage.
     let dynalite: DynaliteHandle;
@@ -564,6 +570,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const resumed = await workflow.resumeAll();
 
+    // The calendar (SPEC.md, Deadlines): a year imported while the runtime was stopped recomputes its provisional
+    // cases now; a missing year is said at every start (from 1 November), with the number of cases it affects.
+    const calendarAdmin: CalendarRouteDeps = {
+      store,
+      clock,
+      calendar,
+      rules,
+      jurisdiction,
+      workflow,
+      logger,
+      saveYear: async (year) => {
+        await mkdir(paths.calendar, { recursive: true });
+        await writeJsonAtomic(join(paths.calendar, `${year.year}.json`), year);
+      },
+    };
+    if (calendar.years().length > 0) await recomputeProvisional(calendarAdmin);
+    const calendarState = await provisionalStatus(calendarAdmin);
+    if (calendarState.warning) logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
+
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
@@ -592,6 +617,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             },
           },
           emailIntake: createEmailIntakeRoute(emailDeps),
+          calendarAdmin,
         };
         mountStaffRoutes(a, staffDeps);
         mountReportRoutes(a, { ...staffDeps, facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), logger });
@@ -731,6 +757,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       folderWatch,
       logger,
       resumed,
+      calendarStatus: calendarState,
       dynamoThreadUtilization: (since) => dynalite.eventLoopUtilization?.(since),
       status,
       replayDeadLetters: replay,

@@ -63,6 +63,7 @@ function banner(rt: Runtime, host: string, logFormat: LogFormat, startMs: number
     `  时钟 / clock                ${clock}`,
     `  日志 / log (JSON lines)     ${rt.paths.logFile}${logFormat === 'json' ? '  (and stdout)' : ''}`,
     `  恢复的在办投诉件 / resumed open cases: ${rt.resumed.length}`,
+    ...(rt.calendarStatus.warning ? [`  ⚠ 工作日历 / calendar: ${rt.calendarStatus.warning}`] : []),
     '按 Ctrl+C 停止 (Ctrl+C stops; in-flight writes finish first).',
   ];
   return lines.join('\n') + '\n';
