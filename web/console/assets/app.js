@@ -86,6 +86,25 @@ function errorBox(err) {
   return h('div', { class: 'error-box', role: 'alert' }, err instanceof ApiError ? err.message : '页面出错，请刷新后重试。');
 }
 
+/**
+ * For the agency and the administrator: a year without its State Council holiday notice (from 1 November) and
+ * the open cases that run on provisional dates. Older deployments without the route show nothing.
+ */
+async function renderCalendarBanner() {
+  const banner = document.getElementById('calendar-banner');
+  if (!banner) return;
+  banner.hidden = true;
+  if (!meta || !['agency', 'admin'].includes(meta.me.role)) return;
+  try {
+    const s = await api.get('/api/admin/calendar');
+    if (!s.warning) return;
+    banner.textContent = `工作日历提醒：${s.warning}`;
+    banner.hidden = false;
+  } catch {
+    // The banner is advice; the console works without it.
+  }
+}
+
 function renderNav() {
   clear(nav);
   clear(who);
@@ -756,6 +775,7 @@ async function render() {
       if (err.status !== 401) page('工作台', errorBox(err));
       return;
     }
+    void renderCalendarBanner();
   }
   renderNav();
   const m = /^\/console\/cases\/([^/]+)(\/slip)?$/.exec(path);
