@@ -74,8 +74,8 @@ function calendarWarnings(today: string, calendarDir: string | undefined): { war
     return {
       warnings: missing.map(
         (y) =>
-          `工作日历缺少 ${y} 年的数据：落在 ${y} 年的期限将无法计算（系统报错，不会按“仅周末休息”猜测）。` +
-          `国务院办公厅公布 ${y} 年节假日安排后，请新增 config/calendar/${y}.json（格式见 config/calendar/README.md）。`,
+          `工作日历缺少 ${y} 年的数据：投诉件落在 ${y} 年的期限按法定节假日暂定（不晚于正式期限），其他计算会报错。` +
+          `国务院办公厅公布 ${y} 年节假日安排后，请导入：npx tousu calendar import 通知全文.txt（或新增 config/calendar/${y}.json，格式见 config/calendar/README.md）。`,
       ),
     };
   } catch (err) {
