@@ -44,9 +44,12 @@ export class Mail extends Construct implements MailGrants {
 
   grantSend(fn: lambda.Function): void {
     const { sending } = this.props;
+    // Every sender alike (API, mail intakes, life-cycle tasks, the quarterly report): one Reply-To, one configuration set.
+    if (this.props.jurisdiction.mail.replyTo) fn.addEnvironment('MAIL_REPLY_TO', this.props.jurisdiction.mail.replyTo);
     if (this.statement) {
       fn.addToRolePolicy(this.statement);
       fn.addEnvironment('MAIL_MODE', 'ses');
+      if (sending.mode === 'ses' && sending.configurationSetName) fn.addEnvironment('SES_CONFIGURATION_SET', sending.configurationSetName);
       return;
     }
     if (sending.mode === 'smtp' && this.secret) {

@@ -21,7 +21,6 @@ export interface ReportingProps {
   mail: MailGrants;
   deadLetters: sqs.IQueue;
   logRetentionDays: number;
-  sesConfigurationSet?: string;
 }
 
 export class Reporting extends Construct {
@@ -33,7 +32,6 @@ export class Reporting extends Construct {
     const environment: EnvVars<z.input<typeof QuarterlyReportEnv>> = {
       TABLE_NAME: props.data.table.tableName,
       JURISDICTION: props.jurisdictionCode,
-      ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
     };
     this.handler = new TousuFunction(this, 'QuarterlyReport', {
       name: 'quarterly-report',

@@ -46,8 +46,6 @@ export interface WorkflowProps {
   data: Data;
   logRetentionDays: number;
   mail: MailGrants;
-  /** SES configuration set, when sending through SES with one. */
-  sesConfigurationSet?: string;
 }
 
 export class Workflow extends Construct {
@@ -76,7 +74,6 @@ export class Workflow extends Construct {
           TABLE_NAME: data.table.tableName,
           JURISDICTION: props.jurisdictionCode,
           POWERTOOLS_SERVICE_NAME: `tousu-${name}`,
-          ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
           ...(ARCHIVE_TASKS.has(name) ? { ARCHIVE_BUCKET: data.archive.bucketName, ARCHIVE_KMS_KEY_ID: data.key.keyArn } : {}),
         };
         const tf = new TousuFunction<typeof environment>(this, constructId, {

@@ -36,7 +36,6 @@ export class JurisdictionStack extends Stack {
     Tags.of(this).add('tousu:jurisdiction', jurisdiction.code, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
     this.templateOptions.description = `tousu complaint pipeline for ${jurisdiction.code} (${jurisdiction.name})`;
     const logRetentionDays = deploy.logRetentionDays;
-    const sesConfigurationSet = deploy.sending.mode === 'ses' ? deploy.sending.configurationSetName : undefined;
 
     // Environment-agnostic stacks check the region when CloudFormation knows it (at deploy).
     if (deploy.region === undefined && deploy.intake.mode === 'ses') {
@@ -61,7 +60,6 @@ export class JurisdictionStack extends Stack {
       data: this.data,
       logRetentionDays,
       mail,
-      ...(sesConfigurationSet ? { sesConfigurationSet } : {}),
     });
     const stateMachine = this.workflow.stateMachine;
     this.intake = new Intake(this, 'Intake', {
@@ -89,7 +87,6 @@ export class JurisdictionStack extends Stack {
       mail,
       deadLetters: this.intake.deadLetters,
       logRetentionDays,
-      ...(sesConfigurationSet ? { sesConfigurationSet } : {}),
     });
 
     const overdueTask = this.workflow.tasks['HandleDeadlineFunctionArn'];

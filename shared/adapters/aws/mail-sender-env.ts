@@ -10,6 +10,8 @@ export const MailSenderEnv = z
   .object({
     MAIL_MODE: z.enum(['ses', 'smtp']).default('ses'),
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    /** Reply-To of every mail the function sends (the jurisdiction's `mail.replyTo`), set by grantSend for all senders alike. */
+    MAIL_REPLY_TO: z.email().optional(),
     SMTP_HOST: z.string().min(1).optional(),
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     /** ARN (or name) of the Secrets Manager secret `{ "username", "password" }`. */

@@ -29,8 +29,10 @@ export interface MailSenderFactoryOptions {
   smtpTls?: ConnectionOptions;
 }
 
-export function mailSenderFromEnv(raw: Record<string, string | undefined>, opts: MailSenderFactoryOptions = {}): MailSender {
+export function mailSenderFromEnv(raw: Record<string, string | undefined>, options: MailSenderFactoryOptions = {}): MailSender {
   const env = parseMailSenderEnv(raw);
+  const replyTo = options.replyTo ?? env.MAIL_REPLY_TO;
+  const opts = { ...options, ...(replyTo ? { replyTo } : {}) };
   if (env.MAIL_MODE === 'ses') {
     return new SesMailSender(opts.ses ?? new SESv2Client({}), {
       ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
