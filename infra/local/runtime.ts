@@ -28,7 +28,7 @@ import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
-import { loadCalendar, readYearFiles } from '../../shared/calendar/load';
+import { deploymentCalendar } from './calendar';
 import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import type { CalendarRouteDeps } from '../../functions/api/routes/calendar-admin';
@@ -451,9 +451,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       throw new RuntimeStartError('jurisdiction_mismatch', `数据目录 ${paths.root} 属于辖区 ${instance.jurisdiction}，不能以辖区 ${code} 启动。请换一个 --data-dir。`);
     }
     const jurisdiction = loadJurisdiction(code);
-    const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
-    // Years imported into this data directory (tousu calendar import, the admin API) win over the shipped ones.
-    if (existsSync(paths.calendar)) for (const y of readYearFiles(paths.calendar)) calendar.loadYear(y);
+    const calendar = deploymentCalendar(jurisdiction, paths.calendar);
     const rules = loadRulesRegistry();
     if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
 

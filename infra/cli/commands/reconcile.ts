@@ -13,6 +13,9 @@
  * Output: a summary (or `--json`, the whole report). Exit 0 when nothing is left to do by hand, 1 when problems
  * or dead letters remain.
  */
+import { deploymentCalendar } from '../../local/calendar';
+import { DynamoCalendarYearStore } from '../../../shared/adapters/aws/dynamo-calendar-years';
+import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import type { Command } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -50,6 +53,8 @@ export interface Target {
   deadLetters: DeadLetterStore;
   claims: DynamoClaimSource;
   jurisdiction: JurisdictionConfig;
+  /** The calendar the deployment computes with (its overrides, its imported years). */
+  calendar: WorkingCalendar;
   submit: Submit;
   /** Where the run happened, for people. */
   where: string;
@@ -81,13 +86,16 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
     const doc = createDocumentClient(client);
     const store = new DynamoCaseStore({ doc, tableName: o.table });
     const workflow = new SfnWorkflow(new SFNClient({}), o.stateMachineArn);
-    const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction };
+    const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
+    for (const y of await new DynamoCalendarYearStore(doc, o.table, jurisdiction.code).list()) calendar.loadYear(y);
+    const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction, calendar };
     return {
       store,
       workflow,
       deadLetters: new DynamoDeadLetterStore(doc, o.table),
       claims: new DynamoClaimSource(doc, o.table),
       jurisdiction,
+      calendar,
       submit: (i) => submitIntake(deps, i),
       where: `DynamoDB ${o.table}`,
       close: async () => client.destroy(),
@@ -112,13 +120,15 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
   const jurisdiction = loadJurisdiction(o.jurisdiction ?? instance.jurisdiction ?? DEFAULT_JURISDICTION);
   const workflow = new DeferredWorkflow();
   const mail: MailSender = new OutboxMailSender({ dir: paths.outbox, clock: systemClock });
-  const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction, mail, calendar: loadCalendar() };
+  const calendar = deploymentCalendar(jurisdiction, paths.calendar);
+  const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction, mail, calendar };
   return {
     store,
     workflow,
     deadLetters: new DynamoDeadLetterStore(doc, TABLE_NAME),
     claims: new DynamoClaimSource(doc, TABLE_NAME),
     jurisdiction,
+    calendar,
     submit: (i) => submitIntake(deps, i),
     where: `数据目录 ${paths.root}`,
     close: async () => {
@@ -196,7 +206,7 @@ export function registerReconcile(program: Command): void {
           claims: target.claims,
           deadLetters: target.deadLetters,
           submit: target.submit,
-          lifecycle: { calendar: loadCalendar(), rules: loadRulesRegistry(), jurisdiction: target.jurisdiction },
+          lifecycle: { calendar: target.calendar, rules: loadRulesRegistry(), jurisdiction: target.jurisdiction },
         };
         const report = await reconcile(deps, { thresholdMs: minutes * 60_000, dryRun: o.dryRun === true });
         process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : summarize(report, target.workflow.deferred));
