@@ -11,7 +11,6 @@
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file';
 import { createServer } from 'node:http';
