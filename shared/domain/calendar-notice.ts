@@ -193,9 +193,9 @@ const RANGE_SEP_SRC = String.raw`(?:至|到|-|~|〜|—|–|―)`;
 const RANGE_RE = new RegExp(`^${DATE_SRC}(?:${RANGE_SEP_SRC}${DATE_SRC})?$`);
 const DATE_AT = new RegExp(DATE_SRC, 'y');
 const HAS_DATE_RE = /\d{1,2}日/;
-const STARTS_WITH_DATE_RE = /^(?:\d{4}年)?\d{1,2}月\d{1,2}日/;
+const STARTS_WITH_DATE_RE = /^(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日/;
 /** A numbered paragraph: `二、春节:` at the start of a line or after a full stop (the notice pasted as one line). */
-const HEADING_RE = /(^|\n|。)([一二三四五六七八九十]{1,3})、([^:\n。]{1,30}?):/g;
+const HEADING_RE = /(^|\n|。|:)([一二三四五六七八九十]{1,3})、([^:\n。]{1,30}?):/g;
 const TITLE_RE = /(国务院办公厅)?关于(\d{4})年部分节假日安排的通知/;
 const PREAMBLE_YEAR_RE = /现将(\d{4})年元旦/;
 const DOC_NO_RE = /国办发明电[〔[(【](\d{4})[〕\])】](\d{1,3})号/;
@@ -545,7 +545,7 @@ export function parseHolidayNotice(input: string, opts: NoticeParseOptions = {})
 function labelParagraph(ctx: ParagraphContext, festivals: NoticeFestival[], r: ParagraphResult, labels: Record<string, string>): void {
   const primary = festivals.find((f) => !LUNAR_FESTIVAL_DAY[f]) ?? festivals[0]!;
   for (const d of [...r.holidays, ...r.workdays]) labels[d] = primary;
-  if (festivals.length < 2) return;
+  if (festivals.length < 2 || r.holidays.length === 0) return;
   for (const f of festivals) {
     const own = LUNAR_FESTIVAL_DAY[f];
     if (!own || f === primary) continue;
