@@ -8,7 +8,7 @@ import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import { isCalendarDate, shanghaiDate } from '../../../shared/domain/calendar';
 import { DEFAULT_MAX_BLOCK_DAYS, noticeDate } from '../../../shared/domain/calendar-notice';
 import type { NoticeFinding } from '../../../shared/domain/calendar-notice';
-import { isTousuError, ValidationError } from '../../../shared/domain/errors';
+import { ConfigError, isTousuError, ValidationError } from '../../../shared/domain/errors';
 import { loadCalendar } from '../../../shared/calendar/load';
 import { describeDifferences, importNoticeText } from '../../../shared/calendar/notice-import';
 import type { ImportNoticeResult } from '../../../shared/calendar/notice-import';
@@ -201,6 +201,7 @@ async function runImport(file: string | undefined, opts: ImportOpts): Promise<vo
   try {
     result = importNoticeText(text, { year, url, maxBlockDays, calendarDir: opts.calendarDir });
   } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
     if (err instanceof ValidationError) {
       throw new UsageError(`无法读取通知，未写入任何文件：\n${err.problems.map((p) => `  - ${p.message}${p.code ? ` [${p.code}]` : ''}`).join('\n')}`);
     }
@@ -239,7 +240,7 @@ async function runImport(file: string | undefined, opts: ImportOpts): Promise<vo
       '下一步：',
       `  npx tousu calendar years${opts.calendarDir ? ` --calendar-dir ${opts.calendarDir}` : ''}            # 核对已有年份及依据`,
       `  npx tousu calendar is-workday ${result.data.workdays[0] ?? `${result.year}-01-01`} --json   # 抽查某日`,
-      '  正在运行的 tousu start 需重启后才会读到新的年度文件。',
+      '  正在运行的 tousu start 重启后才会读到新的年度文件；AWS 上的部署需重新 cdk deploy（年度文件随代码打包）。',
       '',
     ].join('\n'),
   );
