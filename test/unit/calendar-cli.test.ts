@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { askYesNo } from '../../infra/cli/commands/calendar';
+import { askYesNo } from '../../infra/cli/commands/calendar-import';
 import { packageYears, PACKAGE_YEAR_SOURCES, readChineseDaysData } from '../../shared/calendar/load';
 import { importNoticeText } from '../../shared/calendar/notice-import';
 
