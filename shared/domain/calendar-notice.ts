@@ -340,7 +340,8 @@ function readHolidaySentence(ctx: ParagraphContext, datesPart: string, rest: str
     problem(ctx, 'range_too_long', `放假区间${noticeDate(start, false)}至${noticeDate(end, false)}长达 ${days} 天，超过 ${maxBlockDays} 天，请核对日期。`);
     return;
   }
-  const count = /(?:共|放假|^调休)(\d{1,3}|[一二三四五六七八九十]{1,3})天/.exec(rest) ?? /^(\d{1,3}|[一二三四五六七八九十]{1,3})天/.exec(rest);
+  // "…放假调休，共8天" or "…放假1天，不调休".
+  const count = /共(\d{1,3}|[一二三四五六七八九十]{1,3})天/.exec(rest) ?? /^(?:调休)?(\d{1,3}|[一二三四五六七八九十]{1,3})天/.exec(rest);
   if (count) {
     const stated = chineseNumber(count[1]!);
     if (stated !== undefined) {
