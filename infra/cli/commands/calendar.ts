@@ -4,8 +4,9 @@ import { isCalendarDate, shanghaiDate } from '../../../shared/domain/calendar';
 import { isTousuError } from '../../../shared/domain/errors';
 import { loadCalendar } from '../../../shared/calendar/load';
 import { UsageError } from '../usage-error';
+import { registerCalendarImport } from './calendar-import';
 
-interface CalendarOpts {
+export interface CalendarOpts {
   calendarDir?: string;
 }
 
@@ -75,6 +76,8 @@ export function registerCalendar(program: Command): void {
       const explanation = cal.explain(date);
       process.stdout.write(opts.json ? `${JSON.stringify({ date, ...explanation })}\n` : `${explanation.workday}\n`);
     });
+
+  registerCalendarImport(calendar, calendarOption);
 
   calendar
     .command('years')
