@@ -99,11 +99,11 @@ describe('tousu report evaluation', () => {
     expect((await run(['report', 'evaluation', '--data-dir', dir])).code).toBe(2);
   });
 
-  it('says so when a running tousu start holds the data directory, instead of crashing', async () => {
+  it('says so when another process holds the store (no runtime to ask), instead of crashing', async () => {
     await withStore(async () => {
       const { code, stderr } = await run(['report', 'evaluation', '--quarter', '2024Q1', '--jurisdiction', '510903', '--data-dir', dir]);
       expect(code).toBe(1);
-      expect(stderr).toContain('正被运行中的 tousu start 使用');
+      expect(stderr).toContain('正被另一个 tousu 进程使用');
     });
   });
 
