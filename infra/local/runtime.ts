@@ -4,9 +4,10 @@
  * business rule: the same intake core, action service, task services, ASL and Hono app as on AWS run here,
  * with local adapters behind the ports (docs/runtime.md).
  *
- * Start order: data dir check and lock → log → configuration → clock → dynalite (+ table) → adapters →
- * workflow engine → resume open cases → HTTP → SMTP → admin endpoint → folder watch → dead-letter replay →
- * reconciler (once, then every 10 minutes; infra/local/recovery.ts).
+ * Start order: data dir check (private: 0700, umask 077) and lock → log → configuration → clock → dynalite (+ table;
+ * in process, no port) → adapters → workflow engine → resume open cases → HTTP → SMTP → admin endpoint (Unix socket
+ * in the data directory) → folder watch → dead-letter replay → reconciler (once, then every 10 minutes;
+ * infra/local/recovery.ts). The only TCP listeners are HTTP and SMTP (test/e2e/runtime-exposure.test.ts).
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
