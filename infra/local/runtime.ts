@@ -160,6 +160,12 @@ interface DataDirConfig {
   /** More recipient addresses the SMTP listener accepts besides the jurisdiction's intake address. */
   intakeAddresses?: string[];
   publicUrl?: string;
+  /**
+   * Behind a reverse proxy of your own (TLS in front of the HTTP port): count the public rate limits per the first
+   * `X-Forwarded-For` address instead of per socket address, which would be the proxy's for every citizen. Only
+   * when the proxy sets that header itself (docs/runtime.md, "Behind a reverse proxy with TLS").
+   */
+  trustForwardedFor?: boolean;
 }
 
 export interface RuntimeStatus {
@@ -507,6 +513,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     // Configuration.
     const cfg = (await readJson<DataDirConfig>(paths.config)) ?? {};
+    if (cfg.trustForwardedFor !== undefined && typeof cfg.trustForwardedFor !== 'boolean') {
+      throw new RuntimeStartError('bad_data_file', `${paths.config} 中的 trustForwardedFor 应为 true 或 false。`);
+    }
     const instance = await readJson<{ jurisdiction: string; createdAt: string }>(paths.instance);
     const code = chooseJurisdiction(opts.jurisdiction, cfg, instance?.jurisdiction);
     if (instance && instance.jurisdiction !== code) {
@@ -637,7 +646,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
-      deps: { intake, ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}) },
+      deps: {
+        intake,
+        ...(opts.rateLimit === false ? { rateLimit: false as const } : opts.rateLimit !== undefined || cfg.trustForwardedFor ? { rateLimit: { ...opts.rateLimit, ...(cfg.trustForwardedFor ? { trustForwardedFor: true } : {}) } } : {}),
+      },
       extraRoutes: (a: Hono) => {
         const staffDeps: StaffRouteDeps = {
           verifier,
