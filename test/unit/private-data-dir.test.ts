@@ -3,9 +3,10 @@
  * an existing one that others can read is made private with a notice when it holds only tousu's files, and refused
  * with a clear message (and left as it was) when it holds anything else; files written by the runtime are 0600.
  */
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
 import { checkDataDir, dataPaths, RuntimeStartError, startRuntime } from '../../infra/local/runtime';
 import { writeFileAtomic } from '../../infra/local/atomic-file';
 
@@ -100,6 +101,34 @@ describe('private data directory', () => {
     expect(await modeOf(paths.logFile)).toBe(0o600);
     expect(await modeOf(join(paths.root, 'README'))).toBe(0o644);
     expect(await checkDataDir(paths)).toEqual([]); // nothing left to say on the next start
+  });
+
+  it('puts the admin socket in a private temporary folder when the data directory path is too long for a socket', async () => {
+    const dir = join(parent, 'a-long-folder-name-'.repeat(6));
+    const rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, reconcileEveryMs: 0 });
+    let socketDir: string;
+    try {
+      expect(Buffer.byteLength(join(dir, 'admin.sock'))).toBeGreaterThan(107);
+      socketDir = dirname(rt.adminSocket);
+      expect(socketDir.startsWith(join(tmpdir(), 'tousu-admin-'))).toBe(true);
+      expect(await modeOf(socketDir)).toBe(0o700);
+      expect(await modeOf(rt.adminSocket)).toBe(0o600);
+      expect(JSON.parse(await readFile(join(dir, 'runtime.json'), 'utf8'))).toMatchObject({ adminSocket: rt.adminSocket });
+      // (The CLI's adminRequest skips a lock of its own process; ask the socket directly, with the key.)
+      const key = (await readFile(join(dir, 'secrets', 'admin.key'), 'utf8')).trim();
+      const status = await new Promise<number | undefined>((resolve, reject) =>
+        request({ socketPath: rt.adminSocket, path: '/admin/status', headers: { 'x-tousu-admin-key': key } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect(status).toBe(200);
+    } finally {
+      await rt.stop();
+    }
+    await expect(stat(socketDir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('writes files 0600 by default (the one atomic writer of the runtime)', async () => {
