@@ -6,24 +6,27 @@
  * dynalite (validation, LevelDB, index maintenance) as in the SDK that sends it. With `thread: true` dynalite runs
  * in a worker thread, so the two halves use both cores instead of one event loop; the runtime does this.
  *
- * Transport. dynalite is an HTTP server, and it still listens on loopback (the endpoint, for tools). The SDK
- * clients of this process skip the loopback HTTP round trip: `localDynamoClient(handle)` gives the SDK a request
- * handler (`handle.requestHandler`) that hands the same DynamoDB JSON request (headers with the X-Amz-Target and
- * the SigV4 Authorization, body) to dynalite's own request listener, in the worker over a MessagePort or directly
- * without a thread, and returns its response as-is. Nothing above the transport changes: the SDK serialises,
+ * Transport. dynalite is an HTTP server, but it does not listen: dynalite only checks that a SigV4 signature is
+ * there, never that it is right, so any process on the machine that reaches its port reads and rewrites every case.
+ * The SDK clients of this process use the in-process transport instead: `localDynamoClient(handle)` gives the SDK a
+ * request handler (`handle.requestHandler`) that hands the same DynamoDB JSON request (headers with the X-Amz-Target
+ * and the SigV4 Authorization, body) to dynalite's own request listener, in the worker over a MessagePort or directly
+ * without a thread, and returns its response as-is. Only tests ask for a loopback listener (`listen: true`), to
+ * point SDK clients they do not build (Lambda handlers) at an endpoint. Nothing above the transport changes: the SDK serialises,
  * signs, retries and parses errors exactly as over HTTP, and dynalite validates and answers exactly as it would.
  * Measured (PutItem, 32 concurrent, both threads): 0.85 ms CPU per call over loopback HTTP with SigV4, 0.54 ms
  * in-process, 0.39 ms in-process with the placeholder signature below.
  */
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:http';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import dynalite from 'dynalite';
+import type dynaliteFactory from 'dynalite';
 import type { HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -33,9 +36,10 @@ import { tableCreateInput } from '../../shared/adapters/aws/table';
 type HttpHandler = RequestHandler<HttpRequest, HttpResponse>;
 
 export interface DynaliteHandle {
-  /** `http://127.0.0.1:<port>` */
+  /** With `listen`: `http://127.0.0.1:<port>`; otherwise a placeholder URL that only the in-process transport serves. */
   endpoint: string;
-  port: number;
+  /** With `listen`: the loopback port. */
+  port?: number;
   /** In-process transport to this dynalite for SDK clients (see the module comment); `localDynamoClient` uses it. */
   requestHandler: HttpHandler;
   /** With `thread`: the worker's event-loop utilisation (as performance.eventLoopUtilization), for benchmarks. */
@@ -45,9 +49,11 @@ export interface DynaliteHandle {
 }
 
 export interface DynaliteOptions {
-  /** On-disk LevelDB directory (created if missing); omit for in-memory. */
+  /** On-disk LevelDB directory (created if missing, 0700); omit for in-memory. */
   path?: string;
-  /** 0 or omitted = a random free port. */
+  /** Tests only: also serve DynamoDB over HTTP on 127.0.0.1 (open to every local user: no real authentication). */
+  listen?: boolean;
+  /** With `listen`: 0 or omitted = a random free port. */
   port?: number;
   /** Run dynalite in a worker thread (its own event loop, on the second core). */
   thread?: boolean;
@@ -55,15 +61,35 @@ export interface DynaliteOptions {
   onThreadError?: (err: Error) => void;
 }
 
-/** The worker's script (CommonJS, evaluated): a dynalite server on loopback, closed on the 'close' message. */
+// dynalite and its db module through one loader (Node's), so that `openDynalite` patches the module dynalite uses.
+const requireHere = createRequire(import.meta.url);
+
+/** The endpoint URL of a dynalite that does not listen: the SDK needs one; the in-process transport ignores it. */
+const IN_PROCESS_ENDPOINT = 'http://dynalite.in-process.invalid';
+
+/**
+ * The worker's script (CommonJS, evaluated): dynalite as `openDynalite` below (kept in step with it by hand),
+ * answering over a MessagePort, closed on the 'close' message.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const dynalite = require(workerData.dynalitePath);
-const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
-server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
-const listener = server.listeners('request')[0];
 const { EventEmitter } = require('node:events');
+const dynalite = require(workerData.dynalitePath);
+const dbModule = require(workerData.dynaliteDbPath);
+const create = dbModule.create;
+let store;
+dbModule.create = (o) => (store = create(o));
+let server;
+try {
+  server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+} finally {
+  dbModule.create = create;
+}
+if (workerData.listen) {
+  server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
+  server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+} else parentPort.postMessage({ type: 'listening' });
+const listener = server.listeners('request')[0];
 // In-process calls: the request as dynalite's HTTP listener would read it, the response as it writes it.
 workerData.calls.on('message', (m) => {
   const req = new EventEmitter();
@@ -82,10 +108,40 @@ workerData.calls.on('message', (m) => {
 });
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
+  const closed = (err) => parentPort.postMessage({ type: 'closed', message: err ? err.message : undefined });
+  if (!workerData.listen) return store.lifecycleManager.gracefulClose(closed);
   if (server.closeAllConnections) server.closeAllConnections();
-  server.close((err) => parentPort.postMessage({ type: 'closed', message: err ? err.message : undefined }));
+  server.close(closed);
 });
 `;
+
+interface DynaliteServer extends Server {
+  listeners(event: 'request'): ((req: unknown, res: unknown) => void)[];
+}
+interface DynaliteStore {
+  lifecycleManager: { gracefulClose(cb: (err?: Error | null) => void): void };
+}
+
+/**
+ * A dynalite server that has not listened, and its store. dynalite closes its LevelDB only in `server.close()`,
+ * which fails before it reaches the store when the server never listened; so the store is taken from dynalite's
+ * own `db.create` while the server is made (dynalite 4 looks it up on its db module at that moment) and is closed
+ * directly, with the same wait for pending operations as `server.close()`.
+ */
+function openDynalite(path: string | undefined): { server: DynaliteServer; store: DynaliteStore } {
+  const dynalite = requireHere('dynalite') as typeof dynaliteFactory;
+  const dbModule = requireHere('dynalite/db') as { create: (o: unknown) => DynaliteStore };
+  const create = dbModule.create;
+  let store: DynaliteStore | undefined;
+  dbModule.create = (o) => (store = create(o));
+  try {
+    const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as DynaliteServer;
+    if (!store) throw new Error('dynalite did not create its store through db.create (changed dynalite version?)');
+    return { server, store };
+  } finally {
+    dbModule.create = create;
+  }
+}
 
 interface WireRequest {
   id: number;
@@ -192,15 +248,17 @@ class DirectRequestHandler extends InProcessHandler {
 }
 
 async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandle> {
-  const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+  const dynalitePath = requireHere.resolve('dynalite');
+  const dynaliteDbPath = requireHere.resolve('dynalite/db');
+  const listen = opts.listen === true;
   const { port1: calls, port2: workerCalls } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dynalitePath, path: opts.path, port: opts.port ?? 0, calls: workerCalls },
+    workerData: { dynalitePath, dynaliteDbPath, path: opts.path, listen, port: opts.port ?? 0, calls: workerCalls },
     transferList: [workerCalls],
   });
-  type Msg = { type: 'listening'; port: number } | { type: 'error' | 'closed'; message?: string; code?: string };
-  const port = await new Promise<number>((resolve, reject) => {
+  type Msg = { type: 'listening'; port?: number } | { type: 'error' | 'closed'; message?: string; code?: string };
+  const port = await new Promise<number | undefined>((resolve, reject) => {
     const onMessage = (m: Msg) => {
       worker.off('error', onError);
       worker.off('message', onMessage);
@@ -226,8 +284,8 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
   });
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+    endpoint: port === undefined ? IN_PROCESS_ENDPOINT : `http://127.0.0.1:${port}`,
+    ...(port === undefined ? {} : { port }),
     requestHandler,
     eventLoopUtilization: (since) => (since ? worker.performance.eventLoopUtilization(since) : worker.performance.eventLoopUtilization()),
     close() {
@@ -251,29 +309,36 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
 }
 
 export async function startDynalite(opts: DynaliteOptions = {}): Promise<DynaliteHandle> {
-  if (opts.path) await mkdir(opts.path, { recursive: true });
+  if (opts.path) await mkdir(opts.path, { recursive: true, mode: 0o700 });
   if (opts.thread) return startDynaliteThread(opts);
-  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
+  const { server, store } = openDynalite(opts.path);
+  let port: number | undefined;
+  if (opts.listen) {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      server.once('error', onError);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
+    port = (server.address() as AddressInfo).port;
+  }
   const requestHandler = new DirectRequestHandler(server.listeners('request')[0] as (req: unknown, res: unknown) => void);
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+    endpoint: port === undefined ? IN_PROCESS_ENDPOINT : `http://127.0.0.1:${port}`,
+    ...(port === undefined ? {} : { port }),
     requestHandler,
     close() {
       requestHandler.fail(new Error('dynalite is closed'));
-      // SDK clients keep sockets alive; without this the close waits for them to time out.
-      server.closeAllConnections?.();
-      closed ??= new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
+      closed ??= new Promise<void>((resolve, reject) => {
+        const done = (err?: Error | null) => (err ? reject(err) : resolve());
+        if (port === undefined) return store.lifecycleManager.gracefulClose(done);
+        // SDK clients keep sockets alive; without this the close waits for them to time out.
+        server.closeAllConnections?.();
+        server.close(done);
+      });
       return closed;
     },
   };

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file';
+import { PRIVATE_DIR_MODE } from './private-dir';
 import { dirname, resolve, sep } from 'node:path';
 import { ValidationError } from '../../shared/domain/errors';
 import type { BlobStore, StoredBlob } from '../../shared/ports';
@@ -23,7 +24,7 @@ export class FolderBlobStore implements BlobStore {
 
   async put(key: string, body: Uint8Array, contentType: string): Promise<StoredBlob> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
     await writeFileAtomic(path, body, { durable: true });
     return { ref: `file:${key}`, sha256: createHash('sha256').update(body).digest('hex'), size: body.byteLength, contentType };
   }

@@ -14,6 +14,7 @@
  * and the item still goes to `done/` when every other row is a case (nothing is left for staff to correct). An item left in `processing/` by a crash is processed again on the next start.
  */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Actor } from '../../shared/domain/case';
 import { isTousuError, ValidationError } from '../../shared/domain/errors';
@@ -128,7 +129,7 @@ export class FolderWatch {
   }
 
   async start(): Promise<void> {
-    for (const kind of FOLDER_KINDS) for (const sub of ['processing', 'done', 'failed'] as const) await mkdir(this.dirOf(kind, sub), { recursive: true });
+    for (const kind of FOLDER_KINDS) for (const sub of ['processing', 'done', 'failed'] as const) await mkdir(this.dirOf(kind, sub), { recursive: true, mode: PRIVATE_DIR_MODE });
     // Crash recovery: whatever was being processed is processed again (idempotent intake).
     for (const kind of FOLDER_KINDS) {
       for (const name of await readdir(this.dirOf(kind, 'processing'))) await this.process(kind, name);
@@ -210,8 +211,8 @@ export class FolderWatch {
     report.ok = !report.problems?.length && report.rows.every((r) => r.ok || r.deadLetterId !== undefined);
     const dest = this.dirOf(kind, report.ok ? 'done' : 'failed');
     const finalName = (await exists(join(dest, name))) ? `${report.processedAt.replace(/[-:.]/g, '')}-${name}` : name;
-    await writeFile(join(dest, `${finalName}.report.json`), JSON.stringify(report, null, 2) + '\n');
-    await writeFile(join(dest, `${finalName}.report.txt`), reportText(report));
+    await writeFile(join(dest, `${finalName}.report.json`), JSON.stringify(report, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
+    await writeFile(join(dest, `${finalName}.report.txt`), reportText(report), { mode: PRIVATE_FILE_MODE });
     await rename(path, join(dest, finalName));
     const created = report.rows.filter((r) => r.ok).length;
     const parked = report.rows.filter((r) => r.deadLetterId !== undefined).length;

@@ -6,6 +6,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json';
@@ -51,8 +52,8 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions = {}): RuntimeLogger {
   let stream: WriteStream | undefined;
   if (opts.file) {
-    mkdirSync(dirname(opts.file), { recursive: true });
-    stream = createWriteStream(opts.file, { flags: 'a', mode: 0o600 });
+    mkdirSync(dirname(opts.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    stream = createWriteStream(opts.file, { flags: 'a', mode: PRIVATE_FILE_MODE });
     stream.on('error', () => undefined);
   }
   const out = opts.out ?? process.stdout;

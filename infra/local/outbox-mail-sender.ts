@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file';
+import { PRIVATE_DIR_MODE } from './private-dir';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -57,7 +58,7 @@ export class OutboxMailSender implements MailSender {
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    this.ready ??= mkdir(this.opts.dir, { recursive: true });
+    this.ready ??= mkdir(this.opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await this.ready;
     const at = this.clock.now().toISOString();
     const id = randomUUID();

@@ -4,15 +4,18 @@
  * business rule: the same intake core, action service, task services, ASL and Hono app as on AWS run here,
  * with local adapters behind the ports (docs/runtime.md).
  *
- * Start order: data dir check and lock → log → configuration → clock → dynalite (+ table) → adapters →
- * workflow engine → resume open cases → HTTP → SMTP → admin endpoint → folder watch → dead-letter replay →
- * reconciler (once, then every 10 minutes; infra/local/recovery.ts).
+ * Start order: data dir check (private: 0700, umask 077) and lock → log → configuration → clock → dynalite (+ table;
+ * in process, no port) → adapters → workflow engine → resume open cases → HTTP → SMTP → admin endpoint (Unix socket
+ * in the data directory) → folder watch → dead-letter replay → reconciler (once, then every 10 minutes;
+ * infra/local/recovery.ts). The only TCP listeners are HTTP and SMTP (test/e2e/runtime-exposure.test.ts).
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { access, constants, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { writeFileAtomic } from './atomic-file';
+import { DataDirNotPrivateError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateUmask, securePrivateDir } from './private-dir';
 import { createServer } from 'node:http';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -45,6 +48,9 @@ import type { IntakeDeps } from '../../shared/intake/core';
 import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
+import { buildQuarterReport } from '../../shared/services/evaluation';
+import { isQuarter } from '../../shared/domain/evaluation';
+import type { JurisdictionRef } from '../../shared/domain/evaluation';
 import { createApp } from '../../functions/api/app';
 import type { RateLimitOptions } from '../../functions/api/rate-limit';
 import { registerConsoleRoutes } from '../../functions/api/routes/console';
@@ -93,6 +99,8 @@ export function dataPaths(dataDir: string) {
     tokenKey: join(root, 'secrets', 'token.key'),
     adminKey: join(root, 'secrets', 'admin.key'),
     lock: join(root, 'runtime.json'),
+    /** The admin endpoint (a Unix socket, 0600; `tousu users`, `reconcile`, `dead-letters`, `report` while running). */
+    adminSocket: join(root, 'admin.sock'),
     instance: join(root, 'instance.json'),
     clock: join(root, 'clock.json'),
     config: join(root, 'tousu.config.json'),
@@ -101,6 +109,11 @@ export function dataPaths(dataDir: string) {
   };
 }
 export type DataPaths = ReturnType<typeof dataPaths>;
+
+/** Top-level names tousu creates in a data directory (and `lost+found` of a dedicated file system). */
+const OWN_TOP_LEVEL = new Set(['dynamodb', 'blobs', 'archive', 'outbox', 'inbox', 'dead-letters', 'logs', 'secrets', 'runtime.json', 'admin.sock', 'instance.json', 'clock.json', 'tousu.config.json', 'lost+found']);
+// Temporary files of atomic writes (`<file>.<uuid>.tmp`) and of the write probe that a crash can leave behind.
+const isOwnEntry = (name: string) => OWN_TOP_LEVEL.has(name) || /\.[0-9a-f-]{36}\.tmp$/.test(name) || /^\.write-test-\d+$/.test(name);
 
 /** A start-up failure with a plain Chinese message (exit 1). */
 export class RuntimeStartError extends TousuError {
@@ -152,6 +165,12 @@ interface DataDirConfig {
   /** More recipient addresses the SMTP listener accepts besides the jurisdiction's intake address. */
   intakeAddresses?: string[];
   publicUrl?: string;
+  /**
+   * Behind a reverse proxy of your own (TLS in front of the HTTP port): count the public rate limits per the first
+   * `X-Forwarded-For` address instead of per socket address, which would be the proxy's for every citizen. Only
+   * when the proxy sets that header itself (docs/runtime.md, "Behind a reverse proxy with TLS").
+   */
+  trustForwardedFor?: boolean;
 }
 
 export interface RuntimeStatus {
@@ -172,7 +191,8 @@ export interface Runtime {
   httpUrl: string;
   httpPort: number;
   smtpPort: number;
-  adminPort: number;
+  /** Path of the admin endpoint's Unix socket (also in the lock file). */
+  adminSocket: string;
   jurisdiction: JurisdictionConfig;
   calendar: WorkingCalendar;
   rules: RulesRegistry;
@@ -213,7 +233,8 @@ export interface LockInfo {
   kind: 'runtime' | 'cli';
   startedAt: string;
   httpUrl?: string;
-  adminPort?: number;
+  /** The admin endpoint's Unix socket, once the runtime has started. */
+  adminSocket?: string;
   smtpPort?: number;
 }
 
@@ -248,7 +269,7 @@ export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' |
   };
 }
 
-const writeJsonAtomic = (path: string, value: unknown, mode = 0o644): Promise<void> => writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', { mode });
+const writeJsonAtomic = (path: string, value: unknown): Promise<void> => writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 
 async function readJson<T>(path: string): Promise<T | undefined> {
   try {
@@ -259,18 +280,35 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Creates the data directory if needed and proves it writable (a clear message instead of a stack trace). */
-export async function checkDataDir(paths: DataPaths): Promise<void> {
+/**
+ * Creates the data directory if needed (0700), makes sure no other user can read it (infra/local/private-dir.ts:
+ * made private with a notice when it holds only tousu's own files, refused otherwise), sets the umask to 077 for
+ * everything written afterwards, and proves the directory writable. Returns the notices for the administrator.
+ */
+export async function checkDataDir(paths: DataPaths): Promise<string[]> {
+  privateUmask();
+  let notes: string[];
   try {
-    await mkdir(paths.root, { recursive: true, mode: 0o700 });
+    await mkdir(paths.root, { recursive: true, mode: PRIVATE_DIR_MODE });
+    notes = await securePrivateDir(paths.root, isOwnEntry);
+  } catch (err) {
+    if (err instanceof DataDirNotPrivateError) throw new RuntimeStartError('data_dir_not_private', err.message);
+    throw dataDirNotWritable(paths, err);
+  }
+  try {
     await access(paths.root, constants.W_OK | constants.R_OK);
     const probe = join(paths.root, `.write-test-${process.pid}`);
-    await writeFile(probe, 'ok');
+    await writeFile(probe, 'ok', { mode: PRIVATE_FILE_MODE });
     await rm(probe, { force: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
-    throw new RuntimeStartError('data_dir_not_writable', `数据目录 ${paths.root} 无法创建或不可写（${code}）。请检查目录权限，或用 --data-dir 指定一个可写的目录。 (data directory not writable)`);
+    throw dataDirNotWritable(paths, err);
   }
+  return notes;
+}
+
+function dataDirNotWritable(paths: DataPaths, err: unknown): RuntimeStartError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+  return new RuntimeStartError('data_dir_not_writable', `数据目录 ${paths.root} 无法创建或不可写（${code}）。请检查目录权限，或用 --data-dir 指定一个可写的目录。 (data directory not writable)`);
 }
 
 function portError(err: unknown, what: string, host: string, port: number): Error {
@@ -353,10 +391,6 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function isLoopback(addr: string | undefined): boolean {
-  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-}
-
 async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -408,15 +442,56 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export const ENGINE_TASKS_BUSY = 1;
 export const ENGINE_TASKS_IDLE = 8;
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/** Longest Unix socket path Linux takes (sun_path is 108 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * Listens on a Unix socket at `path` with mode 0600 (the data directory around it is 0700). A socket left by a
+ * killed runtime is removed first (the caller holds the data directory's lock). When the data directory's path is too
+ * long for a socket, the socket goes into a new private (0700) folder under the system's temporary directory; the
+ * lock file names it either way.
+ */
+async function listenPrivateSocket(server: Server, path: string): Promise<{ path: string; remove(): Promise<void> }> {
+  let socketPath = path;
+  let folder: string | undefined;
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    folder = await mkdtemp(join(tmpdir(), 'tousu-admin-'));
+    socketPath = join(folder, 'admin.sock');
+  }
+  await rm(socketPath, { force: true });
+  await new Promise<void>((resolveListen, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ path: socketPath, readableAll: false, writableAll: false }, () => {
       server.off('error', onError);
-      resolvePort((server.address() as AddressInfo).port);
+      resolveListen();
     });
   });
+  await chmod(socketPath, PRIVATE_FILE_MODE);
+  return {
+    path: socketPath,
+    remove: async () => {
+      await rm(folder ?? socketPath, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds the art. 20 quarterly report for `tousu report evaluation` while the runtime runs (body: quarter, jurisdiction). */
+async function evaluationAdmin(deps: Parameters<typeof buildQuarterReport>[0], own: JurisdictionConfig, text: string): Promise<{ status: number; body: unknown }> {
+  const body = (text.trim() ? JSON.parse(text) : {}) as { quarter?: unknown; jurisdiction?: unknown };
+  if (typeof body.quarter !== 'string' || !isQuarter(body.quarter)) return { status: 400, body: { message: 'quarter 应为 YYYYQn 格式（例如 2024Q1）。' } };
+  const code = body.jurisdiction ?? own.code;
+  if (typeof code !== 'string' || !/^\d{6}(-[A-Za-z0-9]+)?$/.test(code)) return { status: 400, body: { message: 'jurisdiction 应为6位行政区划代码。' } };
+  let ref: JurisdictionRef = { code };
+  if (code === own.code) ref = own;
+  else {
+    try {
+      ref = loadJurisdiction(code);
+    } catch (err) {
+      if (!isTousuError(err)) throw err;
+    }
+  }
+  return { status: 200, body: await buildQuarterReport(deps, ref, body.quarter) };
 }
 
 function closeServer(server: Server | ServerType): Promise<void> {
@@ -431,7 +506,7 @@ function closeServer(server: Server | ServerType): Promise<void> {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const paths = dataPaths(opts.dataDir);
   const host = opts.host ?? '127.0.0.1';
-  await checkDataDir(paths);
+  const dataDirNotes = await checkDataDir(paths);
   const releaseLock = await acquireLock(paths, { kind: 'runtime' });
   const cleanups: (() => Promise<void>)[] = [releaseLock];
   const undo = async () => {
@@ -441,9 +516,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const logger = createLogger({ file: paths.logFile, format: opts.logFormat ?? 'text', quiet: opts.quiet === true });
     cleanups.push(() => logger.close());
     const t0 = Date.now();
+    for (const message of dataDirNotes) logger.warn('data_dir_made_private', { message });
 
     // Configuration.
     const cfg = (await readJson<DataDirConfig>(paths.config)) ?? {};
+    if (cfg.trustForwardedFor !== undefined && typeof cfg.trustForwardedFor !== 'boolean') {
+      throw new RuntimeStartError('bad_data_file', `${paths.config} 中的 trustForwardedFor 应为 true 或 false。`);
+    }
     const instance = await readJson<{ jurisdiction: string; createdAt: string }>(paths.instance);
     const code = chooseJurisdiction(opts.jurisdiction, cfg, instance?.jurisdiction);
     if (instance && instance.jurisdiction !== code) {
@@ -589,7 +668,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
-      deps: { intake, ...(opts.rateLimit !== undefined ? { rateLimit: opts.rateLimit } : {}) },
+      deps: {
+        intake,
+        ...(opts.rateLimit === false ? { rateLimit: false as const } : opts.rateLimit !== undefined || cfg.trustForwardedFor ? { rateLimit: { ...opts.rateLimit, ...(cfg.trustForwardedFor ? { trustForwardedFor: true } : {}) } } : {}),
+      },
       extraRoutes: (a: Hono) => {
         const staffDeps: StaffRouteDeps = {
           verifier,
@@ -695,10 +777,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     const replay = async () => (await recovery.replayAll()).smtp;
 
-    // Loopback admin endpoint for `tousu users add` and `tousu dead-letters replay` while the runtime runs.
+    // Admin endpoint for the CLI while the runtime runs (`users`, `reconcile`, `dead-letters`, `report`): a Unix
+    // socket (0600) in the private data directory, never a TCP port that every local user could reach; the key in
+    // secrets/admin.key is asked for as well.
     const adminServer = createServer((req, res) => {
       void (async () => {
-        if (!isLoopback(req.socket.remoteAddress)) return sendJson(res, 403, { message: 'forbidden' });
         const key = req.headers['x-tousu-admin-key'];
         if (typeof key !== 'string' || !safeEqual(key, adminKey)) return sendJson(res, 401, { message: '管理密钥无效。' });
         try {
@@ -710,6 +793,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           }
           if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
+          if (req.method === 'POST' && req.url === '/admin/reports/evaluation') {
+            const report = await evaluationAdmin({ facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), rules, clock }, jurisdiction, await readBody(req));
+            return sendJson(res, report.status, report.body);
+          }
           const recoveryAnswer = await recoveryAdmin(recovery, req);
           if (recoveryAnswer) return sendJson(res, recoveryAnswer.status, recoveryAnswer.body);
           return sendJson(res, 404, { message: 'not found' });
@@ -721,10 +808,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         }
       })();
     });
-    const adminPort = await listen(adminServer, 0, '127.0.0.1');
-    cleanups.push(() => closeServer(adminServer));
+    const adminSocket = await listenPrivateSocket(adminServer, paths.adminSocket);
+    cleanups.push(async () => {
+      await closeServer(adminServer);
+      await adminSocket.remove();
+    });
 
-    await writeJsonAtomic(paths.lock, { pid: process.pid, kind: 'runtime', startedAt, httpUrl, smtpPort: smtp.port, adminPort } satisfies LockInfo);
+    await writeJsonAtomic(paths.lock, { pid: process.pid, kind: 'runtime', startedAt, httpUrl, smtpPort: smtp.port, adminSocket: adminSocket.path } satisfies LockInfo);
 
     // Intakes parked earlier and raw mails are tried again now (idempotent per source key), then the reconciler
     // runs once (after the resume of open cases above: its Workflow never starts a case that has a running
@@ -741,7 +831,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       httpUrl,
       httpPort,
       smtpPort: smtp.port,
-      adminPort,
+      adminSocket: adminSocket.path,
       jurisdiction,
       calendar,
       rules,

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file';
+import { PRIVATE_DIR_MODE } from './private-dir';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -54,11 +55,11 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-const writeDurably = (path: string, data: Uint8Array | string): Promise<void> => writeFileAtomic(path, data, { mode: 0o600, durable: true });
+const writeDurably = (path: string, data: Uint8Array | string): Promise<void> => writeFileAtomic(path, data, { durable: true });
 
 /** Keeps a raw mail that could not be processed, with a report that carries no personal data. */
 export async function writeDeadLetter(dir: string, raw: Uint8Array, err: unknown, meta: Record<string, unknown> = {}): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const sha = createHash('sha256').update(raw).digest('hex');
   const base = `${new Date().toISOString().replace(/[-:.]/g, '')}-${sha.slice(0, 12)}`;
   await writeDurably(join(dir, `${base}.eml`), raw);
@@ -92,7 +93,7 @@ export async function replayDeadLetters(dir: string, ingest: (raw: Uint8Array) =
     const raw = new Uint8Array(await readFile(join(dir, file)));
     try {
       const r = await ingest(raw);
-      await mkdir(join(dir, 'replayed'), { recursive: true });
+      await mkdir(join(dir, 'replayed'), { recursive: true, mode: PRIVATE_DIR_MODE });
       await rename(join(dir, file), join(dir, 'replayed', file));
       await rename(join(dir, file.replace(/\.eml$/, '.json')), join(dir, 'replayed', file.replace(/\.eml$/, '.json'))).catch(() => undefined);
       results.push({ file, ok: true, ignored: r.ignored, ...(r.caseId ? { caseId: r.caseId } : {}) });

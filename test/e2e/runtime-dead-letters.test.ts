@@ -3,7 +3,7 @@
  * fault on its DynamoDB client (every idempotency claim throttled), so that a mail over real SMTP, a staff entry
  * over HTTP and a letter batch dropped into the watched folder cannot be filed. Each is parked as a dead letter
  * (SMTP 250, HTTP 202, a report line naming it) and nothing is lost. Then the `tousu` CLI, as a child process,
- * talks to the running runtime through its loopback admin endpoint (it never opens the LevelDB itself): it lists
+ * talks to the running runtime through its admin socket (it never opens the LevelDB itself): it lists
  * the dead letters without their content, replays them into exactly one case each (with a running execution), a
  * second replay and a redelivery make nothing new, and `tousu reconcile` finds nothing left to repair.
  */

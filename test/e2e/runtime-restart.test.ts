@@ -5,11 +5,12 @@
  * sleeping until the next reminder or due time), nothing lost (every case, every timeline event). Killed
  * again and restarted after the due dates, every case is marked overdue at once. SIGTERM stops it cleanly.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, freePort, runCli, sendForwardedComplaint, spawnRuntime, waitFor } from './runtime-helpers';
 import type { ChildRuntime, Json } from './runtime-helpers';
+import { adminRequest } from '../../infra/cli/commands/users';
 
 
 
@@ -51,12 +52,8 @@ describe('embedded runtime: kill -9 and restart', () => {
   };
   const http = () => api(`http://127.0.0.1:${httpPort}`);
 
-  async function adminStatus(): Promise<Json> {
-    const lock = JSON.parse(await readFile(join(dir, 'runtime.json'), 'utf8'));
-    const key = (await readFile(join(dir, 'secrets', 'admin.key'), 'utf8')).trim();
-    const r = await fetch(`http://127.0.0.1:${lock.adminPort}/admin/status`, { headers: { 'x-tousu-admin-key': key } });
-    return r.json();
-  }
+  // The admin endpoint is a Unix socket in the data directory (its path in runtime.json), as the CLI uses it.
+  const adminStatus = (): Promise<Json> => adminRequest(dir, 'GET', '/admin/status');
 
   async function snapshot(token: string, caseId: string): Promise<Snapshot> {
     const r = await http().call('GET', `/api/cases/${caseId}`, { token });
@@ -75,7 +72,7 @@ describe('embedded runtime: kill -9 and restart', () => {
     current = await start('2026-03-02T09:00:00+08:00');
     expect((await stat(join(dir, 'secrets', 'token.key'))).mode & 0o777).toBe(0o600);
 
-    // users add while the runtime runs: goes through the loopback admin endpoint (the LevelDB is open).
+    // users add while the runtime runs: goes through the admin socket (the LevelDB is open).
     const added = await runCli(['users', 'add', '--username', 'agency1', '--role', 'agency', '--data-dir', dir, '--password-stdin'], `${PASSWORD}\n`);
     expect(added.stderr + added.stdout).toContain('已创建账户 agency1');
     expect(added.code).toBe(0);

@@ -15,8 +15,8 @@ describe('dynalite harness', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('creates the table with three GSIs on 127.0.0.1 and keeps data across a restart on the same path', async () => {
-    const first = await startDynalite({ path: dir });
+  it('creates the table with three GSIs on 127.0.0.1 (listen, tests only) and keeps data across a restart on the same path', async () => {
+    const first = await startDynalite({ path: dir, listen: true });
     expect(first.endpoint).toBe(`http://127.0.0.1:${first.port}`);
     const client = localDynamoClient(first.endpoint);
     await ensureTable(client, 'tousu');
@@ -29,11 +29,33 @@ describe('dynalite harness', () => {
     client.destroy();
     await first.close();
 
-    const second = await startDynalite({ path: dir });
+    const second = await startDynalite({ path: dir, listen: true });
     const client2 = localDynamoClient(second.endpoint);
     const doc2 = documentClient(client2);
     const got = await doc2.send(new GetCommand({ TableName: 'tousu', Key: { pk: 'SEQ#x', sk: 'SEQ' } }));
     expect(got.Item).toEqual({ pk: 'SEQ#x', sk: 'SEQ', n: 1 });
+    client2.destroy();
+    await second.close();
+  });
+
+  // By default dynalite does not listen at all (it accepts any signature): the in-process transport is the only way
+  // in, and the LevelDB is closed on close (the same path opens again, in either mode).
+  it.each([
+    ['worker thread', true],
+    ['same thread', false],
+  ])('listens on no port by default and still keeps data across a close and reopen (%s)', async (_label, thread) => {
+    const path = join(dir, `quiet-${String(thread)}`);
+    const first = await startDynalite({ path, thread });
+    expect(first.port).toBeUndefined();
+    expect(first.endpoint).not.toMatch(/127\.0\.0\.1|localhost/);
+    const client = localDynamoClient(first);
+    await ensureTable(client, 'tousu');
+    await documentClient(client).send(new PutCommand({ TableName: 'tousu', Item: { pk: 'SEQ#y', sk: 'SEQ', n: 2 } }));
+    client.destroy();
+    await first.close();
+    const second = await startDynalite({ path, thread: !thread });
+    const client2 = localDynamoClient(second);
+    expect((await documentClient(client2).send(new GetCommand({ TableName: 'tousu', Key: { pk: 'SEQ#y', sk: 'SEQ' } }))).Item).toEqual({ pk: 'SEQ#y', sk: 'SEQ', n: 2 });
     client2.destroy();
     await second.close();
   });
@@ -45,7 +67,7 @@ describe('dynalite harness', () => {
     ['same thread, direct listener', false],
   ])('in-process transport (%s)', (_label, thread) => {
     it('gives the same answers as HTTP to the same dynalite', async () => {
-      const d = await startDynalite({ thread });
+      const d = await startDynalite({ thread, listen: true });
       const inProcess = localDynamoClient(d);
       const http = localDynamoClient(d.endpoint);
       await ensureTable(inProcess, 'tousu');

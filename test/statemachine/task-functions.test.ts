@@ -25,7 +25,8 @@ let store: DynamoCaseStore;
 let dupIndex: DynamoDuplicateIndex;
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
+  // The Lambda handlers build their own SDK clients from AWS_ENDPOINT_URL_DYNAMODB: this test needs a listener.
+  dynalite = await startDynalite({ listen: true });
   const client = localDynamoClient(dynalite);
   await ensureTable(client, 'tousu-fn');
   store = new DynamoCaseStore({ doc: documentClient(client), tableName: 'tousu-fn' });

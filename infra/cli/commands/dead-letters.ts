@@ -8,9 +8,9 @@
  * - `replay ID`: submits the parked intake again (idempotent on its source key: a case that exists meanwhile is
  *   found, never doubled). `replay --all`: every open one, and the raw mails.
  *
- * Targets: while `tousu start` runs on the data directory, the command goes through the runtime's loopback admin
- * endpoint (two processes never open the same LevelDB, and new cases start on the running engine); when it is
- * stopped, the command opens the data directory itself (new cases start at the next `tousu start`); with
+ * Targets: while `tousu start` runs on the data directory, the command goes through the runtime's admin endpoint, a
+ * Unix socket in the data directory (two processes never open the same LevelDB, and new cases start on the running
+ * engine); when it is stopped, the command opens the data directory itself (new cases start at the next `tousu start`); with
  * `--table`, a deployed table on AWS.
  */
 import type { Command } from 'commander';

@@ -3,7 +3,7 @@
  * (shared/services/reconcile.ts). Two targets:
  *
  * - the embedded runtime's data directory (default `.tousu`). While `tousu start` runs on it, the command asks the
- *   runtime through its loopback admin endpoint (two processes must never open the same LevelDB) and the running
+ *   runtime through its admin endpoint, a Unix socket in the data directory (two processes must never open the same LevelDB) and the running
  *   engine starts what is needed; the runtime also runs the reconciler itself every 10 minutes. When it is
  *   stopped, the command opens the directory: claims and dead letters are repaired at once; cases that need an
  *   execution are marked on their timeline and resumed by the next `tousu start` (it resumes every open case).
@@ -35,7 +35,7 @@ import type { ReconcileDeps, ReconcileReport } from '../../../shared/services/re
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
 import { OutboxMailSender } from '../../local/outbox-mail-sender';
-import { acquireLock, dataPaths, TABLE_NAME, DEFAULT_JURISDICTION } from '../../local/runtime';
+import { acquireLock, checkDataDir, dataPaths, TABLE_NAME, DEFAULT_JURISDICTION } from '../../local/runtime';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../usage-error';
 import { adminRequest } from './users';
@@ -107,6 +107,7 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
     () => undefined,
   );
   if (!instance) throw new UsageError(`数据目录 ${paths.root} 还没有运行过 tousu start（没有 instance.json）。`);
+  for (const note of await checkDataDir(paths)) process.stderr.write(`${note}\n`);
   let release: () => Promise<void>;
   try {
     release = await acquireLock(paths, { kind: 'cli' });

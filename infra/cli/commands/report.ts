@@ -1,7 +1,9 @@
 /**
  * `tousu report evaluation --quarter YYYYQn [--format json|csv|html] [--jurisdiction CODE] [--data-dir DIR]
  * [--out FILE]`: the art. 20 quarterly evaluation and art. 17 analysis, read from the embedded runtime's
- * DynamoDB (`<data-dir>/dynamodb`, dynalite) or from a DynamoDB endpoint (`--endpoint`).
+ * DynamoDB (`<data-dir>/dynamodb`, dynalite) or from a DynamoDB endpoint (`--endpoint`). While `tousu start` runs on
+ * the data directory, the running runtime builds the report (its admin endpoint: two processes never open the same
+ * LevelDB, and the runtime's store has no port of its own); the rendering is the same.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -20,7 +22,9 @@ import { buildQuarterReport } from '../../../shared/services/evaluation';
 import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
 import type { DynaliteHandle } from '../../local/dynalite';
 import { UsageError } from '../usage-error';
-import { dataPaths, DEFAULT_JURISDICTION } from '../../local/runtime';
+import { dataPaths, DEFAULT_JURISDICTION, TABLE_NAME } from '../../local/runtime';
+import { privateUmask } from '../../local/private-dir';
+import { adminRequest } from './users';
 
 export const DEFAULT_DATA_DIR = '.tousu';
 export const DEFAULT_TABLE = 'tousu';
@@ -56,7 +60,7 @@ async function assertNotLocked(dbDir: string): Promise<void> {
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code;
     if (code === 'LEVEL_LOCKED') {
-      throw new Error(`数据目录 ${dbDir} 正被运行中的 tousu start 使用。请先停止它，或用 --endpoint 连接其数据库。`, { cause: err });
+      throw new Error(`数据目录 ${dbDir} 正被另一个 tousu 进程使用。请等它结束后再试。`, { cause: err });
     }
     throw err;
   } finally {
@@ -85,6 +89,8 @@ function recordedJurisdiction(opts: EvaluationCommandOptions): string | undefine
   }
 }
 
+const noFactsMessage = (ref: { name?: string | undefined }, code: string, quarter: string) => `${ref.name ?? code}（${code}）${quarterLabel(quarter)}没有任何考评数据：该季度没有收到、办结、超期或回访的投诉记录。`;
+
 /** Runs the command without printing: returns the rendered report and messages for stderr. */
 export async function runEvaluationReport(opts: EvaluationCommandOptions): Promise<{ output: string; report: EvaluationReport; messages: string[] }> {
   const quarter = opts.quarter?.trim() ?? '';
@@ -95,6 +101,17 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
   if (!/^\d{6}(-[A-Za-z0-9]+)?$/.test(code)) throw new UsageError(`--jurisdiction 应为6位行政区划代码（园区可加后缀，如 510900-GX），收到“${code}”。`);
   const table = opts.table ?? DEFAULT_TABLE;
   const messages: string[] = [];
+
+  if (!opts.endpoint) {
+    const live = (await adminRequest(opts.dataDir ?? DEFAULT_DATA_DIR, 'POST', '/admin/reports/evaluation', { quarter, jurisdiction: code })) as EvaluationReport | undefined;
+    if (live) {
+      if (table !== TABLE_NAME) throw new UsageError(`运行中的 tousu start 只使用表“${TABLE_NAME}”，不能读取 --table ${table}。`);
+      const { warning } = jurisdictionRef(code);
+      if (warning) messages.push(warning);
+      if (live.factsUsed === 0) messages.push(noFactsMessage(live.jurisdiction, code, quarter));
+      return { output: renderReport(live, format), report: live, messages };
+    }
+  }
 
   let dynalite: DynaliteHandle | undefined;
   let client: DynamoDBClient;
@@ -110,6 +127,8 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
       throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${dbDir}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
     }
     await assertNotLocked(dbDir);
+    // Opening LevelDB writes its log and manifest files: private, like the rest of the data directory.
+    privateUmask();
     dynalite = await startDynalite({ path: dbDir });
     client = localDynamoClient(dynalite);
     source = dbDir;
@@ -122,7 +141,7 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     const { ref, warning } = jurisdictionRef(code);
     if (warning) messages.push(warning);
     const report = await buildQuarterReport({ facts, rules: loadRulesRegistry(), clock: systemClock }, ref, quarter);
-    if (report.factsUsed === 0) messages.push(`${ref.name ?? code}（${code}）${quarterLabel(quarter)}没有任何考评数据：该季度没有收到、办结、超期或回访的投诉记录。`);
+    if (report.factsUsed === 0) messages.push(noFactsMessage(ref, code, quarter));
     return { output: renderReport(report, format), report, messages };
   } finally {
     client.destroy();
@@ -140,7 +159,7 @@ export function registerReport(program: Command): void {
     .option('--jurisdiction <code>', `辖区行政区划代码（默认：数据目录首次启动时的辖区，否则 ${DEFAULT_JURISDICTION}）`)
     .option('--data-dir <dir>', `嵌入式运行时的数据目录（默认 ${DEFAULT_DATA_DIR}），读取其中的 dynamodb 数据`)
     .option('--out <file>', '写入文件（默认输出到标准输出）')
-    .option('--endpoint <url>', '改为连接一个 DynamoDB 端点（例如运行中的 tousu start 的数据库）')
+    .option('--endpoint <url>', '改为连接一个 DynamoDB 端点（例如 DynamoDB Local；运行中的 tousu start 不开放数据库端口，无需此项）')
     .option('--table <name>', `表名（默认 ${DEFAULT_TABLE}）`)
     .addHelpText('after', '\n示例：\n  tousu report evaluation --quarter 2024Q1 --format html --jurisdiction 510903 --out 2024Q1.html\n')
     .action(async (opts: EvaluationCommandOptions) => {

@@ -1,12 +1,13 @@
 /**
  * `tousu users add|list`: local staff accounts of the embedded runtime. Two processes must never open the
  * same LevelDB, so when `tousu start` runs on the data directory (its lock file names a live process) the
- * command goes through the runtime's loopback admin endpoint, authenticated by `<data-dir>/secrets/admin.key`;
+ * command goes through the runtime's admin endpoint (a Unix socket in the data directory), with `secrets/admin.key`;
  * otherwise it opens the store itself, under the same lock. The password is read from standard input only,
  * never from the command line, and never printed.
  */
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { UsageError } from '../usage-error';
@@ -20,34 +21,59 @@ import type { UserRecord } from '../../local/users';
 
 const ROLE_HELP = STAFF_ROLES.join('|');
 
+/** One HTTP request over the runtime's admin Unix socket: the status and the JSON answer ({} when not JSON). */
+function socketRequest(socketPath: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        let json: unknown = {};
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          // not JSON: the status says enough
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
- * Calls the running runtime's admin endpoint; undefined when no runtime runs on the data directory.
- * A 4xx answer becomes a UsageError (exit 2) with the runtime's Chinese message.
+ * Calls the running runtime's admin endpoint (a Unix socket in the data directory, named in its lock file);
+ * undefined when no runtime runs on the data directory. A 4xx answer becomes a UsageError (exit 2) with the
+ * runtime's Chinese message.
  */
 export async function adminRequest(dataDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   const paths = dataPaths(dataDir);
   const lock = await readLiveLock(paths);
   if (!lock || lock.kind !== 'runtime') return undefined;
-  if (!lock.adminPort) throw new Error(`tousu start（进程号 ${lock.pid}）正在启动，请稍后再试。`);
+  if (!lock.adminSocket) throw new Error(`tousu start（进程号 ${lock.pid}）正在启动，请稍后再试。`);
   const key = (await readFile(paths.adminKey, 'utf8')).trim();
-  const res = await fetch(`http://127.0.0.1:${lock.adminPort}${path}`, {
-    method,
-    headers: { 'x-tousu-admin-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const out = (await res.json().catch(() => ({}))) as { message?: string; errors?: { field: string; message: string }[] };
-  if (res.status >= 400 && res.status < 500) {
-    const detail = out.errors?.length ? out.errors.map((e) => `${e.field}：${e.message}`).join('；') : (out.message ?? `HTTP ${res.status}`);
+  let answer: { status: number; json: unknown };
+  try {
+    answer = await socketRequest(lock.adminSocket, method, path, { 'x-tousu-admin-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body !== undefined ? JSON.stringify(body) : undefined);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new Error(`无法连接运行中的 tousu start（进程号 ${lock.pid}，${lock.adminSocket}：${code}）。请确认以运行它的同一用户执行此命令。`, { cause: err });
+  }
+  const out = answer.json as { message?: string; errors?: { field: string; message: string }[] };
+  if (answer.status >= 400 && answer.status < 500) {
+    const detail = out.errors?.length ? out.errors.map((e) => `${e.field}：${e.message}`).join('；') : (out.message ?? `HTTP ${answer.status}`);
     throw new UsageError(detail);
   }
-  if (!res.ok) throw new Error(out.message ?? `运行时返回 HTTP ${res.status}`);
+  if (answer.status < 200 || answer.status >= 300) throw new Error(out.message ?? `运行时返回 HTTP ${answer.status}`);
   return out;
 }
 
 /** Opens the store of a data directory that no runtime is using (under the lock), runs `fn`, closes it. */
 async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, departments: string[]) => Promise<T>, jurisdictionCode?: string): Promise<T> {
   const paths = dataPaths(dataDir);
-  await checkDataDir(paths);
+  for (const note of await checkDataDir(paths)) process.stderr.write(`${note}\n`);
   const release = await acquireLock(paths, { kind: 'cli' });
   const dynalite = await startDynalite({ path: paths.dynamodb });
   const client = localDynamoClient(dynalite);
