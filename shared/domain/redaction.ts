@@ -66,11 +66,11 @@ export function identityStrings(c: CaseRecord): string[] {
 }
 
 /**
- * Full-width digits, letters, plus, at sign and brackets → ASCII, one UTF-16 unit for one, so that positions in the
+ * Full-width digits, letters, plus, minus, dot, at sign and brackets → ASCII, one UTF-16 unit for one, so that positions in the
  * mapped text are positions in the original (the original's wording is kept outside the redacted spans).
  */
 function asciiDigitsAndMarks(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/[\u2010-\u2015\u2212]/g, '-');
+  return text.replace(/[\uFF08\uFF09\uFF0B\uFF0D\uFF0E\uFF10-\uFF19\uFF20-\uFF3A\uFF41-\uFF5A]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/[\u2010-\u2015\u2212]/g, '-');
 }
 
 const SEP = '[\\s.\\-·]?';
@@ -85,10 +85,15 @@ const EMAIL = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za
 
 type Span = [start: number, end: number];
 
-function spansOf(re: RegExp, text: string, keep: (m: string) => boolean = () => true): Span[] {
-  const out: Span[] = [];
-  for (const m of text.matchAll(re)) if (keep(m[0])) out.push([m.index, m.index + m[0].length]);
-  return out;
+/**
+ * Collects the matches of one pattern and blanks them in `work` (same length, no digit or letter), so that a later,
+ * looser pattern cannot start inside a number already found and swallow part of its neighbour.
+ */
+function takeSpans(work: { text: string }, re: RegExp, spans: Span[], keep: (m: string) => boolean = () => true): void {
+  const found: Span[] = [];
+  for (const m of work.text.matchAll(re)) if (keep(m[0])) found.push([m.index, m.index + m[0].length]);
+  for (const [a, b] of found) work.text = work.text.slice(0, a) + '\u0000'.repeat(b - a) + work.text.slice(b);
+  spans.push(...found);
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -126,13 +131,14 @@ function replaceSpans(text: string, spans: Span[]): string {
  * every phone number, 18-digit ID number and email address. Pure; the rest of the text is kept as written.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  const mapped = asciiDigitsAndMarks(text);
+  const work = { text: asciiDigitsAndMarks(text) };
   const spans: Span[] = [];
-  for (const s of secrets) if (s.trim().length >= 2) spans.push(...spansOf(literalPattern(s), mapped));
-  spans.push(...spansOf(MOBILE, mapped));
-  spans.push(...spansOf(LANDLINE, mapped));
-  spans.push(...spansOf(ID18, mapped, (m) => looksLikeIdNumber18(m.replace(/\s/g, ''))));
-  spans.push(...spansOf(EMAIL, mapped));
+  for (const s of secrets) if (s.trim().length >= 2) takeSpans(work, literalPattern(s), spans);
+  // Most specific first: an ID number holds digit runs that look like phone numbers, and a mobile like a landline.
+  takeSpans(work, EMAIL, spans);
+  takeSpans(work, ID18, spans, (m) => looksLikeIdNumber18(m.replace(/\s/g, '')));
+  takeSpans(work, MOBILE, spans);
+  takeSpans(work, LANDLINE, spans);
   return replaceSpans(text, spans);
 }
 
