@@ -3,7 +3,8 @@
  * audit trail, the printable assignment slip, raw-mail intake, outbox and quarantine. Every route checks
  * the caller's token through ONE `StaffTokenVerifier` (Cognito on AWS, jose locally) and the domain's
  * access rules (shared/domain/access.ts): 401 without a valid token, 403 for a case the caller has no
- * business with. Every read of a case is audited (who, when, what), denied reads too.
+ * business with. Every read of a case is audited (who, when, what), denied reads too; denied actions are audited
+ * by the action service. What a department sees is built by shared/domain/redaction.ts.
  */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
