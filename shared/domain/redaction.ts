@@ -48,9 +48,18 @@ export function mustRedactFor(actor: { role: string }, c: CaseRecord): boolean {
 
 // ------------------------------------------------------------------------------------------- free text
 
+/**
+ * The street part of an address (what follows the last 省/市/区/县/镇/乡/街道), which people write without the
+ * divisions before it: 四川省遂宁市船山区明月路7号 → 明月路7号.
+ */
+function streetOf(address: string): string | undefined {
+  const tail = address.split(/省|自治区|市|区|县|镇|乡|街道/).at(-1)?.trim();
+  return tail && tail.length >= 4 && tail !== address.trim() ? tail : undefined;
+}
+
 /** Literal identity strings of one complainant record (at least 2 characters). */
 function identityOf(p: Complainant): string[] {
-  return [p.name, p.organization, p.phone, p.email, p.address]
+  return [p.name, p.organization, p.phone, p.email, p.address, p.address ? streetOf(p.address) : undefined]
     .filter((s): s is string => typeof s === 'string' && s.trim().length >= 2 && s.trim() !== REDACTED_NAME)
     .map((s) => s.trim());
 }
@@ -80,8 +89,8 @@ const MOBILE = new RegExp(`(?<![0-9])(?:(?:\\+|00)?86${SEP})?1${SEP}[3-9](?:${SE
 const LANDLINE = /(?<![0-9])(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})[\s.-]?[1-9](?:[\s.-]?[0-9]){6,7}(?:\s*(?:转|ext\.?|-)\s*[0-9]{1,5})?(?![0-9])/g;
 /** 18-character ID numbers (GB 11643), optionally grouped 6-8-4 with spaces; checked below (check digit or birth date). */
 const ID18 = /(?<![0-9A-Za-z])[0-9]{6}\s?[0-9]{8}\s?[0-9]{3}[0-9Xx](?![0-9A-Za-z])/g;
-/** Email addresses (RFC 5322 local part characters, dotted domain). */
-const EMAIL = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+/** Email addresses (RFC 5322 local part characters, dotted domain; RFC 5321 lengths bound the work on hostile text). */
+const EMAIL = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+/g;
 
 type Span = [start: number, end: number];
 
@@ -287,10 +296,9 @@ export function timelineFor(actor: { role: string }, c: CaseRecord, events: Time
 
 /** The complainant phones (digits only) a search by phone may match for this actor: none of a confidential record for a department. */
 export function searchablePhones(actor: { role: string }, c: CaseRecord): string[] {
-  const active = new Set((c.merges ?? []).filter((m) => !m.unmergedAt));
-  const records = [{ p: c.intake.complainant }, ...(c.merges ?? []).filter((m) => active.has(m)).flatMap((m) => m.complainants.map((p) => ({ p })))];
+  const records = [c.intake.complainant, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.complainants)];
   return records
-    .filter(({ p }) => !(seesRespondentView(actor) && isConfidentialRecord(c, p)))
-    .map(({ p }) => (p.phone ?? '').replace(/\D/g, ''))
+    .filter((p) => !(seesRespondentView(actor) && isConfidentialRecord(c, p)))
+    .map((p) => (p.phone ?? '').replace(/\D/g, ''))
     .filter((d) => d.length > 0);
 }
