@@ -180,7 +180,7 @@ describe('confidential complainants on every department path (embedded runtime)'
     expect((await http.call('POST', `/api/cases/${ids.a}/actions`, { token: tokens.other, body: { action: 'conclude', finding: 'partial', summary: 'x' } })).status).toBe(403);
     expect((await http.call('GET', `/api/cases/${ids.a}`, { token: tokens.other })).status).toBe(403);
     const trail = (await http.call('GET', `/api/cases/${ids.a}/audit`, { token: tokens.agency1 })).body.items as Json[];
-    const denied = trail.filter((e) => e.actor.id === 'other').map((e) => e.what);
+    const denied = trail.filter((e) => e.actor.id === 'other').map((e) => e.what).sort();
     expect(denied).toEqual(['action:conclude_denied', 'read_denied']);
   });
 
