@@ -3,13 +3,15 @@
  *
  * - agency: every case of the jurisdiction (one deployment serves one jurisdiction);
  * - department: its own cases and those it leads or co-handles, unless the user recused (art. 21);
- *   a confidential complainant's identity is redacted from what it sees (art. 13);
+ *   it sees every case through ONE rule (shared/domain/redaction.ts): confidential complainants redacted
+ *   (art. 13), evidence under neutral names (art. 21);
  * - leader: cases with a stability-risk flag or escalated to the leader, read only (art. 9(2));
  * - admin: configuration, not case content;
  * - system: the pipeline itself.
  */
 import type { Actor, Assignment, CaseRecord } from './case';
 import type { ActionName } from './lifecycle/context';
+import { redactForRespondent, seesRespondentView } from './redaction';
 
 /** Actions that decide or record the handling: only the owning or lead department (or the agency) may take them. */
 const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate'];
@@ -77,47 +79,11 @@ export function canAct(actor: Actor, c: CaseRecord, action: ActionName): boolean
   return true;
 }
 
-const REDACTED = '（投诉人要求保密，已隐去）';
+export { identityStrings, isConfidentialCase, mustRedactFor, redactForRespondent, scrubIdentity, timelineFor } from './redaction';
 
-/** Literal identity strings of the complainant, longest first, to blank out of free text. */
-export function identityStrings(c: CaseRecord): string[] {
-  const p = c.intake.complainant;
-  return [p.name, p.organization, p.phone, p.email, p.address]
-    .filter((s): s is string => typeof s === 'string' && s.trim().length >= 2)
-    .map((s) => s.trim())
-    .sort((a, b) => b.length - a.length);
-}
-
-/** Replaces the complainant's identity strings in free text (the matter often repeats the name and phone). */
-export function scrubIdentity(textIn: string, c: CaseRecord): string {
-  let out = textIn;
-  for (const s of identityStrings(c)) out = out.split(s).join('***');
-  return out;
-}
-
-/**
- * The case as the respondent's side may see it (art. 13): when confidential, without the complainant's
- * name, organisation, phone, email, address and channel details (which may carry an ID number), and
- * with those strings blanked out of the matter and facts. Non-confidential cases are returned unchanged.
- */
-export function redactForRespondent(c: CaseRecord): CaseRecord {
-  if (!c.flags.confidential && !c.intake.complainant.confidential) return c;
-  const copy = structuredClone(c);
-  const p = copy.intake.complainant;
-  copy.intake = {
-    ...copy.intake,
-    complainant: { anonymous: p.anonymous, wantsReply: p.wantsReply, confidential: true, name: REDACTED },
-    matter: scrubIdentity(c.intake.matter, c),
-    ...(c.intake.facts !== undefined ? { facts: scrubIdentity(c.intake.facts, c) } : {}),
-  };
-  delete copy.intake.forwardedBy;
-  delete copy.intake.channelDetails;
-  return copy;
-}
-
-/** What a given actor sees of a case: departments see confidential cases redacted. */
+/** What a given actor sees of a case: departments see the respondent's view (redaction.ts). */
 export function viewFor(actor: Actor, c: CaseRecord): CaseRecord {
-  return actor.role === 'department' ? redactForRespondent(c) : c;
+  return seesRespondentView(actor) ? redactForRespondent(c) : c;
 }
 
 export const ROLE_LABELS: Record<Actor['role'], string> = {

@@ -6,7 +6,7 @@
 import type { Actor, CaseRecord } from '../domain/case';
 import { FINAL_PHASES } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
-import { NotFoundError, RuleViolationError } from '../domain/errors';
+import { ForbiddenError, NotFoundError, RuleViolationError } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { viewFor } from '../domain/access';
@@ -18,6 +18,9 @@ import { sendNotices } from './notify';
 import type { SendNoticesOptions } from './notify';
 
 export type ActionLogger = Logger;
+
+/** Staff roles that take actions at all (the leader reads escalated cases, the administrator configures). */
+const MAY_TAKE_ACTIONS: readonly Actor['role'][] = ['agency', 'department', 'system'];
 
 export interface ActionDeps {
   store: CaseStore;
@@ -53,6 +56,31 @@ async function load(store: CaseStore, caseId: string): Promise<CaseRecord> {
  * RuleViolationError 422 (e.g. an extension beyond the limit), ConcurrentUpdateError 409 after retries.
  */
 export async function performAction(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<CaseRecord> {
+  try {
+    return await performCheckedAction(deps, caseId, actor, body);
+  } catch (err) {
+    if (err instanceof ForbiddenError) await auditDenied(deps, caseId, actor, body);
+    throw err;
+  }
+}
+
+/**
+ * A refused action is audited like a refused read (art. 21: who tried to do what to which case), on the case it
+ * was taken on, when that case exists (an unknown id is a 404 and writes nothing).
+ */
+async function auditDenied(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<void> {
+  if (!(await deps.store.get(caseId))) return;
+  let name: string | undefined;
+  try {
+    name = actionNameOf(body);
+  } catch {
+    name = undefined;
+  }
+  await deps.store.audit({ caseId, at: deps.clock.now().toISOString(), actor, what: name ? `action:${name}_denied` : 'action_denied' });
+}
+
+async function performCheckedAction(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<CaseRecord> {
+  if (!MAY_TAKE_ACTIONS.includes(actor.role)) throw new ForbiddenError('您的角色不能办理投诉件。');
   const action = actionNameOf(body);
   if (action === 'merge' || action === 'unmerge') return performMerge(deps, caseId, actor, body, action);
 

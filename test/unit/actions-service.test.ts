@@ -114,6 +114,23 @@ describe('performAction', () => {
     expect((await store.get(c.caseId))!.phase).toBe('acceptance');
   });
 
+  it('audits a refused action like a refused read (art. 21): who tried what on which case; nothing for an unknown case', async () => {
+    const c = await storedCase();
+    await performAction(deps, c.caseId, AGENCY, { action: 'dispatch', department: 'SCJGJ' });
+    await expect(performAction(deps, c.caseId, OTHER_DEPT, { action: 'accept' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(performAction(deps, c.caseId, { role: 'leader', id: 'leader-wu' }, { action: 'conclude', finding: 'partial', summary: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(performAction(deps, c.caseId, { role: 'admin', id: 'admin' }, { action: 'nonsense' })).rejects.toBeInstanceOf(ForbiddenError);
+    const denied = (await store.auditTrail(c.caseId)).filter((a) => a.what.endsWith('_denied'));
+    // Entries of the same instant are ordered by their random id: compare as sets.
+    expect(denied.map((a) => [a.actor.id, a.what]).sort()).toEqual([
+      ['admin', 'action_denied'],
+      ['leader-wu', 'action:conclude_denied'],
+      [OTHER_DEPT.id, 'action:accept_denied'],
+    ]);
+    await expect(performAction(deps, 'nope', OTHER_DEPT, { action: 'accept' })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await store.auditTrail('nope')).toEqual([]);
+  });
+
   it('walks transfer → extension refused and granted → conclusion → rectification → reply → follow-up', async () => {
     const c = await storedCase({ confidential: true });
     await performAction(deps, c.caseId, AGENCY, { action: 'dispatch', department: 'SCJGJ' });

@@ -17,6 +17,7 @@ import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import type { EvidenceRef } from '../../../shared/domain/intake';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { ROLE_LABELS, canRead } from '../../../shared/domain/access';
+import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
 import { ACTION_LABELS, CLOCK_LABELS, NO_REPLY_REASON_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
@@ -192,16 +193,6 @@ function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message: st
 const digits = (s: string) => s.replace(/\D/g, '');
 const TRACKING_NO = /^[A-Za-z0-9-]{6,64}$/;
 
-/** Every complainant phone of a case: its own and those of the cases merged into it (art. 11). */
-function phonesOf(c: CaseRecord): string[] {
-  const all = [c.intake.complainant.phone, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.complainants.map((p) => p.phone))];
-  return all.filter((p): p is string => typeof p === 'string').map(digits).filter((p) => p.length > 0);
-}
-
-function isConfidential(c: CaseRecord): boolean {
-  return c.flags.confidential || c.intake.complainant.confidential;
-}
-
 /** Reads the caller's visible cases page by page, up to the scan limit. */
 async function scanVisible(deps: ConsoleApiDeps, actor: Actor, keep: (c: CaseRecord) => boolean): Promise<{ items: CaseRecord[]; truncated: boolean }> {
   const max = deps.scanLimit ?? 2000;
@@ -273,7 +264,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       found = record && canRead(p.actor, record) ? [record] : [];
     } else if (phone.length >= 5 && /^[\d\s+()-]+$/.test(q)) {
       // A department must not find a confidential complainant by phone (art. 13); the agency may.
-      const r = await scanVisible(deps, p.actor, (rec) => (p.role !== 'department' || !isConfidential(rec)) && phonesOf(rec).some((x) => x.endsWith(phone) || phone.endsWith(x)));
+      const r = await scanVisible(deps, p.actor, (rec) => searchablePhones(p.actor, rec).some((x) => x.endsWith(phone) || phone.endsWith(x)));
       found = r.items;
       truncated = r.truncated;
     } else {
@@ -323,7 +314,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       status: 200,
       headers: {
         'content-type': 'application/octet-stream',
-        'content-disposition': contentDisposition(ev.filename),
+        'content-disposition': contentDisposition(evidenceFilenameFor(p.actor, record, ev)),
         'content-security-policy': "default-src 'none'; sandbox",
         'cache-control': 'no-store',
       },

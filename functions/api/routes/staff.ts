@@ -3,17 +3,18 @@
  * audit trail, the printable assignment slip, raw-mail intake, outbox and quarantine. Every route checks
  * the caller's token through ONE `StaffTokenVerifier` (Cognito on AWS, jose locally) and the domain's
  * access rules (shared/domain/access.ts): 401 without a valid token, 403 for a case the caller has no
- * business with. Every read of a case is audited (who, when, what), denied reads too.
+ * business with. Every read of a case is audited (who, when, what), denied reads too; denied actions are audited
+ * by the action service. What a department sees is built by shared/domain/redaction.ts.
  */
 import { mountCalendarRoutes } from './calendar-admin';
 import type { CalendarRouteDeps } from './calendar-admin';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import type { Actor, CaseRecord, TimelineEvent } from '../../../shared/domain/case';
+import type { Actor, CaseRecord } from '../../../shared/domain/case';
 import { PHASE_LABELS, Phase } from '../../../shared/domain/case';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../shared/domain/errors';
-import { canAct, canRead, redactForRespondent, scrubIdentity, viewFor } from '../../../shared/domain/access';
+import { canAct, canRead, isConfidentialCase, timelineFor, viewFor } from '../../../shared/domain/access';
 import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
@@ -26,6 +27,8 @@ import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../sha
 import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
 import type { QuarantineStore } from '../../../shared/email-intake/quarantine';
 import type { EmailIntakeRoute } from '../../../shared/email-intake/route';
+import { outboxPageFor } from '../../../shared/services/outbox-view';
+import type { OutboxItem } from '../../../shared/services/outbox-view';
 
 export interface LoginResult {
   token: string;
@@ -54,7 +57,7 @@ export interface StaffRouteDeps {
   performAction: (caseId: string, actor: Actor, body: unknown) => Promise<CaseRecord>;
   quarantine?: QuarantineStore;
   /** Outgoing mail index (the .eml outbox locally). */
-  outbox?: { list(opts: { limit?: number; cursor?: string }): Promise<ListPage<unknown>> };
+  outbox?: { list(opts: { limit?: number; cursor?: string }): Promise<ListPage<OutboxItem>> };
   /** Raw MIME → the email intake (POST /api/intake/email), shared/email-intake/route.ts. */
   emailIntake?: EmailIntakeRoute;
   /** Size limit of POST /api/intake/email (default 30 MB). */
@@ -90,16 +93,6 @@ function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message = '
 
 function ctxFor(deps: StaffRouteDeps, c: CaseRecord): LifecycleContext {
   return { now: deps.clock.now(), calendar: deps.calendar.forDeadlines(), rules: deps.rules.byId(c.rulesVersion), jurisdiction: deps.jurisdiction };
-}
-
-function isRedactedFor(actor: Actor, c: CaseRecord): boolean {
-  return actor.role === 'department' && (c.flags.confidential || c.intake.complainant.confidential);
-}
-
-/** Timeline as the actor may see it: for the respondent's side of a confidential case, identity scrubbed and raw data dropped. */
-function timelineFor(actor: Actor, c: CaseRecord, events: TimelineEvent[]): TimelineEvent[] {
-  if (!isRedactedFor(actor, c)) return events;
-  return events.map(({ data: _data, ...e }) => ({ ...e, summary: scrubIdentity(e.summary, c) }));
 }
 
 function dueOf(c: CaseRecord): string | undefined {
@@ -138,7 +131,7 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     ...(dueIsProvisional(c, dueAt) ? { dueProvisional: true } : {}),
     ...(left !== undefined ? { workingDaysLeft: left } : {}),
     overdue: c.flags.overdue === true,
-    confidential: c.flags.confidential,
+    confidential: isConfidentialCase(c),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
     matter: v.intake.matter.slice(0, 120),
     allowedActions: allowedActionsFor(actor, c),
@@ -252,7 +245,7 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
 
   app.post('/api/cases/:caseId/actions', bodyLimit({ maxSize: 256 * 1024 }), async (c) => {
     const p = await principalOf(c, deps);
-    requireRole(p, ['agency', 'department'], '您的角色不能办理投诉件。');
+    // Roles and departments are checked (and a refusal audited) by the action service.
     const caseId = c.req.param('caseId');
     const body = await jsonBody(c);
     const updated = await deps.performAction(caseId, p.actor, body);
@@ -285,8 +278,8 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     const withSlip = record.assignments.filter((a) => (wanted ? a.department === wanted : true));
     const assignment = withSlip.find((a) => a.slipNo) ?? withSlip[0];
     if (!assignment) throw new NotFoundError('该投诉件尚未交办，没有交办单。');
-    // The slip template redacts a confidential complainant itself (art. 13); viewing it as a department adds nothing.
-    const html = assignmentSlipPage(p.role === 'department' ? redactForRespondent(record) : record, ctxFor(deps, record), assignment);
+    // The slip is built from the respondent's view whoever prints it (shared/domain/notices/slip.ts).
+    const html = assignmentSlipPage(record, ctxFor(deps, record), assignment);
     return c.html(html);
   });
 
@@ -310,7 +303,9 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     requireRole(p, ['agency', 'admin'], '只有政务服务管理机构和系统管理员可以查看发件箱。');
     if (!deps.outbox) throw new NotFoundError('此部署没有本地发件箱。');
     const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(2000).optional() }), c.req.query());
-    return c.json(await deps.outbox.list({ ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
+    const page = await deps.outbox.list({ ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+    // Masked for the administrator, whole (and audited per case) for the agency: shared/services/outbox-view.ts.
+    return c.json(await outboxPageFor(deps, p.actor, page));
   });
 
   app.get('/api/quarantine', async (c) => {

@@ -21,7 +21,7 @@ function plausibleBirthDate(year: number, month: number, day: number): boolean {
 }
 
 /** An 18-character id: valid checksum, or (typed with a slip) a plausible region and birth date. */
-function looksLikeId18(id: string): boolean {
+export function looksLikeIdNumber18(id: string): boolean {
   if (hasValidIdChecksum(id)) return true;
   return /^[1-9]\d{5}/.test(id) && plausibleBirthDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14)));
 }
@@ -48,7 +48,7 @@ export interface MaskResult {
 export function maskIdCards(text: string): MaskResult {
   let masked = 0;
   const out = text.replace(ID_CANDIDATE, (candidate: string) => {
-    const ok = candidate.length === 18 ? looksLikeId18(candidate) : looksLikeId15(candidate);
+    const ok = candidate.length === 18 ? looksLikeIdNumber18(candidate) : looksLikeId15(candidate);
     if (!ok) return candidate;
     masked++;
     return maskIdNumber(candidate);

@@ -6,7 +6,7 @@ import type { CaseRecord, Deadline } from '../case';
 import { FINDING_LABELS_INTERNAL } from './labels';
 import { CHANNEL_LABELS } from '../intake';
 import type { JurisdictionConfig } from '../jurisdiction';
-import { redactForRespondent } from '../access';
+import { isConfidentialRecord, redactForRespondent } from '../redaction';
 import type { LifecycleContext, Notice, NoticeAudience, NoticeKind } from '../lifecycle/context';
 
 export { FINDING_LABELS_INTERNAL as FINDING_LABELS };
@@ -159,7 +159,7 @@ export function caseFields(c: CaseRecord, ctx: LifecycleContext, opts: { matter?
 /** The complainant line on official documents: identity only when not confidential (art. 13). */
 export function complainantLine(c: CaseRecord): string {
   const p = c.intake.complainant;
-  if (c.flags.confidential || p.confidential) return '投诉人要求保密（第十三条），身份信息不予显示；如需联系投诉人，请经政务服务管理机构。';
+  if (isConfidentialRecord(c, p)) return '投诉人要求保密（第十三条），身份信息不予显示；如需联系投诉人，请经政务服务管理机构。';
   if (p.anonymous || c.flags.anonymous) return '匿名投诉';
   const who = [p.name, p.organization].filter(Boolean).join('，') || '（未留姓名）';
   return p.phone ? `${who}，联系电话 ${p.phone}` : who;

@@ -1,10 +1,11 @@
 /**
  * 政务服务投诉交办单 (art. 10, art. 14(2)): the assignment slip as mail fields and as a printable HTML page.
- * Built from the redacted case: a confidential complainant's identity is never on the slip (art. 13).
+ * Built from the respondent's view of the case (redaction.ts), whoever prints it: a confidential complainant's
+ * identity is never on the slip (art. 13) and the evidence is listed under neutral names (art. 21).
  */
 import type { Assignment, CaseRecord } from '../case';
 import { CHANNEL_LABELS } from '../intake';
-import { redactForRespondent } from '../access';
+import { redactForRespondent } from '../redaction';
 import type { LifecycleContext } from '../lifecycle/context';
 import { CLOCK_LABELS } from '../lifecycle/deadlines';
 import type { Field } from './format';
@@ -46,7 +47,9 @@ export function slipFields(c: CaseRecord, ctx: LifecycleContext, a: Assignment):
   fields.push(['投诉人', complainantLine(c)]);
   fields.push(['投诉事项', v.intake.matter]);
   if (v.intake.facts) fields.push(['事实和理由', v.intake.facts]);
-  if (v.intake.evidence.length) fields.push(['证明材料', v.intake.evidence.map((e) => e.filename).join('、')]);
+  const evidence = [...v.intake.evidence, ...(v.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
+  const names = [...new Set(evidence.map((e) => e.filename))];
+  if (names.length) fields.push(['证明材料', names.join('、')]);
   fields.push(...deadlineLines(c, ctx, a));
   return fields;
 }

@@ -12,7 +12,7 @@ import { PHASE_LABELS } from '../case';
 import type { LifecycleContext, Notice } from '../lifecycle/context';
 import { CLOCK_LABELS } from '../lifecycle/deadlines';
 import { NOT_ACCEPTED_REASONS, TERMINATION_REASONS } from '../rules';
-import { scrubIdentity } from '../access';
+import { scrubIdentity } from '../redaction';
 import {
   agencyAddresses,
   caseFields,
