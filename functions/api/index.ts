@@ -13,6 +13,7 @@ import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sende
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { loadCalendar } from '../../shared/calendar/load';
 import { calendarRefresher } from '../../shared/calendar/refresh';
+import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
 import { performAction } from '../../shared/services/actions';
 import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
@@ -76,6 +77,10 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       jurisdiction: intake.jurisdiction,
       workflow: intake.workflow,
       saveYear: (year, meta) => calendarYears.put(year, meta),
+      parseNotice: (text) => {
+        const n = parseHolidayNotice(text);
+        return { year: n.data, findings: n.findings };
+      },
     },
   };
   return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };

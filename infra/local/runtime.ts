@@ -32,6 +32,8 @@ import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate
 import { cryptoIds } from '../../shared/adapters/ids';
 import { deploymentCalendar } from './calendar';
 import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
+import { importCalendarYear } from '../../shared/services/calendar-admin';
+import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import type { CalendarRouteDeps } from '../../functions/api/routes/calendar-admin';
 import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
@@ -656,6 +658,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       jurisdiction,
       workflow,
       logger,
+      parseNotice: (text) => {
+        const n = parseHolidayNotice(text);
+        return { year: n.data, findings: n.findings };
+      },
       saveYear: async (year) => {
         await mkdir(paths.calendar, { recursive: true });
         await writeJsonAtomic(join(paths.calendar, `${year.year}.json`), year);
@@ -793,6 +799,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           }
           if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
+          if (req.method === 'POST' && req.url === '/admin/calendar') {
+            // tousu calendar import --data-dir: load the year now and recompute the provisional cases.
+            const body = JSON.parse(await readBody(req)) as { year?: unknown };
+            const done = await importCalendarYear(calendarAdmin, body.year, { role: 'admin', id: 'cli' });
+            logger.say(`已导入 ${done.year.year} 年节假日安排，重新计算 ${done.recompute.casesRecomputed} 件在办投诉的暂定期限`, 'calendar imported', { year: done.year.year, ...done.recompute, problems: done.recompute.problems.length });
+            return sendJson(res, 201, { imported: done.year.year, recompute: done.recompute });
+          }
           if (req.method === 'POST' && req.url === '/admin/reports/evaluation') {
             const report = await evaluationAdmin({ facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), rules, clock }, jurisdiction, await readBody(req));
             return sendJson(res, report.status, report.body);

@@ -3,6 +3,10 @@
  * the administrator saw what was read and confirmed. The parsing and comparison are importNoticeText
  * (shared/calendar/notice-import.ts), which an admin API can call the same way; this is the terminal around it.
  */
+import { mkdir } from 'node:fs/promises';
+import { dataPaths } from '../../local/runtime';
+import { adminRequest } from './users';
+import type { RecomputeReport } from '../../../shared/services/calendar-recompute';
 import type { Command } from 'commander';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +31,7 @@ interface ImportOpts extends CalendarOpts {
   dryRun?: boolean;
   json?: boolean;
   maxBlockDays?: string;
+  dataDir?: string;
 }
 
 /** A date as the notice writes it; with its year when it falls outside the notice's year (2022年12月31日). */
@@ -150,7 +155,11 @@ function parseUrl(value: string | undefined): string | undefined {
   throw new UsageError(`--url 应为通知的网址（http:// 或 https:// 开头），收到“${value}”。`);
 }
 
-async function runImport(file: string | undefined, opts: ImportOpts): Promise<void> {
+async function runImport(file: string | undefined, options: ImportOpts): Promise<void> {
+  if (options.dataDir && options.calendarDir) throw new UsageError('--data-dir 与 --calendar-dir 只能选一个。');
+  // Into a runtime's data directory: the year file goes to <data-dir>/calendar, where the runtime reads it.
+  const opts: ImportOpts = options.dataDir ? { ...options, calendarDir: dataPaths(options.dataDir).calendar } : options;
+  if (options.dataDir) await mkdir(opts.calendarDir!, { recursive: true });
   const fromStdin = file === undefined || file === '-';
   const year = parseYear(opts.year);
   const maxBlockDays = parseMaxBlockDays(opts.maxBlockDays);
@@ -198,17 +207,24 @@ async function runImport(file: string | undefined, opts: ImportOpts): Promise<vo
   }
   const outcome = await writeImportedYear(result, { force: opts.force });
   const cal = loadCalendar({ yearDir: opts.calendarDir });
+  // A runtime running on the data directory loads the year at once and recomputes its provisional deadlines.
+  const live = options.dataDir ? ((await adminRequest(options.dataDir, 'POST', '/admin/calendar', { year: result.data })) as { recompute: RecomputeReport } | undefined) : undefined;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report(outcome))}\n`);
+    process.stdout.write(`${JSON.stringify({ ...report(outcome), ...(live ? { recompute: live.recompute } : {}) })}\n`);
     return;
   }
+  const effect = live
+    ? `  运行中的 tousu start 已载入该年度，并重新计算了 ${live.recompute.casesRecomputed} 件在办投诉的暂定期限。`
+    : options.dataDir
+      ? '  tousu start 下次启动时载入该年度，并自动重新计算在办投诉的暂定期限。'
+      : '  tousu start 重启后读到新的年度文件并重新计算暂定期限（或改用 --data-dir 数据目录，运行中即时生效）；AWS 上用管理接口 POST /api/admin/calendar 导入。';
   process.stdout.write(
     [
       `${outcome === 'replaced' ? '已替换' : '已写入'} ${result.file}。现在 ${result.year} 年的依据：${cal.sourceOf(result.year)}`,
       '下一步：',
       `  npx tousu calendar years${opts.calendarDir ? ` --calendar-dir ${opts.calendarDir}` : ''}            # 核对已有年份及依据`,
       `  npx tousu calendar is-workday ${result.data.workdays[0] ?? `${result.year}-01-01`} --json   # 抽查某日`,
-      '  正在运行的 tousu start 重启后才会读到新的年度文件；AWS 上的部署需重新 cdk deploy（年度文件随代码打包）。',
+      effect,
       '',
     ].join('\n'),
   );
@@ -227,6 +243,7 @@ export function registerCalendarImport(calendar: Command, calendarOption: readon
     .option('--json', '输出 JSON：{"status","file","year","data","findings","warnings",…}')
     .option('--max-block-days <n>', `单个放假区间最多天数，超过视为笔误（默认 ${DEFAULT_MAX_BLOCK_DAYS}）`)
     .option(...calendarOption)
+    .option('--data-dir <dir>', '导入到本机运行时的数据目录（写入 <dir>/calendar；运行中的 tousu start 立即载入并重新计算暂定期限）')
     .addHelpText(
       'after',
       '\n示例：\n  tousu calendar import 2027通知.txt --url https://www.gov.cn/…   # 显示读出的安排，确认后写入 config/calendar/2027.json\n  cat 2027通知.txt | tousu calendar import - --dry-run             # 只核对，不写入\n',
