@@ -13,6 +13,7 @@
  * 2月4日（农历正月初七、周二）放假调休，共8天"; "1月1日（周三）放假1天，不调休"; full-width or half-width
  * punctuation and digits, spaces anywhere, the whole notice on one line or one paragraph per line.
  */
+import chineseDays from 'chinese-days';
 import { CalendarYearSchema } from './calendar';
 import type { CalendarYearData } from './calendar';
 import { ValidationError } from './errors';
@@ -145,27 +146,19 @@ function chineseNumber(s: string): number | undefined {
   return tens * 10 + ones || undefined;
 }
 
-let lunarFormat: Intl.DateTimeFormat | null | undefined;
-
 /**
- * The Chinese lunisolar month and day of a date, from the ICU Chinese calendar that Node ships (full-icu);
- * undefined on a runtime built without it.
+ * The Chinese lunisolar month and day of a date, from the chinese-days tables (the published calendar of the
+ * Purple Mountain Observatory). Not ICU's Chinese calendar: ICU's astronomy puts the 2027 new moon on the wrong
+ * side of midnight and gives 春节 2027 as 02-07, where the published calendar (and the notice) has 02-06.
  */
 export function lunarMonthDay(date: string): { month: number; day: number; leap: boolean } | undefined {
-  if (lunarFormat === undefined) {
-    try {
-      const f = new Intl.DateTimeFormat('en-u-ca-chinese', { timeZone: 'UTC', month: 'numeric', day: 'numeric' });
-      lunarFormat = f.resolvedOptions().calendar === 'chinese' ? f : null;
-    } catch {
-      lunarFormat = null;
-    }
+  try {
+    const l = chineseDays.getLunarDate(date);
+    if (!Number.isInteger(l.lunarMon) || !Number.isInteger(l.lunarDay)) return undefined;
+    return { month: l.lunarMon, day: l.lunarDay, leap: l.isLeap };
+  } catch {
+    return undefined;
   }
-  if (!lunarFormat) return undefined;
-  const parts = lunarFormat.formatToParts(new Date(utc(date)));
-  const month = /^(\d+)(bis)?$/.exec(parts.find((p) => p.type === 'month')?.value ?? '');
-  const day = Number(parts.find((p) => p.type === 'day')?.value);
-  if (!month || !Number.isInteger(day)) return undefined;
-  return { month: Number(month[1]), day, leap: Boolean(month[2]) };
 }
 
 const LUNAR_MONTHS: Readonly<Record<string, number>> = { 正: 1, 冬: 11, 腊: 12 };

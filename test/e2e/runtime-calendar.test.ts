@@ -11,7 +11,7 @@ import { ManualClock } from '../../infra/local/clock';
 import { startRuntime } from '../../infra/local/runtime';
 import type { Runtime } from '../../infra/local/runtime';
 import type { CalendarYearData } from '../../shared/domain/calendar';
-import { api } from './runtime-helpers';
+import { REPO, api, runCli } from './runtime-helpers';
 import type { Api, Json } from './runtime-helpers';
 
 const PASSWORD = 'calendar-test-password';
@@ -114,5 +114,46 @@ describe('provisional deadlines on the embedded runtime', () => {
     clock.setSettle(() => rt.workflow.idle());
     expect(rt.calendar.hasYear(2027)).toBe(true);
     expect(rt.calendarStatus.warning).toBeUndefined();
+  });
+});
+
+describe('tousu calendar import into a running runtime', () => {
+  let dir: string;
+  let rt: Runtime;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tousu-calendar-cli-'));
+    const clock = new ManualClock('2026-12-31T10:00:00+08:00');
+    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, clock, quiet: true });
+    clock.setSettle(() => rt.workflow.idle());
+    const http = api(rt.httpUrl);
+    const filed = await http.call('POST', '/api/complaints', {
+      body: {
+        complainant: { name: '赵测试', phone: '13700007777', anonymous: false, wantsReply: true, confidential: false },
+        respondent: { unit: '遂宁市船山区市场监督管理局' },
+        matter: '办理食品经营许可证时窗口要求重复提交已经提交过的材料。',
+      },
+    });
+    expect(filed.status).toBe(201);
+    await rt.workflow.idle();
+  }, 120_000);
+
+  afterAll(async () => {
+    await rt?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('parses the published text (春节 2027 from 除夕 02-05), writes <data-dir>/calendar and the runtime recomputes at once', async () => {
+    const before = await rt.store.query({ jurisdiction: rt.jurisdiction.code, phase: 'dispatch', limit: 10 });
+    expect(before.items[0]!.deadlines[0]!.provisional?.years).toEqual([2027]);
+    const text = await readFile(join(REPO, 'test/fixtures/calendar/sample-2027-notice.txt'), 'utf8');
+    const r = await runCli(['calendar', 'import', '-', '--yes', '--data-dir', dir], text);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/运行中的 tousu start 已载入该年度，并重新计算了 1 件/);
+    expect(rt.calendar.hasYear(2027)).toBe(true);
+    expect(rt.calendar.isWorkday('2027-02-14')).toBe(true);
+    await rt.workflow.idle();
+    const page = await rt.store.query({ jurisdiction: rt.jurisdiction.code, phase: 'dispatch', limit: 10 });
+    expect(page.items[0]!.deadlines.every((d) => d.provisional === undefined)).toBe(true);
   });
 });

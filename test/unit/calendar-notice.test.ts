@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
+import { lunarMonthDay, parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import type { NoticeParseOptions } from '../../shared/domain/calendar-notice';
 import { ValidationError } from '../../shared/domain/errors';
 import { packageYears, PACKAGE_YEAR_SOURCES, readChineseDaysData } from '../../shared/calendar/load';
@@ -292,5 +292,20 @@ describe('parseHolidayNotice: properties over generated notices', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('lunar dates of the published calendar', () => {
+  it('春节 2027 is 02-06 (除夕 02-05), as the published calendar has it, not ICU\'s 02-07', () => {
+    expect(lunarMonthDay('2027-02-06')).toEqual({ month: 1, day: 1, leap: false });
+    expect(lunarMonthDay('2027-02-05')).toMatchObject({ month: 12 });
+  });
+
+  it('reads a 2027 notice written as published', () => {
+    const text = readFileSync(resolve(FIXTURES, '../sample-2027-notice.txt'), 'utf8');
+    const parsed = parseHolidayNotice(text);
+    expect(parsed.data.year).toBe(2027);
+    expect(parsed.data.holidays).toContain('2027-02-05');
+    expect(parsed.data.workdays).toEqual(['2027-01-31', '2027-02-14', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09']);
   });
 });
