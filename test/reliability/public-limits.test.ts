@@ -9,6 +9,8 @@ import { createApp } from '../../functions/api/app';
 import { FailureBackoff, WindowCounter } from '../../functions/api/rate-limit';
 import { parseHttpLimits, proxyMatcher, resolveClientAddress } from '../../functions/api/limits';
 import type { HttpLimitsInput } from '../../functions/api/limits';
+import { contentDisposition } from '../../functions/api/routes/console-api';
+import { safeFilename } from '../../shared/intake/evidence';
 import { openHarness, webBody, fakePng } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
@@ -224,5 +226,32 @@ describe('uploads are judged by their content, not their name or declared type',
       ['application/pdf', 'pdf'],
     ]);
     expect([...h.blobs.blobs.values()].map((b) => b.contentType).sort()).toEqual(['application/pdf', 'image/png']);
+  });
+
+  test.each(['a"b.png', 'a\r\nX-Injected: 1.png', 'a\nb.png'])('a malformed multipart file name (%j) is a 400 naming the problem, not a 500', async (name) => {
+    const app = createApp({ deps: { intake: h.deps } });
+    const b = 'XyZboundary';
+    const body = `--${b}\r\ncontent-disposition: form-data; name="matter"\r\n\r\nhello\r\n--${b}\r\ncontent-disposition: form-data; name="evidence"; filename="${name}"\r\ncontent-type: image/png\r\n\r\n\x89PNG\r\n--${b}--\r\n`;
+    const res = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${b}`, accept: 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [expect.objectContaining({ field: '(body)', code: 'invalid_form_data', message: expect.stringMatching(/文件名/) })] });
+  });
+
+  test('a file name keeps no path: neither when stored nor in a download', async () => {
+    const app = createApp({ deps: { intake: h.deps } });
+    const res = await app.request('/api/complaints', {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: multipart([
+        { name: '../../etc/scan.png', type: 'image/png', bytes: fakePng(2) },
+        { name: 'C:\\Users\\wang\\photo.png', type: 'image/png', bytes: fakePng(3) },
+      ]),
+    });
+    expect(res.status).toBe(201);
+    const { caseId } = (await res.json()) as { caseId: string };
+    expect((await h.store.get(caseId))!.intake.evidence.map((e) => e.filename)).toEqual(['scan.png', 'photo.png']);
+    // A name stored before this rule (or by another channel) still loses its path in the download header.
+    expect(contentDisposition('..\\..\\secret\\报告.pdf')).toBe(`attachment; filename="__.pdf"; filename*=UTF-8''${encodeURIComponent('报告.pdf')}`);
+    expect(safeFilename('../..', 'file.bin')).toBe('file.bin');
   });
 });
