@@ -255,4 +255,3 @@ describe('embedded runtime, end to end', () => {
     await rt.workflow.idle();
   });
 });
-});
