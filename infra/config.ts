@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { listJurisdictions, loadJurisdiction } from '../shared/config/load';
 import type { JurisdictionConfig } from '../shared/domain/jurisdiction';
+import { HttpLimits } from '../functions/api/limits';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_DEPLOY_DIR = join(REPO_ROOT, 'config/deploy');
@@ -92,6 +93,11 @@ export const DeployConfig = z.object({
       publicBurstLimit: z.number().int().positive().default(20),
       staffRateLimit: z.number().positive().default(50),
       staffBurstLimit: z.number().int().positive().default(100),
+      /**
+       * The API Lambda's own abuse limits (functions/api/limits.ts; docs/limits.md): per-address rates, guessing
+       * back-offs, body sizes, trusted proxies. Per container, behind the stage throttling above.
+       */
+      limits: HttpLimits.optional(),
     })
     .default({ publicRateLimit: 10, publicBurstLimit: 20, staffRateLimit: 50, staffBurstLimit: 100 }),
   /** Public status page URL put into acknowledgements (defaults to the API's /status). */

@@ -8,8 +8,11 @@ import { isTousuError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { mountPublicRoutes } from './routes/public';
 import { errorPage } from '../../web/pages';
-import { publicRateLimit } from './rate-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { clientAddressMiddleware, publicRateLimit } from './rate-limit';
 import type { RateLimitOptions } from './rate-limit';
+import { DEFAULT_HTTP_LIMITS } from './limits';
+import type { HttpLimits } from './limits';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
 import type { StaffAuthenticator } from '../staff-intake/routes';
 
@@ -18,10 +21,12 @@ export interface AppDeps {
   /** Verifies a staff bearer token (Cognito on AWS, jose locally); enables POST /api/intake/* when given. */
   authenticateStaff?: StaffAuthenticator;
   /**
-   * Limits on the public routes (complaints per client address, status look-ups, query-code guessing per case).
-   * On by default; `false` only where something else limits (load benchmarks, replay tests).
+   * Rates, guessing back-offs, sizes and trusted proxies (functions/api/limits.ts, validated); today's defaults
+   * when absent. Always on: a load test raises them by configuration.
    */
-  rateLimit?: RateLimitOptions | false;
+  limits?: HttpLimits;
+  /** Tests only: the limiter's clock. */
+  rateLimitClock?: RateLimitOptions['now'];
 }
 
 export interface CreateAppOptions {
@@ -47,15 +52,30 @@ export function errorResponse(c: Context, err: unknown): Response | Promise<Resp
 export function createApp(opts: CreateAppOptions): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err));
+  const limits = opts.deps.limits ?? DEFAULT_HTTP_LIMITS;
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      // For browsers that predate CSP frame-ancestors.
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  // Case data, query codes and tokens must never sit in a shared or browser cache; a route that may be cached
+  // (the form script, console assets) says so itself.
   app.use('*', async (c, next) => {
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.header('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'");
-    }
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
   });
-  if (opts.deps.rateLimit !== false) app.use('*', publicRateLimit(opts.deps.rateLimit ?? {}));
+  app.use('*', clientAddressMiddleware(limits.trustedProxies));
+  app.use('*', publicRateLimit(limits, opts.deps.rateLimitClock ? { now: opts.deps.rateLimitClock } : {}));
   mountPublicRoutes(app, opts.deps.intake);
   if (opts.deps.authenticateStaff) mountStaffIntakeRoutes(app, { intake: opts.deps.intake, authenticate: opts.deps.authenticateStaff });
   opts.extraRoutes?.(app);

@@ -20,7 +20,9 @@ import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dyna
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoChallenges, createCognitoLogin } from '../../shared/auth/cognito-login';
+import { createCognitoChallenges, createCognitoLogin, createCognitoLogout } from '../../shared/auth/cognito-login';
+import { DynamoStaffRevocations } from '../../shared/adapters/aws/staff-revocations';
+import { parseHttpLimits } from './limits';
 import type { SignInChallenges } from '../../shared/auth/challenge';
 import { mountSignInChallengeRoutes } from './routes/auth-cognito';
 import { createApp } from './app';
@@ -37,6 +39,8 @@ export const ApiEnv = IntakeEnv.extend({
   COGNITO_USER_POOL_ID: z.string().min(1),
   COGNITO_CLIENT_ID: z.string().min(1),
   SES_CONFIGURATION_SET: z.string().optional(),
+  /** HttpLimits as JSON (config/deploy/<code>.json "api.limits", validated at synth); absent: the defaults. */
+  HTTP_LIMITS: z.string().optional(),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -55,12 +59,18 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
   const calendarYears = new DynamoCalendarYearStore(doc, env.TABLE_NAME, intake.jurisdiction.code);
   refreshCalendar = calendarRefresher(calendar, calendarYears).ensureFresh;
-  const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION });
+  const limits = parseHttpLimits(env.HTTP_LIMITS ? JSON.parse(env.HTTP_LIMITS) : {}, 'HTTP_LIMITS');
+  const cognitoClient = new CognitoIdentityProviderClient({});
+  const revocations = new DynamoStaffRevocations(doc, env.TABLE_NAME);
+  // Every staff request is checked against the account in the pool and against the user's logout record.
+  const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION, cognito: cognitoClient, revocations });
   // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
-  const cognito = { client: new CognitoIdentityProviderClient({}), clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
+  const cognito = { client: cognitoClient, clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
   const staff: StaffRouteDeps = {
     verifier,
     login: createCognitoLogin(cognito),
+    logout: createCognitoLogout({ client: cognitoClient, userPoolId: env.COGNITO_USER_POOL_ID, revocations }),
+    limits,
     store: intake.store,
     jurisdiction: intake.jurisdiction,
     calendar,
@@ -83,7 +93,7 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       },
     },
   };
-  return { deps: { intake }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };
+  return { deps: { intake, limits }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;

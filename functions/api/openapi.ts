@@ -43,6 +43,7 @@ const errors = {
   '401': json(ErrorBody, 'not signed in'),
   '403': json(ErrorBody, 'forbidden'),
   '404': json(ErrorBody, 'not found'),
+  '429': json(ErrorBody.extend({ retryAfterSeconds: z.number().int() }), 'too many requests or wrong guesses from this client address; see the Retry-After header (docs/limits.md)'),
 };
 const bearer = [{ bearer: [] }];
 const caseIdParam = z.string().meta({ description: '受理编号' });
@@ -71,21 +72,28 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
               'multipart/form-data': { schema: z.object({ 'complainant.name': z.string().optional(), matter: z.string(), evidence: z.array(z.string().meta({ format: 'binary' })).optional() }).catchall(z.string()) },
             },
           },
-          responses: { '201': json(Created, 'created'), '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'), '400': errors['400'], '409': json(ErrorBody, 'the same delivery is in progress'), '413': json(ErrorBody, 'too large') },
+          responses: { '201': json(Created, 'created'), '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'), '400': errors['400'], '409': json(ErrorBody, 'the same delivery is in progress'), '413': json(ErrorBody, 'too large'), '429': errors['429'] },
         },
       },
       '/api/complaints/{caseId}': {
         get: {
           summary: '凭查询码查询进度 (public status)',
           requestParams: { path: z.object({ caseId: caseIdParam }), query: z.object({ code: z.string() }) },
-          responses: { '200': json(PublicCase, 'public view'), '404': errors['404'] },
+          responses: { '200': json(PublicCase, 'public view'), '404': errors['404'], '429': errors['429'] },
         },
       },
       '/api/auth/login': {
         post: {
           summary: 'staff login (embedded runtime; Cognito on AWS)',
           requestBody: { content: { 'application/json': { schema: z.object({ username: z.string(), password: z.string() }) } } },
-          responses: { '200': json(z.object({ token: z.string() }), 'token'), '401': errors['401'] },
+          responses: { '200': json(z.object({ token: z.string() }), 'token'), '401': errors['401'], '429': errors['429'] },
+        },
+      },
+      '/api/auth/logout': {
+        post: {
+          summary: 'staff logout: every session of the account ends at once',
+          security: bearer,
+          responses: { '204': { description: 'signed out' }, '401': errors['401'] },
         },
       },
       '/api/cases': {

@@ -1,34 +1,34 @@
 /**
- * Rate limits of the public routes (Hono middleware), in memory per process (one Lambda container, or the
- * embedded runtime). On AWS this is the second line: API Gateway stage throttling and a WAF rate-based rule are
- * the first (they see every container); this one still stops one client hammering one container and, above all,
- * query-code guessing, which it counts per case id across client addresses.
+ * Rate limits and guessing back-offs of the HTTP API (Hono middleware), in memory per process (one Lambda
+ * container, or the embedded runtime). On AWS this is the second line: API Gateway stage throttling and a WAF
+ * rate-based rule are the first (they see every container); this one still stops one client hammering one
+ * container and, above all, guessing of query codes and passwords. Values come from functions/api/limits.ts.
  *
- * - POST /api/complaints: per client address (default 20 per minute).
- * - Status look-up (GET /api/complaints/:caseId, GET /status?caseId=…): per client address (default 60 per
- *   minute), and FAILED look-ups per case id (default 10 per hour, whoever asks): a query code has 40 bits, so
- *   10 guesses an hour make guessing hopeless; the rightful complainant retries after the window.
+ * - Every method counts: a route is limited by its path, so HEAD (which Hono answers with the GET handler) and
+ *   OPTIONS cost the same as GET or POST.
+ * - POST /api/complaints: per client address and minute.
+ * - Status look-up (/api/complaints/:caseId, /status?caseId=…): per client address and minute; a wrong code (a
+ *   404) costs the address a growing wait for that case and, past a higher count, for every case. The rightful
+ *   complainant asking from another address is never refused because someone else guessed.
+ * - /api/auth/*: per client address and minute; wrong passwords back off in the login route (LoginThrottle).
  *
- * Client address: API Gateway's `requestContext.http.sourceIp`, or the socket's remote address in the embedded
- * runtime. `X-Forwarded-For` is ignored unless `trustForwardedFor` (a proxy of our own in front).
- * Buckets are fixed windows in a Map bounded by `maxKeys` (oldest dropped first), so memory stays bounded
- * under a flood of addresses.
+ * Counters are Maps bounded by `maxTrackedKeys` (oldest dropped first), so memory stays bounded under a flood.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-
-export interface RateLimitOptions {
-  complaintsPerMinute?: number;
-  lookupsPerMinute?: number;
-  failedLookupsPerCasePerHour?: number;
-  maxKeys?: number;
-  trustForwardedFor?: boolean;
-  /** Milliseconds since the epoch (tests move it). */
-  now?: () => number;
-}
+import { DEFAULT_HTTP_LIMITS, proxyMatcher, resolveClientAddress } from './limits';
+import type { Backoff, HttpLimits } from './limits';
 
 interface Bucket {
   windowStart: number;
   count: number;
+}
+
+function evictOldest(map: Map<string, unknown>, maxKeys: number): void {
+  while (map.size >= maxKeys) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) return;
+    map.delete(oldest);
+  }
 }
 
 /** Fixed-window counters with a bounded number of keys. */
@@ -56,10 +56,7 @@ export class WindowCounter {
     if (!b || now - b.windowStart >= this.windowMs) {
       this.buckets.delete(key);
       b = { windowStart: now, count: 0 };
-      if (this.buckets.size >= this.maxKeys) {
-        const oldest = this.buckets.keys().next().value;
-        if (oldest !== undefined) this.buckets.delete(oldest);
-      }
+      evictOldest(this.buckets, this.maxKeys);
       this.buckets.set(key, b);
     }
     b.count += 1;
@@ -71,14 +68,106 @@ export class WindowCounter {
   }
 }
 
-/** The client's address as the platform saw it (never a header the client can set, unless trusted). */
-export function clientAddress(c: Context, trustForwardedFor = false): string {
-  if (trustForwardedFor) {
-    const xff = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (xff) return xff;
+interface Failures {
+  count: number;
+  lastAt: number;
+  blockedUntil: number;
+}
+
+/**
+ * Failures per key with a growing wait: `freeFailures` free, then first, 2×first, 4×first … up to max seconds
+ * during which the key is refused; forgotten `forgetAfterSeconds` after its last failure; cleared by a success.
+ */
+export class FailureBackoff {
+  private readonly entries = new Map<string, Failures>();
+  constructor(
+    private readonly b: Backoff,
+    private readonly maxKeys: number,
+  ) {}
+
+  /** Milliseconds `key` must still wait (0: it may try now). */
+  waitMs(key: string, now: number): number {
+    const e = this.live(key, now);
+    return e ? Math.max(0, e.blockedUntil - now) : 0;
   }
+
+  fail(key: string, now: number): void {
+    const e = this.live(key, now) ?? { count: 0, lastAt: now, blockedUntil: 0 };
+    e.count += 1;
+    e.lastAt = now;
+    const over = e.count - this.b.freeFailures;
+    if (over >= 0) e.blockedUntil = now + Math.min(this.b.maxDelaySeconds, this.b.firstDelaySeconds * 2 ** Math.min(over, 30)) * 1000;
+    this.entries.delete(key);
+    evictOldest(this.entries, this.maxKeys);
+    this.entries.set(key, e);
+  }
+
+  clear(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string, now: number): Failures | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (now - e.lastAt >= this.b.forgetAfterSeconds * 1000 && now >= e.blockedUntil) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+}
+
+/** A pair of back-offs: per (client address, subject) and per client address across subjects. */
+export class GuessThrottle {
+  private readonly perSubject: FailureBackoff;
+  private readonly perAddress: FailureBackoff;
+  constructor(perSubject: Backoff, perAddress: Backoff, maxKeys: number) {
+    this.perSubject = new FailureBackoff(perSubject, maxKeys);
+    this.perAddress = new FailureBackoff(perAddress, maxKeys);
+  }
+
+  /** Seconds the address must wait before it may try `subject` again (0: now). */
+  retryAfterSeconds(address: string, subject: string, now: number): number {
+    const ms = Math.max(this.perSubject.waitMs(`${address}\u0000${subject}`, now), this.perAddress.waitMs(address, now));
+    return ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : 0;
+  }
+
+  fail(address: string, subject: string, now: number): void {
+    this.perSubject.fail(`${address}\u0000${subject}`, now);
+    this.perAddress.fail(address, now);
+  }
+
+  /** The right answer from this address: its count for this subject starts again (the per-address count stays). */
+  succeed(address: string, subject: string): void {
+    this.perSubject.clear(`${address}\u0000${subject}`);
+  }
+}
+
+const CLIENT_ADDRESS = 'tousu.clientAddress';
+
+/** The TCP peer as the platform saw it: API Gateway's sourceIp, or the socket's remote address locally. */
+function peerAddress(c: Context): string {
   const env = c.env as { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/** Middleware that resolves the client address once per request (trusted proxies only) for the limiters. */
+export function clientAddressMiddleware(trustedProxies: readonly string[]): MiddlewareHandler {
+  const trusted = proxyMatcher(trustedProxies);
+  return async (c, next) => {
+    c.set(CLIENT_ADDRESS as never, resolveClientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trusted) as never);
+    await next();
+  };
+}
+
+/** The client address of a request (set by clientAddressMiddleware; the bare peer without it). */
+export function clientAddress(c: Context): string {
+  const set = c.get(CLIENT_ADDRESS as never) as unknown;
+  return typeof set === 'string' ? set : peerAddress(c);
 }
 
 function wantsHtml(c: Context): boolean {
@@ -86,48 +175,100 @@ function wantsHtml(c: Context): boolean {
   return accept.includes('text/html') && !accept.includes('application/json');
 }
 
-function tooMany(c: Context, retryAfter: number, message: string): Response {
+/** 429 with Retry-After; a page for a browser posting without JavaScript, JSON otherwise. */
+export function tooMany(c: Context, retryAfter: number, message: string): Response {
   c.header('Retry-After', String(retryAfter));
+  c.header('Cache-Control', 'no-store');
   if (wantsHtml(c)) {
     return c.html(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>请求过于频繁</title><p>${message}</p></html>`, 429);
   }
   return c.json({ code: 'rate_limited', message, retryAfterSeconds: retryAfter }, 429);
 }
 
-const LOOKUP_PATH = /^\/api\/complaints\/([^/]+)$/;
+/** "5 分钟" / "30 秒": how long to wait, for people. */
+export function waitText(seconds: number): string {
+  return seconds >= 60 ? `${Math.ceil(seconds / 60)} 分钟` : `${seconds} 秒`;
+}
 
-/** The middleware; mount it with `app.use('*', publicRateLimit())` BEFORE the public routes. */
-export function publicRateLimit(opts: RateLimitOptions = {}): MiddlewareHandler {
+const LOOKUP_PATH = /^\/api\/complaints\/([^/]+)\/?$/;
+
+export interface RateLimitOptions {
+  /** Milliseconds since the epoch (tests move it). */
+  now?: () => number;
+}
+
+/** The middleware; mount it with `app.use('*', publicRateLimit(limits))` BEFORE the routes. */
+export function publicRateLimit(limits: HttpLimits = DEFAULT_HTTP_LIMITS, opts: RateLimitOptions = {}): MiddlewareHandler {
   const now = opts.now ?? Date.now;
-  const maxKeys = opts.maxKeys ?? 50_000;
+  const maxKeys = limits.maxTrackedKeys;
   const complaints = new WindowCounter(60_000, maxKeys);
   const lookups = new WindowCounter(60_000, maxKeys);
-  const failures = new WindowCounter(3_600_000, maxKeys);
-  const complaintsMax = opts.complaintsPerMinute ?? 20;
-  const lookupsMax = opts.lookupsPerMinute ?? 60;
-  const failuresMax = opts.failedLookupsPerCasePerHour ?? 10;
+  const logins = new WindowCounter(60_000, maxKeys);
+  const wrongCodes = new GuessThrottle(limits.lookups.wrongCodesPerCase, limits.lookups.wrongCodesPerAddress, maxKeys);
 
   return async (c, next) => {
-    const method = c.req.method;
     const path = c.req.path;
-    const ip = clientAddress(c, opts.trustForwardedFor === true);
+    const ip = clientAddress(c);
     const t = now();
 
-    if (method === 'POST' && path === '/api/complaints') {
-      if (complaints.hit(ip, t) > complaintsMax) return tooMany(c, complaints.retryAfter(ip, t), '提交过于频繁，请稍后再试。');
+    if (path === '/api/complaints' || path === '/api/complaints/') {
+      if (complaints.hit(ip, t) > limits.complaints.perMinute) return tooMany(c, complaints.retryAfter(ip, t), '提交过于频繁，请稍后再试。');
+      return next();
+    }
+    if (path.startsWith('/api/auth/')) {
+      if (logins.hit(ip, t) > limits.login.perMinute) return tooMany(c, logins.retryAfter(ip, t), '登录请求过于频繁，请稍后再试。');
       return next();
     }
 
-    const m = method === 'GET' ? LOOKUP_PATH.exec(path) : null;
-    const caseId = m ? decodeURIComponent(m[1]!) : method === 'GET' && path === '/status' ? c.req.query('caseId')?.trim() : undefined;
+    const m = LOOKUP_PATH.exec(path);
+    const caseId = m ? safeDecode(m[1]!) : path === '/status' || path === '/status/' ? c.req.query('caseId')?.trim() : undefined;
+    if (caseId === undefined) return next();
+    if (lookups.hit(ip, t) > limits.lookups.perMinute) return tooMany(c, lookups.retryAfter(ip, t), '查询过于频繁，请稍后再试。');
     if (!caseId) return next();
-    if (lookups.hit(ip, t) > lookupsMax) return tooMany(c, lookups.retryAfter(ip, t), '查询过于频繁，请稍后再试。');
     const caseKey = caseId.slice(0, 64);
-    if (failures.peek(caseKey, t) >= failuresMax) {
-      return tooMany(c, failures.retryAfter(caseKey, t), '该受理编号的查询码错误次数过多，为保护投诉人信息已暂停查询，请一小时后再试。');
-    }
+    const wait = wrongCodes.retryAfterSeconds(ip, caseKey, t);
+    if (wait > 0) return tooMany(c, wait, `查询码错误次数过多，为保护投诉人信息已暂停从本网络查询，请 ${waitText(wait)}后再试。`);
     await next();
-    // A wrong code (or an unknown id) answers 404: count it against the case id, whoever asked.
-    if (c.res.status === 404) failures.hit(caseKey, t);
+    // A wrong code (or an unknown id) answers 404: it costs the address that sent it, nobody else.
+    if (c.res.status === 404) wrongCodes.fail(ip, caseKey, t);
+    else if (c.res.status === 200) wrongCodes.succeed(ip, caseKey);
   };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Wrong passwords, per (client address, user name as typed) and per address: the same for a known and an unknown
+ * name (the throttle never asks whether the account exists), and never a lock that another address could trigger.
+ */
+export class LoginThrottle {
+  private readonly throttle: GuessThrottle;
+  private readonly now: () => number;
+  constructor(limits: HttpLimits['login'] = DEFAULT_HTTP_LIMITS.login, maxKeys = DEFAULT_HTTP_LIMITS.maxTrackedKeys, now: () => number = Date.now) {
+    this.throttle = new GuessThrottle(limits.wrongPasswordsPerAccount, limits.wrongPasswordsPerAddress, maxKeys);
+    this.now = now;
+  }
+
+  private static subject(username: string): string {
+    return username.trim().toLowerCase().slice(0, 128);
+  }
+
+  /** Seconds before this address may try this name again (0: now). */
+  retryAfterSeconds(address: string, username: string): number {
+    return this.throttle.retryAfterSeconds(address, LoginThrottle.subject(username), this.now());
+  }
+
+  fail(address: string, username: string): void {
+    this.throttle.fail(address, LoginThrottle.subject(username), this.now());
+  }
+
+  succeed(address: string, username: string): void {
+    this.throttle.succeed(address, LoginThrottle.subject(username));
+  }
 }

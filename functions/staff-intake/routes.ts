@@ -9,6 +9,7 @@ import type { Actor } from '../../shared/domain/case';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { UploadedFile } from '../../shared/intake/evidence';
+import { parseFormBody } from '../api/form-body';
 import { STAFF_INTAKE_CHANNELS, staffSubmit } from './service';
 import type { StaffIntakeChannel, StaffIntakeSubmit } from './service';
 
@@ -27,7 +28,7 @@ export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; au
     let entry: unknown;
     const files: UploadedFile[] = [];
     if (type.includes('multipart/form-data')) {
-      const body = await c.req.parseBody({ all: true });
+      const body = await parseFormBody(c);
       try {
         entry = JSON.parse(typeof body.entry === 'string' ? body.entry : '{}');
       } catch {

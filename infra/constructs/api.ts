@@ -11,6 +11,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -49,6 +50,7 @@ export const PUBLIC_ROUTES: readonly Route[] = [
 /** Staff only: the JWT authorizer (Cognito) on every one. */
 export const STAFF_ROUTES: readonly Route[] = [
   [GET, '/api/me'],
+  [POST, '/api/auth/logout'],
   [GET, '/api/cases'],
   [GET, '/api/cases/{proxy+}'],
   [POST, '/api/cases/{proxy+}'],
@@ -141,6 +143,7 @@ export class Api extends Construct {
       START_QUEUE_URL: props.startQueue.queueUrl,
       COGNITO_USER_POOL_ID: this.userPool.userPoolId,
       COGNITO_CLIENT_ID: this.userPoolClient.userPoolClientId,
+      ...(props.api.limits ? { HTTP_LIMITS: JSON.stringify(props.api.limits) } : {}),
     };
     this.handler = new TousuFunction(this, 'Handler', {
       name: 'api',
@@ -160,6 +163,14 @@ export class Api extends Construct {
     // Staff actions complete the waiting task (shared/services/actions.ts → workflow.sendTaskSuccess).
     props.stateMachine.grantTaskResponse(this.handler);
     props.mail.grantSend(this.handler);
+    // Every staff request is checked against the account (shared/auth/cognito-verifier.ts); logout signs out
+    // globally (shared/auth/cognito-login.ts createCognitoLogout).
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminUserGlobalSignOut'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetentionDays as logs.RetentionDays, encryptionKey: data.key, removalPolicy: RemovalPolicy.RETAIN });
     this.httpApi = new apigw.HttpApi(this, 'Http', { description: `tousu ${jurisdiction.code} (${jurisdiction.name})`, createDefaultStage: false });

@@ -2,11 +2,16 @@
  * The embedded runtime's token issuer (jose, HS256). The signing secret is generated on first start and kept
  * in `<data-dir>/secrets/token.key` with 0600 permissions; tokens expire after 8 hours. Verification goes
  * through the shared `StaffTokenVerifier` (shared/auth), the same interface the AWS host uses with Cognito.
+ *
+ * A signature is not enough: with `accounts`, each verification reads the account and refuses the token when the
+ * account is gone or disabled, its role or department changed, or its token version moved on (logout), so a
+ * revoked or changed account stops at the next request, not when the token expires.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
+import { UnauthorizedError } from '../../shared/domain/errors';
 import { LOCAL_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER, LocalTokenVerifier } from '../../shared/auth/local-verifier';
 import type { StaffPrincipal, StaffTokenVerifier } from '../../shared/auth/principal';
 
@@ -39,16 +44,48 @@ export async function loadOrCreateSecret(path: string, bytes = 32): Promise<Uint
 }
 
 export interface TokenIssuer extends StaffTokenVerifier {
-  issue(principal: Pick<StaffPrincipal, 'username' | 'role' | 'department' | 'jurisdiction'>): Promise<{ token: string; expiresAt: string }>;
+  issue(principal: Pick<StaffPrincipal, 'username' | 'role' | 'department' | 'jurisdiction'> & { tokenVersion?: number }): Promise<{ token: string; expiresAt: string }>;
 }
 
-export function createTokenIssuer(secret: Uint8Array, ttlSeconds = TOKEN_TTL_SECONDS): TokenIssuer {
+/** The account fields a token must still match (infra/local/users.ts UserStore.accountState). */
+export interface AccountLookup {
+  accountState(username: string): Promise<{ role: string; department?: string; tokenVersion: number; disabled: boolean } | undefined>;
+}
+
+export interface TokenIssuerOptions {
+  ttlSeconds?: number;
+  /** Checked on every verification; without it only the signature and expiry are (tests of the issuer alone). */
+  accounts?: AccountLookup;
+}
+
+export function createTokenIssuer(secret: Uint8Array, opts: TokenIssuerOptions = {}): TokenIssuer {
   const verifier = new LocalTokenVerifier(secret);
+  const ttlSeconds = opts.ttlSeconds ?? TOKEN_TTL_SECONDS;
   return {
-    verifyStaffToken: (token) => verifier.verifyStaffToken(token),
+    async verifyStaffToken(token) {
+      const principal = await verifier.verifyStaffToken(token);
+      if (!opts.accounts) return principal;
+      const account = await opts.accounts.accountState(principal.username);
+      const version = decodeJwt(token).ver;
+      if (
+        !account ||
+        account.disabled ||
+        account.role !== principal.role ||
+        (account.department ?? undefined) !== principal.department ||
+        (typeof version === 'number' ? version : 0) !== account.tokenVersion
+      ) {
+        throw new UnauthorizedError('登录已失效（已退出登录，或账户已被停用或变更），请重新登录。');
+      }
+      return principal;
+    },
     async issue(p) {
       const nowS = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ role: p.role, ...(p.department ? { department: p.department } : {}), ...(p.jurisdiction ? { jurisdiction: p.jurisdiction } : {}) })
+      const token = await new SignJWT({
+        role: p.role,
+        ...(p.department ? { department: p.department } : {}),
+        ...(p.jurisdiction ? { jurisdiction: p.jurisdiction } : {}),
+        ver: p.tokenVersion ?? 0,
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(p.username)
         .setIssuer(LOCAL_TOKEN_ISSUER)

@@ -54,7 +54,8 @@ import { buildQuarterReport } from '../../shared/services/evaluation';
 import { isQuarter } from '../../shared/domain/evaluation';
 import type { JurisdictionRef } from '../../shared/domain/evaluation';
 import { createApp } from '../../functions/api/app';
-import type { RateLimitOptions } from '../../functions/api/rate-limit';
+import { LimitsConfigError, parseHttpLimits } from '../../functions/api/limits';
+import type { HttpLimitsInput } from '../../functions/api/limits';
 import { registerConsoleRoutes } from '../../functions/api/routes/console';
 import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
 import { mountReportRoutes } from '../../functions/api/routes/reports';
@@ -74,7 +75,7 @@ import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
-import { UserStore } from './users';
+import { UserStore, updateUser } from './users';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
@@ -131,8 +132,11 @@ export class RuntimeStartError extends TousuError {
 
 export interface RuntimeOptions {
   dataDir: string;
-  /** Limits on the public routes (functions/api/rate-limit.ts); `false` only for load benchmarks. */
-  rateLimit?: RateLimitOptions | false;
+  /**
+   * HTTP abuse limits (functions/api/limits.ts; docs/limits.md); overrides `limits` in tousu.config.json. Load tests
+   * raise them here or in the file; there is no switch that turns them off.
+   */
+  limits?: HttpLimitsInput;
   /** Interface for HTTP and SMTP (default 127.0.0.1). */
   host?: string;
   /** HTTP port (default 8080; 0 = a free port). */
@@ -167,12 +171,8 @@ interface DataDirConfig {
   /** More recipient addresses the SMTP listener accepts besides the jurisdiction's intake address. */
   intakeAddresses?: string[];
   publicUrl?: string;
-  /**
-   * Behind a reverse proxy of your own (TLS in front of the HTTP port): count the public rate limits per the first
-   * `X-Forwarded-For` address instead of per socket address, which would be the proxy's for every citizen. Only
-   * when the proxy sets that header itself (docs/runtime.md, "Behind a reverse proxy with TLS").
-   */
-  trustForwardedFor?: boolean;
+  /** HTTP abuse limits (functions/api/limits.ts), validated at start. */
+  limits?: unknown;
 }
 
 export interface RuntimeStatus {
@@ -522,9 +522,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     // Configuration.
     const cfg = (await readJson<DataDirConfig>(paths.config)) ?? {};
-    if (cfg.trustForwardedFor !== undefined && typeof cfg.trustForwardedFor !== 'boolean') {
-      throw new RuntimeStartError('bad_data_file', `${paths.config} 中的 trustForwardedFor 应为 true 或 false。`);
-    }
     const instance = await readJson<{ jurisdiction: string; createdAt: string }>(paths.instance);
     const code = chooseJurisdiction(opts.jurisdiction, cfg, instance?.jurisdiction);
     if (instance && instance.jurisdiction !== code) {
@@ -533,6 +530,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const jurisdiction = loadJurisdiction(code);
     const calendar = deploymentCalendar(jurisdiction, paths.calendar);
     const rules = loadRulesRegistry();
+    let limits;
+    try {
+      limits = parseHttpLimits(opts.limits ?? cfg.limits);
+    } catch (err) {
+      if (err instanceof LimitsConfigError) throw new RuntimeStartError('bad_limits', `${paths.config} 中的 limits 配置无效：\n${err.message}`);
+      throw err;
+    }
     if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
 
     const chosen = await chooseClock(opts, paths);
@@ -560,7 +564,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const blobs = new FolderBlobStore(paths.blobs);
     const quarantine = new DynamoQuarantineStore(doc, TABLE_NAME);
     const users = new UserStore({ doc, tableName: TABLE_NAME });
-    const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey));
+    const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey), { accounts: users });
     const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
     const relayUrl = opts.relay ?? cfg.relay;
     const outbox = new OutboxMailSender({
@@ -674,19 +678,22 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
-      deps: {
-        intake,
-        ...(opts.rateLimit === false ? { rateLimit: false as const } : opts.rateLimit !== undefined || cfg.trustForwardedFor ? { rateLimit: { ...opts.rateLimit, ...(cfg.trustForwardedFor ? { trustForwardedFor: true } : {}) } } : {}),
-      },
+      deps: { intake, limits },
       extraRoutes: (a: Hono) => {
         const staffDeps: StaffRouteDeps = {
           verifier,
           login: async (username, password) => {
             const principal = await users.authenticate(username, password);
-            const t = await tokens.issue({ ...principal, jurisdiction: code });
-            logger.info('login', { user: principal.username, role: principal.role });
-            return { ...t, principal };
+            const { tokenVersion, ...p } = principal;
+            const t = await tokens.issue({ ...p, jurisdiction: code, tokenVersion });
+            logger.info('login', { user: p.username, role: p.role });
+            return { ...t, principal: p };
           },
+          logout: async (p) => {
+            await users.revokeTokens(p.username);
+            logger.info('logout', { user: p.username });
+          },
+          limits,
           store,
           jurisdiction,
           calendar,
@@ -798,6 +805,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             return sendJson(res, 201, user);
           }
           if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
+          if (req.method === 'POST' && req.url === '/admin/users/update') {
+            return sendJson(res, 200, await updateUser(users, JSON.parse(await readBody(req)), jurisdiction.departments.map((d) => d.code)));
+          }
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
           if (req.method === 'POST' && req.url === '/admin/calendar') {
             // tousu calendar import --data-dir: load the year now and recompute the provisional cases.

@@ -1,8 +1,12 @@
 /**
  * Local staff accounts of the embedded runtime, in the single table under `USER#<username>` / `USER`.
  * Passwords are hashed with scrypt (node:crypto) and a random salt, compared in constant time, and never
- * logged or printed. Five failed logins in a row lock the account for 15 minutes (counted on the item with
- * atomic updates, so two processes or concurrent requests cannot skip the count).
+ * logged or printed. Wrong passwords are throttled per client address in the login route (functions/api/rate-limit.ts
+ * LoginThrottle), never by locking the account: a lock that anyone can trigger keeps the owner out.
+ *
+ * Revocation: every token carries the account's `tokenVersion`; the token verifier (infra/local/auth.ts) reads the
+ * account on each request and refuses a token whose version, role or department no longer match, or whose
+ * account is disabled. Logout, disabling and a role change bump the version, so old tokens stop at once.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,19 +19,17 @@ import { StaffRole } from '../../shared/auth/principal';
 import type { StaffPrincipal } from '../../shared/auth/principal';
 import { Code } from '../../shared/domain/intake';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
 export const MIN_PASSWORD_LENGTH = 10;
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64, maxmem: 64 * 1024 * 1024 };
 const USER_SK = 'USER';
 
-export class AccountLockedError extends TousuError {
-  override readonly name = 'AccountLockedError';
-  readonly code = 'account_locked';
-  readonly status = 429;
-  constructor(readonly until: string) {
-    super(`连续登录失败次数过多，账户已暂时锁定，请于 ${new Date(until).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })} 后再试。`);
+export class UnknownUserError extends TousuError {
+  override readonly name = 'UnknownUserError';
+  readonly code = 'unknown_user';
+  readonly status = 404;
+  constructor(username: string) {
+    super(`没有用户名为 ${username} 的账户。`);
   }
 }
 
@@ -60,12 +62,18 @@ export interface UserRecord {
   role: StaffRole;
   department?: string;
   createdAt: string;
-  failedAttempts: number;
-  lockedUntil?: string;
+  /** Bumped by logout, disabling and role changes: tokens carrying an older version are refused. */
+  tokenVersion: number;
+  disabled: boolean;
   lastLoginAt?: string;
 }
 
-interface UserItem extends UserRecord {
+/** What the token verifier compares a token against, on every request. */
+export type AccountState = Pick<UserRecord, 'username' | 'role' | 'department' | 'tokenVersion' | 'disabled'>;
+
+interface UserItem extends Omit<UserRecord, 'tokenVersion' | 'disabled'> {
+  tokenVersion?: number;
+  disabled?: boolean;
   pk: string;
   sk: string;
   type: 'user';
@@ -104,8 +112,8 @@ function publicRecord(item: UserItem): UserRecord {
     role: item.role,
     ...(item.department ? { department: item.department } : {}),
     createdAt: item.createdAt,
-    failedAttempts: item.failedAttempts ?? 0,
-    ...(item.lockedUntil ? { lockedUntil: item.lockedUntil } : {}),
+    tokenVersion: item.tokenVersion ?? 0,
+    disabled: item.disabled === true,
     ...(item.lastLoginAt ? { lastLoginAt: item.lastLoginAt } : {}),
   };
 }
@@ -113,7 +121,7 @@ function publicRecord(item: UserItem): UserRecord {
 export interface UserStoreOptions {
   doc: DynamoDBDocumentClient;
   tableName: string;
-  /** Wall time for lockouts (never the virtual clock: a fast demo clock must not shorten a lockout). */
+  /** Wall time for account timestamps (never the virtual clock). */
   now?: () => Date;
 }
 
@@ -141,7 +149,8 @@ export class UserStore {
       role: u.role,
       ...(u.department ? { department: u.department } : {}),
       createdAt: this.now().toISOString(),
-      failedAttempts: 0,
+      tokenVersion: 0,
+      disabled: false,
       passwordHash: await hashPassword(u.password),
     };
     try {
@@ -177,10 +186,10 @@ export class UserStore {
   }
 
   /**
-   * Checks a login. Unknown user and wrong password give the same answer (and take the same time); a locked
-   * account says until when. Success clears the failure count.
+   * Checks a login. Unknown user, wrong password and a disabled account give the same answer (and take the same
+   * time). Returns the principal and the account's token version (the issuer puts it into the token).
    */
-  async authenticate(usernameIn: string, password: string): Promise<StaffPrincipal> {
+  async authenticate(usernameIn: string, password: string): Promise<StaffPrincipal & { tokenVersion: number }> {
     const username = usernameIn.trim().toLowerCase();
     const wrong = () => new UnauthorizedError('用户名或密码错误。');
     const item = username.length > 0 && username.length <= 64 ? await this.item(username) : undefined;
@@ -189,19 +198,13 @@ export class UserStore {
       await verifyPassword(password, await dummyHash);
       throw wrong();
     }
-    const now = this.now();
-    if (item.lockedUntil && Date.parse(item.lockedUntil) > now.getTime()) throw new AccountLockedError(item.lockedUntil);
-    if (!(await verifyPassword(password, item.passwordHash))) {
-      const locked = await this.recordFailure(username, now);
-      if (locked) throw new AccountLockedError(locked);
-      throw wrong();
-    }
+    if (!(await verifyPassword(password, item.passwordHash)) || item.disabled === true) throw wrong();
     await this.opts.doc.send(
       new UpdateCommand({
         TableName: this.opts.tableName,
         Key: userKey(username),
-        UpdateExpression: 'SET failedAttempts = :z, lastLoginAt = :now REMOVE lockedUntil',
-        ExpressionAttributeValues: { ':z': 0, ':now': now.toISOString() },
+        UpdateExpression: 'SET lastLoginAt = :now REMOVE failedAttempts, lockedUntil',
+        ExpressionAttributeValues: { ':now': this.now().toISOString() },
       }),
     );
     return {
@@ -209,36 +212,85 @@ export class UserStore {
       role: item.role,
       ...(item.department ? { department: item.department } : {}),
       actor: { role: item.role, id: username, ...(item.department ? { department: item.department } : {}) },
+      tokenVersion: item.tokenVersion ?? 0,
     };
   }
 
-  /** Counts a failure atomically; at the limit, locks the account and resets the count. Returns the lock end. */
-  private async recordFailure(username: string, now: Date): Promise<string | undefined> {
-    const out = await this.opts.doc.send(
-      new UpdateCommand({
-        TableName: this.opts.tableName,
-        Key: userKey(username),
-        UpdateExpression: 'ADD failedAttempts :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const count = Number(out.Attributes?.failedAttempts ?? 0);
-    if (count < MAX_FAILED_LOGINS) return undefined;
-    const until = new Date(now.getTime() + LOCKOUT_MS).toISOString();
-    await this.opts.doc.send(
-      new UpdateCommand({
-        TableName: this.opts.tableName,
-        Key: userKey(username),
-        UpdateExpression: 'SET lockedUntil = :until, failedAttempts = :z',
-        ExpressionAttributeValues: { ':until': until, ':z': 0 },
-      }),
-    );
-    return until;
+  /** The account as the token verifier needs it (a consistent read: a revocation counts at once). */
+  async accountState(username: string): Promise<AccountState | undefined> {
+    const item = username.length > 0 && username.length <= 64 ? await this.item(username) : undefined;
+    if (!item) return undefined;
+    return { username: item.username, role: item.role, ...(item.department ? { department: item.department } : {}), tokenVersion: item.tokenVersion ?? 0, disabled: item.disabled === true };
+  }
+
+  /** Ends every session of the account (logout): tokens issued before now are refused from the next request. */
+  async revokeTokens(username: string): Promise<void> {
+    await this.update(username, 'ADD tokenVersion :one', { ':one': 1 });
+  }
+
+  /** Disables (or re-enables) the account; disabling ends its sessions at once. */
+  async setDisabled(username: string, disabled: boolean): Promise<UserRecord> {
+    return this.update(username, 'SET disabled = :d ADD tokenVersion :one', { ':d': disabled, ':one': 1 });
+  }
+
+  /** Changes the role (and department) of an account; its sessions end at once (the next login carries the new role). */
+  async setRole(username: string, role: StaffRole, department: string | undefined, departments?: readonly string[]): Promise<UserRecord> {
+    const parsed = NewUser.safeParse({ username, role, ...(department ? { department } : {}), password: 'x'.repeat(MIN_PASSWORD_LENGTH) });
+    if (!parsed.success) {
+      throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })));
+    }
+    if (department && departments && !departments.includes(department)) {
+      throw new ValidationError([{ field: 'department', message: `部门编码 ${department} 不在本辖区的部门名录中（可用：${departments.join('、')}）` }]);
+    }
+    return department
+      ? this.update(username, 'SET #role = :r, department = :dep ADD tokenVersion :one', { ':r': role, ':dep': department, ':one': 1 }, { '#role': 'role' })
+      : this.update(username, 'SET #role = :r REMOVE department ADD tokenVersion :one', { ':r': role, ':one': 1 }, { '#role': 'role' });
+  }
+
+  private async update(usernameIn: string, expression: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<UserRecord> {
+    const username = usernameIn.trim().toLowerCase();
+    try {
+      const out = await this.opts.doc.send(
+        new UpdateCommand({
+          TableName: this.opts.tableName,
+          Key: userKey(username),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return publicRecord(out.Attributes as UserItem);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new UnknownUserError(username);
+      throw err;
+    }
   }
 
   private async item(username: string): Promise<UserItem | undefined> {
     const out = await this.opts.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: userKey(username), ConsistentRead: true }));
     return out.Item as UserItem | undefined;
   }
+}
+
+/** `tousu users disable|enable|set-role` (directly or through the runtime's admin endpoint). */
+export const UserUpdate = z
+  .object({
+    username: z.string().trim().toLowerCase().min(1).max(64),
+    disabled: z.boolean().optional(),
+    role: StaffRole.optional(),
+    department: Code.optional(),
+  })
+  .strict()
+  .refine((u) => u.disabled !== undefined || u.role !== undefined, { message: '请指定要停用、启用或变更角色', path: ['(root)'] });
+
+export async function updateUser(users: UserStore, raw: unknown, departments?: readonly string[]): Promise<UserRecord> {
+  const parsed = UserUpdate.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })));
+  const u = parsed.data;
+  let out: UserRecord | undefined;
+  if (u.role !== undefined) out = await users.setRole(u.username, u.role, u.department, departments);
+  if (u.disabled !== undefined) out = await users.setDisabled(u.username, u.disabled);
+  return out!;
 }

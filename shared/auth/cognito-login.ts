@@ -11,6 +11,7 @@
  * also has `preventUserExistenceErrors`). Passwords, codes, sessions and tokens are never logged.
  */
 import {
+  AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -21,7 +22,8 @@ import { decodeJwt } from 'jose';
 import { UnauthorizedError, ValidationError } from '../domain/errors';
 import { AuthChallengeError, SignInError } from './challenge';
 import type { SignInChallenges, SignInResult } from './challenge';
-import type { StaffTokenVerifier } from './principal';
+import type { StaffPrincipal, StaffTokenVerifier } from './principal';
+import type { StaffRevocations } from './revocation';
 import type { Logger } from '../ports';
 
 export type CognitoLoginLogger = Pick<Logger, 'info' | 'warn'>;
@@ -197,5 +199,32 @@ export function createCognitoChallenges(opts: CognitoLoginOptions): SignInChalle
       if (verified.Status !== 'SUCCESS' || !verified.Session) throw new SignInError('code_mismatch', 400, '动态验证码不正确或已过期，请核对身份验证器应用中的最新验证码后重试。');
       return respond('mfa_setup', username, verified.Session, 'MFA_SETUP', {});
     },
+  };
+}
+
+export interface CognitoLogoutOptions {
+  client: CognitoIdentityProviderClient;
+  userPoolId: string;
+  revocations: StaffRevocations;
+  now?: () => number;
+  logger?: CognitoLoginLogger;
+}
+
+/**
+ * `logout` of StaffRouteDeps on Cognito: the revocation record first (the verifier refuses the ID token from the
+ * next request on), then AdminUserGlobalSignOut, which ends the user's refresh tokens and access tokens at
+ * Cognito. A failing global sign-out is logged, not fatal: the record already stops every token we accept.
+ */
+export function createCognitoLogout(opts: CognitoLogoutOptions): (principal: StaffPrincipal) => Promise<void> {
+  const log = opts.logger ?? consoleLogger;
+  const now = opts.now ?? Date.now;
+  return async (p) => {
+    await opts.revocations.revoke(p.username, now());
+    try {
+      await opts.client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: opts.userPoolId, Username: p.username }));
+    } catch (err) {
+      log.warn('global_sign_out_failed', { error: errorName(err) });
+    }
+    log.info('logout', { user: p.username, via: 'cognito' });
   };
 }

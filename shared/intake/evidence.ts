@@ -15,6 +15,17 @@ export interface UploadedFile {
   kind?: EvidenceRef['kind'];
 }
 
+/**
+ * The name a file is kept and offered for download under: the last segment of whatever path the sender wrote
+ * (`C:\\Users\\x\\scan.png`, `../../etc/passwd`), without control characters, at most 255 characters.
+ */
+export function safeFilename(name: string, fallback: string): string {
+  // eslint-disable-next-line no-control-regex
+  const last = (name.split(/[/\\]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = last === '.' || last === '..' ? '' : last;
+  return clean.slice(0, 255) || fallback;
+}
+
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 /** Checks the files; returns problems on field `field` (empty when fine). Empty files (no file chosen) are skipped by callers. */
@@ -45,7 +56,7 @@ export async function storeEvidence(blobs: BlobStore | undefined, files: Uploade
     const ext = EVIDENCE_TYPES.find((t) => t.contentType === contentType)?.ext ?? 'bin';
     const stored = await blobs.put(`${prefix}/${folder}/${digest}.${ext}`, f.bytes, contentType);
     refs.push({
-      filename: f.filename.slice(0, 255) || `file.${ext}`,
+      filename: safeFilename(f.filename, `file.${ext}`),
       contentType,
       size: f.bytes.byteLength,
       sha256: digest,

@@ -49,3 +49,11 @@ test('every ASL placeholder is a <Task>FunctionArn with a kebab-case function na
   for (const p of placeholders) expect(taskFunctionName(p)).toMatch(/^[a-z]+(-[a-z]+)*$/);
   expect(taskFunctionName('HandleDeadlineFunctionArn')).toBe('handle-deadline');
 });
+
+test('api.limits: the HTTP abuse limits are validated at synth with the runtime\'s schema; absent means the defaults', () => {
+  expect(parseDeployConfig('510903', {}).api.limits).toBeUndefined();
+  const d = parseDeployConfig('510903', { api: { limits: { trustedProxies: ['10.0.0.0/8'], complaints: { perMinute: 100 } } } });
+  expect(d.api.limits).toMatchObject({ trustedProxies: ['10.0.0.0/8'], complaints: { perMinute: 100 }, lookups: { perMinute: 60 } });
+  expect(() => parseDeployConfig('510903', { api: { limits: { complaints: { perMinute: -1 } } } })).toThrow(/api\.limits\.complaints\.perMinute/);
+  expect(() => parseDeployConfig('510903', { api: { limits: { trustedProxies: ['proxy.example'] } } })).toThrow(/api\.limits\.trustedProxies\.0/);
+});

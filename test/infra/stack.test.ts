@@ -261,7 +261,7 @@ describe('api', () => {
   });
 
   test('the JWT authorizer is on every staff route and on no public route', () => {
-    const staffPrefix = /^(GET|POST|PUT|PATCH|DELETE|ANY) \/api\/(cases|intake|outbox|quarantine|me|console|reports)/;
+    const staffPrefix = /^(GET|POST|PUT|PATCH|DELETE|ANY) \/api\/(cases|intake|outbox|quarantine|me|console|reports|auth\/logout)/;
     for (const r of routeKeys()) {
       const isStaff = STAFF_ROUTES.some(([m, p]) => `${m} ${p}` === r.RouteKey);
       expect(isStaff).toBe(staffPrefix.test(r.RouteKey));
@@ -307,6 +307,15 @@ describe('api', () => {
     expect(clients).toHaveLength(1);
     expect(clients[0]).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     expect([...(clients[0]!.ExplicitAuthFlows as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+  });
+
+  test('revocation: logout is a staff route; the API function may read accounts and sign users out, on this pool only', () => {
+    expect(routeKeys().find((r) => r.RouteKey === 'POST /api/auth/logout')).toMatchObject({ AuthorizationType: 'JWT' });
+    const policies = resourcesOf(s.json, 'AWS::IAM::Policy').map(([, p]) => p.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] });
+    const cognitoStatements = policies.flatMap((d) => d.Statement).filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(cognitoStatements).toHaveLength(1);
+    expect([cognitoStatements[0]!.Action].flat().sort()).toEqual(['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminUserGlobalSignOut']);
+    expect(cognitoStatements[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiStaffPool/), 'Arn'] });
   });
 });
 

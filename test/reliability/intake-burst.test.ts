@@ -22,7 +22,7 @@ import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate
 import type { CaseRecord } from '../../shared/domain/case';
 import { submitIntake } from '../../shared/intake/core';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
-import { openHarness, pool } from './helpers';
+import { LOAD_LIMITS, openHarness, pool } from './helpers';
 
 const WORDS = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自';
 
@@ -78,7 +78,7 @@ describe('a burst of complaints on the embedded runtime over HTTP', () => {
   const unhandled = () => errors.mock.calls.filter((c: unknown[]) => String(c[0]).includes('unhandled error'));
 
   test('concurrent near-identical complaints: every one is filed (201 with its query code) and every merge is recorded on its target', async () => {
-    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, rateLimit: false });
+    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, limits: LOAD_LIMITS });
     const runtime = rt;
     const n = 40;
     const answers = await pool(
@@ -105,7 +105,7 @@ describe('a burst of complaints on the embedded runtime over HTTP', () => {
   });
 
   test('stopping while intakes run (their clients gone): no 500, no crash, and every intake is complete after a restart', async () => {
-    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, rateLimit: false });
+    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, limits: LOAD_LIMITS });
     const first = rt;
     const n = 30;
     const abort = new AbortController();
@@ -119,7 +119,7 @@ describe('a burst of complaints on the embedded runtime over HTTP', () => {
     rt = undefined;
     expect(unhandled()).toEqual([]);
 
-    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, rateLimit: false });
+    rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, quiet: true, limits: LOAD_LIMITS });
     const second = rt;
     const replays = await pool(
       Array.from({ length: n }, (_, i) => i),

@@ -6,7 +6,11 @@
  */
 import type { Hono } from 'hono';
 import { createApp } from '../../functions/api/app';
-import { WindowCounter } from '../../functions/api/rate-limit';
+import { FailureBackoff, WindowCounter } from '../../functions/api/rate-limit';
+import { parseHttpLimits, proxyMatcher, resolveClientAddress } from '../../functions/api/limits';
+import type { HttpLimitsInput } from '../../functions/api/limits';
+import { contentDisposition } from '../../functions/api/routes/console-api';
+import { safeFilename } from '../../shared/intake/evidence';
 import { openHarness, webBody, fakePng } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
@@ -20,13 +24,15 @@ afterEach(async () => {
 });
 
 /** The app exactly as deployed (createApp mounts the limiter before the public routes), on a test clock. */
-function limitedApp(): Hono {
-  return createApp({ deps: { intake: h.deps, rateLimit: { now: () => t } } });
+function limitedApp(limits: HttpLimitsInput = {}): Hono {
+  return createApp({ deps: { intake: h.deps, limits: parseHttpLimits(limits), rateLimitClock: () => t } });
 }
 
 const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
 const post = (app: Hono, ip: string, body: unknown, key?: string) =>
   app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) }, from(ip));
+const lookup = (app: Hono, ip: string, caseId: string, code: string, method = 'GET') => app.request(`/api/complaints/${caseId}?code=${code}`, { method }, from(ip));
+const file = async (app: Hono, ip: string, i: number) => (await (await post(app, ip, webBody(i))).json()) as { caseId: string; queryCode: string };
 
 test('POST /api/complaints: 20 a minute per client address, then 429 with Retry-After; others are not affected', async () => {
   const app = limitedApp();
@@ -41,40 +47,135 @@ test('POST /api/complaints: 20 a minute per client address, then 429 with Retry-
   expect(await h.allCases()).toHaveLength(22);
 });
 
-test('query-code guessing is throttled per case id, whatever address asks', async () => {
+test('HEAD and OPTIONS on /api/complaints count against the same per-address rate', async () => {
   const app = limitedApp();
-  const made = (await (await post(app, '203.0.113.1', webBody(1))).json()) as { caseId: string; queryCode: string };
-  const other = (await (await post(app, '203.0.113.1', webBody(2))).json()) as { caseId: string; queryCode: string };
-  for (let i = 0; i < 10; i++) {
-    const res = await app.request(`/api/complaints/${made.caseId}?code=WRONG${String(i).padStart(3, '2')}`, {}, from(`192.0.2.${i}`));
-    expect(res.status).toBe(404);
-  }
-  // The 11th try is refused, even with the right code, from a new address; another case still answers.
-  const blocked = await app.request(`/api/complaints/${made.caseId}?code=${made.queryCode}`, {}, from('192.0.2.200'));
-  expect(blocked.status).toBe(429);
-  const html = await app.request(`/status?caseId=${made.caseId}&code=${made.queryCode}`, { headers: { accept: 'text/html' } }, from('192.0.2.201'));
-  expect(html.status).toBe(429);
-  expect(await html.text()).toContain('一小时后再试');
-  expect((await app.request(`/api/complaints/${other.caseId}?code=${other.queryCode}`, {}, from('192.0.2.202'))).status).toBe(200);
-  t += 3_600_000 + 1000;
-  expect((await app.request(`/api/complaints/${made.caseId}?code=${made.queryCode}`, {}, from('192.0.2.203'))).status).toBe(200);
+  for (let i = 0; i < 10; i++) await app.request('/api/complaints', { method: i % 2 ? 'HEAD' : 'OPTIONS' }, from('198.51.100.9'));
+  for (let i = 0; i < 10; i++) expect((await post(app, '198.51.100.9', webBody(i))).status).toBe(201);
+  expect((await post(app, '198.51.100.9', webBody(11))).status).toBe(429);
 });
 
-test('status look-ups: 60 a minute per client address', async () => {
+test('wrong query codes cost the guessing address, never the complainant asking from another address', async () => {
   const app = limitedApp();
-  for (let i = 0; i < 60; i++) expect((await app.request(`/api/complaints/510903-20260302-${String(i).padStart(4, '0')}?code=X`, {}, from('192.0.2.50'))).status).toBe(404);
-  expect((await app.request('/api/complaints/510903-20260302-9999?code=X', {}, from('192.0.2.50'))).status).toBe(429);
+  const made = await file(app, '203.0.113.1', 1);
+  for (let i = 0; i < 10; i++) expect((await lookup(app, '192.0.2.9', made.caseId, `WRONG${String(i).padStart(3, '2')}`)).status).toBe(404);
+  // The guesser's 11th try is refused, even with the right code, with a wait to respect.
+  const blocked = await lookup(app, '192.0.2.9', made.caseId, made.queryCode);
+  expect(blocked.status).toBe(429);
+  expect(Number(blocked.headers.get('retry-after'))).toBe(60);
+  const html = await app.request(`/status?caseId=${made.caseId}&code=${made.queryCode}`, { headers: { accept: 'text/html' } }, from('192.0.2.9'));
+  expect(html.status).toBe(429);
+  expect(await html.text()).toContain('1 分钟后再试');
+  // The complainant, elsewhere, still reads the status page.
+  expect((await lookup(app, '198.51.100.20', made.caseId, made.queryCode)).status).toBe(200);
+  expect((await app.request(`/status?caseId=${made.caseId}&code=${made.queryCode}`, { headers: { accept: 'text/html' } }, from('198.51.100.20'))).status).toBe(200);
+  // The wait doubles with each further wrong code: 60 s, then 120 s.
+  t += 61_000;
+  expect((await lookup(app, '192.0.2.9', made.caseId, 'WRONG999')).status).toBe(404);
+  expect(Number((await lookup(app, '192.0.2.9', made.caseId, made.queryCode)).headers.get('retry-after'))).toBe(120);
+  t += 121_000;
+  expect((await lookup(app, '192.0.2.9', made.caseId, made.queryCode)).status).toBe(200);
+});
+
+test.each(['HEAD', 'OPTIONS'])('%s look-ups count like GET: wrong codes sent that way are throttled too', async (method) => {
+  const app = limitedApp();
+  const made = await file(app, '203.0.113.1', 1);
+  for (let i = 0; i < 10; i++) expect((await lookup(app, '192.0.2.10', made.caseId, `WRONG${String(i).padStart(3, '2')}`, method)).status).toBe(404);
+  expect((await lookup(app, '192.0.2.10', made.caseId, made.queryCode, method)).status).toBe(429);
+  expect((await app.request(`/status?caseId=${made.caseId}&code=${made.queryCode}`, { method }, from('192.0.2.10'))).status).toBe(429);
+  expect((await lookup(app, '192.0.2.10', made.caseId, made.queryCode)).status).toBe(429);
+});
+
+test('HEAD /status with wrong codes is throttled (Hono answers HEAD with the GET handler)', async () => {
+  const app = limitedApp();
+  const made = await file(app, '203.0.113.1', 1);
+  for (let i = 0; i < 10; i++) {
+    expect((await app.request(`/status?caseId=${made.caseId}&code=WRONG${String(i).padStart(3, '2')}`, { method: 'HEAD' }, from('192.0.2.11'))).status).toBe(404);
+  }
+  expect((await app.request(`/status?caseId=${made.caseId}&code=${made.queryCode}`, { method: 'HEAD' }, from('192.0.2.11'))).status).toBe(429);
+});
+
+test('one address guessing across many cases is slowed down after 30 wrong codes in all', async () => {
+  const app = limitedApp();
+  const made = await file(app, '203.0.113.1', 1);
+  for (let i = 0; i < 30; i++) expect((await lookup(app, '192.0.2.12', `510903-20260302-${String(i).padStart(4, '0')}`, 'X')).status).toBe(404);
+  expect((await lookup(app, '192.0.2.12', made.caseId, made.queryCode)).status).toBe(429);
+  expect((await lookup(app, '192.0.2.13', made.caseId, made.queryCode)).status).toBe(200);
+});
+
+test.each(['GET', 'HEAD', 'OPTIONS'])('status look-ups: 60 a minute per client address, %s included', async (method) => {
+  const app = limitedApp({ lookups: { wrongCodesPerCase: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 }, wrongCodesPerAddress: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 } } });
+  for (let i = 0; i < 60; i++) expect((await lookup(app, '192.0.2.50', `510903-20260302-${String(i).padStart(4, '0')}`, 'X', method)).status).toBe(404);
+  expect((await lookup(app, '192.0.2.50', '510903-20260302-9999', 'X')).status).toBe(429);
+});
+
+test('limits are configuration: a raised rate lets one address file more, and a bad value is refused by name', async () => {
+  const app = limitedApp({ complaints: { perMinute: 25 } });
+  for (let i = 0; i < 25; i++) expect((await post(app, '198.51.100.30', webBody(i))).status).toBe(201);
+  expect((await post(app, '198.51.100.30', webBody(26))).status).toBe(429);
+  expect(() => parseHttpLimits({ complaints: { perMinute: 0 } })).toThrow(/limits\.complaints\.perMinute/);
+  expect(() => parseHttpLimits({ lookups: { wrongCodesPerCase: { freeFailures: 3, firstDelaySeconds: 60, maxDelaySeconds: 10, forgetAfterSeconds: 60 } } })).toThrow(/maxDelaySeconds/);
+  expect(() => parseHttpLimits({ trustedProxies: ['10.0.0.0/33'] })).toThrow(/trustedProxies\.0/);
+  expect(() => parseHttpLimits({ complaint: {} })).toThrow(/complaint/);
+});
+
+describe('client address: X-Forwarded-For only from declared proxies', () => {
+  const xff = (ip: string, forwarded: string) => ({ headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded }, env: from(ip) });
+  const postVia = (app: Hono, ip: string, forwarded: string, i: number) =>
+    app.request('/api/complaints', { method: 'POST', headers: xff(ip, forwarded).headers, body: JSON.stringify(webBody(i)) }, xff(ip, forwarded).env);
+
+  test('without trusted proxies a forged header changes nothing: one peer is one client', async () => {
+    const app = limitedApp();
+    for (let i = 0; i < 20; i++) expect((await postVia(app, '198.51.100.40', `10.9.0.${i}`, i)).status).toBe(201);
+    expect((await postVia(app, '198.51.100.40', '10.9.0.99', 99)).status).toBe(429);
+  });
+
+  test('behind a declared proxy each forwarded client has its own count; entries the client wrote are not believed', async () => {
+    const app = limitedApp({ trustedProxies: ['10.0.0.0/8'] });
+    for (let i = 0; i < 20; i++) expect((await postVia(app, '10.0.0.5', `1.2.3.${i}, 198.51.100.41`, i)).status).toBe(201);
+    expect((await postVia(app, '10.0.0.5', '1.2.3.250, 198.51.100.41', 99)).status).toBe(429);
+    expect((await postVia(app, '10.0.0.5', '198.51.100.42', 100)).status).toBe(201);
+  });
+
+  test('resolveClientAddress walks the chain from the right and skips trusted hops', () => {
+    const trusted = proxyMatcher(['10.0.0.0/8', '::1']);
+    expect(resolveClientAddress('::ffff:10.0.0.5', '203.0.113.9, 198.51.100.1, 10.1.1.1', trusted)).toBe('198.51.100.1');
+    expect(resolveClientAddress('::1', '198.51.100.2', trusted)).toBe('198.51.100.2');
+    expect(resolveClientAddress('198.51.100.3', '10.0.0.1', trusted)).toBe('198.51.100.3');
+    expect(resolveClientAddress('10.0.0.5', 'not-an-ip', trusted)).toBe('10.0.0.5');
+  });
 });
 
 test('the counters stay bounded under a flood of addresses', () => {
   const counter = new WindowCounter(60_000, 1000);
   for (let i = 0; i < 100_000; i++) counter.hit(`10.0.${i >> 8}.${i & 255}`, 0);
   expect(counter.size).toBe(1000);
+  const backoff = new FailureBackoff({ freeFailures: 1, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 }, 1000);
+  for (let i = 0; i < 100_000; i++) backoff.fail(`10.0.${i >> 8}.${i & 255}`, 0);
+  expect(backoff.size).toBe(1000);
 });
 
-describe('sizes (the public routes as they are, without the limiter)', () => {
+describe('answers about a case are never cached and never framed', () => {
+  test.each(['/api/complaints/X?code=Y', '/status?caseId=X&code=Y', '/status'])('%s', async (path) => {
+    const app = limitedApp();
+    const res = await app.request(path, { headers: { accept: 'text/html' } }, from('192.0.2.70'));
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  test('a filed complaint (it carries the query code) is not cached either; the form script may be', async () => {
+    const app = limitedApp();
+    const res = await post(app, '192.0.2.71', webBody(1));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await app.request('/static/tousu-form.js')).headers.get('cache-control')).toBe('public, max-age=300');
+  });
+});
+
+describe('sizes', () => {
   test('a body over 4.5 MB is refused with 413 before it is parsed; an over-long matter is a 400 naming the field', async () => {
-    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
+    const app = createApp({ deps: { intake: h.deps } });
     const huge = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...webBody(1), facts: 'x'.repeat(5 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
     const long = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...webBody(1), matter: '投'.repeat(20_001) }) });
@@ -98,7 +199,7 @@ describe('uploads are judged by their content, not their name or declared type',
   }
 
   test('an executable named photo.png with type image/png is refused', async () => {
-    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
+    const app = createApp({ deps: { intake: h.deps } });
     const exe = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...Buffer.from('This program cannot be run in DOS mode')]);
     const res = await app.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart([{ name: 'photo.png', type: 'image/png', bytes: exe }]) });
     expect(res.status).toBe(400);
@@ -107,7 +208,7 @@ describe('uploads are judged by their content, not their name or declared type',
   });
 
   test('a real PNG named scan.exe and a PDF named x.jpg are kept under the type their bytes show', async () => {
-    const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
+    const app = createApp({ deps: { intake: h.deps } });
     const pdf = Uint8Array.from(Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'));
     const res = await app.request('/api/complaints', {
       method: 'POST',
@@ -125,5 +226,32 @@ describe('uploads are judged by their content, not their name or declared type',
       ['application/pdf', 'pdf'],
     ]);
     expect([...h.blobs.blobs.values()].map((b) => b.contentType).sort()).toEqual(['application/pdf', 'image/png']);
+  });
+
+  test.each(['a"b.png', 'a\r\nX-Injected: 1.png', 'a\nb.png'])('a malformed multipart file name (%j) is a 400 naming the problem, not a 500', async (name) => {
+    const app = createApp({ deps: { intake: h.deps } });
+    const b = 'XyZboundary';
+    const body = `--${b}\r\ncontent-disposition: form-data; name="matter"\r\n\r\nhello\r\n--${b}\r\ncontent-disposition: form-data; name="evidence"; filename="${name}"\r\ncontent-type: image/png\r\n\r\n\x89PNG\r\n--${b}--\r\n`;
+    const res = await app.request('/api/complaints', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${b}`, accept: 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [expect.objectContaining({ field: '(body)', code: 'invalid_form_data', message: expect.stringMatching(/文件名/) })] });
+  });
+
+  test('a file name keeps no path: neither when stored nor in a download', async () => {
+    const app = createApp({ deps: { intake: h.deps } });
+    const res = await app.request('/api/complaints', {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: multipart([
+        { name: '../../etc/scan.png', type: 'image/png', bytes: fakePng(2) },
+        { name: 'C:\\Users\\wang\\photo.png', type: 'image/png', bytes: fakePng(3) },
+      ]),
+    });
+    expect(res.status).toBe(201);
+    const { caseId } = (await res.json()) as { caseId: string };
+    expect((await h.store.get(caseId))!.intake.evidence.map((e) => e.filename)).toEqual(['scan.png', 'photo.png']);
+    // A name stored before this rule (or by another channel) still loses its path in the download header.
+    expect(contentDisposition('..\\..\\secret\\报告.pdf')).toBe(`attachment; filename="__.pdf"; filename*=UTF-8''${encodeURIComponent('报告.pdf')}`);
+    expect(safeFilename('../..', 'file.bin')).toBe('file.bin');
   });
 });

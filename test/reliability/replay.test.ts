@@ -7,12 +7,13 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { createApp } from '../../functions/api/app';
+import { parseHttpLimits } from '../../functions/api/limits';
 import { handleLetterUploads } from '../../functions/letter-intake/service';
 import { processSesMailEvent } from '../../functions/email-intake/service';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
 import { submitIntake } from '../../shared/intake/core';
-import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, memoryReader, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
+import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, LOAD_LIMITS, memoryReader, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
 import type { ReliabilityHarness } from './helpers';
 
 const N = 1000;
@@ -31,8 +32,9 @@ const twice = (seed: number) => twiceShuffled(N, seed);
 const expectExactlyOnePerDelivery = (m: Map<number, Set<string>>) => expectOneCasePerDelivery(h, m, N);
 
 test('web form: POST /api/complaints with an Idempotency-Key, twice each', async () => {
-  // 2,000 deliveries from one test client: the limiter (tested in public-limits.test.ts) would refuse them.
-  const app = createApp({ deps: { intake: h.deps, rateLimit: false } });
+  // 2,000 deliveries from one test client: the default limits (tested in public-limits.test.ts) would refuse
+  // them, so they are raised by configuration.
+  const app = createApp({ deps: { intake: h.deps, limits: parseHttpLimits(LOAD_LIMITS) } });
   const seen = new Map<number, Set<string>>();
   const statuses: number[] = [];
   await pool(twice(1), CONCURRENCY, async (i) => {

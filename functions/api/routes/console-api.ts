@@ -22,6 +22,7 @@ import { ACTION_LABELS, CLOCK_LABELS, NO_REPLY_REASON_LABELS } from '../../../sh
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
 import { shanghaiDate } from '../../../shared/domain/calendar';
+import { safeFilename } from '../../../shared/intake/evidence';
 import type { BlobStore } from '../../../shared/ports';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole } from '../../../shared/auth/principal';
@@ -217,8 +218,9 @@ function evidenceOf(c: CaseRecord): EvidenceRef[] {
   return [...c.intake.evidence, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
 }
 
-/** RFC 6266 filename for a download: ASCII fallback plus the UTF-8 name. */
-function contentDisposition(filename: string): string {
+/** RFC 6266 filename for a download: ASCII fallback plus the UTF-8 name; any path the uploader wrote is dropped. */
+export function contentDisposition(stored: string): string {
+  const filename = safeFilename(stored, 'evidence');
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

@@ -30,6 +30,7 @@ import { errorPage, formPage, resultPage, statusPage } from '../../../web/pages'
 import type { FormValues, PublicCaseView } from '../../../web/pages';
 import { FORM_SCRIPT } from '../../../web/script';
 import { buildOpenApiDocument } from '../openapi';
+import { parseFormBody } from '../form-body';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 /** Same answer for an unknown case and a wrong code (no oracle for valid tracking numbers). */
@@ -91,7 +92,7 @@ async function readSubmission(c: Context): Promise<ParsedSubmission> {
     return { raw, files: [], values: {} };
   }
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    const body = await c.req.parseBody({ all: true });
+    const body = await parseFormBody(c);
     const fields: Record<string, unknown> = {};
     const files: UploadedFile[] = [];
     const values: FormValues = {};

@@ -22,9 +22,12 @@ import { allowedActions } from '../../../shared/domain/lifecycle';
 import type { ActionName, LifecycleContext } from '../../../shared/domain/lifecycle';
 import { assignmentSlipPage } from '../../../shared/domain/notices';
 import type { CaseStore, Clock } from '../../../shared/ports';
-import { authenticate } from '../../../shared/auth/principal';
+import { authenticate, bearerToken } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
 import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
+import { LoginThrottle, clientAddress, tooMany, waitText } from '../rate-limit';
+import { DEFAULT_HTTP_LIMITS } from '../limits';
+import type { HttpLimits } from '../limits';
 import type { QuarantineStore } from '../../../shared/email-intake/quarantine';
 import type { EmailIntakeRoute } from '../../../shared/email-intake/route';
 import { outboxPageFor } from '../../../shared/services/outbox-view';
@@ -64,6 +67,15 @@ export interface StaffRouteDeps {
   maxMailBytes?: number;
   /** The calendar administration routes (GET/POST /api/admin/calendar), where the deployment wires them. */
   calendarAdmin?: CalendarRouteDeps;
+  /**
+   * Ends the caller's sessions (POST /api/auth/logout): the embedded runtime bumps the account's token version;
+   * on AWS, Cognito global sign-out plus the revocation record the verifier checks (shared/auth/revocation.ts).
+   */
+  logout?: (principal: StaffPrincipal, token: string) => Promise<void>;
+  /** Login back-off and body sizes (functions/api/limits.ts); today's defaults when absent. */
+  limits?: HttpLimits;
+  /** Tests only: the login throttle's clock (milliseconds). */
+  limitsClock?: () => number;
 }
 
 const LoginBody = z.object({
@@ -184,19 +196,38 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
       return p;
     });
   }
+  const limits = deps.limits ?? DEFAULT_HTTP_LIMITS;
+  const throttle = new LoginThrottle(limits.login, limits.maxTrackedKeys, deps.limitsClock);
   // ------------------------------------------------------------------------------------------ login
-  app.post('/api/auth/login', bodyLimit({ maxSize: 16 * 1024 }), async (c) => {
+  app.post('/api/auth/login', bodyLimit({ maxSize: limits.sizes.loginBytes }), async (c) => {
     if (!deps.login) throw new NotFoundError('此部署通过统一身份认证登录。');
     const parsed = LoginBody.safeParse(await jsonBody(c));
     if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    const { username, password } = parsed.data;
+    const address = clientAddress(c);
+    // Asked before the password is checked, and whether or not the name exists: one answer for every name.
+    const wait = throttle.retryAfterSeconds(address, username);
+    if (wait > 0) return tooMany(c, wait, `登录失败次数过多，请 ${waitText(wait)}后再试。`);
     let r: LoginResult;
     try {
-      r = await deps.login(parsed.data.username, parsed.data.password);
+      r = await deps.login(username, password);
     } catch (err) {
-      if (err instanceof AuthChallengeError) return c.json(err.body(), 409);
+      if (err instanceof AuthChallengeError) {
+        throttle.succeed(address, username); // the password was right
+        return c.json(err.body(), 409);
+      }
+      if (err instanceof UnauthorizedError) throttle.fail(address, username);
       throw err;
     }
+    throttle.succeed(address, username);
     return c.json(signInBody(r));
+  });
+
+  app.post('/api/auth/logout', async (c) => {
+    const p = await principalOf(c, deps);
+    if (!deps.logout) throw new NotFoundError('此部署不支持退出登录。');
+    await deps.logout(p, bearerToken(c.req.header('authorization')));
+    return c.body(null, 204);
   });
 
   app.get('/api/me', async (c) => {
@@ -243,7 +274,7 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     });
   });
 
-  app.post('/api/cases/:caseId/actions', bodyLimit({ maxSize: 256 * 1024 }), async (c) => {
+  app.post('/api/cases/:caseId/actions', bodyLimit({ maxSize: limits.sizes.actionBytes }), async (c) => {
     const p = await principalOf(c, deps);
     // Roles and departments are checked (and a refusal audited) by the action service.
     const caseId = c.req.param('caseId');
@@ -284,7 +315,7 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
   });
 
   // ------------------------------------------------------------------------------------------ mail
-  app.post('/api/intake/email', bodyLimit({ maxSize: deps.maxMailBytes ?? 30 * 1024 * 1024 }), async (c) => {
+  app.post('/api/intake/email', bodyLimit({ maxSize: limits.sizes.mailBytes }), async (c) => {
     const p = await principalOf(c, deps);
     requireRole(p, ['agency', 'department', 'admin'], '只有工作人员可以登记投诉。');
     if (!deps.emailIntake) throw new NotFoundError('此部署未启用邮件登记。');

@@ -16,7 +16,7 @@ import { loadJurisdiction } from '../../../shared/config/load';
 import { isTousuError } from '../../../shared/domain/errors';
 import { acquireLock, checkDataDir, dataPaths, DEFAULT_JURISDICTION, readLiveLock, TABLE_NAME } from '../../local/runtime';
 import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../local/dynalite';
-import { UserStore } from '../../local/users';
+import { UserStore, updateUser } from '../../local/users';
 import type { UserRecord } from '../../local/users';
 
 const ROLE_HELP = STAFF_ROLES.join('|');
@@ -123,7 +123,7 @@ async function readPassword(): Promise<string> {
 }
 
 function describe(u: UserRecord): string {
-  return `${u.username}\t${u.role}${u.department ? `\t${u.department}` : ''}${u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? `\t锁定至 ${u.lockedUntil}` : ''}`;
+  return `${u.username}\t${u.role}${u.department ? `\t${u.department}` : ''}${u.disabled ? '\t已停用 (disabled)' : ''}`;
 }
 
 export function registerUsers(program: Command): void {
@@ -157,6 +157,45 @@ export function registerUsers(program: Command): void {
         }
       }
       process.stdout.write(`已创建账户 ${created.username}（角色 ${created.role}${created.department ? `，部门 ${created.department}` : ''}）。 (account created)\n`);
+    });
+  const update = async (dataDir: string, body: Record<string, unknown>): Promise<UserRecord> => {
+    const viaRuntime = (await adminRequest(dataDir, 'POST', '/admin/users/update', body)) as UserRecord | undefined;
+    if (viaRuntime) return viaRuntime;
+    try {
+      return await withOfflineStore(dataDir, (store, departments) => updateUser(store, body, departments));
+    } catch (err) {
+      if (isTousuError(err) && err.status < 500) {
+        const problems = (err as { problems?: { field: string; message: string }[] }).problems;
+        throw new UsageError(problems?.length ? problems.map((p) => `${p.field}：${p.message}`).join('；') : err.message);
+      }
+      throw err;
+    }
+  };
+  for (const [name, disabled, text] of [
+    ['disable', true, '停用账户，并立即使其所有登录失效 (disable an account; its sessions end at once)'],
+    ['enable', false, '重新启用账户 (enable an account again)'],
+  ] as const) {
+    users
+      .command(name)
+      .description(text)
+      .requiredOption('--username <name>', '用户名 (user name)')
+      .option('--data-dir <dir>', '数据目录 (data directory)', '.tousu')
+      .action(async (o: { username: string; dataDir: string }) => {
+        const u = await update(o.dataDir, { username: o.username, disabled });
+        process.stdout.write(`${disabled ? '已停用' : '已启用'}账户 ${u.username}。\n`);
+      });
+  }
+  users
+    .command('set-role')
+    .description('变更账户的角色和部门，并立即使其已有登录失效 (change role/department; sessions end at once)')
+    .requiredOption('--username <name>', '用户名 (user name)')
+    .requiredOption('--role <role>', `角色 (role): ${ROLE_HELP}`)
+    .option('--department <code>', 'department 角色的部门编码 (department code)')
+    .option('--data-dir <dir>', '数据目录 (data directory)', '.tousu')
+    .action(async (o: { username: string; role: string; department?: string; dataDir: string }) => {
+      if (!(STAFF_ROLES as readonly string[]).includes(o.role)) throw new UsageError(`--role 只能是 ${ROLE_HELP}，收到“${o.role}”。`);
+      const u = await update(o.dataDir, { username: o.username, role: o.role, ...(o.department ? { department: o.department } : {}) });
+      process.stdout.write(`账户 ${u.username} 的角色已变更为 ${u.role}${u.department ? `（部门 ${u.department}）` : ''}。\n`);
     });
   users
     .command('list')

@@ -28,6 +28,18 @@ export function clearSession() {
   sessionStorage.removeItem(KEY);
 }
 
+/** Ends the session on the server too (every token of this account stops at once), then forgets it here. */
+export async function logout() {
+  const s = session();
+  clearSession();
+  if (!s) return;
+  try {
+    await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, credentials: 'same-origin' });
+  } catch {
+    // offline: the token still expires on its own; nothing more the page can do
+  }
+}
+
 const STATUS_MESSAGES = {
   400: '提交的内容有误，请按提示修改。',
   401: '登录已失效，请重新登录。',
@@ -35,7 +47,7 @@ const STATUS_MESSAGES = {
   404: '未找到对应的记录。',
   409: '该操作在投诉件当前环节不可用（可能已被他人办理），请刷新后查看最新状态。',
   413: '提交的内容过大。',
-  429: '操作过于频繁或账户已暂时锁定，请稍后再试。',
+  429: '操作过于频繁，请稍后再试。',
   500: '系统繁忙，请稍后再试。',
 };
 

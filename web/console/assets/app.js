@@ -4,7 +4,7 @@
  * possible-duplicates queue, the mail quarantine and the outbox. Routes are paths under /console
  * (the server answers every one with the same shell). Case data is rendered as text only (dom.js).
  */
-import { ApiError, api, clearSession, download, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
+import { ApiError, api, download, logout, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
@@ -138,8 +138,8 @@ function renderNav() {
       class: 'btn link',
       text: '退出',
       on: {
-        click: () => {
-          clearSession();
+        click: async () => {
+          await logout();
           meta = null;
           go('/console/login');
         },
