@@ -24,6 +24,8 @@ describe('each fixture, dry run', () => {
     'thunderbird-en', 'thunderbird-zh-gbk', 'rfc822-attachment-gbk', 'rfc822-with-rfc2231-photo', 'nested-inline-gmail-qq',
     'nested-rfc822-netease', 'direct-utf8-qp-attachment', 'direct-gb18030-idcard', 'direct-anonymous',
     'direct-inline-fields-confidential', 'gbk-q-headers-refused-exe', 'gb2312-html-only', 'department-retyped',
+    'untrusted-forward-names-other', 'direct-names-other-email', 'trusted-domain-forward', 'from-one-encoded-word',
+    'malformed-no-headers', 'malformed-8000-from', 'malformed-header-without-colon',
     'auto-reply-auto-submitted', 'auto-reply-gbk-subject', 'auto-reply-x-autoreply', 'bounce-multipart-report',
     'bounce-netease-tuixin', 'ses-spam-fail', 'ses-virus-fail', 'ses-pass',
   ];
@@ -38,6 +40,7 @@ describe('each fixture, dry run', () => {
     const e = fx.expect;
     if (e.ignored) {
       expect(result).toMatchObject({ ignored: true, reason: e.ignored });
+      if (e.detail) expect(result.ignored && result.detail).toContain(e.detail);
       return;
     }
     if (result.ignored) throw new Error(`${name} was ignored: ${result.reason} ${result.detail}`);
@@ -65,6 +68,8 @@ describe('each fixture, dry run', () => {
       for (const r of refused) expect(r.reason).toMatch(/不接受|上限/);
     }
     for (const secret of e.absent ?? []) expect(JSON.stringify(intake)).not.toContain(secret);
+    expect(intake.unverifiedMentions ?? []).toEqual(e.unverified ?? []);
+    if (e.forwarderTrusted !== undefined) expect(intake.channelDetails?.forwarderTrusted).toBe(e.forwarderTrusted);
   });
 });
 
