@@ -25,7 +25,7 @@ describe('SMTP intake listener', () => {
       port: 0,
       addresses: [INTAKE],
       deadLetterDir: join(dir, 'dead'),
-      maxBytes: 64 * 1024,
+      limits: { maxBytes: 64 * 1024 },
       ingest: async (raw) => {
         if (fail) throw Object.assign(new Error('store unavailable'), { name: 'ServiceUnavailable' });
         received.push(raw);
