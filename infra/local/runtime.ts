@@ -75,6 +75,7 @@ import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
+import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
 import { UserStore, updateUser } from './users';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
@@ -143,6 +144,8 @@ export interface RuntimeOptions {
   port?: number;
   /** SMTP port (default 2525; 0 = a free port). */
   smtpPort?: number;
+  /** SMTP listener limits (infra/local/smtp-limits.ts); field by field over the data directory's `smtp`. */
+  smtp?: SmtpLimitsInput;
   jurisdiction?: string;
   /** Virtual clock: N times faster than wall time. */
   clockScale?: number;
@@ -170,6 +173,8 @@ interface DataDirConfig {
   relay?: string;
   /** More recipient addresses the SMTP listener accepts besides the jurisdiction's intake address. */
   intakeAddresses?: string[];
+  /** SMTP listener limits (infra/local/smtp-limits.ts), validated at start. */
+  smtp?: SmtpLimitsInput;
   publicUrl?: string;
   /** HTTP abuse limits (functions/api/limits.ts), validated at start. */
   limits?: unknown;
@@ -527,6 +532,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (instance && instance.jurisdiction !== code) {
       throw new RuntimeStartError('jurisdiction_mismatch', `数据目录 ${paths.root} 属于辖区 ${instance.jurisdiction}，不能以辖区 ${code} 启动。请换一个 --data-dir。`);
     }
+    let smtpLimits: SmtpLimits;
+    try {
+      const fromFile = parseSmtpLimits(cfg.smtp);
+      smtpLimits = opts.smtp ? parseSmtpLimits({ ...fromFile, ...opts.smtp }) : fromFile;
+    } catch (err) {
+      if (err instanceof SmtpLimitsError) throw new RuntimeStartError('invalid_smtp_limits', `${err.message}（见 ${paths.config} 的 smtp 对象，说明见 docs/configuration.md）`);
+      throw err;
+    }
     const jurisdiction = loadJurisdiction(code);
     const calendar = deploymentCalendar(jurisdiction, paths.calendar);
     const rules = loadRulesRegistry();
@@ -760,7 +773,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const addresses = [jurisdiction.intakeAddress, ...(cfg.intakeAddresses ?? [])];
     let smtp: SmtpIntakeHandle;
     try {
-      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger });
+      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger, limits: smtpLimits });
     } catch (err) {
       throw portError(err, 'SMTP ', host, smtpPortWanted);
     }

@@ -2,6 +2,12 @@
  * SMTP intake of the embedded runtime (smtp-server): an agency points its forwarding rule at this listener.
  * - Recipients: only the jurisdiction's intake address(es); anything else is `550` (no open relay).
  * - Size: `SIZE` advertised; a larger message is `552` and nothing is kept.
+ * - Limits (infra/local/smtp-limits.ts, configurable): connections in all and per client address (`421`), a
+ *   deadline for MAIL FROM after connecting or after the previous message (`421`, closed), recipients per message
+ *   (`452`), refused recipients per connection (the last refusal closes it with `421`), messages per envelope
+ *   sender and window (`450`, the sender's MTA retries later). All through smtp-server's own hooks.
+ * - Malformed mail (no header block, a header line without a colon, a flood of From addresses) and mail that
+ *   cannot make a valid intake are quarantined by the email intake (accepted, never a dead letter).
  * - No AUTH, no STARTTLS: the listener binds to loopback by default; put a real MTA in front for the Internet.
  * - Each message goes to the email intake (mailparser → canonical intake → submitIntake), idempotent on its
  *   Message-ID. Two dead-letter places, one command (`tousu dead-letters list|replay`):
@@ -21,7 +27,9 @@ import { PRIVATE_DIR_MODE } from './private-dir';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { WindowCounter } from '../../functions/api/rate-limit';
 import type { RuntimeLogger } from './log';
+import { parseSmtpLimits, type SmtpLimitsInput } from './smtp-limits';
 
 export interface MailIngestOutcome {
   ignored: boolean;
@@ -39,8 +47,8 @@ export interface SmtpIntakeOptions {
   /** Raw MIME → case (or quarantine). Throws on failure. */
   ingest: (raw: Uint8Array) => Promise<MailIngestOutcome>;
   deadLetterDir: string;
-  /** Largest message accepted, bytes (default 30 MB). */
-  maxBytes?: number;
+  /** Connection, recipient, size and rate limits (validated; defaults in smtp-limits.ts). */
+  limits?: SmtpLimitsInput;
   logger?: RuntimeLogger;
   /** Name in the greeting. */
   serverName?: string;
@@ -108,27 +116,101 @@ export async function replayDeadLetters(dir: string, ingest: (raw: Uint8Array) =
 
 export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpIntakeHandle> {
   const accepted = new Set(opts.addresses.map((a) => a.trim().toLowerCase()));
-  const maxBytes = opts.maxBytes ?? 30 * 1024 * 1024;
+  const limits = parseSmtpLimits(opts.limits ?? {});
+  const maxBytes = limits.maxBytes;
   const log = opts.logger;
   const inFlight = new Set<Promise<unknown>>();
+  /** Open connections per client address, and the address each counted connection holds (by session id). */
+  const perAddress = new Map<string, number>();
+  const countedAddress = new Map<string, string>();
+  const mailFromTimers = new Map<string, NodeJS.Timeout>();
+  const refusedRecipients = new Map<string, number>();
+  const senders = new WindowCounter(limits.senderWindowMs, limits.maxTrackedSenders);
+  const name = opts.serverName ?? 'tousu';
+
+  const stopMailFromTimer = (session: SMTPServerSession): void => {
+    clearTimeout(mailFromTimers.get(session.id));
+    mailFromTimers.delete(session.id);
+  };
+  // A connection must say MAIL FROM within the deadline, after connecting and after each message: an idle
+  // connection (even one sending NOOPs, which reset the socket timeout) otherwise holds a slot of maxClients.
+  const startMailFromTimer = (session: SMTPServerSession): void => {
+    stopMailFromTimer(session);
+    if (!countedAddress.has(session.id)) return;
+    const timer = setTimeout(() => {
+      mailFromTimers.delete(session.id);
+      const connection = [...server.connections].find((c) => c.id === session.id);
+      if (!connection) return;
+      log?.info('smtp connection closed', { reason: 'no MAIL FROM in time', ms: limits.mailFromTimeoutMs });
+      connection.send(421, `${name} Timeout waiting for MAIL FROM, closing connection`);
+    }, limits.mailFromTimeoutMs);
+    timer.unref();
+    mailFromTimers.set(session.id, timer);
+  };
 
   const server = new SMTPServer({
-    name: opts.serverName ?? 'tousu',
+    name,
     banner: 'tousu complaint intake',
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: maxBytes,
-    maxClients: 20,
-    socketTimeout: 60_000,
-    closeTimeout: 10_000,
+    maxClients: limits.maxClients,
+    socketTimeout: limits.socketTimeoutMs,
+    closeTimeout: limits.closeTimeoutMs,
     logger: false,
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
-      if (recipientCount(_session) >= 10) return cb(smtpError(452, 'Too many recipients'));
+    onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      const address = session.remoteAddress;
+      const open = perAddress.get(address) ?? 0;
+      if (open >= limits.maxClientsPerAddress) {
+        // The address is not logged: it may identify a person.
+        log?.warn('smtp connection refused', { reason: 'too many connections from one address', limit: limits.maxClientsPerAddress });
+        return cb(smtpError(421, `${name} Too many connections from your address, try again later`));
+      }
+      perAddress.set(address, open + 1);
+      countedAddress.set(session.id, address);
+      startMailFromTimer(session);
+      cb();
+    },
+    onClose(session: SMTPServerSession) {
+      stopMailFromTimer(session);
+      refusedRecipients.delete(session.id);
+      const address = countedAddress.get(session.id);
+      if (address === undefined) return;
+      countedAddress.delete(session.id);
+      const open = (perAddress.get(address) ?? 1) - 1;
+      if (open > 0) perAddress.set(address, open);
+      else perAddress.delete(address);
+    },
+    onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      const sender = address.address.trim().toLowerCase() || '<>';
+      const now = Date.now();
+      if (senders.peek(sender, now) >= limits.messagesPerSender) {
+        log?.warn('smtp sender rate exceeded', { limit: limits.messagesPerSender, windowMs: limits.senderWindowMs });
+        // The MAIL FROM deadline keeps running: a refused sender does not keep the connection idle.
+        return cb(smtpError(450, `Too many messages from this sender, try again in ${senders.retryAfter(sender, now)} s`));
+      }
+      senders.hit(sender, now);
+      stopMailFromTimer(session);
+      cb();
+    },
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+      if (recipientCount(session) >= limits.maxRecipients) return cb(smtpError(452, 'Too many recipients'));
       if (accepted.has(address.address.trim().toLowerCase())) return cb();
+      const refused = (refusedRecipients.get(session.id) ?? 0) + 1;
+      refusedRecipients.set(session.id, refused);
+      if (refused >= limits.maxRefusedRecipients) {
+        log?.warn('smtp connection closed', { reason: 'too many refused recipients', limit: limits.maxRefusedRecipients });
+        return cb(smtpError(421, `${name} Too many refused recipients, closing connection`));
+      }
       log?.info('smtp recipient refused', { reason: 'not an intake address' });
       cb(smtpError(550, 'No such recipient here: this server only accepts mail for the complaint intake address (relay denied)'));
     },
-    onData(stream: SMTPServerDataStream, _session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
+      // The next message must start within the MAIL FROM deadline too.
+      const cb = (err?: Error | null, message?: string): void => {
+        startMailFromTimer(session);
+        callback(err, message);
+      };
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (c: Buffer) => {
@@ -150,7 +232,7 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
               return cb(null, 'Accepted; kept for processing');
             }
             log?.info(r.ignored ? 'smtp mail quarantined' : 'smtp mail accepted', { size, ...(r.caseId ? { caseId: r.caseId } : {}), ...(r.reason ? { reason: r.reason } : {}) });
-            cb(null, r.caseId ? `Accepted as ${r.caseId}` : 'Accepted');
+            cb(null, r.caseId ? `Accepted as ${r.caseId}` : r.ignored ? `Accepted for review, not filed (${r.reason ?? 'quarantined'})` : 'Accepted');
           } catch (err) {
             try {
               const file = await writeDeadLetter(opts.deadLetterDir, raw, err, { source: 'smtp' });

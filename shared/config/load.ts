@@ -123,8 +123,10 @@ function bestEffortDirectory(value: unknown): JurisdictionConfig {
       aliases: Array.isArray(o.aliases) ? o.aliases.filter((a): a is string => typeof a === 'string') : [],
     };
   });
-  // checkJurisdiction reads only `departments[].code/name/aliases`.
-  return { departments } as unknown as JurisdictionConfig;
+  const trusted = (value as { mail?: { trustedForwarders?: { domains?: unknown } } } | null)?.mail?.trustedForwarders?.domains;
+  const domains = Array.isArray(trusted) ? trusted.filter((d): d is string => typeof d === 'string').map((d) => d.trim().toLowerCase()) : [];
+  // checkJurisdiction reads only `departments[].code/name/aliases` and `mail.trustedForwarders.domains`.
+  return { departments, mail: { trustedForwarders: { addresses: [], domains } } } as unknown as JurisdictionConfig;
 }
 
 function validateParsed(file: string, parsed: ParsedJson, opts: ValidateOptions): JurisdictionValidation {

@@ -49,6 +49,27 @@ export const Complainant = z.object({
 });
 export type Complainant = z.infer<typeof Complainant>;
 
+/**
+ * A person a mail names whom nothing verifies: the author of a message that an untrusted sender forwarded, or a
+ * contact written in the text that differs from the sender's own address. Recorded for staff (shown as 未经核实),
+ * never the complainant, never mailed: otherwise anyone could have a receipt and query code sent to anyone.
+ */
+export const UnverifiedMention = z.object({
+  name: z.string().max(100).optional(),
+  organization: z.string().max(200).optional(),
+  phone: z.string().max(40).optional(),
+  email: z.string().max(254).optional(),
+  address: z.string().max(300).optional(),
+  /** `forwarded_original`: the author inside a forward from an untrusted sender; `contact_in_text`: an address the text gives. */
+  source: z.enum(['forwarded_original', 'contact_in_text']),
+});
+export type UnverifiedMention = z.infer<typeof UnverifiedMention>;
+
+export const UNVERIFIED_MENTION_LABELS: Record<UnverifiedMention['source'], string> = {
+  forwarded_original: '转发邮件中署名的原发件人（未经核实）',
+  contact_in_text: '邮件正文中填写的联系方式（未经核实）',
+};
+
 export const Respondent = z.object({
   unit: z.string().max(200).optional(),
   unitCode: Code.optional(),
@@ -68,6 +89,8 @@ export const CanonicalIntake = z.object({
   forwardedBy: z.string().max(320).optional(),
   receivedBy: ReceivedBy,
   complainant: Complainant,
+  /** People the submission names besides the complainant, unverified (email: see UnverifiedMention). */
+  unverifiedMentions: z.array(UnverifiedMention).max(5).optional(),
   respondent: Respondent,
   matter: z.string().min(1).max(20000),
   facts: z.string().max(50000).optional(),

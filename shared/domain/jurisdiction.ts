@@ -31,6 +31,26 @@ export const Department = z.object({
 });
 export type Department = z.infer<typeof Department>;
 
+/** A mail domain as written after the `@` (no wildcard: every domain is listed on its own). */
+const mailDomain = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.string().regex(/^(?=.{3,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, '域名格式不正确（如 chuanshan.gov.cn；不带 @，不用通配符，每个子域名单独列出）'));
+
+/**
+ * Who may forward a complaint on someone else's behalf (SPEC.md, channels: the complainant of a forwarded mail is
+ * the original sender). Only these senders are believed when a mail names another person as its author; from
+ * anyone else the sender is the complainant and the person named inside is recorded as unverified, never mailed.
+ * Every department's `forwardingAddresses` are trusted as well, without being repeated here.
+ */
+export const TrustedForwarders = z.object({
+  /** Whole addresses, e.g. the 12345 platform's mailbox or the agency's published complaint mailbox. */
+  addresses: z.array(email).default([]),
+  /** Every address of these domains (the agencies' own mail domains; never a public mail provider). */
+  domains: z.array(mailDomain).default([]),
+});
+export type TrustedForwarders = z.infer<typeof TrustedForwarders>;
+
 export const CalendarOverride = z.object({
   date: isoDate,
   workday: z.boolean(),
@@ -63,6 +83,7 @@ export const JurisdictionConfig = z.object({
     replyTo: email.optional(),
     /** Domain to verify on SES. */
     domain: z.string().min(3),
+    trustedForwarders: TrustedForwarders.default({ addresses: [], domains: [] }),
   }),
   departments: z.array(Department).min(1),
   calendarOverrides: z.array(CalendarOverride).default([]),
@@ -74,7 +95,33 @@ export const JurisdictionConfig = z.object({
 export type JurisdictionConfig = z.infer<typeof JurisdictionConfig>;
 export type JurisdictionConfigInput = z.input<typeof JurisdictionConfig>;
 
-/** Semantic checks zod cannot express: unique department codes, aliases not shared by two units. */
+/**
+ * Public mail providers: trusting one of these domains would let every citizen with a mailbox there "forward" a
+ * complaint in another person's name.
+ */
+export const PUBLIC_MAIL_DOMAINS: readonly string[] = [
+  'qq.com', 'foxmail.com', '163.com', '126.com', 'yeah.net', '188.com', 'vip.163.com', 'vip.qq.com', 'sina.com', 'sina.cn', 'vip.sina.com',
+  'sohu.com', '139.com', '189.cn', 'wo.cn', 'aliyun.com', 'tom.com', '21cn.com', 'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com',
+  'live.com', 'msn.com', 'yahoo.com', 'icloud.com', 'me.com', 'proton.me', 'protonmail.com',
+];
+
+/**
+ * Whether a mail from `address` may speak for someone else (it forwards a complaint it received): listed in
+ * `mail.trustedForwarders` (address or exact domain) or a department's forwarding mailbox.
+ */
+export function isTrustedForwarder(address: string | undefined, config: Pick<JurisdictionConfig, 'mail' | 'departments'>): boolean {
+  const a = address?.trim().toLowerCase();
+  if (!a || !a.includes('@')) return false;
+  const domain = a.slice(a.lastIndexOf('@') + 1);
+  const trusted = config.mail.trustedForwarders;
+  return (
+    trusted.addresses.some((t) => t.toLowerCase() === a) ||
+    trusted.domains.includes(domain) ||
+    config.departments.some((d) => d.forwardingAddresses.some((f) => f.toLowerCase() === a))
+  );
+}
+
+/** Semantic checks zod cannot express: unique department codes, aliases not shared by two units, no public mail domain trusted. */
 export function checkJurisdiction(config: JurisdictionConfig): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const seenCodes = new Map<string, number>();
@@ -89,6 +136,11 @@ export function checkJurisdiction(config: JurisdictionConfig): { path: string; m
         problems.push({ path: `departments.${i}.aliases`, message: `名称或别名“${alias}”同时属于 ${owner} 和 ${d.code}，无法据此识别被投诉单位` });
       }
       seenAliases.set(alias, d.code);
+    }
+  });
+  config.mail.trustedForwarders.domains.forEach((d, i) => {
+    if (PUBLIC_MAIL_DOMAINS.includes(d)) {
+      problems.push({ path: `mail.trustedForwarders.domains.${i}`, message: `${d} 是公共邮箱服务的域名，不能整体信任为转发单位（任何人都可注册该域名的邮箱冒名转发）；请改为在 addresses 中列出具体邮箱` });
     }
   });
   return problems;

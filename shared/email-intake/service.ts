@@ -3,14 +3,16 @@
  * reached only through the injected `submit`, wired by the handler or the embedded runtime.
  */
 import { createHash } from 'node:crypto';
-import { CanonicalIntake, type EvidenceRef, type ReceivedBy } from '../domain/intake';
-import type { JurisdictionConfig } from '../domain/jurisdiction';
-import { extractComplaint, maskIdCards } from '../domain/extraction';
+import type { CanonicalIntake, Complainant, EvidenceRef, ReceivedBy, UnverifiedMention } from '../domain/intake';
+import { ValidationError } from '../domain/errors';
+import { isTrustedForwarder, type JurisdictionConfig } from '../domain/jurisdiction';
+import { extractComplaint, maskIdCards, usableSenderName, type Extraction } from '../domain/extraction';
+import { validateIntake } from '../intake/validate';
 import type { BlobStore, Clock } from '../ports';
 import { detectNotComplaint } from '../mail/classify';
 import { MailParseError } from '../mail/errors';
 import { findOriginal, type OriginalMessage } from '../mail/original';
-import { DEFAULT_MAIL_LIMITS, parseMail, type MailAttachment, type MailLimits, type ParsedMail } from '../mail/parse';
+import { DEFAULT_MAIL_LIMITS, parseMail, type MailAddress, type MailAttachment, type MailLimits, type ParsedMail } from '../mail/parse';
 import type { QuarantineReason, QuarantineStore } from './quarantine';
 
 /** Where the mail came from: part of the idempotency key. */
@@ -88,9 +90,58 @@ function receivedByFor(forwarder: string | undefined, config: JurisdictionConfig
   return dept ? { department: dept.code } : 'agency';
 }
 
-function isForwardingAddress(address: string | undefined, config: JurisdictionConfig): boolean {
-  if (!address) return false;
-  return config.departments.some((d) => d.forwardingAddresses.some((a) => a.toLowerCase() === address));
+/**
+ * Who the complainant is, and whom the mail only names. A mail speaks for another person (a forward whose author
+ * is someone else, a contact address written in the text) only when a trusted forwarder sent it (the
+ * jurisdiction's `mail.trustedForwarders` and the departments' forwarding mailboxes). From anyone else the sender
+ * is the complainant, the receipt goes to the sender's own address, and the person named inside is an unverified
+ * mention that is never mailed.
+ */
+interface SenderDecision {
+  trusted: boolean;
+  /** The sender of the outer message, when a trusted forwarder handed the complaint to us. */
+  forwardedBy?: string;
+  extraction: Extraction;
+  complainant: Complainant;
+  mentions: UnverifiedMention[];
+}
+
+const compact = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+
+function decideSender(mail: ParsedMail, original: OriginalMessage, config: JurisdictionConfig): SenderDecision {
+  const outer: MailAddress | undefined = mail.from;
+  const outerAddress = outer?.address;
+  const trusted = isTrustedForwarder(outerAddress, config);
+  const base = { body: original.body, ...(original.subject !== undefined ? { subject: original.subject } : {}), departments: config.departments };
+  if (trusted) {
+    // The forwarder vouches for what it forwards: the original author (or, for a trusted mailbox's own mail, the
+    // person the text names) is the complainant.
+    const sender = original.forwarded ? original.sender : undefined;
+    const extraction = extractComplaint({ ...base, ...(sender ? { sender } : {}) });
+    return { trusted, ...(outerAddress ? { forwardedBy: outerAddress } : {}), extraction, complainant: extraction.complainant, mentions: [] };
+  }
+  const innerAddress = original.sender?.address;
+  const forwardsOther = original.forwarded && !(innerAddress !== undefined && innerAddress === outerAddress);
+  const extraction = extractComplaint({ ...base, ...(outer ? { sender: outer } : {}), textIdentity: forwardsOther ? 'other' : 'complainant' });
+  const { stated } = extraction;
+  const mentions: UnverifiedMention[] = [];
+  let complainant = extraction.complainant;
+  if (forwardsOther) {
+    const named = compact({
+      name: stated.name ?? usableSenderName(original.sender?.name),
+      organization: stated.organization,
+      phone: stated.phone,
+      email: stated.email ?? innerAddress,
+      address: stated.address,
+    });
+    if (Object.keys(named).length > 0) mentions.push({ ...named, source: 'forwarded_original' });
+  } else if (stated.email && stated.email.toLowerCase() !== outerAddress) {
+    // The receipt (query code) goes to the address that sent the mail, never to one the text names.
+    const { email: _named, ...rest } = complainant;
+    complainant = { ...rest, ...(outerAddress ? { email: outerAddress } : {}) };
+    mentions.push({ email: stated.email, source: 'contact_in_text' });
+  }
+  return { trusted, extraction, complainant, mentions };
 }
 
 export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: EmailIntakeDeps): Promise<EmailIntakeResult> {
@@ -155,19 +206,7 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
     return quarantine('empty', '邮件没有正文、主题和附件，无法形成投诉件。', sourceKey, mail);
   }
 
-  // Who handed the mail to us: the sender of the outer message, when it forwarded someone else's mail or is a
-  // department's forwarding mailbox.
-  const outerSender = mail.from?.address;
-  const viaForwardingMailbox = isForwardingAddress(outerSender, deps.jurisdiction);
-  const forwardedBy = original.forwarded || viaForwardingMailbox ? outerSender : undefined;
-  const complainantSender = original.forwarded ? original.sender : viaForwardingMailbox ? undefined : mail.from;
-
-  const extraction = extractComplaint({
-    body: original.body,
-    ...(original.subject !== undefined ? { subject: original.subject } : {}),
-    ...(complainantSender ? { sender: complainantSender } : {}),
-    departments: deps.jurisdiction.departments,
-  });
+  const { trusted, forwardedBy, extraction, complainant, mentions } = decideSender(mail, original, deps.jurisdiction);
 
   // Evidence: every attachment within the policy; the rest is recorded as refused.
   const evidence: EvidenceRef[] = [];
@@ -203,7 +242,8 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
     ...(original.sentAt ? { originalSentAt: original.sentAt.iso } : {}),
     ...(forwardedBy ? { forwardedBy } : {}),
     receivedBy: receivedByFor(forwardedBy, deps.jurisdiction),
-    complainant: extraction.complainant,
+    complainant,
+    ...(mentions.length > 0 ? { unverifiedMentions: mentions } : {}),
     respondent: extraction.respondent,
     matter: extraction.matter,
     ...(extraction.facts ? { facts: extraction.facts } : {}),
@@ -214,6 +254,7 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
       ...(mail.messageId ? { messageId: mail.messageId.slice(0, 500) } : {}),
       ...(subject !== undefined ? { subject } : {}),
       forwarded: original.forwarded,
+      ...(original.forwarded || trusted ? { forwarderTrusted: trusted } : {}),
       forwardHops: original.hops.map((h) => ({ kind: h.kind, ...(h.from?.address ? { fromAddress: h.from.address } : {}), ...(h.sentAt ? { sentAt: h.sentAt } : {}) })),
       ...(note ? { forwarderNote: note } : {}),
       ...(original.sentAt?.zoneAssumed ? { originalSentAtZoneAssumed: true } : {}),
@@ -224,13 +265,22 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
       idNumbersMasked: extraction.idNumbersMasked,
     },
   };
-  const checked = CanonicalIntake.safeParse(candidate);
-  if (!checked.success) {
-    const fields = checked.error.issues.map((i) => i.path.join('.')).join('、');
-    return quarantine('invalid', `邮件内容无法形成有效的投诉件（字段：${fields}）。`, sourceKey, mail);
+  // Bad input is final: it goes to the quarantine with the reasons, never to a dead letter that replays forever.
+  const invalid = (err: ValidationError) =>
+    quarantine('invalid', `邮件内容无法形成有效的投诉件：${err.problems.map((p) => p.message).join('；')}`.slice(0, 2000), sourceKey, mail);
+  let intake: CanonicalIntake;
+  try {
+    intake = validateIntake(candidate);
+  } catch (err) {
+    if (err instanceof ValidationError) return invalid(err);
+    throw err;
   }
-  const intake = checked.data;
   if (dryRun || !deps.submit) return { ignored: false, sourceKey, intake };
-  const { caseId } = await deps.submit(intake);
-  return { ignored: false, sourceKey, intake, caseId };
+  try {
+    const { caseId } = await deps.submit(intake);
+    return { ignored: false, sourceKey, intake, caseId };
+  } catch (err) {
+    if (err instanceof ValidationError) return invalid(err);
+    throw err;
+  }
 }

@@ -49,7 +49,7 @@ export async function findOriginal(mail: ParsedMail, limits: MailLimits, default
     if (depth + 1 > limits.maxDepth) {
       throw new MailParseError('too_deep', `转发邮件嵌套层数超过上限（${limits.maxDepth} 层）。`);
     }
-    const inner = await parseMail(attached.content, limits);
+    const inner = await parseMail(attached.content, limits, { attached: true });
     const original = await findOriginal(inner, limits, defaultOffset, depth + 1);
     const note = mail.text.trim();
     return {

@@ -4,6 +4,7 @@
  * are all bounded; anything beyond them is a MailParseError, which the intake turns into a quarantine entry.
  */
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { convert as htmlToText } from 'html-to-text';
 import { MailParseError } from './errors';
 import { parseMailDate, type ParsedDate } from './dates';
@@ -19,6 +20,8 @@ export interface MailLimits {
   maxDepth: number;
   /** Wall time for parsing one message. */
   timeoutMs: number;
+  /** Addresses in the From header (RFC 5322 allows several authors; thousands are an attack, not a mail). */
+  maxFromAddresses: number;
 }
 
 export const DEFAULT_MAIL_LIMITS: MailLimits = {
@@ -27,7 +30,16 @@ export const DEFAULT_MAIL_LIMITS: MailLimits = {
   maxParts: 500,
   maxDepth: 6,
   timeoutMs: 15_000,
+  maxFromAddresses: 20,
 };
+
+export interface ParseOptions {
+  /**
+   * The message is attached inside another one (a forward as attachment): its header syntax is not checked, since
+   * a quirk in someone else's old mail must not cost the complaint that forwards it.
+   */
+  attached?: boolean;
+}
 
 export interface MailAddress {
   name?: string;
@@ -85,11 +97,43 @@ export function htmlToCleanText(html: string): string {
     .trim();
 }
 
+/**
+ * A From written as one RFC 2047 encoded word around both name and address (`=?UTF-8?B?…?=` decoding to
+ * `张三 <a@b>`, as some clients write it) decodes to a "name" holding the address: parsed again, it is a mailbox.
+ */
+function recoverEncodedMailbox(name: string): MailAddress | undefined {
+  if (!name.includes('@')) return undefined;
+  const [mailbox] = addressparser(name, { flatten: true });
+  if (!mailbox?.address || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(mailbox.address)) return undefined;
+  return { ...(mailbox.name ? { name: mailbox.name } : {}), address: mailbox.address.toLowerCase() };
+}
+
 function firstAddress(value: AddressObject | AddressObject[] | undefined): MailAddress | undefined {
   const obj = Array.isArray(value) ? value[0] : value;
   const first = obj?.value[0];
   if (!first) return undefined;
+  if (!first.address && first.name) {
+    const recovered = recoverEncodedMailbox(first.name);
+    if (recovered) return recovered;
+  }
   return { ...(first.name ? { name: first.name } : {}), ...(first.address ? { address: first.address.toLowerCase() } : {}) };
+}
+
+function addressCount(value: AddressObject | AddressObject[] | undefined): number {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  return list.reduce((n, o) => n + o.value.reduce((m, a) => m + 1 + (a.group?.length ?? 0), 0), 0);
+}
+
+/**
+ * RFC 5322 §2.2: a header field is a name, a colon and a body. A message whose header block has a line without a
+ * colon (or that has no header block at all, so its text was read as headers) is malformed, not a complaint
+ * without a sender. An mbox "From " separator line at the top (RFC 4155, exported .eml files) is tolerated.
+ */
+function checkHeaderSyntax(headerLines: { key: string; line: string }[]): void {
+  const bad = headerLines.findIndex((h, i) => h.key === '' && !(i === 0 && /^From /.test(h.line)));
+  const real = headerLines.filter((h) => h.key !== '');
+  if (real.length === 0) throw new MailParseError('malformed', '邮件没有信头（发件人、主题等），无法识别为邮件。');
+  if (bad >= 0) throw new MailParseError('malformed', `邮件信头第 ${bad + 1} 行不是“名称: 值”格式（缺少冒号），邮件格式不正确。`);
 }
 
 function allAddresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
@@ -117,7 +161,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Parses one message (not the messages attached in it: see `parseAttachedMessage`). */
-export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MAIL_LIMITS): Promise<ParsedMail> {
+export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MAIL_LIMITS, opts: ParseOptions = {}): Promise<ParsedMail> {
   if (raw.byteLength > limits.maxBytes) {
     throw new MailParseError('too_large', `邮件过大（${raw.byteLength} 字节，上限 ${limits.maxBytes} 字节）。`);
   }
@@ -145,6 +189,13 @@ export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MA
     throw new MailParseError('malformed', '邮件格式无法解析。', detail.slice(0, 300));
   }
   const headerLines = (parsed.headerLines ?? []).map((h) => ({ key: h.key, line: h.line }));
+  if (!opts.attached) {
+    checkHeaderSyntax(headerLines);
+    const authors = addressCount(parsed.from);
+    if (authors > limits.maxFromAddresses) {
+      throw new MailParseError('malformed', `发件人（From）中有 ${authors} 个地址，超过上限 ${limits.maxFromAddresses} 个，邮件格式不正确。`);
+    }
+  }
   const hasText = typeof parsed.text === 'string' && parsed.text.trim() !== '';
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   let text = hasText ? (parsed.text as string) : '';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../shared/domain/errors';
 import { RulesRegistry, SUINING_2023 } from '../../shared/domain/rules';
 import { listJurisdictions, loadJurisdiction, validateJurisdictionFile } from '../../shared/config/load';
+import { isTrustedForwarder } from '../../shared/domain/jurisdiction';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../fixtures/config');
@@ -114,6 +115,44 @@ describe('validateJurisdictionFile on broken files', () => {
       c.departments[1]!.forwardingAddresses = c.departments[0]!.forwardingAddresses;
     });
     expect(validateJurisdictionFile(file).problems).toMatchObject([{ path: 'departments.1.forwardingAddresses.0' }]);
+  });
+
+  it('checks the trusted forwarders: addresses, plain domains, no public mail provider', () => {
+    const file = variant((c) => {
+      (c.mail as Record<string, unknown>).trustedForwarders = { addresses: ['not-an-address'], domains: ['*.pengxi.example.gov.cn', 'QQ.com'] };
+    });
+    const result = validateJurisdictionFile(file);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toMatchObject([
+      { path: 'mail.trustedForwarders.addresses.0', message: '邮箱地址格式不正确' },
+      { path: 'mail.trustedForwarders.domains.0', message: expect.stringContaining('不用通配符') },
+      { path: 'mail.trustedForwarders.domains.1', message: expect.stringContaining('公共邮箱') },
+    ]);
+    const onlyPublic = variant((c) => {
+      (c.mail as Record<string, unknown>).trustedForwarders = { domains: ['QQ.com'] };
+    });
+    expect(validateJurisdictionFile(onlyPublic).problems).toMatchObject([{ path: 'mail.trustedForwarders.domains.0', message: expect.stringContaining('公共邮箱') }]);
+  });
+
+  it('trusts the listed addresses and domains and every department forwarding mailbox, nothing else', () => {
+    const c = loadJurisdiction(
+      variant((j) => {
+        (j.mail as Record<string, unknown>).trustedForwarders = { addresses: ['12345@suining.example.gov.cn'], domains: ['Pengxi.example.gov.cn'] };
+      }),
+    );
+    const dept = c.departments.find((d) => d.forwardingAddresses.length > 0)!.forwardingAddresses[0]!;
+    expect(c.mail.trustedForwarders.domains).toEqual(['pengxi.example.gov.cn']);
+    expect(isTrustedForwarder('12345@Suining.example.gov.cn', c)).toBe(true);
+    expect(isTrustedForwarder('anyone@pengxi.example.gov.cn', c)).toBe(true);
+    expect(isTrustedForwarder(dept.toUpperCase(), c)).toBe(true);
+    expect(isTrustedForwarder('anyone@sub.pengxi.example.gov.cn', c)).toBe(false);
+    expect(isTrustedForwarder('pengxi.example.gov.cn@qq.com', c)).toBe(false);
+    expect(isTrustedForwarder(undefined, c)).toBe(false);
+    // Absent from the file: only the departments' mailboxes.
+    const bare = loadJurisdiction(variant((j) => delete (j.mail as Record<string, unknown>).trustedForwarders));
+    expect(bare.mail.trustedForwarders).toEqual({ addresses: [], domains: [] });
+    expect(isTrustedForwarder(dept, bare)).toBe(true);
+    expect(isTrustedForwarder('12345@suining.example.gov.cn', bare)).toBe(false);
   });
 
   it('warns when the file name does not match the code', () => {

@@ -22,11 +22,27 @@ export interface ExtractionInput {
   subject?: string;
   /** What the transport says about the sender (the original sender of a forwarded mail). */
   sender?: { name?: string; address?: string };
+  /**
+   * Whose identity the text states: `complainant` (default) fills the complainant's name and contacts from the
+   * labelled fields and phones in the text; `other` (a forward from a sender nobody vouches for) leaves the
+   * complainant to `sender` alone and returns what the text states in `stated` only.
+   */
+  textIdentity?: 'complainant' | 'other';
   departments: readonly Pick<Department, 'code' | 'name' | 'aliases'>[];
+}
+
+/** Name and contacts as the text states them (labelled fields, else the first phone in the body). */
+export interface StatedIdentity {
+  name?: string;
+  organization?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
 }
 
 export interface Extraction {
   complainant: Complainant;
+  stated: StatedIdentity;
   respondent: Respondent;
   matter: string;
   facts?: string;
@@ -49,7 +65,7 @@ export function cleanSubject(subject: string | undefined): string {
 }
 
 /** A display name that is only an address or a placeholder is not a name. */
-function usableSenderName(name: string | undefined): string | undefined {
+export function usableSenderName(name: string | undefined): string | undefined {
   const n = name?.trim().replace(/^["'“”]+|["'“”]+$/g, '');
   if (!n || n.includes('@') || isNoName(n)) return undefined;
   return n.slice(0, 100);
@@ -73,17 +89,25 @@ export function extractComplaint(input: ExtractionInput): Extraction {
 
   const statements = detectStatements(`${subject}\n${body}`, labelled.name);
   const labelledName = labelled.name && !isNoName(labelled.name) ? clip(labelled.name, 100) : undefined;
-  const name = statements.anonymous ? undefined : (labelledName ?? usableSenderName(input.sender?.name));
-
   const phone = (labelled.phone && firstPhone(labelled.phone)) ?? labelled.phone?.slice(0, 40) ?? firstPhone(body);
-  const email = labelled.email?.match(/[^\s<>()"'，,；;]+@[^\s<>()"'，,；;]+/)?.[0] ?? input.sender?.address;
+  const labelledEmail = labelled.email?.match(/[^\s<>()"'，,；;]+@[^\s<>()"'，,；;]+/)?.[0]?.slice(0, 254);
+  const stated: StatedIdentity = {
+    ...(labelledName ? { name: labelledName } : {}),
+    ...(labelled.organization ? { organization: clip(labelled.organization, 200) } : {}),
+    ...(phone ? { phone } : {}),
+    ...(labelledEmail ? { email: labelledEmail } : {}),
+    ...(labelled.address ? { address: clip(labelled.address, 300) } : {}),
+  };
+  const own: StatedIdentity = input.textIdentity === 'other' ? {} : stated;
+  const name = statements.anonymous ? undefined : (own.name ?? usableSenderName(input.sender?.name));
+  const email = own.email ?? input.sender?.address;
 
   const complainant: Complainant = {
     ...(name ? { name } : {}),
-    ...(labelled.organization ? { organization: clip(labelled.organization, 200) } : {}),
-    ...(phone ? { phone } : {}),
+    ...(own.organization ? { organization: own.organization } : {}),
+    ...(own.phone ? { phone: own.phone } : {}),
     ...(email ? { email: email.slice(0, 254) } : {}),
-    ...(labelled.address ? { address: clip(labelled.address, 300) } : {}),
+    ...(own.address ? { address: own.address } : {}),
     anonymous: statements.anonymous,
     // Art. 16: no reply to anonymous complaints or to those who do not want one.
     wantsReply: !statements.anonymous && !statements.noReplyWanted,
@@ -109,5 +133,5 @@ export function extractComplaint(input: ExtractionInput): Extraction {
   const matter = clip(labelled.matter ?? (body !== '' ? body : subject !== '' ? subject : '（邮件无正文）'), MATTER_MAX);
   const facts = labelled.facts ? clip(labelled.facts, FACTS_MAX) : undefined;
 
-  return { complainant, respondent, matter, ...(facts ? { facts } : {}), labelled, idNumbersMasked: masked };
+  return { complainant, stated, respondent, matter, ...(facts ? { facts } : {}), labelled, idNumbersMasked: masked };
 }

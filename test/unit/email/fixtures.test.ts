@@ -4,6 +4,7 @@ import { ingestEmail, type EmailIntakeResult } from '../../../shared/email-intak
 import { MemoryQuarantineStore } from '../../../shared/email-intake/quarantine';
 import { CanonicalIntake } from '../../../shared/domain/intake';
 import { MemoryBlobStore } from './memory-blobs';
+import { ValidationError } from '../../../shared/domain/errors';
 
 const clock = { now: () => new Date('2024-03-06T02:00:00Z') };
 let fixtures: EmailFixture[] = [];
@@ -24,6 +25,8 @@ describe('each fixture, dry run', () => {
     'thunderbird-en', 'thunderbird-zh-gbk', 'rfc822-attachment-gbk', 'rfc822-with-rfc2231-photo', 'nested-inline-gmail-qq',
     'nested-rfc822-netease', 'direct-utf8-qp-attachment', 'direct-gb18030-idcard', 'direct-anonymous',
     'direct-inline-fields-confidential', 'gbk-q-headers-refused-exe', 'gb2312-html-only', 'department-retyped',
+    'untrusted-forward-names-other', 'direct-names-other-email', 'trusted-domain-forward', 'from-one-encoded-word',
+    'malformed-no-headers', 'malformed-8000-from', 'malformed-header-without-colon',
     'auto-reply-auto-submitted', 'auto-reply-gbk-subject', 'auto-reply-x-autoreply', 'bounce-multipart-report',
     'bounce-netease-tuixin', 'ses-spam-fail', 'ses-virus-fail', 'ses-pass',
   ];
@@ -38,6 +41,7 @@ describe('each fixture, dry run', () => {
     const e = fx.expect;
     if (e.ignored) {
       expect(result).toMatchObject({ ignored: true, reason: e.ignored });
+      if (e.detail) expect(result.ignored && result.detail).toContain(e.detail);
       return;
     }
     if (result.ignored) throw new Error(`${name} was ignored: ${result.reason} ${result.detail}`);
@@ -65,6 +69,8 @@ describe('each fixture, dry run', () => {
       for (const r of refused) expect(r.reason).toMatch(/不接受|上限/);
     }
     for (const secret of e.absent ?? []) expect(JSON.stringify(intake)).not.toContain(secret);
+    expect(intake.unverifiedMentions ?? []).toEqual(e.unverified ?? []);
+    if (e.forwarderTrusted !== undefined) expect(intake.channelDetails?.forwarderTrusted).toBe(e.forwarderTrusted);
   });
 });
 
@@ -129,5 +135,36 @@ describe('with storage', () => {
     const raw = Buffer.from('From: a@b.test\r\nSubject: x\r\n\r\n投诉事项：审批局不作为。\r\n');
     const r = await ingestEmail(raw, 'smtp', { clock, jurisdiction: testJurisdiction, dryRun: true });
     expect(r.sourceKey).toMatch(/^email:smtp:[0-9a-f]{64}$/);
+  });
+});
+
+describe('bad input is final: quarantined, never parked for replay', () => {
+  const plain = (from: string, text: string, id: string) =>
+    Buffer.from([`From: ${from}`, 'To: tousu@zwfw.cs.test.gov.cn', 'Subject: 投诉', `Message-ID: <${id}>`, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\r\n'));
+
+  test('a mail that cannot make a valid intake (no name, art. 4) is quarantined with the reason; submit is not called', async () => {
+    const quarantine = new MemoryQuarantineStore();
+    let submitted = 0;
+    const r = await ingestEmail(plain('wang@example.com', '投诉事项：审批局窗口态度恶劣。', 'noname@x'), 'smtp', {
+      clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine,
+      submit: async () => ({ caseId: String(++submitted) }),
+    });
+    expect(r).toMatchObject({ ignored: true, reason: 'invalid' });
+    expect(r.ignored && r.detail).toContain('实名投诉请填写姓名');
+    expect(submitted).toBe(0);
+    expect((await quarantine.list('510903')).items).toHaveLength(1);
+  });
+
+  test('a ValidationError from the intake core (submit) is quarantined as invalid, not thrown to the transport', async () => {
+    const quarantine = new MemoryQuarantineStore();
+    const r = await ingestEmail(plain('张三 <zhang@example.com>', '投诉事项：审批局窗口态度恶劣。', 'core-refuses@x'), 'ses', {
+      clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine,
+      submit: async () => {
+        throw new ValidationError([{ field: 'respondent.unitCode', code: 'unknown_unit', message: '被投诉单位编码 X 不在本辖区的部门名录中。' }]);
+      },
+    });
+    expect(r).toMatchObject({ ignored: true, reason: 'invalid' });
+    expect(r.ignored && r.detail).toContain('不在本辖区的部门名录中');
+    expect((await quarantine.get(r.ignored ? r.quarantineId! : ''))?.reason).toBe('invalid');
   });
 });
