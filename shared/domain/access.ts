@@ -97,7 +97,7 @@ export function scrubIdentity(textIn: string, c: CaseRecord): string {
 
 /**
  * The case as the respondent's side may see it (art. 13): when confidential, without the complainant's
- * name, organisation, phone, email, address and channel details (which may carry an ID number), and
+ * name, organisation, phone, email, address, the people the mail names and channel details (which may carry an ID number), and
  * with those strings blanked out of the matter and facts. Non-confidential cases are returned unchanged.
  */
 export function redactForRespondent(c: CaseRecord): CaseRecord {
@@ -112,6 +112,7 @@ export function redactForRespondent(c: CaseRecord): CaseRecord {
   };
   delete copy.intake.forwardedBy;
   delete copy.intake.channelDetails;
+  delete copy.intake.unverifiedMentions;
   return copy;
 }
 

@@ -139,4 +139,10 @@ describe('access (arts. 13, 21)', () => {
     const open = caseIn('handling').c;
     expect(redactForRespondent(open)).toBe(open);
   });
+
+  it('the respondent side of a confidential case does not see the people the mail names either (unverified mentions)', () => {
+    const named = { ...scj, intake: { ...scj.intake, unverifiedMentions: [{ name: '王秀英', email: 'wangxiuying@example.net', source: 'forwarded_original' as const }] } };
+    expect(JSON.stringify(redactForRespondent(named))).not.toContain('wangxiuying@example.net');
+    expect(JSON.stringify(viewFor(AGENCY, named))).toContain('wangxiuying@example.net');
+  });
 });
