@@ -271,6 +271,8 @@ export function redactForRespondent(c: CaseRecord): CaseRecord {
     delete copy.intake.forwardedBy;
     delete copy.intake.channelDetails;
   }
+  // People a mail names but who are not verified as complainants (mail from an untrusted forwarder).
+  delete copy.intake.unverifiedMentions;
   copy.intake.matter = scrub(c.intake.matter);
   if (c.intake.facts !== undefined) copy.intake.facts = scrub(c.intake.facts);
   if (copy.conclusion) copy.conclusion.summary = scrub(copy.conclusion.summary);

@@ -141,4 +141,10 @@ describe('access (arts. 13, 21)', () => {
     expect(openView.intake.complainant).toEqual(open.intake.complainant);
     expect(openView.intake.matter).toBe(open.intake.matter);
   });
+
+  it('the respondent side of a confidential case does not see the people the mail names either (unverified mentions)', () => {
+    const named = { ...scj, intake: { ...scj.intake, unverifiedMentions: [{ name: '王秀英', email: 'wangxiuying@example.net', source: 'forwarded_original' as const }] } };
+    expect(JSON.stringify(redactForRespondent(named))).not.toContain('wangxiuying@example.net');
+    expect(JSON.stringify(viewFor(AGENCY, named))).toContain('wangxiuying@example.net');
+  });
 });

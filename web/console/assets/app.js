@@ -418,6 +418,22 @@ function complainantRows(p) {
   ];
 }
 
+// People a mail names whom nothing verifies (a forward from an untrusted sender, a contact written in the
+// text): never the complainant, never mailed; staff see them marked as unverified.
+const MENTION_SOURCES = { forwarded_original: '转发邮件中署名的原发件人', contact_in_text: '邮件正文中填写的联系方式' };
+
+function mentionRows(list) {
+  return (list ?? []).map((m) => [
+    '信中提及（未经核实）',
+    h(
+      'span',
+      { class: 'unverified' },
+      [m.name, m.organization, m.phone, m.email, m.address].filter(Boolean).join('，') || '—',
+      `（${MENTION_SOURCES[m.source] ?? m.source}；未经核实，不是投诉人，系统不会向其发送邮件）`,
+    ),
+  ]);
+}
+
 function flagsText(c) {
   const f = c.flags ?? {};
   return [f.confidential ? '保密（第十三条）' : null, f.anonymous ? '匿名' : null, f.major ? '重大事项' : null, f.stabilityRisk ? '信访维稳风险' : null, f.overdue ? '曾超期（第二十条）' : null].filter(Boolean).join('、') || '无';
@@ -569,6 +585,7 @@ async function casePage(caseId) {
             ['标记', flagsText(c)],
             ['疑似重复', (c.flags?.possibleDuplicateOf ?? []).length ? (c.flags.possibleDuplicateOf ?? []).map((id) => [link(`/console/cases/${encodeURIComponent(id)}`, id), ' ']) : undefined],
             ...complainantRows(i.complainant),
+            ...mentionRows(i.unverifiedMentions),
             ['被投诉单位', i.respondent?.unit ?? deptName(i.respondent?.unitCode)],
             ['被投诉人', i.respondent?.person],
           ]),
