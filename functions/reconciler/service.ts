@@ -23,7 +23,7 @@ import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { calendarRefresher } from '../../shared/calendar/refresh';
 import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
-import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
+import { recomputeProvisional } from '../../shared/services/calendar-recompute';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { IntakeDeps } from '../../shared/intake/core';
@@ -65,8 +65,7 @@ export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): ()
   return async () => {
     await refresher.ensureFresh();
     const recompute = await recomputeProvisional({ store: deps.store, clock: deps.clock, calendar: lifecycle.calendar, rules: lifecycle.rules, jurisdiction: lifecycle.jurisdiction });
-    const status = await provisionalStatus({ store: deps.store, clock: deps.clock, calendar: lifecycle.calendar, jurisdiction: lifecycle.jurisdiction });
-    return { ...status, recomputed: recompute.casesRecomputed };
+    return { ...recompute.status, recomputed: recompute.casesRecomputed };
   };
 }
 

@@ -31,7 +31,7 @@ import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-eval
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { deploymentCalendar } from './calendar';
-import { provisionalStatus, recomputeProvisional } from '../../shared/services/calendar-recompute';
+import { recomputeProvisional } from '../../shared/services/calendar-recompute';
 import { importCalendarYear } from '../../shared/services/calendar-admin';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
@@ -684,8 +684,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         await writeJsonAtomic(join(paths.calendar, `${year.year}.json`), year);
       },
     };
-    if (calendar.years().length > 0) await recomputeProvisional(calendarAdmin);
-    const calendarState = await provisionalStatus(calendarAdmin);
+    // One walk over the open cases: recompute what an imported year allows, count what stays provisional.
+    const calendarState = (await recomputeProvisional(calendarAdmin)).status;
     if (calendarState.warning) logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
 
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.

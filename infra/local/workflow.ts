@@ -9,6 +9,7 @@
  *   resumed case waits only for the time left (ARCHITECTURE.md, "Durable by design").
  * - `idle()` / `drain()` for tests and the demo; `stop()` aborts the executions and lets running tasks finish.
  */
+import { casesInPhases } from '../../shared/services/case-queries';
 import { FINAL_PHASES, PHASES } from '../../shared/domain/case';
 import type { Phase } from '../../shared/domain/case';
 import type { CaseStore, Workflow } from '../../shared/ports';
@@ -92,18 +93,11 @@ export class LocalWorkflow implements Workflow {
     const phases: Phase[] = PHASES.filter((p) => !FINAL_PHASES.includes(p) || p === 'archived');
     const resumed: string[] = [];
     for (const jurisdiction of jurisdictions) {
-      for (const phase of phases) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.query({ jurisdiction, phase, limit: 100, ...(cursor ? { cursor } : {}) });
-          for (const c of page.items) {
-            if (!isOpen(c) || runningCases.has(c.caseId)) continue;
-            await this.start(c.caseId, { caseId: c.caseId, resumeFrom: c.phase }, this.freshName(c.caseId));
-            runningCases.add(c.caseId);
-            resumed.push(c.caseId);
-          }
-          cursor = page.cursor;
-        } while (cursor);
+      for await (const c of casesInPhases(store, jurisdiction, phases)) {
+        if (!isOpen(c) || runningCases.has(c.caseId)) continue;
+        await this.start(c.caseId, { caseId: c.caseId, resumeFrom: c.phase }, this.freshName(c.caseId));
+        runningCases.add(c.caseId);
+        resumed.push(c.caseId);
       }
     }
     return resumed;

@@ -24,6 +24,7 @@ import type { LifecycleContext } from '../domain/lifecycle/context';
 import { cnDate } from '../domain/notices/format';
 import type { CaseStore, Clock, Logger, Workflow } from '../ports';
 import { mutateCase } from './case-mutation';
+import { casesInPhases } from './case-queries';
 
 export interface CalendarRecomputeDeps {
   store: CaseStore;
@@ -49,6 +50,8 @@ export interface ProvisionalStatus {
 }
 
 export interface RecomputeReport {
+  /** The calendar status after the recompute, from the same walk over the open cases. */
+  status: ProvisionalStatus;
   casesChecked: number;
   casesRecomputed: number;
   deadlinesRecomputed: number;
@@ -57,16 +60,7 @@ export interface RecomputeReport {
   problems: { caseId: string; error: string }[];
 }
 
-async function* openCases(store: CaseStore, jurisdiction: string): AsyncIterable<CaseRecord> {
-  for (const phase of WAITING_PHASES as readonly Phase[]) {
-    let cursor: string | undefined;
-    do {
-      const page = await store.query({ jurisdiction, phase, limit: 100, ...(cursor ? { cursor } : {}) });
-      yield* page.items;
-      cursor = page.cursor;
-    } while (cursor);
-  }
-}
+const openCases = (store: CaseStore, jurisdiction: string) => casesInPhases(store, jurisdiction, WAITING_PHASES as readonly Phase[]);
 
 const hasOpenProvisional = (c: CaseRecord): boolean => c.deadlines.some((d) => d.provisional !== undefined && d.metAt === undefined);
 
@@ -75,18 +69,30 @@ const hasOpenProvisional = (c: CaseRecord): boolean => c.deadlines.some((d) => d
  * from 1 November (the notice is usually published in November or December).
  */
 export async function provisionalStatus(deps: Pick<CalendarRecomputeDeps, 'store' | 'clock' | 'calendar' | 'jurisdiction'>): Promise<ProvisionalStatus> {
+  const tally = new ProvisionalTally();
+  for await (const c of openCases(deps.store, deps.jurisdiction.code)) tally.add(c);
+  return statusOf(deps, tally);
+}
+
+/** Open cases on provisional dates and the years they count without a notice, gathered while walking them. */
+class ProvisionalTally {
+  cases = 0;
+  readonly years = new Set<number>();
+  add(c: CaseRecord): void {
+    if (!hasOpenProvisional(c)) return;
+    this.cases += 1;
+    for (const d of c.deadlines) if (d.metAt === undefined) for (const y of d.provisional?.years ?? []) this.years.add(y);
+  }
+}
+
+function statusOf(deps: Pick<CalendarRecomputeDeps, 'clock' | 'calendar'>, tally: ProvisionalTally): ProvisionalStatus {
   const today = shanghaiDate(deps.clock.now());
   const year = Number(today.slice(0, 4));
   const missing = new Set<number>();
   if (!deps.calendar.hasYear(year)) missing.add(year);
   if (today.slice(5) >= '11-01' && !deps.calendar.hasYear(year + 1)) missing.add(year + 1);
-  let openProvisionalCases = 0;
-  const years = new Set<number>();
-  for await (const c of openCases(deps.store, deps.jurisdiction.code)) {
-    if (!hasOpenProvisional(c)) continue;
-    openProvisionalCases += 1;
-    for (const d of c.deadlines) if (d.metAt === undefined) for (const y of d.provisional?.years ?? []) years.add(y);
-  }
+  const openProvisionalCases = tally.cases;
+  const years = tally.years;
   for (const y of years) missing.add(y);
   const missingYears = [...missing].sort((a, b) => a - b);
   const provisionalYears = [...years].sort((a, b) => a - b);
@@ -111,11 +117,14 @@ function summaryOf(changes: DeadlineChange[], years: number[]): string {
 
 /** Recomputes every open case with provisional deadlines against the calendar in `deps`. Idempotent. */
 export async function recomputeProvisional(deps: CalendarRecomputeDeps): Promise<RecomputeReport> {
-  const report: RecomputeReport = { casesChecked: 0, casesRecomputed: 0, deadlinesRecomputed: 0, stillProvisional: 0, problems: [] };
+  const report: Omit<RecomputeReport, 'status'> = { casesChecked: 0, casesRecomputed: 0, deadlinesRecomputed: 0, stillProvisional: 0, problems: [] };
+  const tally = new ProvisionalTally();
   const loadedYears = deps.calendar.years();
   for await (const snapshot of openCases(deps.store, deps.jurisdiction.code)) {
     report.casesChecked += 1;
     if (!hasOpenProvisional(snapshot)) continue;
+    // Counted as it stands unless the recompute below leaves it official (a failed write keeps it counted).
+    let counted: CaseRecord = snapshot;
     try {
       let changes: DeadlineChange[] = [];
       const stored = await mutateCase(deps.store, snapshot.caseId, (c) => {
@@ -153,6 +162,7 @@ export async function recomputeProvisional(deps: CalendarRecomputeDeps): Promise
           ],
         };
       });
+      counted = stored;
       if (changes.length === 0) continue;
       report.casesRecomputed += 1;
       report.deadlinesRecomputed += changes.length;
@@ -167,8 +177,10 @@ export async function recomputeProvisional(deps: CalendarRecomputeDeps): Promise
       }
     } catch (err) {
       report.problems.push({ caseId: snapshot.caseId, error: err instanceof Error ? err.name : 'unknown' });
+    } finally {
+      tally.add(counted);
     }
   }
   deps.logger?.info('provisional deadlines recomputed', { ...report, problems: report.problems.length });
-  return report;
+  return { ...report, status: statusOf(deps, tally) };
 }

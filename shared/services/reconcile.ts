@@ -30,6 +30,7 @@
  * does not add a repair to the timeline on every scheduled run. The report lists every finding; logs carry case
  * ids and counts only.
  */
+import { casesIn } from './case-queries';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -106,14 +107,6 @@ export const UNJOINED_MERGE_WINDOW_MS = 30 * 86_400_000;
 /** Name of a resume execution: one per case version, so a repeated run starts nothing twice. */
 export const resumeExecutionName = (c: CaseRecord): string => `${c.caseId}-rc-v${c.version}`;
 
-async function* casesIn(store: CaseStore, jurisdiction: string, phase: Phase): AsyncIterable<CaseRecord> {
-  let cursor: string | undefined;
-  do {
-    const page = await store.query({ jurisdiction, phase, limit: 100, ...(cursor ? { cursor } : {}) });
-    yield* page.items;
-    cursor = page.cursor;
-  } while (cursor);
-}
 
 async function noteRepair(deps: ReconcileDeps, caseId: string, phase: Phase, summary: string, data: Record<string, unknown>): Promise<void> {
   const at = deps.clock.now().toISOString();
