@@ -205,10 +205,11 @@ async function runImport(file: string | undefined, options: ImportOpts): Promise
     process.exitCode = 1;
     return;
   }
-  const outcome = await writeImportedYear(result, { force: opts.force });
-  const cal = loadCalendar({ yearDir: opts.calendarDir });
-  // A runtime running on the data directory loads the year at once and recomputes its provisional deadlines.
+  // A runtime running on the data directory writes the year file itself, loads it at once and recomputes its
+  // provisional deadlines; otherwise the file is written here and read at the next start.
   const live = options.dataDir ? ((await adminRequest(options.dataDir, 'POST', '/admin/calendar', { year: result.data })) as { recompute: RecomputeReport } | undefined) : undefined;
+  const outcome = live ? (ex ? 'replaced' : 'written') : await writeImportedYear(result, { force: opts.force });
+  const cal = loadCalendar({ yearDir: opts.calendarDir });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...report(outcome), ...(live ? { recompute: live.recompute } : {}) })}\n`);
     return;
