@@ -204,6 +204,8 @@ interface DayEntry {
 export interface WorkingCalendarOptions {
   /** Count years without a notice provisionally (the deadline view). Default false: such a year is an error. */
   provisional?: boolean;
+  /** How far from a statutory holiday a weekend may be an adjusted working day (default PROVISIONAL_WEEKEND_REACH_DAYS; the bench compares others). */
+  weekendReachDays?: number;
 }
 
 /** The data both views of one calendar share, so that a year loaded later reaches every holder at once. */
@@ -237,12 +239,14 @@ export class WorkingCalendar {
   /** Shared with the deadline view (assigned once, in the constructor or by forDeadlines). */
   private state: CalendarState;
   private readonly provisional: boolean;
+  private readonly reach: number;
   private readonly statutory = new Map<string, string>();
   private readonly statutoryYears = new Set<number>();
   private deadlineView?: WorkingCalendar;
 
   constructor(years: CalendarYearData[], overrides: CalendarOverride[] = [], options: WorkingCalendarOptions = {}) {
     this.provisional = options.provisional === true;
+    this.reach = options.weekendReachDays ?? PROVISIONAL_WEEKEND_REACH_DAYS;
     const byYear = new Map<number, CalendarYearData>();
     for (const y of years) {
       validYear(y);
@@ -279,7 +283,7 @@ export class WorkingCalendar {
   forDeadlines(): WorkingCalendar {
     if (this.provisional) return this;
     if (!this.deadlineView) {
-      const view = new WorkingCalendar([], [], { provisional: true });
+      const view = new WorkingCalendar([], [], { provisional: true, weekendReachDays: this.reach });
       view.state = this.state;
       this.deadlineView = view;
     }
@@ -347,7 +351,7 @@ export class WorkingCalendar {
     if (festival) return { workday: false, reason: `${festival}放假（法定节假日，暂定）`, source, festival, provisional: true };
     const wd = weekday(date);
     if (wd !== 0 && wd !== 6) return { workday: true, reason: '工作日（暂定）', source, provisional: true };
-    for (let k = 1; k <= PROVISIONAL_WEEKEND_REACH_DAYS; k += 1) {
+    for (let k = 1; k <= this.reach; k += 1) {
       const near = this.statutoryFestival(addDays(date, -k)) ?? this.statutoryFestival(addDays(date, k));
       if (near) return { workday: true, reason: `周末，临近${near}可能调休上班，暂按工作日计`, source, festival: near, provisional: true };
     }
