@@ -64,6 +64,10 @@ const openCases = (store: CaseStore, jurisdiction: string) => casesInPhases(stor
 
 const hasOpenProvisional = (c: CaseRecord): boolean => c.deadlines.some((d) => d.provisional !== undefined && d.metAt === undefined);
 
+/** Whether a notice counted without has been loaded since: only then can a recompute change anything. */
+const canRecompute = (c: CaseRecord, calendar: WorkingCalendar): boolean =>
+  c.deadlines.some((d) => d.metAt === undefined && (d.provisional?.years ?? []).some((y) => calendar.hasYear(y)));
+
 /**
  * Which years are missing and how many open cases run on provisional dates. The next year counts as missing
  * from 1 November (the notice is usually published in November or December).
@@ -125,6 +129,11 @@ export async function recomputeProvisional(deps: CalendarRecomputeDeps): Promise
     if (!hasOpenProvisional(snapshot)) continue;
     // Counted as it stands unless the recompute below leaves it official (a failed write keeps it counted).
     let counted: CaseRecord = snapshot;
+    // Still waiting for its notice: nothing to read again or write (start-up and every reconciler run pass here).
+    if (!canRecompute(snapshot, deps.calendar)) {
+      tally.add(counted);
+      continue;
+    }
     try {
       let changes: DeadlineChange[] = [];
       const stored = await mutateCase(deps.store, snapshot.caseId, (c) => {
