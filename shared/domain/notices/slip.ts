@@ -3,7 +3,7 @@
  * Built from the respondent's view of the case (redaction.ts), whoever prints it: a confidential complainant's
  * identity is never on the slip (art. 13) and the evidence is listed under neutral names (art. 21).
  */
-import type { Assignment, CaseRecord } from '../case';
+import type { Assignment, CaseRecord, Deadline } from '../case';
 import { CHANNEL_LABELS } from '../intake';
 import { redactForRespondent } from '../redaction';
 import type { LifecycleContext } from '../lifecycle/context';
@@ -18,12 +18,13 @@ function deadlineLines(c: CaseRecord, ctx: LifecycleContext, a: Assignment): Fie
   const out: Field[] = [];
   const open = c.deadlines.filter((x) => x.metAt === undefined && (x.clock === 'acceptance' || x.clock === 'result'));
   for (const x of open) out.push([CLOCK_LABELS[x.clock], cnDue(x)]);
+  const shown: Pick<Deadline, 'provisional'>[] = [...open];
   if (!open.some((x) => x.clock === 'result') && c.classification !== 'intervention') {
     const transfer = ctx.calendar.addWorkingDays(a.assignedAt, d.transferResultWorkingDays);
     out.push(['登记转办类反馈时限', `收到交办单后 ${d.transferResultWorkingDays} 个工作日内，即${cnDue(transfer)}（第十四条第（二）项）`]);
-    open.push({ ...transfer, clock: 'result', startedAt: a.assignedAt });
+    shown.push(transfer);
   }
-  const note = provisionalField(open);
+  const note = provisionalField(shown);
   if (note) out.push(note);
   out.push(['延期', `特殊情况需延期的，应在期限届满前明确办理时限并告知投诉人和本级政务服务管理机构，延期最长不超过 ${d.extensionMaxWorkingDays} 个工作日`]);
   return out;
