@@ -119,6 +119,7 @@ function renderNav() {
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
     ['/console/quarantine', '隔离邮件', ['agency']],
     ['/console/outbox', '发件箱', ['agency', 'admin']],
+    ['/console/calendar', '工作日历', ['agency', 'admin']],
     ['/console/reports', '考核评价', REPORT_ROLES],
   ].filter(([, , roles]) => roles.includes(role));
   const here = location.pathname;
@@ -773,6 +774,56 @@ async function outboxPage() {
   }
 }
 
+/**
+ * The working-day calendar: the years with their State Council notice, a missing year and the open cases on
+ * provisional dates; the administrator pastes a new notice, checks what was read, and imports it (the open cases'
+ * provisional deadlines are then recomputed on the server).
+ */
+async function calendarPage() {
+  page('工作日历', h('p', { class: 'lead', text: '办理期限按工作日计算。国务院办公厅公布新一年的节假日安排后，在此导入通知全文。' }));
+  let status;
+  try {
+    status = await api.get('/api/admin/calendar');
+  } catch (err) {
+    return void main.append(errorBox(err));
+  }
+  main.append(
+    status.warning ? h('div', { class: 'banner-warning', role: 'alert', text: status.warning }) : h('p', { text: '在办投诉的期限均按已导入的通知计算。' }),
+    h('h2', { text: '已有年份' }),
+    h('ul', {}, status.years.map((y) => h('li', { text: `${y.year} 年：${y.source}` }))),
+  );
+  if (meta.me.role !== 'admin') return;
+  const text = h('textarea', { id: 'notice-text', rows: '12', 'aria-describedby': 'notice-hint' });
+  const result = h('div', { id: 'notice-result', 'aria-live': 'polite' });
+  const send = async (confirm) => {
+    clear(result);
+    try {
+      const r = await api.post('/api/admin/calendar', { text: text.value, ...(confirm ? { confirm: true } : {}) });
+      if (confirm) {
+        pendingFlash = `已导入 ${r.imported} 年节假日安排，重新计算了 ${r.recompute.casesRecomputed} 件在办投诉的暂定期限。`;
+        return void render();
+      }
+      const y = r.preview;
+      result.append(
+        h('h3', { text: `${y.year} 年：${y.source}` }),
+        h('p', { text: `放假日（${y.holidays.length} 天）：${y.holidays.join('、')}` }),
+        h('p', { text: `调休上班日（${y.workdays.length} 天）：${y.workdays.join('、') || '无'}` }),
+        h('button', { type: 'button', class: 'btn', text: `确认导入 ${y.year} 年`, on: { click: () => void send(true) } }),
+      );
+    } catch (err) {
+      result.append(errorBox(err));
+    }
+  };
+  main.append(
+    h('h2', { text: '导入节假日安排通知' }),
+    h('label', { for: 'notice-text', text: '通知全文（含标题）' }),
+    h('p', { class: 'hint', id: 'notice-hint', text: '粘贴《国务院办公厅关于某年部分节假日安排的通知》全文，先读取核对，再确认导入。' }),
+    text,
+    h('p', {}, h('button', { type: 'button', class: 'btn', text: '读取并核对', on: { click: () => void send(false) } })),
+    result,
+  );
+}
+
 // ------------------------------------------------------------------------------------------------ router
 
 async function render() {
@@ -808,6 +859,8 @@ async function render() {
       return quarantinePage();
     case '/console/outbox':
       return outboxPage();
+    case '/console/calendar':
+      return calendarPage();
     case '/console/reports':
       return reportPage({ main, page, errorBox, go, role: meta.me.role, clocks: meta.labels.clocks });
     default:
