@@ -32,6 +32,8 @@ export interface IntakeSpec {
   respondent: string;
   matter?: string;
   wantsReply?: boolean;
+  /** `phone-only`: the complainant left a phone number and nothing else (a 12345 work order, most of the traffic). */
+  contact?: 'phone-only';
 }
 
 export interface ScenarioExpectation {
@@ -91,6 +93,13 @@ const WAITING: Phase[] = TRANSFER_STEPS.map((s) => s.leaves);
 const stepsBefore = (phase: Phase) => TRANSFER_STEPS.slice(0, WAITING.indexOf(phase)).map((s) => s.step);
 const stepsFrom = (phase: Phase) => TRANSFER_STEPS.slice(WAITING.indexOf(phase)).map((s) => s.step);
 
+/** The id of the open call task of a case (the scenario knows there is one). */
+function pendingCall(c: CaseRecord): string {
+  const task = (c.contacts ?? []).find((x) => x.channel === 'phone' && x.status === 'pending');
+  if (!task) throw new Error('the case has no open call task');
+  return task.id;
+}
+
 const TRANSFER_EVENTS = ['received', 'screened', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'];
 const AGENCY_INTAKE: IntakeSpec = { receivedBy: 'agency', respondent: D1 };
 const DEPT_INTAKE: IntakeSpec = { receivedBy: D1, respondent: D1 };
@@ -133,6 +142,26 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     intake: AGENCY_INTAKE,
     steps: TRANSFER_STEPS.map((s) => s.step),
     expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: TRANSFER_EVENTS, notices: ['assignment_slip', 'acceptance', 'follow_up_survey'] },
+  },
+  {
+    id: 'transfer-phone-only',
+    title: '登记转办（仅留电话的12345投诉人）：每项告知均为电话告知任务，记录无人接听、改日再拨、已接通',
+    articles: ['第十条', '第十四条第（二）项', '第十六条', '第十七条', '第十八条'],
+    intake: { ...AGENCY_INTAKE, contact: 'phone-only' },
+    steps: [
+      ...stepsBefore('classification'),
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'no_answer' }) },
+      { kind: 'act', as: 'owner', body: (c, sb) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'retry_later', retryBy: sb.calendar.addWorkingDays(sb.clock.now(), 1).dueDate, note: '投诉人称正在开会' }) },
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'reached' }) },
+      ...stepsFrom('classification'),
+    ],
+    expect: {
+      phase: 'archived',
+      outcome: 'concluded',
+      overdue: false,
+      events: ['received', 'screened', 'dispatched', 'accepted', 'contact_task_created', 'contact_recorded', 'contact_recorded', 'contact_recorded', 'classified', 'concluded', 'replied', 'follow_up_recorded', 'archived'],
+      notices: ['assignment_slip'],
+    },
   },
   {
     id: 'general',
@@ -273,7 +302,11 @@ export function scenarioIntake(spec: IntakeSpec, sb: LifecycleSandbox, tag: stri
     sourceKey: `scenario:${tag}:${randomUUID()}`,
     receivedAt: sb.clock.now().toISOString(),
     receivedBy: spec.receivedBy === 'agency' ? 'agency' : { department: spec.receivedBy },
-    complainant: { name: '张某某', phone: '13800000000', email: 'complainant@example.com', anonymous: false, wantsReply: spec.wantsReply ?? true, confidential: false },
+    complainant:
+      spec.contact === 'phone-only'
+        ? { name: '张某某', phone: '13800000000', anonymous: false, wantsReply: spec.wantsReply ?? true, confidential: false }
+        : { name: '张某某', phone: '13800000000', email: 'complainant@example.com', anonymous: false, wantsReply: spec.wantsReply ?? true, confidential: false },
+    ...(spec.contact === 'phone-only' ? { channel: 'hotline_12345', workOrderNo: `WO-${randomUUID().slice(0, 8)}` } : {}),
     respondent: { unit: dept?.name ?? spec.respondent, unitCode: spec.respondent },
     matter: spec.matter ?? '办理营业执照变更时，窗口未一次性告知所需材料，往返三次仍未办结。',
     facts: '2025年2月三次到政务服务中心窗口办理，每次被告知补充不同材料。',

@@ -33,6 +33,7 @@ const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
   unmerge: ['agency'],
   recuse: ['department'],
   escalate: ['agency', 'department'],
+  'record-contact': ['agency', 'department'],
 };
 
 function assignmentsOf(actor: Actor, c: CaseRecord): Assignment[] {

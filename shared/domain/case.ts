@@ -106,8 +106,52 @@ export const Assignment = z.object({
   recused: z.array(z.string()).optional(),
   /** A specific handler, when one is named. */
   handler: z.string().optional(),
+  /** 交办意见: what the agency asked of the unit when it dispatched or designated it (printed on the slip). */
+  note: z.string().optional(),
 });
 export type Assignment = z.infer<typeof Assignment>;
+
+/** How the complainant is told (arts. 10, 14(2), 19): the channels the complainant can be reached on. */
+export const ContactChannel = z.enum(['email', 'phone', 'letter']);
+export type ContactChannel = z.infer<typeof ContactChannel>;
+
+/** What staff record for a call or a letter: 已接通, 无人接听, 改日再拨 (by a date), 已寄出. */
+export const ContactOutcome = z.enum(['reached', 'no_answer', 'retry_later', 'posted']);
+export type ContactOutcome = z.infer<typeof ContactOutcome>;
+
+export const ContactAttempt = z.object({
+  at: isoInstant,
+  by: Actor,
+  outcome: ContactOutcome,
+  /** 改日再拨: the Shanghai date by which the next call is due. */
+  retryBy: z.string().optional(),
+  note: z.string().optional(),
+});
+export type ContactAttempt = z.infer<typeof ContactAttempt>;
+
+/**
+ * One notice to the complainant on one channel, as issued: a mail (sent by the system), a call (a script; staff
+ * record the outcome) or a letter for post (printed; staff record the posting). The timeline states what was done
+ * with it, never what was meant to be done.
+ */
+export const ContactTask = z.object({
+  /** `C1`, `C2`, … in the order of issue. */
+  id: z.string(),
+  /** The notice kind (acceptance, not_accepted, extension, termination, …). */
+  kind: z.string(),
+  channel: ContactChannel,
+  createdAt: isoInstant,
+  subject: z.string(),
+  /** The text as issued: the mail text, the call script or the letter. */
+  text: z.string(),
+  /** pending: not done yet (a mail not sent yet, a call not reached, a letter not posted); done; failed (a mail not sent after retries). */
+  status: z.enum(['pending', 'done', 'failed']),
+  attempts: z.array(ContactAttempt),
+  doneAt: isoInstant.optional(),
+  messageId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ContactTask = z.infer<typeof ContactTask>;
 
 export const TimelineEvent = z.object({
   caseId: z.string(),
@@ -148,7 +192,15 @@ export type SourceRecord = z.infer<typeof SourceRecord>;
 
 export const Outcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('concluded'), finding: Finding, summary: z.string(), at: isoInstant }),
-  z.object({ kind: z.literal('not_accepted'), reason: NotAcceptedReason, referral: z.string().optional(), transferredTo12345: z.boolean().optional(), at: isoInstant }),
+  z.object({
+    kind: z.literal('not_accepted'),
+    reason: NotAcceptedReason,
+    referral: z.string().optional(),
+    transferredTo12345: z.boolean().optional(),
+    /** The staff explanation given to the complainant (art. 9(1) “做好解释工作”). */
+    explanation: z.string().optional(),
+    at: isoInstant,
+  }),
   z.object({ kind: z.literal('terminated'), reason: TerminationReason, note: z.string().optional(), at: isoInstant }),
   z.object({ kind: z.literal('merged'), into: z.string(), at: isoInstant }),
 ]);
@@ -218,6 +270,8 @@ export const CaseRecord = z.object({
   reply: z.object({ method: ReplyMethod, summary: z.string().optional(), reasonNone: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   followUp: z.object({ satisfaction: Satisfaction, note: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   outcome: Outcome.optional(),
+  /** Notices to the complainant, one per channel, with what was done with each (ContactTask). */
+  contacts: z.array(ContactTask).optional(),
   /** Escalations by staff to the agency or the leader (art. 9(2), art. 14(3)); the leader may read escalated cases. */
   escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
   mergedInto: z.string().optional(),

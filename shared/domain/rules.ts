@@ -57,20 +57,25 @@ export const RulesVersion = z.object({
 });
 export type RulesVersion = z.infer<typeof RulesVersion>;
 
+/**
+ * The art. 8 and art. 19 items, each `label` the item's text verbatim (without its closing punctuation), so a
+ * notice that quotes it (“……”情形) quotes the regulation word for word; test/unit/rules-verbatim.test.ts checks
+ * every label against the published text (test/fixtures/regulation/suining-2023.txt).
+ */
 const NOT_ACCEPTED: Record<NotAcceptedReason, { article: string; label: string; automatic: boolean }> = {
-  'art8-1': { article: '第八条第（一）项', label: '不属于本级政务服务管理机构或审批部门管辖范围的', automatic: false },
-  'art8-2': { article: '第八条第（二）项', label: '没有明确的被投诉对象和具体投诉事项，或者投诉内容与政务服务无关的', automatic: false },
-  'art8-3': { article: '第八条第（三）项', label: '投诉事项已经受理或者正在办理的', automatic: true },
-  'art8-4': { article: '第八条第（四）项', label: '已经或者依法应当通过信访、诉讼、仲裁、行政复议、调解等途径解决的', automatic: false },
-  'art8-5': { article: '第八条第（五）项', label: '投诉事项已经办结，投诉人重复投诉且无新证据或者新情况的', automatic: true },
-  'art8-6': { article: '第八条第（六）项', label: '法律、法规、规章规定不予受理的其他情形', automatic: false },
+  'art8-1': { article: '第八条第（一）项', label: '不属于本单位管辖的', automatic: false },
+  'art8-2': { article: '第八条第（二）项', label: '没有明确被投诉人或者投诉事项的，或者投诉事项与政务服务无关的', automatic: false },
+  'art8-3': { article: '第八条第（三）项', label: '已经受理或者正在处理的', automatic: true },
+  'art8-4': { article: '第八条第（四）项', label: '已经或者正在通过信访、诉讼、仲裁、行政复议、调解等途径解决的', automatic: false },
+  'art8-5': { article: '第八条第（五）项', label: '已经办结，无新证明材料对同一事项重复投诉的', automatic: true },
+  'art8-6': { article: '第八条第（六）项', label: '法律法规规章等明确规定不予办理的事项', automatic: false },
 };
 
 const TERMINATION: Record<TerminationReason, { article: string; label: string }> = {
-  'art19-1': { article: '第十九条第（一）项', label: '投诉人提供虚假材料或隐瞒事实，经提醒后仍不改正的' },
-  'art19-2': { article: '第十九条第（二）项', label: '投诉人拒不配合调查或无正当理由不参加协调的' },
-  'art19-3': { article: '第十九条第（三）项', label: '投诉人撤回投诉的' },
-  'art19-4': { article: '第十九条第（四）项', label: '其他应当终止办理的情形' },
+  'art19-1': { article: '第十九条第（一）项', label: '经核实，投诉人未如实提交投诉材料，存在伪造、隐瞒情况，且经提醒仍旧未补正的' },
+  'art19-2': { article: '第十九条第（二）项', label: '投诉人无正当理由不出席协调活动或拒绝配合' },
+  'art19-3': { article: '第十九条第（三）项', label: '投诉人自愿放弃投诉的' },
+  'art19-4': { article: '第十九条第（四）项', label: '投诉事项有其他应当终止办理情形的' },
 };
 
 /** 《遂宁市政务服务投诉处理办法（试行）》, in force 2023-10-01 for two years (art. 22). */

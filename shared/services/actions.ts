@@ -15,6 +15,7 @@ import type { ActionName, LifecycleContext, Notice } from '../domain/lifecycle';
 import type { CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
+import { recordMailDeliveries } from './contact-delivery';
 import type { SendNoticesOptions } from './notify';
 
 export type ActionLogger = Logger;
@@ -148,7 +149,7 @@ async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseReco
   await deps.store.audit({ caseId: stored.caseId, at: now, actor, what: `action:${action}`, detail: { from: before.phase, to: stored.phase } });
 
   const j = jurisdictionOf(deps, stored.jurisdiction);
-  await sendNotices(deps.mail, notices, j.mail.from, {
+  const delivery = await sendNotices(deps.mail, notices, j.mail.from, {
     ...deps.mailRetry,
     logger: deps.logger,
     recordFailure: (f) =>
@@ -161,6 +162,8 @@ async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseReco
         detail: { kind: f.notice.kind, error: f.error, attempts: f.attempts, notice: f.notice },
       }),
   });
+
+  await recordMailDeliveries(deps.store, stored.caseId, deps.clock.now().toISOString(), delivery);
 
   const token = before.waiting?.taskToken;
   if (token) {

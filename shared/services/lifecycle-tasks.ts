@@ -21,6 +21,7 @@ import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
 import type { BlobStore, CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
+import { recordMailDeliveries } from './contact-delivery';
 import type { SendNoticesOptions } from './notify';
 
 /** Phases in which the case waits for people: one Prepare / Await / Handle trio per phase in the ASL. */
@@ -130,7 +131,7 @@ async function transition(deps: LifecycleTaskDeps, id: string, decide: (c: CaseR
  */
 async function deliver(deps: LifecycleTaskDeps, c: CaseRecord, notices: Notice[]): Promise<void> {
   if (notices.length === 0) return;
-  await sendNotices(deps.mail, notices, jurisdictionOf(deps, c.jurisdiction).mail.from, {
+  const delivery = await sendNotices(deps.mail, notices, jurisdictionOf(deps, c.jurisdiction).mail.from, {
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...deps.mailRetry,
     recordFailure: (f) =>
@@ -142,6 +143,7 @@ async function deliver(deps: LifecycleTaskDeps, c: CaseRecord, notices: Notice[]
         detail: { kind: f.notice.kind, error: f.error, attempts: f.attempts, notice: f.notice },
       }),
   });
+  await recordMailDeliveries(deps.store, c.caseId, deps.clock.now().toISOString(), delivery);
 }
 
 const isFinal = (p: Phase) => FINAL_PHASES.includes(p);

@@ -14,7 +14,7 @@ export interface NoticeFailure {
 }
 
 export interface SendNoticesResult {
-  sent: { kind: Notice['kind']; messageId: string }[];
+  sent: { kind: Notice['kind']; messageId: string; contactId?: string }[];
   failed: NoticeFailure[];
   /** Notices without a recipient (nothing to send). */
   skipped: Notice[];
@@ -54,7 +54,7 @@ export async function sendNotices(mail: MailSender, notices: Notice[], from: str
           ...(notice.attachments ? { attachments: notice.attachments } : {}),
           tags: { kind: notice.kind, ...(notice.caseId ? { caseId: notice.caseId } : {}) },
         });
-        result.sent.push({ kind: notice.kind, messageId });
+        result.sent.push({ kind: notice.kind, messageId, ...(notice.contactId ? { contactId: notice.contactId } : {}) });
         sent = true;
       } catch (err) {
         lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

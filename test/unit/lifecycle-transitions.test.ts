@@ -20,6 +20,8 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   terminate: { action: 'terminate', reason: 'art19-3' },
   recuse: { action: 'recuse', reason: '与投诉人系亲属' },
   escalate: { action: 'escalate', to: 'agency', reason: '需协调' },
+  // C2: the call task of the acceptance notice (the fixture complainant has a mail address, a phone and an address).
+  'record-contact': { action: 'record-contact', contactId: 'C2', outcome: 'reached' },
 };
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
@@ -104,8 +106,8 @@ describe('every action in every phase', () => {
 
   it('allows the expected actions per phase', () => {
     expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'recuse', 'escalate']);
-    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'recuse', 'escalate']);
-    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'recuse', 'escalate']);
+    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact']);
+    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact']);
   });
 
   it('a department may not accept a case of another department, nor decide at dispatch', () => {

@@ -10,6 +10,7 @@
  * has no business with, every case-content read audited. A department never finds a confidential complainant by
  * phone (art. 13: the respondent must not learn who complained).
  */
+import { CONTACT_OUTCOME_LABELS } from '../../../shared/domain/notices/contacts';
 import type { Context, Hono } from 'hono';
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
 import { FINAL_PHASES, PHASE_LABELS } from '../../../shared/domain/case';
@@ -149,6 +150,17 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       help: '有第十九条情形之一的，终止办理并告知投诉人。',
       confirm: true,
       fields: [{ name: 'reason', label: '终止原因', type: 'select', required: true, options: article(rules.terminationReasons) }, note('终止说明')],
+    },
+    {
+      action: 'record-contact',
+      label: ACTION_LABELS['record-contact'],
+      help: '电话告知后记录结果（已接通／无人接听／改日再拨），信函寄出后记录“已寄出”；未接通的不算已告知。',
+      fields: [
+        { name: 'contactId', label: '告知任务编号', type: 'text', required: true, hint: '见“告知投诉人”一栏，如 C2' },
+        { name: 'outcome', label: '结果', type: 'radio', required: true, options: opts(CONTACT_OUTCOME_LABELS) },
+        { name: 'retryBy', label: '最迟再拨日期', type: 'date', required: true, showWhen: { field: 'outcome', values: ['retry_later'] } },
+        note('记录'),
+      ],
     },
     {
       action: 'merge',

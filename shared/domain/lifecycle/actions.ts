@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import type { CaseRecord, Phase } from '../case';
-import { Classification, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
+import { Classification, ContactOutcome, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
 import { ValidationError } from '../errors';
 import type { FieldProblem } from '../errors';
 import { isCalendarDate } from '../calendar';
@@ -162,6 +162,20 @@ export const EscalateAction = z.object({
   stabilityRisk: z.boolean({ error: '“信访维稳风险”应为是或否' }).optional(),
 });
 
+/** A call or a letter to the complainant done (or tried) by staff: the outcome of one contact task. */
+export const RecordContactAction = z
+  .object({
+    action: z.literal('record-contact'),
+    contactId: text('告知任务编号', 32),
+    outcome: z.enum(ContactOutcome.options, { error: '请选择结果：已接通、无人接听、改日再拨或已寄出' }),
+    /** 改日再拨: the date by which the next call is due. */
+    retryBy: shanghaiDay('再拨日期').optional(),
+    note: optionalText('记录', 2000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === 'retry_later' && !v.retryBy) ctx.addIssue({ code: 'custom', path: ['retryBy'], message: '改日再拨时请填写最迟再拨日期' });
+  });
+
 export const ACTION_SCHEMAS = {
   dispatch: DispatchAction,
   accept: AcceptAction,
@@ -178,6 +192,7 @@ export const ACTION_SCHEMAS = {
   unmerge: UnmergeAction,
   recuse: RecuseAction,
   escalate: EscalateAction,
+  'record-contact': RecordContactAction,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
@@ -199,9 +214,10 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   unmerge: '撤销合并',
   recuse: '回避',
   escalate: '上报',
+  'record-contact': '记录告知结果',
 };
 
-const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate'];
+const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate', 'record-contact'];
 
 /** Actions per phase, before the finer conditions of `allowedActions`. */
 export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
@@ -214,7 +230,8 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   rectification: ['file-rectification', ...WAITING_COMMON],
   reply: ['reply', ...WAITING_COMMON],
   follow_up: ['record-follow-up', ...WAITING_COMMON],
-  archived: [],
+  // A call or a letter may still be due after the case closed (a refusal, a termination): its outcome is recorded.
+  archived: ['record-contact'],
   merged: ['unmerge'],
 };
 
@@ -223,6 +240,7 @@ export function allowedActions(c: CaseRecord): ActionName[] {
   return PHASE_ACTIONS[c.phase].filter((a) => {
     if (a === 'designate-lead') return c.classification === 'intervention';
     if (a === 'request-extension') return c.classification === 'transfer';
+    if (a === 'record-contact') return (c.contacts ?? []).some((x) => x.status === 'pending' && x.channel !== 'email');
     return true;
   });
 }

@@ -34,6 +34,7 @@ export const ACTION_NAMES = [
   'unmerge',
   'recuse',
   'escalate',
+  'record-contact',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -72,6 +73,10 @@ export interface Notice {
   caseId?: string;
   /** Extension: a file attached to the mail, e.g. the printable assignment slip. */
   attachments?: { filename: string; contentType: string; content: string }[];
+  /** The contact task (case.contacts) this mail carries out, for a notice to the complainant. */
+  contactId?: string;
+  /** What the notice says, for the other channels (call script, letter): greeting, paragraphs, fields. */
+  content?: { greeting: string; paragraphs: string[]; fields: [string, string][] };
 }
 
 export interface Transition {

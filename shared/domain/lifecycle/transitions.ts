@@ -9,10 +9,11 @@ import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
 import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
 import { shanghaiDate } from '../calendar';
 import type { DueTime } from '../calendar';
-import { canAct, canRead } from '../access';
+import { canAct, canRead, scrubIdentity } from '../access';
 import type { NewEvent } from '../../ports';
 import { applyMerge, applyUnmerge } from '../duplicates/merge';
 import * as N from '../notices/templates';
+import { CONTACT_CHANNEL_LABELS, CONTACT_NOTICE_LABELS, CONTACT_OUTCOME_LABELS, contactIssuedSummary, contactTasksFor } from '../notices/contacts';
 import { departmentName } from '../notices/format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
 import type { ActionBody, ActionBodyOf } from './actions';
@@ -41,8 +42,27 @@ class Draft {
     this.events.push({ at: this.nowIso, type, actor: this.actor, phase: this.record.phase, summary, ...(data ? { data } : {}) });
   }
 
+  /**
+   * Queues notices. A notice to the complainant becomes one contact task per channel the complainant can be reached
+   * on (shared/domain/notices/contacts.ts): the mail is queued for sending and marked sent only once it was; a call
+   * or a letter is recorded as a task to do, and the timeline says so — not that the complainant was told.
+   */
   notify(...n: (Notice | undefined)[]): void {
-    for (const x of n) if (x && x.to.length > 0) this.notices.push(x);
+    for (const x of n) {
+      if (!x) continue;
+      if (x.audience === 'complainant') this.tell(x);
+      else if (x.to.length > 0) this.notices.push(x);
+    }
+  }
+
+  private tell(n: Notice): void {
+    const tasks = contactTasksFor(this.record, this.ctx, n);
+    if (tasks.length === 0) return;
+    this.record.contacts = [...(this.record.contacts ?? []), ...tasks];
+    for (const task of tasks) {
+      if (task.channel === 'email') this.notices.push({ ...n, contactId: task.id });
+      else this.event('contact_task_created', contactIssuedSummary(task), { contactId: task.id, kind: task.kind, channel: task.channel });
+    }
   }
 
   /** Closes a clock; a late close sets the overdue mark (never erased) and records it. */
@@ -274,6 +294,8 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
       return recuse(t, b);
     case 'escalate':
       return escalate(t, b);
+    case 'record-contact':
+      return recordContact(t, b);
     case 'merge':
     case 'unmerge':
       return mergeNotBuilt(b);
@@ -321,6 +343,19 @@ export function applyMergeAction(c: CaseRecord, body: unknown, actor: Actor, ctx
   };
 }
 
+/**
+ * A staff note as the end of a timeline sentence, without the complainant's identity (the timeline is read by
+ * officials; art. 13): `交办意见：……。`, or nothing.
+ */
+function noteSentence(label: string, note: string | undefined, c: CaseRecord): string {
+  if (!note) return '';
+  const text = scrubIdentity(note, c).replace(/[。；;\s]+$/, '');
+  return `${label}：${text}。`;
+}
+
+/** The staff note, verbatim, in the event data (kept with the case file, art. 18). */
+const noteData = (note: string | undefined): { note?: string } => (note ? { note } : {});
+
 function knownDepartment(t: Draft, code: string, field: string) {
   const d = t.ctx.jurisdiction.departments.find((x) => x.code === code);
   if (!d) throw new ValidationError([{ field, message: `部门编码“${code}”不在本级部门名录中`, code: 'unknown_department' }]);
@@ -334,14 +369,18 @@ function dispatch(t: Draft, b: ActionBodyOf<'dispatch'>): Transition {
   const dept = knownDepartment(t, b.department, 'department');
   const r = t.record;
   const slipNo = b.slipNo ?? `JB-${r.trackingNo}`;
-  const assignment: Assignment = { department: dept.code, role: 'owner', assignedAt: t.nowIso, slipNo };
+  const assignment: Assignment = { department: dept.code, role: 'owner', assignedAt: t.nowIso, slipNo, ...(b.note ? { note: b.note } : {}) };
   r.department = dept.code;
   r.assignments = [...r.assignments.filter((a) => a.role !== 'owner'), assignment];
   t.close('dispatch');
   t.moveTo('acceptance');
   // art. 10: the department decides within N working days of receiving the slip.
   t.start('acceptance', t.ctx.rules.deadlines.acceptanceWorkingDays);
-  t.event('dispatched', `政务服务管理机构随交办单（${slipNo}）将投诉交${dept.name}办理（第十条）。`, { department: dept.code, slipNo });
+  t.event('dispatched', `政务服务管理机构随交办单（${slipNo}）将投诉交${dept.name}办理（第十条）。${noteSentence('交办意见', b.note, r)}`, {
+    department: dept.code,
+    slipNo,
+    ...(b.note ? { note: b.note } : {}),
+  });
   t.notify(N.assignmentSlipNotice(r, t.ctx, assignment));
   return t.done();
 }
@@ -354,8 +393,8 @@ function accept(t: Draft, b: ActionBodyOf<'accept'>): Transition {
   const from = ownerAssignment(t.record)?.slipNo ? '收到交办单' : '收到投诉';
   t.event(
     'accepted',
-    `${departmentName(t.ctx.jurisdiction, t.record.department)}决定受理，并告知投诉人（第十条）。办理结果反馈期限自${from}起计算，至${shanghaiDate(due.dueAt)}（第十四条第（二）项）。${b.note ? `说明：${b.note}` : ''}`,
-    { dueAt: due.dueAt },
+    `${departmentName(t.ctx.jurisdiction, t.record.department)}决定受理（第十条）。办理结果反馈期限自${from}起计算，至${shanghaiDate(due.dueAt)}（第十四条第（二）项）。${noteSentence('说明', b.note, t.record)}`,
+    { dueAt: due.dueAt, ...noteData(b.note) },
   );
   t.notify(N.acceptanceNotice(t.record, t.ctx));
   return t.done();
@@ -371,10 +410,12 @@ function reject(t: Draft, b: ActionBodyOf<'reject'>): Transition {
     reason: b.reason,
     ...(b.referral ? { referral: b.referral } : {}),
     ...(b.transferTo12345 ? { transferredTo12345: true } : {}),
+    ...(b.explanation ? { explanation: b.explanation } : {}),
     at: t.nowIso,
   };
   t.moveTo('archived');
-  const where = [b.referral ? `告知投诉人${referralPhrase(b.referral)}` : '', b.transferTo12345 ? `转接${t.ctx.jurisdiction.referral.hotline}` : ''].filter(Boolean).join('，');
+  // What the notice tells the complainant is recorded by the contact tasks; here only the decision and where to go.
+  const where = [b.referral ? `去向：${referralPhrase(b.referral)}` : '', b.transferTo12345 ? `转接${t.ctx.jurisdiction.referral.hotline}` : ''].filter(Boolean).join('，');
   t.event('not_accepted', `不予受理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）${where ? `；${where}（第九条）` : ''}。`, {
     reason: b.reason,
     ...(b.relatedCaseId ? { relatedCaseId: b.relatedCaseId } : {}),
@@ -432,7 +473,7 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   const d = t.ctx.rules.deadlines;
   r.classification = b.kind;
   if (b.kind === 'general') {
-    t.event('classified', `分类为“${CLASSIFICATION_LABELS.general}”，由首席事务代表当场处理（第十四条第（一）项）。`, { kind: b.kind });
+    t.event('classified', `分类为“${CLASSIFICATION_LABELS.general}”，由首席事务代表当场处理（第十四条第（一）项）。${noteSentence('说明', b.note, r)}`, { kind: b.kind, ...noteData(b.note) });
     concludeCase(t, b.finding!, b.summary!);
     return t.done();
   }
@@ -448,14 +489,19 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
       t.notify(N.assignmentSlipNotice(r, t.ctx, issued));
     }
     t.moveTo('handling');
-    t.event('classified', `分类为“${CLASSIFICATION_LABELS.transfer}”，承办单位应于${shanghaiDate(due.dueAt)}前反馈办理结果（第十四条第（二）项）。`, { kind: b.kind, dueAt: due.dueAt });
+    t.event('classified', `分类为“${CLASSIFICATION_LABELS.transfer}”，承办单位应于${shanghaiDate(due.dueAt)}前反馈办理结果（第十四条第（二）项）。${noteSentence('说明', b.note, r)}`, {
+      kind: b.kind,
+      dueAt: due.dueAt,
+      ...noteData(b.note),
+    });
     return t.done();
   }
   t.moveTo('handling');
   const due = setResultDeadline(t, t.ctx.calendar.addWorkingDays(t.ctx.now, d.interventionDefaultWorkingDays), d.interventionDefaultWorkingDays);
-  t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。`, {
+  t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。${noteSentence('说明', b.note, r)}`, {
     kind: b.kind,
     dueAt: due.dueAt,
+    ...noteData(b.note),
   });
   t.notify(N.interventionNotice(r, t.ctx));
   return t.done();
@@ -475,7 +521,7 @@ function designateLead(t: Draft, b: ActionBodyOf<'designate-lead'>): Transition 
   const recusedOf = (code: string) => r.assignments.filter((a) => a.department === code).flatMap((a) => a.recused ?? []);
   const assign = (code: string, role: Assignment['role']): Assignment => {
     const recused = recusedOf(code);
-    return { department: code, role, assignedAt: t.nowIso, slipNo: `JB-${r.trackingNo}-${code}`, ...(recused.length ? { recused } : {}) };
+    return { department: code, role, assignedAt: t.nowIso, slipNo: `JB-${r.trackingNo}-${code}`, ...(recused.length ? { recused } : {}), ...(b.note ? { note: b.note } : {}) };
   };
   const newOnes = [assign(lead.code, 'lead'), ...co.map((d) => assign(d.code, 'co_handler'))];
   r.assignments = [...r.assignments.filter((a) => a.role === 'owner'), ...newOnes];
@@ -496,8 +542,8 @@ function designateLead(t: Draft, b: ActionBodyOf<'designate-lead'>): Transition 
   const coNames = co.map((d) => d.name).join('、');
   t.event(
     'lead_designated',
-    `政务服务管理机构介入协调，明确牵头单位为${lead.name}${coNames ? `，协办单位为${coNames}` : ''}${b.taskForce ? '，组建专班' : ''}，办理时限${shanghaiDate(dueAt)}（第十四条第（三）项）。`,
-    { lead: lead.code, coHandlers: co.map((d) => d.code), dueAt },
+    `政务服务管理机构介入协调，明确牵头单位为${lead.name}${coNames ? `，协办单位为${coNames}` : ''}${b.taskForce ? '，组建专班' : ''}，办理时限${shanghaiDate(dueAt)}（第十四条第（三）项）。${noteSentence('协调意见', b.note, r)}`,
+    { lead: lead.code, coHandlers: co.map((d) => d.code), dueAt, ...noteData(b.note) },
   );
   for (const a of newOnes) t.notify(N.assignmentSlipNotice(r, t.ctx, a));
   return t.done();
@@ -535,7 +581,7 @@ function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Trans
   // The new due date is the one staff chose (a working day): no longer a computed, provisional one.
   const extended: Deadline = { ...d, originalDueAt: original, dueAt, extended: true, remindedAt: undefined, provisional: undefined };
   replaceDeadline(r, i, extended);
-  t.event('extension_granted', `承办单位申请延期办理，办理时限由${shanghaiDate(d.dueAt)}延至${b.newDueDate}，已告知投诉人和政务服务管理机构（第十四条第（二）项）。理由：${b.reason}`, {
+  t.event('extension_granted', `承办单位申请延期办理，办理时限由${shanghaiDate(d.dueAt)}延至${b.newDueDate}（第十四条第（二）项）。理由：${scrubIdentity(b.reason, r)}`, {
     from: d.dueAt,
     to: dueAt,
     originalDueAt: original,
@@ -684,3 +730,48 @@ function escalate(t: Draft, b: ActionBodyOf<'escalate'>): Transition {
   return t.done();
 }
 
+
+/**
+ * The outcome of a call or a letter to the complainant (contact task). 已接通 and 已寄出 complete it; 无人接听 and
+ * 改日再拨 keep it open (改日再拨 with the date by which to call again). The timeline says exactly that.
+ */
+function recordContact(t: Draft, b: ActionBodyOf<'record-contact'>): Transition {
+  const r = t.record;
+  const i = (r.contacts ?? []).findIndex((x) => x.id === b.contactId);
+  const task = i < 0 ? undefined : r.contacts![i]!;
+  if (!task) throw new ValidationError([{ field: 'contactId', message: `没有编号为“${b.contactId}”的告知任务`, code: 'unknown_contact' }]);
+  if (task.status !== 'pending') throw new RuleViolationError('contact_done', `告知任务 ${task.id} 已完成，无需再记录。`);
+  if (task.channel === 'email') throw new RuleViolationError('contact_is_mail', `告知任务 ${task.id} 为电子邮件，由系统发送并记录。`);
+  const fits = task.channel === 'letter' ? b.outcome === 'posted' : b.outcome !== 'posted';
+  if (!fits) {
+    throw new ValidationError([
+      { field: 'outcome', message: task.channel === 'letter' ? '信函告知只能记录“已寄出”' : '电话告知请记录已接通、无人接听或改日再拨', code: 'outcome_not_for_channel' },
+    ]);
+  }
+  if (b.retryBy && b.retryBy < shanghaiDate(t.ctx.now)) throw new ValidationError([{ field: 'retryBy', message: '再拨日期不能早于今天', code: 'in_past' }]);
+  const done = b.outcome === 'reached' || b.outcome === 'posted';
+  const attempt = { at: t.nowIso, by: t.actor, outcome: b.outcome, ...(b.retryBy ? { retryBy: b.retryBy } : {}), ...(b.note ? { note: b.note } : {}) };
+  const next = { ...task, attempts: [...task.attempts, attempt], ...(done ? { status: 'done' as const, doneAt: t.nowIso } : {}) };
+  r.contacts = r.contacts!.map((x, j) => (j === i ? next : x));
+  const what = CONTACT_NOTICE_LABELS[task.kind as keyof typeof CONTACT_NOTICE_LABELS] ?? task.subject;
+  const n = task.attempts.length + 1;
+  const summary =
+    b.outcome === 'reached'
+      ? `${what}：已电话告知投诉人（第${n}次拨打，已接通）。`
+      : b.outcome === 'posted'
+        ? `${what}：告知书已寄出。`
+        : b.outcome === 'no_answer'
+          ? `${what}：第${n}次电话告知未接通（无人接听），尚未告知投诉人。`
+          : `${what}：第${n}次电话告知未完成，约定改日再拨，最迟${b.retryBy}，尚未告知投诉人。`;
+  t.event('contact_recorded', `${summary}${noteSentence('记录', b.note, r)}`, {
+    contactId: task.id,
+    kind: task.kind,
+    channel: task.channel,
+    channelLabel: CONTACT_CHANNEL_LABELS[task.channel],
+    outcome: b.outcome,
+    outcomeLabel: CONTACT_OUTCOME_LABELS[b.outcome],
+    ...(b.retryBy ? { retryBy: b.retryBy } : {}),
+  });
+  // The case stays where it is: the waiting step is set again by the workflow.
+  return t.done();
+}

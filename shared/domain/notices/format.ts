@@ -48,7 +48,7 @@ export function escapeHtml(s: string): string {
 
 const EMAIL_RE = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
-/** The complainant's mail address when the complainant can be written to: named, with a valid address. */
+/** The complainant's mail address when the complainant can be written to: named, with a valid mail address. */
 export function complainantAddress(c: CaseRecord): string | undefined {
   const p = c.intake.complainant;
   if (p.anonymous || c.flags.anonymous) return undefined;
@@ -111,10 +111,13 @@ export function signature(ctx: LifecycleContext): string {
   return `${ctx.jurisdiction.agency.name}\n${cnDate(ctx.now.toISOString())}`;
 }
 
+/** The footnote of every mail (left out of a printed letter). */
+export const EMAIL_FOOTNOTE = '本邮件由政务服务投诉处理系统发送，请勿直接回复。';
+
 /** Renders a notice in text and simple HTML. Nothing here reads the complainant's identity. */
 export function compose(c: CaseRecord, ctx: LifecycleContext, n: NoticeContent): Notice {
   const fields = n.fields ?? [];
-  const notes = [...(n.notes ?? []), '本邮件由政务服务投诉处理系统发送，请勿直接回复。'];
+  const notes = [...(n.notes ?? []), EMAIL_FOOTNOTE];
   const text = [
     n.greeting,
     '',
@@ -138,7 +141,16 @@ export function compose(c: CaseRecord, ctx: LifecycleContext, n: NoticeContent):
     `<p style="font-size:small;color:#666">${notes.map((x) => `注：${escapeHtml(x)}`).join('<br>')}</p>`,
     '</body></html>',
   ].join('');
-  return { kind: n.kind, audience: n.audience, caseId: c.caseId, to: [...new Set(n.to)], subject: n.subject, text, html };
+  return {
+    kind: n.kind,
+    audience: n.audience,
+    caseId: c.caseId,
+    to: [...new Set(n.to)],
+    subject: n.subject,
+    text,
+    html,
+    content: { greeting: n.greeting, paragraphs: n.paragraphs, fields: fields.map(([k, v]) => [k, v] as [string, string]) },
+  };
 }
 
 /** The case fields an official needs, from the redacted view (art. 13): never the complainant's identity when confidential. */

@@ -36,9 +36,17 @@ const NO_PROMISE = '在调查核实之前，本通知不构成对处理结果的
 
 const tag = (c: CaseRecord) => `（受理编号 ${c.trackingNo}）`;
 
+/**
+ * The mail recipients of a complainant notice: the address, or none when the complainant has no mail address but
+ * can be reached by phone or post (the notice then becomes a call or a letter, shared/domain/notices/contacts.ts);
+ * undefined when the complainant cannot be reached at all (anonymous, or no contact given).
+ */
 function forComplainant(c: CaseRecord): string[] | undefined {
   const a = complainantAddress(c);
-  return a ? [a] : undefined;
+  if (a) return [a];
+  const p = c.intake.complainant;
+  if (p.anonymous || c.flags.anonymous) return undefined;
+  return p.phone?.trim() || p.address?.trim() ? [] : undefined;
 }
 
 // ------------------------------------------------------------------------------ complainant notices
@@ -74,6 +82,8 @@ export function notAcceptedNotice(c: CaseRecord, ctx: LifecycleContext): Notice 
     `您于${cnDate(c.receivedAt)}提出的投诉，经审查，属于《${ctx.rules.title}》${reason.article}规定的“${reason.label}”情形，依规不予受理。`,
   ];
   paragraphs.push(...whereToGo(c, ctx));
+  // art. 9(1) “做好解释工作”: the staff explanation reaches the complainant as written.
+  if (o.explanation) paragraphs.push(`说明：${o.explanation}`);
   return compose(c, ctx, {
     kind: 'not_accepted',
     audience: 'complainant',

@@ -283,8 +283,11 @@ function byDeadline(a, b) {
   return da - db || String(a.receivedAt).localeCompare(String(b.receivedAt));
 }
 
-/** Actions open at every waiting point (art. 19 termination, recusal, escalation, merging): having only these means the case waits on someone else. */
-const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate'];
+/**
+ * Actions open at every waiting point (art. 19 termination, recusal, escalation, merging, recording a call or a
+ * letter to the complainant): having only these means the case waits on someone else.
+ */
+const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'record-contact'];
 const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
 
 function caseTable(items, caption, { department = true } = {}) {
@@ -510,6 +513,30 @@ function deadlinesTable(c) {
   );
 }
 
+const CONTACT_CHANNEL = { email: '电子邮件', phone: '电话', letter: '信函' };
+const CONTACT_STATUS = { pending: '待办', done: '已完成', failed: '发送失败' };
+const CONTACT_OUTCOME = { reached: '已接通', no_answer: '无人接听', retry_later: '改日再拨', posted: '已寄出' };
+
+/** The notices to the complainant, one per channel: the call script or letter as issued, and what staff recorded. */
+function contactList(c) {
+  return h(
+    'ul',
+    { class: 'contacts' },
+    (c.contacts ?? []).map((t) =>
+      h(
+        'li',
+        { dataset: { contact: t.id, status: t.status } },
+        h('strong', { text: `${t.id} ${CONTACT_CHANNEL[t.channel] ?? t.channel}：${t.subject}` }),
+        ` （${CONTACT_STATUS[t.status] ?? t.status}）`,
+        (t.attempts ?? []).length
+          ? h('ol', {}, t.attempts.map((a) => h('li', { text: `${fmtDateTime(a.at)} ${CONTACT_OUTCOME[a.outcome] ?? a.outcome}${a.retryBy ? `，最迟 ${a.retryBy} 再拨` : ''}${a.note ? `：${a.note}` : ''}` })))
+          : null,
+        h('details', {}, h('summary', { text: t.channel === 'phone' ? '通话话术' : t.channel === 'letter' ? '告知书（打印邮寄）' : '邮件内容' }), h('p', { class: 'pre', text: t.text })),
+      ),
+    ),
+  );
+}
+
 function timelineList(events) {
   if (!events?.length) return h('p', { class: 'empty', text: '暂无记录。' });
   return h(
@@ -595,6 +622,7 @@ async function casePage(caseId) {
         section('证据材料', evidenceList(c)),
         outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
         section('办理期限', deadlinesTable(c)),
+        (c.contacts ?? []).length ? section('告知投诉人', contactList(c)) : null,
         section('办理过程', timelineList(c.timeline)),
       ),
       h(
