@@ -44,7 +44,7 @@ export async function loadOrCreateSecret(path: string, bytes = 32): Promise<Uint
 }
 
 export interface TokenIssuer extends StaffTokenVerifier {
-  issue(principal: Pick<StaffPrincipal, 'username' | 'role' | 'department' | 'jurisdiction'> & { tokenVersion?: number }): Promise<{ token: string; expiresAt: string }>;
+  issue(principal: Pick<StaffPrincipal, 'username' | 'role' | 'department' | 'jurisdiction' | 'name'> & { tokenVersion?: number }): Promise<{ token: string; expiresAt: string }>;
 }
 
 /** The account fields a token must still match (infra/local/users.ts UserStore.accountState). */
@@ -84,6 +84,7 @@ export function createTokenIssuer(secret: Uint8Array, opts: TokenIssuerOptions =
         role: p.role,
         ...(p.department ? { department: p.department } : {}),
         ...(p.jurisdiction ? { jurisdiction: p.jurisdiction } : {}),
+        ...(p.name ? { name: p.name } : {}),
         ver: p.tokenVersion ?? 0,
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

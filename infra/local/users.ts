@@ -51,6 +51,8 @@ export const NewUser = z
       .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, '用户名应为 2 到 64 个字母、数字、点、下划线或连字符，以字母或数字开头'),
     role: StaffRole,
     department: Code.optional(),
+    /** The person's own name (art. 21: a handler named as the respondent person is kept off the case). */
+    name: z.string().trim().min(2, '姓名至少 2 个字').max(64, '姓名不能超过 64 个字').optional(),
     password: z.string().min(MIN_PASSWORD_LENGTH, `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符`).max(1024, '密码过长'),
   })
   .refine((u) => u.role !== 'department' || u.department !== undefined, { message: '部门联络人（department 角色）必须指定 --department 部门编码', path: ['department'] })
@@ -61,6 +63,7 @@ export interface UserRecord {
   username: string;
   role: StaffRole;
   department?: string;
+  name?: string;
   createdAt: string;
   /** Bumped by logout, disabling and role changes: tokens carrying an older version are refused. */
   tokenVersion: number;
@@ -111,6 +114,7 @@ function publicRecord(item: UserItem): UserRecord {
     username: item.username,
     role: item.role,
     ...(item.department ? { department: item.department } : {}),
+    ...(item.name ? { name: item.name } : {}),
     createdAt: item.createdAt,
     tokenVersion: item.tokenVersion ?? 0,
     disabled: item.disabled === true,
@@ -148,6 +152,7 @@ export class UserStore {
       username: u.username,
       role: u.role,
       ...(u.department ? { department: u.department } : {}),
+      ...(u.name ? { name: u.name } : {}),
       createdAt: this.now().toISOString(),
       tokenVersion: 0,
       disabled: false,
@@ -211,7 +216,8 @@ export class UserStore {
       username,
       role: item.role,
       ...(item.department ? { department: item.department } : {}),
-      actor: { role: item.role, id: username, ...(item.department ? { department: item.department } : {}) },
+      ...(item.name ? { name: item.name } : {}),
+      actor: { role: item.role, id: username, ...(item.department ? { department: item.department } : {}), ...(item.name ? { name: item.name } : {}) },
       tokenVersion: item.tokenVersion ?? 0,
     };
   }

@@ -37,10 +37,12 @@ export function claimsFromCognito(payload: Record<string, unknown>, jurisdiction
   if (roles.length !== 1) throw new UnauthorizedError('账户未分配唯一的角色，请联系管理员。');
   const username = payload['cognito:username'] ?? payload.sub;
   const department = payload['custom:department'];
+  const name = payload.name;
   return {
     sub: username,
     role: roles[0],
     ...(typeof department === 'string' && department ? { department } : {}),
+    ...(typeof name === 'string' && name.trim() ? { name: name.trim().slice(0, 64) } : {}),
     ...(jurisdiction ? { jurisdiction } : {}),
   };
 }

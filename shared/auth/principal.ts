@@ -20,6 +20,8 @@ export interface StaffPrincipal {
   department?: string;
   /** The jurisdiction the account belongs to, when the token says so. */
   jurisdiction?: string;
+  /** The person's own name, when the account has one (art. 21: compared with the respondent person of a case). */
+  name?: string;
   /** The actor recorded in timelines and audit entries. */
   actor: Actor;
 }
@@ -35,20 +37,23 @@ export const StaffClaims = z.object({
   role: StaffRole,
   department: Code.optional(),
   jurisdiction: z.string().max(32).optional(),
+  /** The person's own name (Cognito's `name` attribute, a local account's name): art. 21 conflict checks. */
+  name: z.string().trim().min(1).max(64).optional(),
 });
 export type StaffClaims = z.infer<typeof StaffClaims>;
 
 export function principalFromClaims(claims: unknown): StaffPrincipal {
   const parsed = StaffClaims.safeParse(claims);
   if (!parsed.success) throw new UnauthorizedError('登录凭证无效，请重新登录。');
-  const { sub, role, department, jurisdiction } = parsed.data;
+  const { sub, role, department, jurisdiction, name } = parsed.data;
   if (role === 'department' && !department) throw new UnauthorizedError('登录凭证缺少所属部门，请联系管理员。');
   return {
     username: sub,
     role,
     ...(department ? { department } : {}),
     ...(jurisdiction ? { jurisdiction } : {}),
-    actor: { role, id: sub, ...(department ? { department } : {}) },
+    ...(name ? { name } : {}),
+    actor: { role, id: sub, ...(department ? { department } : {}), ...(name ? { name } : {}) },
   };
 }
 

@@ -8,10 +8,16 @@
  * - leader: cases with a stability-risk flag or escalated to the leader, read only (art. 9(2));
  * - admin: configuration, not case content;
  * - system: the pipeline itself.
+ *
+ * Art. 21 conflicts of interest: a staff member (agency or department) who recused loses access to the case; one
+ * whose own name is the respondent person the case names (被投诉人) never has access as a handler. Content marked
+ * as secret or private after intake (art. 13) is seen by the agency only (shared/domain/secrecy.ts).
  */
 import type { Actor, Assignment, CaseRecord } from './case';
+import { ForbiddenError } from './errors';
 import type { ActionName } from './lifecycle/context';
 import { redactForRespondent, seesRespondentView } from './redaction';
+import { maySeeMarked, withholdMarked } from './secrecy';
 
 /** Actions that decide or record the handling: only the owning or lead department (or the agency) may take them. */
 const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate'];
@@ -31,7 +37,9 @@ const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
   terminate: ['agency', 'department'],
   merge: ['agency', 'department', 'system'],
   unmerge: ['agency'],
-  recuse: ['department'],
+  recuse: ['department', 'agency'],
+  'mark-secret': ['agency'],
+  'lift-secret-mark': ['agency'],
   escalate: ['agency', 'department'],
   'record-contact': ['agency', 'department'],
 };
@@ -45,18 +53,61 @@ function assignmentsOf(actor: Actor, c: CaseRecord): Assignment[] {
   return own;
 }
 
-/** True when the user declared a conflict of interest on this case for any assignment of their department. */
+/**
+ * True when the user declared a conflict of interest on this case: agency staff on the case, department staff for
+ * any assignment of their department (art. 21).
+ */
 export function isRecused(actor: Actor, c: CaseRecord): boolean {
+  if (actor.role === 'agency') return (c.agencyRecused ?? []).includes(actor.id);
   return assignmentsOf(actor, c).some((a) => (a.recused ?? []).includes(actor.id));
+}
+
+/** Titles and roles people write beside a name: 张三科长, 窗口工作人员李四, 王五（首席事务代表）. */
+const TITLE_WORDS = /(同志|先生|女士|科长|副科长|股长|主任|副主任|局长|副局长|处长|副处长|所长|站长|队长|经理|组长|首席事务代表|首席代表|工作人员|窗口人员|窗口|经办人|办事员|干部|负责人|老师|师傅)/gu;
+
+function normalizedName(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, '').replace(/[·•．.]/g, '·');
+}
+
+/** The names a respondent-person field holds: split at separators, parenthetical notes and titles removed. */
+export function respondentPersonNames(person: string | undefined): string[] {
+  if (!person) return [];
+  return person
+    .normalize('NFKC')
+    .replace(/[（(][^）)]*[）)]/g, ' ')
+    .split(/[、,;/]+|\s+/u)
+    .map((x) => normalizedName(x).replace(TITLE_WORDS, ''))
+    .filter((x) => x.length >= 2);
+}
+
+/** True when the staff member's own name is a respondent person the case names (art. 21: they may not handle it). */
+export function isNamedRespondent(actor: Actor, c: CaseRecord): boolean {
+  const name = actor.name ? normalizedName(actor.name) : '';
+  if (name.length < 2 || actor.role === 'system') return false;
+  return respondentPersonNames(c.intake.respondent.person).includes(name);
 }
 
 function isEscalatedToLeader(c: CaseRecord): boolean {
   return c.flags.stabilityRisk === true || (c.escalations ?? []).some((e) => e.to === 'leader');
 }
 
+/**
+ * Why the actor may not read the case, as the error to answer with (Chinese message, precise code), or undefined
+ * when they may. The conflict reasons (art. 21) come first: they hold whatever the role.
+ */
+export function readDenial(actor: Actor, c: CaseRecord): ForbiddenError | undefined {
+  if (isNamedRespondent(actor, c)) {
+    return new ForbiddenError('您是本投诉件的被投诉人，按照第二十一条，与投诉人有利害关系的工作人员应当回避：您不能查看、承办或办理本件，请由本单位其他工作人员办理。', 'respondent_person_conflict');
+  }
+  if (isRecused(actor, c)) return new ForbiddenError('您已申请回避本投诉件（第二十一条），不能再查看或办理本件。', 'recused');
+  return canRead(actor, c) ? undefined : new ForbiddenError();
+}
+
 export function canRead(actor: Actor, c: CaseRecord): boolean {
+  if (isNamedRespondent(actor, c)) return false;
   switch (actor.role) {
     case 'agency':
+      return !isRecused(actor, c);
     case 'system':
       return true;
     case 'department':
@@ -82,9 +133,13 @@ export function canAct(actor: Actor, c: CaseRecord, action: ActionName): boolean
 
 export { identityStrings, isConfidentialCase, mustRedactFor, redactForRespondent, scrubIdentity, timelineFor } from './redaction';
 
-/** What a given actor sees of a case: departments see the respondent's view (redaction.ts). */
+/**
+ * What a given actor sees of a case: departments see the respondent's view (redaction.ts); everyone but the agency
+ * sees marked content withheld (secrecy.ts).
+ */
 export function viewFor(actor: Actor, c: CaseRecord): CaseRecord {
-  return seesRespondentView(actor) ? redactForRespondent(c) : c;
+  if (seesRespondentView(actor)) return redactForRespondent(c);
+  return maySeeMarked(actor) ? c : withholdMarked(c);
 }
 
 export const ROLE_LABELS: Record<Actor['role'], string> = {

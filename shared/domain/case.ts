@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CanonicalIntake, Channel, Code, Complainant, EvidenceRef } from './intake';
+import { SecrecyMark } from './secrecy';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
@@ -65,6 +66,11 @@ export const Actor = z.object({
   role: Role,
   id: z.string().max(128),
   department: Code.optional(),
+  /**
+   * The staff member's own name, from the sign-in (a Cognito `name` attribute, a local account's name): compared
+   * with the respondent person a case names (art. 21). Not written into timelines (transitions record role and id).
+   */
+  name: z.string().max(64).optional(),
 });
 export type Actor = z.infer<typeof Actor>;
 
@@ -279,6 +285,10 @@ export const CaseRecord = z.object({
   /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */
   merges: z.array(MergedCase).optional(),
   archive: z.object({ at: isoInstant, ref: z.string().optional(), sha256: z.string().optional() }).optional(),
+  /** Content marked as a state secret, trade secret or private after intake (art. 13; shared/domain/secrecy.ts). */
+  secrecyMarks: z.array(SecrecyMark).optional(),
+  /** Agency staff (user names) who declared a conflict of interest and lost access (art. 21). */
+  agencyRecused: z.array(z.string()).optional(),
   /** Number of timeline events written so far (the next event gets seq = timelineLength + 1). */
   timelineLength: z.number().int().nonnegative(),
 });

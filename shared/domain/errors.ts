@@ -51,9 +51,15 @@ export class PhaseConflictError extends TousuError {
 /** The caller may not read or act on this case (HTTP 403). */
 export class ForbiddenError extends TousuError {
   override readonly name = 'ForbiddenError';
-  readonly code = 'forbidden';
   readonly status = 403;
-  constructor(message = '您无权查看或办理该投诉件。') {
+  /**
+   * `forbidden`, or a precise reason: `respondent_person_conflict` (the caller is the respondent person the case
+   * names, art. 21), `recused` (the caller recused from the case, art. 21).
+   */
+  constructor(
+    message = '您无权查看或办理该投诉件。',
+    readonly code: string = 'forbidden',
+  ) {
     super(message);
   }
 }

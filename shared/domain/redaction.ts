@@ -14,6 +14,7 @@
 import type { CaseRecord, SourceRecord, TimelineEvent } from './case';
 import type { Complainant, EvidenceRef } from './intake';
 import { looksLikeIdNumber18 } from './extraction/idcard';
+import { maySeeMarked, withholdMarked, withholdMarkedEvents } from './secrecy';
 
 export const REDACTED_NAME = '（投诉人要求保密，已隐去）';
 /** What replaces a hidden string in free text. */
@@ -246,9 +247,11 @@ function neutralChannelDetails(details: Record<string, unknown>): Record<string,
  * The case as the respondent's side may see it (arts. 13, 21). Every complainant record that is confidential is
  * replaced by a placeholder; when any is, the free text is scrubbed (literal identity strings and patterns), the
  * forwarder and channel details of a confidential own record are dropped. Evidence and sources always get neutral
- * names. The stored record is not changed.
+ * names. Content marked as secret or private (art. 13, secrecy.ts) is withheld first, so that no later scrub can
+ * break a marked passage apart. The stored record is not changed.
  */
-export function redactForRespondent(c: CaseRecord): CaseRecord {
+export function redactForRespondent(original: CaseRecord): CaseRecord {
+  const c = withholdMarked(original);
   const copy = structuredClone(c);
   const names = neutralEvidenceNames(c);
   copy.intake.evidence = neutralEvidence(c.intake.evidence, names);
@@ -290,7 +293,8 @@ export function redactForRespondent(c: CaseRecord): CaseRecord {
  * The timeline as the actor may see it: for the respondent's side of a case with a confidential complainant, the
  * summaries scrubbed and the raw event data (staff notes, parsed bodies) dropped.
  */
-export function timelineFor(actor: { role: string }, c: CaseRecord, events: TimelineEvent[]): TimelineEvent[] {
+export function timelineFor(actor: { role: string }, c: CaseRecord, all: TimelineEvent[]): TimelineEvent[] {
+  const events = maySeeMarked(actor) ? all : withholdMarkedEvents(c, all);
   if (!mustRedactFor(actor, c)) return events;
   const secrets = identityStrings(c);
   return events.map(({ data: _data, ...e }) => ({ ...e, summary: redactText(e.summary, secrets) }));

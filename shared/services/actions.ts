@@ -60,7 +60,7 @@ export async function performAction(deps: ActionDeps, caseId: string, actor: Act
   try {
     return await performCheckedAction(deps, caseId, actor, body);
   } catch (err) {
-    if (err instanceof ForbiddenError) await auditDenied(deps, caseId, actor, body);
+    if (err instanceof ForbiddenError) await auditDenied(deps, caseId, actor, body, err.code);
     throw err;
   }
 }
@@ -69,7 +69,7 @@ export async function performAction(deps: ActionDeps, caseId: string, actor: Act
  * A refused action is audited like a refused read (art. 21: who tried to do what to which case), on the case it
  * was taken on, when that case exists (an unknown id is a 404 and writes nothing).
  */
-async function auditDenied(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<void> {
+async function auditDenied(deps: ActionDeps, caseId: string, actor: Actor, body: unknown, code: string): Promise<void> {
   if (!(await deps.store.get(caseId))) return;
   let name: string | undefined;
   try {
@@ -77,7 +77,7 @@ async function auditDenied(deps: ActionDeps, caseId: string, actor: Actor, body:
   } catch {
     name = undefined;
   }
-  await deps.store.audit({ caseId, at: deps.clock.now().toISOString(), actor, what: name ? `action:${name}_denied` : 'action_denied' });
+  await deps.store.audit({ caseId, at: deps.clock.now().toISOString(), actor, what: name ? `action:${name}_denied` : 'action_denied', ...(code !== 'forbidden' ? { detail: { code } } : {}) });
 }
 
 async function performCheckedAction(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<CaseRecord> {
@@ -87,13 +87,15 @@ async function performCheckedAction(deps: ActionDeps, caseId: string, actor: Act
 
   let before: CaseRecord | undefined;
   let notices: Notice[] = [];
+  let auditDetail: Record<string, unknown> | undefined;
   const stored = await mutateCase(deps.store, caseId, (current) => {
     before = current;
     const t = applyAction(current, body, actor, contextFor(deps, current));
     notices = t.notices;
+    auditDetail = t.audit;
     return { record: t.record, events: t.events };
   });
-  await afterWrite(deps, before!, stored, actor, action, notices);
+  await afterWrite(deps, before!, stored, actor, action, notices, auditDetail);
   return viewFor(actor, stored);
 }
 
@@ -144,9 +146,9 @@ async function rootOf(store: CaseStore, id: string): Promise<string> {
   throw new RuleViolationError('merge_chain_cycle', `投诉件 ${id} 的合并链过长或成环，无法确定合并目标。`);
 }
 
-async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseRecord, actor: Actor, action: ActionName, notices: Notice[]): Promise<void> {
+async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseRecord, actor: Actor, action: ActionName, notices: Notice[], auditDetail?: Record<string, unknown>): Promise<void> {
   const now = deps.clock.now().toISOString();
-  await deps.store.audit({ caseId: stored.caseId, at: now, actor, what: `action:${action}`, detail: { from: before.phase, to: stored.phase } });
+  await deps.store.audit({ caseId: stored.caseId, at: now, actor, what: `action:${action}`, detail: { from: before.phase, to: stored.phase, ...auditDetail } });
 
   const j = jurisdictionOf(deps, stored.jurisdiction);
   const delivery = await sendNotices(deps.mail, notices, j.mail.from, {

@@ -22,11 +22,13 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   escalate: { action: 'escalate', to: 'agency', reason: '需协调' },
   // C2: the call task of the acceptance notice (the fixture complainant has a mail address, a phone and an address).
   'record-contact': { action: 'record-contact', contactId: 'C2', outcome: 'reached' },
+  'mark-secret': { action: 'mark-secret', category: 'privacy', scope: 'content', reason: '涉及投诉人病史' },
+  'lift-secret-mark': { action: 'lift-secret-mark', markId: 'M1', reason: '标注有误' },
 };
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
 function entitled(action: ActionName, phase: Phase): Actor | undefined {
-  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply'];
+  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark'];
   if (action === 'reject') return phase === 'dispatch' ? AGENCY : DEPT;
   if (agencyActions.includes(action)) return AGENCY;
   return phase === 'dispatch' ? undefined : DEPT;
@@ -105,9 +107,9 @@ describe('every action in every phase', () => {
   }
 
   it('allows the expected actions per phase', () => {
-    expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'recuse', 'escalate']);
-    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact']);
-    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact']);
+    expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'recuse', 'escalate', 'mark-secret']);
+    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
+    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
   });
 
   it('a department may not accept a case of another department, nor decide at dispatch', () => {

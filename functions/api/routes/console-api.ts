@@ -17,7 +17,8 @@ import { FINAL_PHASES, PHASE_LABELS } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import type { EvidenceRef } from '../../../shared/domain/intake';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
-import { ROLE_LABELS, canRead } from '../../../shared/domain/access';
+import { ROLE_LABELS, canRead, readDenial, viewFor } from '../../../shared/domain/access';
+import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
 import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
 import { ACTION_LABELS, CLOCK_LABELS, NO_REPLY_REASON_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
@@ -177,7 +178,28 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       confirm: true,
       fields: [
         { name: 'reason', label: '回避理由', type: 'textarea', required: true },
-        { name: 'handOverTo', label: '接办人', type: 'text', hint: '本部门接办人员的用户名' },
+        { name: 'handOverTo', label: '接办人', type: 'text', hint: '本单位接办人员的用户名' },
+      ],
+    },
+    {
+      action: 'mark-secret',
+      label: ACTION_LABELS['mark-secret'],
+      help: '涉及国家秘密、商业秘密或个人隐私的内容，标注后对承办部门、领导查阅视图及各类文书、邮件、导出不予显示，仅政务服务管理机构可见（第十三条）。',
+      fields: [
+        { name: 'category', label: '保密类别', type: 'radio', required: true, options: opts(SECRECY_LABELS) },
+        { name: 'scope', label: '标注范围', type: 'radio', required: true, options: opts(SECRECY_SCOPE_LABELS) },
+        { name: 'passages', label: '要隐去的内容', type: 'textarea', required: true, hint: '从投诉内容或办理记录中按原文复制，每行一段', showWhen: { field: 'scope', values: ['passages'] } },
+        { name: 'reason', label: '标注理由', type: 'textarea', required: true },
+      ],
+    },
+    {
+      action: 'lift-secret-mark',
+      label: ACTION_LABELS['lift-secret-mark'],
+      help: '标注有误或已无保密必要的，解除标注；标注记录保留。',
+      confirm: true,
+      fields: [
+        { name: 'markId', label: '标注编号', type: 'text', required: true, hint: '见“保密标注”一栏，如 M1' },
+        { name: 'reason', label: '解除理由', type: 'textarea', required: true },
       ],
     },
     {
@@ -259,6 +281,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
         quarantineReasons: QUARANTINE_REASON_LABELS,
         notAcceptedReasons: rules.notAcceptedReasons,
         terminationReasons: rules.terminationReasons,
+        secrecy: SECRECY_LABELS,
       },
       forms: actionForms(rules),
     });
@@ -313,12 +336,18 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
     const record = await deps.store.get(caseId);
     if (!record) throw new NotFoundError('未找到该投诉件。');
     const at = deps.clock.now().toISOString();
-    if (!canRead(p.actor, record)) {
-      await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_evidence_denied' });
-      throw new ForbiddenError();
+    const denied = readDenial(p.actor, record);
+    if (denied) {
+      await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_evidence_denied', ...(denied.code !== 'forbidden' ? { detail: { code: denied.code } } : {}) });
+      throw denied;
     }
     const ev = evidenceOf(record).find((e) => e.sha256 === sha);
     if (!ev) throw new NotFoundError('未找到该证据材料。');
+    // Art. 13: evidence withheld by a secrecy mark is not listed in the caller's view, nor downloadable.
+    if (!evidenceOf(viewFor(p.actor, record)).some((e) => e.sha256 === sha)) {
+      await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_evidence_denied', detail: { code: 'secrecy_withheld' } });
+      throw new ForbiddenError(withheldNotice(record) ?? '该证据材料不予显示。', 'secrecy_withheld');
+    }
     if (!deps.blobs) throw new NotFoundError('此部署未提供证据材料下载。');
     const body = await deps.blobs.get(ev.ref);
     if (!body) throw new NotFoundError('证据材料文件已不存在。');

@@ -14,7 +14,8 @@ import * as z from 'zod';
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
 import { PHASE_LABELS, Phase } from '../../../shared/domain/case';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../shared/domain/errors';
-import { canAct, canRead, isConfidentialCase, timelineFor, viewFor } from '../../../shared/domain/access';
+import { canAct, canRead, isConfidentialCase, readDenial, timelineFor, viewFor } from '../../../shared/domain/access';
+import { activeMarks } from '../../../shared/domain/secrecy';
 import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
@@ -144,6 +145,7 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     ...(left !== undefined ? { workingDaysLeft: left } : {}),
     overdue: c.flags.overdue === true,
     confidential: isConfidentialCase(c),
+    ...(activeMarks(c).length ? { secrecy: [...new Set(activeMarks(c).map((m) => m.category))] } : {}),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
     matter: v.intake.matter.slice(0, 120),
     allowedActions: allowedActionsFor(actor, c),
@@ -164,9 +166,11 @@ async function readableCase(c: Context, deps: StaffRouteDeps, p: StaffPrincipal,
   if (caseId.length === 0 || caseId.length > 128) throw new NotFoundError('未找到该投诉件。');
   const record = await deps.store.get(caseId);
   if (!record) throw new NotFoundError('未找到该投诉件。');
-  if (!canRead(p.actor, record)) {
-    await audit(deps, caseId, p.actor, `${what}_denied`);
-    throw new ForbiddenError();
+  const denied = readDenial(p.actor, record);
+  if (denied) {
+    // The precise reason (a recusal, the caller named as the respondent person: art. 21) for people and machines.
+    await audit(deps, caseId, p.actor, `${what}_denied`, denied.code !== 'forbidden' ? { code: denied.code } : undefined);
+    throw denied;
   }
   await audit(deps, caseId, p.actor, what);
   return record;

@@ -134,14 +134,15 @@ export function registerUsers(program: Command): void {
     .requiredOption('--username <name>', '用户名 (user name)')
     .requiredOption('--role <role>', `角色 (role): ${ROLE_HELP}`)
     .option('--department <code>', 'department 角色的部门编码 (department code)')
+    .option('--name <name>', '工作人员姓名（被投诉人为本人时不能承办该件，第二十一条）(the person\'s own name)')
     .option('--data-dir <dir>', '数据目录 (data directory)', '.tousu')
     .option('--jurisdiction <code>', '辖区代码（数据目录尚未启动过时用于核对部门编码）')
     .option('--password-stdin', '从标准输入读取密码 (read the password from stdin)')
-    .action(async (o: { username: string; role: string; department?: string; dataDir: string; jurisdiction?: string; passwordStdin?: boolean }) => {
+    .action(async (o: { username: string; role: string; department?: string; name?: string; dataDir: string; jurisdiction?: string; passwordStdin?: boolean }) => {
       if (!(STAFF_ROLES as readonly string[]).includes(o.role)) throw new UsageError(`--role 只能是 ${ROLE_HELP}，收到“${o.role}”。`);
       if (!o.passwordStdin) throw new UsageError('请加 --password-stdin，从标准输入提供密码（不要把密码写在命令行上）。');
       const password = await readPassword();
-      const input = { username: o.username, role: o.role, ...(o.department ? { department: o.department } : {}), password };
+      const input = { username: o.username, role: o.role, ...(o.department ? { department: o.department } : {}), ...(o.name ? { name: o.name } : {}), password };
       let created: UserRecord;
       const viaRuntime = (await adminRequest(o.dataDir, 'POST', '/admin/users', input)) as UserRecord | undefined;
       if (viaRuntime) created = viaRuntime;

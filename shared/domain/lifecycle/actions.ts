@@ -9,6 +9,7 @@ import { ValidationError } from '../errors';
 import type { FieldProblem } from '../errors';
 import { isCalendarDate } from '../calendar';
 import { Code } from '../intake';
+import { SecrecyCategory, SecrecyScope, hasActiveMarks } from '../secrecy';
 import { ACTION_NAMES } from './context';
 import type { ActionName } from './context';
 
@@ -176,6 +177,36 @@ export const RecordContactAction = z
     if (v.outcome === 'retry_later' && !v.retryBy) ctx.addIssue({ code: 'custom', path: ['retryBy'], message: '改日再拨时请填写最迟再拨日期' });
   });
 
+/** Passages as a list, or as one text with one passage per line (the console's text box). */
+const passageList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/\r?\n/).map((x) => x.trim()).filter((x) => x.length > 0) : v),
+  z
+    .array(z.string({ error: '保密内容应为文字' }).trim().min(2, '每段保密内容至少 2 个字').max(500, '每段保密内容不能超过 500 个字'), { error: '请填写要隐去的内容，每行一段' })
+    .min(1, '请填写要隐去的内容，每行一段')
+    .max(20, '一次最多标注 20 段内容'),
+);
+
+/** Art. 13: marks content as a state secret, trade secret or private, after intake (the agency; audited with its reason). */
+export const MarkSecretAction = z
+  .object({
+    action: z.literal('mark-secret'),
+    category: z.enum(SecrecyCategory.options, { error: '请选择保密类别：国家秘密、商业秘密或个人隐私' }),
+    scope: z.enum(SecrecyScope.options, { error: '请选择标注范围：全部投诉内容或指定的文字内容' }),
+    passages: passageList.optional(),
+    reason: text('标注理由', 1000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.scope === 'passages' && !v.passages?.length) ctx.addIssue({ code: 'custom', path: ['passages'], message: '标注指定内容时，请填写要隐去的文字，每行一段' });
+    if (v.scope === 'content' && v.passages?.length) ctx.addIssue({ code: 'custom', path: ['passages'], message: '标注全部投诉内容时不需要填写指定文字' });
+  });
+
+/** Lifts a secrecy mark (the agency; audited with its reason); the mark stays on the record as lifted. */
+export const LiftSecretMarkAction = z.object({
+  action: z.literal('lift-secret-mark'),
+  markId: text('标注编号', 16),
+  reason: text('解除理由', 1000),
+});
+
 export const ACTION_SCHEMAS = {
   dispatch: DispatchAction,
   accept: AcceptAction,
@@ -193,6 +224,8 @@ export const ACTION_SCHEMAS = {
   recuse: RecuseAction,
   escalate: EscalateAction,
   'record-contact': RecordContactAction,
+  'mark-secret': MarkSecretAction,
+  'lift-secret-mark': LiftSecretMarkAction,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
@@ -215,14 +248,18 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   recuse: '回避',
   escalate: '上报',
   'record-contact': '记录告知结果',
+  'mark-secret': '保密标注',
+  'lift-secret-mark': '解除保密标注',
 };
 
-const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate', 'record-contact'];
+/** Art. 13: content can be marked (and a mark lifted) at any time after intake, the archive included. */
+const SECRECY: ActionName[] = ['mark-secret', 'lift-secret-mark'];
+const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate', 'record-contact', ...SECRECY];
 
 /** Actions per phase, before the finer conditions of `allowedActions`. */
 export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
-  received: ['merge', 'escalate'],
-  screening: ['merge', 'escalate'],
+  received: ['merge', 'escalate', ...SECRECY],
+  screening: ['merge', 'escalate', ...SECRECY],
   dispatch: ['dispatch', 'reject', 'merge', ...WAITING_COMMON],
   acceptance: ['accept', 'reject', 'merge', ...WAITING_COMMON],
   classification: ['classify', 'merge', ...WAITING_COMMON],
@@ -231,8 +268,8 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   reply: ['reply', ...WAITING_COMMON],
   follow_up: ['record-follow-up', ...WAITING_COMMON],
   // A call or a letter may still be due after the case closed (a refusal, a termination): its outcome is recorded.
-  archived: ['record-contact'],
-  merged: ['unmerge'],
+  archived: ['record-contact', ...SECRECY],
+  merged: ['unmerge', ...SECRECY],
 };
 
 /** The staff actions allowed in the case's phase (contract: the await task stores them on the case). */
@@ -241,6 +278,7 @@ export function allowedActions(c: CaseRecord): ActionName[] {
     if (a === 'designate-lead') return c.classification === 'intervention';
     if (a === 'request-extension') return c.classification === 'transfer';
     if (a === 'record-contact') return (c.contacts ?? []).some((x) => x.status === 'pending' && x.channel !== 'email');
+    if (a === 'lift-secret-mark') return hasActiveMarks(c);
     return true;
   });
 }

@@ -35,6 +35,8 @@ export const ACTION_NAMES = [
   'recuse',
   'escalate',
   'record-contact',
+  'mark-secret',
+  'lift-secret-mark',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -86,4 +88,9 @@ export interface Transition {
   events: NewEvent[];
   /** Mails to send after the write succeeded. */
   notices: Notice[];
+  /**
+   * What the audit entry of the action records beyond its name and phases: staff reasons that are for the agency's
+   * eyes only (a recusal's or a secrecy mark's reason), never written into the timeline or a log.
+   */
+  audit?: Record<string, unknown>;
 }

@@ -9,7 +9,8 @@ import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
 import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
 import { shanghaiDate } from '../calendar';
 import type { DueTime } from '../calendar';
-import { canAct, canRead, scrubIdentity } from '../access';
+import { canAct, canRead, readDenial, scrubIdentity } from '../access';
+import { SECRECY_LABELS, activeMarks, passageOccurs } from '../secrecy';
 import type { NewEvent } from '../../ports';
 import { applyMerge, applyUnmerge } from '../duplicates/merge';
 import * as N from '../notices/templates';
@@ -84,9 +85,12 @@ class Draft {
     this.record.phase = phase;
   }
 
+  /** What the action's audit entry records beyond its name (agency eyes only; never the timeline or a log). */
+  auditDetail?: Record<string, unknown>;
+
   done(): Transition {
     delete this.record.waiting;
-    return { record: stripUndefined(this.record), events: this.events, notices: this.notices };
+    return { record: stripUndefined(this.record), events: this.events, notices: this.notices, ...(this.auditDetail ? { audit: this.auditDetail } : {}) };
   }
 }
 
@@ -265,7 +269,7 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
     throw new PhaseConflictError(name, c.phase, `当前环节为“${PHASE_LABELS[c.phase]}”，不能执行“${ACTION_LABELS[name]}”操作。`);
   }
   const b = parseAction(body);
-  const t = new Draft(c, ctx, actor);
+  const t = new Draft(c, ctx, recordedActor(actor));
   switch (b.action) {
     case 'dispatch':
       return dispatch(t, b);
@@ -296,14 +300,24 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
       return escalate(t, b);
     case 'record-contact':
       return recordContact(t, b);
+    case 'mark-secret':
+      return markSecret(t, b);
+    case 'lift-secret-mark':
+      return liftSecretMark(t, b);
     case 'merge':
     case 'unmerge':
       return mergeNotBuilt(b);
   }
 }
 
+/** The actor as timelines and records keep it: role, user name, department (not the person's own name). */
+export function recordedActor(actor: Actor): Actor {
+  return { role: actor.role, id: actor.id, ...(actor.department ? { department: actor.department } : {}) };
+}
+
 export function assertMayAct(actor: Actor, c: CaseRecord, name: ActionName): void {
-  if (!canRead(actor, c)) throw new ForbiddenError();
+  const denied = readDenial(actor, c);
+  if (denied) throw denied;
   if (!canAct(actor, c, name)) throw new ForbiddenError(`您的角色无权对该投诉件执行“${ACTION_LABELS[name]}”操作。`);
 }
 
@@ -698,8 +712,11 @@ function terminate(t: Draft, b: ActionBodyOf<'terminate'>): Transition {
 
 function recuse(t: Draft, b: ActionBodyOf<'recuse'>): Transition {
   const r = t.record;
-  const dept = t.actor.department!;
   if (b.handOverTo === t.actor.id) throw new ValidationError([{ field: 'handOverTo', message: '接办人不能是申请回避的本人', code: 'self' }]);
+  // The reason may say what ties the person to the complainant: it goes to the audit trail (agency only).
+  t.auditDetail = { reason: b.reason, ...(b.handOverTo ? { handOverTo: b.handOverTo } : {}) };
+  if (t.actor.role === 'agency') return recuseAgencyStaff(t, b);
+  const dept = t.actor.department!;
   if (!r.assignments.some((a) => a.department === dept)) {
     // The owning department without an explicit assignment (legacy record): make it explicit.
     r.assignments = [...r.assignments, { department: dept, role: 'owner', assignedAt: r.receivedAt }];
@@ -718,6 +735,60 @@ function recuse(t: Draft, b: ActionBodyOf<'recuse'>): Transition {
     ...(b.handOverTo ? { handOverTo: b.handOverTo } : {}),
   });
   t.notify(N.recusalNotice(r, t.ctx, dept));
+  return t.done();
+}
+
+/**
+ * Art. 21 for the management agency's own staff: the person loses access to the case; the agency's other staff
+ * carry on (the agency is told, so that someone takes it over).
+ */
+function recuseAgencyStaff(t: Draft, b: ActionBodyOf<'recuse'>): Transition {
+  const r = t.record;
+  r.agencyRecused = [...new Set([...(r.agencyRecused ?? []), t.actor.id])];
+  t.event('recused', `政务服务管理机构一名工作人员因利害关系主动回避，投诉件由该机构${b.handOverTo ? '另一名工作人员' : '另行指定工作人员'}办理（第二十一条）。`, {
+    role: 'agency',
+    ...(b.handOverTo ? { handOverTo: b.handOverTo } : {}),
+  });
+  t.notify(N.agencyRecusalNotice(r, t.ctx));
+  return t.done();
+}
+
+/**
+ * Art. 13: marks content as a state secret, trade secret or private. From now on it is withheld from everyone but the
+ * agency and from every output (shared/domain/secrecy.ts). The timeline says that a mark was made and of what kind,
+ * never what it covers or why; the reason is audited. Mail already sent cannot be recalled: the event says so.
+ */
+function markSecret(t: Draft, b: ActionBodyOf<'mark-secret'>): Transition {
+  const r = t.record;
+  const passages = b.scope === 'passages' ? [...new Set(b.passages ?? [])] : [];
+  const missing = passages.map((p, i) => ({ p, i })).filter(({ p }) => !passageOccurs(r, p));
+  if (missing.length > 0) {
+    throw new ValidationError(missing.map(({ i }) => ({ field: `passages.${i}`, message: `第 ${i + 1} 段内容在本件的投诉内容和办理记录中找不到，请按原文复制`, code: 'passage_not_found' })));
+  }
+  if (b.scope === 'content' && activeMarks(r).some((m) => m.scope === 'content' && m.category === b.category)) {
+    throw new RuleViolationError('already_marked', `本件投诉内容已标注为${SECRECY_LABELS[b.category]}，无需重复标注。`);
+  }
+  const id = `M${(r.secrecyMarks ?? []).length + 1}`;
+  r.secrecyMarks = [...(r.secrecyMarks ?? []), { id, category: b.category, scope: b.scope, ...(passages.length ? { passages } : {}), reason: b.reason, at: t.nowIso, by: t.actor }];
+  const what = b.scope === 'content' ? '投诉内容（投诉事项、事实和理由、证据材料）' : `${passages.length} 段指定内容`;
+  const sent = (r.contacts ?? []).some((x) => x.status === 'done' && x.channel === 'email') || r.assignments.some((a) => a.slipNo);
+  t.event(
+    'secrecy_marked',
+    `政务服务管理机构将本件${what}标注为${SECRECY_LABELS[b.category]}（第十三条，标注 ${id}）；此后对无权知悉的人员和各类文书、邮件、导出不予显示${sent ? '，此前已发出的文书不受影响' : ''}。`,
+    { markId: id, category: b.category, scope: b.scope },
+  );
+  t.auditDetail = { markId: id, category: b.category, scope: b.scope, passages: passages.length, reason: b.reason };
+  return t.done();
+}
+
+function liftSecretMark(t: Draft, b: ActionBodyOf<'lift-secret-mark'>): Transition {
+  const r = t.record;
+  const mark = (r.secrecyMarks ?? []).find((m) => m.id === b.markId);
+  if (!mark) throw new ValidationError([{ field: 'markId', message: `没有编号为“${b.markId}”的保密标注`, code: 'unknown_mark' }]);
+  if (mark.lifted) throw new RuleViolationError('mark_lifted', `保密标注 ${mark.id} 已于此前解除。`);
+  r.secrecyMarks = r.secrecyMarks!.map((m) => (m.id === mark.id ? { ...m, lifted: { at: t.nowIso, by: t.actor, reason: b.reason } } : m));
+  t.event('secrecy_mark_lifted', `政务服务管理机构解除了保密标注 ${mark.id}（${SECRECY_LABELS[mark.category]}，第十三条）。`, { markId: mark.id, category: mark.category });
+  t.auditDetail = { markId: mark.id, category: mark.category, reason: b.reason };
   return t.done();
 }
 

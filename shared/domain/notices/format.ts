@@ -7,6 +7,7 @@ import { FINDING_LABELS_INTERNAL } from './labels';
 import { CHANNEL_LABELS } from '../intake';
 import type { JurisdictionConfig } from '../jurisdiction';
 import { isConfidentialRecord, redactForRespondent } from '../redaction';
+import { withholdPassages, withheldNotice } from '../secrecy';
 import type { LifecycleContext, Notice, NoticeAudience, NoticeKind } from '../lifecycle/context';
 
 export { FINDING_LABELS_INTERNAL as FINDING_LABELS };
@@ -115,7 +116,9 @@ export function signature(ctx: LifecycleContext): string {
 export const EMAIL_FOOTNOTE = '本邮件由政务服务投诉处理系统发送，请勿直接回复。';
 
 /** Renders a notice in text and simple HTML. Nothing here reads the complainant's identity. */
-export function compose(c: CaseRecord, ctx: LifecycleContext, n: NoticeContent): Notice {
+export function compose(c: CaseRecord, ctx: LifecycleContext, raw: NoticeContent): Notice {
+  // Art. 13: no notice, mail, call script or letter carries content marked as secret or private, whoever it is for.
+  const n = withholdFromNotice(c, raw);
   const fields = n.fields ?? [];
   const notes = [...(n.notes ?? []), EMAIL_FOOTNOTE];
   const text = [
@@ -150,6 +153,20 @@ export function compose(c: CaseRecord, ctx: LifecycleContext, n: NoticeContent):
     text,
     html,
     content: { greeting: n.greeting, paragraphs: n.paragraphs, fields: fields.map(([k, v]) => [k, v] as [string, string]) },
+  };
+}
+
+function withholdFromNotice(c: CaseRecord, n: NoticeContent): NoticeContent {
+  const withheld = withheldNotice(c);
+  if (!withheld) return n;
+  const w = (s: string): string => withholdPassages(s, c);
+  return {
+    ...n,
+    subject: w(n.subject),
+    paragraphs: n.paragraphs.map(w),
+    fields: (n.fields ?? []).map(([k, v]) => [k, w(v)] as Field),
+    // Officials learn where to ask; the complainant is not told what staff marked.
+    notes: [...(n.notes ?? []).map(w), ...(n.audience === 'complainant' ? [] : [withheld])],
   };
 }
 

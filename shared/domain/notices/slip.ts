@@ -6,6 +6,7 @@
 import type { Assignment, CaseRecord, Deadline } from '../case';
 import { CHANNEL_LABELS } from '../intake';
 import { isConfidentialCase, redactForRespondent, scrubIdentity } from '../redaction';
+import { withholdPassages, withheldNotice } from '../secrecy';
 import type { LifecycleContext } from '../lifecycle/context';
 import { CLOCK_LABELS } from '../lifecycle/deadlines';
 import type { Field } from './format';
@@ -51,8 +52,11 @@ export function slipFields(c: CaseRecord, ctx: LifecycleContext, a: Assignment):
   const evidence = [...v.intake.evidence, ...(v.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
   const names = [...new Set(evidence.map((e) => e.filename))];
   if (names.length) fields.push(['证明材料', names.join('、')]);
-  fields.push(['交办意见', a.note ? (isConfidentialCase(c) ? scrubIdentity(a.note, c) : a.note) : '（无）']);
+  const slipNote = a.note ? withholdPassages(a.note, c) : undefined;
+  fields.push(['交办意见', slipNote ? (isConfidentialCase(c) ? scrubIdentity(slipNote, c) : slipNote) : '（无）']);
   fields.push(...deadlineLines(c, ctx, a));
+  const withheld = withheldNotice(c);
+  if (withheld) fields.push(['保密提示', withheld]);
   return fields;
 }
 

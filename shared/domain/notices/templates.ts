@@ -385,4 +385,17 @@ export function recusalNotice(c: CaseRecord, ctx: LifecycleContext, department: 
   });
 }
 
+/** A member of the agency's staff recused (art. 21): the agency names who takes the case over. */
+export function agencyRecusalNotice(c: CaseRecord, ctx: LifecycleContext): Notice {
+  return compose(c, ctx, {
+    kind: 'recusal',
+    audience: 'agency',
+    to: agencyAddresses(ctx.jurisdiction),
+    subject: `工作人员回避，请另行指定办理人员${tag(c)}`,
+    greeting: `${ctx.jurisdiction.agency.name}：`,
+    paragraphs: ['以下投诉的一名本机构工作人员因与投诉事项存在利害关系已主动回避（第二十一条），其已不能查看和办理该投诉件。请另行指定工作人员办理。'],
+    fields: caseFields(c, ctx),
+  });
+}
+
 export { SATISFACTION_LABELS };
