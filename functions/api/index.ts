@@ -21,6 +21,7 @@ import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-stor
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoChallenges, createCognitoLogin, createCognitoLogout } from '../../shared/auth/cognito-login';
+import { cognitoStaffDirectory } from '../../shared/auth/cognito-directory';
 import { DynamoStaffRevocations } from '../../shared/adapters/aws/staff-revocations';
 import { parseHttpLimits } from './limits';
 import type { SignInChallenges } from '../../shared/auth/challenge';
@@ -77,7 +78,12 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
     rules: intake.rules,
     clock: intake.clock,
     performAction: (caseId, actor, body) =>
-      performAction({ store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, caseId, actor, body),
+      performAction(
+        { store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction, staff: cognitoStaffDirectory(cognitoClient, env.COGNITO_USER_POOL_ID) },
+        caseId,
+        actor,
+        body,
+      ),
     quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
     calendarAdmin: {
       store: intake.store,

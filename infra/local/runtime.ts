@@ -76,7 +76,7 @@ import { OutboxMailSender } from './outbox-mail-sender';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
-import { UserStore, updateUser } from './users';
+import { UserStore, staffDirectoryOf, updateUser } from './users';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
@@ -712,7 +712,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           calendar,
           rules,
           clock,
-          performAction: (caseId, actor, body) => performAction({ store, workflow, mail: outbox, clock, calendar, rules, jurisdiction, logger }, caseId, actor, body),
+          performAction: (caseId, actor, body) => performAction({ store, workflow, mail: outbox, clock, calendar, rules, jurisdiction, logger, staff: staffDirectoryOf(users) }, caseId, actor, body),
           quarantine,
           outbox: {
             list: async ({ limit = 50, cursor }) => {

@@ -18,6 +18,7 @@ import { TousuError, UnauthorizedError, ValidationError } from '../../shared/dom
 import { StaffRole } from '../../shared/auth/principal';
 import type { StaffPrincipal } from '../../shared/auth/principal';
 import { Code } from '../../shared/domain/intake';
+import type { StaffDirectory } from '../../shared/ports';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -299,4 +300,15 @@ export async function updateUser(users: UserStore, raw: unknown, departments?: r
   if (u.role !== undefined) out = await users.setRole(u.username, u.role, u.department, departments);
   if (u.disabled !== undefined) out = await users.setDisabled(u.username, u.disabled);
   return out!;
+}
+
+/** The embedded runtime's staff directory (shared/ports StaffDirectory) over the local accounts: a disabled one is none. */
+export function staffDirectoryOf(users: Pick<UserStore, 'get'>): StaffDirectory {
+  return {
+    async lookup(username) {
+      const u = await users.get(username.trim().toLowerCase());
+      if (!u || u.disabled) return undefined;
+      return { role: u.role, ...(u.department ? { department: u.department } : {}), ...(u.name ? { name: u.name } : {}) };
+    },
+  };
 }

@@ -14,7 +14,7 @@
  * as secret or private after intake (art. 13) is seen by the agency only (shared/domain/secrecy.ts).
  */
 import type { Actor, Assignment, CaseRecord } from './case';
-import { ForbiddenError } from './errors';
+import { ForbiddenError, RuleViolationError, ValidationError } from './errors';
 import type { ActionName } from './lifecycle/context';
 import { redactForRespondent, seesRespondentView } from './redaction';
 import { maySeeMarked, withholdMarked } from './secrecy';
@@ -72,12 +72,13 @@ function normalizedName(s: string): string {
 /** The names a respondent-person field holds: split at separators, parenthetical notes and titles removed. */
 export function respondentPersonNames(person: string | undefined): string[] {
   if (!person) return [];
-  return person
+  // A space may separate two names (张三 李四) or sit inside one (李 娜): both readings count.
+  const parts = person
     .normalize('NFKC')
-    .replace(/[（(][^）)]*[）)]/g, ' ')
-    .split(/[、,;/]+|\s+/u)
-    .map((x) => normalizedName(x).replace(TITLE_WORDS, ''))
-    .filter((x) => x.length >= 2);
+    .replace(/[（(][^）)]*[）)]/g, ',')
+    .split(/[、,;/]+/u)
+    .flatMap((x) => (/\s/.test(x.trim()) ? [x, ...x.trim().split(/\s+/u)] : [x]));
+  return [...new Set(parts.map((x) => normalizedName(x).replace(TITLE_WORDS, '')).filter((x) => x.length >= 2))];
 }
 
 /** True when the staff member's own name is a respondent person the case names (art. 21: they may not handle it). */
@@ -89,6 +90,22 @@ export function isNamedRespondent(actor: Actor, c: CaseRecord): boolean {
 
 function isEscalatedToLeader(c: CaseRecord): boolean {
   return c.flags.stabilityRisk === true || (c.escalations ?? []).some((e) => e.to === 'leader');
+}
+
+/**
+ * Checks the colleague a recusing staff member hands the case over to (art. 21), as their account reads: an active
+ * account of the same unit, not recused, and not the respondent person the case names. Throws the error to answer.
+ */
+export function assertHandOver(actor: Actor, c: CaseRecord, username: string, account: { role: string; department?: string; name?: string } | undefined): void {
+  const field = 'handOverTo';
+  if (!account) throw new ValidationError([{ field, message: `没有用户名为“${username}”的在用工作人员账户`, code: 'unknown_user' }]);
+  const sameUnit = actor.role === 'agency' ? account.role === 'agency' : account.role === 'department' && account.department === actor.department;
+  if (!sameUnit) throw new ValidationError([{ field, message: '接办人应为本单位的工作人员', code: 'not_same_unit' }]);
+  const colleague: Actor = { role: account.role as Actor['role'], id: username, ...(account.department ? { department: account.department } : {}), ...(account.name ? { name: account.name } : {}) };
+  if (isRecused(colleague, c)) throw new ValidationError([{ field, message: `“${username}”已回避本投诉件，不能接办`, code: 'recused' }]);
+  if (isNamedRespondent(colleague, c)) {
+    throw new RuleViolationError('respondent_person_conflict', `接办人“${username}”是本投诉件的被投诉人，按照第二十一条不能承办本件，请另选接办人。`);
+  }
 }
 
 /**

@@ -158,3 +158,16 @@ export interface CalendarYearStore {
   put(year: CalendarYearData, meta: { at: string; by: string }): Promise<void>;
 }
 
+
+/** A staff account as the action service checks a named hand-over (art. 21); undefined for no such account. */
+export interface StaffAccount {
+  role: string;
+  department?: string;
+  /** The person's own name, when the account has one. */
+  name?: string;
+}
+
+/** Staff accounts: local accounts in the embedded runtime, the Cognito user pool on AWS. */
+export interface StaffDirectory {
+  lookup(username: string): Promise<StaffAccount | undefined>;
+}

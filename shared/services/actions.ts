@@ -9,10 +9,10 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { ForbiddenError, NotFoundError, RuleViolationError } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
-import { viewFor } from '../domain/access';
-import { actionNameOf, applyAction, applyMergeAction } from '../domain/lifecycle';
+import { assertHandOver, viewFor } from '../domain/access';
+import { actionNameOf, applyAction, applyMergeAction, assertMayAct } from '../domain/lifecycle';
 import type { ActionName, LifecycleContext, Notice } from '../domain/lifecycle';
-import type { CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
+import type { CaseStore, Clock, MailSender, StaffDirectory, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import { recordMailDeliveries } from './contact-delivery';
@@ -35,6 +35,11 @@ export interface ActionDeps {
   logger?: ActionLogger;
   /** Mail retry settings (tests set backoffMs 0). */
   mailRetry?: Pick<SendNoticesOptions, 'attempts' | 'backoffMs'>;
+  /**
+   * Staff accounts, to check a named hand-over (art. 21: a colleague of the same unit, not the respondent person).
+   * Without it a hand-over name is recorded as given.
+   */
+  staff?: StaffDirectory;
 }
 
 function jurisdictionOf(deps: ActionDeps, code: string): JurisdictionConfig {
@@ -85,6 +90,8 @@ async function performCheckedAction(deps: ActionDeps, caseId: string, actor: Act
   const action = actionNameOf(body);
   if (action === 'merge' || action === 'unmerge') return performMerge(deps, caseId, actor, body, action);
 
+  if (action === 'recuse') await checkHandOver(deps, caseId, actor, body);
+
   let before: CaseRecord | undefined;
   let notices: Notice[] = [];
   let auditDetail: Record<string, unknown> | undefined;
@@ -97,6 +104,18 @@ async function performCheckedAction(deps: ActionDeps, caseId: string, actor: Act
   });
   await afterWrite(deps, before!, stored, actor, action, notices, auditDetail);
   return viewFor(actor, stored);
+}
+
+/** A recusal naming who takes over: the colleague's account is checked before anything is written (art. 21). */
+async function checkHandOver(deps: ActionDeps, caseId: string, actor: Actor, body: unknown): Promise<void> {
+  const raw = (body as { handOverTo?: unknown }).handOverTo;
+  if (!deps.staff || typeof raw !== 'string' || raw.trim().length === 0 || raw.length > 128) return;
+  const c = await load(deps.store, caseId);
+  // The caller's own rights first: nobody probes the staff directory through a case they have no part in.
+  assertMayAct(actor, c, 'recuse');
+  const username = raw.trim();
+  if (username === actor.id) return; // the transition answers "not yourself"
+  assertHandOver(actor, c, username, await deps.staff.lookup(username));
 }
 
 async function performMerge(deps: ActionDeps, caseId: string, actor: Actor, body: unknown, action: 'merge' | 'unmerge'): Promise<CaseRecord> {

@@ -284,6 +284,8 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     const caseId = c.req.param('caseId');
     const body = await jsonBody(c);
     const updated = await deps.performAction(caseId, p.actor, body);
+    // After a recusal the caller may no longer read the case: the answer says so and carries none of it (art. 21).
+    if (!canRead(p.actor, updated)) return c.json({ caseId: updated.caseId, phase: updated.phase, phaseLabel: PHASE_LABELS[updated.phase], allowedActions: [], accessEnded: true });
     const events = await deps.store.timeline(caseId);
     return c.json({
       ...viewFor(p.actor, updated),

@@ -13,6 +13,7 @@ import { Classification, ClockName as ClockNameSchema, Finding, Satisfaction } f
 import { Channel } from '../intake';
 import { matterTopic, MATTER_TOPICS } from './topics';
 import { quarterOf } from './quarter';
+import { withholdMarked } from '../secrecy';
 
 export const FACT_KINDS = [
   'received', // the case came in (volumes per channel)
@@ -167,7 +168,8 @@ export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): 
     channel: after.intake.channel,
     ...(department ? { department } : {}),
     ...respondentKeys(after),
-    topic: matterTopic(after.intake.matter),
+    // Art. 13: the analysis reads the complaint as it may be shown, never content marked as secret or private.
+    topic: matterTopic(withholdMarked(after).intake.matter),
   };
   const facts: EvaluationFact[] = [];
   const add = (kind: FactKind, at: string, extra: Partial<EvaluationFact> = {}) => {

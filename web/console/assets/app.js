@@ -83,7 +83,8 @@ function page(title, ...children) {
 }
 
 function errorBox(err) {
-  return h('div', { class: 'error-box', role: 'alert' }, err instanceof ApiError ? err.message : '页面出错，请刷新后重试。');
+  // The machine code travels on the element too (e.g. respondent_person_conflict, recused: art. 21).
+  return h('div', { class: 'error-box', role: 'alert', dataset: err instanceof ApiError && err.code ? { code: err.code } : {} }, err instanceof ApiError ? err.message : '页面出错，请刷新后重试。');
 }
 
 /**
@@ -285,9 +286,9 @@ function byDeadline(a, b) {
 
 /**
  * Actions open at every waiting point (art. 19 termination, recusal, escalation, merging, recording a call or a
- * letter to the complainant): having only these means the case waits on someone else.
+ * letter to the complainant, art. 13 secrecy marks): having only these means the case waits on someone else.
  */
-const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'record-contact'];
+const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'record-contact', 'mark-secret', 'lift-secret-mark'];
 const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
 
 function caseTable(items, caption, { department = true } = {}) {
@@ -438,9 +439,13 @@ function mentionRows(list) {
   ]);
 }
 
+const SECRECY_SCOPE = { content: '全部投诉内容', passages: '指定内容' };
+const activeSecrecy = (c) => (c.secrecyMarks ?? []).filter((m) => !m.lifted);
+
 function flagsText(c) {
   const f = c.flags ?? {};
-  return [f.confidential ? '保密（第十三条）' : null, f.anonymous ? '匿名' : null, f.major ? '重大事项' : null, f.stabilityRisk ? '信访维稳风险' : null, f.overdue ? '曾超期（第二十条）' : null].filter(Boolean).join('、') || '无';
+  const marks = [...new Set(activeSecrecy(c).map((m) => meta.labels.secrecy?.[m.category] ?? m.category))];
+  return [f.confidential ? '保密（第十三条）' : null, marks.length ? `保密标注：${marks.join('、')}` : null, f.anonymous ? '匿名' : null, f.major ? '重大事项' : null, f.stabilityRisk ? '信访维稳风险' : null, f.overdue ? '曾超期（第二十条）' : null].filter(Boolean).join('、') || '无';
 }
 
 function outcomeRows(c) {
@@ -507,6 +512,40 @@ function deadlinesTable(c) {
           h('td', {}, fmtDateTime(d.startedAt)),
           h('td', {}, fmtDateTime(d.dueAt), d.provisional ? provisionalBadge(d.provisional.reason) : null),
           h('td', {}, d.overdueAt ? [h('span', { class: 'badge badge-overdue', text: '已超期' }), ` ${fmtDateTime(d.overdueAt)}`] : d.metAt ? `已完成 ${fmtDateTime(d.metAt)}` : '进行中'),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Art. 13 marks: the agency sees each mark with what it covers and why; everyone else only that content was withheld
+ * (the server has already left it out).
+ */
+function secrecySection(c) {
+  const marks = c.secrecyMarks ?? [];
+  if (marks.length === 0) return null;
+  const L = meta.labels.secrecy ?? {};
+  const agency = meta.me.role === 'agency';
+  const active = activeSecrecy(c);
+  return sectionWithId(
+    'secrecy',
+    '保密标注',
+    active.length && !agency
+      ? h('p', { class: 'notice', id: 'secrecy-withheld', text: `本件部分内容经政务服务管理机构标注为${[...new Set(active.map((m) => L[m.category] ?? m.category))].join('、')}（第十三条），已隐去；办理需要查阅的，请按保密规定向政务服务管理机构申请。` })
+      : null,
+    h(
+      'ul',
+      { class: 'secrecy-marks' },
+      marks.map((m) =>
+        h(
+          'li',
+          { dataset: { mark: m.id, lifted: m.lifted ? '1' : '0' } },
+          h('strong', { text: `${m.id} ${L[m.category] ?? m.category}` }),
+          `（${SECRECY_SCOPE[m.scope] ?? m.scope}，${fmtDateTime(m.at)}${m.lifted ? `；已于 ${fmtDateTime(m.lifted.at)} 解除` : ''}）`,
+          agency && m.reason ? h('p', { class: 'pre', text: `标注理由：${m.reason}` }) : null,
+          agency && (m.passages ?? []).length ? h('ul', { class: 'passages' }, m.passages.map((x) => h('li', { class: 'pre', text: x }))) : null,
+          agency && m.lifted?.reason ? h('p', { class: 'pre', text: `解除理由：${m.lifted.reason}` }) : null,
         ),
       ),
     ),
@@ -618,6 +657,7 @@ async function casePage(caseId) {
             ['被投诉人', i.respondent?.person],
           ]),
         ),
+        secrecySection(c),
         section('投诉内容', h('h3', { text: '具体投诉事项' }), h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''), i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null),
         section('证据材料', evidenceList(c)),
         outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
