@@ -283,7 +283,10 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     // Roles and departments are checked (and a refusal audited) by the action service.
     const caseId = c.req.param('caseId');
     const body = await jsonBody(c);
-    const updated = await deps.performAction(caseId, p.actor, body);
+    await deps.performAction(caseId, p.actor, body);
+    // The stored record, not the caller's view of it: the view rules (redaction, secrecy marks) need the original.
+    const updated = await deps.store.get(caseId);
+    if (!updated) throw new NotFoundError('未找到该投诉件。');
     // After a recusal the caller may no longer read the case: the answer says so and carries none of it (art. 21).
     if (!canRead(p.actor, updated)) return c.json({ caseId: updated.caseId, phase: updated.phase, phaseLabel: PHASE_LABELS[updated.phase], allowedActions: [], accessEnded: true });
     const events = await deps.store.timeline(caseId);
