@@ -22,11 +22,12 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   escalate: { action: 'escalate', to: 'agency', reason: '需协调' },
   // C2: the call task of the acceptance notice (the fixture complainant has a mail address, a phone and an address).
   'record-contact': { action: 'record-contact', contactId: 'C2', outcome: 'reached' },
+  'record-name-clearing': { action: 'record-name-clearing', summary: '已在单位公示栏说明核查情况。' },
 };
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
 function entitled(action: ActionName, phase: Phase): Actor | undefined {
-  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply'];
+  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'record-name-clearing'];
   if (action === 'reject') return phase === 'dispatch' ? AGENCY : DEPT;
   if (agencyActions.includes(action)) return AGENCY;
   return phase === 'dispatch' ? undefined : DEPT;

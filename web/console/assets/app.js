@@ -35,6 +35,7 @@ const NOTICE_KIND_LABELS = {
   intervention: '介入处理通知',
   rectification_filed: '整改报备',
   recusal: '回避',
+  name_clearing: '提请澄清事实',
 };
 
 // Where a quarantined mail came in.
@@ -447,7 +448,14 @@ function outcomeRows(c) {
   const L = meta.labels;
   const rows = [];
   if (c.conclusion) rows.push(['核查结论', `${L.finding[c.conclusion.finding] ?? c.conclusion.finding}（${fmtDateTime(c.conclusion.at)}）`], ['办理结果', h('span', { class: 'pre' }, c.conclusion.summary)]);
+  // Art. 15: other problems found during the inquiry, their rectification, and the request to clear the respondent's name.
+  if (c.conclusion?.otherProblems) rows.push(['调查中发现的其他问题', h('span', { class: 'pre', id: 'case-other-problems' }, c.conclusion.otherProblems)]);
   if (c.rectification) rows.push(['整改情况', h('span', { class: 'pre' }, c.rectification.summary)]);
+  if (c.rectification?.otherProblems) rows.push(['其他问题整改情况', h('span', { class: 'pre' }, c.rectification.otherProblems)]);
+  if (c.nameClearing) {
+    rows.push(['提请澄清事实', h('span', { class: 'pre', id: 'case-name-clearing' }, `${fmtDateTime(c.nameClearing.requestedAt)} ${c.nameClearing.request}`)]);
+    rows.push(['澄清情况', c.nameClearing.clearedAt ? h('span', { class: 'pre' }, `${fmtDateTime(c.nameClearing.clearedAt)} ${c.nameClearing.summary ?? ''}`) : '待政务服务管理机构记录']);
+  }
   if (c.reply) rows.push(['答复', `${L.replyMethod[c.reply.method] ?? c.reply.method}${c.reply.reasonNone ? `：${L.noReplyReason[c.reply.reasonNone] ?? c.reply.reasonNone}` : ''}`], c.reply.summary ? ['答复内容', h('span', { class: 'pre' }, c.reply.summary)] : null);
   if (c.followUp) rows.push(['回访满意度', L.satisfaction[c.followUp.satisfaction] ?? c.followUp.satisfaction]);
   if (c.outcome?.kind === 'not_accepted') rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
