@@ -642,6 +642,8 @@ async function casePage(caseId) {
           forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
         ),
         section('交办单', slip),
+        // Art. 18: an archived case prints as one dossier (归档成册).
+        c.phase === 'archived' && c.archive?.at ? section('归档案卷', h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/dossier`, '归档案卷打印视图', { class: 'btn', id: 'dossier-link' }))) : null,
       ),
     ),
   );
@@ -668,6 +670,25 @@ async function slipPage(caseId) {
     );
   } catch (err) {
     page('交办单打印视图', errorBox(err), link(`/console/cases/${encodeURIComponent(caseId)}`, '返回投诉件'));
+  }
+}
+
+/** The art. 18 dossier (server-rendered, escaped there) in a sandbox that allows no script; printed from the frame, without the console around it. */
+async function dossierPage(caseId) {
+  const back = link(`/console/cases/${encodeURIComponent(caseId)}`, '← 返回投诉件');
+  page('归档案卷', h('p', { class: 'loading', text: '正在加载……' }));
+  try {
+    const res = await api.raw(`/api/cases/${encodeURIComponent(caseId)}/dossier`);
+    const frame = h('iframe', { class: 'slip dossier', title: '投诉处理工作档案', sandbox: 'allow-same-origin allow-modals' });
+    frame.srcdoc = await res.text();
+    page(
+      '归档案卷',
+      h('p', { class: 'toolbar' }, back, ' ', h('button', { type: 'button', class: 'btn primary', text: '打印归档案卷', on: { click: () => frame.contentWindow?.print() } })),
+      h('p', { class: 'hint', text: '案卷含封面、目录、投诉登记、交办单、告知书和通知、办理结论、整改报备、答复、回访和办理过程记录；交办单和通知为发出时的原文。查阅记入访问记录。' }),
+      frame,
+    );
+  } catch (err) {
+    page('归档案卷', errorBox(err), back);
   }
 }
 
@@ -882,8 +903,8 @@ async function render() {
     void renderCalendarBanner();
   }
   renderNav();
-  const m = /^\/console\/cases\/([^/]+)(\/slip)?$/.exec(path);
-  if (m) return m[2] ? slipPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
+  const m = /^\/console\/cases\/([^/]+)(\/slip|\/dossier)?$/.exec(path);
+  if (m) return m[2] === '/slip' ? slipPage(decodeURIComponent(m[1])) : m[2] === '/dossier' ? dossierPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
   switch (path) {
     case '/console':
       return meta.me.role === 'admin' ? outboxPage() : queuePage();
