@@ -42,6 +42,8 @@ const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
   'lift-secret-mark': ['agency'],
   escalate: ['agency', 'department'],
   'record-contact': ['agency', 'department'],
+  // Art. 15: the unit asks (with its conclusion), the agency helps the respondent clear its name and records it.
+  'record-name-clearing': ['agency'],
 };
 
 function assignmentsOf(actor: Actor, c: CaseRecord): Assignment[] {

@@ -231,6 +231,39 @@ export const MergedCase = z.object({
 });
 export type MergedCase = z.infer<typeof MergedCase>;
 
+export const NameClearing = z.object({
+  /** 提请: why it is needed and within which scope (一定范围), as the unit stated it. */
+  request: z.string(),
+  requestedAt: isoInstant,
+  requestedBy: Actor,
+  /** 澄清情况: what the agency did (where, how, to whom), once recorded. */
+  summary: z.string().optional(),
+  clearedAt: isoInstant.optional(),
+  clearedBy: Actor.optional(),
+});
+export type NameClearing = z.infer<typeof NameClearing>;
+
+/**
+ * A document as issued to officials (a 交办单, a notice to the agency, a reminder): the exact text and HTML at the
+ * time of issue, kept with the timeline event of the step that issued it (art. 18: the archive holds what was sent,
+ * never a later re-rendering). Notices to the complainant are kept as contact tasks (ContactTask.text).
+ */
+export const IssuedDocument = z.object({
+  kind: z.string(),
+  audience: z.enum(['agency', 'department', 'leader']),
+  subject: z.string(),
+  /** Official mail addresses it went to (none: printed from the console only). */
+  to: z.array(z.string()),
+  /** Department code of a 交办单 or a notice to a unit. */
+  department: z.string().optional(),
+  text: z.string(),
+  /** The printable page as issued (the 交办单 page attached to the mail). */
+  html: z.string().optional(),
+  /** Hex sha256 of `html` (or of `text` without HTML), UTF-8. */
+  sha256: z.string(),
+});
+export type IssuedDocument = z.infer<typeof IssuedDocument>;
+
 export const CaseRecord = z.object({
   caseId: z.string(),
   jurisdiction: Code,
@@ -271,8 +304,30 @@ export const CaseRecord = z.object({
     })
     .optional(),
   waiting: Waiting.optional(),
-  conclusion: z.object({ finding: Finding, summary: z.string(), at: isoInstant, by: Actor }).optional(),
-  rectification: z.object({ summary: z.string(), at: isoInstant, by: Actor }).optional(),
+  conclusion: z
+    .object({
+      finding: Finding,
+      summary: z.string(),
+      at: isoInstant,
+      by: Actor,
+      /** 调查过程中发现投诉以外其他问题 (art. 15): rectified together with the complaint, reported with the rectification. */
+      otherProblems: z.string().optional(),
+    })
+    .optional(),
+  rectification: z
+    .object({
+      summary: z.string(),
+      at: isoInstant,
+      by: Actor,
+      /** How the other problems found during the inquiry were rectified (art. 15 “一并整改”). */
+      otherProblems: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * 澄清事实、消除影响 (art. 15): for an unfounded complaint, the handling unit may ask the agency to help the
+   * respondent clear its name within a stated scope; the agency records what it did.
+   */
+  nameClearing: NameClearing.optional(),
   reply: z.object({ method: ReplyMethod, summary: z.string().optional(), reasonNone: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   followUp: z.object({ satisfaction: Satisfaction, note: z.string().optional(), at: isoInstant, by: Actor }).optional(),
   outcome: Outcome.optional(),

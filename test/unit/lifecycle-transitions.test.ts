@@ -24,11 +24,12 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   'record-contact': { action: 'record-contact', contactId: 'C2', outcome: 'reached' },
   'mark-secret': { action: 'mark-secret', category: 'privacy', scope: 'content', reason: '涉及投诉人病史' },
   'lift-secret-mark': { action: 'lift-secret-mark', markId: 'M1', reason: '标注有误' },
+  'record-name-clearing': { action: 'record-name-clearing', summary: '已在单位公示栏说明核查情况。' },
 };
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
 function entitled(action: ActionName, phase: Phase): Actor | undefined {
-  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark'];
+  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark', 'record-name-clearing'];
   if (action === 'reject') return phase === 'dispatch' ? AGENCY : DEPT;
   if (agencyActions.includes(action)) return AGENCY;
   return phase === 'dispatch' ? undefined : DEPT;

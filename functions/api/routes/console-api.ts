@@ -60,6 +60,12 @@ export interface ActionForm {
   confirm?: boolean;
 }
 
+/** Art. 15 inputs of a conclusion: other problems found, and (unfounded only) the request to clear the respondent's name. */
+const ART15_FORM_FIELDS: FormField[] = [
+  { name: 'otherProblems', label: '调查中发现的其他问题', type: 'textarea', hint: '投诉以外的其他问题，应一并整改并报备（第十五条）' },
+  { name: 'nameClearing', label: '提请协助澄清事实、消除影响', type: 'textarea', hint: '仅投诉失实时填写：说明必要性和澄清范围（第十五条）', showWhen: { field: 'finding', values: ['unfounded'] } },
+];
+
 const opts = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 const note = (label = '说明'): FormField => ({ name: 'note', label, type: 'textarea' });
 
@@ -95,6 +101,8 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
         { name: 'kind', label: '投诉类型', type: 'radio', required: true, options: opts(CLASSIFICATION_LABELS) },
         { name: 'finding', label: '核查结论', type: 'radio', required: true, options: opts(FINDING_LABELS_INTERNAL), showWhen: { field: 'kind', values: ['general'] } },
         { name: 'summary', label: '办理结果', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['general'] } },
+        // One condition per field: on the on-the-spot form both show with 一般投诉; the schema refuses a clearing request unless unfounded.
+        ...ART15_FORM_FIELDS.map((f) => ({ ...f, showWhen: { field: 'kind', values: ['general'] } })),
         note(),
       ],
     },
@@ -126,9 +134,24 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       fields: [
         { name: 'finding', label: '核查结论', type: 'radio', required: true, options: opts(FINDING_LABELS_INTERNAL) },
         { name: 'summary', label: '办理结果', type: 'textarea', required: true },
+        ...ART15_FORM_FIELDS,
       ],
     },
-    { action: 'file-rectification', label: ACTION_LABELS['file-rectification'], help: '向管理机构报备整改情况（第十五条）。', fields: [{ name: 'summary', label: '整改情况', type: 'textarea', required: true }] },
+    {
+      action: 'file-rectification',
+      label: ACTION_LABELS['file-rectification'],
+      help: '向管理机构报备整改情况；办结时记录了其他问题的，一并报备其整改情况（第十五条）。',
+      fields: [
+        { name: 'summary', label: '整改情况', type: 'textarea', required: true },
+        { name: 'otherProblems', label: '其他问题整改情况', type: 'textarea', hint: '办结时记录了调查中发现的其他问题的，必须填写' },
+      ],
+    },
+    {
+      action: 'record-name-clearing',
+      label: ACTION_LABELS['record-name-clearing'],
+      help: '承办单位提请协助澄清事实的，记录在何范围、以何方式为被投诉人澄清事实、消除影响（第十五条）。',
+      fields: [{ name: 'summary', label: '澄清情况', type: 'textarea', required: true }],
+    },
     {
       action: 'reply',
       label: ACTION_LABELS.reply,

@@ -16,6 +16,7 @@ import { PHASE_LABELS, Phase } from '../../../shared/domain/case';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../../../shared/domain/errors';
 import { canAct, canRead, isConfidentialCase, readDenial, timelineFor, viewFor } from '../../../shared/domain/access';
 import { activeMarks } from '../../../shared/domain/secrecy';
+import { dossierHtml } from './dossier';
 import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
@@ -321,6 +322,13 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     // The slip is built from the respondent's view whoever prints it (shared/domain/notices/slip.ts).
     const html = assignmentSlipPage(record, ctxFor(deps, record), assignment);
     return c.html(html);
+  });
+
+  // Art. 18: the archived case as one printable volume (routes/dossier.ts); audited like a case read.
+  app.get('/api/cases/:caseId/dossier', async (c) => {
+    const p = await principalOf(c, deps);
+    const record = await readableCase(c, deps, p, 'read_dossier');
+    return c.html(await dossierHtml(deps, record, p.actor));
   });
 
   // ------------------------------------------------------------------------------------------ mail

@@ -34,6 +34,16 @@ export const NO_REPLY_REASON_LABELS: Record<NoReplyReason, string> = {
   unreachable: '投诉人无法联系',
 };
 
+/** Art. 15 fields of a conclusion: other problems found during the inquiry; for an unfounded complaint, a request to clear the respondent's name. */
+const art15Fields = {
+  /** 调查过程中发现投诉以外其他问题 (art. 15): rectified together with the complaint. */
+  otherProblems: optionalText('调查中发现的其他问题', 5000),
+  /** 提请政务服务管理机构协助被投诉人在一定范围内澄清事实，消除影响 (art. 15): why, and within which scope. */
+  nameClearing: optionalText('澄清事实申请', 2000),
+};
+
+const NAME_CLEARING_ONLY_UNFOUNDED = '只有投诉失实（核查结论为“不属实”）的，才可以提请政务服务管理机构协助被投诉人澄清事实、消除影响（第十五条）';
+
 export const DispatchAction = z.object({
   action: z.literal('dispatch'),
   department: deptCode('承办部门'),
@@ -71,8 +81,13 @@ export const ClassifyAction = z
     finding: z.enum(Finding.options, { error: '核查结论应为属实、部分属实或不属实' }).optional(),
     summary: optionalText('办理结果', 5000),
     note: optionalText('说明', 2000),
+    ...art15Fields,
   })
   .superRefine((v, ctx) => {
+    if (v.nameClearing && v.finding !== 'unfounded') ctx.addIssue({ code: 'custom', path: ['nameClearing'], message: NAME_CLEARING_ONLY_UNFOUNDED });
+    if (v.kind !== 'general' && (v.otherProblems || v.nameClearing)) {
+      ctx.addIssue({ code: 'custom', path: [v.otherProblems ? 'otherProblems' : 'nameClearing'], message: '调查中发现的其他问题和澄清事实申请随办结一并填写（第十五条）' });
+    }
     if (v.kind === 'general') {
       if (!v.finding) ctx.addIssue({ code: 'custom', path: ['finding'], message: '一般投诉当场处理，请选择核查结论：属实、部分属实或不属实' });
       if (!v.summary) ctx.addIssue({ code: 'custom', path: ['summary'], message: '一般投诉当场处理，请填写办理结果' });
@@ -102,15 +117,28 @@ export const RequestExtensionAction = z.object({
   reason: text('延期理由', 2000),
 });
 
-export const ConcludeAction = z.object({
-  action: z.literal('conclude'),
-  finding: z.enum(Finding.options, { error: '请选择核查结论：属实、部分属实或不属实' }),
-  summary: text('办理结果', 5000),
-});
+export const ConcludeAction = z
+  .object({
+    action: z.literal('conclude'),
+    finding: z.enum(Finding.options, { error: '请选择核查结论：属实、部分属实或不属实' }),
+    summary: text('办理结果', 5000),
+    ...art15Fields,
+  })
+  .superRefine((v, ctx) => {
+    if (v.nameClearing && v.finding !== 'unfounded') ctx.addIssue({ code: 'custom', path: ['nameClearing'], message: NAME_CLEARING_ONLY_UNFOUNDED });
+  });
 
 export const FileRectificationAction = z.object({
   action: z.literal('file-rectification'),
   summary: text('整改情况', 5000),
+  /** How the other problems found during the inquiry were rectified (art. 15 “一并整改”); required when some were recorded. */
+  otherProblems: optionalText('其他问题整改情况', 5000),
+});
+
+/** The agency records how it helped the respondent clear its name (art. 15). */
+export const RecordNameClearingAction = z.object({
+  action: z.literal('record-name-clearing'),
+  summary: text('澄清情况', 2000),
 });
 
 export const ReplyAction = z
@@ -226,6 +254,7 @@ export const ACTION_SCHEMAS = {
   'record-contact': RecordContactAction,
   'mark-secret': MarkSecretAction,
   'lift-secret-mark': LiftSecretMarkAction,
+  'record-name-clearing': RecordNameClearingAction,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
@@ -250,6 +279,7 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   'record-contact': '记录告知结果',
   'mark-secret': '保密标注',
   'lift-secret-mark': '解除保密标注',
+  'record-name-clearing': '记录澄清情况',
 };
 
 /** Art. 13: content can be marked (and a mark lifted) at any time after intake, the archive included. */
@@ -264,9 +294,9 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   acceptance: ['accept', 'reject', 'merge', ...WAITING_COMMON],
   classification: ['classify', 'merge', ...WAITING_COMMON],
   handling: ['designate-lead', 'request-extension', 'conclude', ...WAITING_COMMON],
-  rectification: ['file-rectification', ...WAITING_COMMON],
-  reply: ['reply', ...WAITING_COMMON],
-  follow_up: ['record-follow-up', ...WAITING_COMMON],
+  rectification: ['file-rectification', 'record-name-clearing', ...WAITING_COMMON],
+  reply: ['reply', 'record-name-clearing', ...WAITING_COMMON],
+  follow_up: ['record-follow-up', 'record-name-clearing', ...WAITING_COMMON],
   // A call or a letter may still be due after the case closed (a refusal, a termination): its outcome is recorded.
   archived: ['record-contact', ...SECRECY],
   merged: ['unmerge', ...SECRECY],
@@ -277,6 +307,7 @@ export function allowedActions(c: CaseRecord): ActionName[] {
   return PHASE_ACTIONS[c.phase].filter((a) => {
     if (a === 'designate-lead') return c.classification === 'intervention';
     if (a === 'request-extension') return c.classification === 'transfer';
+    if (a === 'record-name-clearing') return c.nameClearing !== undefined && c.nameClearing.clearedAt === undefined;
     if (a === 'record-contact') return (c.contacts ?? []).some((x) => x.status === 'pending' && x.channel !== 'email');
     if (a === 'lift-secret-mark') return hasActiveMarks(c);
     return true;

@@ -37,6 +37,7 @@ export const ACTION_NAMES = [
   'record-contact',
   'mark-secret',
   'lift-secret-mark',
+  'record-name-clearing',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -56,6 +57,7 @@ export const NOTICE_KINDS = [
   'intervention', // intervention needed: the agency names a lead unit (art. 14(3))
   'rectification_filed', // rectification filed with the agency (art. 15)
   'recusal', // a handler recused; the department names another (art. 21)
+  'name_clearing', // the handling unit asks the agency to help clear the respondent's name (art. 15)
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -75,6 +77,8 @@ export interface Notice {
   caseId?: string;
   /** Extension: a file attached to the mail, e.g. the printable assignment slip. */
   attachments?: { filename: string; contentType: string; content: string }[];
+  /** Extension: the department a notice to one unit (a 交办单) is for. */
+  department?: string;
   /** The contact task (case.contacts) this mail carries out, for a notice to the complainant. */
   contactId?: string;
   /** What the notice says, for the other channels (call script, letter): greeting, paragraphs, fields. */

@@ -4,7 +4,9 @@
  * appends the events and sends the notices.
  */
 import { referralPhrase } from '../notices/format';
-import type { Actor, Assignment, CaseRecord, Deadline, Finding, NotAcceptedReason, Phase } from '../case';
+import type { Actor, Assignment, CaseRecord, Deadline, Finding, IssuedDocument, NotAcceptedReason, Phase } from '../case';
+import { issuedDocument } from '../notices/issued';
+import { nameClearingRequestNotice } from '../notices/art15';
 import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
 import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError } from '../errors';
 import { shanghaiDate } from '../calendar';
@@ -27,6 +29,8 @@ class Draft {
   readonly record: CaseRecord;
   readonly events: NewEvent[] = [];
   readonly notices: Notice[] = [];
+  /** Notices to officials as issued (art. 18), kept with the step's timeline event. */
+  readonly issued: { doc: IssuedDocument; after: number }[] = [];
   readonly nowIso: string;
 
   constructor(
@@ -51,8 +55,12 @@ class Draft {
   notify(...n: (Notice | undefined)[]): void {
     for (const x of n) {
       if (!x) continue;
-      if (x.audience === 'complainant') this.tell(x);
-      else if (x.to.length > 0) this.notices.push(x);
+      if (x.audience === 'complainant') {
+        this.tell(x);
+        continue;
+      }
+      this.issued.push({ doc: issuedDocument(x), after: this.events.length - 1 });
+      if (x.to.length > 0) this.notices.push(x);
     }
   }
 
@@ -90,7 +98,25 @@ class Draft {
 
   done(): Transition {
     delete this.record.waiting;
+    keepIssued(this);
     return { record: stripUndefined(this.record), events: this.events, notices: this.notices, ...(this.auditDetail ? { audit: this.auditDetail } : {}) };
+  }
+}
+
+/**
+ * The documents issued by this step go into the data of the timeline event they came with (the one written just
+ * before them, else the step's first): the timeline is append-only, so they stay as issued. A step that wrote no
+ * event gets one saying what was issued.
+ */
+function keepIssued(t: Draft): void {
+  if (t.issued.length === 0) return;
+  if (t.events.length === 0) {
+    t.event('documents_issued', `已发出：${t.issued.map((x) => x.doc.subject).join('；')}。`);
+  }
+  for (const { doc, after } of t.issued) {
+    const e = t.events[Math.max(0, after)]!;
+    const prior = Array.isArray(e.data?.issued) ? (e.data.issued as IssuedDocument[]) : [];
+    e.data = { ...(e.data ?? {}), issued: [...prior, doc] };
   }
 }
 
@@ -284,7 +310,7 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
     case 'request-extension':
       return requestExtension(t, b);
     case 'conclude':
-      concludeCase(t, b.finding, b.summary);
+      concludeCase(t, b.finding, b.summary, b);
       return t.done();
     case 'file-rectification':
       return fileRectification(t, b);
@@ -304,6 +330,8 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
       return markSecret(t, b);
     case 'lift-secret-mark':
       return liftSecretMark(t, b);
+    case 'record-name-clearing':
+      return recordNameClearing(t, b);
     case 'merge':
     case 'unmerge':
       return mergeNotBuilt(b);
@@ -488,7 +516,7 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   r.classification = b.kind;
   if (b.kind === 'general') {
     t.event('classified', `分类为“${CLASSIFICATION_LABELS.general}”，由首席事务代表当场处理（第十四条第（一）项）。${noteSentence('说明', b.note, r)}`, { kind: b.kind, ...noteData(b.note) });
-    concludeCase(t, b.finding!, b.summary!);
+    concludeCase(t, b.finding!, b.summary!, b);
     return t.done();
   }
   if (b.kind === 'transfer') {
@@ -604,18 +632,35 @@ function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Trans
   return t.done();
 }
 
-/** Conclusion with a finding (arts. 14, 15): the rectification, reply and follow-up clocks start now. */
-function concludeCase(t: Draft, finding: Finding, summary: string): void {
+/**
+ * Conclusion with a finding (arts. 14, 15): the rectification, reply and follow-up clocks start now. Art. 15: other
+ * problems found during the inquiry are rectified too (so they need a rectification report even when the complaint
+ * itself was unfounded); for an unfounded complaint the unit may ask the agency to help clear the respondent's name.
+ */
+function concludeCase(t: Draft, finding: Finding, summary: string, art15: { otherProblems?: string | undefined; nameClearing?: string | undefined } = {}): void {
   const r = t.record;
   const d = t.ctx.rules.deadlines;
   t.close('result');
-  r.conclusion = { finding, summary, at: t.nowIso, by: t.actor };
+  r.conclusion = { finding, summary, at: t.nowIso, by: t.actor, ...(art15.otherProblems ? { otherProblems: art15.otherProblems } : {}) };
   r.outcome = { kind: 'concluded', finding, summary, at: t.nowIso };
+  if (art15.nameClearing) {
+    if (finding !== 'unfounded') throw new RuleViolationError('name_clearing_not_unfounded', '只有投诉失实的，才可以提请澄清事实、消除影响（第十五条）。');
+    r.nameClearing = { request: art15.nameClearing, requestedAt: t.nowIso, requestedBy: t.actor };
+  }
   t.start('follow_up', d.followUpWorkingDays);
   t.start('reply', d.replyWorkingDays);
-  const rectify = finding === 'substantiated' || finding === 'partial';
+  const rectify = finding === 'substantiated' || finding === 'partial' || art15.otherProblems !== undefined;
   if (rectify) t.start('rectification', d.rectificationWorkingDays);
-  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}。${rectify ? `应在${d.rectificationWorkingDays}个工作日内报备整改情况（第十五条）。` : ''}`, { finding });
+  const other = art15.otherProblems ? `调查中发现投诉以外其他问题，应一并整改（第十五条）。${noteSentence('其他问题', art15.otherProblems, r)}` : '';
+  const clearing = art15.nameClearing
+    ? `投诉失实，承办单位提请政务服务管理机构协助被投诉人在一定范围内澄清事实，消除影响（第十五条）。${noteSentence('申请', art15.nameClearing, r)}`
+    : '';
+  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}。${rectify ? `应在${d.rectificationWorkingDays}个工作日内报备整改情况（第十五条）。` : ''}${other}${clearing}`, {
+    finding,
+    ...(art15.otherProblems ? { otherProblems: art15.otherProblems } : {}),
+    ...(art15.nameClearing ? { nameClearing: art15.nameClearing } : {}),
+  });
+  if (art15.nameClearing) t.notify(nameClearingRequestNotice(r, t.ctx));
   if (rectify) t.moveTo('rectification');
   else enterReply(t);
 }
@@ -654,9 +699,17 @@ function enterFollowUp(t: Draft): void {
 
 function fileRectification(t: Draft, b: ActionBodyOf<'file-rectification'>): Transition {
   const r = t.record;
-  r.rectification = { summary: b.summary, at: t.nowIso, by: t.actor };
+  const found = r.conclusion?.otherProblems;
+  // An unfounded complaint is in rectification only for the other problems: its summary is their rectification.
+  if (found && r.conclusion?.finding !== 'unfounded' && !b.otherProblems) {
+    throw new ValidationError([
+      { field: 'otherProblems', message: '办结时记录了调查中发现的其他问题，应一并整改，请填写其他问题整改情况（第十五条）', code: 'other_problems_rectification_missing' },
+    ]);
+  }
+  r.rectification = { summary: b.summary, at: t.nowIso, by: t.actor, ...(b.otherProblems ? { otherProblems: b.otherProblems } : {}) };
   t.close('rectification');
-  t.event('rectification_filed', '承办单位已将整改情况报政务服务管理机构备案（第十五条）。');
+  const withOther = found || b.otherProblems ? '（含调查中发现的投诉以外其他问题的整改情况）' : '';
+  t.event('rectification_filed', `承办单位已将整改情况${withOther}报政务服务管理机构备案（第十五条）。`, b.otherProblems ? { otherProblems: b.otherProblems } : undefined);
   t.notify(N.rectificationFiledNotice(r, t.ctx));
   enterReply(t);
   return t.done();
@@ -801,6 +854,17 @@ function escalate(t: Draft, b: ActionBodyOf<'escalate'>): Transition {
   return t.done();
 }
 
+
+/** The agency records how it helped the respondent clear its name (art. 15); the case stays in its step. */
+function recordNameClearing(t: Draft, b: ActionBodyOf<'record-name-clearing'>): Transition {
+  const r = t.record;
+  const nc = r.nameClearing;
+  if (!nc) throw new RuleViolationError('no_name_clearing', '承办单位未提请澄清事实、消除影响，无需记录（第十五条）。');
+  if (nc.clearedAt) throw new RuleViolationError('name_clearing_done', '澄清情况已记录。');
+  r.nameClearing = { ...nc, summary: b.summary, clearedAt: t.nowIso, clearedBy: t.actor };
+  t.event('name_cleared', `政务服务管理机构已协助被投诉人在一定范围内澄清事实，消除影响（第十五条）。${noteSentence('澄清情况', b.summary, r)}`, { summary: b.summary });
+  return t.done();
+}
 
 /**
  * The outcome of a call or a letter to the complainant (contact task). 已接通 and 已寄出 complete it; 无人接听 and

@@ -31,6 +31,7 @@ import {
 } from './format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from './labels';
 import { assignmentSlipPage, slipFields } from './slip';
+import { art15Fields } from './art15';
 
 const NO_PROMISE = '在调查核实之前，本通知不构成对处理结果的任何承诺（第十二条）。';
 
@@ -204,6 +205,7 @@ export function assignmentSlipNotice(c: CaseRecord, ctx: LifecycleContext, assig
     ],
     fields: slipFields(c, ctx, assignment),
   });
+  n.department = assignment.department;
   n.attachments = [
     { filename: `交办单-${assignment.slipNo ?? c.trackingNo}.html`, contentType: 'text/html; charset=utf-8', content: assignmentSlipPage(c, ctx, assignment) },
   ];
@@ -315,7 +317,7 @@ export function rectificationFiledNotice(c: CaseRecord, ctx: LifecycleContext): 
     subject: `投诉整改情况报备${tag(c)}`,
     greeting: `${ctx.jurisdiction.agency.name}：`,
     paragraphs: [`以下投诉经调查核实${c.conclusion ? FINDING_LABELS[c.conclusion.finding] : ''}，承办单位已报备整改情况（第十五条）。`],
-    fields: [...caseFields(c, ctx), ['整改情况', scrubIdentity(c.rectification?.summary ?? '', c)]],
+    fields: [...caseFields(c, ctx), ['整改情况', scrubIdentity(c.rectification?.summary ?? '', c)], ...art15Fields(c)],
   });
 }
 

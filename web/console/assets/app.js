@@ -35,6 +35,7 @@ const NOTICE_KIND_LABELS = {
   intervention: '介入处理通知',
   rectification_filed: '整改报备',
   recusal: '回避',
+  name_clearing: '提请澄清事实',
 };
 
 // Where a quarantined mail came in.
@@ -452,7 +453,14 @@ function outcomeRows(c) {
   const L = meta.labels;
   const rows = [];
   if (c.conclusion) rows.push(['核查结论', `${L.finding[c.conclusion.finding] ?? c.conclusion.finding}（${fmtDateTime(c.conclusion.at)}）`], ['办理结果', h('span', { class: 'pre' }, c.conclusion.summary)]);
+  // Art. 15: other problems found during the inquiry, their rectification, and the request to clear the respondent's name.
+  if (c.conclusion?.otherProblems) rows.push(['调查中发现的其他问题', h('span', { class: 'pre', id: 'case-other-problems' }, c.conclusion.otherProblems)]);
   if (c.rectification) rows.push(['整改情况', h('span', { class: 'pre' }, c.rectification.summary)]);
+  if (c.rectification?.otherProblems) rows.push(['其他问题整改情况', h('span', { class: 'pre' }, c.rectification.otherProblems)]);
+  if (c.nameClearing) {
+    rows.push(['提请澄清事实', h('span', { class: 'pre', id: 'case-name-clearing' }, `${fmtDateTime(c.nameClearing.requestedAt)} ${c.nameClearing.request}`)]);
+    rows.push(['澄清情况', c.nameClearing.clearedAt ? h('span', { class: 'pre' }, `${fmtDateTime(c.nameClearing.clearedAt)} ${c.nameClearing.summary ?? ''}`) : '待政务服务管理机构记录']);
+  }
   if (c.reply) rows.push(['答复', `${L.replyMethod[c.reply.method] ?? c.reply.method}${c.reply.reasonNone ? `：${L.noReplyReason[c.reply.reasonNone] ?? c.reply.reasonNone}` : ''}`], c.reply.summary ? ['答复内容', h('span', { class: 'pre' }, c.reply.summary)] : null);
   if (c.followUp) rows.push(['回访满意度', L.satisfaction[c.followUp.satisfaction] ?? c.followUp.satisfaction]);
   if (c.outcome?.kind === 'not_accepted') rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
@@ -674,6 +682,8 @@ async function casePage(caseId) {
           forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
         ),
         section('交办单', slip),
+        // Art. 18: an archived case prints as one dossier (归档成册).
+        c.phase === 'archived' && c.archive?.at ? section('归档案卷', h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/dossier`, '归档案卷打印视图', { class: 'btn', id: 'dossier-link' }))) : null,
       ),
     ),
   );
@@ -700,6 +710,25 @@ async function slipPage(caseId) {
     );
   } catch (err) {
     page('交办单打印视图', errorBox(err), link(`/console/cases/${encodeURIComponent(caseId)}`, '返回投诉件'));
+  }
+}
+
+/** The art. 18 dossier (server-rendered, escaped there) in a sandbox that allows no script; printed from the frame, without the console around it. */
+async function dossierPage(caseId) {
+  const back = link(`/console/cases/${encodeURIComponent(caseId)}`, '← 返回投诉件');
+  page('归档案卷', h('p', { class: 'loading', text: '正在加载……' }));
+  try {
+    const res = await api.raw(`/api/cases/${encodeURIComponent(caseId)}/dossier`);
+    const frame = h('iframe', { class: 'slip dossier', title: '投诉处理工作档案', sandbox: 'allow-same-origin allow-modals' });
+    frame.srcdoc = await res.text();
+    page(
+      '归档案卷',
+      h('p', { class: 'toolbar' }, back, ' ', h('button', { type: 'button', class: 'btn primary', text: '打印归档案卷', on: { click: () => frame.contentWindow?.print() } })),
+      h('p', { class: 'hint', text: '案卷含封面、目录、投诉登记、交办单、告知书和通知、办理结论、整改报备、答复、回访和办理过程记录；交办单和通知为发出时的原文。查阅记入访问记录。' }),
+      frame,
+    );
+  } catch (err) {
+    page('归档案卷', errorBox(err), back);
   }
 }
 
@@ -914,8 +943,8 @@ async function render() {
     void renderCalendarBanner();
   }
   renderNav();
-  const m = /^\/console\/cases\/([^/]+)(\/slip)?$/.exec(path);
-  if (m) return m[2] ? slipPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
+  const m = /^\/console\/cases\/([^/]+)(\/slip|\/dossier)?$/.exec(path);
+  if (m) return m[2] === '/slip' ? slipPage(decodeURIComponent(m[1])) : m[2] === '/dossier' ? dossierPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
   switch (path) {
     case '/console':
       return meta.me.role === 'admin' ? outboxPage() : queuePage();
