@@ -124,12 +124,10 @@ export function extractComplaint(input: ExtractionInput): Extraction {
     (labelled.respondentUnit && recogniseUnit(labelled.respondentUnit, input.departments)) ||
     (labelled.respondentPerson && recogniseUnit(labelled.respondentPerson, input.departments)) ||
     recogniseUnit(`${subject}\n${labelled.matter ?? ''}\n${labelled.facts ?? ''}\n${body}`, input.departments);
-  if (unitHit) {
-    respondent.unit = unitHit.name;
-    respondent.unitCode = unitHit.code;
-  } else if (labelled.respondentUnit) {
-    respondent.unit = clip(labelled.respondentUnit, 200);
-  }
+  // The unit as the complainant wrote it (a labelled field), never a name the directory substituted: routing at
+  // intake judges the words again with the jurisdiction they name (shared/domain/routing).
+  if (labelled.respondentUnit) respondent.unit = clip(labelled.respondentUnit, 200);
+  if (unitHit) respondent.unitCode = unitHit.code;
   if (labelled.respondentPerson && !recogniseUnit(labelled.respondentPerson, input.departments)) {
     respondent.person = clip(labelled.respondentPerson, 100);
   }

@@ -79,6 +79,8 @@ interface IndexParts {
 }
 
 const FULL_FORM = /[省市县区]$/;
+/** How a unit's name ends (局, 中心, 大队 …), as opposed to a service word used as a name (公积金, 不动产). */
+const UNIT_WORD = /(?:局|中心|所|队|站|委|委员会|公司|政府|办|办事处|窗口|大厅|部|处|科|会|院|厂)$/;
 const CONNECTOR = /^(?:那边的|这边的|那个|这个|的)/;
 /** A unit the directory does not list, after a jurisdiction's full name: "蓬溪县某某中心", "成都市武侯区政务服务中心". */
 const UNIT_SUFFIX = /^[\u4e00-\u9fa5]{0,10}?(?:分局|局|服务中心|中心|大厅|窗口|大队|派出所|公司|人民政府|政府|办事处|委员会|管理部|服务站|管理所)/;
@@ -130,6 +132,13 @@ export function buildRoutingIndex(local: JurisdictionConfig, all: readonly Juris
       }
     }
     generic.set(ref.key, new PhraseMatcher(gen));
+  }
+  // Names two departments share (社保局, 房产局) name a local unit even when no directory lists them as an alias.
+  for (const sn of catalogue.sharedNames) {
+    const d = local.departments.find((x) => x.code === sn.departments[0]);
+    if (!d) continue;
+    const dref: DeptRef = { jur: localRef, code: d.code, name: d.name, belongsToThisLevel: d.belongsToThisLevel };
+    for (const n of sn.names) unitEntries.push([n, { kind: 'unit', jur: localRef, dept: dref }]);
   }
   const units = new PhraseMatcher(unitEntries, (a, b) => rank(a) > rank(b));
   const outsideGeneric = new PhraseMatcher(local.departments.flatMap((d) => namesOf(d).map((n) => [n, n] as [string, string])));
@@ -183,6 +192,18 @@ export interface RoutingInput {
 /** Lines that say who complains (name, phone, address) say nothing about who is responsible. */
 const IDENTITY_LINE = /^[ \t\u3000]*(?:投诉人姓名|投诉人|姓名|联系人|反映人|来信人|联系电话|联系方式|手机号码|手机号|手机|电话号码|电话|电子邮箱|电子邮件|邮箱|联系地址|通讯地址|家庭住址|住址|地址|身份证号码|身份证号)[ \t\u3000]*[:：].*$/gm;
 
+/** "射洪县公安局户政大队": the words right after a unit that name a part of it belong to the same mention. */
+function extend(text: string, m: Mention, end: number, p: IndexParts): number {
+  const gen = p.generic.get(m.jur.key);
+  let k = end;
+  for (let hit = gen?.at(text, k); hit; hit = gen?.at(text, k)) k += hit.phrase.length;
+  const tail = /^[\u4e00-\u9fa5]{0,4}?(?:大队|中队|支队|科|股|窗口|服务站|所)/.exec(text.slice(k, k + 8));
+  if (tail && k > end) k += tail[0].length;
+  else if (tail && /(?:局|中心|分局)$/.test(m.written)) k += tail[0].length;
+  m.written = text.slice(m.index, k);
+  return k;
+}
+
 function findMentions(text: string, p: IndexParts): { mentions: Mention[]; places: JurRef[] } {
   const mentions: Mention[] = [];
   const places: JurRef[] = [];
@@ -194,8 +215,9 @@ function findMentions(text: string, p: IndexParts): { mentions: Mention[]; place
     }
     const t = hit.payload;
     if (t.kind === 'unit') {
-      mentions.push({ jur: t.jur, dept: t.dept, written: hit.phrase, alias: hit.phrase, index: i });
-      i += hit.phrase.length;
+      const m: Mention = { jur: t.jur, dept: t.dept, written: hit.phrase, alias: hit.phrase, index: i };
+      mentions.push(m);
+      i = extend(text, m, i + hit.phrase.length, p);
       continue;
     }
     let k = i + hit.phrase.length;
@@ -203,8 +225,9 @@ function findMentions(text: string, p: IndexParts): { mentions: Mention[]; place
     if (conn) k += conn[0].length;
     const gen = t.jur.outside ? undefined : p.generic.get(t.jur.key)?.at(text, k);
     if (gen) {
-      mentions.push({ jur: t.jur, dept: gen.payload, written: text.slice(i, k + gen.phrase.length), alias: gen.phrase, index: i });
-      i = k + gen.phrase.length;
+      const m: Mention = { jur: t.jur, dept: gen.payload, written: text.slice(i, k + gen.phrase.length), alias: gen.phrase, index: i };
+      mentions.push(m);
+      i = extend(text, m, k + gen.phrase.length, p);
       continue;
     }
     const outsideUnit = t.jur.outside ? (p.outsideGeneric.at(text, k) ?? undefined) : undefined;
@@ -302,8 +325,8 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
       const inGroup = svcRanked.filter(([code]) => sharedName.departments.includes(code));
       if (inGroup.length > 0 && (inGroup.length === 1 || inGroup[0]![1].score > inGroup[1]![1].score)) {
         const code = inGroup[0]![0];
-        evidence.push({ step: 'unit', text: `单位：${primary.written}（${sharedName.note}）`, matched: primary.written });
         evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code) });
+        evidence.push({ step: 'unit', text: `单位：${primary.written}（${sharedName.note}），按所述事项判断`, matched: primary.written });
         decision = { target: deptTarget(code), confidence: 0.9 };
       } else {
         evidence.push({ step: 'unit', text: `单位：${primary.written}（${sharedName.note}），未能从所述事项判断`, matched: primary.written });
@@ -315,7 +338,13 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
       const fromField = fieldMentions.includes(primary);
       const several = distinct.size > 1 && !fromField;
       const where = t0.kind === 'other_jurisdiction' ? `${t0.name}（非本辖区，第九条第（一）项）` : t0.name;
-      evidence.push({ step: 'unit', text: `单位：${primary.written} → ${where}`, matched: primary.written });
+      const unitLine: RoutingEvidence = { step: 'unit', text: `单位：${primary.written} → ${where}`, matched: primary.written };
+      const sameService = t0.kind === 'department' && svcScores.has(t0.department!);
+      // A "unit" that is really the name of the service (公积金, 不动产, 户籍): the service is the reason.
+      const serviceWord = !UNIT_WORD.test(primary.alias);
+      if (sameService && serviceWord) evidence.push({ step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!) }, unitLine);
+      else if (sameService) evidence.push(unitLine, { step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!) });
+      else evidence.push(unitLine);
       let confidence = fromField ? 0.95 : several ? 0.6 : 0.9;
       // A unit of another jurisdiction named only in passing, with the respondent field naming a local one, is handled above (field first).
       if (t0.kind === 'department' && svcRanked.length > 0 && svcRanked[0]![0] !== t0.department && !svcScores.has(t0.department!)) {
