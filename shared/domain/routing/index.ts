@@ -453,6 +453,8 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
     candidates,
     ...(unitAsWritten ? { unitAsWritten: unitAsWritten.slice(0, 200) } : {}),
     ...(advice ? { advice: advice.slice(0, 500) } : {}),
+    dispatch:
+      index.autoDispatch && decision.target.kind === 'department' && decision.confidence >= index.confidentAt && p.depts.get(decision.target.department!)?.belongsToThisLevel ? 'auto' : 'queue',
     catalogueVersion: index.catalogueVersion,
     at,
   };

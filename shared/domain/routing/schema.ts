@@ -161,6 +161,8 @@ export const RoutingDecision = RoutingTarget.extend({
   unitAsWritten: z.string().max(200).optional(),
   /** Advice for the complainant (not a government matter: where to go; another jurisdiction: its agency). */
   advice: z.string().max(500).optional(),
+  /** `auto`: the system dispatches at screening (catalogue `routing.autoDispatch`); `queue`: the agency dispatches. */
+  dispatch: z.enum(['auto', 'queue']).optional(),
   catalogueVersion: z.string().max(40),
   at: z.iso.datetime({ offset: true }),
   /** Every change of department by the agency after the decision (re-route), audited and counted. */
