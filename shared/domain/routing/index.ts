@@ -79,6 +79,10 @@ interface IndexParts {
 }
 
 const FULL_FORM = /[省市县区]$/;
+/** Words before a service name that make it a required document rather than the matter. */
+const MATERIAL = /(?:要求|需要|提供|开具|出具|交|带)[^，。,；;\n]{0,2}$/;
+/** A unit named after its township or street ("蓬南镇人民政府", "子昂街道"), not a generic word. */
+const PLACE_UNIT = /^[\u4e00-\u9fa5]{2,4}(?:镇|乡|街道)(?:人民政府|政府|办事处|便民服务中心)?$/;
 /** How a unit's name ends (局, 中心, 大队 …), as opposed to a service word used as a name (公积金, 不动产). */
 const UNIT_WORD = /(?:局|中心|所|队|站|委|委员会|公司|政府|办|办事处|窗口|大厅|部|处|科|会|院|厂)$/;
 const CONNECTOR = /^(?:那边的|这边的|那个|这个|的)/;
@@ -116,6 +120,7 @@ export function buildRoutingIndex(local: JurisdictionConfig, all: readonly Juris
     refs.push({ ref: { key: `outside:${o.name}`, name: o.name, local: false, outside: true, parentOfLocal: false }, forms: [...new Set([o.name, ...o.nameForms])], depts: [] });
   }
 
+  const localNames = new Set(local.departments.flatMap(namesOf));
   const rank = (t: Token) => (t.kind === 'unit' ? (t.jur.local ? 4 : t.jur.parentOfLocal ? 3 : 2) : t.jur.local ? 1 : 0);
   const unitEntries: [string, Token][] = [];
   const generic = new Map<string, PhraseMatcher<DeptRef>>();
@@ -125,7 +130,10 @@ export function buildRoutingIndex(local: JurisdictionConfig, all: readonly Juris
     for (const d of depts) {
       const dref: DeptRef = { jur: ref, code: d.code, name: d.name, belongsToThisLevel: d.belongsToThisLevel };
       for (const n of namesOf(d)) {
-        const qualified = forms.some((f) => n.includes(f));
+        // Written with the jurisdiction's name, or a township or street of it (蓬南镇, 子昂街道): that jurisdiction's unit.
+        // For a district or county, "市政务服务中心" is the city's (for a county-level city such as 射洪市, its own).
+        const cityForm = ref.parentOfLocal && n.startsWith('市') && !local.name.endsWith('市');
+        const qualified = forms.some((f) => n.includes(f)) || cityForm || (!ref.local && PLACE_UNIT.test(n) && !localNames.has(n));
         if (ref.local || qualified) unitEntries.push([n, { kind: 'unit', jur: ref, dept: dref }]);
         gen.push([n, dref]);
         if (/^[县区市]./.test(n) && n.length > 3) gen.push([n.slice(1), dref]);
@@ -283,14 +291,15 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
 
   // ---- (2) service items, computed first: they settle shared names and halls.
   const svcScores = new Map<string, { score: number; items: ServiceItem[]; matched: string[] }>();
-  const countItem = (it: ServiceItem, matched: string) => {
+  const countItem = (it: ServiceItem, matched: string, weight = 1) => {
     const s = svcScores.get(it.department) ?? { score: 0, items: [], matched: [] };
     if (!s.items.includes(it)) s.items.push(it);
     s.matched.push(matched);
-    s.score += matched.replace(/\+/g, '').length;
+    s.score += matched.replace(/\+/g, '').length * weight;
     svcScores.set(it.department, s);
   };
-  for (const h of p.services.all(all)) countItem(h.payload, h.phrase);
+  // A service named as a document someone asked for ("要求出生证明") is what was required, not what was applied for.
+  for (const h of p.services.all(all)) countItem(h.payload, h.phrase, MATERIAL.test(all.slice(Math.max(0, h.index - 4), h.index)) ? 0.5 : 1);
   for (const c of p.serviceCombos) if (c.parts.every((part) => all.includes(part))) countItem(c.payload, c.phrase);
   const svcRanked = [...svcScores.entries()].sort((a, b) => b[1].score - a[1].score);
   const svcLine = (code: string) => {
@@ -303,11 +312,13 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
   const field = findMentions(unitText, p);
   const person = findMentions(personText, p);
   const body = findMentions(text, p);
+  const placeText = normalise(input.place ?? '');
+  const placeHalls = findMentions(placeText, p).mentions.filter((m) => m.jur.local && m.dept !== undefined && p.halls.some((h) => m.alias.endsWith(h)));
   const fieldMentions = [...field.mentions, ...person.mentions];
   const isHall = (m: Mention) => m.jur.local && m.dept !== undefined && p.halls.some((h) => m.alias.endsWith(h));
   const named = [...fieldMentions, ...body.mentions];
   const nonHall = named.filter((m) => !isHall(m));
-  const halls = named.filter(isHall);
+  const halls = [...named.filter(isHall), ...placeHalls];
   const primary = fieldMentions.find((m) => !isHall(m)) ?? body.mentions.find((m) => !isHall(m));
   const unitAsWritten = input.respondentUnit?.trim() || primary?.written || halls[0]?.written;
 
@@ -322,7 +333,13 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
     const distinct = new Map(nonHall.map((m) => [targetKey(resolve(m)), { m, t: resolve(m) }]));
     const sharedName = primary.jur.local ? p.shared.get(normalise(primary.alias)) : undefined;
     if (t0.kind === 'department' && sharedName) {
-      const inGroup = svcRanked.filter(([code]) => sharedName.departments.includes(code));
+      // Another name in the text that is one of the group's own units ("社保中心说我的医保断缴了") counts like a service.
+      const named = nonHall.filter((m) => m !== primary && m.jur.local && m.dept && sharedName.departments.includes(m.dept.code) && !p.shared.has(normalise(m.alias)));
+      for (const m of named) {
+        const s = svcScores.get(m.dept!.code);
+        if (!s) svcScores.set(m.dept!.code, { score: m.alias.length, items: [{ id: m.dept!.code, name: m.alias, department: m.dept!.code, synonyms: [m.alias] }], matched: [m.alias] });
+      }
+      const inGroup = [...svcScores.entries()].sort((a, b) => b[1].score - a[1].score).filter(([code]) => sharedName.departments.includes(code));
       if (inGroup.length > 0 && (inGroup.length === 1 || inGroup[0]![1].score > inGroup[1]![1].score)) {
         const code = inGroup[0]![0];
         evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code) });
@@ -360,7 +377,7 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
     const [code, top] = svcRanked[0]!;
     const second = svcRanked[1]?.[1].score ?? 0;
     const otherPlace = body.places.find((j) => !j.local);
-    const localPlace = body.places.some((j) => j.local);
+    const localPlace = body.places.some((j) => j.local) || named.some((m) => m.jur.local);
     if (otherPlace && !localPlace) {
       const t = jurTarget(otherPlace);
       evidence.push({ step: 'jurisdiction_place', text: `地点：${otherPlace.name} → ${otherPlace.name}（非本辖区，第九条第（一）项）`, matched: otherPlace.name });
@@ -375,7 +392,7 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
   }
 
   // ---- (3) the place.
-  const placeHits = [...p.places.all(normalise(input.place ?? '')), ...p.places.all(all)];
+  const placeHits = [...p.places.all(placeText), ...p.places.all(all)];
   if (!decision && placeHits.length > 0) {
     const h = placeHits[0]!;
     const code = h.payload.department;
@@ -395,7 +412,7 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
   // Another jurisdiction named only as a place, nothing else to go by.
   if (!decision) {
     const otherPlace = body.places.find((j) => !j.local);
-    if (otherPlace && !body.places.some((j) => j.local)) {
+    if (otherPlace && !body.places.some((j) => j.local) && !named.some((m) => m.jur.local)) {
       evidence.push({ step: 'jurisdiction_place', text: `地点：${otherPlace.name}（非本辖区），未写明单位和事项`, matched: otherPlace.name });
       decision = { target: jurTarget(otherPlace), confidence: 0.5 };
     }
