@@ -26,7 +26,7 @@ import type { RoutingDecision, RoutingIndex } from '../shared/domain/routing';
 import { routingInputOf } from '../shared/domain/routing/intake';
 import { submitIntake } from '../shared/intake/core';
 import type { IntakeDeps } from '../shared/intake/core';
-import { ROUTING_KIND_NAMES, ROUTING_KINDS, ROUTING_SET } from '../test/fixtures/routing/labelled-set';
+import { HELD_OUT_SET, ROUTING_KIND_NAMES, ROUTING_KINDS, ROUTING_SET } from '../test/fixtures/routing/labelled-set';
 import type { RoutingCase } from '../test/fixtures/routing/labelled-set';
 import { synthetic } from './routing/catalogue-source';
 
@@ -149,8 +149,13 @@ export async function run(): Promise<{ name: string; results: Record<string, num
   results['all: to the dispatch queue'] = pct(total.queued, total.n);
   results['baseline (name and alias match only): right'] = pct(total.baselineRight, total.n);
   results['baseline: wrong local department (always confident)'] = `${pct(total.baselineWrongLocal, total.n)} (${total.baselineWrongLocal})`;
+  const held = score(HELD_OUT_SET).total;
+  results[`held-out set (${held.n}, not tuned on): right / confident wrong local / to queue`] = `${pct(held.right, held.n)} / ${pct(held.wrongLocalConfident, held.n)} (${held.wrongLocalConfident}) / ${pct(held.queued, held.n)}`;
+  results['held-out set: baseline right / wrong local'] = `${pct(held.baselineRight, held.n)} / ${pct(held.baselineWrongLocal, held.n)}`;
   await cost(results);
   const misses = [...byKind.values()].flatMap((s) => s.misses);
+  const heldMisses = [...score(HELD_OUT_SET).byKind.values()].flatMap((s) => s.misses);
+  if (heldMisses.length) console.log(`held-out misses (${heldMisses.length}):\n  ${heldMisses.join('\n  ')}`);
   if (misses.length) console.log(`misses (${misses.length}):\n  ${misses.join('\n  ')}`);
   return {
     name: 'Routing (issue 15)',
@@ -158,7 +163,7 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     notes:
       'Right = the decision names the labelled department or jurisdiction (QUEUE cases: the decision is not confident). ' +
       'Baseline = the earliest local name or alias in the text (intake before routing). ' +
-      `Misses on this run: ${misses.length ? misses.join('；') : 'none'}.`,
+      `Misses on this run: ${misses.length ? misses.join('；') : 'none'}. Held-out misses: ${heldMisses.length ? heldMisses.join('；') : 'none'}.`,
   };
 }
 
