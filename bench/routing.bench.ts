@@ -58,8 +58,10 @@ export function score(set: readonly RoutingCase[]): { byKind: Map<string, KindSc
   const byKind = new Map<string, KindScore>();
   const total: KindScore = { n: 0, right: 0, rightConfident: 0, queued: 0, wrongLocalConfident: 0, baselineRight: 0, baselineWrongLocal: 0, misses: [] };
   const at = '2026-03-02T01:00:00.000Z';
+  const configs = new Map<string, ReturnType<typeof loadJurisdiction>>();
   for (const c of set) {
-    const j = loadJurisdiction(c.deployment);
+    let j = configs.get(c.deployment);
+    if (!j) configs.set(c.deployment, (j = loadJurisdiction(c.deployment)));
     const d = route(routingInputOf(c.intake), routingIndexFor(j), at);
     const s = byKind.get(c.kind) ?? { n: 0, right: 0, rightConfident: 0, queued: 0, wrongLocalConfident: 0, baselineRight: 0, baselineWrongLocal: 0, misses: [] };
     const right = isRight(c, d);
