@@ -122,6 +122,12 @@ describe('routing at intake and in the life cycle', () => {
     expect(p.explanation).toContain('蓬溪县');
     expect(p.explanation).toContain('12345');
 
+    // The agency refuses with the prefilled referral: the complainant is told the competent body and the 12345 transfer.
+    w.act(AGENCY, { action: 'reject', reason: 'art8-1', referral: routed.routing.advice, transferTo12345: true }, '2025-03-03T15:00:00+08:00');
+    const told = w.notices.find((n) => n.kind === 'not_accepted')!;
+    expect(told.text).toContain('蓬溪县行政审批局');
+    expect(told.text).toContain('12345');
+
     const ng = newCase({ matter: '淘宝店家不给退款' });
     const r2 = routeIntake({ ...ng.intake, respondent: {} }, routingIndexFor(chuanshan), AT);
     const w2 = new Walk({ ...ng, intake: r2.intake, routing: r2.routing }).screen();
