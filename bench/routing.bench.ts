@@ -165,6 +165,9 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     notes:
       'Right = the decision names the labelled department or jurisdiction (QUEUE cases: the decision is not confident). ' +
       'Baseline = the earliest local name or alias in the text (intake before routing). ' +
+      'The set was used to tune the catalogue and the rules: its first run gave 97.8% right and 0.6% (2) confidently wrong local department; ' +
+      'the held-out set was written afterwards and is not tuned on, so its figure is the honest one. ' +
+      'Reads per intake count every GetItem/BatchGetItem/Query/Scan the intake core sends (duplicate matching not wired in this bench); routing reads nothing, with 70 or 2,000 items. ' +
       `Misses on this run: ${misses.length ? misses.join('；') : 'none'}. Held-out misses: ${heldMisses.length ? heldMisses.join('；') : 'none'}.`,
   };
 }
