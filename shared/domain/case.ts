@@ -1,3 +1,4 @@
+import { RoutingDecision } from './routing/schema';
 import * as z from 'zod';
 import { CanonicalIntake, Channel, Code, Complainant, EvidenceRef } from './intake';
 import { SecrecyMark } from './secrecy';
@@ -335,6 +336,8 @@ export const CaseRecord = z.object({
   contacts: z.array(ContactTask).optional(),
   /** Escalations by staff to the agency or the leader (art. 9(2), art. 14(3)); the leader may read escalated cases. */
   escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
+  /** What routing made of the intake (issue 15): the unit, another jurisdiction or not a government matter, and why. */
+  routing: RoutingDecision.optional(),
   mergedInto: z.string().optional(),
   mergedFrom: z.array(z.string()).optional(),
   /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */

@@ -63,6 +63,11 @@ export const JurisdictionConfig = z.object({
   /** GB/T 2260 administrative division code; parks use the parent's code plus a suffix. */
   code: z.string().regex(/^\d{6}(-[A-Za-z0-9]+)?$/, '行政区划代码应为6位数字（园区可加后缀，如 510900-GX）'),
   name: z.string().min(1),
+  /**
+   * How people write the jurisdiction's name in a unit's name ("蓬溪县", "蓬溪"; old names such as "射洪县"): a unit
+   * written with one of these is that jurisdiction's unit, never a local department matched by its generic part.
+   */
+  nameForms: z.array(z.string().min(2)).default([]),
   level: z.enum(JURISDICTION_LEVELS),
   /** Code of the jurisdiction above (city for a county), for referrals (art. 9). */
   parent: z.string().optional(),

@@ -286,6 +286,11 @@ export function redactForRespondent(original: CaseRecord): CaseRecord {
   if (copy.outcome?.kind === 'terminated' && copy.outcome.note !== undefined) copy.outcome.note = scrub(copy.outcome.note);
   for (const e of copy.escalations ?? []) e.reason = scrub(e.reason);
   for (const r of copy.screening?.proposedReasons ?? []) r.explanation = scrub(r.explanation);
+  if (copy.routing) {
+    copy.routing.reason = scrub(copy.routing.reason);
+    for (const e of copy.routing.evidence) e.text = scrub(e.text);
+    if (copy.routing.unitAsWritten !== undefined) copy.routing.unitAsWritten = scrub(copy.routing.unitAsWritten);
+  }
   return copy;
 }
 

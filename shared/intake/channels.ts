@@ -9,6 +9,7 @@ import type { CanonicalIntake, EvidenceRef, ReceivedBy } from '../domain/intake'
 import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { fieldLabel, isValidPhone, problemsFromZod } from './validate';
+import { withNameSplit } from '../domain/extraction/names';
 
 // ---------------------------------------------------------------------------------------------- helpers
 
@@ -151,6 +152,7 @@ function complainantOf(
   anonymous: boolean,
 ): CanonicalIntake['complainant'] {
   if (anonymous) return { anonymous: true, wantsReply: false, confidential: c.confidential === true };
+  c = withNameSplit(c);
   return {
     ...(c.name ? { name: c.name } : {}),
     ...(c.organization ? { organization: c.organization } : {}),
@@ -253,7 +255,8 @@ function receivedByOf(v: string | undefined): ReceivedBy {
   return v === undefined || v === 'agency' ? 'agency' : { department: v };
 }
 
-function keyedToParts(k: Keyed, anonymous: boolean): Pick<CanonicalIntake, 'complainant' | 'respondent' | 'matter' | 'receivedBy'> & Partial<CanonicalIntake> {
+function keyedToParts(keyed: Keyed, anonymous: boolean): Pick<CanonicalIntake, 'complainant' | 'respondent' | 'matter' | 'receivedBy'> & Partial<CanonicalIntake> {
+  const k = withNameSplit(keyed);
   const wantsReply = !anonymous && (k.wantsReply ?? Boolean(k.phone || k.email || k.address));
   return {
     complainant: {

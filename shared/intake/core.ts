@@ -29,6 +29,10 @@ import { hashQueryCode } from '../adapters/ids';
 import type { DuplicateCheck, DuplicateDecision } from '../domain/duplicates';
 import { applyMerge } from '../domain/duplicates';
 import { validateIntake } from './validate';
+import { routeIntake } from '../domain/routing/intake';
+import { ROUTING_KIND_LABELS } from '../domain/routing';
+import type { RoutingDecision, RoutingIndex } from '../domain/routing';
+import { routingIndexFor } from '../config/catalogue';
 import { IntakeInProgressError } from './errors';
 
 export type IntakeLogger = Pick<Logger, 'warn'>;
@@ -52,6 +56,11 @@ export interface IntakeDeps {
   logger?: IntakeLogger;
   /** Size cap of an automatic merge target (default MAX_AUTO_MERGE_TARGET_BYTES; tests lower it). */
   maxAutoMergeTargetBytes?: number;
+  /**
+   * Routing index (issue 15); default: the jurisdiction's shipped catalogue and the other jurisdictions'
+   * directories, built once per configuration (routingIndexFor). Routing reads nothing from the store.
+   */
+  routing?: RoutingIndex;
 }
 
 export interface IntakeOptions {
@@ -112,6 +121,7 @@ export function buildCaseRecord(args: {
   jurisdiction: JurisdictionConfig;
   now: string;
   decision: DuplicateDecision;
+  routing?: RoutingDecision;
 }): CaseRecord {
   const { caseId, intake, decision, now } = args;
   const department = typeof intake.receivedBy === 'object' ? intake.receivedBy.department : undefined;
@@ -139,7 +149,22 @@ export function buildCaseRecord(args: {
       ...(intake.stabilityRisk ? { stabilityRisk: true } : {}),
       ...(related.length > 0 ? { possibleDuplicateOf: related } : {}),
     },
+    ...(args.routing ? { routing: args.routing } : {}),
     timelineLength: 0,
+  };
+}
+
+/** The routing decision as one line of the timeline (reason, confidence, where it goes next). */
+function routedEvent(r: RoutingDecision, now: string): NewEvent {
+  const what = r.kind === 'department' ? r.name : r.kind === 'other_jurisdiction' ? `${r.name}（${ROUTING_KIND_LABELS[r.kind]}）` : ROUTING_KIND_LABELS[r.kind];
+  const next = r.confident ? '' : '，把握不足，转政务服务管理机构人工分派';
+  return {
+    at: now,
+    type: 'routed',
+    actor: SYSTEM_ACTOR,
+    phase: 'received',
+    summary: `分派判断：${what}（把握 ${Math.round(r.confidence * 100)}%${next}）。依据：${r.evidence.map((e) => e.text).join('；')}。`,
+    data: { kind: r.kind, ...(r.department ? { department: r.department } : {}), ...(r.jurisdiction ? { jurisdiction: r.jurisdiction } : {}), confidence: r.confidence, confident: r.confident, catalogueVersion: r.catalogueVersion },
   };
 }
 
@@ -154,6 +179,7 @@ function firstEvents(record: CaseRecord, actor: Actor, now: string, decision: Du
       data: { channel: record.intake.channel, ...(record.intake.workOrderNo ? { workOrderNo: record.intake.workOrderNo } : {}) },
     },
   ];
+  if (record.routing) events.push(routedEvent(record.routing, now));
   if (decision.kind === 'possible' && decision.candidates.length > 0) {
     events.push({
       at: now,
@@ -369,8 +395,10 @@ async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: s
 }
 
 export async function submitIntake(deps: IntakeDeps, input: unknown, opts: IntakeOptions = {}): Promise<IntakeResult> {
-  const intake = resolveAgainstJurisdiction(validateIntake(input), deps.jurisdiction);
+  const checked = resolveAgainstJurisdiction(validateIntake(input), deps.jurisdiction);
   const now = deps.clock.now().toISOString();
+  // Routing (issue 15): pure, from an index built once per configuration; no store read.
+  const { intake, routing } = routeIntake(checked, deps.routing ?? routingIndexFor(deps.jurisdiction), now);
 
   const claim = await deps.store.claimSource(intake.sourceKey, now, { staleAfterMs: STALE_CLAIM_MS });
   let caseId: string;
@@ -393,7 +421,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   const rules = rulesFor(deps, intake.receivedAt);
   let decision: DuplicateDecision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now) }) : { kind: 'new' };
   const queryCode = deps.ids.queryCode();
-  const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision });
+  const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision, routing });
   let record = draft;
   let events = firstEvents(draft, opts.actor ?? SYSTEM_ACTOR, now, decision);
   let mergeTarget: CaseRecord | undefined;
@@ -411,7 +439,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     } catch (err) {
       (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing' });
       decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
-      record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision });
+      record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision, routing });
       events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
     }
   }

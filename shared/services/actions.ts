@@ -167,7 +167,16 @@ async function rootOf(store: CaseStore, id: string): Promise<string> {
 
 async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseRecord, actor: Actor, action: ActionName, notices: Notice[], auditDetail?: Record<string, unknown>): Promise<void> {
   const now = deps.clock.now().toISOString();
-  await deps.store.audit({ caseId: stored.caseId, at: now, actor, what: `action:${action}`, detail: { from: before.phase, to: stored.phase, ...auditDetail } });
+  // A re-route (issue 15): audited as such, with the departments, so it can be counted from the audit trail too.
+  const reroutes = stored.routing?.reroutes ?? [];
+  const rerouted = reroutes.length > (before.routing?.reroutes?.length ?? 0) ? reroutes[reroutes.length - 1] : undefined;
+  await deps.store.audit({
+    caseId: stored.caseId,
+    at: now,
+    actor,
+    what: rerouted ? 'action:reroute' : `action:${action}`,
+    detail: { from: before.phase, to: stored.phase, ...auditDetail, ...(rerouted ? { fromDepartment: rerouted.from ?? null, toDepartment: rerouted.to, reroutes: reroutes.length } : {}) },
+  });
 
   const j = jurisdictionOf(deps, stored.jurisdiction);
   const delivery = await sendNotices(deps.mail, notices, j.mail.from, {

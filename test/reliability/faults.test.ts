@@ -107,7 +107,7 @@ describe('a crash between any two writes of the intake', () => {
     expect(cases).toHaveLength(1);
     expect(again.caseId).toBe(cases[0]!.caseId);
     expect(h.workflow.caseIds()).toEqual(new Set([cases[0]!.caseId]));
-    expect((await h.store.timeline(again.caseId)).map((e) => e.type)).toEqual(['received']);
+    expect((await h.store.timeline(again.caseId)).map((e) => e.type)).toEqual(['received', 'routed']);
   }, TIMEOUT);
 
   test.each([1, 2, 3, 4])('crash after write %i and no redelivery: the reconciler finds it and records it, the redelivery completes it', async (k) => {

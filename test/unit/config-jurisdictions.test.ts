@@ -26,11 +26,11 @@ describe('shipped jurisdiction configurations', () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(SHIPPED)('%s has a realistic directory: 12 to 18 units, a leader, example mail domains only', (code) => {
+  it.each(SHIPPED)('%s has a realistic directory: 20 to 32 units, a leader, example mail domains only', (code) => {
     const c = loadJurisdiction(code);
     expect(c.code).toBe(code);
-    expect(c.departments.length).toBeGreaterThanOrEqual(12);
-    expect(c.departments.length).toBeLessThanOrEqual(18);
+    expect(c.departments.length).toBeGreaterThanOrEqual(20);
+    expect(c.departments.length).toBeLessThanOrEqual(32);
     expect(c.agency.leader.email).toMatch(/@/);
     expect(c.referral.note).toContain('12345');
     const addresses = JSON.stringify(c).match(/[\w.+-]+@[\w.-]+/g) ?? [];
@@ -41,6 +41,15 @@ describe('shipped jurisdiction configurations', () => {
     expect(tax.belongsToThisLevel).toBe(false);
     expect(tax.note).toContain('税务');
     expect(c.departments.some((d) => d.code === 'GJJ')).toBe(true);
+  });
+
+  it.each(SHIPPED)('%s knows every unit a county has (issue 15): public security, 城管, emergency, farming, water, utilities, townships', (code) => {
+    const c = loadJurisdiction(code);
+    const all = c.departments.map((d) => [d.name, ...d.aliases].join(' ')).join('\n');
+    for (const word of ['综合行政执法局', '应急管理局', '农业农村局', '水利局', '退役军人事务局', '残疾人联合会', '自来水', '燃气', '公安']) expect(all).toContain(word);
+    if (c.level !== 'park') expect(all).toMatch(/发展和改革/);
+    if (c.level !== 'city') expect(all).toMatch(/街道办事处/);
+    expect(c.nameForms.length).toBeGreaterThan(0);
   });
 
   it('models the housing provident fund as a city unit with county offices', () => {

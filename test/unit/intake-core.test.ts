@@ -27,7 +27,7 @@ describe('intake core (CaseStore on dynalite, SfnWorkflow over a mocked SFNClien
     expect(c?.queryCodeHash).toBe(hashQueryCode(r.queryCode!));
     expect(c?.rulesVersion).toBe('suining-2023');
     expect(c?.intake.respondent.unitCode).toBe('SCJGJ');
-    expect((await h.store.timeline(r.caseId)).map((e) => e.type)).toEqual(['received']);
+    expect((await h.store.timeline(r.caseId)).map((e) => e.type)).toEqual(['received', 'routed']);
     expect(h.started).toEqual([{ stateMachineArn: expect.any(String), name: r.caseId, input: JSON.stringify({ caseId: r.caseId }) }]);
     expect(h.mail.sent).toHaveLength(1);
     expect(h.mail.sent[0]!.to).toEqual(['zhangsan@example.cn']);

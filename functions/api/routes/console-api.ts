@@ -76,7 +76,7 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
     {
       action: 'dispatch',
       label: ACTION_LABELS.dispatch,
-      help: '以交办单将投诉交办承办部门（第十条，2个工作日内）。',
+      help: '以交办单将投诉交办承办部门（第十条，2个工作日内）。已交办、承办部门尚未受理的，可在此改派其他部门（单位），改派记入办理过程并计数。',
       fields: [{ name: 'department', label: '承办部门', type: 'department', required: true }, { name: 'slipNo', label: '交办单编号', type: 'text', hint: '不填则按受理编号自动生成' }, note('交办说明')],
     },
     { action: 'accept', label: ACTION_LABELS.accept, help: '决定受理并告知投诉人（第十条，2个工作日内）。', fields: [note('受理说明')] },

@@ -149,6 +149,7 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     ...(activeMarks(c).length ? { secrecy: [...new Set(activeMarks(c).map((m) => m.category))] } : {}),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
     matter: v.intake.matter.slice(0, 120),
+    ...(c.routing ? { routing: { kind: c.routing.kind, name: c.routing.name, confident: c.routing.confident, confidence: c.routing.confidence, reroutes: c.routing.reroutes?.length ?? 0 } } : {}),
     allowedActions: allowedActionsFor(actor, c),
   };
 }

@@ -18,12 +18,15 @@ import {
 } from '../../../shared/config/load';
 import type { RulesRegistry } from '../../../shared/domain/rules';
 import { UsageError } from '../usage-error';
+import { catalogueDir, validateCatalogueFile } from '../../../shared/config/catalogue';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const LEVEL_NAMES: Record<JurisdictionConfig['level'], string> = { city: '市级', county: '县级', district: '区级', park: '园区' };
 
 interface FileReport {
   file: string;
-  kind: 'jurisdiction' | 'rules' | 'calendar';
+  kind: 'jurisdiction' | 'rules' | 'calendar' | 'catalogue';
   ok: boolean;
   summary?: string;
   problems: ConfigProblem[];
@@ -51,6 +54,29 @@ function looksLikeRulesFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A service catalogue (config/jurisdictions/catalogue/<code>.json) is recognised by its `items` and `version`. */
+function looksLikeCatalogueFile(file: string): boolean {
+  try {
+    const { value } = parseJsonWithPositions(readFileSync(file, 'utf8'));
+    return value !== null && typeof value === 'object' && 'items' in value && 'version' in value;
+  } catch {
+    return false;
+  }
+}
+
+function catalogueReport(file: string, jurisdictionDir?: string): FileReport {
+  const r = validateCatalogueFile(file, jurisdictionDir ? { jurisdictionDir } : {});
+  const c = r.catalogue;
+  return {
+    file,
+    kind: 'catalogue',
+    ok: r.ok,
+    summary: c ? `事项目录 ${c.jurisdiction}，版本 ${c.version}，${c.items.length} 个事项、${c.places.length} 个窗口、${c.sharedNames.length} 组共用名称` : undefined,
+    problems: r.problems,
+    warnings: r.warnings,
+  };
 }
 
 function jurisdictionReport(file: string, registry: RulesRegistry): FileReport {
@@ -117,7 +143,9 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
 
   if (files.length > 0) {
     for (const file of files) {
-      if (looksLikeRulesFile(file)) {
+      if (looksLikeCatalogueFile(file)) {
+        reports.push(catalogueReport(file, opts.dir));
+      } else if (looksLikeRulesFile(file)) {
         const r = validateRulesFile(file);
         reports.push({ file, kind: 'rules', ok: r.ok, summary: r.version ? `规则版本 ${r.version.id}，自 ${r.version.effectiveFrom} 起施行` : undefined, problems: r.problems, warnings: r.warnings });
       } else {
@@ -129,6 +157,10 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
     const listed = listJurisdictions(dir);
     if (listed.length === 0) throw new UsageError(`目录 ${dir} 中没有辖区配置文件（<行政区划代码>.json）`);
     for (const j of listed) reports.push(jurisdictionReport(j.file, registry));
+    const catalogues = catalogueDir(dir);
+    if (existsSync(catalogues)) {
+      for (const f of readdirSync(catalogues).filter((n) => n.endsWith('.json')).sort()) reports.push(catalogueReport(join(catalogues, f), dir));
+    }
     for (const r of rules.files) {
       reports.push({ file: r.file, kind: 'rules', ok: r.ok, summary: r.version ? `规则版本 ${r.version.id}，自 ${r.version.effectiveFrom} 起施行` : undefined, problems: r.problems, warnings: r.warnings });
     }
@@ -210,10 +242,10 @@ export function registerConfig(program: Command): void {
   config
     .command('validate')
     .description(
-      '检查辖区配置文件并列出每一处错误（字段路径、行列号）；不带文件时检查全部内置辖区配置、规则版本和工作日历。有错误时退出码为 2。\n' +
+      '检查辖区配置文件并列出每一处错误（字段路径、行列号）；不带文件时检查全部内置辖区配置、事项目录、规则版本和工作日历。有错误时退出码为 2。\n' +
         'Validates jurisdiction (or rules version) files and prints every problem with its path; without FILE, every shipped one.',
     )
-    .argument('[files...]', '辖区配置或规则版本 JSON 文件')
+    .argument('[files...]', '辖区配置、事项目录或规则版本 JSON 文件')
     .option('--json', '输出机器可读的 JSON 结果')
     .option('--dir <dir>', '辖区配置目录（默认 config/jurisdictions）')
     .option('--rules-dir <dir>', '规则版本目录（默认 config/rules）')

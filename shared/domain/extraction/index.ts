@@ -7,6 +7,7 @@ import type { Department } from '../jurisdiction';
 import { maskIdCards } from './idcard';
 import { extractLabelledFields, type LabelledFields } from './labels';
 import { firstPhone } from './phones';
+import { withNameSplit } from './names';
 import { recogniseUnit } from './respondent';
 import { detectStatements, isNoName } from './statements';
 
@@ -14,6 +15,7 @@ export { maskIdCards, hasValidIdChecksum, maskIdNumber } from './idcard';
 export { findMobiles, findLandlines, firstPhone } from './phones';
 export { extractLabelledFields, type LabelledFields, type LabelledField } from './labels';
 export { recogniseUnit, type RecognisedUnit } from './respondent';
+export { splitNameAndOrganisation, withNameSplit, type NameParts } from './names';
 export { detectStatements, type Statements } from './statements';
 
 export interface ExtractionInput {
@@ -98,13 +100,16 @@ export function extractComplaint(input: ExtractionInput): Extraction {
     ...(labelledEmail ? { email: labelledEmail } : {}),
     ...(labelled.address ? { address: clip(labelled.address, 300) } : {}),
   };
-  const own: StatedIdentity = input.textIdentity === 'other' ? {} : stated;
-  const name = statements.anonymous ? undefined : (own.name ?? usableSenderName(input.sender?.name));
+  const own: StatedIdentity = input.textIdentity === 'other' ? {} : withNameSplit(stated);
+  // "欧阳淼淼（𠮷祥建材有限公司）" as the signature or the sender's display name: the person and the organisation.
+  const signed = withNameSplit({ name: own.name ?? usableSenderName(input.sender?.name), organization: own.organization });
+  const name = statements.anonymous ? undefined : signed.name;
+  const organization = statements.anonymous ? own.organization : signed.organization;
   const email = own.email ?? input.sender?.address;
 
   const complainant: Complainant = {
     ...(name ? { name } : {}),
-    ...(own.organization ? { organization: own.organization } : {}),
+    ...(organization ? { organization: clip(organization, 200) } : {}),
     ...(own.phone ? { phone: own.phone } : {}),
     ...(email ? { email: email.slice(0, 254) } : {}),
     ...(own.address ? { address: own.address } : {}),
@@ -119,12 +124,10 @@ export function extractComplaint(input: ExtractionInput): Extraction {
     (labelled.respondentUnit && recogniseUnit(labelled.respondentUnit, input.departments)) ||
     (labelled.respondentPerson && recogniseUnit(labelled.respondentPerson, input.departments)) ||
     recogniseUnit(`${subject}\n${labelled.matter ?? ''}\n${labelled.facts ?? ''}\n${body}`, input.departments);
-  if (unitHit) {
-    respondent.unit = unitHit.name;
-    respondent.unitCode = unitHit.code;
-  } else if (labelled.respondentUnit) {
-    respondent.unit = clip(labelled.respondentUnit, 200);
-  }
+  // The unit as the complainant wrote it (a labelled field), never a name the directory substituted: routing at
+  // intake judges the words again with the jurisdiction they name (shared/domain/routing).
+  if (labelled.respondentUnit) respondent.unit = clip(labelled.respondentUnit, 200);
+  if (unitHit) respondent.unitCode = unitHit.code;
   if (labelled.respondentPerson && !recogniseUnit(labelled.respondentPerson, input.departments)) {
     respondent.person = clip(labelled.respondentPerson, 100);
   }

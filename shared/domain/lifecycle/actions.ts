@@ -291,7 +291,8 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   received: ['merge', 'escalate', ...SECRECY],
   screening: ['merge', 'escalate', ...SECRECY],
   dispatch: ['dispatch', 'reject', 'merge', ...WAITING_COMMON],
-  acceptance: ['accept', 'reject', 'merge', ...WAITING_COMMON],
+  // dispatch in acceptance = 改派 (re-route) by the agency before the department accepted (issue 15).
+  acceptance: ['accept', 'reject', 'dispatch', 'merge', ...WAITING_COMMON],
   classification: ['classify', 'merge', ...WAITING_COMMON],
   handling: ['designate-lead', 'request-extension', 'conclude', ...WAITING_COMMON],
   rectification: ['file-rectification', 'record-name-clearing', ...WAITING_COMMON],

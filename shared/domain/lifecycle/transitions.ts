@@ -172,6 +172,14 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
   if (missing.includes('respondent')) propose('art8-2', '投诉未写明被投诉单位或人员（第八条第（二）项），请核实或联系投诉人补正。');
   const unit = ctx.jurisdiction.departments.find((d) => d.code === i.respondent.unitCode);
   if (unit && !unit.belongsToThisLevel) propose('art8-1', `被投诉单位“${unit.name}”不属于本级管辖（第八条第（一）项），可告知投诉人到相关部门反映或转接12345。`);
+  // Routing (issue 15): another jurisdiction's matter or no government service at all, decided by a person.
+  const routed = r.routing;
+  if (routed?.confident && routed.kind === 'other_jurisdiction') {
+    propose('art8-1', `${routed.reason}。不属于本级管辖（第八条第（一）项），应告知投诉人到${routed.name}反映或转接12345（第九条第（一）项）：${routed.advice ?? ''}`.slice(0, 1000));
+  }
+  if (routed?.confident && routed.kind === 'not_government') {
+    propose('art8-2', `${routed.reason}：投诉事项与政务服务无关（第八条第（二）项）。${routed.advice ?? ''}`.slice(0, 1000));
+  }
   const allText = `${i.matter}\n${i.facts ?? ''}`;
   const legal = matches(allText, ART8_4_WORDS);
   if (legal.length) propose('art8-4', `投诉内容提及“${legal.join('、')}”，请核实是否已经或正在通过信访、诉讼、仲裁、行政复议、调解等途径解决（第八条第（四）项）。`);
@@ -199,6 +207,11 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
     t.moveTo('dispatch');
     t.start('dispatch', ctx.rules.deadlines.dispatchWorkingDays, r.receivedAt);
   }
+  // A confident routing decision that the catalogue lets the system dispatch (routing.autoDispatch): only for a
+  // complete complaint with nothing for a person to weigh (no proposal, no stability risk).
+  const autoTo = r.phase === 'dispatch' && routed?.dispatch === 'auto' && routed.department && missing.length === 0 && proposals.length === 0 && !risk
+    ? ctx.jurisdiction.departments.find((d) => d.code === routed.department && d.belongsToThisLevel)
+    : undefined;
   t.event('screened', `初审完成：${summaryParts.join('；')}。转入“${PHASE_LABELS[r.phase]}”。`, {
     complete: missing.length === 0,
     missing,
@@ -211,6 +224,7 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
     t.event('stability_risk_reported', `发现较大信访维稳风险，已及时报告主管领导（第九条第（二）项）：${why}。`);
     t.notify(N.stabilityRiskNotice(r, ctx, why));
   }
+  if (autoTo) dispatchInto(t, { action: 'dispatch', department: autoTo.code, note: `按分派判断自动交办：${routed!.reason}` });
   return t.done();
 }
 
@@ -408,23 +422,54 @@ function knownDepartment(t: Draft, code: string, field: string) {
 }
 
 function dispatch(t: Draft, b: ActionBodyOf<'dispatch'>): Transition {
+  dispatchInto(t, b);
+  return t.done();
+}
+
+/**
+ * 交办 (art. 10), or 改派 when the case was dispatched already and the department has not accepted it: the new
+ * department gets the slip and its own acceptance clock. A dispatch to another unit than routing proposed, and
+ * every re-route, is recorded in `routing.reroutes` (audited with the action, counted in reports).
+ */
+function dispatchInto(t: Draft, b: ActionBodyOf<'dispatch'>): void {
   const dept = knownDepartment(t, b.department, 'department');
   const r = t.record;
-  const slipNo = b.slipNo ?? `JB-${r.trackingNo}`;
+  const reroute = r.phase === 'acceptance';
+  const previous = reroute ? r.department : r.routing?.kind === 'department' ? r.routing.department : undefined;
+  if (reroute && previous === dept.code) {
+    throw new RuleViolationError('same_department', `投诉件已交${dept.name}办理，改派请选择其他部门（单位）。`);
+  }
+  const n = reroute ? r.assignments.filter((a) => a.role === 'owner' || a.slipNo).length + 1 : 1;
+  const slipNo = b.slipNo ?? (n > 1 ? `JB-${r.trackingNo}-${n}` : `JB-${r.trackingNo}`);
   const assignment: Assignment = { department: dept.code, role: 'owner', assignedAt: t.nowIso, slipNo, ...(b.note ? { note: b.note } : {}) };
   r.department = dept.code;
   r.assignments = [...r.assignments.filter((a) => a.role !== 'owner'), assignment];
-  t.close('dispatch');
+  t.close(reroute ? 'acceptance' : 'dispatch');
   t.moveTo('acceptance');
   // art. 10: the department decides within N working days of receiving the slip.
   t.start('acceptance', t.ctx.rules.deadlines.acceptanceWorkingDays);
-  t.event('dispatched', `政务服务管理机构随交办单（${slipNo}）将投诉交${dept.name}办理（第十条）。${noteSentence('交办意见', b.note, r)}`, {
-    department: dept.code,
-    slipNo,
-    ...(b.note ? { note: b.note } : {}),
-  });
+  const overridden = r.routing && (reroute || (r.routing.kind !== 'department' || r.routing.department !== dept.code));
+  if (r.routing && overridden && t.actor.role !== 'system') {
+    r.routing = { ...r.routing, reroutes: [...(r.routing.reroutes ?? []), { at: t.nowIso, by: t.actor, ...(previous ? { from: previous } : {}), to: dept.code, ...(b.note ? { note: b.note } : {}) }] };
+  }
+  const from = previous ? departmentName(t.ctx.jurisdiction, previous) : undefined;
+  if (reroute) {
+    t.event('rerouted', `政务服务管理机构将投诉由${from ?? '原承办部门'}改派${dept.name}办理，随交办单（${slipNo}）（第十条）。${noteSentence('改派理由', b.note, r)}`, {
+      from: previous,
+      department: dept.code,
+      slipNo,
+      ...(b.note ? { note: b.note } : {}),
+    });
+  } else {
+    const against = overridden && t.actor.role !== 'system' ? `（分派判断为${r.routing!.name}，已按工作人员意见改派）` : '';
+    t.event('dispatched', `政务服务管理机构随交办单（${slipNo}）将投诉交${dept.name}办理（第十条）${against}。${noteSentence('交办意见', b.note, r)}`, {
+      department: dept.code,
+      slipNo,
+      ...(overridden && t.actor.role !== 'system' ? { rerouted: true, ...(previous ? { from: previous } : {}) } : {}),
+      ...(b.note ? { note: b.note } : {}),
+    });
+  }
   t.notify(N.assignmentSlipNotice(r, t.ctx, assignment));
-  return t.done();
 }
 
 function accept(t: Draft, b: ActionBodyOf<'accept'>): Transition {

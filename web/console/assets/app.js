@@ -292,6 +292,54 @@ function byDeadline(a, b) {
 const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'record-contact', 'mark-secret', 'lift-secret-mark'];
 const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
 
+/** The routing proposal of a case still to be dispatched: "建议：X" or "待人工分派". */
+function routingBadge(c) {
+  const r = c.routing;
+  if (!r || c.phase !== 'dispatch') return null;
+  return h('span', { class: ['badge', r.confident ? 'routing' : 'routing-low'], text: r.confident ? `建议交办：${r.name}` : `待人工分派（建议：${r.name}）` });
+}
+
+const ROUTING_KIND_LABELS = { department: '本级部门（单位）', other_jurisdiction: '其他辖区', not_government: '非政务服务事项', unknown: '无法判断' };
+
+/** 分派判断: the decision, its reason and evidence, the ranked candidates, and every re-route. */
+function routingSection(c) {
+  const r = c.routing;
+  if (!r) return null;
+  return section(
+    '分派判断',
+    h('p', { class: ['routing-decision', r.confident ? '' : 'low'], id: 'routing-decision' }, `${ROUTING_KIND_LABELS[r.kind] ?? r.kind}：${r.name}（把握 ${Math.round(r.confidence * 100)}%${r.confident ? '' : '，把握不足，请人工分派'}）`),
+    h('p', { class: 'pre', id: 'routing-reason' }, `依据：${r.reason}`),
+    r.evidence.length > 1 ? h('ul', { class: 'routing-evidence' }, r.evidence.slice(1).map((e) => h('li', { text: e.text }))) : null,
+    dl([
+      ['投诉人所写单位', r.unitAsWritten],
+      ['告知去向', r.advice],
+      ['事项目录版本', r.catalogueVersion],
+    ]),
+    r.candidates.length > 1
+      ? h(
+          'table',
+          { class: 'routing-candidates', id: 'routing-candidates' },
+          h('caption', { text: '候选承办单位（按可能性排序）' }),
+          h('thead', {}, h('tr', {}, ['序号', '单位或去向', '可能性', '理由'].map((t) => h('th', { scope: 'col', text: t })))),
+          h('tbody', {}, r.candidates.map((x, n) => h('tr', {}, h('td', { text: String(n + 1) }), h('td', { text: x.name }), h('td', { text: `${Math.round(x.score * 100)}%` }), h('td', { text: x.reason })))),
+        )
+      : null,
+    (r.reroutes ?? []).length
+      ? h('p', { class: 'notice', id: 'routing-reroutes' }, `已改派 ${r.reroutes.length} 次：${r.reroutes.map((x) => `${fmtDateTime(x.at)} ${x.from ? deptName(x.from) : '（未交办）'} → ${deptName(x.to)}`).join('；')}`)
+      : null,
+  );
+}
+
+/** Forms prefilled from the routing decision: the proposed department; for another jurisdiction, the referral. */
+function routingPrefill(c) {
+  const r = c.routing;
+  if (!r) return {};
+  if (r.kind === 'department' && c.phase === 'dispatch') return { dispatch: { department: r.department } };
+  if (r.kind === 'other_jurisdiction') return { reject: { reason: 'art8-1', referral: r.advice ?? '', transferTo12345: true } };
+  if (r.kind === 'not_government') return { reject: { reason: 'art8-2', explanation: r.advice ?? '' } };
+  return {};
+}
+
 function caseTable(items, caption, { department = true } = {}) {
   if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
   const head = ['受理编号', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
@@ -308,7 +356,7 @@ function caseTable(items, caption, { department = true } = {}) {
           'tr',
           { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId } },
           h('td', { 'data-label': '受理编号' }, link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo), c.confidential ? h('span', { class: 'badge', text: '保密' }) : null),
-          h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? ''),
+          h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? '', routingBadge(c)),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
           h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—', c.dueProvisional ? provisionalBadge() : null),
@@ -621,7 +669,7 @@ async function casePage(caseId) {
     if ((updated.allowedActions ?? []).length === 0 && form.action === 'recuse') go('/console', { replace: true });
     else void render();
   };
-  const prefill = params.get('mergeInto') ? { merge: { into: params.get('mergeInto') } } : {};
+  const prefill = { ...routingPrefill(c), ...(params.get('mergeInto') ? { merge: { into: params.get('mergeInto') } } : {}) };
   const due = c.waiting?.dueAt ?? (c.deadlines ?? []).find((d) => !d.metAt && !d.overdueAt)?.dueAt;
   const statusLine = h(
     'p',
@@ -666,6 +714,7 @@ async function casePage(caseId) {
           ]),
         ),
         secrecySection(c),
+        routingSection(c),
         section('投诉内容', h('h3', { text: '具体投诉事项' }), h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''), i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null),
         section('证据材料', evidenceList(c)),
         outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
