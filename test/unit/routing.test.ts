@@ -10,6 +10,7 @@ import { HELD_OUT_SET, ROUTING_SET } from '../fixtures/routing/labelled-set';
 import { isRight, score } from '../../bench/routing.bench';
 import { AGENCY, ctxAt, newCase, Walk } from '../fixtures/lifecycle';
 import { applyAction } from '../../shared/domain/lifecycle';
+import { deriveFacts } from '../../shared/domain/evaluation/facts';
 
 const AT = '2026-03-02T01:00:00.000Z';
 const chuanshan = loadJurisdiction('510903');
@@ -148,6 +149,8 @@ describe('routing at intake and in the life cycle', () => {
     const ev = w.events.find((e) => e.type === 'rerouted')!;
     expect(ev.summary).toContain('改派');
     expect(w.c.assignments.find((a) => a.role === 'owner')!.slipNo).toMatch(/-2$/);
+    // Counted for the quarterly evaluation (art. 20): one fact per case with the number of re-routes.
+    expect(deriveFacts(undefined, w.c).filter((f) => f.kind === 'rerouted')).toEqual([expect.objectContaining({ reroutes: 1, caseId: w.c.caseId })]);
     // The same department again is refused; a department cannot re-route.
     expect(() => applyAction(w.c, { action: 'dispatch', department: 'XZSPJ' }, AGENCY, ctxAt('2025-03-04T10:00:00+08:00'))).toThrow(/改派请选择其他部门/);
     expect(() => applyAction(w.c, { action: 'dispatch', department: 'SCJGJ' }, { role: 'department', id: 'x', department: 'XZSPJ' }, ctxAt('2025-03-04T10:00:00+08:00'))).toThrow();
