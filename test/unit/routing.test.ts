@@ -1,15 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalogue, routingIndexFor, validateCatalogueFile } from '../../shared/config/catalogue';
+import { allJurisdictions, loadCatalogue, routingIndexFor, validateCatalogueFile } from '../../shared/config/catalogue';
 import { loadJurisdiction } from '../../shared/config/load';
-import { route, RoutingDecision } from '../../shared/domain/routing';
+import { buildRoutingIndex, route, RoutingDecision } from '../../shared/domain/routing';
 import type { RoutingInput } from '../../shared/domain/routing';
 import { routeIntake } from '../../shared/domain/routing/intake';
 import { HELD_OUT_SET, ROUTING_SET } from '../fixtures/routing/labelled-set';
 import { isRight, score } from '../../bench/routing.bench';
 import { AGENCY, ctxAt, newCase, Walk } from '../fixtures/lifecycle';
 import { applyAction } from '../../shared/domain/lifecycle';
+import { deriveFacts } from '../../shared/domain/evaluation/facts';
 
 const AT = '2026-03-02T01:00:00.000Z';
 const chuanshan = loadJurisdiction('510903');
@@ -148,9 +149,32 @@ describe('routing at intake and in the life cycle', () => {
     const ev = w.events.find((e) => e.type === 'rerouted')!;
     expect(ev.summary).toContain('改派');
     expect(w.c.assignments.find((a) => a.role === 'owner')!.slipNo).toMatch(/-2$/);
+    // Counted for the quarterly evaluation (art. 20): one fact per case with the number of re-routes.
+    expect(deriveFacts(undefined, w.c).filter((f) => f.kind === 'rerouted')).toEqual([expect.objectContaining({ reroutes: 1, caseId: w.c.caseId })]);
     // The same department again is refused; a department cannot re-route.
     expect(() => applyAction(w.c, { action: 'dispatch', department: 'XZSPJ' }, AGENCY, ctxAt('2025-03-04T10:00:00+08:00'))).toThrow(/改派请选择其他部门/);
     expect(() => applyAction(w.c, { action: 'dispatch', department: 'SCJGJ' }, { role: 'department', id: 'x', department: 'XZSPJ' }, ctxAt('2025-03-04T10:00:00+08:00'))).toThrow();
+  });
+
+  it('with autoDispatch on, a confident complete case is dispatched at screening; an uncertain one waits for the agency', () => {
+    const base = loadCatalogue(chuanshan)!;
+    const auto = buildRoutingIndex(chuanshan, allJurisdictions(), { ...base, routing: { confidentAt: 0.75, autoDispatch: true } });
+    const c = newCase();
+    const routed = routeIntake(c.intake, auto, AT);
+    expect(routed.routing.dispatch).toBe('auto');
+    const w = new Walk({ ...c, routing: routed.routing }).screen();
+    expect(w.c.phase).toBe('acceptance');
+    expect(w.c.department).toBe('SCJGJ');
+    expect(w.events.find((e) => e.type === 'dispatched')!.summary).toContain('按分派判断自动交办');
+    expect(w.notices.some((n) => n.kind === 'assignment_slip')).toBe(true);
+    expect(w.c.routing!.reroutes).toBeUndefined();
+
+    const unsure = newCase({ matter: '社保所的人态度太差，办事拖拉。' });
+    const r2 = routeIntake({ ...unsure.intake, respondent: {} }, auto, AT);
+    expect(r2.routing.dispatch).toBe('queue');
+    expect(new Walk({ ...unsure, intake: r2.intake, routing: r2.routing }).screen().c.phase).toBe('dispatch');
+    // The shipped catalogues keep every case in the agency's queue.
+    expect(routeIntake(c.intake, routingIndexFor(chuanshan), AT).routing.dispatch).toBe('queue');
   });
 
   it('a dispatch to another unit than routing proposed counts as a re-route', () => {

@@ -20,7 +20,7 @@ import type { RulesRegistry } from '../../../shared/domain/rules';
 import { UsageError } from '../usage-error';
 import { catalogueDir, validateCatalogueFile } from '../../../shared/config/catalogue';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const LEVEL_NAMES: Record<JurisdictionConfig['level'], string> = { city: '市级', county: '县级', district: '区级', park: '园区' };
 
@@ -82,6 +82,9 @@ function catalogueReport(file: string, jurisdictionDir?: string): FileReport {
 function jurisdictionReport(file: string, registry: RulesRegistry): FileReport {
   const r = validateJurisdictionFile(file, { registry });
   const c = r.config;
+  if (c && !existsSync(join(catalogueDir(dirname(file)), `${c.code}.json`))) {
+    r.warnings.push(`没有事项目录 catalogue/${c.code}.json：只能按单位名称和别名分派，只描述事项的投诉一律转人工分派（格式见 docs/ROUTING.md）。`);
+  }
   return {
     file,
     kind: 'jurisdiction',

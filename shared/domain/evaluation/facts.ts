@@ -26,6 +26,7 @@ export const FACT_KINDS = [
   'followed_up', // follow-up visit with satisfaction (art. 17)
   'terminated', // terminated (art. 19)
   'merged', // merged into another case (art. 11); removed again by an unmerge
+  'rerouted', // the agency changed the department after routing (issue 15); one fact per case, with the count
 ] as const;
 export const FactKind = z.enum(FACT_KINDS);
 export type FactKind = z.infer<typeof FactKind>;
@@ -71,6 +72,8 @@ export const EvaluationFact = z.object({
   satisfaction: Satisfaction.optional(),
   reason: z.string().optional(),
   into: z.string().optional(),
+  /** rerouted: how many times the department was changed. */
+  reroutes: z.number().int().positive().optional(),
 });
 export type EvaluationFact = z.infer<typeof EvaluationFact>;
 
@@ -215,6 +218,9 @@ export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): 
   if (after.followUp) add('followed_up', after.followUp.at, { satisfaction: after.followUp.satisfaction });
   if (after.outcome?.kind === 'terminated') add('terminated', after.outcome.at, { reason: after.outcome.reason });
   if (after.phase === 'merged' && after.outcome?.kind === 'merged') add('merged', after.outcome.at, { into: after.outcome.into });
+  const reroutes = after.routing?.reroutes ?? [];
+  // Filed in the quarter of the first re-route (a stable key), counting every one so far.
+  if (reroutes.length > 0) add('rerouted', reroutes[0]!.at, { reroutes: reroutes.length });
   return facts;
 }
 

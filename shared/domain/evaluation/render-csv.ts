@@ -47,6 +47,8 @@ const GROUP_HEADER = [
   '不满意',
   '满意率',
   '终止',
+  '改派件数',
+  '改派次数',
   '超期（各环节）',
   '主要投诉事项',
 ];
@@ -72,6 +74,8 @@ function groupCells(g: GroupStats): Cell[] {
     g.dissatisfied,
     formatRate(g.satisfactionRate),
     g.terminated,
+    g.reroutedCases,
+    g.reroutes,
     overdue,
     g.topMatters.map((m) => `${m.label} ${m.count}`).join('；'),
   ];

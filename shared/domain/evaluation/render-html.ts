@@ -119,7 +119,7 @@ function respondentTable(rows: RespondentRow[], person: boolean): string {
 }
 
 function groupTable(first: string, groups: GroupStats[], totals: GroupStats): string {
-  const head = `<tr><th>${esc(first)}</th><th>收到</th><th>合并</th><th>受理</th><th>不予受理</th><th>受理率</th><th>办结</th><th>按期办结率</th><th>延期</th><th>延期率</th><th>回访</th><th>满意率</th><th>不满意</th><th>超期（各环节）</th><th>主要投诉事项</th></tr>`;
+  const head = `<tr><th>${esc(first)}</th><th>收到</th><th>合并</th><th>受理</th><th>不予受理</th><th>受理率</th><th>办结</th><th>按期办结率</th><th>延期</th><th>延期率</th><th>回访</th><th>满意率</th><th>不满意</th><th>改派</th><th>超期（各环节）</th><th>主要投诉事项</th></tr>`;
   const row = (g: GroupStats, cls = '') => {
     const overdue = Object.entries(g.overdueByClock)
       .map(([clock, n]) => `${CLOCK_LABELS[clock as keyof typeof CLOCK_LABELS]} ${n}`)
@@ -127,7 +127,7 @@ function groupTable(first: string, groups: GroupStats[], totals: GroupStats): st
     return (
       `<tr class="${cls}"><td>${esc(g.label)}</td><td>${g.received}</td><td>${g.merged}</td><td>${g.accepted}</td><td>${g.notAccepted}</td>` +
       `<td>${formatRate(g.acceptanceRate)}</td><td>${g.concluded}</td><td>${formatRate(g.onTimeRate)}</td><td>${g.extended}</td><td>${formatRate(g.extensionRate)}</td>` +
-      `<td>${g.followUps}</td><td>${formatRate(g.satisfactionRate)}</td><td>${g.dissatisfied}</td><td>${esc(overdue || '—')}</td>` +
+      `<td>${g.followUps}</td><td>${formatRate(g.satisfactionRate)}</td><td>${g.dissatisfied}</td><td>${g.reroutes}</td><td>${esc(overdue || '—')}</td>` +
       `<td>${esc(g.topMatters.map((m) => `${m.label} ${m.count}`).join('；') || '—')}</td></tr>`
     );
   };

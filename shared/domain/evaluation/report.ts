@@ -82,6 +82,9 @@ export interface GroupStats {
   /** (satisfied + basically satisfied) / follow-ups in the quarter. */
   satisfactionRate: Rate;
   terminated: number;
+  /** Cases whose department the agency changed after routing, and the re-routes in all (issue 15). */
+  reroutedCases: number;
+  reroutes: number;
   /** Overdue marks set in the quarter, per clock. */
   overdueByClock: Partial<Record<ClockName, number>>;
   topMatters: { topic: MatterTopic; label: string; count: number }[];
@@ -332,6 +335,8 @@ function groupStats(g: GroupAcc): GroupStats {
     dissatisfied: count('followed_up', (f) => f.satisfaction === 'dissatisfied'),
     satisfactionRate: rate(satisfied + basicallySatisfied, followUps),
     terminated: count('terminated'),
+    reroutedCases: count('rerouted'),
+    reroutes: g.facts.filter((f) => f.kind === 'rerouted').reduce((n, f) => n + (f.reroutes ?? 1), 0),
     overdueByClock,
     topMatters,
   };
