@@ -3,7 +3,8 @@
  * real HTTP, the outbox, the archive store) and printed from the console in Debian's Chromium (playwright-core):
  * a complaint with mail, phone and postal contacts is dispatched with a slip, accepted, handled, concluded with an
  * art. 15 other problem, rectified, replied to and visited, and archived. The dossier holds the slip as issued and
- * the notices, reads are audited, another department is refused, and a print to PDF gives one page per section.
+ * the notices, reads are audited, another department is refused, the CLI fetches it too, and a print to PDF gives
+ * one page per section.
  * Screenshot: docs/archive-dossier.png.
  */
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../infra/local/clock';
 import { startRuntime } from '../../infra/local/runtime';
 import type { Runtime } from '../../infra/local/runtime';
-import { api, REPO, waitFor } from './runtime-helpers';
+import { api, REPO, runCli, waitFor } from './runtime-helpers';
 import type { Api, Json } from './runtime-helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -111,6 +112,20 @@ describe('archive dossier of a demo case, printed in headless Chromium', () => {
     const reads = (audit.body.items as Json[]).map((a) => `${a.actor.id}:${a.what}`);
     expect(reads).toEqual(expect.arrayContaining(['agency1:read_dossier', 'liaison-ybj:read_dossier', 'liaison-rsj:read_dossier_denied']));
   });
+
+  it('prints through the CLI too (tousu dossier), with a plain error and exit 2 for a refused or open case', async () => {
+    const out = join(dir, 'dossier.html');
+    const ok = await runCli(['dossier', caseId, '--api', rt.httpUrl, '--token', agency, '--out', out]);
+    expect(ok.stderr).toContain(`已写入 ${out}`);
+    expect(ok.code).toBe(0);
+    expect(await readFile(out, 'utf8')).toContain(`JB-${caseId}`);
+    const open = await runCli(['dossier', openCaseId, '--api', rt.httpUrl, '--token', agency]);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toContain('尚未归档');
+    const refused = await runCli(['dossier', caseId, '--api', rt.httpUrl, '--token', other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('HTTP 403');
+  }, 60_000);
 
   it('the archive file holds the slip as issued', async () => {
     const c = (await http.call('GET', `/api/cases/${caseId}`, { token: agency })).body;
