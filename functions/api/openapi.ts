@@ -112,6 +112,20 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           responses: { '200': json(CaseRecordSchema, 'case'), '401': errors['401'], '403': errors['403'], '404': errors['404'] },
         },
       },
+      '/api/cases/{caseId}/dossier': {
+        get: {
+          summary: 'the art. 18 dossier of an archived case as printable HTML (audited like a case read; what the role may see)',
+          security: bearer,
+          requestParams: { path: z.object({ caseId: caseIdParam }) },
+          responses: {
+            '200': { description: 'printable HTML (cover, contents, record, slips and notices as issued, conclusion, rectification, reply, follow-up, timeline)', content: { 'text/html': { schema: z.string() } } },
+            '401': errors['401'],
+            '403': errors['403'],
+            '404': errors['404'],
+            '409': json(ErrorBody, 'case not archived yet'),
+          },
+        },
+      },
       '/api/cases/{caseId}/actions': {
         post: {
           summary: 'a staff action on the case',

@@ -10,6 +10,7 @@ import { registerStart } from './commands/start';
 import { registerDemo } from './commands/demo';
 import { registerReconcile } from './commands/reconcile';
 import { registerDeadLetters } from './commands/dead-letters';
+import { registerDossier } from './commands/dossier';
 
 /** Builds the `tousu` program. Exit codes: 0 ok, 2 bad input, 1 failure (INTERFACES.md). */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerReconcile(program);
   registerDeadLetters(program);
+  registerDossier(program);
   registerDemo(program);
   return program;
 }
