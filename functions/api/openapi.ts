@@ -7,6 +7,7 @@ import { createDocument } from 'zod-openapi';
 import { WebComplaint } from '../../shared/intake/channels';
 import { CanonicalIntake } from '../../shared/domain/intake';
 import { PHASES } from '../../shared/domain/case';
+import { ACTION_NAMES } from '../../shared/domain/lifecycle/context';
 
 const FieldProblem = z.object({ field: z.string(), message: z.string(), code: z.string().optional() }).meta({ id: 'FieldProblem' });
 const ErrorBody = z.object({ code: z.string(), message: z.string(), errors: z.array(FieldProblem).optional() }).meta({ id: 'Error' });
@@ -32,7 +33,7 @@ const PublicCase = z
   })
   .meta({ id: 'PublicCase' });
 const Action = z
-  .object({ action: z.enum(['dispatch', 'accept', 'reject', 'classify', 'designate-lead', 'request-extension', 'conclude', 'file-rectification', 'reply', 'record-follow-up', 'terminate', 'merge', 'unmerge', 'recuse', 'escalate']) })
+  .object({ action: z.enum(ACTION_NAMES) })
   .catchall(z.unknown())
   .meta({ id: 'Action' });
 const CaseRecordSchema = z.record(z.string(), z.unknown()).meta({ id: 'CaseRecord', description: 'The whole case with its timeline (shared/domain/case.ts).' });
@@ -41,7 +42,7 @@ const json = (schema: z.ZodType, description: string) => ({ description, content
 const errors = {
   '400': json(ErrorBody, '校验失败：errors 中逐项给出中文提示 (validation failed)'),
   '401': json(ErrorBody, 'not signed in'),
-  '403': json(ErrorBody, 'forbidden'),
+  '403': json(ErrorBody, 'forbidden; code `respondent_person_conflict` (the caller is the respondent person the case names, art. 21), `recused` (the caller recused, art. 21), `secrecy_withheld` (content marked as secret or private, art. 13), else `forbidden`'),
   '404': json(ErrorBody, 'not found'),
   '429': json(ErrorBody.extend({ retryAfterSeconds: z.number().int() }), 'too many requests or wrong guesses from this client address; see the Retry-After header (docs/limits.md)'),
 };
