@@ -154,6 +154,31 @@ export function extensionNotices(c: CaseRecord, ctx: LifecycleContext, d: Deadli
   return out;
 }
 
+/**
+ * 办理结果告知 (arts. 14(2), 16): the department's result, fed back to the complainant at the conclusion, on every
+ * channel the complainant can be reached on (a mail, a call script, a letter: shared/domain/notices/contacts.ts).
+ */
+export function resultToComplainantNotice(c: CaseRecord, ctx: LifecycleContext): Notice | undefined {
+  const to = forComplainant(c);
+  if (!to || !c.conclusion) return undefined;
+  const d = ctx.rules.deadlines;
+  const rectify = c.conclusion.finding !== 'unfounded';
+  return compose(c, ctx, {
+    kind: 'result_feedback',
+    audience: 'complainant',
+    to,
+    subject: `投诉办理结果告知${tag(c)}`,
+    greeting: complainantGreeting(c),
+    paragraphs: [
+      `您于${cnDate(c.receivedAt)}提出的政务服务投诉，${departmentName(ctx.jurisdiction, handlingDepartments(c)[0])}已办理完毕，核查结论为“${FINDING_LABELS[c.conclusion.finding]}”。现将办理结果告知如下（《${ctx.rules.title}》第十四条第（二）项、第十六条）：`,
+      c.conclusion.summary,
+      ...(rectify ? [`承办单位将依规组织整改，并在办结后 ${d.rectificationWorkingDays} 个工作日内将整改结果报${ctx.jurisdiction.agency.name}备案（第十五条）。`] : []),
+    ],
+    fields: [['受理编号', c.trackingNo]],
+    notes: [`${ctx.jurisdiction.agency.name}将在办结后 ${d.followUpWorkingDays} 个工作日内回访，了解您对办理结果的满意情况（第十七条）。`],
+  });
+}
+
 /** The reply itself, sent to the complainant when the handling unit replies by email (art. 16). */
 export function replyToComplainantNotice(c: CaseRecord, ctx: LifecycleContext): Notice | undefined {
   const to = forComplainant(c);
@@ -316,6 +341,31 @@ export function rectificationFiledNotice(c: CaseRecord, ctx: LifecycleContext): 
     greeting: `${ctx.jurisdiction.agency.name}：`,
     paragraphs: [`以下投诉经调查核实${c.conclusion ? FINDING_LABELS[c.conclusion.finding] : ''}，承办单位已报备整改情况（第十五条）。`],
     fields: [...caseFields(c, ctx), ['整改情况', scrubIdentity(c.rectification?.summary ?? '', c)]],
+  });
+}
+
+/** 办理结果反馈 (art. 14(2)) to the agency at the conclusion, with the three clocks that now run side by side. */
+export function resultFeedbackNotice(c: CaseRecord, ctx: LifecycleContext): Notice {
+  const due = (clock: Deadline['clock']) => c.deadlines.find((d) => d.clock === clock && d.metAt === undefined);
+  const fields: (readonly [string, string])[] = [
+    ...caseFields(c, ctx),
+    ['核查结论', c.conclusion ? FINDING_LABELS[c.conclusion.finding] : '（无）'],
+    ['办理结果', scrubIdentity(c.conclusion?.summary ?? '', c)],
+  ];
+  for (const clock of ['reply', 'rectification', 'follow_up'] as const) {
+    const d = due(clock);
+    if (d) fields.push([CLOCK_LABELS[clock], cnDue(d)]);
+  }
+  return compose(c, ctx, {
+    kind: 'result_feedback',
+    audience: 'agency',
+    to: agencyAddresses(ctx.jurisdiction),
+    subject: `投诉办理结果反馈${tag(c)}`,
+    greeting: `${ctx.jurisdiction.agency.name}：`,
+    paragraphs: [
+      `以下投诉已办结，承办单位反馈办理结果如下（第十四条第（二）项）。办理结果同时告知投诉人；整改报备（第十五条）、答复（第十六条）与回访（第十七条）各自从办结之日起计算期限，互不等待。请在办结后 ${ctx.rules.deadlines.followUpWorkingDays} 个工作日内回访（第十七条）。`,
+    ],
+    fields,
   });
 }
 
