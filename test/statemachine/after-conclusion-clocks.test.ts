@@ -145,7 +145,12 @@ describe('after the conclusion: result fed back at once, each clock on its own (
       ['rectification', 'reply'],
       ['rectification', 'follow_up'],
     ]);
-    expect(h.mail.of(c.caseId, 'reminder').length).toBeGreaterThanOrEqual(3);
+    // Each reminder names its own step and goes to whoever must act: the visit is the agency's (art. 17).
+    const agencyMails = h.sb.jurisdiction.agency.contacts.map((x) => x.email);
+    const visitReminder = h.mail.of(c.caseId, 'reminder').find((m) => m.subject.includes('回访期限'))!;
+    expect(visitReminder.text).toContain('当前环节为“待回访”');
+    expect(visitReminder.to.some((a) => agencyMails.includes(a))).toBe(true);
+    expect(h.mail.of(c.caseId, 'reminder').find((m) => m.subject.includes('答复期限'))!.text).toContain('当前环节为“待答复”');
 
     // The department misses its rectification filing: that clock alone is marked overdue.
     await h.clock.advanceTo(plus1s(rect.dueAt));
@@ -155,6 +160,7 @@ describe('after the conclusion: result fed back at once, each clock on its own (
     expect(clockOf(now, 'follow_up').overdueAt).toBeUndefined();
     expect(clockOf(now, 'reply').overdueAt).toBeUndefined();
     expect(now.flags.overdue).toBe(true);
+    expect(h.mail.of(c.caseId, 'overdue_alert').map((m) => m.subject)).toEqual([expect.stringContaining('整改报备期限已届满')]);
 
     // The result call is reached and the agency visits, both in time, while the rectification is still missing.
     const callId = now.contacts!.find((x) => x.kind === 'result_feedback' && x.status === 'pending')!.id;

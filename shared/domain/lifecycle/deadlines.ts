@@ -3,6 +3,7 @@
  * clock is overdue. Overdue marks are set once and never erased (art. 20 counts them).
  */
 import type { CaseRecord, ClockName, Deadline, Phase } from '../case';
+import { PHASE_LABELS } from '../case';
 import type { LifecycleContext } from './context';
 
 /**
@@ -90,6 +91,16 @@ export function runningDeadlines(c: CaseRecord): Deadline[] {
   if (AFTER_CONCLUSION_PHASES.includes(c.phase)) return c.deadlines.filter((d) => d.metAt === undefined && AFTER_CONCLUSION_CLOCKS.includes(d.clock));
   const d = currentDeadline(c);
   return d ? [d] : [];
+}
+
+/**
+ * The step a deadline's reminder or overdue alert is about, for the text read by staff: after the conclusion the
+ * part of the clock (a follow-up reminder to the agency names "待回访" while the case shows "待整改报备"), before it
+ * the phase of the case.
+ */
+export function deadlineStepLabel(c: CaseRecord, d: Deadline): string {
+  if (AFTER_CONCLUSION_PHASES.includes(c.phase) && AFTER_CONCLUSION_CLOCKS.includes(d.clock)) return PHASE_LABELS[d.clock as Phase];
+  return PHASE_LABELS[c.phase];
 }
 
 /** The next instant something is due on one deadline: its reminder not yet sent, else its overdue mark not yet set. */

@@ -10,7 +10,7 @@ import { referralPhrase } from './format';
 import type { Assignment, CaseRecord, Deadline } from '../case';
 import { PHASE_LABELS } from '../case';
 import type { LifecycleContext, Notice } from '../lifecycle/context';
-import { CLOCK_LABELS } from '../lifecycle/deadlines';
+import { CLOCK_LABELS, deadlineStepLabel } from '../lifecycle/deadlines';
 import { NOT_ACCEPTED_REASONS, TERMINATION_REASONS } from '../rules';
 import { scrubIdentity } from '../redaction';
 import {
@@ -267,7 +267,7 @@ export function reminderNotice(c: CaseRecord, ctx: LifecycleContext, d: Deadline
     subject: `投诉办理到期提醒：${CLOCK_LABELS[d.clock]}${cnDate(d.dueAt)}届满${tag(c)}`,
     greeting: agencyActs ? `${ctx.jurisdiction.agency.name}：` : `${departmentName(ctx.jurisdiction, handlingDepartments(c)[0])}首席事务代表：`,
     paragraphs: [
-      `以下投诉当前环节为“${PHASE_LABELS[c.phase]}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
+      `以下投诉当前环节为“${deadlineStepLabel(c, d)}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
       '逾期办结将记入考评，并影响评优评先资格（第二十条）。',
     ],
     fields: [...caseFields(c, ctx), [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
@@ -284,7 +284,7 @@ export function overdueAlertNotice(c: CaseRecord, ctx: LifecycleContext, d: Dead
     subject: `投诉办理超期预警：${CLOCK_LABELS[d.clock]}已届满${tag(c)}`,
     greeting: `${ctx.jurisdiction.agency.name}：`,
     paragraphs: [
-      `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${PHASE_LABELS[c.phase]}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
+      `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${deadlineStepLabel(c, d)}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
     ],
     fields: [...caseFields(c, ctx), ['承办单位', handlingDepartments(c).map((x) => departmentName(ctx.jurisdiction, x)).join('、') || '（尚未交办）'], [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
