@@ -404,7 +404,7 @@ const CONCLUDED_TAIL = ['concluded', 'replied', 'follow_up_recorded', 'archived'
 export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   {
     id: 'channel-email',
-    title: '电子邮件：市场监管局投诉信箱用QQ邮箱转发的投诉（GBK编码），经SMTP送达受理地址；部门受理后当场处理、邮件答复、回访、归档',
+    title: '电子邮件：市场监管局投诉信箱用QQ邮箱转发的投诉（GBK编码），经SMTP送达受理地址；部门受理后当场处理、办理结果邮件告知（即答复）、回访、归档',
     articles: ['第七条第（三）项', '第十条', '第十四条第（一）项', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const forwarder = ctx.rt.jurisdiction.departments.find((d) => d.code === SCJGJ)!.forwardingAddresses[0]!;
@@ -435,7 +435,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
           steps: [
             act('owner', { action: 'accept', note: '予以受理' }),
             act('owner', { action: 'classify', kind: 'general', finding: 'unfounded', summary: '经核查，三次退回均因材料不齐，已向投诉人一次性告知全部补正材料。' }),
-            act('owner', { action: 'reply', method: 'email', summary: '已通过电子邮件答复投诉人核查情况和补正材料清单。' }),
+            // The result mail sent at the conclusion is the reply (arts. 14(2), 16): no reply step of its own.
             act('agency', { action: 'record-follow-up', satisfaction: 'basically_satisfied' }),
           ],
           expect: {
@@ -454,7 +454,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
   },
   {
     id: 'channel-web-json',
-    title: '网上投诉表单（JSON，POST /api/complaints，幂等键重放）：交办、受理、转办、申请延期、办结（属实）、整改报备、答复、回访、归档',
+    title: '网上投诉表单（JSON，POST /api/complaints，幂等键重放）：交办、受理、转办、申请延期、办结（属实，办理结果邮件告知即答复）、整改报备、回访、归档',
     articles: ['第七条第（三）项', '第四条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
     async deliver(ctx) {
       const key = `demo-web-${randomBytes(8).toString('hex')}`;
@@ -480,8 +480,8 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('owner', { action: 'classify', kind: 'transfer' }),
             { kind: 'act', as: 'owner', body: (c, x) => ({ action: 'request-extension', newDueDate: x.rt.calendar.addWorkingDays(c.waiting!.dueAt!, 5).dueDate, reason: '需调取银行监管协议原件核实' }) },
             act('owner', { action: 'conclude', finding: 'substantiated', summary: '经核查，变更申请因内部流转遗漏超期，情况属实，已当日办结。' }),
+            // The result mail at the conclusion replied already; the rectification is filed beside it (art. 15).
             act('owner', { action: 'file-rectification', summary: '建立预售资金监管业务办理台账，每日核对在办件。' }),
-            act('owner', { action: 'reply', method: 'phone', summary: '已电话告知投诉人核查和整改情况。' }),
             act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
           ],
           expect: {
@@ -490,7 +490,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             phase: 'archived',
             outcome: 'concluded',
             overdue: false,
-            events: ['received', 'screened', 'dispatched', 'accepted', 'classified', 'extension_granted', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'],
+            events: ['received', 'screened', 'dispatched', 'accepted', 'classified', 'extension_granted', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'],
             notices: ['acknowledgement', 'assignment_slip', 'extension'],
             ...(created.queryCode ? { queryCode: created.queryCode } : {}),
           },
@@ -536,7 +536,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             phase: 'archived',
             outcome: 'concluded',
             files: { evidence: 1 },
-            events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'reply_skipped', 'follow_up_skipped'],
+            events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'reply_skipped', 'follow_up_skipped', 'rectification_filed', 'archived'],
             queryCode,
           },
         },
@@ -631,7 +631,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('lead', { action: 'conclude', finding: 'partial', summary: '经联合核查，部分属实：规划核实证明可由登记窗口内部调取。' }),
             act('lead', { action: 'file-rectification', summary: '规划核实结果改为部门间共享，不再要求群众开具。' }),
           ],
-          expect: { channel: 'suggestion_box', phase: 'archived', outcome: 'concluded', files: { slip_scan: 1 }, events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'reply_skipped', 'follow_up_skipped'], notices: ['intervention'] },
+          expect: { channel: 'suggestion_box', phase: 'archived', outcome: 'concluded', files: { slip_scan: 1 }, events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'reply_skipped', 'follow_up_skipped', 'rectification_filed', 'archived'], notices: ['intervention'] },
         },
         {
           label: '署名意见单',

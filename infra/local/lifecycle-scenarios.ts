@@ -79,28 +79,41 @@ const D3 = 'BDCDJ'; // 不动产登记中心
 
 const act = (as: ActorRef, body: Body): ScenarioStep => ({ kind: 'act', as, body });
 
-/** The transfer path after screening of an agency-received complaint, one step per waiting phase left. */
+/** The id of the open call task of a case for a notice (the scenario knows there is one). */
+function pendingCall(c: CaseRecord, kind: NoticeKind): string {
+  const task = (c.contacts ?? []).find((x) => x.channel === 'phone' && x.status === 'pending' && x.kind === kind);
+  if (!task) throw new Error(`the case has no open ${kind} call task`);
+  return task.id;
+}
+
+/**
+ * The transfer path after screening of an agency-received complaint, one step per waiting phase left. After the
+ * conclusion the rectification, the reply and the follow-up run side by side (arts. 15–17); the case is in the
+ * first one still open. The reply is the result call (办理结果告知) reached: a complainant with a mail address is
+ * told by the result mail at the conclusion, so that case never waits in "reply" (`MAIL_STEPS`).
+ */
 const TRANSFER_STEPS: { leaves: Phase; step: ScenarioStep }[] = [
   { leaves: 'dispatch', step: act('agency', { action: 'dispatch', department: D1, note: '请按期办理' }) },
   { leaves: 'acceptance', step: act('owner', { action: 'accept' }) },
   { leaves: 'classification', step: act('owner', { action: 'classify', kind: 'transfer' }) },
   { leaves: 'handling', step: act('owner', { action: 'conclude', finding: 'substantiated', summary: '经核查，窗口人员未一次性告知所需材料，情况属实，已批评教育。' }) },
   { leaves: 'rectification', step: act('owner', { action: 'file-rectification', summary: '已制作一次性告知清单并在窗口公示。' }) },
-  { leaves: 'reply', step: act('owner', { action: 'reply', method: 'phone', summary: '已电话告知投诉人核查及整改情况。' }) },
+  { leaves: 'reply', step: { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'result_feedback'), outcome: 'reached' }) } },
   { leaves: 'follow_up', step: act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }) },
 ];
 const WAITING: Phase[] = TRANSFER_STEPS.map((s) => s.leaves);
-const stepsBefore = (phase: Phase) => TRANSFER_STEPS.slice(0, WAITING.indexOf(phase)).map((s) => s.step);
-const stepsFrom = (phase: Phase) => TRANSFER_STEPS.slice(WAITING.indexOf(phase)).map((s) => s.step);
+/** The path of a complainant with a mail address: the reply is done by the result mail. */
+const MAIL_STEPS = TRANSFER_STEPS.filter((s) => s.leaves !== 'reply');
+const stepsBefore = (phase: Phase, steps = MAIL_STEPS) => steps.slice(0, steps.findIndex((s) => s.leaves === phase)).map((s) => s.step);
+const stepsFrom = (phase: Phase, steps = MAIL_STEPS) => steps.slice(steps.findIndex((s) => s.leaves === phase)).map((s) => s.step);
+/** Only a complainant without mail waits in "reply": the per-phase scenarios of that phase use the phone-only intake. */
+const phaseSteps = (phase: Phase) => (phase === 'reply' ? TRANSFER_STEPS : MAIL_STEPS);
+const phaseIntake = (phase: Phase): IntakeSpec => (phase === 'reply' ? { ...AGENCY_INTAKE, contact: 'phone-only' } : AGENCY_INTAKE);
 
-/** The id of the open call task of a case (the scenario knows there is one). */
-function pendingCall(c: CaseRecord): string {
-  const task = (c.contacts ?? []).find((x) => x.channel === 'phone' && x.status === 'pending');
-  if (!task) throw new Error('the case has no open call task');
-  return task.id;
-}
-
-const TRANSFER_EVENTS = ['received', 'screened', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'];
+/** With a mail address the result mail replies at the conclusion, before the rectification is filed. */
+const TRANSFER_EVENTS = ['received', 'screened', 'dispatched', 'accepted', 'classified', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'];
+/** Phone only: the result call is reached after the rectification was filed (the order the scenario takes). */
+const PHONE_TRANSFER_EVENTS = ['received', 'screened', 'dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'];
 const AGENCY_INTAKE: IntakeSpec = { receivedBy: 'agency', respondent: D1 };
 const DEPT_INTAKE: IntakeSpec = { receivedBy: D1, respondent: D1 };
 
@@ -140,8 +153,8 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     title: '登记转办：交办、受理、转办、办结（属实）、整改报备、答复、回访、归档',
     articles: ['第四条', '第十条', '第十四条第（二）项', '第十五条', '第十六条', '第十七条', '第十八条'],
     intake: AGENCY_INTAKE,
-    steps: TRANSFER_STEPS.map((s) => s.step),
-    expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: TRANSFER_EVENTS, notices: ['assignment_slip', 'acceptance', 'follow_up_survey'] },
+    steps: MAIL_STEPS.map((s) => s.step),
+    expect: { phase: 'archived', outcome: 'concluded', overdue: false, events: TRANSFER_EVENTS, notices: ['assignment_slip', 'acceptance', 'result_feedback', 'follow_up_survey'] },
   },
   {
     id: 'transfer-phone-only',
@@ -149,18 +162,18 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     articles: ['第十条', '第十四条第（二）项', '第十六条', '第十七条', '第十八条'],
     intake: { ...AGENCY_INTAKE, contact: 'phone-only' },
     steps: [
-      ...stepsBefore('classification'),
-      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'no_answer' }) },
-      { kind: 'act', as: 'owner', body: (c, sb) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'retry_later', retryBy: sb.calendar.addWorkingDays(sb.clock.now(), 1).dueDate, note: '投诉人称正在开会' }) },
-      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c), outcome: 'reached' }) },
-      ...stepsFrom('classification'),
+      ...stepsBefore('classification', TRANSFER_STEPS),
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'no_answer' }) },
+      { kind: 'act', as: 'owner', body: (c, sb) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'retry_later', retryBy: sb.calendar.addWorkingDays(sb.clock.now(), 1).dueDate, note: '投诉人称正在开会' }) },
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'reached' }) },
+      ...stepsFrom('classification', TRANSFER_STEPS),
     ],
     expect: {
       phase: 'archived',
       outcome: 'concluded',
       overdue: false,
-      events: ['received', 'screened', 'dispatched', 'accepted', 'contact_task_created', 'contact_recorded', 'contact_recorded', 'contact_recorded', 'classified', 'concluded', 'replied', 'follow_up_recorded', 'archived'],
-      notices: ['assignment_slip'],
+      events: ['received', 'screened', 'dispatched', 'accepted', 'contact_task_created', 'contact_recorded', 'contact_recorded', 'contact_recorded', 'classified', 'concluded', 'contact_task_created', 'rectification_filed', 'contact_recorded', 'replied', 'follow_up_recorded', 'archived'],
+      notices: ['assignment_slip', 'result_feedback'],
     },
   },
   {
@@ -171,7 +184,6 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     steps: [
       act('owner', { action: 'accept' }),
       act('owner', { action: 'classify', kind: 'general', finding: 'unfounded', summary: '经当场核实，所需材料已按规定一次性告知，投诉人理解。' }),
-      act('owner', { action: 'reply', method: 'in_person', summary: '当场向投诉人说明办理依据。' }),
       act('agency', { action: 'record-follow-up', satisfaction: 'basically_satisfied' }),
     ],
     expect: { phase: 'archived', outcome: 'concluded', events: ['received', 'screened', 'accepted', 'classified', 'concluded', 'replied', 'follow_up_recorded', 'archived'] },
@@ -188,10 +200,9 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'designate-lead', lead: D2, coHandlers: [D3], dueDate: sb.calendar.addWorkingDays(sb.clock.now(), 10).dueDate }) },
       act('lead', { action: 'conclude', finding: 'partial', summary: '经联合核查，部分属实：登记环节材料流转延误。' }),
       act('lead', { action: 'file-rectification', summary: '建立部门间材料流转时限台账。' }),
-      act('lead', { action: 'reply', method: 'email', summary: '已书面答复投诉人。' }),
       act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
     ],
-    expect: { phase: 'archived', outcome: 'concluded', events: ['dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'], notices: ['intervention'] },
+    expect: { phase: 'archived', outcome: 'concluded', events: ['dispatched', 'accepted', 'classified', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'], notices: ['intervention'] },
   },
   {
     id: 'reminder-overdue-late',
@@ -249,8 +260,8 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       id: `terminate-${phase}`,
       title: `终止办理：在“${PHASE_LABELS[phase]}”环节以第十九条（${ART19_LABEL[TERMINATION_BY_PHASE[phase]!]}）终止`,
       articles: ['第十九条', '第十八条'],
-      intake: AGENCY_INTAKE,
-      steps: [...stepsBefore(phase), act('agency', { action: 'terminate', reason: TERMINATION_BY_PHASE[phase], note: '按第十九条终止办理' })],
+      intake: phaseIntake(phase),
+      steps: [...stepsBefore(phase, phaseSteps(phase)), act('agency', { action: 'terminate', reason: TERMINATION_BY_PHASE[phase], note: '按第十九条终止办理' })],
       expect: { phase: 'archived', outcome: 'terminated', reason: TERMINATION_BY_PHASE[phase], events: ['terminated', 'archived'] },
     }),
   ),
@@ -277,9 +288,9 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       id: `resume-${phase}`,
       title: `重启恢复：在“${PHASE_LABELS[phase]}”环节重启引擎后从记录的环节继续，办结归档`,
       articles: ['第十条', '第十四条', '第十八条'],
-      intake: AGENCY_INTAKE,
-      steps: [...stepsBefore(phase), { kind: 'restart' }, ...stepsFrom(phase)],
-      expect: { phase: 'archived', outcome: 'concluded', events: TRANSFER_EVENTS },
+      intake: phaseIntake(phase),
+      steps: [...stepsBefore(phase, phaseSteps(phase)), { kind: 'restart' }, ...stepsFrom(phase, phaseSteps(phase))],
+      expect: { phase: 'archived', outcome: 'concluded', events: phase === 'reply' ? PHONE_TRANSFER_EVENTS : TRANSFER_EVENTS },
     }),
   ),
   {
@@ -287,7 +298,7 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     title: '信访维稳风险：初审识别后立即报告主管领导，照常办理',
     articles: ['第九条第（二）项', '第四条'],
     intake: { receivedBy: 'agency', respondent: D1, matter: '多次办理营业执照变更未果，多名商户表示将集体上访并拉横幅。' },
-    steps: TRANSFER_STEPS.map((s) => s.step),
+    steps: MAIL_STEPS.map((s) => s.step),
     expect: { phase: 'archived', outcome: 'concluded', stabilityRisk: true, notices: ['stability_risk'], events: ['received', 'screened', 'dispatched', 'archived'] },
   },
 ];

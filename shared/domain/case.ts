@@ -47,7 +47,8 @@ export type Classification = z.infer<typeof Classification>;
 export const Finding = z.enum(['substantiated', 'partial', 'unfounded']);
 export type Finding = z.infer<typeof Finding>;
 
-export const ReplyMethod = z.enum(['phone', 'email', 'in_person', 'none']);
+/** How the complainant was answered (art. 16 "电话、电子邮件或者当面告知等方式"); letter: the result posted (contact task). */
+export const ReplyMethod = z.enum(['phone', 'email', 'in_person', 'letter', 'none']);
 export type ReplyMethod = z.infer<typeof ReplyMethod>;
 
 export const Satisfaction = z.enum(['satisfied', 'basically_satisfied', 'dissatisfied']);

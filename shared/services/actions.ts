@@ -193,12 +193,13 @@ async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseReco
       }),
   });
 
-  await recordMailDeliveries(deps.store, stored.caseId, deps.clock.now().toISOString(), delivery);
+  // A sent result mail completes the reply and may move the case on: the workflow routes on the phase after it.
+  const phase = (await recordMailDeliveries(deps.store, stored.caseId, deps.clock.now().toISOString(), delivery))?.phase ?? stored.phase;
 
   const token = before.waiting?.taskToken;
   if (token) {
     try {
-      await deps.workflow.sendTaskSuccess(token, { phase: stored.phase, action });
+      await deps.workflow.sendTaskSuccess(token, { phase, action });
     } catch (err) {
       // A stale token (the task timed out or was completed): the next await task sees the new phase at once.
       deps.logger?.warn('task token not accepted', { caseId: stored.caseId, action, error: err instanceof Error ? err.name : 'unknown' });

@@ -7,16 +7,21 @@ import type { CaseRecord, ContactTask } from '../domain/case';
 import { SYSTEM_ACTOR } from '../domain/case';
 import { CONTACT_NOTICE_LABELS } from '../domain/notices/contacts';
 import type { NoticeKind } from '../domain/lifecycle';
+import { replyByContact } from '../domain/lifecycle';
 import type { CaseStore, NewEvent } from '../ports';
 import { mutateCase } from './case-mutation';
 import type { SendNoticesResult } from './notify';
 
-export async function recordMailDeliveries(store: CaseStore, caseId: string, at: string, result: SendNoticesResult): Promise<void> {
+/**
+ * A sent result mail (办理结果告知) completes the reply (arts. 14(2), 16), which may move the case on (the next open
+ * part, or the archive): the caller signals the workflow with the phase of the record returned.
+ */
+export async function recordMailDeliveries(store: CaseStore, caseId: string, at: string, result: SendNoticesResult): Promise<CaseRecord | undefined> {
   const outcomes = new Map<string, { messageId?: string; error?: string }>();
   for (const s of result.sent) if (s.contactId) outcomes.set(s.contactId, { messageId: s.messageId });
   for (const f of result.failed) if (f.notice.contactId) outcomes.set(f.notice.contactId, { error: f.error.slice(0, 300) });
-  if (outcomes.size === 0) return;
-  await mutateCase(store, caseId, (c: CaseRecord) => {
+  if (outcomes.size === 0) return undefined;
+  return mutateCase(store, caseId, (c: CaseRecord) => {
     const events: NewEvent[] = [];
     const contacts = (c.contacts ?? []).map((task): ContactTask => {
       const o = outcomes.get(task.id);
@@ -31,6 +36,8 @@ export async function recordMailDeliveries(store: CaseStore, caseId: string, at:
       return { ...task, status: 'failed', error: o.error };
     });
     if (events.length === 0) return null;
-    return { record: { ...c, contacts, updatedAt: at }, events };
+    const record: CaseRecord = { ...c, contacts, updatedAt: at };
+    for (const task of contacts) if (task.channel === 'email' && outcomes.get(task.id)?.messageId) events.push(...replyByContact(record, task, new Date(at), SYSTEM_ACTOR));
+    return { record, events };
   });
 }

@@ -16,7 +16,7 @@ import type { CaseRecord, Phase } from '../domain/case';
 import { ConcurrentUpdateError, NotFoundError } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
-import { allowedActions, archive, currentDeadline, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
+import { allowedActions, archive, currentDeadline, nextReminder, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
 import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
 import type { BlobStore, CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
@@ -195,10 +195,10 @@ export async function awaitAction(deps: LifecycleTaskDeps, payload: unknown): Pr
     moved = c.phase !== step;
     if (moved || c.waiting?.taskToken === taskToken) return null;
     const ctx = lifecycleContext(deps, c);
+    // The phase's own clock is shown; after the conclusion the reminder is the next one of any running part.
     const deadline = currentDeadline(c);
-    const wake = nextWakeUp(c, ctx);
     const dueAt = deadline?.dueAt;
-    const remindAt = wake !== undefined && dueAt !== undefined && Date.parse(wake) < Date.parse(dueAt) ? wake : undefined;
+    const remindAt = nextReminder(c, ctx);
     const record: CaseRecord = {
       ...c,
       updatedAt: ctx.now.toISOString(),

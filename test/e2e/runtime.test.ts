@@ -179,13 +179,14 @@ describe('embedded runtime, end to end', () => {
     expect(types).toEqual(expect.arrayContaining(['dispatched', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived']));
   });
 
-  it('takes the mailed case through acceptance, on-the-spot handling, reply and follow-up', async () => {
+  it('takes the mailed case through acceptance, on-the-spot handling, the result mail as reply, and follow-up', async () => {
     await act('liaison-scjgj', mailCase, { action: 'accept' });
     await act('liaison-scjgj', mailCase, { action: 'classify', kind: 'general', finding: 'unfounded', summary: '经核查，退回理由符合规定，已向投诉人一次性告知补正材料。' });
     let view = await read('liaison-scjgj', mailCase);
     liaisonReads += 1;
-    expect(view.phase).toBe('reply');
-    await act('liaison-scjgj', mailCase, { action: 'reply', method: 'email', summary: '已邮件答复投诉人。' });
+    // The result mail sent at the conclusion is the reply (arts. 14(2), 16): the case waits for the visit only.
+    expect(view.phase).toBe('follow_up');
+    expect(view.reply).toMatchObject({ method: 'email' });
     await act('agency1', mailCase, { action: 'record-follow-up', satisfaction: 'basically_satisfied' });
     view = await read('agency1', mailCase);
     expect(view.phase).toBe('archived');

@@ -45,9 +45,9 @@ describe('classification wait with the result clock (art. 14(2), art. 20)', () =
     expect(r.timeline.filter((e) => e.type === 'overdue_marked')).toHaveLength(1);
     expect(r.record.flags.overdue).toBe(true);
 
-    // Each wake-up is Handle, Route, Prepare and Await again: 4 transitions over the 26 of the plain path.
+    // Each wake-up is Handle, Route, Prepare and Await again: 4 transitions over the 23 of the plain path.
     expect(statesOf(h, r.caseId).filter((x) => x === 'Handle Classification Deadline')).toHaveLength(2);
-    expect(r.transitions).toBe(26 + 2 * 4);
+    expect(r.transitions).toBe(23 + 2 * 4);
     const agencyMails = h.sb.jurisdiction.agency.contacts.map((c) => c.email);
     expect(h.mail.of(r.caseId, 'overdue_alert')[0]!.to.some((a) => agencyMails.includes(a))).toBe(true);
     const rep = h.sb.jurisdiction.departments.find((d) => d.code === D1)!.chiefRepresentative.email;
@@ -107,7 +107,8 @@ describe('classification wait with the result clock (art. 14(2), art. 20)', () =
     expect(end.flags.overdue).toBe(true);
     const types = (await h.sb.timeline(c.caseId)).map((e) => e.type);
     expect(types.filter((t) => t === 'overdue_marked')).toHaveLength(1);
-    expect(types.slice(-4)).toEqual(['concluded', 'replied', 'follow_up_recorded', 'archived']);
+    // The result call task is made at the conclusion; the reply given in person completes the reply (art. 16).
+    expect(types.slice(-5)).toEqual(['concluded', 'contact_task_created', 'replied', 'follow_up_recorded', 'archived']);
     expect(h.sb.workflow.executionsOf(c.caseId).every((e) => e.status !== 'running')).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ it('reminds at the policy lead, marks overdue at the due time, keeps the mark af
   expect(r.record.flags.overdue).toBe(true);
   // Each timeout adds Handle Deadline, Route By Phase, Prepare Wait and Await again: 4 transitions.
   expect(statesOf(h, r.caseId).filter((s) => s === 'Handle Handling Deadline')).toHaveLength(2);
-  expect(r.transitions).toBe(26 + 2 * 4);
+  expect(r.transitions).toBe(23 + 2 * 4);
   const agencyMails = h.sb.jurisdiction.agency.contacts.map((c) => c.email);
   expect(h.mail.of(r.caseId, 'overdue_alert')[0]!.to.some((a) => agencyMails.includes(a))).toBe(true);
 });

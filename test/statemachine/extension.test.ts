@@ -18,14 +18,14 @@ describe('extension', () => {
     const to = h.mail.of(r.caseId, 'extension').flatMap((m) => m.to);
     expect(to).toContain('complainant@example.com');
     // The extension re-enters the wait (Route, Prepare, Await: +3); the reminder timeout adds Handle, Route, Prepare, Await (+4).
-    expect(r.transitions).toBe(26 + 3 + 4);
+    expect(r.transitions).toBe(23 + 3 + 4);
   });
 
   it('refused when the new date is beyond the limit (15 working days)', async () => {
     const r = await harness().run('extension-refused-too-long');
     expectOk(r);
     expect(r.record.deadlines.find((x) => x.clock === 'result')!.extended).toBeUndefined();
-    expect(r.transitions).toBe(26);
+    expect(r.transitions).toBe(23);
   });
 
   it('refused after the due time; the overdue mark stays', async () => {

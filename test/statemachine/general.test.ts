@@ -13,5 +13,5 @@ it('general path: no dispatch, no handling wait, concluded at classification', a
   expect(states).not.toContain('Prepare Rectification Wait');
   expect(r.record.classification).toBe('general');
   expect(r.record.conclusion?.finding).toBe('unfounded');
-  expect(r.transitions).toBe(17);
+  expect(r.transitions).toBe(14);
 });

@@ -13,5 +13,5 @@ it('intervention path: lead unit and co-handler assigned, agency-set deadline, c
   expect(r.record.conclusion?.finding).toBe('partial');
   // designate-lead changes the deadline while the case stays in handling: the machine waits again.
   expect(statesOf(h, r.caseId).filter((s) => s === 'Await Handling Result')).toHaveLength(2);
-  expect(r.transitions).toBe(29);
+  expect(r.transitions).toBe(26);
 });

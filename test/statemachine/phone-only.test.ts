@@ -16,14 +16,17 @@ describe('phone-only complainant (电话告知任务)', () => {
     const h = harness();
     const r = await h.run('transfer-phone-only');
     expectOk(r);
-    // The transfer path (26) plus 3 per recorded call (an action that keeps the phase).
+    // The transfer path waiting in reply too (26) plus 3 per recorded acceptance call (an action that keeps the phase).
     expect(r.transitions).toBe(35);
     const c = r.record;
     // Nothing by mail to the complainant: every complainant notice is a call.
     const mails = h.mail.of(r.caseId);
     expect(mails.length).toBeGreaterThan(0);
     expect(mails.flatMap((m) => m.to).filter((x) => !x.endsWith('.gov.cn'))).toEqual([]);
-    expect(c.contacts?.map((x) => [x.kind, x.channel, x.status])).toEqual([['acceptance', 'phone', 'done']]);
+    expect(c.contacts?.map((x) => [x.kind, x.channel, x.status])).toEqual([
+      ['acceptance', 'phone', 'done'],
+      ['result_feedback', 'phone', 'done'],
+    ]);
     const call = c.contacts![0]!;
     expect(call.attempts.map((a) => a.outcome)).toEqual(['no_answer', 'retry_later', 'reached']);
     expect(call.attempts[1]!.retryBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -33,13 +36,20 @@ describe('phone-only complainant (电话告知任务)', () => {
     const accepted = r.timeline.find((e) => e.type === 'accepted')!;
     expect(accepted.summary).not.toMatch(CLAIMS);
     const claims = r.timeline.filter((e) => CLAIMS.test(e.summary));
-    expect(claims.map((e) => [e.type, e.data?.outcome])).toEqual([
-      ['contact_recorded', 'no_answer'],
-      ['contact_recorded', 'retry_later'],
-      ['contact_recorded', 'reached'],
+    expect(claims.map((e) => [e.type, e.data?.kind ?? e.data?.method, e.data?.outcome])).toEqual([
+      ['contact_recorded', 'acceptance', 'no_answer'],
+      ['contact_recorded', 'acceptance', 'retry_later'],
+      ['contact_recorded', 'acceptance', 'reached'],
+      ['contact_recorded', 'result_feedback', 'reached'],
+      ['replied', 'phone', undefined],
     ]);
-    // Only the reached call says the complainant was told.
-    expect(claims.filter((e) => !/尚未告知投诉人/.test(e.summary)).map((e) => e.data?.outcome)).toEqual(['reached']);
+    // Only the reached calls say the complainant was told; the reply is the result call reached (art. 16).
+    expect(claims.filter((e) => !/尚未告知投诉人/.test(e.summary)).map((e) => e.data?.outcome ?? e.type)).toEqual(['reached', 'reached', 'replied']);
+    const concluded = r.timeline.find((e) => e.type === 'concluded')!;
+    expect(concluded.summary).not.toMatch(CLAIMS);
+    const resultCall = c.contacts!.find((x) => x.kind === 'result_feedback')!;
+    expect(resultCall.text).toContain('经核查，窗口人员未一次性告知所需材料，情况属实，已批评教育。');
+    expect(c.reply).toMatchObject({ method: 'phone' });
     expect(r.timeline.some((e) => e.type === 'notice_sent')).toBe(false);
   });
 

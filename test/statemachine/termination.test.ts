@@ -15,7 +15,9 @@ describe.each(phases)('terminate while waiting in %s', (phase) => {
     const r = await h.run(`terminate-${phase}`);
     expectOk(r);
     const awaited = statesOf(h, r.caseId).filter((s) => s.startsWith('Await '));
-    expect(awaited).toHaveLength(phases.indexOf(phase) + 1);
+    // A complainant with mail is replied by the result mail at the conclusion and never waits in reply; the
+    // reply scenario's complainant has a phone only and waits there for the result call.
+    expect(awaited).toHaveLength(phase === 'follow_up' ? phases.indexOf(phase) : phases.indexOf(phase) + 1);
     expect(statesOf(h, r.caseId).slice(-2)).toEqual(['Archive Case', 'Case Closed']);
     expect(r.record.outcome).toMatchObject({ kind: 'terminated' });
   });

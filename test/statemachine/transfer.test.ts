@@ -4,7 +4,7 @@ import { expectOk, statesOf, useHarness } from './harness';
 const harness = useHarness();
 
 describe('transfer path (登记转办)', () => {
-  it('goes from screening through dispatch, acceptance, transfer, conclusion, rectification, reply and follow-up to the archive', async () => {
+  it('goes from screening through dispatch, acceptance, transfer, conclusion (result fed back), rectification and follow-up to the archive', async () => {
     const h = harness();
     const r = await h.run('transfer');
     expectOk(r);
@@ -12,8 +12,9 @@ describe('transfer path (登记转办)', () => {
       'Choose Starting Point',
       'Screen Case',
       'Route By Phase',
-      ...['Dispatch', 'Acceptance Decision', 'Classification', 'Handling Result', 'Rectification Filing', 'Reply', 'Follow-Up Visit'].flatMap((step, i) => [
-        `Prepare ${['Dispatch', 'Acceptance', 'Classification', 'Handling', 'Rectification', 'Reply', 'Follow-Up'][i]} Wait`,
+      // The complainant has a mail address: the result mail sent at the conclusion is the reply, so the case never waits in "reply".
+      ...['Dispatch', 'Acceptance Decision', 'Classification', 'Handling Result', 'Rectification Filing', 'Follow-Up Visit'].flatMap((step, i) => [
+        `Prepare ${['Dispatch', 'Acceptance', 'Classification', 'Handling', 'Rectification', 'Follow-Up'][i]} Wait`,
         `Await ${step}`,
         'Route By Phase',
       ]),
@@ -21,13 +22,13 @@ describe('transfer path (登记转办)', () => {
       'Case Closed',
     ]);
     // The main cost on AWS: the common transfer path stays under 40 state transitions.
-    expect(r.transitions).toBe(26);
+    expect(r.transitions).toBe(23);
     expect(r.transitions).toBeLessThan(40);
 
     const c = r.record;
     expect(c.waiting).toBeUndefined();
     expect(c.department).toBe('SCJGJ');
-    expect(c.deadlines.map((d) => d.clock)).toEqual(expect.arrayContaining(['dispatch', 'acceptance', 'result', 'rectification', 'follow_up']));
+    expect(c.deadlines.map((d) => d.clock)).toEqual(expect.arrayContaining(['dispatch', 'acceptance', 'result', 'reply', 'rectification', 'follow_up']));
     expect(c.deadlines.every((d) => d.metAt !== undefined && d.overdueAt === undefined)).toBe(true);
 
     const rep = h.sb.jurisdiction.departments.find((d) => d.code === 'SCJGJ')!.chiefRepresentative.email;
@@ -35,6 +36,19 @@ describe('transfer path (登记转办)', () => {
     expect(slip).toHaveLength(1);
     expect(slip[0]!.to).toContain(rep);
     expect(h.mail.of(r.caseId, 'acceptance')[0]!.to).toContain('complainant@example.com');
+
+    // art. 14(2): the result went to the agency and to the complainant at the conclusion; the reply was done then.
+    const concluded = r.timeline.find((e) => e.type === 'concluded')!;
+    const feedback = h.mail.of(r.caseId, 'result_feedback');
+    expect(feedback).toHaveLength(2);
+    const toComplainant = feedback.find((m) => m.to.includes('complainant@example.com'))!;
+    expect(toComplainant.text).toContain('经核查，窗口人员未一次性告知所需材料，情况属实，已批评教育。');
+    expect(feedback.find((m) => m !== toComplainant)!.to.every((x) => x.endsWith('.gov.cn'))).toBe(true);
+    expect(c.deadlines.find((d) => d.clock === 'reply')!.metAt).toBe(concluded.at);
+    expect(c.reply).toMatchObject({ method: 'email' });
+    const replied = r.timeline.find((e) => e.type === 'replied')!;
+    expect(replied.summary).toContain('电子邮件已发送');
+    expect(r.timeline.indexOf(replied)).toBeLessThan(r.timeline.findIndex((e) => e.type === 'rectification_filed'));
   });
 
   it('stores the task token, the allowed actions and the due time on the case while it waits', async () => {

@@ -131,7 +131,7 @@ describe('performAction', () => {
     expect(await store.auditTrail('nope')).toEqual([]);
   });
 
-  it('walks transfer → extension refused and granted → conclusion → rectification → reply → follow-up', async () => {
+  it('walks transfer → extension refused and granted → conclusion (result mail = reply) → rectification → follow-up', async () => {
     const c = await storedCase({ confidential: true });
     await performAction(deps, c.caseId, AGENCY, { action: 'dispatch', department: 'SCJGJ' });
     now = new Date('2025-03-04T10:00:00+08:00');
@@ -146,8 +146,11 @@ describe('performAction', () => {
     expect(workflow.successes.at(-1)).toEqual({ token: 'tok-handling', output: { phase: 'handling', action: 'request-extension' } });
     now = new Date('2025-03-19T10:00:00+08:00');
     await performAction(deps, c.caseId, DEPT, { action: 'conclude', finding: 'partial', summary: '部分属实。' });
+    // The result mail sent at the conclusion is the reply (arts. 14(2), 16): a second reply is refused.
+    const told = await store.get(c.caseId);
+    expect(told).toMatchObject({ phase: 'rectification', reply: { method: 'email' } });
+    await expect(performAction(deps, c.caseId, DEPT, { action: 'reply', method: 'phone', summary: '已电话答复。' })).rejects.toBeInstanceOf(PhaseConflictError);
     await performAction(deps, c.caseId, DEPT, { action: 'file-rectification', summary: '已整改。' });
-    await performAction(deps, c.caseId, DEPT, { action: 'reply', method: 'phone', summary: '已电话答复。' });
     const done = await performAction(deps, c.caseId, AGENCY, { action: 'record-follow-up', satisfaction: 'satisfied' });
     expect(done.phase).toBe('archived');
     expect(done.flags.overdue).toBeUndefined();

@@ -310,7 +310,8 @@ describe('termination (art. 19) from every waiting phase', () => {
 describe('reply, follow-up and archive (arts. 15 to 18)', () => {
   it('walks the full transfer path to the archive', () => {
     const w = caseIn('follow_up');
-    expect(w.notices.map((n) => n.kind)).toEqual(['assignment_slip', 'acceptance', 'rectification_filed', 'reply_record', 'follow_up_survey']);
+    // The result goes to the complainant and to the agency at the conclusion (art. 14(2)), with the survey (art. 17).
+    expect(w.notices.map((n) => n.kind)).toEqual(['assignment_slip', 'acceptance', 'result_feedback', 'result_feedback', 'follow_up_survey', 'rectification_filed', 'reply_record']);
     w.act(AGENCY, { action: 'record-follow-up', satisfaction: 'basically_satisfied' }, '2025-03-07T10:00:00+08:00');
     expect(w.c.phase).toBe('archived');
     const a = archive(w.c, ctxAt('2025-03-07T10:00:05+08:00'));

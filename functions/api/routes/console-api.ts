@@ -157,7 +157,8 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       label: ACTION_LABELS.reply,
       help: '“谁办理谁答复”，记录答复方式和内容；匿名、不需答复或无法联系的说明原因（第十六条）。',
       fields: [
-        { name: 'method', label: '答复方式', type: 'radio', required: true, options: opts(REPLY_METHOD_LABELS) },
+        // A posted result letter is recorded on its contact task (记录告知结果), not as a reply method staff pick here.
+        { name: 'method', label: '答复方式', type: 'radio', required: true, options: opts(REPLY_METHOD_LABELS).filter((o) => o.value !== 'letter') },
         { name: 'summary', label: '答复内容记录', type: 'textarea', required: true, showWhen: { field: 'method', values: ['phone', 'email', 'in_person'] } },
         { name: 'reasonNone', label: '不予答复的原因', type: 'select', required: true, options: opts(NO_REPLY_REASON_LABELS), showWhen: { field: 'method', values: ['none'] } },
       ],

@@ -3,7 +3,7 @@
  * (field messages in Chinese, INTERFACES.md "Action names").
  */
 import * as z from 'zod';
-import type { CaseRecord, Phase } from '../case';
+import type { CaseRecord, ClockName, Phase } from '../case';
 import { Classification, ContactOutcome, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
 import { ValidationError } from '../errors';
 import type { FieldProblem } from '../errors';
@@ -285,6 +285,10 @@ export const ACTION_LABELS: Record<ActionName, string> = {
 /** Art. 13: content can be marked (and a mark lifted) at any time after intake, the archive included. */
 const SECRECY: ActionName[] = ['mark-secret', 'lift-secret-mark'];
 const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate', 'record-contact', ...SECRECY];
+const AFTER_CONCLUSION_ACTIONS: ActionName[] = ['file-rectification', 'reply', 'record-follow-up', 'record-name-clearing', ...WAITING_COMMON];
+
+/** The clock whose part an action after the conclusion completes: the action is allowed while that clock is open. */
+const PART_CLOCK: Partial<Record<ActionName, ClockName>> = { 'file-rectification': 'rectification', reply: 'reply', 'record-follow-up': 'follow_up' };
 
 /** Actions per phase, before the finer conditions of `allowedActions`. */
 export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
@@ -295,9 +299,10 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   acceptance: ['accept', 'reject', 'dispatch', 'merge', ...WAITING_COMMON],
   classification: ['classify', 'merge', ...WAITING_COMMON],
   handling: ['designate-lead', 'request-extension', 'conclude', ...WAITING_COMMON],
-  rectification: ['file-rectification', 'record-name-clearing', ...WAITING_COMMON],
-  reply: ['reply', 'record-name-clearing', ...WAITING_COMMON],
-  follow_up: ['record-follow-up', 'record-name-clearing', ...WAITING_COMMON],
+  // After the conclusion the three parts run side by side (arts. 15, 16, 17): each is open while its clock is.
+  rectification: AFTER_CONCLUSION_ACTIONS,
+  reply: AFTER_CONCLUSION_ACTIONS,
+  follow_up: AFTER_CONCLUSION_ACTIONS,
   // A call or a letter may still be due after the case closed (a refusal, a termination): its outcome is recorded.
   archived: ['record-contact', ...SECRECY],
   merged: ['unmerge', ...SECRECY],
@@ -311,6 +316,8 @@ export function allowedActions(c: CaseRecord): ActionName[] {
     if (a === 'record-name-clearing') return c.nameClearing !== undefined && c.nameClearing.clearedAt === undefined;
     if (a === 'record-contact') return (c.contacts ?? []).some((x) => x.status === 'pending' && x.channel !== 'email');
     if (a === 'lift-secret-mark') return hasActiveMarks(c);
+    const part = PART_CLOCK[a];
+    if (part) return c.deadlines.some((d) => d.clock === part && d.metAt === undefined);
     return true;
   });
 }

@@ -50,6 +50,7 @@ export const NOTICE_KINDS = [
   'overdue_alert', // a deadline passed (to the agency)
   'stability_risk', // serious petition / stability risk (to the leader, art. 9(2))
   'extension', // extension granted (to the complainant and the agency)
+  'result_feedback', // 办理结果反馈 at the conclusion (art. 14(2)): to the complainant (each channel) and to the agency
   'reply_record', // reply record (to the agency; to the complainant when replied by email)
   'follow_up_survey', // follow-up satisfaction survey (to the complainant)
   'termination', // termination notice (art. 19)

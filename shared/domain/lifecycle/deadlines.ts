@@ -3,6 +3,7 @@
  * clock is overdue. Overdue marks are set once and never erased (art. 20 counts them).
  */
 import type { CaseRecord, ClockName, Deadline, Phase } from '../case';
+import { PHASE_LABELS } from '../case';
 import type { LifecycleContext } from './context';
 
 /**
@@ -75,17 +76,74 @@ export function reminderInstant(d: Deadline, ctx: LifecycleContext): string | un
 }
 
 /**
- * The next instant at which something must happen while the case waits: the reminder not yet sent, or
- * the overdue mark not yet set. undefined = wait without a deadline.
+ * After the conclusion three clocks run side by side, each from the conclusion (SPEC.md, Deadlines): the
+ * department's rectification filing (art. 15), its reply with the result to the complainant (arts. 14(2), 16)
+ * and the agency's follow-up visit (art. 17). None waits for another: a department late with its rectification
+ * does not delay the reply or the visit, and each clock has its own reminder and overdue mark.
  */
-export function nextWakeUp(c: CaseRecord, ctx: LifecycleContext): string | undefined {
+export const AFTER_CONCLUSION_CLOCKS: readonly ClockName[] = ['rectification', 'reply', 'follow_up'];
+
+/** The phases after the conclusion: the case is in the first of them whose clock is still open (`phaseAfterConclusion`). */
+export const AFTER_CONCLUSION_PHASES: readonly Phase[] = ['rectification', 'reply', 'follow_up'];
+
+/** The open deadlines the case waits on in its phase: after the conclusion every open part, before it the phase's clock. */
+export function runningDeadlines(c: CaseRecord): Deadline[] {
+  if (AFTER_CONCLUSION_PHASES.includes(c.phase)) return c.deadlines.filter((d) => d.metAt === undefined && AFTER_CONCLUSION_CLOCKS.includes(d.clock));
   const d = currentDeadline(c);
-  if (!d || d.overdueAt) return undefined;
+  return d ? [d] : [];
+}
+
+/**
+ * The step a deadline's reminder or overdue alert is about, for the text read by staff: after the conclusion the
+ * part of the clock (a follow-up reminder to the agency names "待回访" while the case shows "待整改报备"), before it
+ * the phase of the case.
+ */
+export function deadlineStepLabel(c: CaseRecord, d: Deadline): string {
+  if (AFTER_CONCLUSION_PHASES.includes(c.phase) && AFTER_CONCLUSION_CLOCKS.includes(d.clock)) return PHASE_LABELS[d.clock as Phase];
+  return PHASE_LABELS[c.phase];
+}
+
+/** The next instant something is due on one deadline: its reminder not yet sent, else its overdue mark not yet set. */
+export function deadlineWakeUp(d: Deadline, ctx: LifecycleContext): string | undefined {
+  if (d.overdueAt) return undefined;
   if (!d.remindedAt) {
     const remind = reminderInstant(d, ctx);
     if (remind) return remind;
   }
   return overdueFrom(d);
+}
+
+/**
+ * The next instant at which something must happen while the case waits: the earliest reminder not yet sent
+ * or overdue mark not yet set over the running deadlines. undefined = wait without a deadline.
+ */
+export function nextWakeUp(c: CaseRecord, ctx: LifecycleContext): string | undefined {
+  let best: string | undefined;
+  for (const d of runningDeadlines(c)) {
+    const w = deadlineWakeUp(d, ctx);
+    if (w !== undefined && (best === undefined || ms(w) < ms(best))) best = w;
+  }
+  return best;
+}
+
+/** The earliest reminder still to send over the running deadlines (shown on the waiting record). */
+export function nextReminder(c: CaseRecord, ctx: LifecycleContext): string | undefined {
+  let best: string | undefined;
+  for (const d of runningDeadlines(c)) {
+    if (d.remindedAt || d.overdueAt) continue;
+    const r = reminderInstant(d, ctx);
+    if (r !== undefined && (best === undefined || ms(r) < ms(best))) best = r;
+  }
+  return best;
+}
+
+/**
+ * The phase of a concluded case: the first part whose clock is still open (rectification, reply, follow-up), or
+ * archived when every part is done. The order only names the phase; every open part can be done in any order.
+ */
+export function phaseAfterConclusion(c: CaseRecord): Phase {
+  for (const clock of AFTER_CONCLUSION_CLOCKS) if (openDeadlineIndex(c, clock) >= 0) return clock as 'rectification' | 'reply' | 'follow_up';
+  return 'archived';
 }
 
 /**

@@ -6,6 +6,6 @@
 export * from './context';
 export { ACTION_SCHEMAS, ACTION_LABELS, PHASE_ACTIONS, NO_REPLY_REASON_LABELS, allowedActions, actionNameOf, isActionName, parseAction } from './actions';
 export type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
-export { CLOCK_LABELS, PHASE_CLOCK, WAITING_PHASES, currentDeadline, nextWakeUp, overdueFrom, reminderInstant } from './deadlines';
-export { applyAction, applyMergeAction, archive, assertMayAct, onWaitTimeout, screen, stripUndefined } from './transitions';
+export { AFTER_CONCLUSION_CLOCKS, AFTER_CONCLUSION_PHASES, CLOCK_LABELS, PHASE_CLOCK, WAITING_PHASES, currentDeadline, nextReminder, nextWakeUp, overdueFrom, phaseAfterConclusion, reminderInstant, runningDeadlines } from './deadlines';
+export { applyAction, applyMergeAction, archive, assertMayAct, onWaitTimeout, replyByContact, screen, stripUndefined } from './transitions';
 export type { MergeTransition } from './transitions';

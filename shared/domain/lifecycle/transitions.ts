@@ -4,7 +4,7 @@
  * appends the events and sends the notices.
  */
 import { referralPhrase } from '../notices/format';
-import type { Actor, Assignment, CaseRecord, Deadline, Finding, IssuedDocument, NotAcceptedReason, Phase } from '../case';
+import type { Actor, Assignment, CaseRecord, ContactTask, Deadline, Finding, IssuedDocument, NotAcceptedReason, Phase } from '../case';
 import { issuedDocument } from '../notices/issued';
 import { nameClearingRequestNotice } from '../notices/art15';
 import { PHASE_LABELS, SYSTEM_ACTOR } from '../case';
@@ -19,10 +19,10 @@ import * as N from '../notices/templates';
 import { CONTACT_CHANNEL_LABELS, CONTACT_NOTICE_LABELS, CONTACT_OUTCOME_LABELS, contactIssuedSummary, contactTasksFor } from '../notices/contacts';
 import { departmentName } from '../notices/format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
-import type { ActionBody, ActionBodyOf } from './actions';
+import type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
 import { ACTION_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
 import type { ActionName, LifecycleContext, Notice, Transition } from './context';
-import { CLOCK_LABELS, PHASE_CLOCK, closeDeadline, currentDeadline, isPastDue, openDeadlineIndex, reminderInstant, replaceDeadline, startClock } from './deadlines';
+import { AFTER_CONCLUSION_PHASES, CLOCK_LABELS, PHASE_CLOCK, closeDeadline, isPastDue, openDeadlineIndex, phaseAfterConclusion, reminderInstant, replaceDeadline, runningDeadlines, startClock } from './deadlines';
 
 /** A transition under construction. */
 class Draft {
@@ -243,35 +243,45 @@ function missingLabel(field: string): string {
 
 // ============================================================================================ waiting
 
+/** What is left undone when a clock runs out, for the timeline (after the conclusion several clocks run at once). */
+const CLOCK_TASK_LABELS: Partial<Record<Deadline['clock'], string>> = { rectification: '整改报备', reply: '答复投诉人', follow_up: '回访' };
+
 /**
- * At or after the wake-up instant: sends the reminder (before the due time) or marks the clock overdue and
- * alerts the agency (at the due time). The phase does not change; an overdue mark is never erased.
+ * At or after the wake-up instant: for every running deadline (one before the conclusion; after it the
+ * rectification, reply and follow-up clocks side by side) sends its reminder (before the due time) or marks it
+ * overdue and alerts the agency (at the due time). The phase does not change; an overdue mark is never erased.
  */
 export function onWaitTimeout(c: CaseRecord, ctx: LifecycleContext): Transition {
-  const d = currentDeadline(c);
-  if (!d || d.overdueAt) return unchanged(c);
+  const running = runningDeadlines(c).filter((d) => !d.overdueAt);
+  if (running.length === 0) return unchanged(c);
   const t = new Draft(c, ctx, SYSTEM_ACTOR);
-  const i = openDeadlineIndex(t.record, d.clock);
-  if (isPastDue(d, ctx.now)) {
-    const marked: Deadline = { ...d, overdueAt: t.nowIso };
-    replaceDeadline(t.record, i, marked);
-    t.record.flags = { ...t.record.flags, overdue: true };
-    t.event('overdue_marked', `${CLOCK_LABELS[d.clock]}（${shanghaiDate(d.dueAt)}）已届满，尚未完成“${PHASE_LABELS[c.phase]}”，记录超期并报政务服务管理机构（第二十条）。`, {
-      clock: d.clock,
-      dueAt: d.dueAt,
-    });
-    t.notify(N.overdueAlertNotice(t.record, ctx, marked));
-    return t.done();
+  let changed = false;
+  // The draft's deadlines are a copy of the case's, index for index.
+  for (const d of running) {
+    const i = c.deadlines.indexOf(d);
+    const task = CLOCK_TASK_LABELS[d.clock] ?? PHASE_LABELS[c.phase];
+    if (isPastDue(d, ctx.now)) {
+      const marked: Deadline = { ...d, overdueAt: t.nowIso };
+      replaceDeadline(t.record, i, marked);
+      t.record.flags = { ...t.record.flags, overdue: true };
+      t.event('overdue_marked', `${CLOCK_LABELS[d.clock]}（${shanghaiDate(d.dueAt)}）已届满，尚未完成“${task}”，记录超期并报政务服务管理机构（第二十条）。`, {
+        clock: d.clock,
+        dueAt: d.dueAt,
+      });
+      t.notify(N.overdueAlertNotice(t.record, ctx, marked));
+      changed = true;
+      continue;
+    }
+    const remindAt = d.remindedAt ? undefined : reminderInstant(d, ctx);
+    if (remindAt && ctx.now.getTime() >= Date.parse(remindAt)) {
+      const reminded: Deadline = { ...d, remindedAt: t.nowIso };
+      replaceDeadline(t.record, i, reminded);
+      t.event('reminder_sent', `${CLOCK_LABELS[d.clock]}将于${shanghaiDate(d.dueAt)}届满，已发送到期提醒。`, { clock: d.clock, dueAt: d.dueAt });
+      t.notify(N.reminderNotice(t.record, ctx, reminded));
+      changed = true;
+    }
   }
-  const remindAt = d.remindedAt ? undefined : reminderInstant(d, ctx);
-  if (remindAt && ctx.now.getTime() >= Date.parse(remindAt)) {
-    const reminded: Deadline = { ...d, remindedAt: t.nowIso };
-    replaceDeadline(t.record, i, reminded);
-    t.event('reminder_sent', `${CLOCK_LABELS[d.clock]}将于${shanghaiDate(d.dueAt)}届满，已发送到期提醒。`, { clock: d.clock, dueAt: d.dueAt });
-    t.notify(N.reminderNotice(t.record, ctx, reminded));
-    return t.done();
-  }
-  return unchanged(c);
+  return changed ? t.done() : unchanged(c);
 }
 
 // ============================================================================================ archive
@@ -678,9 +688,13 @@ function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Trans
 }
 
 /**
- * Conclusion with a finding (arts. 14, 15): the rectification, reply and follow-up clocks start now. Art. 15: other
- * problems found during the inquiry are rectified too (so they need a rectification report even when the complaint
- * itself was unfounded); for an unfounded complaint the unit may ask the agency to help clear the respondent's name.
+ * Conclusion with a finding (arts. 14(2), 15, 16, 17). The result is fed back now: to the agency (a mail, and the
+ * record it reads) and to the complainant on every channel they can be reached on (contact tasks: a mail the system
+ * sends, a call or a letter staff record). Three clocks start at the conclusion and run side by side, none waiting
+ * for another: the reply (the complainant told), the rectification filing (substantiated or partly, or other problems
+ * found during the inquiry, which art. 15 has rectified too) and the agency's follow-up visit. For an unfounded
+ * complaint the unit may ask the agency to help clear the respondent's name (art. 15). The case is in the first open
+ * part (`phaseAfterConclusion`); every open part can be done first.
  */
 function concludeCase(t: Draft, finding: Finding, summary: string, art15: { otherProblems?: string | undefined; nameClearing?: string | undefined } = {}): void {
   const r = t.record;
@@ -692,54 +706,72 @@ function concludeCase(t: Draft, finding: Finding, summary: string, art15: { othe
     if (finding !== 'unfounded') throw new RuleViolationError('name_clearing_not_unfounded', '只有投诉失实的，才可以提请澄清事实、消除影响（第十五条）。');
     r.nameClearing = { request: art15.nameClearing, requestedAt: t.nowIso, requestedBy: t.actor };
   }
-  t.start('follow_up', d.followUpWorkingDays);
-  t.start('reply', d.replyWorkingDays);
+  const reply = t.start('reply', d.replyWorkingDays);
   const rectify = finding === 'substantiated' || finding === 'partial' || art15.otherProblems !== undefined;
-  if (rectify) t.start('rectification', d.rectificationWorkingDays);
+  const rect = rectify ? t.start('rectification', d.rectificationWorkingDays) : undefined;
+  const visit = t.start('follow_up', d.followUpWorkingDays);
   const other = art15.otherProblems ? `调查中发现投诉以外其他问题，应一并整改（第十五条）。${noteSentence('其他问题', art15.otherProblems, r)}` : '';
   const clearing = art15.nameClearing
     ? `投诉失实，承办单位提请政务服务管理机构协助被投诉人在一定范围内澄清事实，消除影响（第十五条）。${noteSentence('申请', art15.nameClearing, r)}`
     : '';
-  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}。${rectify ? `应在${d.rectificationWorkingDays}个工作日内报备整改情况（第十五条）。` : ''}${other}${clearing}`, {
+  const p = r.intake.complainant;
+  const anonymous = p.anonymous || r.flags.anonymous;
+  const reasonNone: NoReplyReason | undefined = anonymous ? 'anonymous' : !p.wantsReply ? 'not_wanted' : undefined;
+  const parts = [
+    reasonNone ? '' : `办理结果应于${shanghaiDate(reply.dueAt)}前答复投诉人（第十六条）`,
+    rect ? `整改结果应于${shanghaiDate(rect.dueAt)}前报备（第十五条）` : '',
+    `政务服务管理机构应于${shanghaiDate(visit.dueAt)}前回访（第十七条）`,
+  ].filter(Boolean);
+  t.moveTo(phaseAfterConclusion(r));
+  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}，办理结果已报政务服务管理机构（第十四条第（二）项）。${parts.join('；')}，各自计算期限。${other}${clearing}`, {
     finding,
+    replyDueAt: reply.dueAt,
+    ...(rect ? { rectificationDueAt: rect.dueAt } : {}),
+    followUpDueAt: visit.dueAt,
     ...(art15.otherProblems ? { otherProblems: art15.otherProblems } : {}),
     ...(art15.nameClearing ? { nameClearing: art15.nameClearing } : {}),
   });
   if (art15.nameClearing) t.notify(nameClearingRequestNotice(r, t.ctx));
-  if (rectify) t.moveTo('rectification');
-  else enterReply(t);
-}
-
-/** The reply step (art. 16); no reply is needed for an anonymous complaint or when none is wanted. */
-function enterReply(t: Draft): void {
-  const r = t.record;
-  const p = r.intake.complainant;
-  const reasonNone = p.anonymous || r.flags.anonymous ? 'anonymous' : !p.wantsReply ? 'not_wanted' : undefined;
-  if (!reasonNone) {
-    t.moveTo('reply');
-    return;
+  t.notify(N.resultFeedbackNotice(r, t.ctx));
+  if (reasonNone) {
+    r.reply = { method: 'none', reasonNone, at: t.nowIso, by: SYSTEM_ACTOR };
+    closeDeadline(r, 'reply', t.ctx.now);
+    t.events.push({ at: t.nowIso, type: 'reply_skipped', actor: SYSTEM_ACTOR, phase: r.phase, summary: `不予答复：${NO_REPLY_REASON_LABELS[reasonNone]}（第十六条）。` });
+  } else {
+    t.notify(N.resultToComplainantNotice(r, t.ctx));
   }
-  r.reply = { method: 'none', reasonNone, at: t.nowIso, by: SYSTEM_ACTOR };
-  closeDeadline(r, 'reply', t.ctx.now);
-  t.moveTo('reply');
-  t.events.push({ at: t.nowIso, type: 'reply_skipped', actor: SYSTEM_ACTOR, phase: 'reply', summary: `不予答复：${NO_REPLY_REASON_LABELS[reasonNone]}（第十六条）。` });
-  t.notify(N.replyRecordNotice(r, t.ctx));
-  enterFollowUp(t);
-}
-
-/** The follow-up visit (art. 17). An anonymous complaint without any contact cannot be visited. */
-function enterFollowUp(t: Draft): void {
-  const r = t.record;
-  const p = r.intake.complainant;
-  const anonymous = p.anonymous || r.flags.anonymous;
   if (anonymous && !p.phone?.trim() && !p.email?.trim() && !p.address?.trim()) {
     closeDeadline(r, 'follow_up', t.ctx.now);
-    t.moveTo('archived');
-    t.events.push({ at: t.nowIso, type: 'follow_up_skipped', actor: SYSTEM_ACTOR, phase: 'archived', summary: '匿名投诉且无联系方式，无法回访（第十七条），办结归档。' });
-    return;
+    t.events.push({ at: t.nowIso, type: 'follow_up_skipped', actor: SYSTEM_ACTOR, phase: r.phase, summary: '匿名投诉且无联系方式，无法回访（第十七条）。' });
+  } else {
+    t.notify(N.followUpSurveyNotice(r, t.ctx));
   }
-  t.moveTo('follow_up');
-  t.notify(N.followUpSurveyNotice(r, t.ctx));
+  t.moveTo(phaseAfterConclusion(r));
+}
+
+/**
+ * The complainant was told the result by a contact task (the result mail sent, the result call reached, the letter
+ * posted): the reply is done (arts. 14(2), 16), late or not. Pure; used by `record-contact` and by the service that
+ * records a sent mail (shared/services/contact-delivery.ts). Returns the events; changes `record` in place.
+ */
+export function replyByContact(record: CaseRecord, task: ContactTask, now: Date, actor: Actor): NewEvent[] {
+  const told = task.kind === 'result_feedback' && task.status === 'done';
+  if (!told || record.reply || openDeadlineIndex(record, 'reply') < 0 || !AFTER_CONCLUSION_PHASES.includes(record.phase)) return [];
+  const at = now.toISOString();
+  const i = openDeadlineIndex(record, 'reply');
+  const due = record.deadlines[i]!;
+  const method = task.channel === 'email' ? 'email' : task.channel === 'phone' ? 'phone' : 'letter';
+  record.reply = { method, summary: `办理结果告知（${task.id}，${CONTACT_CHANNEL_LABELS[task.channel]}）`, at, by: actor };
+  const late = closeDeadline(record, 'reply', now);
+  const events: NewEvent[] = [];
+  if (late) {
+    events.push({ at, type: 'overdue_marked', actor, phase: record.phase, summary: `${CLOCK_LABELS.reply}（${shanghaiDate(due.dueAt)}）已届满，完成时已超期，记录超期（第二十条）。`, data: { clock: 'reply', dueAt: due.dueAt } });
+  }
+  const how = task.channel === 'email' ? '电子邮件已发送' : task.channel === 'phone' ? '电话已接通' : '告知书已寄出';
+  events.push({ at, type: 'replied', actor, phase: record.phase, summary: `办理结果已告知投诉人（${task.id}，${how}），答复完成（第十四条第（二）项、第十六条）。`, data: { method, contactId: task.id } });
+  record.phase = phaseAfterConclusion(record);
+  record.updatedAt = at;
+  return events;
 }
 
 function fileRectification(t: Draft, b: ActionBodyOf<'file-rectification'>): Transition {
@@ -756,7 +788,7 @@ function fileRectification(t: Draft, b: ActionBodyOf<'file-rectification'>): Tra
   const withOther = found || b.otherProblems ? '（含调查中发现的投诉以外其他问题的整改情况）' : '';
   t.event('rectification_filed', `承办单位已将整改情况${withOther}报政务服务管理机构备案（第十五条）。`, b.otherProblems ? { otherProblems: b.otherProblems } : undefined);
   t.notify(N.rectificationFiledNotice(r, t.ctx));
-  enterReply(t);
+  t.moveTo(phaseAfterConclusion(r));
   return t.done();
 }
 
@@ -779,20 +811,25 @@ function reply(t: Draft, b: ActionBodyOf<'reply'>): Transition {
   t.close('reply');
   t.event(
     b.method === 'none' ? 'reply_skipped' : 'replied',
-    b.method === 'none' ? `不予答复：${NO_REPLY_REASON_LABELS[b.reasonNone!]}（第十六条）。` : `承办单位已通过${REPLY_METHOD_LABELS[b.method]}答复投诉人，并做好记录（第十六条）。`,
+    b.method === 'none'
+      ? `不予答复：${NO_REPLY_REASON_LABELS[b.reasonNone!]}（第十六条）。`
+      : b.method === 'email'
+        ? '承办单位以电子邮件答复投诉人，邮件发送结果另行记录（第十六条）。'
+        : `承办单位记录已通过${REPLY_METHOD_LABELS[b.method]}答复投诉人（第十六条）。`,
     { method: b.method },
   );
   t.notify(N.replyToComplainantNotice(r, t.ctx), N.replyRecordNotice(r, t.ctx));
-  enterFollowUp(t);
+  t.moveTo(phaseAfterConclusion(r));
   return t.done();
 }
 
+/** The agency's follow-up visit (art. 17): its own clock from the conclusion, not behind the department's parts. */
 function recordFollowUp(t: Draft, b: ActionBodyOf<'record-follow-up'>): Transition {
   const r = t.record;
   r.followUp = { satisfaction: b.satisfaction, ...(b.note ? { note: b.note } : {}), at: t.nowIso, by: t.actor };
   t.close('follow_up');
-  t.moveTo('archived');
   t.event('follow_up_recorded', `政务服务管理机构已回访，投诉人评价：${SATISFACTION_LABELS[b.satisfaction]}（第十七条）。`, { satisfaction: b.satisfaction });
+  t.moveTo(phaseAfterConclusion(r));
   return t.done();
 }
 
@@ -952,6 +989,7 @@ function recordContact(t: Draft, b: ActionBodyOf<'record-contact'>): Transition 
     outcomeLabel: CONTACT_OUTCOME_LABELS[b.outcome],
     ...(b.retryBy ? { retryBy: b.retryBy } : {}),
   });
-  // The case stays where it is: the waiting step is set again by the workflow.
+  // The result told by this task completes the reply (arts. 14(2), 16); otherwise the case stays where it is.
+  t.events.push(...replyByContact(r, next, t.ctx.now, t.actor));
   return t.done();
 }

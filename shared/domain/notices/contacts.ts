@@ -18,6 +18,7 @@ export const CONTACT_NOTICE_LABELS: Partial<Record<NoticeKind, string>> = {
   not_accepted: '不予受理告知',
   extension: '延期办理告知',
   termination: '终止办理告知',
+  result_feedback: '办理结果告知',
   reply_record: '办理结果答复',
   follow_up_survey: '回访',
 };
@@ -28,10 +29,11 @@ export const CONTACT_OUTCOME_LABELS: Record<ContactOutcome, string> = { reached:
 
 /**
  * Notices that must reach a complainant without email too: the decisions the regulation says the complainant is
- * told (art. 10 acceptance, arts. 8–9 refusal with where to go, art. 14(2) extension, art. 19 termination). The
- * reply (art. 16) and the follow-up visit (art. 17) are calls themselves, recorded by their own actions.
+ * told (art. 10 acceptance, arts. 8–9 refusal with where to go, art. 14(2) extension and the result fed back at the
+ * conclusion, art. 19 termination). A reply staff give themselves (art. 16: by phone, in person, or a mail they
+ * write) and the follow-up visit (art. 17) are recorded by their own actions.
  */
-const EVERY_CHANNEL: readonly NoticeKind[] = ['acceptance', 'not_accepted', 'extension', 'termination'];
+const EVERY_CHANNEL: readonly NoticeKind[] = ['acceptance', 'not_accepted', 'extension', 'result_feedback', 'termination'];
 
 const present = (s: string | undefined): boolean => typeof s === 'string' && s.trim().length > 0;
 

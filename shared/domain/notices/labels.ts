@@ -22,5 +22,6 @@ export const REPLY_METHOD_LABELS = {
   phone: '电话',
   email: '电子邮件',
   in_person: '当面告知',
+  letter: '信函',
   none: '不予答复',
 } as const;

@@ -10,7 +10,7 @@ import { referralPhrase } from './format';
 import type { Assignment, CaseRecord, Deadline } from '../case';
 import { PHASE_LABELS } from '../case';
 import type { LifecycleContext, Notice } from '../lifecycle/context';
-import { CLOCK_LABELS } from '../lifecycle/deadlines';
+import { CLOCK_LABELS, deadlineStepLabel } from '../lifecycle/deadlines';
 import { NOT_ACCEPTED_REASONS, TERMINATION_REASONS } from '../rules';
 import { scrubIdentity } from '../redaction';
 import {
@@ -155,6 +155,31 @@ export function extensionNotices(c: CaseRecord, ctx: LifecycleContext, d: Deadli
   return out;
 }
 
+/**
+ * 办理结果告知 (arts. 14(2), 16): the department's result, fed back to the complainant at the conclusion, on every
+ * channel the complainant can be reached on (a mail, a call script, a letter: shared/domain/notices/contacts.ts).
+ */
+export function resultToComplainantNotice(c: CaseRecord, ctx: LifecycleContext): Notice | undefined {
+  const to = forComplainant(c);
+  if (!to || !c.conclusion) return undefined;
+  const d = ctx.rules.deadlines;
+  const rectify = c.conclusion.finding !== 'unfounded';
+  return compose(c, ctx, {
+    kind: 'result_feedback',
+    audience: 'complainant',
+    to,
+    subject: `投诉办理结果告知${tag(c)}`,
+    greeting: complainantGreeting(c),
+    paragraphs: [
+      `您于${cnDate(c.receivedAt)}提出的政务服务投诉，${departmentName(ctx.jurisdiction, handlingDepartments(c)[0])}已办理完毕，核查结论为“${FINDING_LABELS[c.conclusion.finding]}”。现将办理结果告知如下（《${ctx.rules.title}》第十四条第（二）项、第十六条）：`,
+      c.conclusion.summary,
+      ...(rectify ? [`承办单位将依规组织整改，并在办结后 ${d.rectificationWorkingDays} 个工作日内将整改结果报${ctx.jurisdiction.agency.name}备案（第十五条）。`] : []),
+    ],
+    fields: [['受理编号', c.trackingNo]],
+    notes: [`${ctx.jurisdiction.agency.name}将在办结后 ${d.followUpWorkingDays} 个工作日内回访，了解您对办理结果的满意情况（第十七条）。`],
+  });
+}
+
 /** The reply itself, sent to the complainant when the handling unit replies by email (art. 16). */
 export function replyToComplainantNotice(c: CaseRecord, ctx: LifecycleContext): Notice | undefined {
   const to = forComplainant(c);
@@ -244,7 +269,7 @@ export function reminderNotice(c: CaseRecord, ctx: LifecycleContext, d: Deadline
     subject: `投诉办理到期提醒：${CLOCK_LABELS[d.clock]}${cnDate(d.dueAt)}届满${tag(c)}`,
     greeting: agencyActs ? `${ctx.jurisdiction.agency.name}：` : `${departmentName(ctx.jurisdiction, handlingDepartments(c)[0])}首席事务代表：`,
     paragraphs: [
-      `以下投诉当前环节为“${PHASE_LABELS[c.phase]}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
+      `以下投诉当前环节为“${deadlineStepLabel(c, d)}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
       '逾期办结将记入考评，并影响评优评先资格（第二十条）。',
     ],
     fields: [...caseFields(c, ctx), [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
@@ -261,7 +286,7 @@ export function overdueAlertNotice(c: CaseRecord, ctx: LifecycleContext, d: Dead
     subject: `投诉办理超期预警：${CLOCK_LABELS[d.clock]}已届满${tag(c)}`,
     greeting: `${ctx.jurisdiction.agency.name}：`,
     paragraphs: [
-      `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${PHASE_LABELS[c.phase]}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
+      `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${deadlineStepLabel(c, d)}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
     ],
     fields: [...caseFields(c, ctx), ['承办单位', handlingDepartments(c).map((x) => departmentName(ctx.jurisdiction, x)).join('、') || '（尚未交办）'], [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
@@ -318,6 +343,31 @@ export function rectificationFiledNotice(c: CaseRecord, ctx: LifecycleContext): 
     greeting: `${ctx.jurisdiction.agency.name}：`,
     paragraphs: [`以下投诉经调查核实${c.conclusion ? FINDING_LABELS[c.conclusion.finding] : ''}，承办单位已报备整改情况（第十五条）。`],
     fields: [...caseFields(c, ctx), ['整改情况', scrubIdentity(c.rectification?.summary ?? '', c)], ...art15Fields(c)],
+  });
+}
+
+/** 办理结果反馈 (art. 14(2)) to the agency at the conclusion, with the three clocks that now run side by side. */
+export function resultFeedbackNotice(c: CaseRecord, ctx: LifecycleContext): Notice {
+  const due = (clock: Deadline['clock']) => c.deadlines.find((d) => d.clock === clock && d.metAt === undefined);
+  const fields: (readonly [string, string])[] = [
+    ...caseFields(c, ctx),
+    ['核查结论', c.conclusion ? FINDING_LABELS[c.conclusion.finding] : '（无）'],
+    ['办理结果', scrubIdentity(c.conclusion?.summary ?? '', c)],
+  ];
+  for (const clock of ['reply', 'rectification', 'follow_up'] as const) {
+    const d = due(clock);
+    if (d) fields.push([CLOCK_LABELS[clock], cnDue(d)]);
+  }
+  return compose(c, ctx, {
+    kind: 'result_feedback',
+    audience: 'agency',
+    to: agencyAddresses(ctx.jurisdiction),
+    subject: `投诉办理结果反馈${tag(c)}`,
+    greeting: `${ctx.jurisdiction.agency.name}：`,
+    paragraphs: [
+      `以下投诉已办结，承办单位反馈办理结果如下（第十四条第（二）项）。办理结果同时告知投诉人；整改报备（第十五条）、答复（第十六条）与回访（第十七条）各自从办结之日起计算期限，互不等待。请在办结后 ${ctx.rules.deadlines.followUpWorkingDays} 个工作日内回访（第十七条）。`,
+    ],
+    fields,
   });
 }
 

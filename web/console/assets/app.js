@@ -28,6 +28,7 @@ const NOTICE_KIND_LABELS = {
   overdue_alert: '超期通知',
   stability_risk: '信访维稳风险报告',
   extension: '延期通知',
+  result_feedback: '办理结果反馈',
   reply_record: '答复记录',
   follow_up_survey: '回访调查',
   termination: '终止办理通知',
