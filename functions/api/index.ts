@@ -16,7 +16,7 @@ import { calendarRefresher } from '../../shared/calendar/refresh';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
 import { performAction } from '../../shared/services/actions';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
+import { DynamoQuarantineStore } from '../../shared/adapters/aws/dynamo-quarantine-store';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';

@@ -2,7 +2,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { S3ObjectReader } from '../letter-intake/object-reader';
+import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { handleBoxUploads } from './service';
 
 const reader = new S3ObjectReader(new S3Client({}));

@@ -14,7 +14,7 @@ import { submitIntake } from '../../shared/intake/core';
 import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
 import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
+import { DynamoQuarantineStore } from '../../shared/adapters/aws/dynamo-quarantine-store';
 import { systemClock } from '../../shared/ports';
 import { processSesMailEvent, type S3MailOutcome } from './service';
 

@@ -4,7 +4,7 @@ import type { S3Event } from 'aws-lambda';
 import { intakeDepsFromEnv } from '../../shared/intake/aws-deps';
 import { handleLetterUploads } from './service';
 import type { BatchOutcome } from './service';
-import { S3ObjectReader } from './object-reader';
+import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 
 const reader = new S3ObjectReader(new S3Client({}));
 let deps: ReturnType<typeof intakeDepsFromEnv> | undefined;

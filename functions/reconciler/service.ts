@@ -28,8 +28,9 @@ import type { ProvisionalStatus } from '../../shared/services/calendar-recompute
 import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { CalendarYearStore, Clock, Logger } from '../../shared/ports';
-import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
-import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
+import { DynamoDeadLetterStore } from '../../shared/adapters/aws/dynamo-dead-letter-store';
+import { reconcile } from '../../shared/services/reconcile';
+import { DynamoClaimSource } from '../../shared/adapters/aws/dynamo-claim-source';
 import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
 import type { ReconcilerEnv } from './env';
 

@@ -21,7 +21,8 @@ import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../shared/domain/rules';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeResult } from '../../shared/intake/core';
-import type { BlobStore, CaseStore, MailSender, OutgoingMail } from '../../shared/ports';
+import type { BlobStore, CaseStore, MailSender } from '../../shared/ports';
+import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import { performAction } from '../../shared/services/actions';
 import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
 import type { SleepingClock } from './clock';
@@ -31,18 +32,7 @@ import { FolderBlobStore } from './folder-blob-store';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
 
-/** Keeps every mail in memory (tests and the demo read them back). */
-export class MemoryMailSender implements MailSender {
-  readonly sent: OutgoingMail[] = [];
-  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    this.sent.push(mail);
-    return { messageId: `<memory-${this.sent.length}@tousu.local>` };
-  }
-  /** Mails of one case, optionally of one kind. */
-  of(caseId: string, kind?: string): OutgoingMail[] {
-    return this.sent.filter((m) => m.tags.caseId === caseId && (kind === undefined || m.tags.kind === kind));
-  }
-}
+export { MemoryMailSender };
 
 export interface LifecycleSandboxOptions {
   clock: SleepingClock;

@@ -45,7 +45,7 @@ import type { RulesRegistry } from '../../shared/domain/rules';
 import { TousuError, isTousuError } from '../../shared/domain/errors';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { createEmailIntakeRoute } from '../../shared/email-intake/route';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
+import { DynamoQuarantineStore } from '../../shared/adapters/aws/dynamo-quarantine-store';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
