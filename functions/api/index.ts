@@ -8,7 +8,9 @@ import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import * as z from 'zod';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { portLogger } from '../../shared/composition/aws';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import { performAction } from '../../shared/services/actions';
@@ -45,7 +47,7 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
 export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
-  const c = intakeComposition(raw);
+  const c = intakeComposition(raw, { logger: portLogger(new Logger({ serviceName: 'api' })) });
   const intake = c.intakeDeps();
   const { calendar, doc } = c;
   refreshCalendar = c.refreshCalendar;
