@@ -18,7 +18,8 @@
 import { readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../infra/local/clock';
-import { MemoryMailSender, openLifecycleSandbox } from '../infra/local/lifecycle-sandbox';
+import { openLifecycleSandbox } from '../infra/local/lifecycle-sandbox';
+import { MemoryMailSender } from '../shared/adapters/memory/mail-sender';
 import { LIFECYCLE_SCENARIOS, runScenario } from '../infra/local/lifecycle-scenarios';
 import { complainantName, complainantPhone } from './http-intake.bench';
 

@@ -8,17 +8,12 @@ import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { portLogger } from '../../shared/composition/aws';
 import { CognitoTokenVerifier } from '../../shared/auth';
-import { loadCalendar } from '../../shared/calendar/load';
-import { calendarRefresher } from '../../shared/calendar/refresh';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
-import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
 import { performAction } from '../../shared/services/actions';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoChallenges, createCognitoLogin, createCognitoLogout } from '../../shared/auth/cognito-login';
 import { cognitoStaffDirectory } from '../../shared/auth/cognito-directory';
@@ -30,7 +25,6 @@ import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
-import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { registerConsoleRoutes } from './routes/console';
 import type { StaffRouteDeps } from './routes/staff';
@@ -54,12 +48,10 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
 export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
-  const mail = lazyMailSenderFromEnv(raw);
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const intake = { ...intakeDepsFromEnv(raw, { doc }), mail };
-  const calendar = loadCalendar({ overrides: intake.jurisdiction.calendarOverrides });
-  const calendarYears = new DynamoCalendarYearStore(doc, env.TABLE_NAME, intake.jurisdiction.code);
-  refreshCalendar = calendarRefresher(calendar, calendarYears).ensureFresh;
+  const c = intakeComposition(raw, { logger: portLogger(new Logger({ serviceName: 'api' })) });
+  const intake = c.intakeDeps();
+  const { calendar, doc } = c;
+  refreshCalendar = c.refreshCalendar;
   const limits = parseHttpLimits(env.HTTP_LIMITS ? JSON.parse(env.HTTP_LIMITS) : {}, 'HTTP_LIMITS');
   const cognitoClient = new CognitoIdentityProviderClient({});
   const revocations = new DynamoStaffRevocations(doc, env.TABLE_NAME);
@@ -77,14 +69,8 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
     calendar,
     rules: intake.rules,
     clock: intake.clock,
-    performAction: (caseId, actor, body) =>
-      performAction(
-        { store: intake.store, workflow: intake.workflow, mail, clock: intake.clock, calendar, rules: intake.rules, jurisdiction: intake.jurisdiction, staff: cognitoStaffDirectory(cognitoClient, env.COGNITO_USER_POOL_ID) },
-        caseId,
-        actor,
-        body,
-      ),
-    quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
+    performAction: (caseId, actor, body) => performAction({ ...c.actionDeps(), staff: cognitoStaffDirectory(cognitoClient, env.COGNITO_USER_POOL_ID) }, caseId, actor, body),
+    quarantine: c.quarantine,
     calendarAdmin: {
       store: intake.store,
       clock: intake.clock,
@@ -92,14 +78,14 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       rules: intake.rules,
       jurisdiction: intake.jurisdiction,
       workflow: intake.workflow,
-      saveYear: (year, meta) => calendarYears.put(year, meta),
+      saveYear: (year, meta) => c.calendarYears.put(year, meta),
       parseNotice: (text) => {
         const n = parseHolidayNotice(text);
         return { year: n.data, findings: n.findings };
       },
     },
   };
-  return { deps: { intake, limits }, staff, facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }), challenges: createCognitoChallenges(cognito) };
+  return { deps: { intake, limits }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;

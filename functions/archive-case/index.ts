@@ -2,8 +2,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
-import { archiveBlobsFromEnv } from '../lifecycle/archive-store';
+import { s3Archive } from '../../shared/composition/aws-parts';
 
-const { logger, tasks } = lifecycleRuntime({ archiveBlobs: archiveBlobsFromEnv });
+const { logger, tasks } = lifecycleRuntime({ archive: s3Archive });
 
 export const handler = middy((event: unknown) => tasks.archiveCase(event)).use(injectLambdaContext(logger));

@@ -16,8 +16,8 @@ import { checkEvidence } from '../../shared/intake/evidence';
 import { sniffType } from '../../web/limits';
 import { createHash } from 'node:crypto';
 import { SCAN_LIMITS } from '../staff-intake/service';
-import { decodeS3Key } from '../letter-intake/object-reader';
-import type { ObjectReader } from '../letter-intake/object-reader';
+import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
+import type { ObjectReader } from '../../shared/ports/object-reader';
 
 export interface BoxRowOutcome {
   row: number;

@@ -7,15 +7,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
 import type * as z from 'zod';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
+import { portLogger } from '../../shared/composition/aws';
+import { s3Client } from '../../shared/composition/aws-parts';
 import { submitIntake } from '../../shared/intake/core';
-import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
+import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
-import { systemClock } from '../../shared/ports';
 import { processSesMailEvent, type S3MailOutcome } from './service';
 
 /** The intake ports' environment (shared/intake/aws-deps.ts): this function needs nothing more. */
@@ -23,24 +20,23 @@ export const EmailIntakeEnv = IntakeEnv;
 export type EmailIntakeEnv = z.infer<typeof EmailIntakeEnv>;
 
 const logger = new Logger({ serviceName: 'email-intake' });
-const s3 = new S3Client({});
+const reader = new S3ObjectReader(s3Client());
 
 function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcome[]> {
-  const env = EmailIntakeEnv.parse(raw);
-  const doc = createDocumentClient(new DynamoDBClient({}));
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
-  const intake = { ...intakeDepsFromEnv(raw, { doc }), mail: lazyMailSenderFromEnv(raw) };
-  const { jurisdiction, blobs } = intake;
-  const quarantine = new DynamoQuarantineStore(doc, env.TABLE_NAME);
+  const c = intakeComposition(raw, { logger: portLogger(logger) });
+  const intake = c.intakeDeps();
+  const { jurisdiction, quarantine, clock, blobs } = c;
+  if (!blobs) throw new Error('EVIDENCE_BUCKET is required');
   return (event) =>
     processSesMailEvent(event, {
       readObject: async (bucket, key) => {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (!out.Body) throw new Error(`S3 object without body: ${key}`);
-        return out.Body.transformToByteArray();
+        const out = await reader.get(bucket, key);
+        if (!out) throw new Error(`S3 object missing or without body: ${key}`);
+        return out.bytes;
       },
       ingest: (raw, source) =>
-        ingestEmail(raw, source, { clock: systemClock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+        ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
       log: (message, data) => logger.info(message, data),
     });
 }

@@ -9,17 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { ImapFlow } from 'imapflow';
 import * as z from 'zod';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { cachedSecret, readSecretFields } from '../../shared/adapters/aws/secret-json';
 import type { CachedSecret } from '../../shared/adapters/aws/secret-json';
 import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
-import { IntakeEnv, intakeDepsFromEnv } from '../../shared/intake/aws-deps';
-import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
+import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { portLogger } from '../../shared/composition/aws';
+import type { AwsComposition } from '../../shared/composition/aws';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
-import { systemClock } from '../../shared/ports';
 import { pollMailbox, type ImapClientLike, type PollSummary } from './poller';
 
 export const ImapPollerEnv = IntakeEnv.extend({
@@ -37,7 +34,7 @@ const logger = new Logger({ serviceName: 'imap-poller' });
 const secrets = new SecretsManagerClient({});
 let imapPassword: CachedSecret<string> | undefined;
 /** The intake ports, created once per container. */
-let ports: { intake: IntakeDeps; quarantine: DynamoQuarantineStore } | undefined;
+let ports: { intake: IntakeDeps; c: AwsComposition } | undefined;
 
 /** The mailbox password from its secret, read once per container (exported for the unit test). */
 export function imapPasswordSource(client: SecretsManagerClient, secretId: string): CachedSecret<string> {
@@ -47,11 +44,12 @@ export function imapPasswordSource(client: SecretsManagerClient, secretId: strin
 async function run(env: ImapPollerEnv): Promise<PollSummary> {
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
   if (!ports) {
-    const doc = createDocumentClient(new DynamoDBClient({}));
-    ports = { intake: { ...intakeDepsFromEnv(process.env, { doc }), mail: lazyMailSenderFromEnv(process.env) }, quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME) };
+    const c = intakeComposition(process.env, { logger: portLogger(logger) });
+    ports = { intake: c.intakeDeps(), c };
   }
-  const { intake, quarantine } = ports;
-  const { jurisdiction, blobs } = intake;
+  const { intake, c } = ports;
+  const { jurisdiction, quarantine, clock, blobs } = c;
+  if (!blobs) throw new Error('EVIDENCE_BUCKET is required');
   imapPassword ??= imapPasswordSource(secrets, env.IMAP_SECRET_ARN);
   const password = imapPassword;
   const client = new ImapFlow({ host: env.IMAP_HOST, port: env.IMAP_PORT, secure: env.IMAP_PORT === 993, auth: { user: env.IMAP_USER, pass: await password.get() }, logger: false });
@@ -60,7 +58,7 @@ async function run(env: ImapPollerEnv): Promise<PollSummary> {
       mailbox: env.IMAP_MAILBOX,
       maxMessages: env.IMAP_MAX_MESSAGES,
       ingest: (raw, source) =>
-        ingestEmail(raw, source, { clock: systemClock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+        ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
       log: (message, data) => logger.warn(message, data),
     });
   } catch (err) {

@@ -15,8 +15,8 @@ import { letterFiles, letterIntake, parseLetterRow } from '../../shared/intake/c
 import { checkEvidence } from '../../shared/intake/evidence';
 import { sniffType } from '../../web/limits';
 import { letterSourceKey, SCAN_LIMITS } from '../staff-intake/service';
-import { decodeS3Key } from './object-reader';
-import type { ObjectReader } from './object-reader';
+import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
+import type { ObjectReader } from '../../shared/ports/object-reader';
 
 export const LETTER_SIDECAR_SUFFIX = '.letter.json';
 

@@ -1,83 +1,30 @@
 /**
- * Cold-start wiring shared by the life-cycle task functions: the environment is parsed once, the SDK clients,
- * the logger, the calendar, the rules and the jurisdiction are created once per container (STYLE.md rule 2).
+ * Cold-start wiring shared by the life-cycle task functions: the environment is checked once, and the ports come
+ * from the AWS composition root (shared/composition/aws.ts), like every other function's: the calendar with the
+ * jurisdiction's overrides and the years imported through the admin API, the rules, the store, the mail sender.
  * Each task's index calls `lifecycleRuntime()` at module scope. The archive store (S3 client, ~110 KB of bundle)
- * is passed in by the archive-case function only (./archive-store), so the other five bundles do not carry it.
+ * is passed in by the archive-case function only and the duplicate-index filing by screen-case only
+ * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
-import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
-import { loadCalendar } from '../../shared/calendar/load';
-import { calendarRefresher } from '../../shared/calendar/refresh';
-import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
-import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
-import { systemClock } from '../../shared/ports';
-import type { BlobStore, CaseStore, Workflow } from '../../shared/ports';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CaseRecord } from '../../shared/domain/case';
-import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
+import { composeAws, portLogger } from '../../shared/composition/aws';
+import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
 import { lifecycleTasks } from '../../shared/services/lifecycle-tasks';
 import type { LifecycleTasks } from '../../shared/services/lifecycle-tasks';
 import { LifecycleFunctionEnv } from './env';
 
-export interface LifecycleRuntimeOptions {
-  /** The art. 18 archive store from the environment (archive-case only; undefined when ARCHIVE_BUCKET is unset). */
-  archiveBlobs?: (env: LifecycleFunctionEnv) => BlobStore | undefined;
-  /**
-   * The duplicate-index filing of the screening task (screen-case only, ./duplicate-bands): the other task
-   * bundles do not carry the fingerprinting code.
-   */
-  indexForDuplicates?: (ctx: { doc: DynamoDBDocumentClient; tableName: string; store: CaseStore; jurisdiction: JurisdictionConfig }) => (c: CaseRecord) => Promise<void>;
-}
+export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates'>;
 
-export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: Logger; tasks: LifecycleTasks } {
+export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: Logger; tasks: LifecycleTasks; composition: AwsComposition } {
   const env = LifecycleFunctionEnv.parse(process.env);
-
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
-
-  const sfn = new SFNClient({});
-  const jurisdiction = loadJurisdiction(env.JURISDICTION, env.JURISDICTION_DIR ? { dir: env.JURISDICTION_DIR } : {});
-
-  /**
-   * Only SendTaskSuccess is needed here (the await task completing its own callback). Not the full SfnWorkflow:
-   * it would need the state machine's ARN, which would make the machine and its own functions depend on each other.
-   */
-  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
-    async sendTaskSuccess(taskToken, output) {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
-  };
-
-  const archiveBlobs = opts.archiveBlobs?.(env);
-  const doc = createDocumentClient(new DynamoDBClient({}));
-  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
-  const indexForDuplicates = opts.indexForDuplicates?.({ doc, tableName: env.TABLE_NAME, store, jurisdiction });
-  // The jurisdiction's local adjustments as everywhere else, and the years imported through the admin API.
-  const calendar = loadCalendar({ ...(env.CALENDAR_DIR ? { yearDir: env.CALENDAR_DIR } : {}), overrides: jurisdiction.calendarOverrides });
-  const refresher = calendarRefresher(calendar, new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code), { logger: { warn: (message, extra) => logger.warn(message, extra ?? {}) } });
-  const inner = lifecycleTasks({
-    store,
-    clock: systemClock,
-    calendar,
-    rules: env.RULES_DIR ? loadRulesRegistry(env.RULES_DIR) : loadRulesRegistry(),
-    jurisdiction,
-    mail: lazyMailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
-    workflow: callbacks,
-    ...(archiveBlobs ? { archiveBlobs } : {}),
-    ...(indexForDuplicates ? { indexForDuplicates } : {}),
-    logger: {
-      info: (message, extra) => logger.info(message, extra ?? {}),
-      warn: (message, extra) => logger.warn(message, extra ?? {}),
-      error: (message, extra) => logger.error(message, extra ?? {}),
-    },
-  });
+  const composition = composeAws(process.env, { logger: portLogger(logger), ...opts });
+  const inner = lifecycleTasks(composition.lifecycleDeps());
+  // The years imported through the admin API are read (at most every 5 minutes) before a task computes a date.
   const fresh =
     <P, R>(task: (payload: P) => Promise<R>) =>
     async (payload: P): Promise<R> => {
-      await refresher.ensureFresh();
+      await composition.refreshCalendar();
       return task(payload);
     };
   const tasks: LifecycleTasks = {
@@ -88,5 +35,5 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: 
     archiveCase: fresh(inner.archiveCase),
     recordFailure: inner.recordFailure,
   };
-  return { logger, tasks };
+  return { logger, tasks, composition };
 }

@@ -6,13 +6,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
-import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
-import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
-import { loadJurisdiction } from '../../shared/config/load';
-import { loadRulesRegistry } from '../../shared/config/rules';
-import { systemClock } from '../../shared/ports';
+import { composeAws, portLogger } from '../../shared/composition/aws';
 import { QuarterlyReportInput, sendQuarterlyReport } from './service';
 import type { QuarterlyReportResult } from './service';
 
@@ -25,22 +19,15 @@ export type QuarterlyReportEnv = z.infer<typeof QuarterlyReportEnv>;
 
 const logger = new Logger({ serviceName: 'quarterly-report' });
 
-function build(env: QuarterlyReportEnv): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
-  const jurisdiction = loadJurisdiction(env.JURISDICTION);
-  const deps = {
-    facts: new DynamoEvaluationFactStore({ doc: createDocumentClient(new DynamoDBClient({})), tableName: env.TABLE_NAME }),
-    rules: loadRulesRegistry(),
-    clock: systemClock,
-    mail: lazyMailSenderFromEnv(process.env, jurisdiction.mail.replyTo ? { replyTo: jurisdiction.mail.replyTo } : {}),
-    jurisdiction,
-  };
-  return (input) => sendQuarterlyReport(deps, input);
+function build(): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
+  const { facts, rules, clock, mail, jurisdiction } = composeAws(process.env, { logger: portLogger(logger) });
+  return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction }, input);
 }
 
 let service: ((input: QuarterlyReportInput) => Promise<QuarterlyReportResult>) | undefined;
 
 export const handler = middy(async (event: unknown) => {
-  service ??= build(QuarterlyReportEnv.parse(process.env));
+  service ??= (QuarterlyReportEnv.parse(process.env), build());
   const result = await service(QuarterlyReportInput.parse(event ?? {}));
   // Counts and ids only: the report itself names people and is mailed, never logged.
   logger.info('quarterly evaluation report', { ...result });

@@ -15,21 +15,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
 import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
-import { cryptoIds } from '../../shared/adapters/ids';
-import { loadCalendar } from '../../shared/calendar/load';
 import { calendarRefresher } from '../../shared/calendar/refresh';
-import { DynamoCalendarYearStore } from '../../shared/adapters/aws/dynamo-calendar-years';
+import { composeAws } from '../../shared/composition/aws';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
-import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
-import type { IntakeDeps } from '../../shared/intake/core';
 import type { CalendarYearStore, Clock, Logger } from '../../shared/ports';
-import { DynamoDeadLetterStore } from '../../shared/services/dead-letters';
-import { DynamoClaimSource, reconcile } from '../../shared/services/reconcile';
+import { reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
 import type { ReconcilerEnv } from './env';
 
@@ -69,26 +62,29 @@ export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): ()
   };
 }
 
-/** The reconcile ports from the environment and the clients (created once per container). */
+/** The reconcile ports from the AWS composition (created once per container). */
 export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore } {
-  const doc = createDocumentClient(clients.dynamo);
-  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
-  const workflow = new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN));
-  const jurisdiction = loadJurisdiction(env.JURISDICTION);
-  const rules = loadRulesRegistry();
-  const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
-  const intake: IntakeDeps = { store, workflow, clock, ids: cryptoIds, rules, jurisdiction, calendar };
+  const c = composeAws(env as unknown as Record<string, string | undefined>, {
+    dynamo: clients.dynamo,
+    sfn: clients.sfn,
+    clock,
+    ...(logger ? { logger } : {}),
+    // The reconciler queues its starts like every other function that starts cases.
+    workflow: () => new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN)),
+  });
+  const { store, jurisdiction, calendar, rules } = c;
+  const workflow = c.workflow!;
   return {
     store,
     workflow,
     clock,
     jurisdiction: jurisdiction.code,
-    claims: new DynamoClaimSource(doc, env.TABLE_NAME),
-    deadLetters: new DynamoDeadLetterStore(doc, env.TABLE_NAME),
+    claims: c.claims,
+    deadLetters: c.deadLetters,
     // The intake core is needed only to replay a parked intake (rare): loaded then, not at every cold start.
-    submit: async (i, opts) => (await import('../../shared/intake/core')).submitIntake(intake, i, opts),
+    submit: async (i, opts) => (await import('../../shared/intake/core')).submitIntake(c.intakeDeps(), i, opts),
     lifecycle: { calendar, rules, jurisdiction },
-    calendarYears: new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code),
+    calendarYears: c.calendarYears,
     ...(logger ? { logger } : {}),
   };
 }

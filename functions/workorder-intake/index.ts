@@ -1,11 +1,12 @@
 /** Lambda: SQS (12345 work orders, ReportBatchItemFailures) → one case per order. */
 import type { SQSEvent } from 'aws-lambda';
-import { intakeDepsFromEnv } from '../../shared/intake/aws-deps';
+import { intakeComposition } from '../../shared/intake/aws-deps';
+import type { IntakeDeps } from '../../shared/intake/core';
 import { handleWorkOrders } from './service';
 
-let deps: ReturnType<typeof intakeDepsFromEnv> | undefined;
+let deps: IntakeDeps | undefined;
 
 export const handler = async (event: SQSEvent) => {
-  deps ??= intakeDepsFromEnv(process.env);
+  deps ??= intakeComposition(process.env).intakeDeps();
   return handleWorkOrders(deps, event);
 };

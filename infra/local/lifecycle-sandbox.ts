@@ -4,45 +4,28 @@
  * driving the real ASL, on a given clock. Used by the state-machine tests and by `tousu demo`; nothing here
  * re-implements a business rule.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
-import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
-import { createDuplicateCheck } from '../../shared/services/duplicates';
-import { cryptoIds } from '../../shared/adapters/ids';
-import { deploymentCalendar } from './calendar';
-import { loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
 import type { Actor, CaseRecord, TimelineEvent } from '../../shared/domain/case';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../shared/domain/rules';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeResult } from '../../shared/intake/core';
-import type { BlobStore, CaseStore, MailSender, OutgoingMail } from '../../shared/ports';
+import type { BlobStore, CaseStore, MailSender } from '../../shared/ports';
+import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import { performAction } from '../../shared/services/actions';
 import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
 import type { SleepingClock } from './clock';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
 import type { DynaliteHandle } from './dynalite';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { composeEmbedded } from './composition';
 import { FolderBlobStore } from './folder-blob-store';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
 
-/** Keeps every mail in memory (tests and the demo read them back). */
-export class MemoryMailSender implements MailSender {
-  readonly sent: OutgoingMail[] = [];
-  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    this.sent.push(mail);
-    return { messageId: `<memory-${this.sent.length}@tousu.local>` };
-  }
-  /** Mails of one case, optionally of one kind. */
-  of(caseId: string, kind?: string): OutgoingMail[] {
-    return this.sent.filter((m) => m.tags.caseId === caseId && (kind === undefined || m.tags.kind === kind));
-  }
-}
+export { MemoryMailSender };
 
 export interface LifecycleSandboxOptions {
   clock: SleepingClock;
@@ -50,6 +33,8 @@ export interface LifecycleSandboxOptions {
   dataDir?: string;
   /** Jurisdiction code under config/jurisdictions (default 510903, 船山区). */
   jurisdiction?: string;
+  /** Directory of jurisdiction files (default config/jurisdictions). */
+  jurisdictionDir?: string;
   mail?: MailSender;
   /** Pause before an ASL Retry, in ms (default: the ASL's own intervals). */
   retryIntervalMs?: number;
@@ -92,28 +77,27 @@ export interface LifecycleSandbox {
 const silentLogger: TaskLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promise<LifecycleSandbox> {
-  const dynalite = await startDynalite(opts.dataDir ? { path: opts.dataDir } : {});
-  const client = localDynamoClient(dynalite);
-  opts.onDynamoClient?.(client);
-  const tableName = opts.tableName ?? 'tousu';
-  await ensureTable(client, tableName);
-  const doc = documentClient(client);
-  const store: CaseStore = opts.asDeployed ? createCaseStore({ doc, tableName }) : new DynamoCaseStore({ doc, tableName });
-  const duplicates = opts.asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: loadJurisdiction(opts.jurisdiction ?? '510903').departments }) : undefined;
-  const rules = loadRulesRegistry();
-  const jurisdiction = loadJurisdiction(opts.jurisdiction ?? '510903');
-  const calendar = deploymentCalendar(jurisdiction);
   const mail = opts.mail ?? new MemoryMailSender();
   const logger = opts.logger ?? silentLogger;
   const clock = opts.clock;
   const archiveTmp = opts.archiveBlobs || opts.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'tousu-archive-'));
   const archiveBlobs = opts.archiveBlobs ?? new FolderBlobStore(archiveTmp ?? join(opts.dataDir!, 'archive'));
+  const c = await composeEmbedded({
+    jurisdiction: opts.jurisdiction ?? '510903',
+    ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}),
+    clock,
+    mail,
+    logger,
+    ...(opts.dataDir ? { dynamoDir: opts.dataDir } : {}),
+    ...(opts.tableName ? { tableName: opts.tableName } : {}),
+    ...(opts.onDynamoClient ? { instrumentDynamo: opts.onDynamoClient } : {}),
+    asDeployed: opts.asDeployed === true,
+    archiveBlobs,
+  });
+  const { store, calendar, rules, jurisdiction, dynalite } = c;
 
   const makeWorkflow = () =>
-    createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs, ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'all') } : {}) },
-      { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) },
-    );
+    createLocalWorkflow(c.lifecycleDeps(), { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) });
   const sandbox: LifecycleSandbox = {
     clock,
     store,
@@ -124,16 +108,12 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     jurisdiction,
     dynalite,
     archiveBlobs,
-    file: (intake) =>
-      submitIntake(
-        { store, workflow: sandbox.workflow, clock, ids: cryptoIds, rules, jurisdiction, mail, calendar, logger, ...(duplicates ? { duplicateCheck: duplicates, indexCase: (c: CaseRecord) => duplicates.indexCase(c, 'identity') } : {}) },
-        intake,
-      ),
-    act: (caseId, actor, body) => performAction({ store, workflow: sandbox.workflow, mail, clock, calendar, rules, jurisdiction }, caseId, actor, body),
+    file: (intake) => submitIntake(c.intakeDeps(sandbox.workflow), intake),
+    act: (caseId, actor, body) => performAction(c.actionDeps(sandbox.workflow), caseId, actor, body),
     async get(caseId) {
-      const c = await store.get(caseId);
-      if (!c) throw new Error(`no case ${caseId}`);
-      return c;
+      const r = await store.get(caseId);
+      if (!r) throw new Error(`no case ${caseId}`);
+      return r;
     },
     timeline: (caseId) => store.timeline(caseId),
     restartWorkflow() {
@@ -142,8 +122,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     },
     async close() {
       await sandbox.workflow.stop();
-      client.destroy();
-      await dynalite.close();
+      await c.close();
       if (archiveTmp) await rm(archiveTmp, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,7 @@ import { PHASE_LABELS } from '../../shared/domain/case';
 import type { NoticeKind } from '../../shared/domain/lifecycle';
 import type { ExecutionSummary } from './engine';
 import type { LifecycleSandbox } from './lifecycle-sandbox';
-import { MemoryMailSender } from './lifecycle-sandbox';
+import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 
 export type ActorRef = 'agency' | 'owner' | 'lead';
 type Body = Record<string, unknown>;

@@ -26,17 +26,14 @@ import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
-import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
-import { cryptoIds } from '../../shared/adapters/ids';
-import { deploymentCalendar } from './calendar';
+import { composeEmbedded, embeddedJurisdiction } from './composition';
+import type { EmbeddedComposition } from './composition';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
 import { importCalendarYear } from '../../shared/services/calendar-admin';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import type { CalendarRouteDeps } from '../../functions/api/routes/calendar-admin';
-import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction, loadRulesRegistry } from '../../shared/config/load';
+import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction } from '../../shared/config/load';
 import { rulesStatus } from '../../shared/config/rules';
 import { shanghaiDate } from '../../shared/domain/calendar';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
@@ -45,11 +42,9 @@ import type { RulesRegistry } from '../../shared/domain/rules';
 import { TousuError, isTousuError } from '../../shared/domain/errors';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { createEmailIntakeRoute } from '../../shared/email-intake/route';
-import { DynamoQuarantineStore } from '../../shared/email-intake/quarantine-dynamodb';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
-import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { buildQuarterReport } from '../../shared/services/evaluation';
 import { isQuarter } from '../../shared/domain/evaluation';
 import type { JurisdictionRef } from '../../shared/domain/evaluation';
@@ -66,8 +61,6 @@ import { createTokenIssuer, loadOrCreateSecret } from './auth';
 import type { TokenIssuer } from './auth';
 import { RealClock, ScaledClock } from './clock';
 import type { SleepingClock } from './clock';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
-import type { DynaliteHandle } from './dynalite';
 import { FolderBlobStore } from './folder-blob-store';
 import { FolderWatch } from './folder-watch';
 import { createLogger } from './log';
@@ -165,6 +158,8 @@ export interface RuntimeOptions {
   instrumentDynamo?: (client: DynamoDBClient) => void;
   /** Wall time between reconciler runs (default 10 minutes; 0 = only once after start). */
   reconcileEveryMs?: number;
+  /** Directory of jurisdiction files (default config/jurisdictions). */
+  jurisdictionDir?: string;
 }
 
 /** Optional `<data-dir>/tousu.config.json`. */
@@ -540,9 +535,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (err instanceof SmtpLimitsError) throw new RuntimeStartError('invalid_smtp_limits', `${err.message}（见 ${paths.config} 的 smtp 对象，说明见 docs/configuration.md）`);
       throw err;
     }
-    const jurisdiction = loadJurisdiction(code);
-    const calendar = deploymentCalendar(jurisdiction, paths.calendar);
-    const rules = loadRulesRegistry();
+    const setup = embeddedJurisdiction({ jurisdiction: code, importedCalendarDir: paths.calendar, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) });
+    const { jurisdiction, calendar, rules } = setup;
     let limits;
     try {
       limits = parseHttpLimits(opts.limits ?? cfg.limits);
@@ -558,27 +552,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const today = shanghaiDate(clock.now());
     for (const message of rulesStatus(rules, today).warnings) logger.warn('rules_version_warning', { message });
 
-    // Storage.
-    let dynalite: DynaliteHandle;
-    try {
-      dynalite = await startDynalite({ path: paths.dynamodb, thread: true, onThreadError: (err) => logger.error('dynamodb thread failed', { error: err.name }) });
-    } catch (err) {
-      throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
-    }
-    const client = localDynamoClient(dynalite);
-    opts.instrumentDynamo?.(client);
-    cleanups.push(async () => {
-      client.destroy();
-      await dynalite.close();
-    });
-    await ensureTable(client, TABLE_NAME);
-    const doc = documentClient(client);
-    const store = createCaseStore({ doc, tableName: TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) });
-    const blobs = new FolderBlobStore(paths.blobs);
-    const quarantine = new DynamoQuarantineStore(doc, TABLE_NAME);
-    const users = new UserStore({ doc, tableName: TABLE_NAME });
-    const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey), { accounts: users });
-    const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
+    // Storage and the jurisdiction's services (infra/local/composition.ts, the embedded composition root).
     const relayUrl = opts.relay ?? cfg.relay;
     const outbox = new OutboxMailSender({
       dir: paths.outbox,
@@ -586,9 +560,31 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
     });
-    // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands
-    // (and the identity keys again, idempotent).
-    const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
+    let composed: EmbeddedComposition<TrackingClock>;
+    try {
+      composed = await composeEmbedded({
+        jurisdiction: code,
+        setup,
+        clock,
+        mail: outbox,
+        logger,
+        dynamoDir: paths.dynamodb,
+        thread: true,
+        onThreadError: (err) => logger.error('dynamodb thread failed', { error: err.name }),
+        tableName: TABLE_NAME,
+        ...(opts.instrumentDynamo ? { instrumentDynamo: opts.instrumentDynamo } : {}),
+        blobs: new FolderBlobStore(paths.blobs),
+        archiveBlobs: new FolderBlobStore(paths.archive),
+      });
+    } catch (err) {
+      throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
+    }
+    const { dynalite, doc, store, quarantine } = composed;
+    const blobs = composed.blobs!;
+    cleanups.push(() => composed.close());
+    const users = new UserStore({ doc, tableName: TABLE_NAME });
+    const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey), { accounts: users });
+    const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
 
     // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
     // requests are in flight the engine runs one task function at a time (it catches up when they are answered),
@@ -596,18 +592,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     let httpInFlight = 0;
     // Workflow engine (the real ASL and task services).
     const workflow = createLocalWorkflow(
-      {
-        store,
-        clock,
-        calendar,
-        rules,
-        jurisdiction,
-        mail: outbox,
-        logger,
-        archiveBlobs: new FolderBlobStore(paths.archive),
-        // One write at a time: background work, never many writes beside the intakes.
-        indexForDuplicates: (c) => duplicates.indexCase(c, 'all', { writeConcurrency: 1 }),
-      },
+      composed.lifecycleDeps(),
       {
         jurisdictions: [code],
         logger,
@@ -621,21 +606,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const port = opts.port ?? 8080;
     const publicUrl = opts.publicUrl ?? cfg.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    const intake: IntakeDeps = {
-      store,
-      workflow,
-      clock,
-      ids: cryptoIds,
-      rules,
-      jurisdiction,
-      mail: outbox,
-      blobs,
-      duplicateCheck: duplicates,
-      indexCase: (c) => duplicates.indexCase(c, 'identity'),
-      calendar,
-      statusUrl: `${publicUrl}/status`,
-      logger,
-    };
+    const intake: IntakeDeps = composed.intakeDeps(workflow, { statusUrl: `${publicUrl}/status` });
     // Dead letters: SMTP, the folder watch and the HTTP staff intake file through `recovery.parkedSubmit`.
     const submit = (i: Parameters<Recovery['parkedSubmit']>[0]) => recovery.parkedSubmit(i);
     const emailDeps = { clock, jurisdiction, blobs, quarantine, submit };
@@ -712,7 +683,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           calendar,
           rules,
           clock,
-          performAction: (caseId, actor, body) => performAction({ store, workflow, mail: outbox, clock, calendar, rules, jurisdiction, logger, staff: staffDirectoryOf(users) }, caseId, actor, body),
+          performAction: (caseId, actor, body) => performAction({ ...composed.actionDeps(workflow), staff: staffDirectoryOf(users) }, caseId, actor, body),
           quarantine,
           outbox: {
             list: async ({ limit = 50, cursor }) => {
@@ -725,7 +696,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           calendarAdmin,
         };
         mountStaffRoutes(a, staffDeps);
-        mountReportRoutes(a, { ...staffDeps, facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), logger });
+        mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
         mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier), submit: recovery.parkedSubmit });
@@ -830,7 +801,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             return sendJson(res, 201, { imported: done.year.year, recompute: done.recompute });
           }
           if (req.method === 'POST' && req.url === '/admin/reports/evaluation') {
-            const report = await evaluationAdmin({ facts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }), rules, clock }, jurisdiction, await readBody(req));
+            const report = await evaluationAdmin({ facts: composed.facts, rules, clock }, jurisdiction, await readBody(req));
             return sendJson(res, report.status, report.body);
           }
           const recoveryAnswer = await recoveryAdmin(recovery, req);

@@ -2,6 +2,5 @@ export { ingestEmail, emailSourceKey, DEFAULT_ATTACHMENT_POLICY } from './servic
 export type { EmailIntakeDeps, EmailIntakeResult, MailSource, SubmitIntake, AttachmentPolicy, RefusedAttachment } from './service';
 export { createEmailIntakeRoute } from './route';
 export type { EmailIntakeRoute, EmailRouteRequest, EmailRouteResponse } from './route';
-export { MemoryQuarantineStore, QUARANTINE_REASON_LABELS } from './quarantine';
+export { QUARANTINE_REASON_LABELS } from './quarantine';
 export type { QuarantineEntry, QuarantineReason, QuarantineStore, QuarantinePage } from './quarantine';
-export { DynamoQuarantineStore } from './quarantine-dynamodb';

@@ -1,23 +1,14 @@
-/** The intake ports of the channel Lambdas, from their zod-checked environment (created once per container). */
+/**
+ * The channel Lambdas' environment and their composition: the AWS composition root (shared/composition/aws.ts)
+ * with the intake parts (the start workflow, the evidence bucket, duplicate matching as in the embedded runtime:
+ * the check before the case is created, the identity keys filed at once; the screening task files the text's LSH
+ * bands). Created once per container.
+ */
 import * as z from 'zod';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
-import { DynamoDuplicateIndex } from '../adapters/aws/dynamo-duplicate-index';
-import { createDuplicateCheck } from '../services/duplicates';
-import { createCaseStore } from '../adapters/aws/case-store-factory';
-import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
-import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
-import { S3BlobStore } from '../adapters/aws/s3-blob-store';
-import { cryptoIds } from '../adapters/ids';
-import { systemClock } from '../ports';
-import { loadJurisdiction } from '../config/load';
-import { loadRulesRegistry } from '../config/rules';
-import type { Workflow } from '../ports';
-import type { IntakeDeps } from './core';
+import { composeAws } from '../composition/aws';
+import type { AwsComposition, AwsCompositionOptions } from '../composition/aws';
+import { dynamoDuplicates } from '../composition/aws-duplicates';
+import { s3Evidence, sfnStartWorkflow } from '../composition/aws-parts';
 
 export const IntakeEnv = z.object({
   TABLE_NAME: z.string().min(1),
@@ -31,38 +22,8 @@ export const IntakeEnv = z.object({
 });
 export type IntakeEnv = z.infer<typeof IntakeEnv>;
 
-/**
- * The Workflow port of a function that starts cases: through the start queue when `START_QUEUE_URL` is set
- * (so a burst or a Step Functions outage waits in SQS), else StartExecution directly. Task-token callbacks
- * always go straight to Step Functions.
- */
-export function workflowFromEnv(env: { STATE_MACHINE_ARN: string; START_QUEUE_URL?: string | undefined }): Workflow {
-  const sfn = new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
-  return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
-}
-
-/**
- * The intake ports of a channel function. Duplicate matching (art. 11) as in the embedded runtime: the check
- * before the case is created, the identity keys filed at once; the screening task files the text's LSH bands.
- * The acknowledgement mail is added by the functions that send one (the API adds its MailSender).
- */
-export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv, shared: { doc?: DynamoDBDocumentClient } = {}): IntakeDeps {
-  const env = IntakeEnv.parse(raw);
-  // A function that needs the table for more than intake passes its one document client (one client per container).
-  const doc = shared.doc ?? createDocumentClient(new DynamoDBClient({}));
-  const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
-  const jurisdiction = loadJurisdiction(env.JURISDICTION);
-  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments });
-  return {
-    store,
-    duplicateCheck: duplicates,
-    indexCase: (c) => duplicates.indexCase(c, 'identity'),
-    workflow: workflowFromEnv(env),
-    blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
-    clock: systemClock,
-    ids: cryptoIds,
-    rules: loadRulesRegistry(),
-    jurisdiction,
-    ...(env.STATUS_URL ? { statusUrl: env.STATUS_URL } : {}),
-  };
+/** The composition of a channel function (its environment checked against IntakeEnv first). */
+export function intakeComposition(raw: Record<string, string | undefined>, opts: AwsCompositionOptions = {}): AwsComposition {
+  IntakeEnv.parse(raw);
+  return composeAws(raw, { workflow: sfnStartWorkflow, evidence: s3Evidence, duplicates: dynamoDuplicates, ...opts });
 }

@@ -31,8 +31,6 @@
  * ids and counts only.
  */
 import { casesIn } from './case-queries';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkingCalendar } from '../domain/calendar';
 import { Phase as PhaseSchema, SYSTEM_ACTOR } from '../domain/case';
 import { applyMerge } from '../domain/duplicates/merge';
@@ -40,24 +38,14 @@ import type { CaseRecord, Phase, TimelineEvent } from '../domain/case';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { nextWakeUp } from '../domain/lifecycle';
-import { PK_PREFIX } from '../adapters/aws/table';
 import type { CaseStore, Clock, Workflow, Logger } from '../ports';
+import type { ClaimSource } from '../ports/claims';
 import { mutateCase } from './case-mutation';
 import { deadLetterId, errorSummary, replayDeadLetter } from './dead-letters';
 import type { DeadLetterStore, Submit } from './dead-letters';
 import { WAITING_PHASES, isOpen } from './lifecycle-tasks';
 
-/** One idempotency claim as stored (`SRC#<sourceKey>`). */
-export interface ClaimRecord {
-  sourceKey: string;
-  claimedAt: string;
-  caseId?: string;
-}
-
-/** Lists the source claims (on DynamoDB a filtered Scan: claims have no index; the reconciler runs rarely). */
-export interface ClaimSource {
-  claims(): AsyncIterable<ClaimRecord>;
-}
+export type { ClaimRecord, ClaimSource } from '../ports/claims';
 
 export type ReconcileLogger = Pick<Logger, 'info' | 'warn'>;
 
@@ -312,34 +300,4 @@ function problemOf(deps: ReconcileDeps, c: CaseRecord, phase: Phase, nowMs: numb
     if (wake !== undefined && nowMs - Date.parse(wake) > threshold) return 'missed_wake_up';
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------- DynamoDB
-
-/** Claims on the single table: a paginated Scan filtered on the `SRC#` prefix (no index holds claims). */
-export class DynamoClaimSource implements ClaimSource {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async *claims(): AsyncIterable<ClaimRecord> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :p)',
-          ExpressionAttributeValues: { ':p': PK_PREFIX.source },
-          ProjectionExpression: 'sourceKey, claimedAt, caseId',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const it of out.Items ?? []) {
-        if (typeof it.sourceKey !== 'string' || typeof it.claimedAt !== 'string') continue;
-        yield { sourceKey: it.sourceKey, claimedAt: it.claimedAt, ...(typeof it.caseId === 'string' ? { caseId: it.caseId } : {}) };
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
 }

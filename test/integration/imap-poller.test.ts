@@ -9,7 +9,7 @@ import hoodiecrow from 'hoodiecrow-imap';
 import { ImapFlow } from 'imapflow';
 import { pollMailbox } from '../../functions/imap-poller/poller';
 import type { ImapClientLike } from '../../functions/imap-poller/poller';
-import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../shared/adapters/memory/quarantine-store';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { submitIntake } from '../../shared/intake/core';
 import { citizenMail, openHarness } from '../reliability/helpers';

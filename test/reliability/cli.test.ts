@@ -11,7 +11,8 @@ import { dataPaths, TABLE_NAME } from '../../infra/local/runtime';
 import { registerReconcile } from '../../infra/cli/commands/reconcile';
 import { registerDeadLetters } from '../../infra/cli/commands/dead-letters';
 import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
-import { DynamoDeadLetterStore, deadLetterId } from '../../shared/services/dead-letters';
+import { deadLetterId } from '../../shared/services/dead-letters';
+import { DynamoDeadLetterStore } from '../../shared/adapters/aws/dynamo-dead-letter-store';
 import { canonicalWebIntake, PEOPLE } from './helpers';
 
 async function run(args: string[]): Promise<{ out: string; code: number }> {

@@ -16,7 +16,7 @@ import type { CaseRecord } from '../../shared/domain/case';
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { IntakeInProgressError } from '../../shared/intake/errors';
-import type { ObjectReader } from '../../functions/letter-intake/object-reader';
+import type { ObjectReader } from '../../shared/ports/object-reader';
 import { MemoryBlobStore } from '../unit/email/memory-blobs';
 import { DynamoFaults, CountingMailSender, RecordingWorkflow } from '../fixtures/faults';
 

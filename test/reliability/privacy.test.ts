@@ -16,7 +16,7 @@ import { LIFECYCLE_SCENARIOS, runScenario } from '../../infra/local/lifecycle-sc
 import { createLogger } from '../../infra/local/log';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../shared/adapters/memory/quarantine-store';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { performAction } from '../../shared/services/actions';

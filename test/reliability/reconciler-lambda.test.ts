@@ -12,7 +12,8 @@ import { reconcilerDeps, runReconciler } from '../../functions/reconciler/servic
 import type { ReconcilerLogger } from '../../functions/reconciler/service';
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import { submitIntake } from '../../shared/intake/core';
-import { DynamoDeadLetterStore, deadLetterId } from '../../shared/services/dead-letters';
+import { deadLetterId } from '../../shared/services/dead-letters';
+import { DynamoDeadLetterStore } from '../../shared/adapters/aws/dynamo-dead-letter-store';
 import { FailingWorkflow } from '../fixtures/faults';
 import { canonicalWebIntake, openHarness, PEOPLE } from './helpers';
 import type { ReliabilityHarness } from './helpers';

@@ -11,7 +11,7 @@ import { parseHttpLimits } from '../../functions/api/limits';
 import { handleLetterUploads } from '../../functions/letter-intake/service';
 import { processSesMailEvent } from '../../functions/email-intake/service';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { MemoryQuarantineStore } from '../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../shared/adapters/memory/quarantine-store';
 import { submitIntake } from '../../shared/intake/core';
 import { citizenMail, expectOneCasePerDelivery, fakePng, isInProgress, keyedRow, LOAD_LIMITS, memoryReader, openHarness, pool, recordCase, retryInProgress, twiceShuffled, webBody } from './helpers';
 import type { ReliabilityHarness } from './helpers';

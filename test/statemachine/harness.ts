@@ -3,7 +3,8 @@
  * store, the real intake and action services, and a manual clock that releases the engine's sleepers in order.
  */
 import { ManualClock } from '../../infra/local/clock';
-import { MemoryMailSender, openLifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
+import { openLifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
+import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import type { LifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
 import { LIFECYCLE_SCENARIOS, runScenario } from '../../infra/local/lifecycle-scenarios';
 import type { Scenario, ScenarioResult } from '../../infra/local/lifecycle-scenarios';

@@ -4,7 +4,8 @@
  * the timeline, keeps what already happened and moves the waiting step's wake-ups to the official dates.
  */
 import { ManualClock } from '../../infra/local/clock';
-import { MemoryMailSender, openLifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
+import { openLifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
+import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import type { LifecycleSandbox } from '../../infra/local/lifecycle-sandbox';
 import { scenarioIntake } from '../../infra/local/lifecycle-scenarios';
 import type { CalendarYearData } from '../../shared/domain/calendar';

@@ -4,7 +4,7 @@ import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import type { GetObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { S3Event, SQSEvent } from 'aws-lambda';
-import { S3ObjectReader } from '../../functions/letter-intake/object-reader';
+import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { handleLetterUploads } from '../../functions/letter-intake/service';
 import { handleBoxUploads } from '../../functions/box-intake/service';
 import { handleWorkOrders } from '../../functions/workorder-intake/service';

@@ -3,7 +3,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { QueuedWorkflow, StartMessage } from '../../shared/adapters/aws/queued-workflow';
 import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
-import { workflowFromEnv } from '../../shared/intake/aws-deps';
+import { sfnStartWorkflow } from '../../shared/composition/aws-parts';
 
 const ARN = 'arn:aws:states:ap-east-1:123456789012:stateMachine:CaseLifecycle';
 const QUEUE_URL = 'https://sqs.ap-east-1.amazonaws.com/123456789012/StartQueue';
@@ -65,9 +65,9 @@ describe('QueuedWorkflow (Workflow port through the start queue)', () => {
   });
 });
 
-describe('workflowFromEnv', () => {
+describe('sfnStartWorkflow', () => {
   it('queues starts when START_QUEUE_URL is set, else starts executions directly', () => {
-    expect(workflowFromEnv({ STATE_MACHINE_ARN: ARN, START_QUEUE_URL: QUEUE_URL })).toBeInstanceOf(QueuedWorkflow);
-    expect(workflowFromEnv({ STATE_MACHINE_ARN: ARN })).toBeInstanceOf(SfnWorkflow);
+    expect(sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN, START_QUEUE_URL: QUEUE_URL } })).toBeInstanceOf(QueuedWorkflow);
+    expect(sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN } })).toBeInstanceOf(SfnWorkflow);
   });
 });

@@ -13,27 +13,23 @@
  * Output: a summary (or `--json`, the whole report). Exit 0 when nothing is left to do by hand, 1 when problems
  * or dead letters remain.
  */
-import { deploymentCalendar } from '../../local/calendar';
-import { DynamoCalendarYearStore } from '../../../shared/adapters/aws/dynamo-calendar-years';
 import type { WorkingCalendar } from '../../../shared/domain/calendar';
+import type { RulesRegistry } from '../../../shared/domain/rules';
 import type { Command } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoCaseStore, createDocumentClient } from '../../../shared/adapters/aws/dynamo-case-store';
 import { SfnWorkflow } from '../../../shared/adapters/aws/sfn-workflow';
-import { cryptoIds } from '../../../shared/adapters/ids';
-import { loadCalendar } from '../../../shared/calendar/load';
-import { loadJurisdiction, loadRulesRegistry } from '../../../shared/config/load';
+import { composeAws } from '../../../shared/composition/aws';
 import { systemClock } from '../../../shared/ports';
-import type { CaseStore, MailSender, Workflow } from '../../../shared/ports';
+import type { CaseStore, Workflow } from '../../../shared/ports';
+import type { ClaimSource } from '../../../shared/ports/claims';
 import { submitIntake } from '../../../shared/intake/core';
-import type { IntakeDeps } from '../../../shared/intake/core';
-import { DynamoDeadLetterStore } from '../../../shared/services/dead-letters';
 import type { DeadLetterStore, Submit } from '../../../shared/services/dead-letters';
-import { DynamoClaimSource, reconcile } from '../../../shared/services/reconcile';
+import { reconcile } from '../../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../../shared/services/reconcile';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
-import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
+import { composeEmbedded } from '../../local/composition';
+import type { EmbeddedComposition } from '../../local/composition';
 import { OutboxMailSender } from '../../local/outbox-mail-sender';
 import { acquireLock, checkDataDir, dataPaths, TABLE_NAME, DEFAULT_JURISDICTION } from '../../local/runtime';
 import { readFile } from 'node:fs/promises';
@@ -45,16 +41,19 @@ export interface TargetOptions {
   table?: string;
   stateMachineArn?: string;
   jurisdiction?: string;
+  /** Directory of jurisdiction files (default config/jurisdictions). */
+  jurisdictionDir?: string;
 }
 
 export interface Target {
   store: CaseStore;
   workflow: Workflow & { deferred?: string[] };
   deadLetters: DeadLetterStore;
-  claims: DynamoClaimSource;
+  claims: ClaimSource;
   jurisdiction: JurisdictionConfig;
   /** The calendar the deployment computes with (its overrides, its imported years). */
   calendar: WorkingCalendar;
+  rules: RulesRegistry;
   submit: Submit;
   /** Where the run happened, for people. */
   where: string;
@@ -75,27 +74,25 @@ class DeferredWorkflow implements Workflow {
   async sendTaskFailure(): Promise<void> {}
 }
 
-/** Opens the data directory (runtime stopped) or a deployed table. */
+/** Opens the data directory (runtime stopped) or a deployed table, through the platform's composition root. */
 export async function openTarget(o: TargetOptions): Promise<Target> {
-  const rules = loadRulesRegistry();
   if (o.table) {
     if (!o.stateMachineArn?.startsWith('arn:')) throw new UsageError('与 --table 一起使用时需要 --state-machine-arn（状态机 ARN）。');
     if (!o.jurisdiction) throw new UsageError('与 --table 一起使用时需要 --jurisdiction（辖区代码）。');
-    const jurisdiction = loadJurisdiction(o.jurisdiction);
     const client = new DynamoDBClient({});
-    const doc = createDocumentClient(client);
-    const store = new DynamoCaseStore({ doc, tableName: o.table });
-    const workflow = new SfnWorkflow(new SFNClient({}), o.stateMachineArn);
-    const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });
-    for (const y of await new DynamoCalendarYearStore(doc, o.table, jurisdiction.code).list()) calendar.loadYear(y);
-    const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction, calendar };
+    const stateMachineArn = o.stateMachineArn;
+    const c = composeAws({ TABLE_NAME: o.table, JURISDICTION: o.jurisdiction, STATE_MACHINE_ARN: stateMachineArn }, { dynamo: client, workflow: () => new SfnWorkflow(new SFNClient({}), stateMachineArn), calendarRefreshMs: 0, logger: silentLogger });
+    // The years imported through the admin API, as the deployed functions read them.
+    await c.refreshCalendar();
+    const deps = c.intakeDeps();
     return {
-      store,
-      workflow,
-      deadLetters: new DynamoDeadLetterStore(doc, o.table),
-      claims: new DynamoClaimSource(doc, o.table),
-      jurisdiction,
-      calendar,
+      store: c.store,
+      workflow: deps.workflow,
+      deadLetters: c.deadLetters,
+      claims: c.claims,
+      jurisdiction: c.jurisdiction,
+      calendar: c.calendar,
+      rules: c.rules,
       submit: (i) => submitIntake(deps, i),
       where: `DynamoDB ${o.table}`,
       close: async () => client.destroy(),
@@ -114,31 +111,43 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)} 请先停止 tousu start 再运行此命令。`);
   }
-  const dynalite = await startDynalite({ path: paths.dynamodb });
-  const client = localDynamoClient(dynalite);
-  const doc = documentClient(client);
-  const store = new DynamoCaseStore({ doc, tableName: TABLE_NAME });
-  const jurisdiction = loadJurisdiction(o.jurisdiction ?? instance.jurisdiction ?? DEFAULT_JURISDICTION);
   const workflow = new DeferredWorkflow();
-  const mail: MailSender = new OutboxMailSender({ dir: paths.outbox, clock: systemClock });
-  const calendar = deploymentCalendar(jurisdiction, paths.calendar);
-  const deps: IntakeDeps = { store, workflow, clock: systemClock, ids: cryptoIds, rules, jurisdiction, mail, calendar };
+  let c: EmbeddedComposition;
+  try {
+    c = await composeEmbedded({
+      jurisdiction: o.jurisdiction ?? instance.jurisdiction ?? DEFAULT_JURISDICTION,
+      ...(o.jurisdictionDir ? { jurisdictionDir: o.jurisdictionDir } : {}),
+      importedCalendarDir: paths.calendar,
+      clock: systemClock,
+      mail: new OutboxMailSender({ dir: paths.outbox, clock: systemClock }),
+      dynamoDir: paths.dynamodb,
+      tableName: TABLE_NAME,
+      // As `tousu start` builds them: a replayed intake is filed in the duplicate index too.
+      asDeployed: true,
+    });
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const deps = c.intakeDeps(workflow);
   return {
-    store,
+    store: c.store,
     workflow,
-    deadLetters: new DynamoDeadLetterStore(doc, TABLE_NAME),
-    claims: new DynamoClaimSource(doc, TABLE_NAME),
-    jurisdiction,
-    calendar,
+    deadLetters: c.deadLetters,
+    claims: c.claims,
+    jurisdiction: c.jurisdiction,
+    calendar: c.calendar,
+    rules: c.rules,
     submit: (i) => submitIntake(deps, i),
     where: `数据目录 ${paths.root}`,
     close: async () => {
-      client.destroy();
-      await dynalite.close();
+      await c.close();
       await release();
     },
   };
 }
+
+const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export function addTargetOptions(cmd: Command): Command {
   return cmd
@@ -207,7 +216,7 @@ export function registerReconcile(program: Command): void {
           claims: target.claims,
           deadLetters: target.deadLetters,
           submit: target.submit,
-          lifecycle: { calendar: target.calendar, rules: loadRulesRegistry(), jurisdiction: target.jurisdiction },
+          lifecycle: { calendar: target.calendar, rules: target.rules, jurisdiction: target.jurisdiction },
         };
         const report = await reconcile(deps, { thresholdMs: minutes * 60_000, dryRun: o.dryRun === true });
         process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : summarize(report, target.workflow.deferred));

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { writeFixtures } from '../../fixtures/email/generate';
 import { testJurisdiction } from '../../fixtures/email/jurisdiction';
 import { createEmailIntakeRoute } from '../../../shared/email-intake/route';
-import { MemoryQuarantineStore } from '../../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../../shared/adapters/memory/quarantine-store';
 import { MemoryBlobStore } from './memory-blobs';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { buildFixtures, type EmailFixture } from '../../fixtures/email/generate';
 import { testJurisdiction } from '../../fixtures/email/jurisdiction';
 import { ingestEmail, type EmailIntakeResult } from '../../../shared/email-intake/service';
-import { MemoryQuarantineStore } from '../../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../../shared/adapters/memory/quarantine-store';
 import { CanonicalIntake } from '../../../shared/domain/intake';
 import { MemoryBlobStore } from './memory-blobs';
 import { ValidationError } from '../../../shared/domain/errors';

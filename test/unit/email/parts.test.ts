@@ -2,8 +2,9 @@ import { maskIdCards, hasValidIdChecksum, findMobiles, findLandlines, extractLab
 import { parseMailDate } from '../../../shared/mail/dates';
 import { unwrapInlineForwards } from '../../../shared/mail/forward';
 import { parsePrintedAddress } from '../../../shared/mail/address';
-import { MemoryQuarantineStore, type QuarantineEntry } from '../../../shared/email-intake/quarantine';
-import { DynamoQuarantineStore } from '../../../shared/email-intake/quarantine-dynamodb';
+import { type QuarantineEntry } from '../../../shared/email-intake/quarantine';
+import { MemoryQuarantineStore } from '../../../shared/adapters/memory/quarantine-store';
+import { DynamoQuarantineStore } from '../../../shared/adapters/aws/dynamo-quarantine-store';
 import { createEmailIntakeRoute } from '../../../shared/email-intake/route';
 import { processSesMailEvent } from '../../../functions/email-intake/service';
 import { pollMailbox, type ImapClientLike } from '../../../functions/imap-poller/poller';

@@ -4,8 +4,8 @@
  * jurisdiction by receipt (`JUR#…`) but under their own partition value.
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GSI, PK_PREFIX } from '../adapters/aws/table';
-import type { QuarantineEntry, QuarantinePage, QuarantineStore } from './quarantine';
+import { GSI, PK_PREFIX } from './table';
+import type { QuarantineEntry, QuarantinePage, QuarantineStore } from '../../ports/quarantine';
 
 const SK = 'QUAR';
 

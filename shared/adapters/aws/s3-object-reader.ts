@@ -1,15 +1,7 @@
 /** Reads uploaded objects (scans, sidecars, CSV files) from S3. */
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-
-export interface StoredObject {
-  bytes: Uint8Array;
-  etag?: string;
-}
-
-export interface ObjectReader {
-  get(bucket: string, key: string): Promise<StoredObject | undefined>;
-}
+import type { ObjectReader, StoredObject } from '../../ports/object-reader';
 
 export class S3ObjectReader implements ObjectReader {
   constructor(private readonly s3: S3Client) {}

@@ -1,0 +1,37 @@
+/**
+ * Optional parts of the AWS composition (./aws.ts), each imported only by the functions that use it so that the
+ * other bundles do not carry its SDK client (S3 ~120 KB, SQS) — see docs/BENCHMARKS.md, "Lambda bundles".
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
+import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
+import type { BlobStore, Workflow } from '../ports';
+import type { AwsPartContext } from './aws';
+
+/**
+ * The Workflow of a function that starts cases: through the start queue when `START_QUEUE_URL` is set (so a
+ * burst or a Step Functions outage waits in SQS), else StartExecution directly. Task-token callbacks always go
+ * straight to Step Functions.
+ */
+export function sfnStartWorkflow({ env }: { env: Pick<AwsPartContext['env'], 'STATE_MACHINE_ARN' | 'START_QUEUE_URL'> }): Workflow {
+  if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is required to start executions');
+  const sfn = new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
+  return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
+}
+
+let s3: S3Client | undefined;
+/** One S3 client per container, shared by the evidence store, the archive store and the object reader. */
+export const s3Client = (): S3Client => (s3 ??= new S3Client({}));
+
+/** The evidence bucket of the intakes (`EVIDENCE_BUCKET`, optional KMS key). */
+export function s3Evidence({ env }: Pick<AwsPartContext, 'env'>): BlobStore | undefined {
+  return env.EVIDENCE_BUCKET ? new S3BlobStore({ s3: s3Client(), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }) : undefined;
+}
+
+/** The art. 18 archive bucket (S3 Object Lock, `ARCHIVE_BUCKET`): archive-case only. */
+export function s3Archive({ env }: Pick<AwsPartContext, 'env'>): BlobStore | undefined {
+  return env.ARCHIVE_BUCKET ? new S3BlobStore({ s3: s3Client(), bucket: env.ARCHIVE_BUCKET, ...(env.ARCHIVE_KMS_KEY_ID ? { kmsKeyId: env.ARCHIVE_KMS_KEY_ID } : {}) }) : undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * The composition root on AWS: every Lambda function builds its ports here, from its zod-checked environment,
+ * once per container (module scope or the handler's first call). Jurisdiction, calendar (with the jurisdiction's
+ * `calendarOverrides` and the years imported through the admin API), rules, the case store, the mail sender and
+ * the Step Functions callbacks are made the same way for every function, so they cannot drift apart.
+ *
+ * Parts a function may not need are passed in from small modules of their own (./aws-parts.ts), so that a bundle
+ * carries only the SDK clients it uses (issue 11: the S3 client is ~120 KB, the duplicate fingerprinting code
+ * and the SQS client are used by a few functions only): `composeAws(process.env, { workflow: sfnStartWorkflow,
+ * evidence: s3Evidence, duplicates: dynamoDuplicates })`.
+ *
+ * The embedded runtime's counterpart is infra/local/composition.ts; both start from ./jurisdiction.ts.
+ */
+import * as z from 'zod';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createCaseStore } from '../adapters/aws/case-store-factory';
+import { DynamoCalendarYearStore } from '../adapters/aws/dynamo-calendar-years';
+import { DynamoClaimSource } from '../adapters/aws/dynamo-claim-source';
+import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
+import { DynamoDeadLetterStore } from '../adapters/aws/dynamo-dead-letter-store';
+import { DynamoEvaluationFactStore } from '../adapters/aws/dynamo-evaluation-facts';
+import { DynamoQuarantineStore } from '../adapters/aws/dynamo-quarantine-store';
+import { lazyMailSenderFromEnv } from '../adapters/aws/lazy-mail-sender';
+import { cryptoIds } from '../adapters/ids';
+import { calendarRefresher } from '../calendar/refresh';
+import { ConfigError } from '../domain/errors';
+import type { CaseRecord } from '../domain/case';
+import type { JurisdictionConfig } from '../domain/jurisdiction';
+import type { IntakeDeps } from '../intake/core';
+import { systemClock } from '../ports';
+import type { BlobStore, CaseStore, Clock, Ids, Logger, MailSender, Workflow } from '../ports';
+import type { ClaimSource } from '../ports/claims';
+import type { DeadLetterStore } from '../ports/dead-letters';
+import type { EvaluationFactStore } from '../ports/evaluation-facts';
+import type { QuarantineStore } from '../ports/quarantine';
+import type { ActionDeps } from '../services/actions';
+import type { DuplicateChecker } from '../services/duplicates';
+import type { LifecycleTaskDeps } from '../services/lifecycle-tasks';
+import { composeJurisdiction } from './jurisdiction';
+import type { JurisdictionSetup } from './jurisdiction';
+
+/** What the composition reads from a function's environment (each function's own schema checks its required variables). */
+export const AwsEnv = z.object({
+  /** The single DynamoDB table (shared/adapters/aws/table.ts). */
+  TABLE_NAME: z.string().min(1),
+  /** The jurisdiction this stack serves (one stack per jurisdiction), e.g. `510903`. */
+  JURISDICTION: z.string().regex(/^\d{6}(-[A-Za-z0-9]+)?$/),
+  /** Directory of jurisdiction files bundled with the function (default: config/jurisdictions). */
+  JURISDICTION_DIR: z.string().min(1).optional(),
+  /** Administrator calendar year files (default: config/calendar). */
+  CALENDAR_DIR: z.string().min(1).optional(),
+  /** Rules version files (default: config/rules). */
+  RULES_DIR: z.string().min(1).optional(),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  /** The start queue (SQS): set, executions are started by the execution-starter Lambda from it. */
+  START_QUEUE_URL: z.url().optional(),
+  EVIDENCE_BUCKET: z.string().min(1).optional(),
+  EVIDENCE_KMS_KEY_ID: z.string().optional(),
+  /** The art. 18 archive bucket (S3 Object Lock): set on the archive-case function only. */
+  ARCHIVE_BUCKET: z.string().min(1).optional(),
+  ARCHIVE_KMS_KEY_ID: z.string().min(1).optional(),
+  STATUS_URL: z.url().optional(),
+});
+export type AwsEnv = z.infer<typeof AwsEnv>;
+
+/** What a part builder sees. */
+export interface AwsPartContext {
+  env: AwsEnv;
+  doc: DynamoDBDocumentClient;
+  store: CaseStore;
+  jurisdiction: JurisdictionConfig;
+}
+
+export interface AwsParts {
+  /** The Workflow that starts executions (./aws-parts.ts `sfnStartWorkflow`); task-token callbacks need none. */
+  workflow?: (ctx: AwsPartContext) => Workflow;
+  /** The evidence store of the intakes (./aws-parts.ts `s3Evidence`). */
+  evidence?: (ctx: AwsPartContext) => BlobStore | undefined;
+  /** The art. 18 archive store (./aws-parts.ts `s3Archive`). */
+  archive?: (ctx: AwsPartContext) => BlobStore | undefined;
+  /** Duplicate matching, art. 11 (./aws-duplicates.ts `dynamoDuplicates`). */
+  duplicates?: (ctx: AwsPartContext) => DuplicateChecker;
+}
+
+export interface AwsCompositionOptions extends AwsParts {
+  /** The function's logger (its Powertools Logger through `portLogger`; default: a new Powertools Logger). */
+  logger?: Logger;
+  clock?: Clock;
+  /** Clients to use instead of new ones (tests, the CLI). */
+  dynamo?: DynamoDBClient;
+  sfn?: SFNClient;
+  /** Years imported through the admin API are read at most this often (default 5 minutes; 0: at every refresh). */
+  calendarRefreshMs?: number;
+}
+
+export interface AwsComposition extends JurisdictionSetup {
+  env: AwsEnv;
+  doc: DynamoDBDocumentClient;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** The production case store (evaluation facts recorded with every write). */
+  store: CaseStore;
+  /** The one mail sender: the jurisdiction's Reply-To, the environment's mode and SES configuration set. */
+  mail: MailSender;
+  /**
+   * Whether the function was given mail settings (infra/constructs/mail.ts `grantSend` sets MAIL_MODE): only then
+   * does the intake core send acknowledgements (the letter, box and work-order intakes send none).
+   */
+  sendsMail: boolean;
+  /** Completes a waiting task (SendTaskSuccess) without the state machine's ARN. */
+  callbacks: Pick<Workflow, 'sendTaskSuccess'>;
+  /** Starts executions (set when the `workflow` part was given). */
+  workflow?: Workflow;
+  blobs?: BlobStore;
+  archiveBlobs?: BlobStore;
+  duplicates?: DuplicateChecker;
+  calendarYears: DynamoCalendarYearStore;
+  /** Loads the years imported through the admin API into `calendar` (at most every `calendarRefreshMs`). */
+  refreshCalendar(): Promise<void>;
+  quarantine: QuarantineStore;
+  deadLetters: DeadLetterStore;
+  claims: ClaimSource;
+  facts: EvaluationFactStore;
+  /** The intake core's ports (needs the `workflow` part). */
+  intakeDeps(): IntakeDeps;
+  /** The staff action service's ports (needs the `workflow` part). */
+  actionDeps(): ActionDeps;
+  /** The life-cycle task services' ports. */
+  lifecycleDeps(): LifecycleTaskDeps;
+}
+
+/** A Powertools Logger (or anything with its methods) as the Logger port. */
+export function portLogger(logger: Pick<PowertoolsLogger, 'info' | 'warn' | 'error'>): Logger {
+  return {
+    info: (message, data) => logger.info(message, data ?? {}),
+    warn: (message, data) => logger.warn(message, data ?? {}),
+    error: (message, data) => logger.error(message, data ?? {}),
+  };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new ConfigError([{ field: what, message: `${what} is not configured for this function` }], `此函数未配置 ${what}。`);
+  return value;
+}
+
+export function composeAws(raw: Record<string, string | undefined>, opts: AwsCompositionOptions = {}): AwsComposition {
+  const env = AwsEnv.parse(raw);
+  const logger = opts.logger ?? portLogger(new PowertoolsLogger());
+  const clock = opts.clock ?? systemClock;
+  const { jurisdiction, calendar, rules } = composeJurisdiction(env.JURISDICTION, {
+    ...(env.JURISDICTION_DIR ? { jurisdictionDir: env.JURISDICTION_DIR } : {}),
+    ...(env.CALENDAR_DIR ? { calendarDir: env.CALENDAR_DIR } : {}),
+    ...(env.RULES_DIR ? { rulesDir: env.RULES_DIR } : {}),
+  });
+  const doc = createDocumentClient(opts.dynamo ?? new DynamoDBClient({}));
+  const store = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) });
+  const replyTo = jurisdiction.mail.replyTo;
+  const mail = lazyMailSenderFromEnv(raw, replyTo ? { replyTo } : {});
+  const sendsMail = raw.MAIL_MODE !== undefined;
+  const calendarYears = new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code);
+  const refresher = calendarRefresher(calendar, calendarYears, { ...(opts.calendarRefreshMs !== undefined ? { everyMs: opts.calendarRefreshMs } : {}), logger });
+  let sfn: SFNClient | undefined = opts.sfn;
+  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
+    async sendTaskSuccess(taskToken, output) {
+      sfn ??= new SFNClient({});
+      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    },
+  };
+  const ctx: AwsPartContext = { env, doc, store, jurisdiction };
+  const workflow = opts.workflow?.(ctx);
+  const blobs = opts.evidence?.(ctx);
+  const archiveBlobs = opts.archive?.(ctx);
+  const duplicates = opts.duplicates?.(ctx);
+  const c: AwsComposition = {
+    env,
+    doc,
+    clock,
+    ids: cryptoIds,
+    logger,
+    jurisdiction,
+    calendar,
+    rules,
+    store,
+    mail,
+    sendsMail,
+    callbacks,
+    ...(workflow ? { workflow } : {}),
+    ...(blobs ? { blobs } : {}),
+    ...(archiveBlobs ? { archiveBlobs } : {}),
+    ...(duplicates ? { duplicates } : {}),
+    calendarYears,
+    refreshCalendar: () => refresher.ensureFresh(),
+    quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
+    deadLetters: new DynamoDeadLetterStore(doc, env.TABLE_NAME),
+    claims: new DynamoClaimSource(doc, env.TABLE_NAME),
+    facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }),
+    intakeDeps: () => ({
+      store,
+      workflow: required(workflow, 'STATE_MACHINE_ARN (workflow)'),
+      clock,
+      ids: cryptoIds,
+      rules,
+      jurisdiction,
+      calendar,
+      ...(sendsMail ? { mail } : {}),
+      logger,
+      ...(blobs ? { blobs } : {}),
+      ...(duplicates ? { duplicateCheck: duplicates, indexCase: (r: CaseRecord) => duplicates.indexCase(r, 'identity') } : {}),
+      ...(env.STATUS_URL ? { statusUrl: env.STATUS_URL } : {}),
+    }),
+    actionDeps: () => ({ store, workflow: required(workflow, 'STATE_MACHINE_ARN (workflow)'), mail, clock, calendar, rules, jurisdiction, logger }),
+    lifecycleDeps: () => ({
+      store,
+      clock,
+      calendar,
+      rules,
+      jurisdiction,
+      mail,
+      workflow: callbacks,
+      logger,
+      ...(archiveBlobs ? { archiveBlobs } : {}),
+      // Screening files the case's text in the duplicate index (the intake filed its identity keys).
+      ...(duplicates ? { indexForDuplicates: (r: CaseRecord) => duplicates.indexCase(r, 'all') } : {}),
+    }),
+  };
+  return c;
+}
