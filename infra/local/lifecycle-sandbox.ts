@@ -111,7 +111,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
 
   const makeWorkflow = () =>
     createLocalWorkflow(
-      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs, ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'all') } : {}) },
+      { store, clock, calendar, rules, jurisdiction, mail, logger, archiveBlobs, ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'bands') } : {}) },
       { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) },
     );
   const sandbox: LifecycleSandbox = {

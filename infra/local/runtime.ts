@@ -586,8 +586,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
     });
-    // Duplicate matching as on AWS: intake checks and files the identity keys; screening files the text's bands
-    // (and the identity keys again, idempotent).
+    // Duplicate matching as on AWS: intake checks and files the identity keys (before the case is created);
+    // screening files the text's bands. Each key once per case.
     const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
 
     // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
@@ -606,7 +606,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         logger,
         archiveBlobs: new FolderBlobStore(paths.archive),
         // One write at a time: background work, never many writes beside the intakes.
-        indexForDuplicates: (c) => duplicates.indexCase(c, 'all', { writeConcurrency: 1 }),
+        indexForDuplicates: (c) => duplicates.indexCase(c, 'bands', { writeConcurrency: 1 }),
       },
       {
         jurisdictions: [code],

@@ -325,12 +325,13 @@ async function joinGroup(deps: IntakeDeps, into: string, batch: JoinRequest[]): 
 }
 
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */
-async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord): Promise<void> {
+async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord, indexed = false): Promise<void> {
   if (c.phase === 'merged' && c.mergedInto) {
     await joinTarget(deps, c, now, mergeTarget);
   }
   if (c.phase === 'received') {
-    if (deps.indexCase) await deps.indexCase(c);
+    // A redelivery files the identity keys again (idempotent): the first delivery may have stopped before them.
+    if (deps.indexCase && !indexed) await deps.indexCase(c);
     await deps.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId);
   }
 }
@@ -416,6 +417,11 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     }
   }
 
+  // The identity keys are filed once, before the case exists (issue 26): no crash can leave a created case
+  // unfiled, and an entry whose case was never created is skipped by the look-up (it reads no case).
+  const indexed = !!deps.indexCase && record.phase === 'received';
+  if (indexed) await deps.indexCase!(record);
+
   let created: CaseRecord;
   let createdHere = true;
   try {
@@ -430,7 +436,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     createdHere = false;
   }
 
-  await completeExisting(deps, created, now, mergeTarget);
+  await completeExisting(deps, created, now, mergeTarget, indexed && createdHere);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
   return {
     caseId,
