@@ -68,6 +68,12 @@ export interface IntakeResult {
   mergedInto?: string;
   /** True when this delivery was seen before (replay): no new case was made. */
   duplicate: boolean;
+  /**
+   * "可能重复" (art. 11): the cases this one may repeat, with the reasons, for staff to confirm or reject with
+   * one merge. Only for the delivery that created the case; shown to staff channels, never to the public (a
+   * candidate may be another person's complaint).
+   */
+  possibleDuplicates?: { caseId: string; score: number; reasons: string[] }[];
 }
 
 /** A claim without a case id older than this is taken over by the next delivery of the same source. */
@@ -444,5 +450,8 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     status: created.phase,
     ...(created.mergedInto ? { mergedInto: created.mergedInto } : {}),
     duplicate: replay || !createdHere,
+    ...(createdHere && decision.kind === 'possible' && decision.candidates.length > 0
+      ? { possibleDuplicates: decision.candidates.map((c) => ({ caseId: c.caseId, score: c.score, reasons: c.explanation })) }
+      : {}),
   };
 }
