@@ -9,6 +9,6 @@ import { createDuplicateCheck } from '../../shared/services/duplicates';
 import type { LifecycleRuntimeOptions } from './runtime';
 
 export const indexBandsForDuplicates: NonNullable<LifecycleRuntimeOptions['indexForDuplicates']> = ({ doc, tableName, store, jurisdiction }) => {
-  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments });
+  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching });
   return (c) => duplicates.indexCase(c, 'bands');
 };

@@ -588,7 +588,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     // Duplicate matching as on AWS: intake checks and files the identity keys (before the case is created);
     // screening files the text's bands. Each key once per case.
-    const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments });
+    const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: TABLE_NAME }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching });
 
     // Interactive work first. One process serves HTTP, intake, dynalite and the engine on two cores; while HTTP
     // requests are in flight the engine runs one task function at a time (it catches up when they are answered),

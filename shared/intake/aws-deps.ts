@@ -52,7 +52,7 @@ export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv, shared: { doc?: Dynamo
   const doc = shared.doc ?? createDocumentClient(new DynamoDBClient({}));
   const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
   const jurisdiction = loadJurisdiction(env.JURISDICTION);
-  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments });
+  const duplicates = createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching });
   return {
     store,
     duplicateCheck: duplicates,

@@ -144,3 +144,17 @@ describe('createDuplicateCheck', () => {
     expect(cases.gets).toBeLessThanOrEqual(4);
   });
 });
+
+describe('duplicate thresholds as configuration', () => {
+  it('validates the thresholds of a jurisdiction and refuses a possible band above the automatic one', async () => {
+    const { JurisdictionConfig } = await import('../../shared/domain/jurisdiction');
+    const { loadJurisdiction } = await import('../../shared/config/load');
+    const base = { ...loadJurisdiction('510903') };
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 0.8, possibleScore: 0.45 } }).success).toBe(true);
+    const wrong = JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 0.5, possibleScore: 0.6 } });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.path).toEqual(['duplicateMatching', 'possibleScore']);
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 1.5 } }).success).toBe(false);
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoscore: 0.8 } }).success).toBe(false);
+  });
+});
