@@ -1,6 +1,6 @@
 /**
- * Issue 22 end to end on the embedded runtime: the same person phones (张先生, the number keyed with dashes, the
- * matter as the operator notes it) and then writes on the web form (full name, plain digits, the matter in their
+ * Issue 22 end to end on the embedded runtime: the same person phones (张先生, the office landline keyed with its extension after a dash, the
+ * matter as the operator notes it) and then writes on the web form (full name, the landline in plain digits, the matter in their
  * own words, 营照 → 营业执照). The second intake ends merged into the first case, which lists it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,7 +41,7 @@ describe('embedded runtime: one matter by phone and by web form (art. 11)', () =
       body: {
         entryId: 'call-0303-17',
         name: '张先生',
-        phone: '138-1234-5678',
+        phone: '0825-2345678-806',
         respondentUnit: '市场监管局',
         matter: '来电人张先生反映：3月3日去市场监管局办营照变更，窗口的人说资料不全让回去补，跑了三趟了还没办下来，要求给个说法。',
       },
@@ -53,7 +53,7 @@ describe('embedded runtime: one matter by phone and by web form (art. 11)', () =
 
     const web = await http.call('POST', '/api/complaints', {
       body: {
-        complainant: { name: '张伟', phone: '13812345678', anonymous: false, wantsReply: true, confidential: false },
+        complainant: { name: '张伟', phone: '08252345678', anonymous: false, wantsReply: true, confidential: false },
         respondent: { unit: '船山区市场监督管理局' },
         matter: '3月3日在船山区市场监督管理局办理营业执照变更，工作人员称材料不全，我已经往返三次仍未办结。',
       },
@@ -64,7 +64,7 @@ describe('embedded runtime: one matter by phone and by web form (art. 11)', () =
     const detail = await http.call('GET', `/api/cases/${second}`, { token });
     expect(detail.status).toBe(200);
     const record = (detail.body.case ?? detail.body) as { phase: string; mergedInto?: string; flags: { possibleDuplicateOf?: string[] } };
-    // With today's thresholds the pair is confident enough (same mobile once normalised, compatible surname and
+    // With today's thresholds the pair is confident enough (same landline once normalised, compatible surname and
     // title, same unit, same date, same service term): merged automatically, the earlier case holds the source.
     expect(web.body.mergedInto).toBe(first);
     expect(record.phase).toBe('merged');
