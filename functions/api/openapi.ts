@@ -18,6 +18,13 @@ const Created = z
     status: z.enum(PHASES),
     mergedInto: z.string().optional(),
     duplicate: z.boolean().optional(),
+    possibleDuplicate: z
+      .object({
+        label: z.literal('可能重复'),
+        candidates: z.array(z.object({ caseId: z.string(), score: z.number(), reasons: z.array(z.string()) })),
+      })
+      .optional()
+      .meta({ description: 'Staff intake only (POST /api/intake/{channel}): the cases this one may repeat (art. 11), with the reasons; merge or keep apart in the console.' }),
   })
   .meta({ id: 'ComplaintCreated' });
 const PublicCase = z

@@ -120,7 +120,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
   const store: CaseStore = asDeployed
     ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) })
     : new DynamoCaseStore({ doc, tableName });
-  const duplicates = asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments }) : undefined;
+  const duplicates = asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching }) : undefined;
   const { clock, mail } = opts;
   return {
     ...setup,
@@ -166,7 +166,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       ...(logger ? { logger } : {}),
       ...(opts.archiveBlobs ? { archiveBlobs: opts.archiveBlobs } : {}),
       // Screening files the text's LSH bands (and the identity keys again); one write at a time: background work.
-      ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'all', { writeConcurrency: 1 }) } : {}),
+      ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'bands', { writeConcurrency: 1 }) } : {}),
     }),
     async close() {
       client.destroy();

@@ -9,5 +9,5 @@ import type { DuplicateChecker } from '../services/duplicates';
 import type { AwsPartContext } from './aws';
 
 export function dynamoDuplicates({ env, doc, store, jurisdiction }: AwsPartContext): DuplicateChecker {
-  return createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments });
+  return createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName: env.TABLE_NAME }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching });
 }

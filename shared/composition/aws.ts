@@ -224,7 +224,7 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
       logger,
       ...(archiveBlobs ? { archiveBlobs } : {}),
       // Screening files the case's text in the duplicate index (the intake filed its identity keys).
-      ...(duplicates ? { indexForDuplicates: (r: CaseRecord) => duplicates.indexCase(r, 'all') } : {}),
+      ...(duplicates ? { indexForDuplicates: (r: CaseRecord) => duplicates.indexCase(r, 'bands') } : {}),
     }),
   };
   return c;

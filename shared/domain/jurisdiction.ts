@@ -96,6 +96,27 @@ export const JurisdictionConfig = z.object({
   rulesVersion: z.string().optional(),
   /** Where out-of-scope complainants are told to go (art. 9): 12345 and the parent level. */
   referral: z.object({ hotline: z.string().default('12345'), note: z.string().optional() }).default({ hotline: '12345' }),
+  /**
+   * Duplicate matching thresholds (art. 11, issue 22): the bands "merge automatically" / "可能重复" / distinct.
+   * Unset fields keep today's defaults (shared/domain/duplicates/decide.ts, DEFAULT_DUPLICATE_RULES); the bench
+   * `duplicates` prints the precision/recall curve to choose them from.
+   */
+  duplicateMatching: z
+    .object({
+      autoScore: z.number().min(0).max(1).optional(),
+      autoMinIdentity: z.number().min(0).max(1).optional(),
+      autoMinText: z.number().min(0).max(1).optional(),
+      possibleScore: z.number().min(0).max(1).optional(),
+      maxCandidates: z.number().int().min(1).max(50).optional(),
+      maxPossible: z.number().int().min(1).max(20).optional(),
+      repeatWindowDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .strict()
+    .refine((d) => d.autoScore === undefined || d.possibleScore === undefined || d.possibleScore < d.autoScore, {
+      message: 'possibleScore must be below autoScore (可能重复的阈值须低于自动合并阈值)',
+      path: ['possibleScore'],
+    })
+    .optional(),
 });
 export type JurisdictionConfig = z.infer<typeof JurisdictionConfig>;
 export type JurisdictionConfigInput = z.input<typeof JurisdictionConfig>;

@@ -77,6 +77,12 @@ export interface IntakeResult {
   mergedInto?: string;
   /** True when this delivery was seen before (replay): no new case was made. */
   duplicate: boolean;
+  /**
+   * "可能重复" (art. 11): the cases this one may repeat, with the reasons, for staff to confirm or reject with
+   * one merge. Only for the delivery that created the case; shown to staff channels, never to the public (a
+   * candidate may be another person's complaint).
+   */
+  possibleDuplicates?: { caseId: string; score: number; reasons: string[] }[];
 }
 
 /** A claim without a case id older than this is taken over by the next delivery of the same source. */
@@ -351,12 +357,13 @@ async function joinGroup(deps: IntakeDeps, into: string, batch: JoinRequest[]): 
 }
 
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */
-async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord): Promise<void> {
+async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord, indexed = false): Promise<void> {
   if (c.phase === 'merged' && c.mergedInto) {
     await joinTarget(deps, c, now, mergeTarget);
   }
   if (c.phase === 'received') {
-    if (deps.indexCase) await deps.indexCase(c);
+    // A redelivery files the identity keys again (idempotent): the first delivery may have stopped before them.
+    if (deps.indexCase && !indexed) await deps.indexCase(c);
     await deps.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId);
   }
 }
@@ -444,6 +451,11 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     }
   }
 
+  // The identity keys are filed once, before the case exists (issue 26): no crash can leave a created case
+  // unfiled, and an entry whose case was never created is skipped by the look-up (it reads no case).
+  const indexed = !!deps.indexCase && record.phase === 'received';
+  if (indexed) await deps.indexCase!(record);
+
   let created: CaseRecord;
   let createdHere = true;
   try {
@@ -458,7 +470,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     createdHere = false;
   }
 
-  await completeExisting(deps, created, now, mergeTarget);
+  await completeExisting(deps, created, now, mergeTarget, indexed && createdHere);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
   return {
     caseId,
@@ -466,5 +478,8 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     status: created.phase,
     ...(created.mergedInto ? { mergedInto: created.mergedInto } : {}),
     duplicate: replay || !createdHere,
+    ...(createdHere && decision.kind === 'possible' && decision.candidates.length > 0
+      ? { possibleDuplicates: decision.candidates.map((c) => ({ caseId: c.caseId, score: c.score, reasons: c.explanation })) }
+      : {}),
   };
 }

@@ -56,8 +56,8 @@ export interface LifecycleTaskDeps {
    */
   archiveBlobs?: BlobStore;
   /**
-   * Files a received case in the duplicate index (its 32 LSH bands; its identity keys again, which the intake
-   * filed already): the screening task calls it before it moves the case on, so a retry files again
+   * Files a received case in the duplicate index (its 32 LSH bands; the intake filed its identity keys before
+   * creating it): the screening task calls it before it moves the case on, so a retry files again
    * (idempotent) and no screened case is left unfiled (shared/services/duplicates.ts, `IndexPart`). Unset: the
    * case is not filed here.
    */

@@ -110,7 +110,11 @@ describe('DynamoDuplicateIndex', () => {
     }
     calls.length = 0;
     await check(intakeOf({ matter, complainant: { name: '赵敏', phone: '13700000000', anonymous: false, wantsReply: true, confidential: false } }), { jurisdiction: JURISDICTION, now: new Date() });
-    expect(metrics.at(-1)).toMatchObject({ candidates: 4, fetched: 4 });
+    // The four cases above, and the earlier tests' case in the same table when its matter shares a band (since
+    // the synonym lexicon, 营照 / 营业执照 are one term); all read in the one batch.
+    const m = metrics.at(-1)!;
+    expect(m.candidates).toBeGreaterThanOrEqual(4);
+    expect(m.fetched).toBe(m.candidates);
     expect(calls).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
   });
 });

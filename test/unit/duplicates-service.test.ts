@@ -69,11 +69,13 @@ describe('createDuplicateCheck', () => {
     expect((await check(next, ctx(next))).kind).toBe('new');
   });
 
-  it('queues a likely duplicate for staff when the identity is too weak for an automatic merge', async () => {
-    const { check, file, ctx } = setup();
+  it('merges a surname-and-title caller with the full name about the same matter; queues it when configured stricter', async () => {
+    const { check, file, ctx, cases, index } = setup();
     await file('A', intakeOf({ channel: 'letter', matter: FIRST, complainant: { name: '王芳', address: '明月路1号', anonymous: false, wantsReply: true, confidential: false } }));
     const note = intakeOf({ channel: 'phone', matter: FIRST, receivedAt: '2025-03-12T10:00:00+08:00', complainant: { name: '王女士', phone: '13812345678', anonymous: false, wantsReply: true, confidential: false } });
-    const d = await check(note, ctx(note));
+    expect((await check(note, ctx(note))).kind).toBe('merge');
+    const strict = createDuplicateCheck({ index, store: cases, departments: DEPARTMENTS, rules: { autoMinIdentity: 0.75 } });
+    const d = await strict(note, ctx(note));
     expect(d.kind).toBe('possible');
     if (d.kind === 'possible') {
       expect(d.candidates[0]).toMatchObject({ caseId: 'A' });
@@ -142,5 +144,19 @@ describe('createDuplicateCheck', () => {
     const probe = intakeOf({ matter: FIRST, complainant: li, receivedAt: '2025-03-07T09:00:00+08:00' });
     await check(probe, { jurisdiction: JURISDICTION, now: new Date() });
     expect(cases.gets).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('duplicate thresholds as configuration', () => {
+  it('validates the thresholds of a jurisdiction and refuses a possible band above the automatic one', async () => {
+    const { JurisdictionConfig } = await import('../../shared/domain/jurisdiction');
+    const { loadJurisdiction } = await import('../../shared/config/load');
+    const base = { ...loadJurisdiction('510903') };
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 0.8, possibleScore: 0.45 } }).success).toBe(true);
+    const wrong = JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 0.5, possibleScore: 0.6 } });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.path).toEqual(['duplicateMatching', 'possibleScore']);
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoScore: 1.5 } }).success).toBe(false);
+    expect(JurisdictionConfig.safeParse({ ...base, duplicateMatching: { autoscore: 0.8 } }).success).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { normaliseIdNumber, idNumbersInText, canonicalTerms, simplify } from '../../shared/domain/duplicates/normalize';
+import { compareSignals } from '../../shared/domain/duplicates/score';
 import { extractFacts, compareFacts, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, shingles, minhash, estimateJaccard, jaccard, lshBands, fingerprint, resolveUnit } from '../../shared/domain/duplicates/index';
 import { DEPARTMENTS } from '../fixtures/duplicates/labelled-set';
 import { intakeOf } from '../fixtures/duplicates/records';
@@ -11,6 +13,12 @@ describe('normalisation of identity signals', () => {
     ['１３８１２３４５６７８', '13812345678'],
     ['86 13812345678', '13812345678'],
     ['0825-2345678 转 801', '08252345678'],
+    ['0825-2345678-801', '08252345678'],
+    ['2345678', '08252345678'],
+    ['(0825)2345678', '08252345678'],
+    ['+86 825 2345678', '08252345678'],
+    ['138-1234-5678', '13812345678'],
+    ['028-87654321', '02887654321'],
   ])('phone %s → %s', (raw, expected) => {
     expect(normalisePhone(raw)).toBe(expected);
   });
@@ -27,10 +35,38 @@ describe('normalisation of identity signals', () => {
   });
 
   it('recognises forms of address and compound surnames', () => {
-    expect(normaliseName('王女士')).toEqual({ surname: '王' });
+    expect(normaliseName('王女士')).toEqual({ surname: '王', gender: 'f' });
+    expect(normaliseName('老张')).toEqual({ surname: '张' });
+    expect(normaliseName('張先生')).toEqual({ surname: '张', gender: 'm' });
     expect(normaliseName('王 芳')).toEqual({ full: '王芳', surname: '王' });
-    expect(normaliseName('欧阳明先生')).toEqual({ full: '欧阳明', surname: '欧阳' });
+    expect(normaliseName('欧阳明先生')).toEqual({ full: '欧阳明', surname: '欧阳', gender: 'm' });
     expect(normaliseName('匿名')).toEqual({});
+  });
+
+  it('accepts identity card numbers only with the right check digit', () => {
+    expect(normaliseIdNumber('11010519491231002X')).toBe('11010519491231002X');
+    expect(normaliseIdNumber('11010519491231002x')).toBe('11010519491231002X');
+    expect(normaliseIdNumber('110105194912310021')).toBeUndefined();
+    expect(normaliseIdNumber('110105491231002')).toMatch(/^11010519491231002[\dX]$/);
+    expect(idNumbersInText('身份证号11010519491231002X，另一个110105194912310021')).toEqual(['11010519491231002X']);
+  });
+
+  it('reads traditional characters as simplified and service terms in one form', () => {
+    expect(simplify('張國華')).toBe('张国华');
+    expect(canonicalTerms('营照和社保')).toBe('营业执照和社会保险');
+    expect(normaliseText('辦理營業執照')).toBe(normaliseText('办理营照'));
+  });
+
+  it('compares names by surname and title, and organisations with their short names', () => {
+    const fp = (name: string | undefined, organization?: string) =>
+      fingerprint(intakeOf({ matter: '营业执照变更', complainant: { name, organization, anonymous: false, wantsReply: true, confidential: false } }));
+    const sig = (a: ReturnType<typeof fp>, b: ReturnType<typeof fp>) => compareSignals(a, b, '2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z');
+    expect(sig(fp('张三'), fp('张先生')).name).toBe('surname');
+    expect(sig(fp('老张'), fp('张三')).name).toBe('surname');
+    expect(sig(fp('张先生'), fp('张女士')).name).toBe('conflict');
+    expect(sig(fp('張三'), fp('张三')).name).toBe('full');
+    expect(sig(fp(undefined, '遂宁市鑫源商贸有限公司'), fp(undefined, '鑫源')).organization).toBe('same');
+    expect(sig(fp(undefined, '鑫源商贸'), fp(undefined, '宏达建材')).organization).toBe('different');
   });
 
   it('drops place prefixes and legal forms from organisation names', () => {

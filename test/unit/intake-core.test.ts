@@ -118,4 +118,23 @@ describe('intake core (CaseStore on dynalite, SfnWorkflow over a mocked SFNClien
     expect(replay).toMatchObject({ caseId: r.caseId, mergedInto: open.caseId, duplicate: true });
     expect((await h.store.get(open.caseId))?.merges).toHaveLength(1);
   });
+
+  it('a possible duplicate is named in the answer with its reasons, once, and files the identity keys before the case', async () => {
+    const open = await submitIntake(h.deps, sampleIntake());
+    const filed: { caseId: string; existed: boolean }[] = [];
+    const dupDeps: IntakeDeps = {
+      ...h.deps,
+      duplicateCheck: async () => ({ kind: 'possible', candidates: [{ caseId: open.caseId, score: 0.62, explanation: ['投诉人姓氏一致（一方仅留姓氏和称谓）', '被投诉单位相同'] }] }),
+      indexCase: async (c) => {
+        filed.push({ caseId: c.caseId, existed: !!(await h.store.get(c.caseId)) });
+      },
+    };
+    const intake = sampleIntake({ channel: 'phone', sourceKey: 'phone:note-1' });
+    const r = await submitIntake(dupDeps, intake);
+    expect(r.possibleDuplicates).toEqual([{ caseId: open.caseId, score: 0.62, reasons: ['投诉人姓氏一致（一方仅留姓氏和称谓）', '被投诉单位相同'] }]);
+    expect((await h.store.get(r.caseId))?.flags.possibleDuplicateOf).toEqual([open.caseId]);
+    expect(filed).toEqual([{ caseId: r.caseId, existed: false }]);
+    const replay = await submitIntake(dupDeps, intake);
+    expect(replay.possibleDuplicates).toBeUndefined();
+  });
 });

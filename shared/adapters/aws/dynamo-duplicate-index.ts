@@ -2,7 +2,7 @@
  * DuplicateIndex on the single DynamoDB table (issue 7). One item per index key, holding a string set of
  * `<yyyymmdd>#<caseId>` entries:
  *   LSH band   pk `LSH#<jur>#<band>#<hash>`         sk `LSH`
- *   identity   pk `DUP#<jur>#<PHONE|MAIL|NAME>#<hash>` sk `DUP`   (hash = sha256 of the normalised value)
+ *   identity   pk `DUP#<jur>#<PHONE|MAIL|NAME|IDNO>#<hash>` sk `DUP`   (hash = sha256 of the normalised value)
  * A look-up of all keys of one intake (32 bands + a few identities) is one BatchGetItem whatever the table
  * size. Filing is one UpdateItem `ADD` per key (idempotent, no transaction, works on dynalite). An item keeps at
  * most `maxEntriesPerKey` entries, dropping the oldest, so that a boilerplate text or a shared phone cannot grow

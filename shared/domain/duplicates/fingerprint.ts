@@ -7,10 +7,10 @@ import type { CanonicalIntake, Respondent } from '../intake';
 import type { Department } from '../jurisdiction';
 import { extractFacts, type Facts } from './facts';
 import { DEFAULT_LSH, lshBands, minhash, shingles, type LshParams } from './minhash';
-import { fold, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, type NormalisedName } from './normalize';
+import { fold, idNumbersInText, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, type NormalisedName } from './normalize';
 
 /** A key under which a case is filed in the duplicate index (port `DuplicateIndex`). */
-export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail' | 'name'; hash: string };
+export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail' | 'name' | 'idno'; hash: string };
 
 /** Stable string form of an index key, used to match look-up results to keys. */
 export const indexKeyId = (k: IndexKey): string => (k.kind === 'band' ? `B#${k.band}#${k.hash}` : `${k.kind.toUpperCase()}#${k.hash}`);
@@ -29,6 +29,8 @@ export interface Fingerprint {
   /** Normalised phones: the complainant's field and any number written in the text (a mail signature). */
   phones: string[];
   emails: string[];
+  /** Resident identity card numbers with a right check digit, written in the text (letters, 12345 orders). */
+  idNumbers: string[];
   name: NormalisedName;
   organization?: string;
   anonymous: boolean;
@@ -126,6 +128,7 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
   const unit = resolveUnit(intake.respondent, rawText, opts.departments ?? []);
   const phones = unique([normalisePhone(c.phone), ...phonesInText(rawText)]);
   const emails = unique([normaliseEmail(c.email), ...emailsInText(rawText)]);
+  const idNumbers = idNumbersInText(rawText);
   const name = normaliseName(c.name);
   const keys: IndexKey[] = [];
   if (sh.size > 0) {
@@ -135,10 +138,12 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
   }
   for (const phone of phones) keys.push({ kind: 'phone', hash: identityHash('phone', phone) });
   for (const email of emails) keys.push({ kind: 'mail', hash: identityHash('mail', email) });
+  for (const id of idNumbers) keys.push({ kind: 'idno', hash: identityHash('idno', id) });
   if (name.full && name.full.length >= 2) keys.push({ kind: 'name', hash: identityHash('name', name.full) });
   return {
     phones,
     emails,
+    idNumbers,
     name,
     organization: normaliseOrganisation(c.organization),
     anonymous: c.anonymous,

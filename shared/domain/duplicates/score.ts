@@ -11,6 +11,8 @@ export type NameMatch = 'full' | 'surname' | 'conflict' | 'unknown';
 export interface Signals {
   phone: 'same' | 'different' | 'unknown';
   email: 'same' | 'different' | 'unknown';
+  /** Resident identity card number (check digit verified). */
+  idNumber: 'same' | 'different' | 'unknown';
   name: NameMatch;
   organization: 'same' | 'different' | 'unknown';
   unit: 'same' | 'different' | 'unknown';
@@ -31,12 +33,20 @@ export interface Scored {
 }
 
 function compareName(a: Fingerprint['name'], b: Fingerprint['name']): NameMatch {
+  if (a.gender && b.gender && a.gender !== b.gender) return 'conflict';
   if (a.full && b.full) return a.full === b.full ? 'full' : 'conflict';
   if (a.surname && b.surname) return a.surname === b.surname ? 'surname' : 'conflict';
   return 'unknown';
 }
 
 const cmp = (a: string | undefined, b: string | undefined): 'same' | 'different' | 'unknown' => (a && b ? (a === b ? 'same' : 'different') : 'unknown');
+
+/** An organisation and its short name (`遂宁市鑫源商贸有限公司` / `鑫源商贸` / `鑫源`): one contains the other. */
+const sameOrganisation = (a: string | undefined, b: string | undefined): 'same' | 'different' | 'unknown' => {
+  if (!a || !b) return 'unknown';
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 2 && long.includes(short) ? 'same' : 'different';
+};
 
 const overlap = (a: string[], b: string[]): 'same' | 'different' | 'unknown' => (a.length && b.length ? (a.some((x) => b.includes(x)) ? 'same' : 'different') : 'unknown');
 
@@ -52,8 +62,9 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
   return {
     phone: overlap(a.phones, b.phones),
     email: overlap(a.emails, b.emails),
+    idNumber: overlap(a.idNumbers ?? [], b.idNumbers ?? []),
     name: compareName(a.name, b.name),
-    organization: cmp(a.organization, b.organization),
+    organization: sameOrganisation(a.organization, b.organization),
     unit,
     textJaccard: jaccard(a.shingles, b.shingles),
     textContainment: containment(a.shingles, b.shingles),
@@ -69,6 +80,8 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
  */
 export function identityStrength(s: Signals): number {
   // A shared contact with two different names: a relative, or a misspelt name. Supporting, never automatic.
+  if (s.idNumber === 'same') return 1;
+  if (s.idNumber === 'different') return -1;
   if (s.phone === 'same' || s.email === 'same') return s.name === 'conflict' ? 0.5 : 1;
   if (s.name === 'conflict' && s.organization !== 'same') return -1;
   if (s.phone === 'different' && s.name !== 'full') return -0.5;
@@ -113,6 +126,7 @@ export function explain(s: Signals): string[] {
   const out: string[] = [];
   if (s.phone !== 'unknown') out.push(`投诉人联系电话${LABEL[s.phone]}`);
   if (s.email !== 'unknown') out.push(`投诉人电子邮箱${LABEL[s.email]}`);
+  if (s.idNumber !== 'unknown') out.push(`投诉人身份证号码${LABEL[s.idNumber]}`);
   if (s.name === 'full') out.push('投诉人姓名一致');
   else if (s.name === 'surname') out.push('投诉人姓氏一致（一方仅留姓氏和称谓）');
   else if (s.name === 'conflict') out.push('投诉人姓名不一致');
