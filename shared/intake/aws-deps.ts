@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
 import { DynamoDuplicateIndex } from '../adapters/aws/dynamo-duplicate-index';
@@ -11,7 +10,7 @@ import { createDuplicateCheck } from '../services/duplicates';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
 import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
-import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { lazyS3BlobStore } from '../adapters/aws/lazy-s3-blob-store';
 import { cryptoIds } from '../adapters/ids';
 import { systemClock } from '../ports';
 import { loadJurisdiction } from '../config/load';
@@ -58,7 +57,8 @@ export function intakeDepsFromEnv(raw: NodeJS.ProcessEnv, shared: { doc?: Dynamo
     duplicateCheck: duplicates,
     indexCase: (c) => duplicates.indexCase(c, 'identity'),
     workflow: workflowFromEnv(env),
-    blobs: new S3BlobStore({ s3: new S3Client({}), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
+    // S3 loads on the first put or get (the API needs it only for attachments); see lazy-s3-blob-store.ts.
+    blobs: lazyS3BlobStore({ bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }),
     clock: systemClock,
     ids: cryptoIds,
     rules: loadRulesRegistry(),
