@@ -6,8 +6,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
+import { lazySfnCallbacks } from '../../shared/adapters/aws/lazy-sfn-workflow';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { lazyMailSenderFromEnv } from '../../shared/adapters/aws/lazy-mail-sender';
 import { loadCalendar } from '../../shared/calendar/load';
@@ -38,18 +38,14 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: 
 
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
 
-  const sfn = new SFNClient({});
   const jurisdiction = loadJurisdiction(env.JURISDICTION, env.JURISDICTION_DIR ? { dir: env.JURISDICTION_DIR } : {});
 
   /**
-   * Only SendTaskSuccess is needed here (the await task completing its own callback). Not the full SfnWorkflow:
-   * it would need the state machine's ARN, which would make the machine and its own functions depend on each other.
+   * Only SendTaskSuccess is needed here (the await task completing its own callback). Not a full Workflow: starting
+   * would need the state machine's ARN, which would make the machine and its own functions depend on each other.
+   * The Step Functions client loads on the first callback (only the await task ever sends one).
    */
-  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
-    async sendTaskSuccess(taskToken, output) {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
-  };
+  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = lazySfnCallbacks();
 
   const archiveBlobs = opts.archiveBlobs?.(env);
   const doc = createDocumentClient(new DynamoDBClient({}));

@@ -18,7 +18,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { createDocumentClient } from '../../shared/adapters/aws/dynamo-case-store';
 import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
-import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
+import { lazySfnWorkflow } from '../../shared/adapters/aws/lazy-sfn-workflow';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { loadCalendar } from '../../shared/calendar/load';
 import { calendarRefresher } from '../../shared/calendar/refresh';
@@ -38,7 +38,8 @@ export type ReconcilerLogger = Logger;
 export interface ReconcilerClients {
   dynamo: DynamoDBClient;
   sqs: SQSClient;
-  sfn: SFNClient;
+  /** Only for task-token answers, which the reconciler never sends; absent, a client is made if ever needed. */
+  sfn?: SFNClient;
 }
 
 export interface ReconcilerSummary {
@@ -73,7 +74,7 @@ export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): ()
 export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore } {
   const doc = createDocumentClient(clients.dynamo);
   const store = createCaseStore({ doc, tableName: env.TABLE_NAME });
-  const workflow = new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN));
+  const workflow = new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, lazySfnWorkflow(env.STATE_MACHINE_ARN, clients.sfn));
   const jurisdiction = loadJurisdiction(env.JURISDICTION);
   const rules = loadRulesRegistry();
   const calendar = loadCalendar({ overrides: jurisdiction.calendarOverrides });

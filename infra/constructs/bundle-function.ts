@@ -80,11 +80,15 @@ function copyLazyTables(metafile: Metafile, outputDir: string): string[] {
  *   asset's node_modules, below): libmime needs it only for ISO-2022-JP, JIS and EUC-JP parts (−88 KB at init).
  * - `libmime` → its CommonJS build: mailparser imports the ESM build and mailsplit requires the CommonJS one,
  *   which put libmime (and its 68 KB MIME-type table) into the bundle twice. Same version, same code.
+ * - `pino` and `socks` → stubs that throw: imapflow imports them for its default logger and its `proxy` option;
+ *   the IMAP poller passes `logger: false` and no proxy, so neither is ever called (−90 KB at init).
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   'html-to-text': './shared/mail/bundle-stubs/html-to-text.ts',
   'encoding-japanese': './shared/mail/bundle-stubs/encoding-japanese.ts',
   libmime: './node_modules/libmime/dist/cjs/libmime.js',
+  pino: './shared/mail/bundle-stubs/pino.ts',
+  socks: './shared/mail/bundle-stubs/socks.ts',
 };
 
 /** Packages the stubs above `require` at run time, copied into the asset's node_modules when the stub is bundled. */

@@ -1,14 +1,13 @@
 /** The intake ports of the channel Lambdas, from their zod-checked environment (created once per container). */
 import * as z from 'zod';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
 import { DynamoDuplicateIndex } from '../adapters/aws/dynamo-duplicate-index';
 import { createDuplicateCheck } from '../services/duplicates';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
-import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
+import { lazySfnWorkflow } from '../adapters/aws/lazy-sfn-workflow';
 import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
 import { lazyS3BlobStore } from '../adapters/aws/lazy-s3-blob-store';
 import { cryptoIds } from '../adapters/ids';
@@ -33,10 +32,11 @@ export type IntakeEnv = z.infer<typeof IntakeEnv>;
 /**
  * The Workflow port of a function that starts cases: through the start queue when `START_QUEUE_URL` is set
  * (so a burst or a Step Functions outage waits in SQS), else StartExecution directly. Task-token callbacks
- * always go straight to Step Functions.
+ * always go straight to Step Functions. The Step Functions client loads on its first call (with the queue, an
+ * intake never makes one; see lazy-sfn-workflow.ts).
  */
 export function workflowFromEnv(env: { STATE_MACHINE_ARN: string; START_QUEUE_URL?: string | undefined }): Workflow {
-  const sfn = new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
+  const sfn = lazySfnWorkflow(env.STATE_MACHINE_ARN);
   return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
 }
 
