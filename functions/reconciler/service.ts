@@ -16,7 +16,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
-import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
+import { lazySfnWorkflow } from '../../shared/adapters/aws/lazy-sfn-workflow';
 import { calendarRefresher } from '../../shared/calendar/refresh';
 import { composeAws } from '../../shared/composition/aws';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
@@ -31,7 +31,8 @@ export type ReconcilerLogger = Logger;
 export interface ReconcilerClients {
   dynamo: DynamoDBClient;
   sqs: SQSClient;
-  sfn: SFNClient;
+  /** Only for task-token answers, which the reconciler never sends; absent, a client is made if ever needed. */
+  sfn?: SFNClient;
 }
 
 export interface ReconcilerSummary {
@@ -70,7 +71,7 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
     clock,
     ...(logger ? { logger } : {}),
     // The reconciler queues its starts like every other function that starts cases.
-    workflow: () => new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, new SfnWorkflow(clients.sfn, env.STATE_MACHINE_ARN)),
+    workflow: () => new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, lazySfnWorkflow(env.STATE_MACHINE_ARN, clients.sfn)),
   });
   const { store, jurisdiction, calendar, rules } = c;
   const workflow = c.workflow!;

@@ -9,6 +9,7 @@
  *                                                    `await import()` load when that path first runs
  *   config/{jurisdictions,rules,calendar}/, web/console/, node_modules/chinese-days/…   run-time data
  *   functions/<name>/{,chunks/}tables/*.json         iconv-lite's charset tables (mail functions only)
+ *   node_modules/encoding-japanese/                  required on first use of a Japanese charset (mail functions)
  */
 import { buildSync } from 'esbuild';
 import type { Metafile } from 'esbuild';
@@ -69,6 +70,45 @@ function copyLazyTables(metafile: Metafile, outputDir: string): string[] {
   return [...new Set(copied)].sort();
 }
 
+/**
+ * Package aliases of every bundle (issue 26), each replacing what a dependency imports at the top of a module
+ * but either never calls in our configuration or calls only on a rare path:
+ * - `html-to-text` → a stub that throws: mailparser imports it, but shared/mail/parse.ts parses with
+ *   `skipHtmlToText` and converts HTML-only mail itself through `await import('#html-to-text')` (package.json
+ *   "imports"; the alias does not rewrite it), so the HTML-to-text stack (~245 KB) is a lazy chunk.
+ * - `encoding-japanese` → a stub whose `convert` requires the real package on first use (copied into the
+ *   asset's node_modules, below): libmime needs it only for ISO-2022-JP, JIS and EUC-JP parts (−88 KB at init).
+ * - `libmime` → its CommonJS build: mailparser imports the ESM build and mailsplit requires the CommonJS one,
+ *   which put libmime (and its 68 KB MIME-type table) into the bundle twice. Same version, same code.
+ * - `pino` and `socks` → stubs that throw: imapflow imports them for its default logger and its `proxy` option;
+ *   the IMAP poller passes `logger: false` and no proxy, so neither is ever called (−90 KB at init).
+ */
+export const BUNDLE_ALIASES: Record<string, string> = {
+  'html-to-text': './shared/mail/bundle-stubs/html-to-text.ts',
+  'encoding-japanese': './shared/mail/bundle-stubs/encoding-japanese.ts',
+  libmime: './node_modules/libmime/dist/cjs/libmime.js',
+  pino: './shared/mail/bundle-stubs/pino.ts',
+  socks: './shared/mail/bundle-stubs/socks.ts',
+};
+
+/** Packages the stubs above `require` at run time, copied into the asset's node_modules when the stub is bundled. */
+const LAZY_PACKAGES: Record<string, string[]> = {
+  'shared/mail/bundle-stubs/encoding-japanese.ts': ['node_modules/encoding-japanese/package.json', 'node_modules/encoding-japanese/src'],
+};
+
+function copyLazyPackages(metafile: Metafile, outputDir: string): string[] {
+  const copied: string[] = [];
+  for (const [stub, paths] of Object.entries(LAZY_PACKAGES)) {
+    if (!(stub in metafile.inputs)) continue;
+    for (const p of paths) {
+      mkdirSync(dirname(join(outputDir, p)), { recursive: true });
+      cpSync(join(REPO_ROOT, p), join(outputDir, p), { recursive: true });
+      copied.push(p);
+    }
+  }
+  return copied;
+}
+
 /** Bundles `entry` (relative to the repository root) as function `name` into the asset directory `outputDir`. */
 export function bundleFunction(entry: string, name: string, outputDir: string): BundleResult {
   const outdir = join(outputDir, 'functions', name);
@@ -95,12 +135,13 @@ export function bundleFunction(entry: string, name: string, outputDir: string): 
     metafile: true,
     logLevel: 'warning',
     external: [LAZY_TABLES],
+    alias: BUNDLE_ALIASES,
   });
   for (const p of RUNTIME_DATA) {
     mkdirSync(dirname(join(outputDir, p)), { recursive: true });
     cpSync(join(REPO_ROOT, p), join(outputDir, p), { recursive: true });
   }
-  return { metafile: result.metafile, eager: eagerOutputs(result.metafile, join(outdir, 'index.mjs')), lazyData: copyLazyTables(result.metafile, outputDir) };
+  return { metafile: result.metafile, eager: eagerOutputs(result.metafile, join(outdir, 'index.mjs')), lazyData: [...copyLazyTables(result.metafile, outputDir), ...copyLazyPackages(result.metafile, outputDir)] };
 }
 
 /** The entry and every output it imports statically, transitively (absolute paths). */

@@ -3,11 +3,11 @@
  * other bundles do not carry its SDK client (S3 ~120 KB, SQS) — see docs/BENCHMARKS.md, "Lambda bundles".
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store';
-import { SfnWorkflow } from '../adapters/aws/sfn-workflow';
+import { lazySfnWorkflow } from '../adapters/aws/lazy-sfn-workflow';
+import { lazyS3BlobStore } from '../adapters/aws/lazy-s3-blob-store';
 import type { BlobStore, Workflow } from '../ports';
 import type { AwsPartContext } from './aws';
 
@@ -18,7 +18,8 @@ import type { AwsPartContext } from './aws';
  */
 export function sfnStartWorkflow({ env }: { env: Pick<AwsPartContext['env'], 'STATE_MACHINE_ARN' | 'START_QUEUE_URL'> }): Workflow {
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is required to start executions');
-  const sfn = new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN);
+  // The Step Functions client loads on its first call (with the queue, an intake never makes one).
+  const sfn = lazySfnWorkflow(env.STATE_MACHINE_ARN);
   return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
 }
 
@@ -28,7 +29,8 @@ export const s3Client = (): S3Client => (s3 ??= new S3Client({}));
 
 /** The evidence bucket of the intakes (`EVIDENCE_BUCKET`, optional KMS key). */
 export function s3Evidence({ env }: Pick<AwsPartContext, 'env'>): BlobStore | undefined {
-  return env.EVIDENCE_BUCKET ? new S3BlobStore({ s3: s3Client(), bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }) : undefined;
+  // S3 loads on first use: most intakes carry no attachment.
+  return env.EVIDENCE_BUCKET ? lazyS3BlobStore({ bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }) : undefined;
 }
 
 /** The art. 18 archive bucket (S3 Object Lock, `ARCHIVE_BUCKET`): archive-case only. */

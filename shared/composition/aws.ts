@@ -14,7 +14,8 @@
 import * as z from 'zod';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { lazySfnCallbacks } from '../adapters/aws/lazy-sfn-workflow';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { DynamoCalendarYearStore } from '../adapters/aws/dynamo-calendar-years';
@@ -163,13 +164,8 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
   const sendsMail = raw.MAIL_MODE !== undefined;
   const calendarYears = new DynamoCalendarYearStore(doc, env.TABLE_NAME, jurisdiction.code);
   const refresher = calendarRefresher(calendar, calendarYears, { ...(opts.calendarRefreshMs !== undefined ? { everyMs: opts.calendarRefreshMs } : {}), logger });
-  let sfn: SFNClient | undefined = opts.sfn;
-  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = {
-    async sendTaskSuccess(taskToken, output) {
-      sfn ??= new SFNClient({});
-      await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
-    },
-  };
+  // The Step Functions client loads on the first callback (only the await task ever sends one).
+  const callbacks: Pick<Workflow, 'sendTaskSuccess'> = lazySfnCallbacks(opts.sfn);
   const ctx: AwsPartContext = { env, doc, store, jurisdiction };
   const workflow = opts.workflow?.(ctx);
   const blobs = opts.evidence?.(ctx);

@@ -2,10 +2,16 @@
  * Bounded MIME parsing with mailparser (charsets through iconv-lite via libmime: GB2312, GBK, GB18030, UTF-8;
  * RFC 2047 headers, RFC 2231 parameters). Size, header size, part count, nesting of attached messages and time
  * are all bounded; anything beyond them is a MailParseError, which the intake turns into a quarantine entry.
+ *
+ * Bundle size (issue 26): the HTML-to-text stack (html-to-text, htmlparser2, entities, selderee …, ~245 KB) is
+ * loaded only when a mail has HTML and no text part (`await import('#html-to-text')`, the package.json "imports"
+ * alias of html-to-text). mailparser imports html-to-text too, but never calls it with `skipHtmlToText`; the
+ * Lambda bundler aliases that import to a stub (infra/constructs/bundle-function.ts), and reaches the real
+ * package only through `#html-to-text`, which the alias does not touch.
  */
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
-import { convert as htmlToText } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 import { MailParseError } from './errors';
 import { parseMailDate, type ParsedDate } from './dates';
 
@@ -73,9 +79,7 @@ export interface ParsedMail {
   attachments: MailAttachment[];
 }
 
-/** HTML to clean text: no wrapping (it would split labelled fields), no link targets, no images. */
-export function htmlToCleanText(html: string): string {
-  return htmlToText(html, {
+const HTML_TO_TEXT_OPTIONS: HtmlToTextOptions = {
     wordwrap: false,
     limits: { maxInputLength: 5_000_000, maxDepth: 200 },
     selectors: [
@@ -92,7 +96,14 @@ export function htmlToCleanText(html: string): string {
       { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
       { selector: 'blockquote', options: { trimEmptyLines: true } },
     ],
-  })
+};
+
+let htmlToText: ((html: string, options: HtmlToTextOptions) => string) | undefined;
+
+/** HTML to clean text: no wrapping (it would split labelled fields), no link targets, no images. */
+export async function htmlToCleanText(html: string): Promise<string> {
+  htmlToText ??= (await import('#html-to-text')).convert;
+  return htmlToText(html, HTML_TO_TEXT_OPTIONS)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
@@ -201,7 +212,7 @@ export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MA
   let text = hasText ? (parsed.text as string) : '';
   if (!hasText && html) {
     try {
-      text = htmlToCleanText(html);
+      text = await htmlToCleanText(html);
     } catch (err) {
       throw new MailParseError('malformed', '邮件的 HTML 正文无法转换为文本。', err instanceof Error ? err.message.slice(0, 300) : undefined);
     }

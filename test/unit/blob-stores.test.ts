@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store';
+import { lazyS3BlobStore } from '../../shared/adapters/aws/lazy-s3-blob-store';
 import { FolderBlobStore } from '../../infra/local/folder-blob-store';
 import { ValidationError } from '../../shared/domain/errors';
 
@@ -40,6 +41,34 @@ describe('S3BlobStore', () => {
     await expect(store.get('s3://other/x/y')).rejects.toBeInstanceOf(ValidationError);
     await expect(store.put('../etc/passwd', body, 'text/plain')).rejects.toBeInstanceOf(ValidationError);
     expect(mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('lazyS3BlobStore (S3 loaded on first use)', () => {
+  // The store builds its own client on first use: mock every S3Client instance (for this block only).
+  let mock: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    mock = mockClient(S3Client);
+  });
+  afterAll(() => mock.restore());
+
+  it('sends the same PutObject and GetObject as S3BlobStore, with SSE-KMS, and maps a missing object to undefined', async () => {
+    mock.on(PutObjectCommand).resolves({});
+    mock.on(GetObjectCommand, { Bucket: 'ev', Key: 'evidence/C1/a.txt' }).resolves({ Body: { transformToByteArray: async () => new Uint8Array(body) } as never });
+    mock.on(GetObjectCommand, { Bucket: 'ev', Key: 'gone' }).rejects(new NoSuchKey({ message: 'no', $metadata: {} }));
+    const store = lazyS3BlobStore({ bucket: 'ev', kmsKeyId: 'arn:aws:kms:ap-east-1:1:key/k' });
+    const blob = await store.put('evidence/C1/a.txt', body, 'text/plain');
+    expect(blob).toEqual({ ref: 's3://ev/evidence/C1/a.txt', sha256: sha.toString('hex'), size: body.byteLength, contentType: 'text/plain' });
+    expect(mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'ev',
+      Key: 'evidence/C1/a.txt',
+      ChecksumSHA256: sha.toString('base64'),
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'arn:aws:kms:ap-east-1:1:key/k',
+    });
+    expect(await store.get(blob.ref)).toEqual(new Uint8Array(body));
+    expect(await store.get('s3://ev/gone')).toBeUndefined();
+    await expect(store.get('s3://other/x')).rejects.toBeInstanceOf(ValidationError);
   });
 });
 

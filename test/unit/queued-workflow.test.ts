@@ -66,8 +66,30 @@ describe('QueuedWorkflow (Workflow port through the start queue)', () => {
 });
 
 describe('sfnStartWorkflow', () => {
-  it('queues starts when START_QUEUE_URL is set, else starts executions directly', () => {
-    expect(sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN, START_QUEUE_URL: QUEUE_URL } })).toBeInstanceOf(QueuedWorkflow);
-    expect(sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN } })).toBeInstanceOf(SfnWorkflow);
+  // Its clients are its own: mock every SQSClient and SFNClient instance (this block only).
+  let sqs: ReturnType<typeof mockClient>;
+  let sfn: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    sqs = mockClient(SQSClient);
+    sfn = mockClient(SFNClient);
+  });
+  afterAll(() => {
+    sqs.restore();
+    sfn.restore();
+  });
+
+  it('queues starts when START_QUEUE_URL is set, else starts executions directly', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:c2`, startDate: new Date() });
+    const queued = sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN, START_QUEUE_URL: QUEUE_URL } });
+    expect(queued).toBeInstanceOf(QueuedWorkflow);
+    expect(await queued.start('c1', { caseId: 'c1' })).toEqual({ executionId: 'queued:c1', alreadyRunning: false });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    // Direct: StartExecution on the Step Functions client (loaded on first use, lazy-sfn-workflow.ts).
+    const direct = sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN } });
+    expect(direct).not.toBeInstanceOf(QueuedWorkflow);
+    expect(await direct.start('c2', { caseId: 'c2' })).toEqual({ executionId: `${ARN.replace(':stateMachine:', ':execution:')}:c2`, alreadyRunning: false });
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([{ stateMachineArn: ARN, name: 'c2', input: '{"caseId":"c2"}' }]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 });

@@ -29,7 +29,6 @@ import { EVIDENCE_LIMITS } from '../../../web/limits';
 import { errorPage, formPage, resultPage, statusPage } from '../../../web/pages';
 import type { FormValues, PublicCaseView } from '../../../web/pages';
 import { FORM_SCRIPT } from '../../../web/script';
-import { buildOpenApiDocument } from '../openapi';
 import { parseFormBody } from '../form-body';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
@@ -140,7 +139,8 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps): void {
 
   app.get('/', (c) => c.html(renderForm()));
   app.get('/static/tousu-form.js', (c) => c.body(FORM_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
-  app.get('/api/openapi.json', (c) => c.json(buildOpenApiDocument()));
+  // zod-openapi and the document's schemas load on the first request of this route only (bundle size, issue 26).
+  app.get('/api/openapi.json', async (c) => c.json((await import('../openapi')).buildOpenApiDocument()));
 
   app.get('/status', async (c) => {
     const caseId = c.req.query('caseId')?.trim();

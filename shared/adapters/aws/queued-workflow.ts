@@ -12,7 +12,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import type { Workflow } from '../../ports';
-import { executionNameFor } from './sfn-workflow';
+import { executionNameFor } from './execution-name';
 
 /** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;

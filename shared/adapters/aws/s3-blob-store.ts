@@ -1,7 +1,6 @@
 /** BlobStore on S3: evidence and archives. Integrity is checked by S3 itself (ChecksumSHA256), encryption at rest always. */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ValidationError } from '../../domain/errors';
 import type { BlobStore, StoredBlob } from '../../ports';
 import { checkBlobKey } from '../blob-key';
@@ -51,4 +50,12 @@ export class S3BlobStore implements BlobStore {
       throw err;
     }
   }
+}
+
+/**
+ * An S3BlobStore with its own client (region and credentials from the environment). Named imports only, so that
+ * a lazy `import()` of this module (./lazy-s3-blob-store.ts) keeps the S3 client's tree shaking.
+ */
+export function createS3BlobStore(opts: Omit<S3BlobStoreOptions, 's3'>): S3BlobStore {
+  return new S3BlobStore({ ...opts, s3: new S3Client({}) });
 }

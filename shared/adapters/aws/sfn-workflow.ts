@@ -2,16 +2,11 @@
  * Workflow port on AWS Step Functions. The execution name is the case id, so StartExecution is idempotent:
  * ExecutionAlreadyExists means a previous delivery (or a crashed one) already started it.
  */
-import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Workflow } from '../../ports';
+import { executionNameFor } from './execution-name';
 
-/** Step Functions execution names: 1–80 characters of letters, digits, `-` and `_`. */
-export function executionNameFor(caseId: string): string {
-  const name = caseId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
-  if (!name) throw new RangeError('empty execution name');
-  return name;
-}
+export { executionNameFor };
 
 export class SfnWorkflow implements Workflow {
   constructor(
@@ -46,4 +41,12 @@ export class SfnWorkflow implements Workflow {
   async sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void> {
     await this.client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), ...(cause !== undefined ? { cause: cause.slice(0, 32768) } : {}) }));
   }
+}
+
+/**
+ * An SfnWorkflow on the given client, or on its own (region and credentials from the environment). Named imports
+ * only, so that a lazy `import()` of this module (./lazy-sfn-workflow.ts) keeps the client's tree shaking.
+ */
+export function createSfnWorkflow(stateMachineArn: string, client: SFNClient = new SFNClient({})): SfnWorkflow {
+  return new SfnWorkflow(client, stateMachineArn);
 }

@@ -1,0 +1,128 @@
+/**
+ * Lambda bundle size (issues 11, 26): every function is bundled as CDK deploys it (bundleFunction, the local
+ * bundling of TousuFunction) and the code its cold start loads (the entry and the chunks it imports statically)
+ * is held against 500 KB. Timing is not asserted here (bench/bundles.bench.ts measures init).
+ *
+ * Not all functions meet 500 KB yet. Those that do not are listed in OVER_TARGET with a ceiling a little above
+ * what they load today, so that they may not grow unnoticed; docs/BENCHMARKS.md ("Lambda bundles") says why each
+ * one is over. A function that gets under 500 KB must leave the list (the test says so); any other function above
+ * 500 KB fails.
+ *
+ * The bundler aliases (html-to-text, encoding-japanese, pino and socks stubs, one libmime) are checked here too: on
+ * a real bundle of shared/mail/parse.ts, HTML-only, ISO-2022-JP and GBK mail parse as they do unbundled; a real
+ * bundle of imapflow accepts the IMAP poller's options, and says why when asked for its default logger or a proxy.
+ */
+import { mkdtempSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import iconv from 'iconv-lite';
+import { bundleFunction } from '../../infra/constructs/bundle-function';
+import { REPO_ROOT } from '../../infra/config';
+import * as unbundled from '../../shared/mail/parse';
+import type * as Imapflow from 'imapflow';
+
+const KB = 1024;
+const TARGET = 500 * KB;
+
+/** Functions still above 500 KB at init, each with its ceiling in KB (measured 2026-12-03 + ~3 %). */
+const OVER_TARGET: Record<string, number> = {
+  api: 845,
+  'archive-case': 655,
+  'box-intake': 680,
+  'letter-intake': 650,
+  'email-intake': 1060,
+  'imap-poller': 1120,
+};
+
+const FUNCTIONS = readdirSync(join(REPO_ROOT, 'functions')).filter((n) => existsSync(join(REPO_ROOT, 'functions', n, 'index.ts')));
+
+const outdir = mkdtempSync(join(tmpdir(), 'tousu-bundle-size-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+interface Measured {
+  bytes: number;
+  eagerInputs: string[];
+  allInputs: string[];
+}
+const measured = new Map<string, Measured>();
+
+beforeAll(() => {
+  for (const name of FUNCTIONS) {
+    const r = bundleFunction(`functions/${name}/index.ts`, name, join(outdir, name));
+    const eager = r.eager.filter((f) => f.endsWith('.mjs'));
+    const eagerKeys = new Set(eager.map((f) => relative(REPO_ROOT, f)));
+    const outputs = Object.entries(r.metafile.outputs);
+    measured.set(name, {
+      bytes: eager.reduce((sum, f) => sum + statSync(f).size, 0),
+      eagerInputs: outputs.filter(([o]) => eagerKeys.has(o)).flatMap(([, m]) => Object.keys(m.inputs)),
+      allInputs: outputs.flatMap(([, m]) => Object.keys(m.inputs)),
+    });
+  }
+}, 180_000);
+
+test('every function with an index.ts is measured (the deployed ones, imap-poller included)', () => {
+  expect(FUNCTIONS).toEqual(expect.arrayContaining(['api', 'email-intake', 'imap-poller', 'screen-case', 'archive-case']));
+  expect(Object.keys(OVER_TARGET).filter((n) => !FUNCTIONS.includes(n))).toEqual([]);
+});
+
+test.each(FUNCTIONS)('%s loads at most 500 KB at init (or its recorded ceiling, never more)', (name) => {
+  const { bytes } = measured.get(name)!;
+  const kb = Math.round(bytes / KB);
+  const ceiling = OVER_TARGET[name];
+  if (ceiling === undefined) {
+    expect(`${name}: ${kb} KB`).toBe(bytes <= TARGET ? `${name}: ${kb} KB` : `${name}: ≤ 500 KB`);
+  } else {
+    // Under the target now: take it off OVER_TARGET, so that it stays under.
+    expect(`${name}: ${kb} KB, over 500: ${bytes > TARGET}`).toBe(`${name}: ${kb} KB, over 500: true`);
+    expect(kb).toBeLessThanOrEqual(ceiling);
+  }
+});
+
+test('no function loads the HTML-to-text stack, encoding-japanese, zod-openapi, pino, socks or imapflow at init, except imapflow in its poller', () => {
+  const lazyOnly = /node_modules\/(html-to-text|htmlparser2|encoding-japanese|zod-openapi|pino|socks|ip-address|smart-buffer)\//;
+  for (const [name, m] of measured) {
+    expect({ name, eager: m.eagerInputs.filter((i) => lazyOnly.test(i)) }).toEqual({ name, eager: [] });
+    if (name !== 'imap-poller') expect({ name, imapflow: m.allInputs.some((i) => i.includes('node_modules/imapflow/')) }).toEqual({ name, imapflow: false });
+  }
+  // …and the lazy chunks are there: HTML-only mail still converts on Lambda.
+  expect(measured.get('email-intake')!.allInputs.some((i) => i.includes('node_modules/html-to-text/'))).toBe(true);
+  // One libmime build, not two.
+  expect(measured.get('email-intake')!.allInputs.filter((i) => /node_modules\/libmime\/dist\/[a-z]+\/libmime\.js$/.test(i))).toEqual(['node_modules/libmime/dist/cjs/libmime.js']);
+});
+
+test('bundled, the mail parser reads HTML-only GBK mail, ISO-2022-JP and UTF-8 mail exactly as unbundled', async () => {
+  const dir = join(outdir, 'mail-parse');
+  const r = bundleFunction('shared/mail/parse.ts', 'mail-parse', dir);
+  expect(r.lazyData).toEqual(expect.arrayContaining(['node_modules/encoding-japanese/src']));
+  const bundled = (await import(pathToFileURL(join(dir, 'functions/mail-parse/index.mjs')).href)) as typeof unbundled;
+  const b64 = (s: string, cs: string) => iconv.encode(s, cs).toString('base64');
+  const mails = {
+    htmlOnlyGbk: Buffer.from(
+      `From: =?GBK?B?${b64('张三', 'gbk')}?= <zs@example.cn>\r\nTo: ts@example.gov.cn\r\nSubject: =?GB2312?B?${b64('投诉', 'gb2312')}?=\r\nMIME-Version: 1.0\r\n` +
+        `Content-Type: text/html; charset=GBK\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64('<h1>窗口</h1><p>拒绝&nbsp;受理</p><table><tr><th>姓名</th><td>张三</td></tr></table>', 'gbk')}\r\n`,
+    ),
+    iso2022jp: Buffer.from('From: a@example.jp\r\nTo: ts@example.gov.cn\r\nSubject: jp\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n', 'latin1'),
+    utf8: Buffer.from(`From: b@example.cn\r\nTo: ts@example.gov.cn\r\nSubject: =?UTF-8?B?${Buffer.from('你好').toString('base64')}?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文\r\n`),
+  };
+  const view = (m: unbundled.ParsedMail) => ({ subject: m.subject, from: m.from, text: m.text, htmlOnly: m.htmlOnly });
+  for (const raw of Object.values(mails)) expect(view(await bundled.parseMail(raw))).toEqual(view(await unbundled.parseMail(raw)));
+  expect(view(await bundled.parseMail(mails.htmlOnlyGbk))).toEqual({ subject: '投诉', from: { name: '张三', address: 'zs@example.cn' }, text: expect.stringMatching(/窗口\n\n拒绝\s受理\n\n姓名\s+张三/), htmlOnly: true });
+  expect((await bundled.parseMail(mails.iso2022jp)).text).toBe('こんにちは\n');
+});
+
+test('bundled, imapflow connects as the IMAP poller configures it (logger: false, no proxy); pino and socks are stubs that say so', async () => {
+  const dir = join(outdir, 'imapflow');
+  bundleFunction('node_modules/imapflow/dist/esm/imap-flow.js', 'imapflow', dir);
+  const { ImapFlow } = (await import(pathToFileURL(join(dir, 'functions/imapflow/index.mjs')).href)) as typeof Imapflow;
+  const options = { host: '127.0.0.1', port: 1, secure: false, auth: { user: 'u', pass: 'p' } };
+  // The poller's options: no default logger is made, so the pino stub is never called.
+  expect(new ImapFlow({ ...options, logger: false })).toBeInstanceOf(ImapFlow);
+  expect(() => new ImapFlow(options)).toThrow('pino is not in this bundle');
+  const failure = (await new ImapFlow({ ...options, logger: false, proxy: 'socks5://127.0.0.1:1' }).connect().then(
+    () => undefined,
+    (err: unknown) => err,
+  )) as { message?: string; _err?: { message?: string }; cause?: { message?: string } } | undefined;
+  expect(failure?.message).toBe('Failed to setup proxy connection');
+  expect(failure?._err?.message ?? failure?.cause?.message).toContain('socks is not in this bundle');
+});
