@@ -164,6 +164,8 @@ const extendedCount = (c: CaseRecord | undefined): number => (c ? c.deadlines.fi
  * made them, stamped with `after.updatedAt`.
  */
 export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): EvaluationFact[] {
+  // Handed over to another jurisdiction's deployment (issue 15): the receiver counts it, never the sender.
+  if (after.outcome?.kind === 'transferred') return [];
   const department = after.department ?? departmentOfReceipt(after);
   const base = {
     jurisdiction: after.jurisdiction,
