@@ -229,6 +229,8 @@ export interface Runtime {
   replayDeadLetters(): Promise<ReplayResult[]>;
   /** Dead letters (store and SMTP folder) and the reconciler (infra/local/recovery.ts). */
   recovery: Recovery;
+  /** The evaluation facts (art. 20) of this data directory, for reports and tests. */
+  evaluationFacts: DynamoEvaluationFactStore;
   stop(): Promise<void>;
 }
 
@@ -929,6 +931,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       status,
       replayDeadLetters: replay,
       recovery,
+      evaluationFacts: new DynamoEvaluationFactStore({ doc, tableName: TABLE_NAME }),
       stop() {
         stopping ??= (async () => {
           logger.info('runtime stopping');

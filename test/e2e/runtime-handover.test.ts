@@ -17,6 +17,7 @@ import type { CaseRecord } from '../../shared/domain/case';
 import { HANDOVER_SIGNATURE_HEADER, signHandover } from '../../shared/domain/handover';
 import { buildEnvelope } from '../../shared/services/handover';
 import { FolderBlobStore } from '../../infra/local/folder-blob-store';
+import { quarterOf } from '../../shared/domain/evaluation/quarter';
 
 const KEY_CS_PX = { id: 'cs-px-2026', secret: 'b3f1c0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9' };
 const ATTACHMENT = Buffer.from('%PDF-1.4 施工许可申请材料被拒收的回执（扫描件）\n', 'utf8');
@@ -76,6 +77,11 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
     const o = sent.outcome!;
     if (o.kind !== 'transferred') throw new Error('not transferred');
     expect(o.to).toEqual({ code: '510921', name: '蓬溪县' });
+    // Counted by the receiver, not the sender: no evaluation fact of the transferred case at 船山区.
+    // (the facts are written just after the case, so wait for them to settle)
+    await waitFor('no fact of the transferred case at 船山区', async () => (await cs.evaluationFacts.quarter('510903', quarterOf(sent.receivedAt))).facts.every((f) => f.caseId !== sent.caseId));
+    const pq = await px.evaluationFacts.quarter('510921', quarterOf(sent.receivedAt));
+    expect(pq.facts.filter((f) => f.caseId === o.trackingNo).map((f) => f.kind)).toContain('received');
     const csLine = (await cs.store.timeline(sent.caseId)).find((e) => e.type === 'transferred');
     expect(csLine?.summary).toContain(`已移交蓬溪县（510921）处理，对方受理编号 ${o.trackingNo}`);
 
