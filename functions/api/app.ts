@@ -16,6 +16,11 @@ import type { HttpLimits } from './limits';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
 import type { StaffAuthenticator } from '../staff-intake/routes';
 
+import type { HandoverConfig } from '../../shared/domain/handover';
+import { HANDOVER_SIGNATURE_HEADER } from '../../shared/domain/handover';
+import { receiveHandover } from '../../shared/services/handover';
+import { submitIntake } from '../../shared/intake/core';
+
 export interface AppDeps {
   intake: IntakeDeps;
   /** Verifies a staff bearer token (Cognito on AWS, jose locally); enables POST /api/intake/* when given. */
@@ -25,6 +30,11 @@ export interface AppDeps {
    * when absent. Always on: a load test raises them by configuration.
    */
   limits?: HttpLimits;
+  /**
+   * Signed hand-overs from other jurisdictions' deployments (issue 15): enables POST /api/handover. Unset: the
+   * route answers 404 (no peer configured).
+   */
+  handover?: HandoverConfig;
   /** Tests only: the limiter's clock. */
   rateLimitClock?: RateLimitOptions['now'];
 }
@@ -77,6 +87,19 @@ export function createApp(opts: CreateAppOptions): Hono {
   app.use('*', clientAddressMiddleware(limits.trustedProxies));
   app.use('*', publicRateLimit(limits, opts.deps.rateLimitClock ? { now: opts.deps.rateLimitClock } : {}));
   mountPublicRoutes(app, opts.deps.intake);
+  const handover = opts.deps.handover;
+  if (handover) {
+    const intakeDeps = opts.deps.intake;
+    app.post('/api/handover', async (c) => {
+      const raw = await c.req.text();
+      const r = await receiveHandover(
+        { config: handover, jurisdiction: intakeDeps.jurisdiction, ...(intakeDeps.blobs ? { blobs: intakeDeps.blobs } : {}), clock: intakeDeps.clock, submit: (i, o) => submitIntake(intakeDeps, i, o) },
+        raw,
+        c.req.header(HANDOVER_SIGNATURE_HEADER),
+      );
+      return c.json({ caseId: r.caseId, status: r.status, duplicate: r.duplicate }, r.duplicate ? 200 : 201);
+    });
+  }
   if (opts.deps.authenticateStaff) mountStaffIntakeRoutes(app, { intake: opts.deps.intake, authenticate: opts.deps.authenticateStaff });
   opts.extraRoutes?.(app);
   app.notFound((c) => c.json({ code: 'not_found', message: '未找到对应的记录。' }, 404));

@@ -2,6 +2,7 @@
  * The OpenAPI document of every route of INTERFACES.md, generated from the zod schemas with zod-openapi.
  * Staff routes are described here even though their handlers are mounted by the embedded runtime / staff API.
  */
+import { HandoverEnvelope } from '../../shared/domain/handover';
 import * as z from 'zod';
 import { createDocument } from 'zod-openapi';
 import { WebComplaint } from '../../shared/intake/channels';
@@ -81,6 +82,20 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
             },
           },
           responses: { '201': json(Created, 'created'), '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'), '400': errors['400'], '409': json(ErrorBody, 'the same delivery is in progress'), '413': json(ErrorBody, 'too large'), '429': errors['429'] },
+        },
+      },
+      '/api/handover': {
+        post: {
+          summary: '接收其他辖区系统的移交 (signed hand-over from another deployment; only when handover peers are configured, docs/ROUTING.md)',
+          requestParams: { header: z.object({ 'X-Tousu-Handover-Signature': z.string().regex(/^kid=[A-Za-z0-9._-]{1,64},sig=[a-f0-9]{64}$/) }) },
+          requestBody: { content: { 'application/json': { schema: HandoverEnvelope } } },
+          responses: {
+            '201': json(z.object({ caseId: z.string(), status: z.string(), duplicate: z.literal(false) }), 'filed'),
+            '200': json(z.object({ caseId: z.string(), status: z.string(), duplicate: z.literal(true) }), 'second delivery of the same hand-over: the same case, nothing new'),
+            '400': json(ErrorBody, 'handover_invalid'),
+            '401': json(ErrorBody, 'handover_signature_missing / handover_signature_invalid / handover_unknown_peer / handover_unknown_key'),
+            '422': json(ErrorBody, 'handover_wrong_recipient'),
+          },
         },
       },
       '/api/complaints/{caseId}': {

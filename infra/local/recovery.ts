@@ -38,6 +38,8 @@ export const DEFAULT_RECONCILE_EVERY_MS = 10 * 60_000;
 
 export interface RecoveryOptions {
   intake: IntakeDeps;
+  /** Re-sends a parked hand-over (issue 15); see ReplayDeps.handOver. */
+  handOver?: (caseId: string) => Promise<{ caseId: string; trackingNo: string }>;
   workflow: LocalWorkflow;
   doc: DynamoDBDocumentClient;
   tableName: string;
@@ -90,7 +92,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
   const deadLetters = new DynamoDeadLetterStore(opts.doc, opts.tableName);
   const core = (i: CanonicalIntake, o: IntakeOptions = {}) => submitIntake(intake, i, o);
   const parkedSubmit = parkingSubmit({ deadLetters, clock: intake.clock, jurisdiction: code, logger }, core);
-  const replayDeps = { submit: core, deadLetters, store: intake.store, clock: intake.clock, logger };
+  const replayDeps = { submit: core, deadLetters, store: intake.store, clock: intake.clock, logger, ...(opts.handOver ? { handOver: opts.handOver } : {}) };
 
   const guardedWorkflow: Workflow = {
     async start(caseId, input, executionName) {

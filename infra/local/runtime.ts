@@ -11,6 +11,13 @@
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
  * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
  */
+import type { HandoverConfig } from '../../shared/domain/handover';
+import { parseHandoverConfig } from '../../shared/domain/handover';
+import { ConfigError } from '../../shared/domain/errors';
+import { handOverCase } from '../../shared/services/lifecycle-tasks';
+import { deadLetterId, errorSummary } from '../../shared/services/dead-letters';
+import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
+import type { CaseRecord } from '../../shared/domain/case';
 import { timingSafeEqual } from 'node:crypto';
 import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -173,6 +180,8 @@ interface DataDirConfig {
   publicUrl?: string;
   /** HTTP abuse limits (functions/api/limits.ts), validated at start. */
   limits?: unknown;
+  /** Signed hand-overs to and from other jurisdictions' deployments (shared/domain/handover.ts), validated at start. */
+  handover?: unknown;
 }
 
 export interface RuntimeStatus {
@@ -216,6 +225,8 @@ export interface Runtime {
   replayDeadLetters(): Promise<ReplayResult[]>;
   /** Dead letters (store and SMTP folder) and the reconciler (infra/local/recovery.ts). */
   recovery: Recovery;
+  /** The evaluation facts (art. 20) of this data directory, for reports and tests. */
+  evaluationFacts: EvaluationFactStore;
   stop(): Promise<void>;
 }
 
@@ -544,6 +555,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (err instanceof LimitsConfigError) throw new RuntimeStartError('bad_limits', `${paths.config} 中的 limits 配置无效：\n${err.message}`);
       throw err;
     }
+    let handoverConfig: HandoverConfig | undefined;
+    try {
+      handoverConfig = cfg.handover === undefined ? undefined : parseHandoverConfig(cfg.handover);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new RuntimeStartError('bad_handover', `${paths.config} 中的 handover 配置无效：${err.message}`);
+      throw err;
+    }
     if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
 
     const chosen = await chooseClock(opts, paths);
@@ -591,8 +609,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // else up to ENGINE_TASKS_IDLE at once. Screening has days (art. 9); a citizen on the form waits for the answer.
     let httpInFlight = 0;
     // Workflow engine (the real ASL and task services).
-    const workflow = createLocalWorkflow(
-      composed.lifecycleDeps(),
+    const deadLetterStore = composed.deadLetters;
+    const taskDeps = {
+        ...composed.lifecycleDeps(),
+        ...(handoverConfig
+          ? {
+              handover: {
+                config: handoverConfig,
+                blobs,
+                // Kept as a dead letter (kind handover) to retry: `tousu dead-letters replay`, and every start.
+                park: async (c: CaseRecord, error: unknown) => {
+                  const at = clock.now().toISOString();
+                  const sourceKey = `handover-out:${c.caseId}`;
+                  await deadLetterStore.record({ id: deadLetterId('handover', sourceKey), kind: 'handover', jurisdiction: code, sourceKey, caseId: c.caseId, firstFailedAt: at, at, error: errorSummary(error) });
+                },
+              },
+            }
+          : {}),
+      };
+    const workflow = createLocalWorkflow(taskDeps,
       {
         jurisdictions: [code],
         logger,
@@ -621,6 +656,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     const recovery = createRecovery({
       intake,
+      ...(handoverConfig ? { handOver: handOverAgain } : {}),
       workflow,
       doc,
       tableName: TABLE_NAME,
@@ -633,6 +669,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       thresholdMs: 15 * 60_000 * (chosen.scale ?? 1),
       ...(opts.reconcileEveryMs !== undefined ? { everyMs: opts.reconcileEveryMs } : {}),
     });
+
+    // A parked hand-over sent again: closes the case as transferred and lets its waiting task move on.
+    async function handOverAgain(caseId: string): Promise<{ caseId: string; trackingNo: string }> {
+      const c = await store.get(caseId);
+      if (!c) throw new Error('case not found');
+      if (c.outcome?.kind === 'transferred') return { caseId: c.outcome.trackingNo, trackingNo: c.outcome.trackingNo };
+      const token = c.waiting?.taskToken;
+      const done = await handOverCase({ ...taskDeps, workflow }, c);
+      if (token) await workflow.sendTaskSuccess(token, { phase: done.phase }).catch(() => undefined);
+      const o = done.outcome;
+      if (o?.kind !== 'transferred') throw new Error('hand-over not recorded');
+      return { caseId: o.trackingNo, trackingNo: o.trackingNo };
+    }
 
     const resumed = await workflow.resumeAll();
 
@@ -662,7 +711,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
-      deps: { intake, limits },
+      deps: { intake, limits, ...(handoverConfig ? { handover: handoverConfig } : {}) },
       extraRoutes: (a: Hono) => {
         const staffDeps: StaffRouteDeps = {
           verifier,
@@ -856,6 +905,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       status,
       replayDeadLetters: replay,
       recovery,
+      evaluationFacts: composed.facts,
       stop() {
         stopping ??= (async () => {
           logger.info('runtime stopping');

@@ -211,6 +211,8 @@ export const Outcome = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('terminated'), reason: TerminationReason, note: z.string().optional(), at: isoInstant }),
   z.object({ kind: z.literal('merged'), into: z.string(), at: isoInstant }),
+  /** 移交 (art. 9(1), issue 15): handed over to another jurisdiction's deployment, which filed it as `trackingNo`. */
+  z.object({ kind: z.literal('transferred'), to: z.object({ code: z.string(), name: z.string() }), trackingNo: z.string(), handoverId: z.string(), at: isoInstant }),
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -339,6 +341,10 @@ export const CaseRecord = z.object({
   escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
   /** What routing made of the intake (issue 15): the unit, another jurisdiction or not a government matter, and why. */
   routing: RoutingDecision.optional(),
+  /** Received by hand-over from another jurisdiction's deployment (issue 15): where from, and the original time. */
+  handover: z
+    .object({ id: z.string(), from: z.object({ code: z.string(), name: z.string() }), fromCaseId: z.string(), originalReceivedAt: isoInstant, reason: z.string().optional() })
+    .optional(),
   mergedInto: z.string().optional(),
   mergedFrom: z.array(z.string()).optional(),
   /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { Actor } from './case';
 import { CanonicalIntake } from './intake';
 
-export const DEAD_LETTER_KINDS = ['intake', 'orphan_claim'] as const;
+export const DEAD_LETTER_KINDS = ['intake', 'orphan_claim', 'handover'] as const;
 export const DEAD_LETTER_STATUSES = ['open', 'resolved'] as const;
 
 export const DeadLetter = z.object({

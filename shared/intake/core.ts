@@ -66,6 +66,8 @@ export interface IntakeDeps {
 export interface IntakeOptions {
   /** Staff member who entered it (phone, window, scanning); the system otherwise. */
   actor?: Actor;
+  /** Received by hand-over from another deployment (issue 15): recorded on the case and its first timeline lines. */
+  handover?: NonNullable<CaseRecord['handover']>;
 }
 
 export interface IntakeResult {
@@ -128,6 +130,7 @@ export function buildCaseRecord(args: {
   now: string;
   decision: DuplicateDecision;
   routing?: RoutingDecision;
+  handover?: CaseRecord['handover'];
 }): CaseRecord {
   const { caseId, intake, decision, now } = args;
   const department = typeof intake.receivedBy === 'object' ? intake.receivedBy.department : undefined;
@@ -156,6 +159,7 @@ export function buildCaseRecord(args: {
       ...(related.length > 0 ? { possibleDuplicateOf: related } : {}),
     },
     ...(args.routing ? { routing: args.routing } : {}),
+    ...(args.handover ? { handover: args.handover } : {}),
     timelineLength: 0,
   };
 }
@@ -185,6 +189,17 @@ function firstEvents(record: CaseRecord, actor: Actor, now: string, decision: Du
       data: { channel: record.intake.channel, ...(record.intake.workOrderNo ? { workOrderNo: record.intake.workOrderNo } : {}) },
     },
   ];
+  if (record.handover) {
+    const h = record.handover;
+    events.push({
+      at: now,
+      type: 'handed_over_in',
+      actor: SYSTEM_ACTOR,
+      phase: 'received',
+      summary: `由${h.from.name}（${h.from.code}）移交，对方受理编号 ${h.fromCaseId}；投诉人最初于 ${h.originalReceivedAt} 向对方提出（仅作记录，本辖区时限自收到移交时起算）。`,
+      data: { handoverId: h.id, from: h.from, fromCaseId: h.fromCaseId, originalReceivedAt: h.originalReceivedAt },
+    });
+  }
   if (record.routing) events.push(routedEvent(record.routing, now));
   if (decision.kind === 'possible' && decision.candidates.length > 0) {
     events.push({
@@ -428,7 +443,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   const rules = rulesFor(deps, intake.receivedAt);
   let decision: DuplicateDecision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now) }) : { kind: 'new' };
   const queryCode = deps.ids.queryCode();
-  const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision, routing });
+  const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
   let record = draft;
   let events = firstEvents(draft, opts.actor ?? SYSTEM_ACTOR, now, decision);
   let mergeTarget: CaseRecord | undefined;
@@ -446,7 +461,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     } catch (err) {
       (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing' });
       decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
-      record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision, routing });
+      record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
       events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
     }
   }

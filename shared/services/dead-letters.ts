@@ -10,6 +10,8 @@
  *
  * Kinds:
  * - `intake`: the canonical intake is kept (`payload`); replay = submit it again.
+ * - `handover`: a case to hand over to another jurisdiction's deployment whose peer did not file it (down, refused);
+ *   the case itself holds everything (`caseId`); replay = send the hand-over again (idempotent on the receiver).
  * - `orphan_claim`: the reconciler found a claim without a case (the delivery died between its writes and the
  *   source never redelivered it); the intake itself is not known, so replay only checks whether a redelivery
  *   has since made the case, and otherwise says that the source must redeliver it.
@@ -127,6 +129,8 @@ export function parkingSubmit<R>(deps: Omit<DeliverDeps, 'submit'>, submit: (int
 
 export interface ReplayDeps {
   submit: Submit;
+  /** Sends a parked hand-over again (kind `handover`) and closes the case as transferred; the receiver's case id. */
+  handOver?: (caseId: string) => Promise<{ caseId: string; trackingNo: string }>;
   deadLetters: DeadLetterStore;
   store: CaseStore;
   clock: Clock;
@@ -154,6 +158,23 @@ export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<Re
     const error = { name: 'RedeliveryRequired', code: 'redelivery_required' };
     await deps.deadLetters.retried(id, at, error);
     return { id, ok: false, error, note: '此来源的投递在写入途中中断，系统中没有其内容：请从来源（邮件服务器、12345平台、上传目录）重新投递，重新投递不会产生重复件。' };
+  }
+  if (dl.kind === 'handover') {
+    if (!deps.handOver || !dl.caseId) {
+      const error = { name: 'HandoverNotConfigured', code: 'handover_not_configured' };
+      await deps.deadLetters.retried(id, at, error);
+      return { id, ok: false, error, note: '本系统未配置移交，无法重发。' };
+    }
+    try {
+      const r = await deps.handOver(dl.caseId);
+      const note = `已移交，对方受理编号 ${r.trackingNo}。`;
+      await deps.deadLetters.resolve(id, at, { caseId: r.caseId, note });
+      return { id, ok: true, caseId: r.caseId, duplicate: false, note };
+    } catch (err) {
+      const error = errorSummary(err);
+      await deps.deadLetters.retried(id, at, error);
+      return { id, ok: false, error, note: '移交仍未成功（对方系统未接收），请稍后再试。' };
+    }
   }
   if (!dl.payload) {
     const error = { name: 'PayloadMissing', code: 'payload_missing' };

@@ -23,6 +23,9 @@ import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import { recordMailDeliveries } from './contact-delivery';
 import type { SendNoticesOptions } from './notify';
+import type { HandoverConfig } from '../domain/handover';
+import { handOver } from '../domain/lifecycle/transitions';
+import { peerFor, sendHandover } from './handover';
 
 /** Phases in which the case waits for people: one Prepare / Await / Handle trio per phase in the ASL. */
 export const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'] as const;
@@ -62,6 +65,17 @@ export interface LifecycleTaskDeps {
    * case is not filed here.
    */
   indexForDuplicates?: (c: CaseRecord) => Promise<void>;
+  /**
+   * Hand-over to other jurisdictions' deployments (issue 15): a case that routing confidently gave to a
+   * jurisdiction listed here is sent there at screening and ends as transferred. `park` keeps a failed hand-over
+   * (peer down) as a dead letter to retry; the case is then screened as before (art. 8(1) proposal).
+   */
+  handover?: {
+    config: HandoverConfig;
+    blobs?: BlobStore;
+    fetch?: typeof fetch;
+    park?: (c: CaseRecord, error: unknown) => Promise<void>;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- payloads
@@ -151,8 +165,34 @@ const isFinal = (p: Phase) => FINAL_PHASES.includes(p);
 // ---------------------------------------------------------------------------------------------- tasks
 
 /** "Screen Case": art. 4 / art. 8 / art. 9(2) pre-checks; moves a received case to dispatch or acceptance. */
+/** Sends the hand-over of a case and closes it as transferred; throws when the peer did not file it. */
+export async function handOverCase(deps: LifecycleTaskDeps, c: CaseRecord): Promise<CaseRecord> {
+  const h = deps.handover;
+  const to = c.routing?.jurisdiction;
+  if (!h || !to?.code) throw new Error('hand-over not configured for this case');
+  const receipt = await sendHandover({ config: h.config, jurisdiction: jurisdictionOf(deps, c.jurisdiction), store: deps.store, clock: deps.clock, ...(h.blobs ? { blobs: h.blobs } : {}), ...(h.fetch ? { fetch: h.fetch } : {}) }, c, { code: to.code, name: to.name });
+  deps.logger?.info('case handed over', { caseId: c.caseId, to: to.code, trackingNo: receipt.trackingNo, duplicate: receipt.duplicate });
+  return transition(deps, c.caseId, (cur) => handOver(cur, lifecycleContext(deps, cur), receipt.to, receipt.trackingNo, receipt.handoverId));
+}
+
+/** A case routing confidently gave to a jurisdiction with a configured deployment. */
+export const handOverTarget = (deps: Pick<LifecycleTaskDeps, 'handover'>, c: CaseRecord): boolean =>
+  c.routing?.kind === 'other_jurisdiction' && c.routing.confident && !c.outcome && peerFor(deps.handover?.config, c.routing.jurisdiction?.code) !== undefined;
+
 export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id } = CasePayload.parse(payload);
+  if (deps.handover) {
+    const c = await load(deps, id);
+    if ((c.phase === 'received' || c.phase === 'screening') && handOverTarget(deps, c)) {
+      try {
+        const done = await handOverCase(deps, c);
+        return { phase: done.phase };
+      } catch (err) {
+        deps.logger?.warn('hand-over failed; screened locally, kept to retry', { caseId: id, error: err instanceof Error ? err.name : 'unknown', code: (err as { code?: unknown }).code });
+        if (deps.handover.park) await deps.handover.park(c, err);
+      }
+    }
+  }
   const stored = await transition(deps, id, async (c) => {
     if (c.phase !== 'received' && c.phase !== 'screening') return null;
     if (deps.indexForDuplicates) await deps.indexForDuplicates(c);

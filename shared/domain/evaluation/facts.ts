@@ -164,6 +164,8 @@ const extendedCount = (c: CaseRecord | undefined): number => (c ? c.deadlines.fi
  * made them, stamped with `after.updatedAt`.
  */
 export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): EvaluationFact[] {
+  // Handed over to another jurisdiction's deployment (issue 15): the receiver counts it, never the sender.
+  if (after.outcome?.kind === 'transferred') return [];
   const department = after.department ?? departmentOfReceipt(after);
   const base = {
     jurisdiction: after.jurisdiction,
@@ -233,6 +235,11 @@ function departmentOfReceipt(c: CaseRecord): string | undefined {
  * Overdue marks and every other fact stay (art. 20 counts overdue marks even after the case moved on).
  */
 export function retractedFacts(before: CaseRecord | undefined, after: CaseRecord): FactKey[] {
+  // Handed over (issue 15): the receiving jurisdiction counts the complaint; the sender's received fact goes.
+  if (after.outcome?.kind === 'transferred' && before?.outcome?.kind !== 'transferred') {
+    const at = new Date(t(after.receivedAt)).toISOString();
+    return [{ jurisdiction: after.jurisdiction, quarter: quarterOf(at), id: factId({ kind: 'received', caseId: after.caseId }) }];
+  }
   if (!before || before.phase !== 'merged' || before.outcome?.kind !== 'merged' || after.phase === 'merged') return [];
   const at = new Date(t(before.outcome.at)).toISOString();
   return [{ jurisdiction: before.jurisdiction, quarter: quarterOf(at), id: factId({ kind: 'merged', caseId: before.caseId }) }];

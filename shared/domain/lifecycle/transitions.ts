@@ -251,6 +251,20 @@ const CLOCK_TASK_LABELS: Partial<Record<Deadline['clock'], string>> = { rectific
  * rectification, reply and follow-up clocks side by side) sends its reminder (before the due time) or marks it
  * overdue and alerts the agency (at the due time). The phase does not change; an overdue mark is never erased.
  */
+/**
+ * 移交 (art. 9(1), issue 15): the receiving jurisdiction's deployment filed the hand-over as `trackingNo`; the case
+ * ends here as transferred (open clocks closed, no outcome against a department of this level) and is archived.
+ */
+export function handOver(c: CaseRecord, ctx: LifecycleContext, to: { code: string; name: string }, trackingNo: string, handoverId: string): Transition {
+  if (c.outcome || c.phase === 'archived' || c.phase === 'merged') return unchanged(c);
+  const t = new Draft(c, ctx, SYSTEM_ACTOR);
+  for (const d of c.deadlines) if (!d.metAt) t.close(d.clock);
+  t.record.outcome = { kind: 'transferred', to, trackingNo, handoverId, at: t.nowIso };
+  t.event('transferred', `已移交${to.name}（${to.code}）处理，对方受理编号 ${trackingNo}（第九条第（一）项）；本件不计入本辖区部门。`, { to, trackingNo, handoverId });
+  t.moveTo('archived');
+  return t.done();
+}
+
 export function onWaitTimeout(c: CaseRecord, ctx: LifecycleContext): Transition {
   const running = runningDeadlines(c).filter((d) => !d.overdueAt);
   if (running.length === 0) return unchanged(c);
