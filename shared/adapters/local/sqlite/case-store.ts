@@ -1,7 +1,9 @@
 /**
  * CaseStore on SQLite (the embedded runtime). One transaction per case change: the case row, its new timeline
- * events and its department links are written together or not at all, so there is no pending work to complete
- * later (the DynamoDB adapter's `pending` marker does not exist here, and `deferFlush` changes nothing).
+ * events, its department links and (with `facts`) the evaluation facts that changed are written together or not
+ * at all, so there is no pending work to complete later (the DynamoDB adapter's `pending` marker does not exist
+ * here, and `deferFlush` changes nothing). With `facts` no EvaluationRecordingStore is needed around it: the facts
+ * come from the stored record before the change, read in the same transaction (no cache of records).
  *
  * Queue order and filters are those of the DynamoDB adapter (shared/adapters/aws/table.ts keys): by phase and by
  * department ordered by due date (undated last), the whole jurisdiction newest first; cursors are keyset cursors.
@@ -15,6 +17,8 @@ import type { AuditEntry, CasePage, CaseQuery, CaseStore, NewEvent, SourceClaim 
 import { NO_DUE, dueSortKey, receiptSortKey, toSortableInstant } from '../../aws/table';
 import type { Db } from './db';
 import type { StoreStats } from './stats';
+import type { SqliteEvaluationFactStore } from './evaluation-facts';
+import { deriveFacts, retractedFacts } from '../../../domain/evaluation/facts';
 import { newStoreStats } from './stats';
 
 const AuditEntrySchema = z.object({
@@ -60,10 +64,13 @@ export interface SqliteCaseStoreOptions {
   /** Source claims without a case older than this may be taken over (default 10 minutes). */
   defaultStaleAfterMs?: number;
   stats?: StoreStats;
+  /** Record evaluation facts (art. 17, art. 20) in the transaction of each case write. */
+  facts?: SqliteEvaluationFactStore;
 }
 
 export class SqliteCaseStore implements CaseStore {
   private readonly defaultStaleAfterMs: number;
+  private readonly facts: SqliteEvaluationFactStore | undefined;
   readonly stats: StoreStats;
   private readonly s;
 
@@ -73,6 +80,7 @@ export class SqliteCaseStore implements CaseStore {
   ) {
     this.defaultStaleAfterMs = opts.defaultStaleAfterMs ?? 10 * 60_000;
     this.stats = opts.stats ?? newStoreStats();
+    this.facts = opts.facts;
     this.s = {
       claim: db.prepare('INSERT INTO sources (source_key, claimed_at) VALUES (?, ?) ON CONFLICT (source_key) DO NOTHING'),
       source: db.prepare<[string], { claimed_at: string; case_id: string | null }>('SELECT claimed_at, case_id FROM sources WHERE source_key = ?'),
@@ -146,6 +154,7 @@ export class SqliteCaseStore implements CaseStore {
     this.db.transaction(() => {
       if (this.s.insertCase.run(this.row(stored)).changes === 0) throw new ConcurrentUpdateError(`投诉件 ${record.caseId} 已存在。`);
       this.writeEventsAndLinks(stored, numbered, true);
+      this.recordFacts(undefined, stored);
     })();
     this.stats.transactions++;
     return stored;
@@ -155,14 +164,21 @@ export class SqliteCaseStore implements CaseStore {
     this.stats.calls++;
     const { stored, numbered } = prepare(record, expectedVersion + 1, events);
     this.db.transaction(() => {
+      const before = this.facts ? this.s.getCase.get(record.caseId) : undefined;
       if (this.s.updateCase.run({ ...this.row(stored), expected: expectedVersion }).changes === 0) {
         if (!this.s.caseExists.get(record.caseId)) throw new NotFoundError(`未找到投诉件 ${record.caseId}。`);
         throw new ConcurrentUpdateError();
       }
       this.writeEventsAndLinks(stored, numbered, false);
+      if (before) this.recordFacts(JSON.parse(before.record) as CaseRecord, stored);
     })();
     this.stats.transactions++;
     return stored;
+  }
+
+  private recordFacts(before: CaseRecord | undefined, after: CaseRecord): void {
+    if (!this.facts) return;
+    this.facts.writeWithin(deriveFacts(before, after), retractedFacts(before, after));
   }
 
   private writeEventsAndLinks(stored: CaseRecord, events: TimelineEvent[], fresh: boolean): void {
