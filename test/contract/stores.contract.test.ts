@@ -205,3 +205,25 @@ describe.each([dynamo, sqlite])('store contract: $name', (adapter) => {
     expect((await s.users.list()).map((u) => u.username)).toEqual(['clerk1']);
   }, 30_000);
 });
+
+describe('SQLite: one write transaction per case change', () => {
+  it('writes the case, its events, department links and changed evaluation facts in one transaction', async () => {
+    const s = openSqliteStores(':memory:');
+    try {
+      const before = s.stats.transactions;
+      const created = await s.store.create(makeCase(), [makeEvent('received'), makeEvent('acknowledged')]);
+      expect(s.stats.transactions - before).toBe(1);
+      const rows = (sql: string) => (s.db.prepare(sql).get() as { n: number }).n;
+      expect(rows('SELECT count(*) AS n FROM events')).toBe(2);
+      expect(rows('SELECT count(*) AS n FROM evaluation_facts')).toBe(deriveFacts(undefined, created).length);
+      const mid = s.stats.transactions;
+      await s.store.update({ ...created, phase: 'screening' }, created.version, [makeEvent('screening_started', { phase: 'screening' })]);
+      expect(s.stats.transactions - mid).toBe(1);
+      // A failed write leaves nothing behind: no event of a refused update.
+      await expect(s.store.update({ ...created, phase: 'screening' }, created.version, [makeEvent('x')])).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      expect(rows('SELECT count(*) AS n FROM events')).toBe(3);
+    } finally {
+      s.close();
+    }
+  });
+});
