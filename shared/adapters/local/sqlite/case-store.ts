@@ -176,6 +176,19 @@ export class SqliteCaseStore implements CaseStore {
     return stored;
   }
 
+  /**
+   * Migration only (migrate-from-dynamodb.ts): stores a case as it was, with its numbered timeline and audit
+   * trail, in one transaction. False (nothing written) when the case is already here, so a rerun changes nothing.
+   */
+  importCase(record: CaseRecord, events: readonly TimelineEvent[], audit: readonly AuditEntry[]): boolean {
+    return this.db.transaction(() => {
+      if (this.s.insertCase.run(this.row(record)).changes === 0) return false;
+      this.writeEventsAndLinks(record, [...events], true);
+      for (const a of audit) this.s.audit.run(a.caseId, toSortableInstant(a.at), randomUUID(), JSON.stringify(plain(a)));
+      return true;
+    })();
+  }
+
   private recordFacts(before: CaseRecord | undefined, after: CaseRecord): void {
     if (!this.facts) return;
     this.facts.writeWithin(deriveFacts(before, after), retractedFacts(before, after));
