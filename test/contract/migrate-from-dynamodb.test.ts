@@ -86,7 +86,7 @@ describe('migration of a dynalite data directory into SQLite', () => {
         expect(a.facts).toHaveLength(b.facts.length);
       }
       expect(await sqlite.facts.reportSent('510903', '2026Q3')).toEqual({ at: '2026-10-08T09:00:00+08:00', messageId: '<r@x>' });
-      expect(await new UserStore({ items: sqlite.userItems }).list()).toEqual(await users.list());
+      expect(await new UserStore({ items: sqlite.userItems() }).list()).toEqual(await users.list());
       expect(await sqlite.deadLetters.list({ jurisdiction: '510903' })).toEqual(await dlq.list({ jurisdiction: '510903' }));
       expect((await sqlite.quarantine.list('510903')).items).toEqual((await quarantine.list('510903')).items);
 

@@ -71,7 +71,7 @@ const sqlite: Adapter = {
   async open() {
     const s = openSqliteStores(':memory:', { maxEntriesPerDuplicateKey: 3 });
     opened.push(s);
-    return { store: s.store, facts: s.facts, index: s.duplicateIndex, deadLetters: s.deadLetters, quarantine: s.quarantine, claims: s.claims, users: new UserStore({ items: s.userItems }) };
+    return { store: s.store, facts: s.facts, index: s.duplicateIndex, deadLetters: s.deadLetters, quarantine: s.quarantine, claims: s.claims, users: new UserStore({ items: s.userItems() }) };
   },
   async close() {
     for (const s of opened) s.close();
@@ -98,7 +98,7 @@ describe.each([dynamo, sqlite])('store contract: $name', (adapter) => {
     await expect(s.store.update({ ...created, phase: 'screening' }, created.version, [])).rejects.toBeInstanceOf(ConcurrentUpdateError);
     await expect(s.store.create(c, [])).rejects.toBeInstanceOf(ConcurrentUpdateError);
     await expect(s.store.update(makeCase(), 0, [])).rejects.toBeInstanceOf(NotFoundError);
-    expect((await s.store.getMany([c.caseId, 'missing'])).size).toBe(1);
+    expect((await s.store.getMany!([c.caseId, 'missing'])).size).toBe(1);
   });
 
   it('records the evaluation facts of a case write', async () => {

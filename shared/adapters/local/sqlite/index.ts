@@ -41,8 +41,8 @@ export interface SqliteStores {
   quarantine: QuarantineStore;
   deadLetters: DeadLetterStore;
   claims: ClaimSource;
-  /** Staff account items (infra/local/users.ts UserStore({ items })). */
-  userItems: SqliteUserItems<{ username: string }>;
+  /** Staff account items (infra/local/users.ts: `new UserStore({ items: stores.userItems() })`); one instance. */
+  userItems<T extends { username: string }>(): SqliteUserItems<T>;
   /** A consistent copy of the live database (SQLite's online backup) at `destination`, mode 0600. */
   backup(destination: string, onProgress?: (p: { totalPages: number; remainingPages: number }) => void): Promise<void>;
   close(): void;
@@ -59,6 +59,7 @@ export function openSqliteStores(path: string, opts: OpenSqliteStoresOptions = {
   const stats = newStoreStats();
   const facts = new SqliteEvaluationFactStore(db, { stats });
   let closed = false;
+  const userItems = new SqliteUserItems<{ username: string }>(db, { stats });
   return {
     db,
     stats,
@@ -68,7 +69,7 @@ export function openSqliteStores(path: string, opts: OpenSqliteStoresOptions = {
     quarantine: new SqliteQuarantineStore(db, { stats }),
     deadLetters: new SqliteDeadLetterStore(db, { stats }),
     claims: new SqliteClaimSource(db),
-    userItems: new SqliteUserItems(db, { stats }),
+    userItems: <T extends { username: string }>() => userItems as unknown as SqliteUserItems<T>,
     backup: (destination, onProgress) => backupDatabase(db, destination, onProgress),
     close() {
       if (closed) return;
