@@ -27,18 +27,25 @@ export async function run() {
   try {
     const departments = rt.jurisdiction.departments;
     let next = 0;
-    const answers = new Map<number, number>();
+    const answers = new Map<number | string, number>();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: connections }, async () => {
         for (let i = next++; i < total; i = next++) {
-          const res = await fetch(`${rt.httpUrl}/api/complaints`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': `burst-${process.pid}-${i}` },
-            body: JSON.stringify(distinctComplaint(i, departments)),
-          });
-          await res.arrayBuffer();
-          answers.set(res.status, (answers.get(res.status) ?? 0) + 1);
+          let status: number | string;
+          try {
+            const res = await fetch(`${rt.httpUrl}/api/complaints`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'idempotency-key': `burst-${process.pid}-${i}` },
+              body: JSON.stringify(distinctComplaint(i, departments)),
+            });
+            await res.arrayBuffer();
+            status = res.status;
+          } catch (err) {
+            // A refused or reset connection is an answer too: counted, not retried (the client would retry).
+            status = ((err as { cause?: { code?: string } }).cause?.code ?? 'fetch_failed') as string;
+          }
+          answers.set(status, (answers.get(status) ?? 0) + 1);
         }
       }),
     );
@@ -52,7 +59,7 @@ export async function run() {
       cases.push(...page.items);
       cursor = page.cursor;
     } while (cursor);
-    const accepted = [...answers].filter(([s]) => s >= 200 && s < 300).reduce((a, [, n]) => a + n, 0);
+    const accepted = [...answers].filter(([s]) => typeof s === 'number' && s >= 200 && s < 300).reduce((a, [, n]) => a + n, 0);
     const parkedIds = new Set(rt.workflow.engine.running().filter((e) => e.parked).map((e) => String((e.input as { caseId?: unknown }).caseId)));
     const notWaiting = cases.filter((c) => !c.waiting || !parkedIds.has(c.caseId)).length;
     return {
