@@ -202,7 +202,10 @@ export class LocalEngine {
       if (!opts.tasks[t.substitution]) throw new Error(`no local task for \${${t.substitution}} (state "${t.stateName}")`);
     }
     // asl-validator (inside the library) annotates the object it validates: give it a copy.
-    this.machine = new StateMachine(substituteLocalArns(this.definition) as unknown as StateMachineDefinition, {
+    // The library's Task timer starts when the state is entered, so it would count the time a task function
+    // waits for its place in the lane: under a burst every queued screening failed with States.Timeout. Its timer
+    // is pushed out of the way for function tasks, and `laneTask` times the function from the moment it runs.
+    this.machine = new StateMachine(withoutLibraryTaskTimers(substituteLocalArns(this.definition), this.tasks) as unknown as StateMachineDefinition, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
   }
@@ -237,7 +240,11 @@ export class LocalEngine {
       // still queued when its execution is aborted (the runtime stopping) never runs: a stop does not wait for
       // a backlog of screenings.
       const fn: TaskFunction = (p) => this.lane.run(() => (aborted ? Promise.reject(new EngineStoppedError()) : raw(p)));
-      overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(fn, i));
+      // Function tasks: the state's TimeoutSeconds (the library's default of 60 s without one) counts from the
+      // moment the function runs, not from the moment it queued.
+      const timed: TaskFunction = (p) =>
+        this.lane.run(() => (aborted ? Promise.reject(new EngineStoppedError()) : withTimeout(raw(p), (t.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000)));
+      overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(timed, i));
     }
     const retryIntervalOverrides: Record<string, number> = {};
     if (this.opts.retryIntervalMs !== undefined) {
@@ -391,6 +398,33 @@ export class LocalEngine {
       execution.parked = false;
     }
   }
+}
+
+/** aws-local-stepfunctions' timeout of a Task without TimeoutSeconds (AWS's own default is 99999999 s). */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+/**
+ * The library's timer for function tasks, which `withTimeout` replaces: far beyond any task, and below Node's
+ * setTimeout limit (2^31 - 1 ms; a longer delay fires after 1 ms).
+ */
+const LIBRARY_TIMER_OFF_SECONDS = 2_000_000;
+
+/** The definition the library runs: function (non-callback) tasks get a TimeoutSeconds it never reaches. */
+function withoutLibraryTaskTimers<T>(definition: T, tasks: readonly TaskStateInfo[]): T {
+  const copy = JSON.parse(JSON.stringify(definition)) as { States: Record<string, RawState> };
+  for (const t of tasks) {
+    if (t.callback || t.timeoutSecondsPath !== undefined) continue;
+    copy.States[t.stateName]!.TimeoutSeconds = LIBRARY_TIMER_OFF_SECONDS;
+  }
+  return copy as T;
+}
+
+/** Rejects with States.Timeout (the name the ASL's Catch and Retry match) when `work` takes longer than `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new LocalStatesTimeoutError()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** FIFO admission of task functions under a concurrency limit that may change between calls. */

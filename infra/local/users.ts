@@ -19,6 +19,7 @@ import { StaffRole } from '../../shared/auth/principal';
 import type { StaffPrincipal } from '../../shared/auth/principal';
 import { Code } from '../../shared/domain/intake';
 import type { StaffDirectory } from '../../shared/ports';
+import type { ItemChange } from '../../shared/adapters/local/sqlite/users';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -75,7 +76,7 @@ export interface UserRecord {
 /** What the token verifier compares a token against, on every request. */
 export type AccountState = Pick<UserRecord, 'username' | 'role' | 'department' | 'tokenVersion' | 'disabled'>;
 
-interface UserItem extends Omit<UserRecord, 'tokenVersion' | 'disabled'> {
+export interface UserItem extends Omit<UserRecord, 'tokenVersion' | 'disabled'> {
   tokenVersion?: number;
   disabled?: boolean;
   pk: string;
@@ -123,18 +124,103 @@ function publicRecord(item: UserItem): UserRecord {
   };
 }
 
-export interface UserStoreOptions {
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+/** Where account items live: SQLite in the embedded runtime (SqliteUserItems), DynamoDB items otherwise. */
+export interface UserItems {
+  /** False when the username is taken. */
+  insert(item: UserItem): Promise<boolean>;
+  get(username: string): Promise<UserItem | undefined>;
+  list(): Promise<UserItem[]>;
+  /** The changed item, or undefined when there is no such account. */
+  update(username: string, change: ItemChange): Promise<UserItem | undefined>;
+}
+
+/** Account items on the single DynamoDB table (pk `USER#<username>`, sk `USER`). */
+export class DynamoUserItems implements UserItems {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async insert(item: UserItem): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(username: string): Promise<UserItem | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: userKey(username), ConsistentRead: true }));
+    return out.Item as UserItem | undefined;
+  }
+
+  async list(): Promise<UserItem[]> {
+    const out: UserItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
+          ExpressionAttributeValues: { ':p': PK_PREFIX.user, ':sk': USER_SK },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of page.Items ?? []) out.push(i as UserItem);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async update(username: string, change: ItemChange): Promise<UserItem | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    Object.entries(change.set ?? {}).forEach(([k, v], i) => {
+      names[`#s${i}`] = k;
+      values[`:s${i}`] = v;
+      sets.push(`#s${i} = :s${i}`);
+    });
+    const removes = (change.remove ?? []).map((k, i) => {
+      names[`#r${i}`] = k;
+      return `#r${i}`;
+    });
+    if (change.bumpTokenVersion) values[':one'] = 1;
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', change.bumpTokenVersion ? 'ADD tokenVersion :one' : ''].filter(Boolean).join(' ');
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKey(username),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as UserItem;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+}
+
+export type UserStoreOptions = ({ doc: DynamoDBDocumentClient; tableName: string } | { items: UserItems }) & {
   /** Wall time for account timestamps (never the virtual clock). */
   now?: () => Date;
-}
+};
 
 export class UserStore {
   private readonly now: () => Date;
+  private readonly items: UserItems;
 
-  constructor(private readonly opts: UserStoreOptions) {
+  constructor(opts: UserStoreOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.items = 'items' in opts ? opts.items : new DynamoUserItems(opts.doc, opts.tableName);
   }
 
   /** Validates and creates an account; `departments` (when given) are the jurisdiction's department codes. */
@@ -159,12 +245,7 @@ export class UserStore {
       disabled: false,
       passwordHash: await hashPassword(u.password),
     };
-    try {
-      await this.opts.doc.send(new PutCommand({ TableName: this.opts.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new UserExistsError(u.username);
-      throw err;
-    }
+    if (!(await this.items.insert(item))) throw new UserExistsError(u.username);
     return publicRecord(item);
   }
 
@@ -174,21 +255,7 @@ export class UserStore {
   }
 
   async list(): Promise<UserRecord[]> {
-    const out: UserRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.opts.doc.send(
-        new ScanCommand({
-          TableName: this.opts.tableName,
-          FilterExpression: 'begins_with(pk, :p) AND sk = :sk',
-          ExpressionAttributeValues: { ':p': PK_PREFIX.user, ':sk': USER_SK },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of page.Items ?? []) out.push(publicRecord(i as UserItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out.sort((a, b) => a.username.localeCompare(b.username));
+    return (await this.items.list()).map(publicRecord).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   /**
@@ -205,14 +272,7 @@ export class UserStore {
       throw wrong();
     }
     if (!(await verifyPassword(password, item.passwordHash)) || item.disabled === true) throw wrong();
-    await this.opts.doc.send(
-      new UpdateCommand({
-        TableName: this.opts.tableName,
-        Key: userKey(username),
-        UpdateExpression: 'SET lastLoginAt = :now REMOVE failedAttempts, lockedUntil',
-        ExpressionAttributeValues: { ':now': this.now().toISOString() },
-      }),
-    );
+    await this.items.update(username, { set: { lastLoginAt: this.now().toISOString() }, remove: ['failedAttempts', 'lockedUntil'] });
     return {
       username,
       role: item.role,
@@ -232,12 +292,12 @@ export class UserStore {
 
   /** Ends every session of the account (logout): tokens issued before now are refused from the next request. */
   async revokeTokens(username: string): Promise<void> {
-    await this.update(username, 'ADD tokenVersion :one', { ':one': 1 });
+    await this.update(username, { bumpTokenVersion: true });
   }
 
   /** Disables (or re-enables) the account; disabling ends its sessions at once. */
   async setDisabled(username: string, disabled: boolean): Promise<UserRecord> {
-    return this.update(username, 'SET disabled = :d ADD tokenVersion :one', { ':d': disabled, ':one': 1 });
+    return this.update(username, { set: { disabled }, bumpTokenVersion: true });
   }
 
   /** Changes the role (and department) of an account; its sessions end at once (the next login carries the new role). */
@@ -250,34 +310,19 @@ export class UserStore {
       throw new ValidationError([{ field: 'department', message: `部门编码 ${department} 不在本辖区的部门名录中（可用：${departments.join('、')}）` }]);
     }
     return department
-      ? this.update(username, 'SET #role = :r, department = :dep ADD tokenVersion :one', { ':r': role, ':dep': department, ':one': 1 }, { '#role': 'role' })
-      : this.update(username, 'SET #role = :r REMOVE department ADD tokenVersion :one', { ':r': role, ':one': 1 }, { '#role': 'role' });
+      ? this.update(username, { set: { role, department }, bumpTokenVersion: true })
+      : this.update(username, { set: { role }, remove: ['department'], bumpTokenVersion: true });
   }
 
-  private async update(usernameIn: string, expression: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<UserRecord> {
+  private async update(usernameIn: string, change: ItemChange): Promise<UserRecord> {
     const username = usernameIn.trim().toLowerCase();
-    try {
-      const out = await this.opts.doc.send(
-        new UpdateCommand({
-          TableName: this.opts.tableName,
-          Key: userKey(username),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: values,
-          ...(names ? { ExpressionAttributeNames: names } : {}),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return publicRecord(out.Attributes as UserItem);
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new UnknownUserError(username);
-      throw err;
-    }
+    const out = await this.items.update(username, change);
+    if (!out) throw new UnknownUserError(username);
+    return publicRecord(out);
   }
 
   private async item(username: string): Promise<UserItem | undefined> {
-    const out = await this.opts.doc.send(new GetCommand({ TableName: this.opts.tableName, Key: userKey(username), ConsistentRead: true }));
-    return out.Item as UserItem | undefined;
+    return this.items.get(username);
   }
 }
 
