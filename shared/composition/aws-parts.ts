@@ -2,8 +2,7 @@
  * Optional parts of the AWS composition (./aws.ts), each imported only by the functions that use it so that the
  * other bundles do not carry its SDK client (S3 ~120 KB, SQS); the parts that build an S3 client at cold start are in ./aws-s3.ts — see docs/BENCHMARKS.md, "Lambda bundles".
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
+import { lazyQueuedWorkflow } from '../adapters/aws/lazy-queued-workflow';
 import { lazySfnWorkflow } from '../adapters/aws/lazy-sfn-workflow';
 import { lazyS3BlobStore } from '../adapters/aws/lazy-s3-blob-store';
 import type { BlobStore, Workflow } from '../ports';
@@ -18,7 +17,8 @@ export function sfnStartWorkflow({ env }: { env: Pick<AwsPartContext['env'], 'ST
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is required to start executions');
   // The Step Functions client loads on its first call (with the queue, an intake never makes one).
   const sfn = lazySfnWorkflow(env.STATE_MACHINE_ARN);
-  return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
+  // Likewise the SQS client, on the first start.
+  return env.START_QUEUE_URL ? lazyQueuedWorkflow(env.START_QUEUE_URL, sfn) : sfn;
 }
 
 /** The evidence bucket of the intakes (`EVIDENCE_BUCKET`, optional KMS key). */
