@@ -2,7 +2,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
-import { s3Archive } from '../../shared/composition/aws-parts';
+import { s3Archive } from '../../shared/composition/aws-s3';
 
 const { logger, tasks } = lifecycleRuntime({ archive: s3Archive });
 

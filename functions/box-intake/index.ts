@@ -1,6 +1,6 @@
 /** Lambda: S3 ObjectCreated on `boxes/**\/*.csv` → one case per slip. */
 import type { S3Event } from 'aws-lambda';
-import { s3Client } from '../../shared/composition/aws-parts';
+import { s3Client } from '../../shared/composition/aws-s3';
 import { intakeComposition } from '../../shared/intake/aws-deps';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';

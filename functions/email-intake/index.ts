@@ -9,7 +9,7 @@ import type { S3Event } from 'aws-lambda';
 import type * as z from 'zod';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { portLogger } from '../../shared/composition/aws';
-import { s3Client } from '../../shared/composition/aws-parts';
+import { s3Client } from '../../shared/composition/aws-s3';
 import { submitIntake } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
 import { ingestEmail } from '../../shared/email-intake/service';

@@ -7,7 +7,6 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../shared/ports';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
 import { ReconcilerEnv } from './env';
@@ -25,7 +24,7 @@ let built: { deps: ReconcileDeps; thresholdMs: number; calendar: ReturnType<type
 export const handler = middy(async (): Promise<ReconcilerSummary> => {
   if (!built) {
     const env = ReconcilerEnv.parse(process.env);
-    const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}), sqs: new SQSClient({}) }, systemClock, log);
+    const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}) }, systemClock, log);
     built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears) };
   }
   return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar }, log);

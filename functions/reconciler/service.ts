@@ -15,7 +15,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { QueuedWorkflow } from '../../shared/adapters/aws/queued-workflow';
+import { lazyQueuedWorkflow } from '../../shared/adapters/aws/lazy-queued-workflow';
 import { lazySfnWorkflow } from '../../shared/adapters/aws/lazy-sfn-workflow';
 import { calendarRefresher } from '../../shared/calendar/refresh';
 import { composeAws } from '../../shared/composition/aws';
@@ -30,7 +30,8 @@ export type ReconcilerLogger = Logger;
 
 export interface ReconcilerClients {
   dynamo: DynamoDBClient;
-  sqs: SQSClient;
+  /** The start queue's client (absent: made, with the SQS SDK, on the first start the reconciler makes). */
+  sqs?: SQSClient;
   /** Only for task-token answers, which the reconciler never sends; absent, a client is made if ever needed. */
   sfn?: SFNClient;
 }
@@ -71,7 +72,7 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
     clock,
     ...(logger ? { logger } : {}),
     // The reconciler queues its starts like every other function that starts cases.
-    workflow: () => new QueuedWorkflow(clients.sqs, env.START_QUEUE_URL, lazySfnWorkflow(env.STATE_MACHINE_ARN, clients.sfn)),
+    workflow: () => lazyQueuedWorkflow(env.START_QUEUE_URL, lazySfnWorkflow(env.STATE_MACHINE_ARN, clients.sfn), clients.sqs),
   });
   const { store, jurisdiction, calendar, rules } = c;
   const workflow = c.workflow!;

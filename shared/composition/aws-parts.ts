@@ -1,11 +1,8 @@
 /**
  * Optional parts of the AWS composition (./aws.ts), each imported only by the functions that use it so that the
- * other bundles do not carry its SDK client (S3 ~120 KB, SQS) — see docs/BENCHMARKS.md, "Lambda bundles".
+ * other bundles do not carry its SDK client (S3 ~120 KB, SQS); the parts that build an S3 client at cold start are in ./aws-s3.ts — see docs/BENCHMARKS.md, "Lambda bundles".
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { QueuedWorkflow } from '../adapters/aws/queued-workflow';
-import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { lazyQueuedWorkflow } from '../adapters/aws/lazy-queued-workflow';
 import { lazySfnWorkflow } from '../adapters/aws/lazy-sfn-workflow';
 import { lazyS3BlobStore } from '../adapters/aws/lazy-s3-blob-store';
 import type { BlobStore, Workflow } from '../ports';
@@ -20,20 +17,12 @@ export function sfnStartWorkflow({ env }: { env: Pick<AwsPartContext['env'], 'ST
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is required to start executions');
   // The Step Functions client loads on its first call (with the queue, an intake never makes one).
   const sfn = lazySfnWorkflow(env.STATE_MACHINE_ARN);
-  return env.START_QUEUE_URL ? new QueuedWorkflow(new SQSClient({}), env.START_QUEUE_URL, sfn) : sfn;
+  // Likewise the SQS client, on the first start.
+  return env.START_QUEUE_URL ? lazyQueuedWorkflow(env.START_QUEUE_URL, sfn) : sfn;
 }
-
-let s3: S3Client | undefined;
-/** One S3 client per container, shared by the evidence store, the archive store and the object reader. */
-export const s3Client = (): S3Client => (s3 ??= new S3Client({}));
 
 /** The evidence bucket of the intakes (`EVIDENCE_BUCKET`, optional KMS key). */
 export function s3Evidence({ env }: Pick<AwsPartContext, 'env'>): BlobStore | undefined {
   // S3 loads on first use: most intakes carry no attachment.
   return env.EVIDENCE_BUCKET ? lazyS3BlobStore({ bucket: env.EVIDENCE_BUCKET, ...(env.EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.EVIDENCE_KMS_KEY_ID } : {}) }) : undefined;
-}
-
-/** The art. 18 archive bucket (S3 Object Lock, `ARCHIVE_BUCKET`): archive-case only. */
-export function s3Archive({ env }: Pick<AwsPartContext, 'env'>): BlobStore | undefined {
-  return env.ARCHIVE_BUCKET ? new S3BlobStore({ s3: s3Client(), bucket: env.ARCHIVE_BUCKET, ...(env.ARCHIVE_KMS_KEY_ID ? { kmsKeyId: env.ARCHIVE_KMS_KEY_ID } : {}) }) : undefined;
 }

@@ -19,11 +19,9 @@ import { lazySfnCallbacks } from '../adapters/aws/lazy-sfn-workflow';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { DynamoCalendarYearStore } from '../adapters/aws/dynamo-calendar-years';
-import { DynamoClaimSource } from '../adapters/aws/dynamo-claim-source';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
-import { DynamoDeadLetterStore } from '../adapters/aws/dynamo-dead-letter-store';
+import { lazyClaimSource, lazyDeadLetterStore, lazyQuarantineStore } from '../adapters/aws/lazy-stores';
 import { DynamoEvaluationFactStore } from '../adapters/aws/dynamo-evaluation-facts';
-import { DynamoQuarantineStore } from '../adapters/aws/dynamo-quarantine-store';
 import { lazyMailSenderFromEnv } from '../adapters/aws/lazy-mail-sender';
 import { cryptoIds } from '../adapters/ids';
 import { calendarRefresher } from '../calendar/refresh';
@@ -190,9 +188,10 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
     ...(duplicates ? { duplicates } : {}),
     calendarYears,
     refreshCalendar: () => refresher.ensureFresh(),
-    quarantine: new DynamoQuarantineStore(doc, env.TABLE_NAME),
-    deadLetters: new DynamoDeadLetterStore(doc, env.TABLE_NAME),
-    claims: new DynamoClaimSource(doc, env.TABLE_NAME),
+    // Loaded on first call: only the API, the mail intakes and the reconciler use them.
+    quarantine: lazyQuarantineStore(doc, env.TABLE_NAME),
+    deadLetters: lazyDeadLetterStore(doc, env.TABLE_NAME),
+    claims: lazyClaimSource(doc, env.TABLE_NAME),
     facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }),
     intakeDeps: () => ({
       store,

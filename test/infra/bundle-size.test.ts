@@ -25,14 +25,34 @@ import type * as Imapflow from 'imapflow';
 const KB = 1024;
 const TARGET = 500 * KB;
 
-/** Functions still above 500 KB at init, each with its ceiling in KB (measured 2026-12-03 + ~3 %). */
+/**
+ * Functions still above 500 KB at init, each with its ceiling in KB (measured 2026-12-03 + ~2 %). Raised on
+ * 2026-12-03 after the composition-root, routing, duplicate-matching and secrecy merges (the S3 client of the
+ * work-order intake, the start queue's SQS client, the quarantine/dead-letter/claim stores and the dossier renderer
+ * were taken out of init then; what remains is code each function runs on its first invocation):
+ * - the life-cycle tasks (await-action, handle-deadline, prepare-wait, record-failure: 505 KB; they were 477 KB)
+ *   carry shared/services/lifecycle-tasks.ts with all six tasks and the whole of shared/domain/lifecycle/transitions.ts
+ *   and notices (the assignment slip, secrecy withholding, routing schema in the case type): splitting the task
+ *   module per task is the way back under 500;
+ * - screen-case (531) also carries the duplicate fingerprinting it files the LSH bands with, on every screening;
+ * - workorder-intake (538), box-intake (714), letter-intake (682) carry routing (~20 KB) and the duplicate check
+ *   (~25 KB) that every intake runs before the case is made; box and letter also the S3 client they read with.
+ * - archive-case (662) the S3 client and the lifecycle code above; api (881) the Powertools logger of the
+ *   composition root (~20 KB), routing and the grown lifecycle domain.
+ */
 const OVER_TARGET: Record<string, number> = {
-  api: 845,
-  'archive-case': 655,
-  'box-intake': 680,
-  'letter-intake': 650,
+  api: 899,
+  'archive-case': 675,
+  'await-action': 515,
+  'box-intake': 728,
   'email-intake': 1060,
+  'handle-deadline': 515,
   'imap-poller': 1120,
+  'letter-intake': 696,
+  'prepare-wait': 515,
+  'record-failure': 515,
+  'screen-case': 542,
+  'workorder-intake': 549,
 };
 
 const FUNCTIONS = readdirSync(join(REPO_ROOT, 'functions')).filter((n) => existsSync(join(REPO_ROOT, 'functions', n, 'index.ts')));

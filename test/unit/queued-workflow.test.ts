@@ -82,8 +82,9 @@ describe('sfnStartWorkflow', () => {
     sqs.on(SendMessageCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:c2`, startDate: new Date() });
     const queued = sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN, START_QUEUE_URL: QUEUE_URL } });
-    expect(queued).toBeInstanceOf(QueuedWorkflow);
+    // The QueuedWorkflow (and the SQS client) load on the first start (lazy-queued-workflow.ts): the message is on the queue.
     expect(await queued.start('c1', { caseId: 'c1' })).toEqual({ executionId: 'queued:c1', alreadyRunning: false });
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => (c.args[0].input as { QueueUrl: string }).QueueUrl)).toEqual([QUEUE_URL]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
     // Direct: StartExecution on the Step Functions client (loaded on first use, lazy-sfn-workflow.ts).
     const direct = sfnStartWorkflow({ env: { STATE_MACHINE_ARN: ARN } });

@@ -5,10 +5,11 @@
  * A case not archived yet answers 409.
  */
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
-import { renderDossier } from '../../../shared/domain/dossier';
 import type { StaffRouteDeps } from './staff';
 
 export async function dossierHtml(deps: Pick<StaffRouteDeps, 'store' | 'jurisdiction' | 'rules' | 'clock'>, record: CaseRecord, viewer: Actor): Promise<string> {
+  // The dossier renderer (~17 KB bundled) loads with the first dossier asked for, not at the API's cold start.
+  const { renderDossier } = await import('../../../shared/domain/dossier');
   return renderDossier({
     case: record,
     timeline: await deps.store.timeline(record.caseId),

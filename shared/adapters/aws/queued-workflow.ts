@@ -8,8 +8,7 @@
  * execution: Step Functions refuses a second start of the same name. Task-token callbacks are not buffered:
  * staff are waiting for their answer, and a stale token must reach the caller as an error.
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import type { Workflow } from '../../ports';
 import { executionNameFor } from './execution-name';
@@ -54,3 +53,7 @@ export class QueuedWorkflow implements Workflow {
     return this.callbacks.sendTaskFailure(taskToken, error, cause);
   }
 }
+
+/** A QueuedWorkflow with its own SQS client unless one is given (what ./lazy-queued-workflow.ts loads). */
+export const createQueuedWorkflow = (queueUrl: string, callbacks: Pick<Workflow, 'sendTaskSuccess' | 'sendTaskFailure'>, sqs?: SQSClient): QueuedWorkflow =>
+  new QueuedWorkflow(sqs ?? new SQSClient({}), queueUrl, callbacks);
