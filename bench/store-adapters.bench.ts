@@ -15,6 +15,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCaseStore } from '../shared/adapters/aws/case-store-factory';
 import { DynamoDuplicateIndex } from '../shared/adapters/aws/dynamo-duplicate-index';
 import { openSqliteStores } from '../shared/adapters/local/sqlite';
+import { makeCase as testCase } from '../test/integration/case-store-helpers';
 import type { CaseRecord } from '../shared/domain/case';
 import type { CaseStore, NewEvent } from '../shared/ports';
 import type { DuplicateIndex, IndexKey } from '../shared/ports/duplicate-index';
@@ -25,37 +26,8 @@ import { join } from 'node:path';
 
 const CONCURRENCY = 16;
 
-function makeCase(i: number): CaseRecord {
-  const caseId = `510903-20261127-${String(i).padStart(5, '0')}`;
-  const receivedAt = '2026-11-27T09:30:00+08:00';
-  return {
-    caseId,
-    jurisdiction: '510903',
-    trackingNo: caseId,
-    queryCodeHash: 'a'.repeat(64),
-    rulesVersion: 'suining-2023',
-    receivedAt,
-    createdAt: receivedAt,
-    updatedAt: receivedAt,
-    version: 0,
-    phase: 'received',
-    intake: {
-      channel: 'web',
-      sourceKey: `web:${caseId}`,
-      receivedAt,
-      receivedBy: 'agency',
-      complainant: { name: '张三', phone: '13800000000', anonymous: false, wantsReply: true, confidential: false },
-      respondent: { unit: '船山区市场监督管理局' },
-      matter: '办理营业执照变更登记时被多次要求补交同一材料，窗口工作人员推诿，要求到其他部门开具证明。',
-      evidence: [],
-    },
-    sources: [{ channel: 'web', sourceKey: `web:${caseId}`, receivedAt }],
-    assignments: [],
-    deadlines: [],
-    flags: { confidential: false, anonymous: false },
-    timelineLength: 0,
-  } as unknown as CaseRecord;
-}
+/** The integration tests' case record (test/integration/case-store-helpers.ts), numbered for the bench. */
+const makeCase = (i: number): CaseRecord => testCase({ caseId: `510903-20261127-${String(i).padStart(5, '0')}` });
 
 const event = (type: string, phase = 'received'): NewEvent => ({ type, at: '2026-11-27T09:30:00+08:00', actor: { role: 'system', id: 'tousu' }, phase, summary: `事件：${type}` }) as NewEvent;
 
