@@ -157,8 +157,17 @@ export { identityStrings, isConfidentialCase, mustRedactFor, redactForRespondent
  * sees marked content withheld (secrecy.ts).
  */
 export function viewFor(actor: Actor, c: CaseRecord): CaseRecord {
-  if (seesRespondentView(actor)) return redactForRespondent(c);
-  return maySeeMarked(actor) ? c : withholdMarked(c);
+  const view = seesRespondentView(actor) ? redactForRespondent(c) : maySeeMarked(actor) ? c : withholdMarked(c);
+  return withoutTaskToken(view);
+}
+
+/**
+ * The workflow's task token is the engine's key to resume the case: no reader needs it (actions go through the
+ * action service, which reads the stored record), so no view carries it.
+ */
+function withoutTaskToken(c: CaseRecord): CaseRecord {
+  if (!c.waiting?.taskToken) return c;
+  return { ...c, waiting: { ...c.waiting, taskToken: '' } };
 }
 
 export const ROLE_LABELS: Record<Actor['role'], string> = {

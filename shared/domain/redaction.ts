@@ -285,6 +285,13 @@ export function redactForRespondent(original: CaseRecord): CaseRecord {
   if (copy.outcome?.kind === 'not_accepted' && copy.outcome.referral !== undefined) copy.outcome.referral = scrub(copy.outcome.referral);
   if (copy.outcome?.kind === 'terminated' && copy.outcome.note !== undefined) copy.outcome.note = scrub(copy.outcome.note);
   for (const e of copy.escalations ?? []) e.reason = scrub(e.reason);
+  // Notices to the complainant (mails, call scripts, letters for post) quote the name and carry the address.
+  for (const t of copy.contacts ?? []) {
+    t.subject = scrub(t.subject);
+    t.text = scrub(t.text);
+    if (t.error !== undefined) t.error = scrub(t.error);
+    for (const a of t.attempts) if (a.note !== undefined) a.note = scrub(a.note);
+  }
   for (const r of copy.screening?.proposedReasons ?? []) r.explanation = scrub(r.explanation);
   if (copy.routing) {
     copy.routing.reason = scrub(copy.routing.reason);

@@ -20,7 +20,8 @@ const INTAKE = 'tousu@chuanshan.example.gov.cn';
 interface Snapshot {
   phase: string;
   dueAt: string;
-  taskToken: string;
+  /** When the case's current wait was armed (waiting.since): a new wait after the restart has a later one. */
+  armedAt: string;
   workingDaysLeft: number;
   timeline: { seq: number; type: string; at: string }[];
 }
@@ -61,7 +62,7 @@ describe('embedded runtime: kill -9 and restart', () => {
     return {
       phase: r.body.phase,
       dueAt: r.body.waiting?.dueAt,
-      taskToken: r.body.waiting?.taskToken,
+      armedAt: r.body.waiting?.since,
       workingDaysLeft: r.body.workingDaysLeft,
       timeline: (r.body.timeline as Json[]).map((e) => ({ seq: e.seq, type: e.type, at: e.at })),
     };
@@ -95,14 +96,14 @@ describe('embedded runtime: kill -9 and restart', () => {
     });
     for (const c of all) if (!ids.includes(c.caseId)) ids.push(c.caseId);
     // One case moves on to the department's acceptance step before the crash.
-    await waitFor('dispatch step waiting', async () => (await snapshot(token, ids[0]!)).taskToken !== undefined);
+    await waitFor('dispatch step waiting', async () => (await snapshot(token, ids[0]!)).armedAt !== undefined);
     const dispatched = await http().call('POST', `/api/cases/${ids[0]}/actions`, { token, body: { action: 'dispatch', department: 'SCJGJ' } });
     expect(dispatched.status).toBe(200);
 
     const before = new Map<string, Snapshot>();
     for (const id of ids) before.set(id, await waitFor(`case ${id} waiting`, async () => {
       const s = await snapshot(token, id);
-      return s.taskToken && (id !== ids[0] || s.phase === 'acceptance') ? s : undefined;
+      return s.armedAt && (id !== ids[0] || s.phase === 'acceptance') ? s : undefined;
     }));
     expect([...before.values()].map((s) => s.phase).sort()).toEqual(['acceptance', 'acceptance', 'dispatch', 'dispatch']);
     for (const s of before.values()) expect(s.dueAt).toBe('2026-03-04T23:59:59+08:00'); // 2 working days after Monday
@@ -117,7 +118,7 @@ describe('embedded runtime: kill -9 and restart', () => {
       const prev = before.get(id)!;
       const now = await waitFor(`case ${id} resumed`, async () => {
         const s = await snapshot(token2, id);
-        return s.taskToken && s.taskToken !== prev.taskToken ? s : undefined;
+        return s.armedAt && s.armedAt !== prev.armedAt ? s : undefined;
       });
       expect(now.phase).toBe(prev.phase);
       expect(now.dueAt).toBe(prev.dueAt); // an absolute instant: the resumed case waits only for what is left

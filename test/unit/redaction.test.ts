@@ -73,6 +73,27 @@ describe('one rule for every complainant record (art. 13)', () => {
     expect(timelineFor(AGENCY, c, events)).toBe(events);
   });
 
+  it('notices to a confidential complainant (call script, letter for post) reach the department scrubbed', () => {
+    const c = mergedCase();
+    c.contacts = [
+      {
+        id: 'C1', kind: 'acceptance', channel: 'phone', createdAt: T0, subject: `致${SECRET.name}的受理告知`,
+        text: `${SECRET.name}您好，请拨打${SECRET.phone}确认；信件寄往${SECRET.address}。`, status: 'pending',
+        attempts: [{ at: T0, by: AGENCY, outcome: 'no_answer', note: `${SECRET.name}的号码139-1111-2222未接` }],
+      },
+    ] as CaseRecord['contacts'];
+    const json = JSON.stringify(viewFor(DEPT, c).contacts);
+    for (const s of secretsOf(SECRET)) expect({ s, leaked: json.includes(s) }).toEqual({ s, leaked: false });
+    expect(JSON.stringify(viewFor(AGENCY, c).contacts)).toContain(SECRET.phone);
+  });
+
+  it('no view carries the workflow task token', () => {
+    const c = caseIn('acceptance').c;
+    c.waiting = { step: c.phase, taskToken: 'tok-secret-123', allowedActions: [], since: T0 };
+    for (const actor of [DEPT, AGENCY, ADMIN]) expect(JSON.stringify(viewFor(actor, c))).not.toContain('tok-secret-123');
+    expect(c.waiting.taskToken).toBe('tok-secret-123');
+  });
+
   it('a department finds no case by the phone of a confidential record; the agency does', () => {
     const c = mergedCase({ carryFlag: false });
     expect(searchablePhones(DEPT, c)).toEqual([PHONE]);
