@@ -2,8 +2,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
+import { archiveCase } from '../../shared/services/lifecycle-tasks';
 import { s3Archive } from '../../shared/composition/aws-s3';
 
-const { logger, tasks } = lifecycleRuntime({ archive: s3Archive });
+const { logger, run } = lifecycleRuntime({ archive: s3Archive });
 
-export const handler = middy((event: unknown) => tasks.archiveCase(event)).use(injectLambdaContext(logger));
+export const handler = middy(run(archiveCase)).use(injectLambdaContext(logger));

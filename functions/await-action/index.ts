@@ -2,7 +2,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
+import { awaitAction } from '../../shared/services/lifecycle-tasks';
 
-const { logger, tasks } = lifecycleRuntime();
+const { logger, run } = lifecycleRuntime();
 
-export const handler = middy((event: unknown) => tasks.awaitAction(event)).use(injectLambdaContext(logger));
+export const handler = middy(run(awaitAction)).use(injectLambdaContext(logger));

@@ -2,38 +2,45 @@
  * Cold-start wiring shared by the life-cycle task functions: the environment is checked once, and the ports come
  * from the AWS composition root (shared/composition/aws.ts), like every other function's: the calendar with the
  * jurisdiction's overrides and the years imported through the admin API, the rules, the store, the mail sender.
- * Each task's index calls `lifecycleRuntime()` at module scope. The archive store (S3 client, ~110 KB of bundle)
- * is passed in by the archive-case function only and the duplicate-index filing by screen-case only
+ * Each task's index calls `lifecycleRuntime()` at module scope and binds the one task it runs with `run(task)`,
+ * importing that task alone from shared/services/lifecycle-tasks.ts: the bundle carries that task's code and
+ * what it calls, not the other five (issue 26: one bundle per task). The archive store (S3 client, ~110 KB of
+ * bundle) is passed in by the archive-case function only and the duplicate-index filing by screen-case only
  * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composeAws, portLogger } from '../../shared/composition/aws';
 import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
-import { lifecycleTasks } from '../../shared/services/lifecycle-tasks';
-import type { LifecycleTasks } from '../../shared/services/lifecycle-tasks';
+import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { LifecycleFunctionEnv } from './env';
 
-export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates'>;
+export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates'> & {
+  /**
+   * Read the years imported through the admin API (at most every 5 minutes) before the task runs: every task
+   * that computes a date. Record Failure does not (default true).
+   */
+  refreshCalendar?: boolean;
+};
 
-export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: Logger; tasks: LifecycleTasks; composition: AwsComposition } {
+export interface LifecycleRuntime {
+  logger: Logger;
+  deps: LifecycleTaskDeps;
+  composition: AwsComposition;
+  /** The handler body of one task: `run(prepareWait)` is `(payload) => prepareWait(deps, payload)`. */
+  run<R>(task: (deps: LifecycleTaskDeps, payload: unknown) => Promise<R>): (payload: unknown) => Promise<R>;
+}
+
+export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): LifecycleRuntime {
+  const { refreshCalendar = true, ...parts } = opts;
   const env = LifecycleFunctionEnv.parse(process.env);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
-  const composition = composeAws(process.env, { logger: portLogger(logger), ...opts });
-  const inner = lifecycleTasks(composition.lifecycleDeps());
-  // The years imported through the admin API are read (at most every 5 minutes) before a task computes a date.
-  const fresh =
-    <P, R>(task: (payload: P) => Promise<R>) =>
-    async (payload: P): Promise<R> => {
-      await composition.refreshCalendar();
-      return task(payload);
+  const composition = composeAws(process.env, { logger: portLogger(logger), ...parts });
+  const deps = composition.lifecycleDeps();
+  const run =
+    <R>(task: (d: LifecycleTaskDeps, payload: unknown) => Promise<R>) =>
+    async (payload: unknown): Promise<R> => {
+      if (refreshCalendar) await composition.refreshCalendar();
+      return task(deps, payload);
     };
-  const tasks: LifecycleTasks = {
-    screenCase: fresh(inner.screenCase),
-    prepareWait: fresh(inner.prepareWait),
-    awaitAction: fresh(inner.awaitAction),
-    handleDeadline: fresh(inner.handleDeadline),
-    archiveCase: fresh(inner.archiveCase),
-    recordFailure: inner.recordFailure,
-  };
-  return { logger, tasks, composition };
+  return { logger, deps, composition, run };
 }

@@ -2,9 +2,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
+import { screenCase } from '../../shared/services/lifecycle-tasks';
 import { dynamoDuplicates } from '../../shared/composition/aws-duplicates';
 
 // Screening also files the case's text in the duplicate index (the intake filed its identity keys).
-const { logger, tasks } = lifecycleRuntime({ duplicates: dynamoDuplicates });
+const { logger, run } = lifecycleRuntime({ duplicates: dynamoDuplicates });
 
-export const handler = middy((event: unknown) => tasks.screenCase(event)).use(injectLambdaContext(logger));
+export const handler = middy(run(screenCase)).use(injectLambdaContext(logger));

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LifecycleFunctionEnvInput } from '../../functions/lifecycle/env';
+import { TASK_FUNCTION_TIMEOUT_SECONDS } from './lifecycle-timeouts';
 import { REPO_ROOT } from '../config';
 import type { Data } from './data';
 import type { MailGrants } from './mail';
@@ -84,7 +85,7 @@ export class Workflow extends Construct {
           logKey: data.key,
           logRetentionDays: props.logRetentionDays,
           memorySize: 512,
-          timeout: Duration.seconds(60),
+          timeout: Duration.seconds(TASK_FUNCTION_TIMEOUT_SECONDS),
         });
         data.table.grantReadWriteData(tf);
         props.mail.grantSend(tf);

@@ -130,6 +130,14 @@ export class CallbackTaskFailure extends Error {
   }
 }
 
+/** A task function queued for an execution that ended before its turn: it is dropped, never run. */
+export class ExecutionEndedError extends Error {
+  override readonly name = 'Local.ExecutionEnded';
+  constructor(execution: string) {
+    super(`execution ${execution} ended before its queued task ran`);
+  }
+}
+
 /** An execution stopped because the runtime shut down (not a life-cycle outcome). */
 export class EngineStoppedError extends Error {
   override readonly name = 'Local.EngineStopped';
@@ -193,6 +201,8 @@ export class LocalEngine {
   private readonly executions = new Set<LocalExecution>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly lane: TaskLane;
+  /** Task functions dropped from the lane because their execution had ended (see `run`). */
+  private droppedTasks = 0;
 
   constructor(private readonly opts: LocalEngineOptions) {
     this.lane = new TaskLane(opts.taskConcurrency ?? (() => Number.POSITIVE_INFINITY));
@@ -230,6 +240,8 @@ export class LocalEngine {
           this.pending.delete(token);
           p.reject(new EngineStoppedError());
         }
+        // Its queued task functions leave the lane now, unrun: they neither wait for a place nor count as backlog.
+        if (this.lane.drop(execution, new EngineStoppedError()) > 0) this.lane.admit();
         abortRun();
       },
     };
@@ -239,11 +251,13 @@ export class LocalEngine {
       // Only the function call takes a place in the lane; a callback task's wait for its token does not. A task
       // still queued when its execution is aborted (the runtime stopping) never runs: a stop does not wait for
       // a backlog of screenings.
-      const fn: TaskFunction = (p) => this.lane.run(() => (aborted ? Promise.reject(new EngineStoppedError()) : raw(p)));
+      // A task of an execution that ended meanwhile is dropped from the queue when it ends (below), and never runs.
+      const gone = () => (aborted ? new EngineStoppedError() : execution.status !== 'running' ? new ExecutionEndedError(execution.name) : undefined);
+      const fn: TaskFunction = (p) => this.lane.run(execution, () => (gone() ? Promise.reject(gone()!) : raw(p)));
       // Function tasks: the state's TimeoutSeconds (the library's default of 60 s without one) counts from the
       // moment the function runs, not from the moment it queued.
       const timed: TaskFunction = (p) =>
-        this.lane.run(() => (aborted ? Promise.reject(new EngineStoppedError()) : withTimeout(raw(p), (t.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000)));
+        this.lane.run(execution, () => (gone() ? Promise.reject(gone()!) : withTimeout(raw(p), (t.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000)));
       overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(timed, i));
     }
     const retryIntervalOverrides: Record<string, number> = {};
@@ -287,6 +301,9 @@ export class LocalEngine {
       }
       await counting.catch(() => undefined);
       execution.parked = false;
+      // A task function still queued for an execution that has ended (a state the library timed out, an abort)
+      // would run against a case whose execution is gone: it is dropped instead.
+      this.droppedTasks += this.lane.drop(execution, new ExecutionEndedError(execution.name));
       this.executions.delete(execution);
       notify();
       return summarize(execution);
@@ -319,9 +336,9 @@ export class LocalEngine {
     return n;
   }
 
-  /** Task functions running now / waiting for a place in the lane. */
-  taskLoad(): { running: number; queued: number } {
-    return { running: this.lane.running, queued: this.lane.queued };
+  /** Task functions running now / waiting for a place in the lane / dropped unrun since start (execution ended). */
+  taskLoad(): { running: number; queued: number; dropped: number } {
+    return { running: this.lane.running, queued: this.lane.queued, dropped: this.droppedTasks };
   }
 
   /** The concurrency limit may have risen: admit waiting task functions. */
@@ -430,7 +447,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 /** FIFO admission of task functions under a concurrency limit that may change between calls. */
 class TaskLane {
   running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { owner: object; admit: () => void; drop: (err: Error) => void }[] = [];
 
   constructor(private readonly limit: () => number) {}
 
@@ -442,9 +459,10 @@ class TaskLane {
     return this.running < Math.max(1, this.limit());
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` when there is room; `owner` (the execution) lets `drop` take it out of the queue before it runs. */
+  async run<T>(owner: object, fn: () => Promise<T>): Promise<T> {
     if (this.waiting.length === 0 && this.room()) this.running += 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // admit() counted it in `running`
+    else await new Promise<void>((admit, drop) => this.waiting.push({ owner, admit, drop })); // admit() counted it in `running`
     try {
       return await fn();
     } finally {
@@ -457,8 +475,20 @@ class TaskLane {
   admit(): void {
     while (this.waiting.length > 0 && this.room()) {
       this.running += 1;
-      this.waiting.shift()!();
+      this.waiting.shift()!.admit();
     }
+  }
+
+  /** Takes the owner's queued functions out of the queue, unrun, rejecting each with `err`. Returns how many. */
+  drop(owner: object, err: Error): number {
+    let n = 0;
+    for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
+      if (this.waiting[i]!.owner !== owner) continue;
+      const [w] = this.waiting.splice(i, 1);
+      w!.drop(err);
+      n += 1;
+    }
+    return n;
   }
 }
 

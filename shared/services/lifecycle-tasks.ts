@@ -25,7 +25,6 @@ import { recordMailDeliveries } from './contact-delivery';
 import type { SendNoticesOptions } from './notify';
 import type { HandoverConfig } from '../domain/handover';
 import { handOver } from '../domain/lifecycle/transitions';
-import { peerFor, sendHandover } from './handover';
 
 /** Phases in which the case waits for people: one Prepare / Await / Handle trio per phase in the ASL. */
 export const WAITING_PHASES = ['dispatch', 'acceptance', 'classification', 'handling', 'rectification', 'reply', 'follow_up'] as const;
@@ -170,6 +169,8 @@ export async function handOverCase(deps: LifecycleTaskDeps, c: CaseRecord): Prom
   const h = deps.handover;
   const to = c.routing?.jurisdiction;
   if (!h || !to?.code) throw new Error('hand-over not configured for this case');
+  // Loaded on the first hand-over only: most deployments have no peer, and a screening needs none (issue 26).
+  const { sendHandover } = await import('./handover');
   const receipt = await sendHandover({ config: h.config, jurisdiction: jurisdictionOf(deps, c.jurisdiction), store: deps.store, clock: deps.clock, ...(h.blobs ? { blobs: h.blobs } : {}), ...(h.fetch ? { fetch: h.fetch } : {}) }, c, { code: to.code, name: to.name });
   deps.logger?.info('case handed over', { caseId: c.caseId, to: to.code, trackingNo: receipt.trackingNo, duplicate: receipt.duplicate });
   return transition(deps, c.caseId, (cur) => handOver(cur, lifecycleContext(deps, cur), receipt.to, receipt.trackingNo, receipt.handoverId));
@@ -177,7 +178,7 @@ export async function handOverCase(deps: LifecycleTaskDeps, c: CaseRecord): Prom
 
 /** A case routing confidently gave to a jurisdiction with a configured deployment. */
 export const handOverTarget = (deps: Pick<LifecycleTaskDeps, 'handover'>, c: CaseRecord): boolean =>
-  c.routing?.kind === 'other_jurisdiction' && c.routing.confident && !c.outcome && peerFor(deps.handover?.config, c.routing.jurisdiction?.code) !== undefined;
+  c.routing?.kind === 'other_jurisdiction' && c.routing.confident && !c.outcome && !!c.routing.jurisdiction?.code && deps.handover?.config.peers.some((p) => p.jurisdiction === c.routing?.jurisdiction?.code) === true;
 
 export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id } = CasePayload.parse(payload);

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { LIFECYCLE_ASL_PATH, readLifecycleDefinition, substituteLocalArns, taskStates } from '../../infra/local/engine';
 import { TASK_FUNCTION_SUBSTITUTIONS, WAITING_PHASES } from '../../shared/services/lifecycle-tasks';
+import { TASK_FUNCTION_TIMEOUT_SECONDS, TASK_STATE_TIMEOUT_SECONDS } from '../../infra/constructs/lifecycle-timeouts';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (d: unknown, o?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errorsText: (sep?: string) => string };
@@ -109,6 +110,13 @@ describe('statemachines/case-lifecycle.asl.json', () => {
       for (const r of (s.Retry ?? []) as { ErrorEquals: string[] }[]) expect(r.ErrorEquals).not.toEqual(expect.arrayContaining(['States.ALL']));
       for (const r of (s.Retry ?? []) as { ErrorEquals: string[] }[]) expect(r.ErrorEquals).not.toEqual(expect.arrayContaining(['States.TaskFailed']));
     }
+  });
+
+  it('gives every function (non-callback) task a TimeoutSeconds longer than the Lambda timeout (issue 26: no 60 s local default, no 99,999,999 s on AWS)', () => {
+    const functions = taskStates(definition as Record<string, unknown>).filter((t) => !t.callback);
+    expect(functions.length).toBeGreaterThanOrEqual(6);
+    expect(TASK_STATE_TIMEOUT_SECONDS).toBeGreaterThan(TASK_FUNCTION_TIMEOUT_SECONDS);
+    expect(functions.map((t) => [t.stateName, t.timeoutSeconds, t.timeoutSecondsPath])).toEqual(functions.map((t) => [t.stateName, TASK_STATE_TIMEOUT_SECONDS, undefined]));
   });
 
   it('has a Title Case name for every state, a resumeFrom Choice at the top, and a Catch on every Task', () => {

@@ -46,7 +46,7 @@ describe('engine task lane', () => {
     const execs = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => engine.run(id, { caseId: id }));
     await settle();
     expect(stats().running).toBe(2);
-    expect(engine.taskLoad()).toEqual({ running: 2, queued: 3 });
+    expect(engine.taskLoad()).toEqual({ running: 2, queued: 3, dropped: 0 });
     expect(order).toEqual(['c1', 'c2']);
 
     // Raising the limit takes effect when the runtime says so (its last HTTP request ended).
@@ -60,7 +60,7 @@ describe('engine task lane', () => {
     await settle();
     // Every execution went on to its callback task, which parks without holding a place in the lane.
     expect(execs.every((e) => e.parked)).toBe(true);
-    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0 });
+    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0, dropped: 0 });
     for (const e of execs) e.abort();
     await engine.settled();
   });
@@ -87,14 +87,79 @@ describe('engine task lane', () => {
     const execs = ['s1', 's2', 's3'].map((id) => engine.run(id, { caseId: id }));
     await settle();
     expect(order).toEqual(['s1']);
-    expect(engine.taskLoad()).toEqual({ running: 1, queued: 2 });
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 2, dropped: 0 });
     for (const e of execs) e.abort();
     gates.shift()!();
     await engine.settled();
     expect(order).toEqual(['s1']);
-    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0 });
+    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0, dropped: 0 });
     const summaries = await Promise.all(execs.map((e) => e.done));
     expect(summaries.every((x) => x.status === 'aborted' || x.status === 'failed')).toBe(true);
   });
-});
 
+  it("an aborted execution's queued task leaves the lane at once, so the next one is admitted in its place", async () => {
+    const { engine, gates, order } = gatedEngine({ n: 1 });
+    const execs = ['q1', 'q2', 'q3'].map((id) => engine.run(id, { caseId: id }));
+    await settle();
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 2, dropped: 0 });
+    execs[1]!.abort();
+    await settle();
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 1, dropped: 0 });
+    gates.shift()!();
+    await settle();
+    expect(order).toEqual(['q1', 'q3']);
+    for (const e of execs) e.abort();
+    for (const g of gates.splice(0)) g();
+    await engine.settled();
+  });
+
+  it('a task queued for an execution that ended meanwhile (a state timed out) is dropped, never run (issue 26)', async () => {
+    // Screen holds the only place in the lane; Await's function queues behind it while the library times the
+    // callback state out after 1 s (no Catch here), which ends that execution with States.Timeout.
+    const definition = {
+      StartAt: 'Which',
+      States: {
+        Which: { Type: 'Choice', Choices: [{ Variable: '$.kind', StringEquals: 'await', Next: 'Await' }], Default: 'Screen' },
+        Screen: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${ScreenCaseFunctionArn}', 'Payload.$': '$' }, TimeoutSeconds: 90, End: true },
+        Await: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: '${AwaitActionFunctionArn}', Payload: { 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token' } },
+          TimeoutSeconds: 1,
+          End: true,
+        },
+      },
+    };
+    const gates: (() => void)[] = [];
+    const called: string[] = [];
+    const engine = new LocalEngine({
+      definition,
+      clock: new ManualClock(T0),
+      taskConcurrency: () => 1,
+      tasks: {
+        ScreenCaseFunctionArn: async (p) => {
+          called.push(`screen:${String(p.caseId)}`);
+          await new Promise<void>((r) => gates.push(r));
+          return { phase: 'acceptance' };
+        },
+        AwaitActionFunctionArn: async (p) => {
+          called.push(`await:${String(p.caseId)}`);
+          return { waiting: true };
+        },
+      },
+    });
+    const screen = engine.run('a', { caseId: 'a', kind: 'screen' });
+    await settle();
+    const waiting = engine.run('b', { caseId: 'b', kind: 'await' });
+    await settle();
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 1, dropped: 0 });
+    const ended = await waiting.done;
+    expect(ended.status).toBe('failed');
+    expect(ended.error?.name).toBe('States.Timeout');
+    expect(engine.taskLoad()).toEqual({ running: 1, queued: 0, dropped: 1 });
+    gates.shift()!();
+    expect((await screen.done).status).toBe('succeeded');
+    await engine.settled();
+    expect(called).toEqual(['screen:a']);
+  });
+});
