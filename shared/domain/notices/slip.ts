@@ -81,7 +81,7 @@ export function assignmentSlipPage(c: CaseRecord, ctx: LifecycleContext, a: Assi
   td { white-space: pre-wrap; }
   .seal { margin-top: 12mm; display: flex; justify-content: space-between; font-size: 12pt; }
   .note { margin-top: 6mm; font-size: 10pt; }
-  @media print { .noprint { display: none; } }
+  @media print { .noprint { display: none; } tr, .seal, .note { break-inside: avoid; } }
 </style>
 </head>
 <body>

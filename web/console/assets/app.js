@@ -6,7 +6,7 @@
  */
 import { ApiError, api, download, logout, qs, saveSession, session, setUnauthorizedHandler } from './api.js';
 import { actionForm } from './actions.js';
-import { append, clear, daysLeftText, fmtDate, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
+import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 
 const main = document.getElementById('main');
@@ -69,6 +69,18 @@ document.addEventListener('click', (ev) => {
   go(a.getAttribute('href'));
 });
 window.addEventListener('popstate', () => void render());
+
+// The browser's own print shows a case whole: folded parts (call scripts, letters as issued) open for the paper and
+// close again afterwards.
+let openedForPrint = [];
+window.addEventListener('beforeprint', () => {
+  openedForPrint = [...main.querySelectorAll('details:not([open])')];
+  for (const d of openedForPrint) d.open = true;
+});
+window.addEventListener('afterprint', () => {
+  for (const d of openedForPrint) d.open = false;
+  openedForPrint = [];
+});
 
 setUnauthorizedHandler(() => {
   meta = null;
@@ -152,7 +164,7 @@ function renderNav() {
   );
 }
 
-const deptName = (code) => (code ? meta.departments.find((d) => d.code === code)?.name ?? code : '—');
+const deptName = (code) => (code ? meta.departments.find((d) => d.code === code)?.name ?? code : '尚未交办');
 const phaseLabel = (p) => meta.labels.phases[p] ?? p;
 
 // ------------------------------------------------------------------------------------------------ login
@@ -360,7 +372,7 @@ function caseTable(items, caption, { department = true } = {}) {
           h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? '', routingBadge(c)),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
-          h('td', { 'data-label': '办理期限' }, c.dueAt ? fmtDate(c.dueAt) : '—', c.dueProvisional ? provisionalBadge() : null),
+          h('td', { 'data-label': '办理期限' }, dueText(c), c.dueProvisional ? provisionalBadge() : null),
           h('td', { 'data-label': '剩余工作日', class: 'days' }, overdueBadge(c), ' ', daysLeftText(c)),
         ),
       ),
@@ -381,7 +393,14 @@ async function queuePage() {
       'div',
       { class: 'field' },
       h('label', { for: 'q-phase', text: '环节' }),
-      h('select', { id: 'q-phase', name: 'phase' }, h('option', { value: '', text: '全部待办' }), [...WAITING_PHASES, 'archived'].map((p) => h('option', { value: p, text: phaseLabel(p), selected: p === phase }))),
+      // The open phases and the archive are different lists: the archive is not a waiting point (issue 21).
+      h(
+        'select',
+        { id: 'q-phase', name: 'phase' },
+        h('option', { value: '', text: '全部待办' }),
+        h('optgroup', { label: '待办环节' }, WAITING_PHASES.map((p) => h('option', { value: p, text: phaseLabel(p), selected: p === phase }))),
+        h('optgroup', { label: '已办结' }, h('option', { value: 'archived', text: '已归档的投诉件', selected: phase === 'archived' })),
+      ),
     ),
     h(
       'div',
@@ -401,7 +420,7 @@ async function queuePage() {
     ev.preventDefault();
     go(`/console${qs({ phase: form.elements.namedItem('phase').value, overdue: form.elements.namedItem('overdue').value })}`);
   });
-  page('我的待办', form, h('p', { class: 'loading', text: '正在加载……' }));
+  page(phase === 'archived' ? '已归档的投诉件' : '我的待办', form, h('p', { class: 'loading', text: '正在加载……' }));
   try {
     const items = [];
     let cursor;
@@ -410,6 +429,16 @@ async function queuePage() {
       items.push(...r.items);
       cursor = r.cursor;
       if (!cursor) break;
+    }
+    if (phase === 'archived') {
+      main.querySelector('.loading')?.remove();
+      const archived = items.sort((a, b) => String(b.receivedAt).localeCompare(String(a.receivedAt)));
+      append(main, [
+        h('p', { class: 'summary', text: `共 ${archived.length} 件已归档（已办结，不再计时），最近收到的在前。` }),
+        caseTable(archived, '已归档的投诉件', { department: meta.me.role !== 'department' }),
+        cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
+      ]);
+      return;
     }
     const open = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
     // "My queue" is what the caller can move forward; cases waiting on someone else (e.g. the agency's follow-up
@@ -463,7 +492,7 @@ function sectionWithId(id, title, ...children) {
 function complainantRows(p) {
   if (!p) return [];
   return [
-    ['投诉人', p.anonymous ? '匿名' : p.name ?? p.organization ?? '—'],
+    ['投诉人', p.anonymous ? '匿名' : p.name ?? p.organization ?? '未留姓名'],
     p.organization && p.name ? ['单位', p.organization] : null,
     ['联系电话', p.phone],
     ['电子邮箱', p.email],
@@ -483,7 +512,7 @@ function mentionRows(list) {
     h(
       'span',
       { class: 'unverified' },
-      [m.name, m.organization, m.phone, m.email, m.address].filter(Boolean).join('，') || '—',
+      [m.name, m.organization, m.phone, m.email, m.address].filter(Boolean).join('，') || '未写明身份',
       `（${MENTION_SOURCES[m.source] ?? m.source}；未经核实，不是投诉人，系统不会向其发送邮件）`,
     ),
   ]);
@@ -567,7 +596,7 @@ function deadlinesTable(c) {
           { class: d.overdueAt ? 'overdue' : undefined },
           h('td', {}, meta.labels.clocks[d.clock] ?? d.clock, d.extended ? '（已延期）' : ''),
           h('td', {}, fmtDateTime(d.startedAt)),
-          h('td', {}, fmtDateTime(d.dueAt), d.provisional ? provisionalBadge(d.provisional.reason) : null),
+          h('td', {}, fmtDateTime(d.dueAt, '未能计算（工作日历缺少该年度）'), d.provisional ? provisionalBadge(d.provisional.reason) : null),
           h('td', {}, d.overdueAt ? [h('span', { class: 'badge badge-overdue', text: '已超期' }), ` ${fmtDateTime(d.overdueAt)}`] : d.metAt ? `已完成 ${fmtDateTime(d.metAt)}` : '进行中'),
         ),
       ),
@@ -688,7 +717,7 @@ async function casePage(caseId) {
 
   page(
     `投诉件 ${c.trackingNo}`,
-    h('p', {}, link('/console', '← 返回我的待办')),
+    h('p', { class: 'back' }, link('/console', '← 返回我的待办')),
     statusLine,
     c.mergedInto ? h('p', { class: 'notice' }, '本件已合并到 ', link(`/console/cases/${encodeURIComponent(c.mergedInto)}`, c.mergedInto)) : null,
     h(
@@ -739,14 +768,38 @@ async function casePage(caseId) {
   );
 }
 
+/**
+ * A server-rendered print document (escaped there) in a sandbox that allows no script. The frame is as tall as its
+ * document, A4 text width (console.css), so the browser's own print (Ctrl+P) of the console page prints it whole,
+ * across pages, with the console's navigation hidden, exactly as the print button inside the frame does.
+ */
+function printFrame(title, html, extraClass) {
+  const frame = h('iframe', { class: ['slip', 'print-doc', extraClass], title, sandbox: 'allow-same-origin allow-modals' });
+  const fit = () => {
+    const doc = frame.contentDocument;
+    if (!doc?.documentElement) return;
+    frame.style.height = '0px';
+    frame.style.height = `${Math.ceil(doc.documentElement.scrollHeight) + 16}px`;
+  };
+  frame.addEventListener('load', fit);
+  frame.srcdoc = html;
+  // The page may be narrower on screen than on paper (a phone): measure again at the print width.
+  window.addEventListener('beforeprint', () => {
+    if (!frame.isConnected) return;
+    frame.classList.add('measuring');
+    fit();
+    frame.classList.remove('measuring');
+  });
+  return frame;
+}
+
 async function slipPage(caseId) {
   page('交办单打印视图', h('p', { class: 'loading', text: '正在加载……' }));
   try {
     const res = await api.raw(`/api/cases/${encodeURIComponent(caseId)}/slip`);
     const html = await res.text();
     // The slip is server-rendered HTML (escaped there); shown in a sandbox that allows no script at all.
-    const frame = h('iframe', { class: 'slip', title: '政务服务投诉交办单', sandbox: 'allow-same-origin allow-modals' });
-    frame.srcdoc = html;
+    const frame = printFrame('政务服务投诉交办单', html);
     page(
       '交办单打印视图',
       h(
@@ -769,8 +822,7 @@ async function dossierPage(caseId) {
   page('归档案卷', h('p', { class: 'loading', text: '正在加载……' }));
   try {
     const res = await api.raw(`/api/cases/${encodeURIComponent(caseId)}/dossier`);
-    const frame = h('iframe', { class: 'slip dossier', title: '投诉处理工作档案', sandbox: 'allow-same-origin allow-modals' });
-    frame.srcdoc = await res.text();
+    const frame = printFrame('投诉处理工作档案', await res.text(), 'dossier');
     page(
       '归档案卷',
       h('p', { class: 'toolbar' }, back, ' ', h('button', { type: 'button', class: 'btn primary', text: '打印归档案卷', on: { click: () => frame.contentWindow?.print() } })),
@@ -906,10 +958,10 @@ async function outboxPage() {
               'tr',
               {},
               h('td', { 'data-label': '时间' }, fmtDateTime(m.at)),
-              h('td', { 'data-label': '类型' }, NOTICE_KIND_LABELS[m.kind] ?? m.kind ?? '—'),
+              h('td', { 'data-label': '类型' }, NOTICE_KIND_LABELS[m.kind] ?? m.kind ?? '未注明类型'),
               h('td', { 'data-label': '收件人' }, (m.to ?? []).join('，')),
               h('td', { 'data-label': '主题' }, m.subject),
-              h('td', { 'data-label': '投诉件' }, m.caseId ? link(`/console/cases/${encodeURIComponent(m.caseId)}`, m.caseId) : '—'),
+              h('td', { 'data-label': '投诉件' }, m.caseId ? link(`/console/cases/${encodeURIComponent(m.caseId)}`, m.caseId) : '不关联投诉件'),
               h('td', { 'data-label': '转发' }, m.relay ? (m.relay.ok ? '已转发' : `失败：${m.relay.error ?? ''}`) : '仅本地'),
             ),
           ),

@@ -50,14 +50,14 @@ const DATE_TIME = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', 
 const DATE = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** Instant → "2026/11/27 14:05" in Asia/Shanghai (the regulation's time zone). */
-export function fmtDateTime(iso) {
-  if (!iso) return '—';
+export function fmtDateTime(iso, missing = '未记录') {
+  if (!iso) return missing;
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? String(iso) : DATE_TIME.format(d);
 }
 
-export function fmtDate(iso) {
-  if (!iso) return '—';
+export function fmtDate(iso, missing = '未记录') {
+  if (!iso) return missing;
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? String(iso) : DATE.format(d);
 }
@@ -71,15 +71,27 @@ export function fmtSize(n) {
 
 /**
  * Working days left as words (the server counts them with the working-day calendar): the text carries the
- * meaning, the colour only repeats it.
+ * meaning, the colour only repeats it. Where no count can be given the words say why, never a bare dash.
  */
 export function daysLeftText(item) {
   const n = item.workingDaysLeft;
-  if (item.phase === 'archived' || item.phase === 'merged') return '—';
-  if (typeof n !== 'number') return item.dueAt ? '—' : '本环节无时限';
+  if (item.phase === 'archived') return '已办结归档，不再计时';
+  if (item.phase === 'merged') return '已合并到另一投诉件，按该件计时';
+  if (typeof n !== 'number') {
+    if (item.dueAt) return '无法计算剩余工作日（工作日历缺少该期限所在年度）';
+    return isOverdue(item) ? '本环节期限已过，等待办理' : '本环节无时限';
+  }
   if (n < 0) return `已超期 ${-n} 个工作日`;
   if (n === 0) return '今日到期';
   return `剩余 ${n} 个工作日`;
+}
+
+/** A due date, or why there is none. */
+export function dueText(item) {
+  if (item.dueAt) return fmtDate(item.dueAt);
+  if (item.phase === 'archived') return '已归档';
+  if (item.phase === 'merged') return '已合并';
+  return isOverdue(item) ? '已过期限' : '无期限';
 }
 
 /** Due today or on the next working day (and not overdue): shown in amber, with the words saying it. */
@@ -88,11 +100,14 @@ export function isDueSoon(item) {
 }
 
 export function isOverdue(item) {
+  if (item.phase === 'archived' || item.phase === 'merged') return false;
   return item.overdue === true || (typeof item.workingDaysLeft === 'number' && item.workingDaysLeft < 0);
 }
 
 /** The "已超期" badge: red, with text and an accessible name (never colour only). */
 export function overdueBadge(item) {
+  // A closed case that once ran late says so (art. 20 counts it), without claiming it is late now.
+  if ((item.phase === 'archived' || item.phase === 'merged') && item.overdue === true) return h('span', { class: 'badge', text: '曾超期' });
   return isOverdue(item) ? h('span', { class: 'badge badge-overdue', text: '已超期' }) : null;
 }
 
