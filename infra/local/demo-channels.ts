@@ -637,7 +637,7 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
           label: '署名意见单',
           caseId: signed,
           notes,
-          steps: [act('agency', { action: 'dispatch', department: YBJ }), act('owner', { action: 'accept' }), act('agency', { action: 'terminate', reason: 'art19-3', note: '投诉人来电表示问题已解决，撤回投诉' })],
+          steps: [act('agency', { action: 'dispatch', department: YBJ }), act('owner', { action: 'accept' }), act('agency', { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，撤回投诉' })],
           expect: { channel: 'suggestion_box', phase: 'archived', outcome: 'terminated', reason: 'art19-3', events: ['received', 'dispatched', 'accepted', 'terminated', 'archived'] },
         },
       ];

@@ -145,6 +145,36 @@ const TERMINATION_BY_PHASE: Record<string, string> = {
   follow_up: 'art19-4',
 };
 
+/** The Shanghai date after a Shanghai date. */
+const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A 补正 reminder given today by phone, with one working day to correct (art. 19(1)). */
+const correctionReminder: ScenarioStep = {
+  kind: 'act',
+  as: 'agency',
+  body: (_c, sb) => ({ action: 'request-correction', content: '请补充提交三次到窗口办理的受理回执或其他证明材料', channel: 'phone', correctBy: sb.calendar.addWorkingDays(sb.clock.now().toISOString(), 1).dueDate }),
+};
+/** To 09:00 of the day after the latest reminder's period. */
+const afterCorrectionPeriod: ScenarioStep = {
+  kind: 'advance',
+  to: (c) => `${dayAfter((c.correctionRequests ?? []).map((r) => r.correctBy).sort().at(-1)!)}T09:00:00+08:00`,
+};
+
+/** What each art. 19 ground rests on, recorded before or with the termination (shared/domain/lifecycle/termination.ts). */
+function terminationSteps(reason: string): ScenarioStep[] {
+  const terminate = (extra: Body) => act('agency', { action: 'terminate', reason, note: '按第十九条终止办理', ...extra });
+  switch (reason) {
+    case 'art19-1':
+      return [correctionReminder, afterCorrectionPeriod, terminate({})];
+    case 'art19-2':
+      return [terminate({ refusal: '投诉人无正当理由未出席3月5日的协调会，电话中表示拒绝配合调查' })];
+    case 'art19-3':
+      return [terminate({ withdrawal: '投诉人来电表示问题已解决，自愿放弃投诉' })];
+    default:
+      return [terminate({ circumstance: 'other' })];
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- the list
 
 export const LIFECYCLE_SCENARIOS: Scenario[] = [
@@ -261,7 +291,7 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       title: `终止办理：在“${PHASE_LABELS[phase]}”环节以第十九条（${ART19_LABEL[TERMINATION_BY_PHASE[phase]!]}）终止`,
       articles: ['第十九条', '第十八条'],
       intake: phaseIntake(phase),
-      steps: [...stepsBefore(phase, phaseSteps(phase)), act('agency', { action: 'terminate', reason: TERMINATION_BY_PHASE[phase], note: '按第十九条终止办理' })],
+      steps: [...stepsBefore(phase, phaseSteps(phase)), ...terminationSteps(TERMINATION_BY_PHASE[phase]!)],
       expect: { phase: 'archived', outcome: 'terminated', reason: TERMINATION_BY_PHASE[phase], events: ['terminated', 'archived'] },
     }),
   ),
@@ -293,6 +323,36 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       expect: { phase: 'archived', outcome: 'concluded', events: phase === 'reply' ? PHONE_TRANSFER_EVENTS : TRANSFER_EVENTS },
     }),
   ),
+  {
+    id: 'uncorrected-terminated',
+    title: '经提醒仍未补正：补正提醒前和补正期限内不能终止，期限届满后终止办理',
+    articles: ['第十九条第（一）项', '第十八条'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      ...stepsBefore('handling'),
+      { kind: 'refused', as: 'agency', body: { action: 'terminate', reason: 'art19-1' }, code: 'correction_reminder_missing' },
+      correctionReminder,
+      { kind: 'refused', as: 'agency', body: { action: 'terminate', reason: 'art19-1' }, code: 'correction_period_running' },
+      afterCorrectionPeriod,
+      act('agency', { action: 'terminate', reason: 'art19-1' }),
+    ],
+    expect: { phase: 'archived', outcome: 'terminated', reason: 'art19-1', overdue: false, events: ['classified', 'correction_requested', 'terminated', 'archived'], notices: ['termination'] },
+  },
+  {
+    id: 'unreachable-terminated',
+    title: '无法联系投诉人：记录两次电话未接通后方可终止办理',
+    articles: ['第十九条第（四）项', '第十八条'],
+    intake: { ...AGENCY_INTAKE, contact: 'phone-only' },
+    steps: [
+      ...stepsBefore('classification', TRANSFER_STEPS),
+      { kind: 'refused', as: 'agency', body: { action: 'terminate', reason: 'art19-4', circumstance: 'unreachable' }, code: 'contact_attempts_missing' },
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'no_answer' }) },
+      { kind: 'refused', as: 'agency', body: { action: 'terminate', reason: 'art19-4', circumstance: 'unreachable' }, code: 'contact_attempts_missing' },
+      { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'no_answer' }) },
+      act('agency', { action: 'terminate', reason: 'art19-4', circumstance: 'unreachable' }),
+    ],
+    expect: { phase: 'archived', outcome: 'terminated', reason: 'art19-4', events: ['accepted', 'contact_recorded', 'contact_recorded', 'terminated', 'archived'] },
+  },
   {
     id: 'stability-risk',
     title: '信访维稳风险：初审识别后立即报告主管领导，照常办理',

@@ -161,6 +161,29 @@ export const ContactTask = z.object({
 });
 export type ContactTask = z.infer<typeof ContactTask>;
 
+/** How staff reached the complainant for a 补正 reminder (art. 19(1)). */
+export const CorrectionChannel = z.enum(['phone', 'email', 'letter', 'in_person', 'sms']);
+export type CorrectionChannel = z.infer<typeof CorrectionChannel>;
+
+/**
+ * 补正提醒 (art. 19(1) “经提醒仍旧未补正”): staff told the complainant what to correct or supply, on which channel and
+ * when, and by which day. Termination on art. 19(1) needs one whose period has passed.
+ */
+export const CorrectionRequest = z.object({
+  /** `B1`, `B2`, … in the order recorded. */
+  id: z.string(),
+  /** What the complainant was asked to correct or supply. */
+  content: z.string(),
+  channel: CorrectionChannel,
+  /** Shanghai date the reminder was given. */
+  sentOn: z.string(),
+  /** Last Shanghai day the reminder gave for the correction. */
+  correctBy: z.string(),
+  at: isoInstant,
+  by: Actor,
+});
+export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
+
 export const TimelineEvent = z.object({
   caseId: z.string(),
   /** Monotonic per case, starting at 1. */
@@ -209,7 +232,14 @@ export const Outcome = z.discriminatedUnion('kind', [
     explanation: z.string().optional(),
     at: isoInstant,
   }),
-  z.object({ kind: z.literal('terminated'), reason: TerminationReason, note: z.string().optional(), at: isoInstant }),
+  z.object({
+    kind: z.literal('terminated'),
+    reason: TerminationReason,
+    note: z.string().optional(),
+    /** What the art. 19 ground rested on, as checked at the termination (shared/domain/lifecycle/termination.ts). */
+    basis: z.string().optional(),
+    at: isoInstant,
+  }),
   z.object({ kind: z.literal('merged'), into: z.string(), at: isoInstant }),
   /** 移交 (art. 9(1), issue 15): handed over to another jurisdiction's deployment, which filed it as `trackingNo`. */
   z.object({ kind: z.literal('transferred'), to: z.object({ code: z.string(), name: z.string() }), trackingNo: z.string(), handoverId: z.string(), at: isoInstant }),
@@ -337,6 +367,8 @@ export const CaseRecord = z.object({
   outcome: Outcome.optional(),
   /** Notices to the complainant, one per channel, with what was done with each (ContactTask). */
   contacts: z.array(ContactTask).optional(),
+  /** 补正提醒 given to the complainant (art. 19(1)). */
+  correctionRequests: z.array(CorrectionRequest).optional(),
   /** Escalations by staff to the agency or the leader (art. 9(2), art. 14(3)); the leader may read escalated cases. */
   escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
   /** What routing made of the intake (issue 15): the unit, another jurisdiction or not a government matter, and why. */

@@ -19,7 +19,7 @@ import { CHANNEL_LABELS } from './intake';
 import type { JurisdictionConfig } from './jurisdiction';
 import type { RulesVersion } from './rules';
 import { CLOCK_LABELS } from './lifecycle/deadlines';
-import { NO_REPLY_REASON_LABELS } from './lifecycle/actions';
+import { CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS } from './lifecycle/actions';
 import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS } from './notices/contacts';
 import { cnDateTime, departmentName, escapeHtml } from './notices/format';
 import { issuedDocumentsOf } from './notices/issued';
@@ -228,7 +228,10 @@ function conclusionSection(input: DossierInput, v: CaseRecord): Section {
   }
   if (o?.kind === 'terminated') {
     const r = input.rules.terminationReasons[o.reason];
-    rows.push(['终止办理', `${r?.article ?? o.reason}：${r?.label ?? ''}（${cnDateTime(o.at)}）`], ['终止说明', o.note]);
+    rows.push(['终止办理', `${r?.article ?? o.reason}：${r?.label ?? ''}（${cnDateTime(o.at)}）`], ['终止依据', o.basis], ['终止说明', o.note]);
+  }
+  for (const q of v.correctionRequests ?? []) {
+    rows.push([`补正提醒 ${q.id}`, `${q.sentOn}以${CORRECTION_CHANNEL_LABELS[q.channel]}提醒，补正期限至${q.correctBy}：${q.content}（${actorText(q.by, j)}）`]);
   }
   const deadlines = v.deadlines.length
     ? `<h3 class="sub">办理期限</h3><table class="grid"><thead><tr><th>期限</th><th>起算</th><th>截止</th><th>完成</th><th>超期</th></tr></thead><tbody>${v.deadlines

@@ -52,6 +52,11 @@ export const RulesVersion = z.object({
     /** Window in calendar days in which intakes are compared for art. 11 merging. */
     windowDays: z.number().int().positive(),
   }),
+  /**
+   * Policy, not in the regulation: how many recorded failed attempts to reach the complainant (calls not answered,
+   * mails not delivered) a termination for 无法联系 (art. 19(4)) needs. Absent: DEFAULT_FAILED_CONTACT_ATTEMPTS.
+   */
+  terminationPreconditions: z.object({ failedContactAttempts: z.number().int().min(1).max(20) }).optional(),
   notAcceptedReasons: z.record(z.string(), z.object({ article: z.string(), label: z.string(), automatic: z.boolean() })),
   terminationReasons: z.record(z.string(), z.object({ article: z.string(), label: z.string() })),
 });
@@ -104,6 +109,8 @@ export const SUINING_2023: RulesVersion = {
 };
 
 export const NOT_ACCEPTED_REASONS = NOT_ACCEPTED;
+/** Failed contact attempts a termination for 无法联系 needs when the rules version sets none. */
+export const DEFAULT_FAILED_CONTACT_ATTEMPTS = 2;
 export const TERMINATION_REASONS = TERMINATION;
 
 export interface RulesLapse {

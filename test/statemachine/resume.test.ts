@@ -62,7 +62,7 @@ it('a resumed wait sleeps only for the time left, and the reminder comes at its 
   await clock.advanceTo(remindAt);
   const reminder = (await sb.timeline(c.caseId)).find((e) => e.type === 'reminder_sent');
   expect(reminder && Date.parse(reminder.at)).toBe(remindAt);
-  await sb.act(c.caseId, { role: 'agency', id: 'a' }, { action: 'terminate', reason: 'art19-3' });
+  await sb.act(c.caseId, { role: 'agency', id: 'a' }, { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，自愿放弃投诉' });
   await wf.idle();
   expect((await sb.get(c.caseId)).phase).toBe('archived');
   expect(await wf.resumeAll()).not.toContain(c.caseId);

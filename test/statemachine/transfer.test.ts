@@ -73,7 +73,7 @@ describe('transfer path (登记转办)', () => {
     expect(Date.parse(c.waiting!.remindAt!)).toBeLessThan(Date.parse(c.waiting!.dueAt!));
     // A second start of the same case is idempotent (execution name = case id).
     await expect(h.sb.workflow.start(c.caseId, { caseId: c.caseId }, c.caseId)).resolves.toMatchObject({ alreadyRunning: true });
-    await h.sb.act(c.caseId, { role: 'agency', id: 'a' }, { action: 'terminate', reason: 'art19-3' });
+    await h.sb.act(c.caseId, { role: 'agency', id: 'a' }, { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，自愿放弃投诉' });
     await h.sb.workflow.idle();
     expect((await h.sb.get(c.caseId)).phase).toBe('archived');
   });

@@ -86,7 +86,7 @@ describe('waiting for classification', () => {
   });
 
   it('termination stops the running result clock (art. 19)', () => {
-    const w = caseIn('classification').act(AGENCY, { action: 'terminate', reason: 'art19-2' }, '2025-03-05T10:00:00+08:00');
+    const w = caseIn('classification').act(AGENCY, { action: 'terminate', reason: 'art19-2', refusal: '拒绝提供办理记录' }, '2025-03-05T10:00:00+08:00');
     expect(resultClocks(w.c)).toEqual([expect.objectContaining({ metAt: '2025-03-05T02:00:00.000Z' })]);
     expect(w.c.flags.overdue).toBeUndefined();
   });

@@ -17,7 +17,8 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   'file-rectification': { action: 'file-rectification', summary: '已整改。' },
   reply: { action: 'reply', method: 'phone', summary: '电话答复。' },
   'record-follow-up': { action: 'record-follow-up', satisfaction: 'satisfied' },
-  terminate: { action: 'terminate', reason: 'art19-3' },
+  terminate: { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，自愿放弃投诉' },
+  'request-correction': { action: 'request-correction', content: '请补充营业执照复印件', channel: 'phone', correctBy: '2025-12-31' },
   recuse: { action: 'recuse', reason: '与投诉人系亲属' },
   escalate: { action: 'escalate', to: 'agency', reason: '需协调' },
   // C2: the call task of the acceptance notice (the fixture complainant has a mail address, a phone and an address).
@@ -29,7 +30,7 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
 function entitled(action: ActionName, phase: Phase): Actor | undefined {
-  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark', 'record-name-clearing'];
+  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark', 'record-name-clearing', 'request-correction'];
   if (action === 'reject') return phase === 'dispatch' ? AGENCY : DEPT;
   if (agencyActions.includes(action)) return AGENCY;
   return phase === 'dispatch' ? undefined : DEPT;
@@ -110,9 +111,9 @@ describe('every action in every phase', () => {
   }
 
   it('allows the expected actions per phase', () => {
-    expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'recuse', 'escalate', 'mark-secret']);
-    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
-    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
+    expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'request-correction', 'recuse', 'escalate', 'mark-secret']);
+    expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
+    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
   });
 
   it('a department may not accept a case of another department, nor decide at dispatch', () => {
@@ -297,7 +298,7 @@ describe('termination (art. 19) from every waiting phase', () => {
   for (const phase of WAITING) {
     it(`from ${phase}`, () => {
       const w = caseIn(phase);
-      w.act(AGENCY, { action: 'terminate', reason: 'art19-2', note: '两次无故不参加协调会' }, nowAfter(w.c));
+      w.act(AGENCY, { action: 'terminate', reason: 'art19-2', refusal: '两次无故不参加协调会' }, nowAfter(w.c));
       expect(w.c.phase).toBe('archived');
       expect(w.c.outcome).toMatchObject({ kind: 'terminated', reason: 'art19-2' });
       expect(w.c.deadlines.every((d) => d.metAt)).toBe(true);

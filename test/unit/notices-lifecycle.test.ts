@@ -17,7 +17,7 @@ function allNoticesOf(confidential: boolean): Notice[] {
   h.take(onWaitTimeout(h.c, ctxAt('2025-03-21T00:00:00+08:00')));
   h.act(DEPT, { action: 'escalate', to: 'agency', reason: `联系${PHONE}未果` }, '2025-03-21T09:00:00+08:00');
   h.act(DEPT, { action: 'recuse', reason: '亲属关系' }, '2025-03-21T09:30:00+08:00');
-  h.act(AGENCY, { action: 'terminate', reason: 'art19-3', note: `${NAME}撤回` }, '2025-03-21T10:00:00+08:00');
+  h.act(AGENCY, { action: 'terminate', reason: 'art19-3', withdrawal: '来电表示撤回', note: `${NAME}撤回` }, '2025-03-21T10:00:00+08:00');
   out.push(...h.notices);
   const r = caseIn('acceptance', o);
   r.act(DEPT, { action: 'reject', reason: 'art8-1', referral: '市公积金中心', transferTo12345: true }, '2025-03-04T10:00:00+08:00');

@@ -20,7 +20,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/
 import { ROLE_LABELS, canRead, readDenial, viewFor } from '../../../shared/domain/access';
 import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
 import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
-import { ACTION_LABELS, CLOCK_LABELS, NO_REPLY_REASON_LABELS } from '../../../shared/domain/lifecycle';
+import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
 import { shanghaiDate } from '../../../shared/domain/calendar';
@@ -174,7 +174,24 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       label: ACTION_LABELS.terminate,
       help: '有第十九条情形之一的，终止办理并告知投诉人。',
       confirm: true,
-      fields: [{ name: 'reason', label: '终止原因', type: 'select', required: true, options: article(rules.terminationReasons) }, note('终止说明')],
+      fields: [
+        { name: 'reason', label: '终止原因', type: 'select', required: true, options: article(rules.terminationReasons) },
+        { name: 'refusal', label: '不出席协调活动或拒绝配合的情况', type: 'textarea', required: true, hint: '写明未出席的协调活动或拒绝配合的事项及时间', showWhen: { field: 'reason', values: ['art19-2'] } },
+        { name: 'withdrawal', label: '投诉人放弃投诉的情况', type: 'textarea', required: true, hint: '写明投诉人以何种方式、于何时表示放弃', showWhen: { field: 'reason', values: ['art19-3'] } },
+        { name: 'circumstance', label: '具体情形', type: 'radio', required: true, options: opts(TERMINATION_CIRCUMSTANCE_LABELS), showWhen: { field: 'reason', values: ['art19-4'] } },
+        note('终止说明'),
+      ],
+    },
+    {
+      action: 'request-correction',
+      label: ACTION_LABELS['request-correction'],
+      help: '投诉材料不实或有隐瞒的，提醒投诉人补正并记录提醒内容、方式、日期和补正期限；期限届满仍未补正的，方可按第十九条第（一）项终止办理。',
+      fields: [
+        { name: 'content', label: '补正内容', type: 'textarea', required: true },
+        { name: 'channel', label: '提醒方式', type: 'radio', required: true, options: opts(CORRECTION_CHANNEL_LABELS) },
+        { name: 'sentOn', label: '提醒日期', type: 'date', hint: '不填则为今天' },
+        { name: 'correctBy', label: '补正期限', type: 'date', required: true },
+      ],
     },
     {
       action: 'record-contact',

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import type { CaseRecord, ClockName, Phase } from '../case';
-import { Classification, ContactOutcome, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
+import { Classification, ContactOutcome, CorrectionChannel, Finding, NotAcceptedReason, Satisfaction, TerminationReason } from '../case';
 import { ValidationError } from '../errors';
 import type { FieldProblem } from '../errors';
 import { isCalendarDate } from '../calendar';
@@ -159,11 +159,59 @@ export const RecordFollowUpAction = z.object({
   note: optionalText('回访记录', 2000),
 });
 
-export const TerminateAction = z.object({
-  action: z.literal('terminate'),
-  reason: z.enum(TerminationReason.options, { error: '请选择终止办理的原因（第十九条第（一）至（四）项）' }),
-  note: optionalText('终止说明', 2000),
-});
+/** Art. 19(4) circumstances the system checks: 无法联系 needs recorded failed contact attempts; any other needs its explanation. */
+export const TerminationCircumstance = z.enum(['unreachable', 'other']);
+export type TerminationCircumstance = z.infer<typeof TerminationCircumstance>;
+export const TERMINATION_CIRCUMSTANCE_LABELS: Record<TerminationCircumstance, string> = { unreachable: '多次联系投诉人未果（无法联系）', other: '其他应当终止办理的情形' };
+
+/**
+ * Termination (art. 19): every ground names what it rests on. The fields a ground needs are checked here (the
+ * field is named); what the record must show (a 补正 reminder whose period passed, failed contact attempts) is
+ * checked by shared/domain/lifecycle/termination.ts.
+ */
+export const TerminateAction = z
+  .object({
+    action: z.literal('terminate'),
+    reason: z.enum(TerminationReason.options, { error: '请选择终止办理的原因（第十九条第（一）至（四）项）' }),
+    /** art. 19(2): which coordination activity the complainant missed, or what cooperation was refused, and when. */
+    refusal: optionalText('不出席协调活动或拒绝配合的情况', 2000),
+    /** art. 19(3): how and when the complainant gave the complaint up. */
+    withdrawal: optionalText('投诉人放弃投诉的情况', 2000),
+    /** art. 19(4): which other circumstance. */
+    circumstance: z.enum(TerminationCircumstance.options, { error: '请选择第十九条第（四）项的具体情形：无法联系投诉人或其他情形' }).optional(),
+    note: optionalText('终止说明', 2000),
+  })
+  .superRefine((v, ctx) => {
+    if (v.reason === 'art19-2' && !v.refusal) {
+      ctx.addIssue({ code: 'custom', path: ['refusal'], message: '以第十九条第（二）项终止的，请写明投诉人无正当理由未出席的协调活动或拒绝配合的事项及时间' });
+    }
+    if (v.reason === 'art19-3' && !v.withdrawal) {
+      ctx.addIssue({ code: 'custom', path: ['withdrawal'], message: '以第十九条第（三）项终止的，请写明投诉人以何种方式、于何时表示自愿放弃投诉' });
+    }
+    if (v.reason === 'art19-4' && !v.circumstance) {
+      ctx.addIssue({ code: 'custom', path: ['circumstance'], message: '以第十九条第（四）项终止的，请选择具体情形：无法联系投诉人或其他情形' });
+    }
+    if (v.reason === 'art19-4' && v.circumstance === 'other' && !v.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: '以第十九条第（四）项“其他情形”终止的，请在终止说明中写明应当终止办理的具体情形' });
+    }
+    if (v.circumstance && v.reason !== 'art19-4') ctx.addIssue({ code: 'custom', path: ['circumstance'], message: '具体情形只用于第十九条第（四）项' });
+  });
+
+export const CORRECTION_CHANNEL_LABELS: Record<CorrectionChannel, string> = { phone: '电话', email: '电子邮件', letter: '信函', in_person: '当面', sms: '短信' };
+
+/** 补正提醒 (art. 19(1)): what the complainant was asked to correct, how, when, and by which day. */
+export const RequestCorrectionAction = z
+  .object({
+    action: z.literal('request-correction'),
+    content: text('补正内容', 2000),
+    channel: z.enum(CorrectionChannel.options, { error: '请选择提醒方式：电话、电子邮件、信函、当面或短信' }),
+    /** The day the reminder was given; today when absent. */
+    sentOn: shanghaiDay('提醒日期').optional(),
+    correctBy: shanghaiDay('补正期限'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.sentOn && v.correctBy <= v.sentOn) ctx.addIssue({ code: 'custom', path: ['correctBy'], message: '补正期限应晚于提醒日期' });
+  });
 
 export const MergeAction = z.object({
   action: z.literal('merge'),
@@ -255,6 +303,7 @@ export const ACTION_SCHEMAS = {
   'mark-secret': MarkSecretAction,
   'lift-secret-mark': LiftSecretMarkAction,
   'record-name-clearing': RecordNameClearingAction,
+  'request-correction': RequestCorrectionAction,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
@@ -280,11 +329,12 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   'mark-secret': '保密标注',
   'lift-secret-mark': '解除保密标注',
   'record-name-clearing': '记录澄清情况',
+  'request-correction': '补正提醒',
 };
 
 /** Art. 13: content can be marked (and a mark lifted) at any time after intake, the archive included. */
 const SECRECY: ActionName[] = ['mark-secret', 'lift-secret-mark'];
-const WAITING_COMMON: ActionName[] = ['terminate', 'recuse', 'escalate', 'record-contact', ...SECRECY];
+const WAITING_COMMON: ActionName[] = ['terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', ...SECRECY];
 const AFTER_CONCLUSION_ACTIONS: ActionName[] = ['file-rectification', 'reply', 'record-follow-up', 'record-name-clearing', ...WAITING_COMMON];
 
 /** The clock whose part an action after the conclusion completes: the action is allowed while that clock is open. */

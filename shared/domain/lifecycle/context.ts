@@ -38,6 +38,7 @@ export const ACTION_NAMES = [
   'mark-secret',
   'lift-secret-mark',
   'record-name-clearing',
+  'request-correction',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

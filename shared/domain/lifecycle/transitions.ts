@@ -20,7 +20,8 @@ import { CONTACT_CHANNEL_LABELS, CONTACT_NOTICE_LABELS, CONTACT_OUTCOME_LABELS, 
 import { departmentName } from '../notices/format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
 import type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
-import { ACTION_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
+import { ACTION_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
+import { terminationBasis } from './termination';
 import type { ActionName, LifecycleContext, Notice, Transition } from './context';
 import { AFTER_CONCLUSION_PHASES, CLOCK_LABELS, PHASE_CLOCK, closeDeadline, isPastDue, openDeadlineIndex, phaseAfterConclusion, reminderInstant, replaceDeadline, runningDeadlines, startClock } from './deadlines';
 
@@ -370,6 +371,8 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
       return liftSecretMark(t, b);
     case 'record-name-clearing':
       return recordNameClearing(t, b);
+    case 'request-correction':
+      return requestCorrection(t, b);
     case 'merge':
     case 'unmerge':
       return mergeNotBuilt(b);
@@ -850,12 +853,36 @@ function recordFollowUp(t: Draft, b: ActionBodyOf<'record-follow-up'>): Transiti
 function terminate(t: Draft, b: ActionBodyOf<'terminate'>): Transition {
   const r = t.record;
   const reason = t.ctx.rules.terminationReasons[b.reason];
+  // Each art. 19 ground checks its own precondition first (RuleViolationError naming what is missing).
+  const basis = scrubIdentity(terminationBasis(r, b, t.ctx.rules, t.ctx.now), r).replace(/[。；;\s]+$/, '');
   // Every running clock stops; one already past due keeps (or gets) its overdue mark.
   for (const clock of [...new Set(r.deadlines.filter((d) => !d.metAt).map((d) => d.clock))]) t.close(clock);
-  r.outcome = { kind: 'terminated', reason: b.reason, ...(b.note ? { note: b.note } : {}), at: t.nowIso };
+  r.outcome = { kind: 'terminated', reason: b.reason, ...(b.note ? { note: b.note } : {}), basis, at: t.nowIso };
   t.moveTo('archived');
-  t.event('terminated', `终止办理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）。`, { reason: b.reason });
+  t.event('terminated', `终止办理：${reason?.article ?? b.reason}（${reason?.label ?? ''}）。依据：${basis}。${noteSentence('终止说明', b.note, r)}`, {
+    reason: b.reason,
+    basis,
+    ...(b.circumstance ? { circumstance: b.circumstance } : {}),
+    ...noteData(b.note),
+  });
   t.notify(...N.terminationNotices(r, t.ctx));
+  return t.done();
+}
+
+/** 补正提醒 (art. 19(1)): recorded as given (content, channel, day, period); the case stays in its step. */
+function requestCorrection(t: Draft, b: ActionBodyOf<'request-correction'>): Transition {
+  const r = t.record;
+  const today = shanghaiDate(t.ctx.now);
+  const sentOn = b.sentOn ?? today;
+  if (sentOn > today) throw new ValidationError([{ field: 'sentOn', message: '提醒日期不能晚于今天：请在提醒后记录', code: 'in_future' }]);
+  if (b.correctBy <= sentOn) throw new ValidationError([{ field: 'correctBy', message: '补正期限应晚于提醒日期', code: 'period_empty' }]);
+  const id = `B${(r.correctionRequests ?? []).length + 1}`;
+  r.correctionRequests = [...(r.correctionRequests ?? []), { id, content: b.content, channel: b.channel, sentOn, correctBy: b.correctBy, at: t.nowIso, by: t.actor }];
+  t.event(
+    'correction_requested',
+    `已于${sentOn}以${CORRECTION_CHANNEL_LABELS[b.channel]}提醒投诉人补正材料（${id}），补正期限至${b.correctBy}（第十九条第（一）项）。${noteSentence('补正内容', b.content, r)}`,
+    { correctionId: id, channel: b.channel, sentOn, correctBy: b.correctBy, content: b.content },
+  );
   return t.done();
 }
 
