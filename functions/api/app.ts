@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { isTousuError, ValidationError } from '../../shared/domain/errors';
+import { IntakeBusyError, isTousuError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { mountPublicRoutes } from './routes/public';
 import { errorPage } from '../../web/pages';
@@ -46,6 +46,13 @@ export interface CreateAppOptions {
 
 /** JSON error body of every API route: `{ code, message, errors? }` (errors = field problems for 400). */
 export function errorResponse(c: Context, err: unknown): Response | Promise<Response> {
+  if (err instanceof IntakeBusyError) {
+    // Back-pressure (issue 26): the client retries after the measured time; a browser posting the form gets a page.
+    c.header('Retry-After', String(err.retryAfterSeconds));
+    const accept = c.req.header('accept') ?? '';
+    if (accept.includes('text/html') && !accept.includes('application/json')) return c.html(errorPage('系统繁忙', err.message), 503);
+    return c.json({ code: err.code, message: err.message, retryAfterSeconds: err.retryAfterSeconds }, 503);
+  }
   if (isTousuError(err)) {
     const body = { code: err.code, message: err.message, ...(err instanceof ValidationError ? { errors: err.problems } : {}) };
     return c.json(body, err.status as 400);

@@ -183,6 +183,8 @@ export interface LocalEngineOptions {
    * catches up after it (one process shares two cores; on AWS, Lambda and Step Functions scale apart).
    */
   taskConcurrency?: () => number;
+  /** Called when a running execution stops being busy: it parks in a callback task or ends (the backlog's drain rate). */
+  onSettled?: () => void;
 }
 
 interface PendingToken {
@@ -304,7 +306,8 @@ export class LocalEngine {
       // A task function still queued for an execution that has ended (a state the library timed out, an abort)
       // would run against a case whose execution is gone: it is dropped instead.
       this.droppedTasks += this.lane.drop(execution, new ExecutionEndedError(execution.name));
-      this.executions.delete(execution);
+      const wasBusy = this.executions.delete(execution);
+      if (wasBusy) this.opts.onSettled?.();
       notify();
       return summarize(execution);
     })();
@@ -395,6 +398,7 @@ export class LocalEngine {
       }
       if (this.pending.has(token)) {
         execution.parked = true;
+        this.opts.onSettled?.();
         this.opts.onChange?.();
         this.opts.clock.sleepUntil(wakeUpAt, timer.signal).then(
           () => {

@@ -6,6 +6,9 @@
  *   deadline for MAIL FROM after connecting or after the previous message (`421`, closed), recipients per message
  *   (`452`), refused recipients per connection (the last refusal closes it with `421`), messages per envelope
  *   sender and window (`450`, the sender's MTA retries later). All through smtp-server's own hooks.
+ * - Back-pressure (issue 26): when the intake's screening backlog is past its bound (infra/local/intake-backlog.ts)
+ *   MAIL FROM (with `admit`) or the end of DATA gets `451` with the measured wait, nothing is filed or kept, and
+ *   the sender's MTA retries: no dead letter for a push-back.
  * - Malformed mail (no header block, a header line without a colon, a flood of From addresses) and mail that
  *   cannot make a valid intake are quarantined by the email intake (accepted, never a dead letter).
  * - No AUTH, no STARTTLS: the listener binds to loopback by default; put a real MTA in front for the Internet.
@@ -30,6 +33,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import { WindowCounter } from '../../functions/api/rate-limit';
 import type { RuntimeLogger } from './log';
 import { parseSmtpLimits, type SmtpLimitsInput } from './smtp-limits';
+import { IntakeBusyError } from '../../shared/domain/errors';
 
 export interface MailIngestOutcome {
   ignored: boolean;
@@ -52,6 +56,11 @@ export interface SmtpIntakeOptions {
   logger?: RuntimeLogger;
   /** Name in the greeting. */
   serverName?: string;
+  /**
+   * Asked at MAIL FROM: throws IntakeBusyError when the intake pushes back (the runtime passes its workflow's
+   * `checkIntakeCapacity`), answered 451 before the data is sent. A busy error from `ingest` is also a 451.
+   */
+  admit?: () => void;
 }
 
 export interface SmtpIntakeHandle {
@@ -189,6 +198,14 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
         // The MAIL FROM deadline keeps running: a refused sender does not keep the connection idle.
         return cb(smtpError(450, `Too many messages from this sender, try again in ${senders.retryAfter(sender, now)} s`));
       }
+      // Back-pressure before the data is sent: 451 and the sender's MTA retries later.
+      try {
+        opts.admit?.();
+      } catch (err) {
+        if (!(err instanceof IntakeBusyError)) return cb(smtpError(451, 'Temporary failure, please retry later'));
+        log?.warn('smtp mail deferred', { reason: 'intake backlog full', retryAfterSeconds: err.retryAfterSeconds });
+        return cb(smtpError(451, busyReply(err)));
+      }
       senders.hit(sender, now);
       stopMailFromTimer(session);
       cb();
@@ -234,6 +251,11 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
             log?.info(r.ignored ? 'smtp mail quarantined' : 'smtp mail accepted', { size, ...(r.caseId ? { caseId: r.caseId } : {}), ...(r.reason ? { reason: r.reason } : {}) });
             cb(null, r.caseId ? `Accepted as ${r.caseId}` : r.ignored ? `Accepted for review, not filed (${r.reason ?? 'quarantined'})` : 'Accepted');
           } catch (err) {
+            if (err instanceof IntakeBusyError) {
+              // Back-pressure: nothing was filed; the sender's MTA keeps the mail and retries (no dead letter).
+              log?.warn('smtp mail deferred', { reason: 'intake backlog full', retryAfterSeconds: err.retryAfterSeconds });
+              return cb(smtpError(451, busyReply(err)));
+            }
             try {
               const file = await writeDeadLetter(opts.deadLetterDir, raw, err, { source: 'smtp' });
               log?.error('smtp mail kept as dead letter', { file, error: err instanceof Error ? err.name : 'unknown' });
@@ -273,6 +295,11 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
       return closing;
     },
   };
+}
+
+/** The 451 text of a push-back: English, as SMTP replies go; the MTA logs it and retries. */
+function busyReply(err: IntakeBusyError): string {
+  return `Intake busy (screening backlog full), try again in ${err.retryAfterSeconds} s`;
 }
 
 function recipientCount(session: SMTPServerSession): number {

@@ -18,6 +18,8 @@ import type { LifecycleTaskDeps, LifecycleTasks, TaskLogger } from '../../shared
 import type { SleepingClock } from './clock';
 import { LocalEngine } from './engine';
 import type { ExecutionSummary, LocalExecution, TaskFunction } from './engine';
+import { IntakeBacklogGate, parseIntakeBacklog } from './intake-backlog';
+import type { IntakeBacklogLimitsInput } from './intake-backlog';
 
 export interface LocalWorkflowOptions {
   clock: SleepingClock;
@@ -34,6 +36,13 @@ export interface LocalWorkflowOptions {
   onExecutionEnd?: (summary: ExecutionSummary) => void;
   /** See LocalEngineOptions.taskConcurrency. */
   taskConcurrency?: () => number;
+  /**
+   * The bound of the screening backlog past which `checkIntakeCapacity` refuses new intakes (./intake-backlog.ts;
+   * default DEFAULT_INTAKE_BACKLOG, `false` for no bound: tests that queue on purpose).
+   */
+  intakeBacklog?: IntakeBacklogLimitsInput | false;
+  /** Wall time for the backlog gate's rate (tests). */
+  wallClock?: () => number;
 }
 
 export class LocalWorkflow implements Workflow {
@@ -42,8 +51,10 @@ export class LocalWorkflow implements Workflow {
   private readonly finished = new Map<string, ExecutionSummary>();
   private readonly waiters = new Set<() => void>();
   private stopping = false;
+  private readonly backlogGate: IntakeBacklogGate | undefined;
 
   constructor(private readonly opts: LocalWorkflowOptions) {
+    this.backlogGate = opts.intakeBacklog === false ? undefined : new IntakeBacklogGate(parseIntakeBacklog(opts.intakeBacklog), () => this.engine.busyCount(), opts.wallClock);
     const tasks = opts.tasks(this);
     const fns: Record<string, TaskFunction> = {};
     for (const [substitution, name] of Object.entries(TASK_FUNCTION_SUBSTITUTIONS)) fns[substitution] = (p) => tasks[name](p);
@@ -53,6 +64,7 @@ export class LocalWorkflow implements Workflow {
       ...(opts.definition ? { definition: opts.definition } : {}),
       ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}),
       onChange: () => this.changed(),
+      ...(this.backlogGate ? { onSettled: () => this.backlogGate!.settled() } : {}),
       ...(opts.taskConcurrency ? { taskConcurrency: opts.taskConcurrency } : {}),
     });
   }
@@ -72,6 +84,16 @@ export class LocalWorkflow implements Workflow {
       this.changed();
     });
     return { executionId, alreadyRunning: false };
+  }
+
+  /** The intake's back-pressure (Workflow port): throws IntakeBusyError past the screening backlog's bound. */
+  checkIntakeCapacity(): void {
+    this.backlogGate?.check();
+  }
+
+  /** The screening backlog now, its bound, and the intakes refused since start (health and benches). */
+  intakeBacklog(): { busy: number; bound: number | null; refused: number } {
+    return { busy: this.engine.busyCount(), bound: this.backlogGate?.limits.maxBusyExecutions ?? null, refused: this.backlogGate?.refused ?? 0 };
   }
 
   async sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void> {

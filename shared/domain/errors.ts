@@ -116,3 +116,17 @@ export class RuleViolationError extends TousuError {
 }
 
 export const isTousuError = (e: unknown): e is TousuError => e instanceof TousuError;
+
+/**
+ * The intake pushes back (issue 26): the workflow engine's backlog of cases not yet screened is past its configured
+ * bound, so a new intake is refused before anything is stored, instead of being accepted as work that cannot start.
+ * HTTP 503 with `Retry-After`; SMTP 451 (the sender's MTA retries); never parked as a dead letter.
+ */
+export class IntakeBusyError extends TousuError {
+  override readonly name = 'IntakeBusyError';
+  readonly code = 'intake_busy';
+  readonly status = 503;
+  constructor(readonly retryAfterSeconds: number) {
+    super(`当前待处理的投诉较多，系统暂不受理新的提交，请在 ${retryAfterSeconds} 秒后重新提交（本次提交未被受理，也未保存）。`);
+  }
+}

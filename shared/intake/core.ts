@@ -418,6 +418,8 @@ async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: s
 
 export async function submitIntake(deps: IntakeDeps, input: unknown, opts: IntakeOptions = {}): Promise<IntakeResult> {
   const checked = resolveAgainstJurisdiction(validateIntake(input), deps.jurisdiction);
+  // Back-pressure (issue 26): refused before anything is claimed or stored, so a refused sender simply retries.
+  deps.workflow.checkIntakeCapacity?.();
   const now = deps.clock.now().toISOString();
   // Routing (issue 15): pure, from an index built once per configuration; no store read.
   const { intake, routing } = routeIntake(checked, deps.routing ?? routingIndexFor(deps.jurisdiction), now);

@@ -144,6 +144,12 @@ export interface Workflow {
   start(caseId: string, input: Record<string, unknown>, executionName?: string): Promise<{ executionId: string; alreadyRunning: boolean }>;
   sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;
   sendTaskFailure(taskToken: string, error: string, cause?: string): Promise<void>;
+  /**
+   * Asked by the intake before it stores anything: throws IntakeBusyError (shared/domain/errors.ts) when the engine
+   * cannot start more work soon (the embedded runtime's bounded screening backlog, infra/local/intake-backlog.ts).
+   * Absent: always room (Step Functions on AWS).
+   */
+  checkIntakeCapacity?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------- CalendarYearStore

@@ -23,7 +23,7 @@ import type { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
 import type { DeadLetter } from '../domain/dead-letter';
 import type { DeadLetterStore } from '../ports/dead-letters';
-import { NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';
+import { IntakeBusyError, NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';
 import type { CaseStore, Clock, Logger } from '../ports';
 export { DEAD_LETTER_KINDS, DEAD_LETTER_STATUSES, DeadLetter } from '../domain/dead-letter';
 export type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters';
@@ -121,6 +121,8 @@ export function parkingSubmit<R>(deps: Omit<DeliverDeps, 'submit'>, submit: (int
     try {
       return await submit(intake, opts);
     } catch (err) {
+      // A push-back is no failure to keep: nothing was stored, and the sender retries (HTTP 503, SMTP 451).
+      if (err instanceof IntakeBusyError) throw err;
       const parked = await park(deps, intake, opts, err);
       throw new IntakeParkedError(parked.deadLetterId, parked.error);
     }

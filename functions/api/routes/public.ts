@@ -192,6 +192,8 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps): void {
           throw err;
         }
         if (evidenceProblems.length > 0) throw new ValidationError(evidenceProblems);
+        // Back-pressure (issue 26): refused before the evidence is stored (submitIntake asks again).
+        deps.workflow.checkIntakeCapacity?.();
         const sourceKey = `web:${key ?? deps.ids.uuid()}`;
         const receivedAt = deps.clock.now().toISOString();
         const evidence = await storeEvidence(deps.blobs, sub.files, sourceKey);
