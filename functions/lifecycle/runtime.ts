@@ -4,22 +4,34 @@
  * jurisdiction's overrides and the years imported through the admin API, the rules, the store, the mail sender.
  * Each task's index calls `lifecycleRuntime()` at module scope. The archive store (S3 client, ~110 KB of bundle)
  * is passed in by the archive-case function only and the duplicate-index filing by screen-case only
- * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them.
+ * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them; likewise the
+ * hand-over to other jurisdictions' stacks (evidence store, Secrets Manager keys: screen-case only).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composeAws, portLogger } from '../../shared/composition/aws';
 import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
-import { lifecycleTasks } from '../../shared/services/lifecycle-tasks';
+import { lifecycleTasks, screenCase } from '../../shared/services/lifecycle-tasks';
+import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/aws-handover';
 import type { LifecycleTasks } from '../../shared/services/lifecycle-tasks';
 import { LifecycleFunctionEnv } from './env';
 
-export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates'>;
+export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates' | 'evidence'> & {
+  /** screen-case: hands cases over to the peers of `HANDOVER` (issue 15) before screening them. */
+  handover?: boolean;
+};
 
 export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): { logger: Logger; tasks: LifecycleTasks; composition: AwsComposition } {
   const env = LifecycleFunctionEnv.parse(process.env);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
-  const composition = composeAws(process.env, { logger: portLogger(logger), ...opts });
-  const inner = lifecycleTasks(composition.lifecycleDeps());
+  const { handover: handsOver, ...parts } = opts;
+  const composition = composeAws(process.env, { logger: portLogger(logger), ...parts });
+  const deps = composition.lifecycleDeps();
+  const handover = handsOver ? awsHandoverFromEnv(process.env) : undefined;
+  const inner = lifecycleTasks(deps);
+  if (handover) {
+    const withHandover = { ...deps, handover: lifecycleHandover(composition, handover) };
+    inner.screenCase = (payload) => screenCase(withHandover, payload);
+  }
   // The years imported through the admin API are read (at most every 5 minutes) before a task computes a date.
   const fresh =
     <P, R>(task: (payload: P) => Promise<R>) =>
