@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { listJurisdictions, loadJurisdiction } from '../shared/config/load';
 import type { JurisdictionConfig } from '../shared/domain/jurisdiction';
 import { HttpLimits } from '../functions/api/limits';
+import { HandoverDeployConfig } from '../shared/domain/handover';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_DEPLOY_DIR = join(REPO_ROOT, 'config/deploy');
@@ -100,6 +101,12 @@ export const DeployConfig = z.object({
       limits: HttpLimits.optional(),
     })
     .default({ publicRateLimit: 10, publicBurstLimit: 20, staffRateLimit: 50, staffBurstLimit: 100 }),
+  /**
+   * Signed hand-overs to and from other jurisdictions' stacks (issue 15, docs/ROUTING.md "Pairing two stacks"):
+   * the peers (jurisdiction, the other stack's `<ApiUrl>api/handover`, key ids, signWith), the Secrets Manager
+   * secret holding the keys (created before deploy), and the tries per send. Absent: no hand-over, no route.
+   */
+  handover: HandoverDeployConfig.optional(),
   /** Public status page URL put into acknowledgements (defaults to the API's /status). */
   statusUrl: z.url().optional(),
 });
@@ -148,6 +155,8 @@ export function parseDeployConfig(code: string, raw: unknown, overrides: { regio
     ...(overrides.account ? { account: overrides.account } : {}),
   };
   checkMailRegion(code, deploy);
+  const self = deploy.handover?.peers.findIndex((p) => p.jurisdiction === code) ?? -1;
+  if (self >= 0) throw new DeployConfigError(`config/deploy/${code}.json is invalid:\n  handover.peers.${self}.jurisdiction: a stack does not hand over to itself (${code})`);
   return deploy;
 }
 

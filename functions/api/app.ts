@@ -32,9 +32,10 @@ export interface AppDeps {
   limits?: HttpLimits;
   /**
    * Signed hand-overs from other jurisdictions' deployments (issue 15): enables POST /api/handover. Unset: the
-   * route answers 404 (no peer configured).
+   * route answers 404 (no peer configured). A loader (AWS: the keys in Secrets Manager) is called per request and
+   * caches; when it fails the route answers 503 `handover_unavailable` and the sender tries again later.
    */
-  handover?: HandoverConfig;
+  handover?: HandoverConfig | (() => Promise<HandoverConfig>);
   /** Tests only: the limiter's clock. */
   rateLimitClock?: RateLimitOptions['now'];
 }
@@ -99,8 +100,15 @@ export function createApp(opts: CreateAppOptions): Hono {
     const intakeDeps = opts.deps.intake;
     app.post('/api/handover', async (c) => {
       const raw = await c.req.text();
+      let config: HandoverConfig;
+      try {
+        config = typeof handover === 'function' ? await handover() : handover;
+      } catch (err) {
+        console.error(JSON.stringify({ level: 'ERROR', message: 'hand-over keys not loaded', error: err instanceof Error ? err.name : 'unknown', code: (err as { code?: unknown }).code }));
+        return c.json({ code: 'handover_unavailable', message: '本系统暂时无法校验移交（密钥未能读取），请稍后重试。' }, 503);
+      }
       const r = await receiveHandover(
-        { config: handover, jurisdiction: intakeDeps.jurisdiction, ...(intakeDeps.blobs ? { blobs: intakeDeps.blobs } : {}), clock: intakeDeps.clock, submit: (i, o) => submitIntake(intakeDeps, i, o) },
+        { config, jurisdiction: intakeDeps.jurisdiction, ...(intakeDeps.blobs ? { blobs: intakeDeps.blobs } : {}), clock: intakeDeps.clock, submit: (i, o) => submitIntake(intakeDeps, i, o) },
         raw,
         c.req.header(HANDOVER_SIGNATURE_HEADER),
       );

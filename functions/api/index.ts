@@ -29,8 +29,10 @@ import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { registerConsoleRoutes } from './routes/console';
 import type { StaffRouteDeps } from './routes/staff';
 import { mountStaffIntakeRoutes } from '../staff-intake/routes';
+import { HandoverEnv, awsHandoverFromEnv } from '../../shared/composition/aws-handover';
 
 export const ApiEnv = IntakeEnv.extend({
+  ...HandoverEnv.shape,
   COGNITO_USER_POOL_ID: z.string().min(1),
   COGNITO_CLIENT_ID: z.string().min(1),
   SES_CONFIGURATION_SET: z.string().optional(),
@@ -85,7 +87,9 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       },
     },
   };
-  return { deps: { intake, limits }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
+  // POST /api/handover (issue 15): only when the stack has hand-over peers; the keys are read on the first one.
+  const handover = awsHandoverFromEnv(raw);
+  return { deps: { intake, limits, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;

@@ -20,6 +20,12 @@ export const LifecycleFunctionEnv = z.object({
   ARCHIVE_BUCKET: z.string().min(1).optional(),
   /** KMS key (ARN or id) the archive files are encrypted with (the bucket's key); SSE-S3 when unset. */
   ARCHIVE_KMS_KEY_ID: z.string().min(1).optional(),
+  /** screen-case only: the evidence bucket, read to send a case's files with its hand-over (issue 15). */
+  EVIDENCE_BUCKET: z.string().min(1).optional(),
+  EVIDENCE_KMS_KEY_ID: z.string().min(1).optional(),
+  /** screen-case only: the hand-over settings (shared/composition/aws-handover.ts), with the secret of the keys. */
+  HANDOVER: z.string().min(2).optional(),
+  HANDOVER_SECRET_ARN: z.string().startsWith('arn:').optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('tousu-lifecycle'),
 });
 export type LifecycleFunctionEnv = z.infer<typeof LifecycleFunctionEnv>;

@@ -6,20 +6,24 @@
  * importing that task alone from shared/services/lifecycle-tasks.ts: the bundle carries that task's code and
  * what it calls, not the other five (issue 26: one bundle per task). The archive store (S3 client, ~110 KB of
  * bundle) is passed in by the archive-case function only and the duplicate-index filing by screen-case only
- * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them.
+ * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them; likewise the
+ * hand-over to other jurisdictions' stacks (evidence store, Secrets Manager keys: screen-case only).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { composeAws, portLogger } from '../../shared/composition/aws';
 import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
+import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/aws-handover';
 import { LifecycleFunctionEnv } from './env';
 
-export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates'> & {
+export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates' | 'evidence'> & {
   /**
    * Read the years imported through the admin API (at most every 5 minutes) before the task runs: every task
    * that computes a date. Record Failure does not (default true).
    */
   refreshCalendar?: boolean;
+  /** screen-case: hands cases over to the peers of `HANDOVER` (issue 15) before screening them. */
+  handover?: boolean;
 };
 
 export interface LifecycleRuntime {
@@ -31,11 +35,13 @@ export interface LifecycleRuntime {
 }
 
 export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): LifecycleRuntime {
-  const { refreshCalendar = true, ...parts } = opts;
   const env = LifecycleFunctionEnv.parse(process.env);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+  const { refreshCalendar = true, handover: handsOver, ...parts } = opts;
   const composition = composeAws(process.env, { logger: portLogger(logger), ...parts });
-  const deps = composition.lifecycleDeps();
+  const handover = handsOver ? awsHandoverFromEnv(process.env) : undefined;
+  const base = composition.lifecycleDeps();
+  const deps: LifecycleTaskDeps = handover ? { ...base, handover: lifecycleHandover(composition, handover) } : base;
   const run =
     <R>(task: (d: LifecycleTaskDeps, payload: unknown) => Promise<R>) =>
     async (payload: unknown): Promise<R> => {

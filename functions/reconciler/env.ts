@@ -9,6 +9,11 @@ export const ReconcilerEnv = z.object({
   /** The start queue: the reconciler queues its starts like every other function that starts cases. */
   START_QUEUE_URL: z.url(),
   /** How long a case may sit without progress, or a claim without a case, before it is repaired. */
+  /** Parked hand-overs (issue 15) are sent again at every run: the settings, their keys and the evidence they carry. */
+  HANDOVER: z.string().min(2).optional(),
+  HANDOVER_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  EVIDENCE_BUCKET: z.string().min(1).optional(),
+  EVIDENCE_KMS_KEY_ID: z.string().min(1).optional(),
   THRESHOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 export type ReconcilerEnv = z.infer<typeof ReconcilerEnv>;

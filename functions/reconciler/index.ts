@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../../shared/ports';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
+import type { ReplayOutcome } from '../../shared/services/dead-letters';
 import { ReconcilerEnv } from './env';
 import { calendarCheck, reconcilerDeps, runReconciler } from './service';
 import type { ReconcilerLogger, ReconcilerSummary } from './service';
@@ -19,13 +20,13 @@ const log: ReconcilerLogger = {
   warn: (message, data) => logger.warn(message, data ?? {}),
   error: (message, data) => logger.error(message, data ?? {}),
 };
-let built: { deps: ReconcileDeps; thresholdMs: number; calendar: ReturnType<typeof calendarCheck> } | undefined;
+let built: { deps: ReconcileDeps; thresholdMs: number; calendar: ReturnType<typeof calendarCheck>; replayHandovers?: () => Promise<ReplayOutcome[]> } | undefined;
 
 export const handler = middy(async (): Promise<ReconcilerSummary> => {
   if (!built) {
     const env = ReconcilerEnv.parse(process.env);
     const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}) }, systemClock, log);
-    built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears) };
+    built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears), ...(deps.replayHandovers ? { replayHandovers: deps.replayHandovers } : {}) };
   }
-  return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar }, log);
+  return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar, ...(built.replayHandovers ? { replayHandovers: built.replayHandovers } : {}) }, log);
 }).use(injectLambdaContext(logger));

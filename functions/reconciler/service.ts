@@ -25,6 +25,11 @@ import type { CalendarYearStore, Clock, Logger } from '../../shared/ports';
 import { reconcile } from '../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../shared/services/reconcile';
 import type { ReconcilerEnv } from './env';
+import { s3Evidence } from '../../shared/composition/aws-parts';
+import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/aws-handover';
+import { replayAll } from '../../shared/services/dead-letters';
+import type { ReplayOutcome } from '../../shared/services/dead-letters';
+import { handOverParked } from '../../shared/services/lifecycle-tasks';
 
 export type ReconcilerLogger = Logger;
 
@@ -65,8 +70,9 @@ export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): ()
 }
 
 /** The reconcile ports from the AWS composition (created once per container). */
-export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore } {
+export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore; replayHandovers?: () => Promise<ReplayOutcome[]> } {
   const c = composeAws(env as unknown as Record<string, string | undefined>, {
+    evidence: s3Evidence,
     dynamo: clients.dynamo,
     sfn: clients.sfn,
     clock,
@@ -76,7 +82,17 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
   });
   const { store, jurisdiction, calendar, rules } = c;
   const workflow = c.workflow!;
+  const submit: ReconcileDeps['submit'] = async (i, opts) => (await import('../../shared/intake/core')).submitIntake(c.intakeDeps(), i, opts);
+  // Parked hand-overs (kind `handover`): sent again at every run, idempotent on the receiver (issue 15).
+  const handover = awsHandoverFromEnv(env as unknown as Record<string, string | undefined>);
+  const replayHandovers = handover
+    ? () => {
+        const lifecycle = { ...c.lifecycleDeps(), handover: lifecycleHandover(c, handover) };
+        return replayAll({ submit, deadLetters: c.deadLetters, store, clock, handOver: (id) => handOverParked(lifecycle, id), ...(logger ? { logger } : {}) }, jurisdiction.code, { kind: 'handover' });
+      }
+    : undefined;
   return {
+    ...(replayHandovers ? { replayHandovers } : {}),
     store,
     workflow,
     clock,
@@ -84,7 +100,7 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
     claims: c.claims,
     deadLetters: c.deadLetters,
     // The intake core is needed only to replay a parked intake (rare): loaded then, not at every cold start.
-    submit: async (i, opts) => (await import('../../shared/intake/core')).submitIntake(c.intakeDeps(), i, opts),
+    submit,
     lifecycle: { calendar, rules, jurisdiction },
     calendarYears: c.calendarYears,
     ...(logger ? { logger } : {}),
@@ -109,9 +125,19 @@ export function summarize(report: ReconcileReport): ReconcilerSummary {
 /** One scheduled run: reconcile, log each finding (ids only), return the counts. */
 export async function runReconciler(
   deps: ReconcileDeps,
-  opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }> },
+  opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }>; replayHandovers?: () => Promise<ReplayOutcome[]> },
   logger: ReconcilerLogger,
 ): Promise<ReconcilerSummary> {
+  if (opts.replayHandovers) {
+    try {
+      for (const r of await opts.replayHandovers()) {
+        if (r.ok) logger.info('parked hand-over sent', { deadLetterId: r.id, trackingNo: r.caseId });
+        else logger.warn('parked hand-over still failing', { deadLetterId: r.id, error: r.error.name, code: r.error.code });
+      }
+    } catch (err) {
+      logger.error('hand-over replay failed', { error: err instanceof Error ? err.name : 'unknown' });
+    }
+  }
   if (opts.calendar) {
     try {
       const s = await opts.calendar();

@@ -4,8 +4,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
 import { screenCase } from '../../shared/services/lifecycle-tasks';
 import { dynamoDuplicates } from '../../shared/composition/aws-duplicates';
+import { s3Evidence } from '../../shared/composition/aws-parts';
 
-// Screening also files the case's text in the duplicate index (the intake filed its identity keys).
-const { logger, run } = lifecycleRuntime({ duplicates: dynamoDuplicates });
+// Screening also files the case's text in the duplicate index (the intake filed its identity keys), and hands a
+// case confidently routed to another jurisdiction with a stack of its own over to it (issue 15, `HANDOVER`).
+const { logger, run } = lifecycleRuntime({ duplicates: dynamoDuplicates, evidence: s3Evidence, handover: true });
 
 export const handler = middy(run(screenCase)).use(injectLambdaContext(logger));

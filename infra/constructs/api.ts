@@ -21,6 +21,7 @@ import type { ApiEnv } from '../../functions/api/index';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
 import type { Data } from './data';
+import type { Handover } from './handover';
 import type { MailGrants } from './mail';
 import { TousuFunction } from './tousu-function';
 import type { EnvVars } from './tousu-function';
@@ -46,6 +47,12 @@ export const PUBLIC_ROUTES: readonly Route[] = [
   [POST, '/api/auth/mfa'],
   [POST, '/api/auth/mfa-setup'],
 ];
+
+/**
+ * Signed hand-overs from the paired stacks (issue 15): no authorizer (the HMAC signature is the credential,
+ * checked by the function before anything else), throttled like the public routes; only when `handover` is set.
+ */
+export const HANDOVER_ROUTE: Route = [POST, '/api/handover'];
 
 /** Staff only: the JWT authorizer (Cognito) on every one. */
 export const STAFF_ROUTES: readonly Route[] = [
@@ -75,6 +82,7 @@ export interface ApiProps {
   mail: MailGrants;
   logRetentionDays: number;
   statusUrl?: string;
+  handover?: Handover;
 }
 
 export class Api extends Construct {
@@ -163,6 +171,7 @@ export class Api extends Construct {
     // Staff actions complete the waiting task (shared/services/actions.ts → workflow.sendTaskSuccess).
     props.stateMachine.grantTaskResponse(this.handler);
     props.mail.grantSend(this.handler);
+    props.handover?.grantTo(this.handler);
     // Every staff request is checked against the account (shared/auth/cognito-verifier.ts); logout signs out
     // globally (shared/auth/cognito-login.ts createCognitoLogout).
     this.handler.addToRolePolicy(
@@ -196,15 +205,16 @@ export class Api extends Construct {
         ),
       },
     });
+    const publicRoutes = [...PUBLIC_ROUTES, ...(props.handover ? [HANDOVER_ROUTE] : [])];
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const [method, path] of PUBLIC_ROUTES) {
+    for (const [method, path] of publicRoutes) {
       routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: props.api.publicRateLimit, ThrottlingBurstLimit: props.api.publicBurstLimit };
     }
     (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
 
     const integration = new HttpLambdaIntegration('Hono', this.handler);
     const authorizer = new HttpJwtAuthorizer('Staff', this.userPool.userPoolProviderUrl, { jwtAudience: [this.userPoolClient.userPoolClientId] });
-    this.publicRoutes.push(...PUBLIC_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration })));
+    this.publicRoutes.push(...publicRoutes.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration })));
     this.staffRoutes.push(...STAFF_ROUTES.flatMap(([method, path]) => this.httpApi.addRoutes({ path, methods: [method], integration, authorizer })));
     // Route settings name routes by key: the routes must exist before the stage is updated.
     for (const route of [...this.publicRoutes, ...this.staffRoutes]) this.stage.node.addDependency(route);

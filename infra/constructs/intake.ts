@@ -58,6 +58,7 @@ import type { IntakeEnv } from '../../shared/intake/aws-deps';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
 import type { Data } from './data';
+import type { Handover } from './handover';
 import type { Mail } from './mail';
 import { TousuFunction } from './tousu-function';
 import type { EnvVars } from './tousu-function';
@@ -77,6 +78,8 @@ export interface IntakeProps {
   statusUrl?: string;
   /** Outgoing mail: the mail intakes acknowledge receipt to the complainant, as the web form does. */
   mail?: Mail;
+  /** Hand-over to other jurisdictions' stacks (issue 15): the reconciler sends the parked ones again. */
+  handover?: Handover;
 }
 
 export class Intake extends Construct {
@@ -145,6 +148,15 @@ export class Intake extends Construct {
     });
     data.table.grantReadWriteData(this.reconciler);
     this.startQueue.grantSendMessages(this.reconciler);
+    if (props.handover) {
+      // Parked hand-overs (issue 15) are sent again at every run: the case's evidence (read only), the keys, and
+      // the waiting task of the case (screened locally meanwhile) completed once it is transferred.
+      this.reconciler.addEnvironment('EVIDENCE_BUCKET', data.evidence.bucketName);
+      this.reconciler.addEnvironment('EVIDENCE_KMS_KEY_ID', data.key.keyArn);
+      data.evidence.grantRead(this.reconciler);
+      props.handover.grantTo(this.reconciler);
+      props.stateMachine.grantTaskResponse(this.reconciler);
+    }
     // One run at a time: two would find the same cases (harmless, every repair is idempotent, but noisy).
     (this.reconciler.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
     this.reconcileSchedule = new scheduler.Schedule(this, 'Reconcile', {

@@ -16,6 +16,7 @@ import type { LifecycleFunctionEnvInput } from '../../functions/lifecycle/env';
 import { TASK_FUNCTION_TIMEOUT_SECONDS } from './lifecycle-timeouts';
 import { REPO_ROOT } from '../config';
 import type { Data } from './data';
+import type { Handover } from './handover';
 import type { MailGrants } from './mail';
 import { TousuFunction } from './tousu-function';
 import type { EnvVars } from './tousu-function';
@@ -47,7 +48,12 @@ export interface WorkflowProps {
   data: Data;
   logRetentionDays: number;
   mail: MailGrants;
+  /** Hand-over to other jurisdictions' stacks (issue 15): screen-case sends, reading the evidence it carries. */
+  handover?: Handover;
 }
+
+/** The task that hands a case over to another jurisdiction's stack before screening it. */
+const HANDOVER_TASKS = new Set(['screen-case']);
 
 export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -76,6 +82,7 @@ export class Workflow extends Construct {
           JURISDICTION: props.jurisdictionCode,
           POWERTOOLS_SERVICE_NAME: `tousu-${name}`,
           ...(ARCHIVE_TASKS.has(name) ? { ARCHIVE_BUCKET: data.archive.bucketName, ARCHIVE_KMS_KEY_ID: data.key.keyArn } : {}),
+          ...(props.handover && HANDOVER_TASKS.has(name) ? { EVIDENCE_BUCKET: data.evidence.bucketName, EVIDENCE_KMS_KEY_ID: data.key.keyArn } : {}),
         };
         const tf = new TousuFunction<typeof environment>(this, constructId, {
           name,
@@ -95,6 +102,11 @@ export class Workflow extends Construct {
           // of the whole bucket, which holds nothing but archive files, matching the cdk-nag acknowledgment.)
           // The files are SSE-KMS with the data key (the bucket's key), which the table grant above already lets it use.
           tf.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [data.archive.arnForObjects('*')] }));
+        }
+        if (props.handover && HANDOVER_TASKS.has(name)) {
+          // Reads the case's evidence to send it with the hand-over (no write, no delete); the keys from the secret.
+          data.evidence.grantRead(tf);
+          props.handover.grantTo(tf);
         }
         fn = tf;
       } else {

@@ -16,6 +16,7 @@ import { applyNagSuppressions } from '../constructs/nag-suppressions';
 import { Observability } from '../constructs/observability';
 import { Reporting } from '../constructs/reporting';
 import { Workflow } from '../constructs/workflow';
+import { Handover } from '../constructs/handover';
 
 export interface JurisdictionStackProps extends StackProps {
   deployment: Deployment;
@@ -55,11 +56,14 @@ export class JurisdictionStack extends Stack {
       archiveLockMode: deploy.archive.lockMode,
     });
     const mail = new Mail(this, 'Mail', { jurisdiction, sending: deploy.sending });
+    // Signed hand-overs to and from the paired stacks of other jurisdictions (issue 15), when configured.
+    const handover = deploy.handover ? new Handover(this, 'Handover', { settings: deploy.handover }) : undefined;
     this.workflow = new Workflow(this, 'Workflow', {
       jurisdictionCode: jurisdiction.code,
       data: this.data,
       logRetentionDays,
       mail,
+      ...(handover ? { handover } : {}),
     });
     const stateMachine = this.workflow.stateMachine;
     this.intake = new Intake(this, 'Intake', {
@@ -70,6 +74,7 @@ export class JurisdictionStack extends Stack {
       stateMachine,
       logRetentionDays,
       ...(deploy.statusUrl ? { statusUrl: deploy.statusUrl } : {}),
+      ...(handover ? { handover } : {}),
     });
     this.api = new Api(this, 'Api', {
       jurisdiction,
@@ -80,6 +85,7 @@ export class JurisdictionStack extends Stack {
       mail,
       logRetentionDays,
       ...(deploy.statusUrl ? { statusUrl: deploy.statusUrl } : {}),
+      ...(handover ? { handover } : {}),
     });
     this.reporting = new Reporting(this, 'Reporting', {
       jurisdictionCode: jurisdiction.code,
@@ -116,6 +122,7 @@ export class JurisdictionStack extends Stack {
     new CfnOutput(this, 'ScansBucket', { value: this.data.scans.bucketName, description: 'Scanned letters (letters/) and box openings (boxes/)' });
     new CfnOutput(this, 'WorkOrderQueueUrl', { value: this.intake.workOrders.queueUrl, description: '12345 work orders (one JSON message each)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
+    if (handover) new CfnOutput(this, 'HandoverUrl', { value: `${this.api.url}api/handover`, description: 'Give this to the paired stacks as their peer url (docs/ROUTING.md)' });
 
     applyNagSuppressions(this);
   }

@@ -157,3 +157,57 @@ export function verifyHandover(raw: string, signatureHeader: string | undefined,
   if (env.data.to.code !== ownCode) throw new HandoverRejectedError('handover_wrong_recipient', `该移交的接收辖区是 ${env.data.to.code}，不是本系统（${ownCode}）。`, 422);
   return env.data;
 }
+
+// ---------------------------------------------------------------------------------------------- AWS deployment
+
+const keyId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: '密钥编号只能由字母、数字、点、下划线和连字符组成（1 到 64 个字符）。' });
+
+/**
+ * The hand-over settings of a stack (`handover` in config/deploy/<code>.json): the peers without their key
+ * material, which lives in one Secrets Manager secret (`secretName`, JSON `{ "<key id>": "<secret>" }`), read by
+ * the functions at cold start. `attempts` and `backoffMs`: how often screening tries a peer before it parks the
+ * hand-over as a dead letter (the reconciler sends it again every run).
+ */
+export const HandoverDeployConfig = z
+  .object({
+    secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'Secrets Manager 密钥名称只能含字母、数字和 /_+=.@-。' }),
+    peers: z
+      .array(
+        HandoverPeer.omit({ keys: true }).extend({
+          /** Ids of the keys shared with this peer (their material is in the secret under the same ids). */
+          keyIds: z.array(keyId).min(1).max(5),
+        }),
+      )
+      .min(1)
+      .max(20),
+    attempts: z.number().int().min(1).max(5).default(3),
+    backoffMs: z.number().int().min(0).max(10_000).default(1000),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.peers.forEach((p, i) => {
+      if (seen.has(p.jurisdiction)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'jurisdiction'], message: `辖区 ${p.jurisdiction} 重复配置。` });
+      seen.add(p.jurisdiction);
+      if (!p.keyIds.includes(p.signWith)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'signWith'], message: `签名密钥编号 ${p.signWith} 不在该辖区的 keyIds 中。` });
+      if (new Set(p.keyIds).size !== p.keyIds.length) ctx.addIssue({ code: 'custom', path: ['peers', i, 'keyIds'], message: '密钥编号重复。' });
+    });
+    // Screening (60 s Lambda timeout) must finish its tries and still screen the case locally.
+    const worst = Math.max(...cfg.peers.map((p) => p.timeoutMs)) * cfg.attempts + cfg.backoffMs * (2 ** (cfg.attempts - 1) - 1);
+    if (worst > HANDOVER_SEND_BUDGET_MS) ctx.addIssue({ code: 'custom', path: ['attempts'], message: `最长移交耗时 ${worst} 毫秒（attempts × timeoutMs + 退避）超过 ${HANDOVER_SEND_BUDGET_MS} 毫秒，请减少 attempts 或 timeoutMs。` });
+  });
+export type HandoverDeployConfig = z.infer<typeof HandoverDeployConfig>;
+export type HandoverDeployConfigInput = z.input<typeof HandoverDeployConfig>;
+
+/** What the tries of one hand-over may take inside the 60 s screening task (the rest screens the case). */
+export const HANDOVER_SEND_BUDGET_MS = 45_000;
+
+/** Every key id the secret must hold. */
+export const handoverKeyIds = (cfg: Pick<HandoverDeployConfig, 'peers'>): string[] => [...new Set(cfg.peers.flatMap((p) => p.keyIds))].sort();
+
+/** The full hand-over configuration from the deploy settings and the secret's fields (validated). */
+export function handoverConfigFromSecret(cfg: Pick<HandoverDeployConfig, 'peers'>, secret: Record<string, string>): HandoverConfig {
+  return parseHandoverConfig(
+    { peers: cfg.peers.map(({ keyIds, ...p }) => ({ ...p, keys: keyIds.map((id) => ({ id, secret: secret[id] ?? '' })) })) },
+    'handover(secret)',
+  );
+}

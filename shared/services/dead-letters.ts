@@ -195,14 +195,14 @@ export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<Re
   }
 }
 
-/** Replays every open dead letter of a jurisdiction (oldest first). */
-export async function replayAll(deps: ReplayDeps, jurisdiction: string): Promise<ReplayOutcome[]> {
+/** Replays every open dead letter of a jurisdiction (oldest first), or those of one kind only. */
+export async function replayAll(deps: ReplayDeps, jurisdiction: string, only?: { kind: DeadLetter['kind'] }): Promise<ReplayOutcome[]> {
   const out: ReplayOutcome[] = [];
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.deadLetters.list({ jurisdiction, status: 'open', limit: 100, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items.map((e) => e.id));
+    ids.push(...page.items.filter((e) => !only || e.kind === only.kind).map((e) => e.id));
     cursor = page.cursor;
   } while (cursor);
   for (const id of ids) out.push(await replayDeadLetter(deps, id));

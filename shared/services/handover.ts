@@ -14,6 +14,8 @@ import { HANDOVER_SIGNATURE_HEADER, HANDOVER_VERSION, HandoverRejectedError, sig
 import type { HandoverConfig, HandoverEnvelope, HandoverPeer } from '../domain/handover';
 import { TousuError } from '../domain/errors';
 import type { IntakeOptions } from '../intake/core';
+import type { DeadLetterStore } from '../ports/dead-letters';
+import { deadLetterId, errorSummary } from './dead-letters';
 
 /** The peer deployment for a jurisdiction code, if configured. */
 export const peerFor = (cfg: HandoverConfig | undefined, code: string | undefined): HandoverPeer | undefined => (code ? cfg?.peers.find((p) => p.jurisdiction === code) : undefined);
@@ -103,6 +105,36 @@ export async function sendHandover(deps: HandoverSenderDeps, c: CaseRecord, to: 
     throw new HandoverSendError(typeof answer.code === 'string' ? answer.code.slice(0, 64) : `handover_http_${res.status}`, `${to.name}的系统未接收移交（HTTP ${res.status}）。`);
   }
   return { handoverId: env.id, to, trackingNo: answer.caseId, duplicate: (answer as { duplicate?: unknown }).duplicate === true };
+}
+
+/** Worth another try: the peer was unreachable, overloaded or failed (5xx, 429); a refusal (4xx, bad signature) is not. */
+export function isRetryableHandoverError(err: unknown): boolean {
+  if (!(err instanceof HandoverSendError)) return false;
+  if (err.code === 'handover_unreachable') return true;
+  const m = /^handover_http_(\d{3})$/.exec(err.code);
+  return m !== null && (m[1] === '429' || m[1]!.startsWith('5'));
+}
+
+/** Runs `send` up to `attempts` times while the failure is retryable, waiting `backoffMs`, then twice that, … */
+export async function withHandoverRetries<T>(send: () => Promise<T>, attempts: number, backoffMs: number, onFailure?: (attempt: number, err: unknown) => void, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      onFailure?.(attempt, err);
+      if (attempt >= attempts || !isRetryableHandoverError(err)) throw err;
+      if (backoffMs > 0) await sleep(backoffMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Keeps a failed hand-over as a dead letter of kind `handover` (one per case; a second failure counts an attempt). */
+export function parkHandover(deps: { deadLetters: Pick<DeadLetterStore, 'record'>; clock: Clock; jurisdiction: string }): (c: CaseRecord, error: unknown) => Promise<void> {
+  return async (c, error) => {
+    const at = deps.clock.now().toISOString();
+    const sourceKey = `handover-out:${c.caseId}`;
+    await deps.deadLetters.record({ id: deadLetterId('handover', sourceKey), kind: 'handover', jurisdiction: deps.jurisdiction, sourceKey, caseId: c.caseId, firstFailedAt: at, at, error: errorSummary(error) });
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- receiver

@@ -70,10 +70,18 @@ export interface LifecycleTaskDeps {
    * (peer down) as a dead letter to retry; the case is then screened as before (art. 8(1) proposal).
    */
   handover?: {
-    config: HandoverConfig;
+    /**
+     * The peers and their keys; or, on AWS, the peers and a loader of the keys (Secrets Manager), so that a key
+     * that cannot be read fails the hand-over (parked, screened locally) and not the screening of every case.
+     */
+    config: HandoverConfig | { peers: readonly { jurisdiction: string }[]; load: () => Promise<HandoverConfig> };
     blobs?: BlobStore;
     fetch?: typeof fetch;
     park?: (c: CaseRecord, error: unknown) => Promise<void>;
+    /** Tries per hand-over when the peer is unreachable or answers 5xx/429 (default 1); refusals are not retried. */
+    attempts?: number;
+    /** Wait before the second try, doubled for each further one (default 1000 ms). */
+    backoffMs?: number;
   };
 }
 
@@ -169,16 +177,37 @@ export async function handOverCase(deps: LifecycleTaskDeps, c: CaseRecord): Prom
   const h = deps.handover;
   const to = c.routing?.jurisdiction;
   if (!h || !to?.code) throw new Error('hand-over not configured for this case');
+  const target = { code: to.code, name: to.name };
+  const config = 'load' in h.config ? await h.config.load() : h.config;
   // Loaded on the first hand-over only: most deployments have no peer, and a screening needs none (issue 26).
-  const { sendHandover } = await import('./handover');
-  const receipt = await sendHandover({ config: h.config, jurisdiction: jurisdictionOf(deps, c.jurisdiction), store: deps.store, clock: deps.clock, ...(h.blobs ? { blobs: h.blobs } : {}), ...(h.fetch ? { fetch: h.fetch } : {}) }, c, { code: to.code, name: to.name });
+  const { sendHandover, withHandoverRetries } = await import('./handover');
+  const sender = { config, jurisdiction: jurisdictionOf(deps, c.jurisdiction), store: deps.store, clock: deps.clock, ...(h.blobs ? { blobs: h.blobs } : {}), ...(h.fetch ? { fetch: h.fetch } : {}) };
+  const receipt = await withHandoverRetries(() => sendHandover(sender, c, target), h.attempts ?? 1, h.backoffMs ?? 1000, (attempt, err) =>
+    deps.logger?.warn('hand-over attempt failed', { caseId: c.caseId, to: target.code, attempt, code: (err as { code?: unknown }).code }),
+  );
   deps.logger?.info('case handed over', { caseId: c.caseId, to: to.code, trackingNo: receipt.trackingNo, duplicate: receipt.duplicate });
   return transition(deps, c.caseId, (cur) => handOver(cur, lifecycleContext(deps, cur), receipt.to, receipt.trackingNo, receipt.handoverId));
 }
 
+/**
+ * Sends a parked hand-over again (dead letter of kind `handover`): closes the case as transferred and completes the
+ * task the case waits in (it was screened locally meanwhile), so its execution moves on to the end. Idempotent: a
+ * case already transferred answers with its receipt; the receiver files a second delivery as a replay.
+ */
+export async function handOverParked(deps: LifecycleTaskDeps, caseId: string): Promise<{ caseId: string; trackingNo: string }> {
+  const c = await load(deps, caseId);
+  if (c.outcome?.kind === 'transferred') return { caseId: c.outcome.trackingNo, trackingNo: c.outcome.trackingNo };
+  const token = c.waiting?.taskToken;
+  const done = await handOverCase(deps, c);
+  if (token) await deps.workflow.sendTaskSuccess(token, { phase: done.phase }).catch((err: unknown) => deps.logger?.warn('waiting task not completed after hand-over', { caseId, error: err instanceof Error ? err.name : 'unknown' }));
+  const o = done.outcome;
+  if (o?.kind !== 'transferred') throw new Error('hand-over not recorded');
+  return { caseId: o.trackingNo, trackingNo: o.trackingNo };
+}
+
 /** A case routing confidently gave to a jurisdiction with a configured deployment. */
 export const handOverTarget = (deps: Pick<LifecycleTaskDeps, 'handover'>, c: CaseRecord): boolean =>
-  c.routing?.kind === 'other_jurisdiction' && c.routing.confident && !c.outcome && !!c.routing.jurisdiction?.code && deps.handover?.config.peers.some((p) => p.jurisdiction === c.routing?.jurisdiction?.code) === true;
+  c.routing?.kind === 'other_jurisdiction' && c.routing.confident && !c.outcome && (deps.handover?.config.peers ?? []).some((p) => p.jurisdiction === c.routing?.jurisdiction?.code);
 
 export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Promise<PhaseResult> {
   const { caseId: id } = CasePayload.parse(payload);
