@@ -470,7 +470,9 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   }
 
   const rules = rulesFor(deps, intake.receivedAt);
-  let decision: DuplicateDecision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now) }) : { kind: 'new' };
+  let decision: DuplicateDecision = deps.duplicateCheck
+    ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now), windowDays: rules.duplicates.windowDays })
+    : { kind: 'new' };
   const queryCode = deps.ids.queryCode();
   const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
   let record = draft;

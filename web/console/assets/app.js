@@ -37,6 +37,8 @@ const NOTICE_KIND_LABELS = {
   rectification_filed: '整改报备',
   recusal: '回避',
   name_clearing: '提请澄清事实',
+  merged: '合并办理告知',
+  unmerged: '撤销合并告知',
 };
 
 // Where a quarantined mail came in.
