@@ -37,6 +37,8 @@ export interface RowReport {
   ok: boolean;
   caseId?: string;
   duplicate?: boolean;
+  /** "可能重复" (art. 11): the cases the row's complaint may repeat, for staff to check in the console. */
+  possibleDuplicateOf?: string[];
   problems?: FieldProblem[];
   /** The row was valid but could not be filed (store or engine failure): parked as this dead letter, not lost. */
   deadLetterId?: string;
@@ -109,7 +111,7 @@ export function reportText(r: ItemReport): string {
   const lines = [`${r.kind === 'letters' ? '来信批次' : '意见箱开箱'}：${r.item}`, `处理时间：${r.processedAt}`, `结果：${r.ok ? '全部成功' : '有错误，请修改后重新放入收件文件夹（已成功的行不会重复立案）'}`, ''];
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
-    if (row.ok) lines.push(`第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}`);
+    if (row.ok) lines.push(`第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`);
     else if (row.deadLetterId) lines.push(`第 ${row.row} 行：系统故障，暂未立案，内容已保存为死信 ${row.deadLetterId}（系统恢复后自动重放，或运行 tousu dead-letters replay ${row.deadLetterId}）`);
     else lines.push(`第 ${row.row} 行：未立案：${(row.problems ?? []).map((p) => `${p.field} ${p.message}`).join('；')}`);
   }
@@ -230,7 +232,7 @@ export class FolderWatch {
       const { files, problems } = await readFiles(dir, names);
       if (problems.length > 0) return { row, ok: false, problems };
       const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
-      return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}) };
+      return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}), ...(r.possibleDuplicates?.length ? { possibleDuplicateOf: r.possibleDuplicates.map((d) => d.caseId) } : {}) };
     } catch (err) {
       if (err instanceof IntakeParkedError) return { row, ok: false, deadLetterId: err.deadLetterId };
       if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: err instanceof Error ? err.name : 'unknown' });

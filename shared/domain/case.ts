@@ -246,6 +246,16 @@ export const Outcome = z.discriminatedUnion('kind', [
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
+export const DuplicateSuspect = z.object({
+  caseId: z.string(),
+  trackingNo: z.string(),
+  direction: z.enum(['of', 'by']),
+  score: z.number(),
+  reasons: z.array(z.string()),
+  at: isoInstant,
+});
+export type DuplicateSuspect = z.infer<typeof DuplicateSuspect>;
+
 /** One case merged into this one (art. 11): what it brought (channels, contacts, evidence) and what unmerge restores. */
 export const MergedCase = z.object({
   caseId: z.string(),
@@ -377,6 +387,12 @@ export const CaseRecord = z.object({
   handover: z
     .object({ id: z.string(), from: z.object({ code: z.string(), name: z.string() }), fromCaseId: z.string(), originalReceivedAt: isoInstant, reason: z.string().optional() })
     .optional(),
+  /**
+   * "可能重复" (art. 11, issue 22): the pairs the matcher placed in the flag band, with its reasons, on both cases:
+   * `of` on the later case (it may repeat `caseId`), `by` on the earlier one (`caseId` may repeat it). An entry
+   * leaves both cases when staff merge the pair; the timeline keeps the finding.
+   */
+  duplicateSuspects: z.array(DuplicateSuspect).optional(),
   mergedInto: z.string().optional(),
   mergedFrom: z.array(z.string()).optional(),
   /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */

@@ -49,8 +49,11 @@ export const RulesVersion = z.object({
     overdueConclusionDisqualifies: z.boolean(),
   }),
   duplicates: z.object({
-    /** Window in calendar days in which intakes are compared for art. 11 merging. */
-    windowDays: z.number().int().positive(),
+    /**
+     * Window in calendar days in which intakes are compared for art. 11 merging (1 to 3650). The duplicate check
+     * takes it from the version in force when the intake was received (shared/intake/core.ts).
+     */
+    windowDays: z.number().int().min(1).max(3650),
   }),
   /**
    * Policy, not in the regulation: how many recorded failed attempts to reach the complainant (calls not answered,

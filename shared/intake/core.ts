@@ -16,13 +16,13 @@
 import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
 import type { CanonicalIntake } from '../domain/intake';
 import { CHANNEL_LABELS } from '../domain/intake';
-import type { Actor, CaseRecord } from '../domain/case';
+import type { Actor, CaseRecord, DuplicateSuspect } from '../domain/case';
 import { SYSTEM_ACTOR } from '../domain/case';
 import type { RulesRegistry, RulesVersion } from '../domain/rules';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { WorkingCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/calendar';
-import { ConcurrentUpdateError, ValidationError, isTousuError } from '../domain/errors';
+import { ConcurrentUpdateError, NotFoundError, ValidationError, isTousuError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { renderAcknowledgement } from '../domain/notices/acknowledgement';
 import { hashQueryCode } from '../adapters/ids';
@@ -34,6 +34,7 @@ import { ROUTING_KIND_LABELS } from '../domain/routing';
 import type { RoutingDecision, RoutingIndex } from '../domain/routing';
 import { routingIndexFor } from '../config/catalogue';
 import { IntakeInProgressError } from './errors';
+import { mutateCase } from '../services/case-mutation';
 
 export type IntakeLogger = Pick<Logger, 'warn'>;
 
@@ -158,6 +159,9 @@ export function buildCaseRecord(args: {
       ...(intake.stabilityRisk ? { stabilityRisk: true } : {}),
       ...(related.length > 0 ? { possibleDuplicateOf: related } : {}),
     },
+    ...(decision.kind === 'possible' && decision.candidates.length > 0
+      ? { duplicateSuspects: decision.candidates.map((c) => ({ caseId: c.caseId, trackingNo: c.caseId, direction: 'of' as const, score: c.score, reasons: c.explanation, at: now })) }
+      : {}),
     ...(args.routing ? { routing: args.routing } : {}),
     ...(args.handover ? { handover: args.handover } : {}),
     timelineLength: 0,
@@ -371,11 +375,36 @@ async function joinGroup(deps: IntakeDeps, into: string, batch: JoinRequest[]): 
   }
 }
 
+/**
+ * "可能重复" on both cases (art. 11, issue 22): each candidate of the new case gets the back-reference (direction
+ * `by`, the same reasons) and a timeline line, so that whoever opens either case sees the pair. Idempotent (an
+ * entry already there is left alone); a candidate that has closed (merged, archived) is not written.
+ */
+async function linkSuspects(deps: IntakeDeps, c: CaseRecord, now: string): Promise<void> {
+  for (const s of (c.duplicateSuspects ?? []).filter((x) => x.direction === 'of')) {
+    await mutateCase(deps.store, s.caseId, (other) => {
+      if (other.phase === 'merged' || other.phase === 'archived') return null;
+      if ((other.duplicateSuspects ?? []).some((x) => x.caseId === c.caseId)) return null;
+      // The decision's first line names the candidate ("可能与案件 X …"); on X it names the new case instead.
+      const reasons = s.reasons.map((r, i) => (i === 0 && r.startsWith('可能') ? `后收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，请人工判断是否合并` : r));
+      const back: DuplicateSuspect = { caseId: c.caseId, trackingNo: c.trackingNo, direction: 'by', score: s.score, reasons, at: now };
+      return {
+        record: { ...other, updatedAt: now, duplicateSuspects: [...(other.duplicateSuspects ?? []), back] },
+        events: [{ at: now, type: 'possible_duplicate', actor: SYSTEM_ACTOR, phase: other.phase, summary: `新收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，待工作人员核对（第十一条）。`, data: { candidates: [{ caseId: c.caseId, score: s.score, explanation: reasons }], direction: 'by' } }],
+      };
+    }).catch((err: unknown) => {
+      // A candidate deleted since the look-up has nothing to show; anything else fails the delivery (retried).
+      if (!(err instanceof NotFoundError)) throw err;
+    });
+  }
+}
+
 /** Completes what a crashed delivery left undone for an existing case; every step is idempotent. */
 async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, mergeTarget?: CaseRecord, indexed = false): Promise<void> {
   if (c.phase === 'merged' && c.mergedInto) {
     await joinTarget(deps, c, now, mergeTarget);
   }
+  if (c.phase !== 'merged' && c.phase !== 'archived') await linkSuspects(deps, c, now);
   if (c.phase === 'received') {
     // A redelivery files the identity keys again (idempotent): the first delivery may have stopped before them.
     if (deps.indexCase && !indexed) await deps.indexCase(c);
@@ -443,7 +472,9 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
   }
 
   const rules = rulesFor(deps, intake.receivedAt);
-  let decision: DuplicateDecision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now) }) : { kind: 'new' };
+  let decision: DuplicateDecision = deps.duplicateCheck
+    ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: new Date(now), windowDays: rules.duplicates.windowDays })
+    : { kind: 'new' };
   const queryCode = deps.ids.queryCode();
   const draft = buildCaseRecord({ caseId, intake, queryCodeHash: hashQueryCode(queryCode), rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
   let record = draft;

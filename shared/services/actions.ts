@@ -146,12 +146,15 @@ async function performMerge(deps: ActionDeps, caseId: string, actor: Actor, body
     return { record: t.record, events: t.events };
   });
   let before: CaseRecord | undefined;
+  let notices: Notice[] = [];
   const stored = await mutateCase(deps.store, caseId, (src) => {
     before = src;
     const t = plan(src, originalTarget).source;
+    notices = t.notices;
     return { record: t.record, events: t.events };
   });
-  await afterWrite(deps, before!, stored, actor, action, []);
+  // The merged case's complainant is told (合并办理告知 / 撤销合并告知); audited as the action.
+  await afterWrite(deps, before!, stored, actor, action, notices, { otherCase: targetId });
   return viewFor(actor, stored);
 }
 

@@ -15,6 +15,7 @@ import {
   scorePair,
   type Assessed,
   type DuplicateCheck,
+  type DuplicateCheckContext,
   type DuplicateDecision,
   type DuplicateRules,
   type KnownToCase,
@@ -56,7 +57,7 @@ const MAX_CHAIN = 10;
 const FINGERPRINT_CACHE = 2000;
 
 export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateChecker {
-  const rules: DuplicateRules = { ...DEFAULT_DUPLICATE_RULES, ...deps.rules };
+  const configured: DuplicateRules = { ...DEFAULT_DUPLICATE_RULES, ...deps.rules };
   const departmentsOf = (jurisdiction: string): readonly Department[] =>
     (typeof deps.departments === 'function' ? deps.departments(jurisdiction) : deps.departments) ?? [];
   // Fingerprints are pure functions of an intake (and the directory): the intake being checked is fingerprinted
@@ -85,7 +86,8 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     return made;
   };
 
-  const check = async (intake: CanonicalIntake, ctx: { jurisdiction: string; now: Date }): Promise<DuplicateDecision> => {
+  const check = async (intake: CanonicalIntake, ctx: DuplicateCheckContext): Promise<DuplicateDecision> => {
+    const rules: DuplicateRules = ctx.windowDays !== undefined ? { ...configured, windowDays: ctx.windowDays } : configured;
     const mine = fp(intake, ctx.jurisdiction);
     if (mine.keys.length === 0) return { kind: 'new' };
     const hits = await deps.index.lookup(ctx.jurisdiction, mine.keys);

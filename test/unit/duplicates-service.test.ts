@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR } from '../../shared/domain/case';
+import { RulesVersion, SUINING_2023 } from '../../shared/domain/rules';
 import type { CanonicalIntake, Complainant } from '../../shared/domain/intake';
 import { applyMerge } from '../../shared/domain/duplicates/index';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
@@ -80,6 +81,24 @@ describe('createDuplicateCheck', () => {
     if (d.kind === 'possible') {
       expect(d.candidates[0]).toMatchObject({ caseId: 'A' });
       expect(d.candidates[0]!.explanation).toContain('投诉人姓氏一致（一方仅留姓氏和称谓）');
+    }
+  });
+
+  it('takes the window of the rules version in force from the check context over its configured default', async () => {
+    const { check, file } = setup();
+    await file('A', intakeOf({ matter: FIRST, complainant: wang }));
+    const late = intakeOf({ matter: FIRST, receivedAt: '2025-03-30T10:00:00+08:00', complainant: wang });
+    expect((await check(late, { jurisdiction: JURISDICTION, now: new Date(), windowDays: 90 })).kind).toBe('merge');
+    expect((await check(late, { jurisdiction: JURISDICTION, now: new Date(), windowDays: 5 })).kind).toBe('new');
+  });
+
+  it('validates duplicates.windowDays of a rules version (whole days, 1 to 3650)', () => {
+    const withWindow = (windowDays: unknown) => RulesVersion.safeParse({ ...SUINING_2023, duplicates: { windowDays } });
+    expect(withWindow(90).success).toBe(true);
+    for (const bad of [0, -3, 4000, 1.5, '90']) {
+      const r = withWindow(bad);
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.path).toEqual(['duplicates', 'windowDays']);
     }
   });
 

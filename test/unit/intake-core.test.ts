@@ -137,4 +137,28 @@ describe('intake core (CaseStore on dynalite, SfnWorkflow over a mocked SFNClien
     const replay = await submitIntake(dupDeps, intake);
     expect(replay.possibleDuplicates).toBeUndefined();
   });
+
+  it('a possible duplicate shows on both cases: the reasons on the new one, the back-reference on the candidate (once)', async () => {
+    const open = await submitIntake(h.deps, sampleIntake());
+    const dupDeps: IntakeDeps = { ...h.deps, duplicateCheck: async () => ({ kind: 'possible', candidates: [{ caseId: open.caseId, score: 0.62, explanation: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] }] }) };
+    const intake = sampleIntake({ channel: 'phone', sourceKey: 'phone:note-2' });
+    const r = await submitIntake(dupDeps, intake);
+    const later = await h.store.get(r.caseId);
+    expect(later?.duplicateSuspects).toEqual([expect.objectContaining({ caseId: open.caseId, direction: 'of', score: 0.62, reasons: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] })]);
+    const earlier = await h.store.get(open.caseId);
+    expect(earlier?.duplicateSuspects).toEqual([expect.objectContaining({ caseId: r.caseId, direction: 'by', reasons: [`后收到的投诉件 ${r.caseId} 可能与本件为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] })]);
+    expect((await h.store.timeline(open.caseId)).filter((e) => e.type === 'possible_duplicate')).toHaveLength(1);
+    // A redelivery completes the link idempotently: still one entry, one timeline line.
+    await submitIntake(dupDeps, intake);
+    expect((await h.store.get(open.caseId))?.duplicateSuspects).toHaveLength(1);
+    expect((await h.store.timeline(open.caseId)).filter((e) => e.type === 'possible_duplicate')).toHaveLength(1);
+  });
+
+  it('passes the art. 11 window of the rules version in force (duplicates.windowDays) to the duplicate check', async () => {
+    const seen: (number | undefined)[] = [];
+    const windowed: IntakeDeps = { ...h.deps, duplicateCheck: async (_i, ctx) => (seen.push(ctx.windowDays), { kind: 'new' }) };
+    await submitIntake(windowed, sampleIntake({ sourceKey: 'web:window-1' }));
+    expect(seen).toEqual([h.deps.rules.inForceOn('2026-03-02').version.duplicates.windowDays]);
+    expect(seen[0]).toBe(90);
+  });
 });

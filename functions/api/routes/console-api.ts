@@ -4,6 +4,7 @@
  * - GET /api/console/meta: labels and action form definitions, built from the domain (one source for labels);
  * - GET /api/console/search?q=: by tracking number (exact) or by the complainant's phone;
  * - GET /api/console/duplicates: open cases flagged as possible duplicates (art. 11), with their candidates;
+ * - GET /api/console/cases/:caseId/duplicates: one case's "可能重复" pairs (both directions), reasons, one-click merge;
  * - GET /api/console/cases/:caseId/evidence/:sha256: an evidence file, as a download (never rendered inline).
  *
  * Same verifier, roles and access rules as routes/staff.ts: 401 without a valid token, 403 for a case the caller
@@ -362,11 +363,48 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       for (const id of rec.flags.possibleDuplicateOf ?? []) {
         const other = await deps.store.get(id);
         // A candidate the caller may not read is named by its number only.
-        candidates.push(other && canRead(p.actor, other) ? caseSummary(deps, p.actor, other) : { caseId: id, trackingNo: id, hidden: true });
+        const reasons = rec.duplicateSuspects?.find((x) => x.caseId === id)?.reasons;
+        candidates.push({ ...(other && canRead(p.actor, other) ? caseSummary(deps, p.actor, other) : { caseId: id, trackingNo: id, hidden: true }), ...(reasons ? { reasons } : {}) });
       }
       items.push({ ...caseSummary(deps, p.actor, rec), candidates });
     }
     return c.json({ items, ...(r.truncated ? { truncated: true } : {}) });
+  });
+
+  // "可能重复" of one case (art. 11, issue 22): both directions with the matcher's reasons, each candidate as a
+  // queue row (what the caller may do with it included), and which one-click merge applies. Audited as a read.
+  app.get('/api/console/cases/:caseId/duplicates', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'department'], '只有政务服务管理机构和承办部门可以查看疑似重复件。');
+    const caseId = c.req.param('caseId');
+    const record = caseId.length > 0 && caseId.length <= 128 ? await deps.store.get(caseId) : undefined;
+    if (!record) throw new NotFoundError('未找到该投诉件。');
+    const at = deps.clock.now().toISOString();
+    const denied = readDenial(p.actor, record);
+    if (denied) {
+      await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_duplicates_denied', ...(denied.code !== 'forbidden' ? { detail: { code: denied.code } } : {}) });
+      throw denied;
+    }
+    await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_duplicates' });
+    const items = [];
+    for (const s of record.duplicateSuspects ?? []) {
+      const other = await deps.store.get(s.caseId);
+      const visible = other && canRead(p.actor, other);
+      // The merge goes from the later case into the earlier one: this case into the candidate (`of`), or the
+      // candidate into this case (`by`).
+      const [from, into] = s.direction === 'of' ? [record, other] : [other, record];
+      const mayMerge = !!visible && !!from && !!into && caseSummary(deps, p.actor, from).allowedActions.includes('merge') && into.phase !== 'merged' && !FINAL_PHASES.includes(into.phase);
+      items.push({
+        direction: s.direction,
+        score: s.score,
+        reasons: s.reasons,
+        at: s.at,
+        candidate: visible ? caseSummary(deps, p.actor, other) : { caseId: s.caseId, trackingNo: s.trackingNo, hidden: true },
+        ...(mayMerge ? { merge: { caseId: from.caseId, into: into.caseId } } : {}),
+      });
+    }
+    const mergedInto = record.phase === 'merged' ? record.mergedInto : undefined;
+    return c.json({ caseId, items, ...(mergedInto ? { mergedInto, mayUnmerge: caseSummary(deps, p.actor, record).allowedActions.includes('unmerge') } : {}) });
   });
 
   app.get('/api/console/cases/:caseId/evidence/:sha256', async (c) => {

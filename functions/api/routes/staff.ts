@@ -148,6 +148,8 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     confidential: isConfidentialCase(c),
     ...(activeMarks(c).length ? { secrecy: [...new Set(activeMarks(c).map((m) => m.category))] } : {}),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+    // The queue marker "可能重复" (art. 11, issue 22): either case of a pair the matcher flagged.
+    ...((c.duplicateSuspects?.length ?? 0) > 0 || (c.flags.possibleDuplicateOf?.length ?? 0) > 0 ? { possibleDuplicate: true } : {}),
     matter: v.intake.matter.slice(0, 120),
     ...(c.routing ? { routing: { kind: c.routing.kind, name: c.routing.name, confident: c.routing.confident, confidence: c.routing.confidence, reroutes: c.routing.reroutes?.length ?? 0 } } : {}),
     allowedActions: allowedActionsFor(actor, c),

@@ -36,7 +36,12 @@ export async function runBatch(rows: BatchRow[], reportFile: string, opts: { jso
     if (result?.ok) {
       if (result.duplicate) summary.duplicates++;
       else summary.created++;
-      process.stdout.write(opts.json ? `${JSON.stringify({ row: r.row, caseId: result.caseId, duplicate: result.duplicate })}\n` : `第 ${r.row} 行：${result.caseId}${result.duplicate ? '（重复提交，已有投诉件）' : ''}\n`);
+      const maybe = result.possibleDuplicate?.candidates ?? [];
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ row: r.row, caseId: result.caseId, duplicate: result.duplicate, ...(result.possibleDuplicate ? { possibleDuplicate: result.possibleDuplicate } : {}) })}\n`
+          : `第 ${r.row} 行：${result.caseId}${result.duplicate ? '（重复提交，已有投诉件）' : ''}${maybe.length ? `（可能重复：可能与 ${maybe.map((c) => c.caseId).join('、')} 为同一投诉事项，请在工作台核对）` : ''}\n`,
+      );
     } else if (result) {
       if (result.badInput) summary.badRows++;
       else summary.failedRows++;

@@ -22,4 +22,14 @@ export { mergedNotice } from './notice';
 export type { MergedNoticeInput } from './notice';
 
 /** The hook the intake core calls for every new intake, before it creates a case. */
-export type DuplicateCheck = (intake: CanonicalIntake, ctx: { jurisdiction: string; now: Date }) => Promise<DuplicateDecision>;
+export type DuplicateCheck = (intake: CanonicalIntake, ctx: DuplicateCheckContext) => Promise<DuplicateDecision>;
+
+export interface DuplicateCheckContext {
+  jurisdiction: string;
+  now: Date;
+  /**
+   * The art. 11 window of the rules version in force at receipt (`duplicates.windowDays`); overrides the checker's
+   * configured default, so a new rules version changes the window without a redeploy.
+   */
+  windowDays?: number;
+}

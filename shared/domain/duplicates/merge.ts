@@ -24,6 +24,18 @@ export interface MergeResult {
 const activeMerges = (r: CaseRecord): MergedCase[] => (r.merges ?? []).filter((m) => !m.unmergedAt);
 
 /**
+ * The record without its "可能重复" finding against `other` (both directions, and the flag): staff decided the pair
+ * by merging it, so neither case is queued as a possible duplicate of the other again, even after an unmerge.
+ */
+function withoutSuspicionOf(r: CaseRecord, other: string): CaseRecord {
+  const { possibleDuplicateOf, ...flags } = r.flags;
+  const of = possibleDuplicateOf?.filter((id) => id !== other);
+  const { duplicateSuspects, ...rest } = r;
+  const suspects = duplicateSuspects?.filter((s) => s.caseId !== other);
+  return { ...rest, flags: of && of.length > 0 ? { ...flags, possibleDuplicateOf: of } : flags, ...(suspects && suspects.length > 0 ? { duplicateSuspects: suspects } : {}) };
+}
+
+/**
  * Follows `mergedInto` from a case to the root of its merge chain. `lookup` gives the records by id. Throws on
  * a cycle or a missing link, which would be data corruption.
  */
@@ -84,21 +96,21 @@ export function applyMerge(target: CaseRecord, source: CaseRecord, actor: Actor,
   };
   const mergedOutcome: Outcome = { kind: 'merged', into: target.caseId, at };
 
+  const cleared = withoutSuspicionOf(target, source.caseId);
   const nextTarget: CaseRecord = {
-    ...target,
+    ...cleared,
     updatedAt: at,
     sources: [...target.sources, ...addedSources.filter((s) => !target.sources.some((t) => t.sourceKey === s.sourceKey))],
     mergedFrom: [...(target.mergedFrom ?? []).filter((id) => id !== source.caseId), source.caseId],
     merges: [...(target.merges ?? []), entry],
     flags: {
-      ...target.flags,
+      ...cleared.flags,
       confidential: target.flags.confidential || source.flags.confidential,
       ...(target.flags.major || source.flags.major ? { major: true } : {}),
       ...(target.flags.stabilityRisk || source.flags.stabilityRisk ? { stabilityRisk: true } : {}),
-      ...(target.flags.possibleDuplicateOf ? { possibleDuplicateOf: target.flags.possibleDuplicateOf.filter((id) => id !== source.caseId) } : {}),
     },
   };
-  const { waiting: _staleToken, ...sourceWithoutWaiting } = source;
+  const { waiting: _staleToken, ...sourceWithoutWaiting } = withoutSuspicionOf(source, target.caseId);
   const nextSource: CaseRecord = {
     ...sourceWithoutWaiting,
     updatedAt: at,

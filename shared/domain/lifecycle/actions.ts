@@ -355,7 +355,8 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   follow_up: AFTER_CONCLUSION_ACTIONS,
   // A call or a letter may still be due after the case closed (a refusal, a termination): its outcome is recorded.
   archived: ['record-contact', ...SECRECY],
-  merged: ['unmerge', ...SECRECY],
+  // The 合并办理告知 call or letter to the merged case's complainant is recorded on the merged case (art. 11).
+  merged: ['unmerge', 'record-contact', ...SECRECY],
 };
 
 /** The staff actions allowed in the case's phase (contract: the await task stores them on the case). */

@@ -60,6 +60,8 @@ export const NOTICE_KINDS = [
   'rectification_filed', // rectification filed with the agency (art. 15)
   'recusal', // a handler recused; the department names another (art. 21)
   'name_clearing', // the handling unit asks the agency to help clear the respondent's name (art. 15)
+  'merged', // 合并办理告知: a case merged by staff into another (art. 11), to its complainant
+  'unmerged', // 撤销合并告知: the merge was undone (art. 11), to the complainant
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

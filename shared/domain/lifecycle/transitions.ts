@@ -418,10 +418,14 @@ export function applyMergeAction(c: CaseRecord, body: unknown, actor: Actor, ctx
   const res = b.action === 'merge' ? applyMerge(other, c, actor, at) : applyUnmerge(other, c, actor, at);
   const note = 'note' in b && b.note ? b.note : undefined;
   const withNote = (events: NewEvent[]) => (note ? events.map((e) => ({ ...e, data: { ...(e.data ?? {}), note } })) : events);
-  const source = stripUndefined({ ...res.source });
-  delete source.waiting;
+  // The merged case's complainant is told where the complaint is handled now, and again when the merge is undone
+  // (a mail, a call task or a letter: shared/domain/notices/contacts.ts).
+  const d = new Draft(res.source, ctx, actor);
+  d.events.push(...withNote(res.sourceEvents));
+  d.notify(b.action === 'merge' ? N.mergedIntoNotice(res.source, ctx, other.trackingNo) : N.unmergedNotice(res.source, ctx, other.trackingNo));
+  const told = d.done();
   return {
-    source: { record: source, events: withNote(res.sourceEvents), notices: [] },
+    source: { record: told.record, events: told.events, notices: told.notices },
     target: { record: stripUndefined(res.target), events: withNote(res.targetEvents), notices: [] },
   };
 }

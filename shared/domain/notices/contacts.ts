@@ -21,6 +21,8 @@ export const CONTACT_NOTICE_LABELS: Partial<Record<NoticeKind, string>> = {
   result_feedback: '办理结果告知',
   reply_record: '办理结果答复',
   follow_up_survey: '回访',
+  merged: '合并办理告知',
+  unmerged: '撤销合并告知',
 };
 
 export const CONTACT_CHANNEL_LABELS: Record<ContactChannel, string> = { email: '电子邮件', phone: '电话', letter: '信函' };
@@ -30,10 +32,10 @@ export const CONTACT_OUTCOME_LABELS: Record<ContactOutcome, string> = { reached:
 /**
  * Notices that must reach a complainant without email too: the decisions the regulation says the complainant is
  * told (art. 10 acceptance, arts. 8–9 refusal with where to go, art. 14(2) extension and the result fed back at the
- * conclusion, art. 19 termination). A reply staff give themselves (art. 16: by phone, in person, or a mail they
+ * conclusion, art. 19 termination, art. 11 merge and its undoing). A reply staff give themselves (art. 16: by phone, in person, or a mail they
  * write) and the follow-up visit (art. 17) are recorded by their own actions.
  */
-const EVERY_CHANNEL: readonly NoticeKind[] = ['acceptance', 'not_accepted', 'extension', 'result_feedback', 'termination'];
+const EVERY_CHANNEL: readonly NoticeKind[] = ['acceptance', 'not_accepted', 'extension', 'result_feedback', 'termination', 'merged', 'unmerged'];
 
 const present = (s: string | undefined): boolean => typeof s === 'string' && s.trim().length > 0;
 

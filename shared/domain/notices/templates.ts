@@ -73,6 +73,51 @@ export function acceptanceNotice(c: CaseRecord, ctx: LifecycleContext): Notice |
   });
 }
 
+/**
+ * 合并办理告知 (art. 11): the complainant of a case that staff merged into another is told where it is handled now
+ * and how to follow it; promises nothing about the outcome (art. 12).
+ */
+export function mergedIntoNotice(c: CaseRecord, ctx: LifecycleContext, intoTrackingNo: string): Notice | undefined {
+  const to = forComplainant(c);
+  if (!to) return undefined;
+  return compose(c, ctx, {
+    kind: 'merged',
+    audience: 'complainant',
+    to,
+    subject: `投诉合并办理告知${tag(c)}`,
+    greeting: complainantGreeting(c),
+    paragraphs: [
+      `您于${cnDate(c.receivedAt)}提出的政务服务投诉，经核对，与此前通过其他渠道反映的投诉为同一投诉事项。根据《${ctx.rules.title}》第十一条，已并入受理编号为 ${intoTrackingNo} 的投诉件合并办理。`,
+      '您此次提交的投诉内容、联系方式和相关材料均已完整保留，不会因合并而删除。',
+      `您仍可凭原受理编号 ${c.trackingNo} 和查询码查询办理进展。如您认为两件投诉并非同一事项，可联系我们说明情况，工作人员将予以核实。`,
+    ],
+    fields: [
+      ['受理编号', c.trackingNo],
+      ['合并到的投诉件', intoTrackingNo],
+    ],
+    notes: [NO_PROMISE],
+  });
+}
+
+/** 撤销合并告知 (art. 11): the merge was undone; the complaint is handled on its own again. */
+export function unmergedNotice(c: CaseRecord, ctx: LifecycleContext, fromTrackingNo: string): Notice | undefined {
+  const to = forComplainant(c);
+  if (!to) return undefined;
+  return compose(c, ctx, {
+    kind: 'unmerged',
+    audience: 'complainant',
+    to,
+    subject: `投诉撤销合并告知${tag(c)}`,
+    greeting: complainantGreeting(c),
+    paragraphs: [
+      `您于${cnDate(c.receivedAt)}提出的政务服务投诉，此前并入受理编号为 ${fromTrackingNo} 的投诉件合并办理。经进一步核对，两件投诉并非同一投诉事项，已撤销合并，您的投诉恢复单独办理（《${ctx.rules.title}》第十一条）。`,
+      `您可凭受理编号 ${c.trackingNo} 和查询码查询办理进展。`,
+    ],
+    fields: [['受理编号', c.trackingNo]],
+    notes: [NO_PROMISE],
+  });
+}
+
 /** 不予受理告知 with the art. 8 reason and, under art. 9, where to go or the 12345 transfer. */
 export function notAcceptedNotice(c: CaseRecord, ctx: LifecycleContext): Notice | undefined {
   const to = forComplainant(c);

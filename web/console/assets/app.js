@@ -37,6 +37,8 @@ const NOTICE_KIND_LABELS = {
   rectification_filed: '整改报备',
   recusal: '回避',
   name_clearing: '提请澄清事实',
+  merged: '合并办理告知',
+  unmerged: '撤销合并告知',
 };
 
 // Where a quarantined mail came in.
@@ -368,7 +370,13 @@ function caseTable(items, caption, { department = true } = {}) {
         h(
           'tr',
           { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId } },
-          h('td', { 'data-label': '受理编号' }, link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo), c.confidential ? h('span', { class: 'badge', text: '保密' }) : null),
+          h(
+            'td',
+            { 'data-label': '受理编号' },
+            link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo),
+            c.confidential ? h('span', { class: 'badge', text: '保密' }) : null,
+            c.possibleDuplicate ? h('span', { class: 'badge badge-dup', text: '可能重复', title: '查重认为可能与另一投诉件为同一投诉事项，请在投诉件页面核对（第十一条）' }) : null,
+          ),
           h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? '', routingBadge(c)),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
@@ -720,6 +728,7 @@ async function casePage(caseId) {
     h('p', { class: 'back' }, link('/console', '← 返回我的待办')),
     statusLine,
     c.mergedInto ? h('p', { class: 'notice' }, '本件已合并到 ', link(`/console/cases/${encodeURIComponent(c.mergedInto)}`, c.mergedInto)) : null,
+    (c.duplicateSuspects ?? []).length > 0 || c.phase === 'merged' ? duplicatesSection(c) : null,
     h(
       'div',
       { class: 'case-grid' },
@@ -736,7 +745,6 @@ async function casePage(caseId) {
             ['协办单位', (c.assignments ?? []).filter((a) => a.role === 'co_handler').map((a) => deptName(a.department)).join('、')],
             ['投诉类型', c.classification ? L.classification[c.classification] : undefined],
             ['标记', flagsText(c)],
-            ['疑似重复', (c.flags?.possibleDuplicateOf ?? []).length ? (c.flags.possibleDuplicateOf ?? []).map((id) => [link(`/console/cases/${encodeURIComponent(id)}`, id), ' ']) : undefined],
             ...complainantRows(i.complainant),
             ...mentionRows(i.unverifiedMentions),
             ['被投诉单位', i.respondent?.unit ?? deptName(i.respondent?.unitCode)],
@@ -791,6 +799,76 @@ function printFrame(title, html, extraClass) {
     frame.classList.remove('measuring');
   });
   return frame;
+}
+
+/**
+ * "可能重复" (art. 11): the pairs the duplicate check flagged, on both cases, with its reasons and the candidate, and
+ * the merge as one click (the later case into the earlier one); on a merged case, the unmerge as one click. Both
+ * are ordinary actions: audited, on both timelines, and the merged case's complainant is told.
+ */
+function duplicatesSection(c) {
+  const box = sectionWithId('dups', '可能重复', h('p', { class: 'loading', text: '正在加载……' }));
+  const act = async (btn, caseId, body, label) => {
+    btn.disabled = true;
+    try {
+      const updated = await api.post(`/api/cases/${encodeURIComponent(caseId)}/actions`, body);
+      pendingFlash = `已${label}。投诉件 ${updated.trackingNo ?? caseId} 当前环节：${updated.phaseLabel ?? phaseLabel(updated.phase)}。`;
+      void render();
+    } catch (err) {
+      btn.disabled = false;
+      btn.after(errorBox(err));
+    }
+  };
+  void (async () => {
+    let r;
+    try {
+      r = await api.get(`/api/console/cases/${encodeURIComponent(c.caseId)}/duplicates`);
+    } catch (err) {
+      box.replaceChildren(box.firstChild, errorBox(err));
+      return;
+    }
+    const parts = [];
+    if (r.mergedInto) {
+      parts.push(
+        h(
+          'p',
+          { class: 'dup-merged' },
+          '本件已并入 ',
+          link(`/console/cases/${encodeURIComponent(r.mergedInto)}`, r.mergedInto),
+          ' 合并办理。',
+          r.mayUnmerge ? [' ', h('button', { type: 'button', class: 'btn', id: 'dup-unmerge', text: '撤销合并', on: { click: (ev) => act(ev.currentTarget, c.caseId, { action: 'unmerge' }, '撤销合并') } })] : null,
+        ),
+      );
+    }
+    for (const it of r.items) {
+      const o = it.candidate;
+      parts.push(
+        h(
+          'div',
+          { class: 'dup-item', dataset: { candidate: o.caseId } },
+          h(
+            'p',
+            {},
+            h('span', { class: 'badge badge-dup', text: '可能重复' }),
+            ' ',
+            it.direction === 'of' ? '本件可能与先收到的投诉件 ' : '后收到的投诉件 ',
+            o.hidden ? `${o.trackingNo}（您无权查看）` : link(`/console/cases/${encodeURIComponent(o.caseId)}`, o.trackingNo),
+            it.direction === 'of' ? ' 为同一投诉事项' : ' 可能与本件为同一投诉事项',
+            o.hidden ? '' : `（${o.phaseLabel}，${o.department ? deptName(o.department) : '尚未交办'}）`,
+            `，查重得分 ${Number(it.score).toFixed(2)}。`,
+          ),
+          o.hidden ? null : h('p', { class: 'matter' }, o.matter),
+          h('details', { open: true }, h('summary', { text: '判断依据' }), h('ul', { class: 'dup-reasons' }, it.reasons.map((x) => h('li', { text: x })))),
+          it.merge
+            ? h('p', {}, h('button', { type: 'button', class: 'btn primary dup-merge', text: `合并：${it.merge.caseId} 并入 ${it.merge.into}`, on: { click: (ev) => act(ev.currentTarget, it.merge.caseId, { action: 'merge', into: it.merge.into }, '合并') } }))
+            : null,
+        ),
+      );
+    }
+    if (parts.length === 0) parts.push(h('p', { class: 'empty', text: '没有待核对的可能重复投诉件。' }));
+    box.replaceChildren(box.firstChild, ...parts);
+  })();
+  return box;
 }
 
 async function slipPage(caseId) {
@@ -890,7 +968,8 @@ async function duplicatesPage() {
                   'li',
                   {},
                   o.hidden ? `${o.trackingNo}（您无权查看）` : [link(`/console/cases/${encodeURIComponent(o.caseId)}`, o.trackingNo), ` ${o.phaseLabel}：`, h('span', { class: 'matter' }, o.matter)],
-                  c.allowedActions.includes('merge') && !o.hidden ? [' ', link(`/console/cases/${encodeURIComponent(c.caseId)}${qs({ mergeInto: o.caseId })}`, '合并到此件…', { class: 'btn small' })] : null,
+                  c.allowedActions.includes('merge') && !o.hidden ? [' ', link(`/console/cases/${encodeURIComponent(c.caseId)}`, '核对并合并…', { class: 'btn small' })] : null,
+                  o.reasons ? h('ul', { class: 'dup-reasons' }, o.reasons.map((x) => h('li', { text: x }))) : null,
                 ),
               ),
             ),
