@@ -1,9 +1,8 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Archive Case: the final archive record (art. 18). */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
+import { lambdaHandler } from '../../shared/composition/aws-lambda';
 import { s3Archive } from '../../shared/composition/aws-s3';
 
-const { logger, tasks } = lifecycleRuntime({ archive: s3Archive });
+const { telemetry, tasks } = lifecycleRuntime({ archive: s3Archive });
 
-export const handler = middy((event: unknown) => tasks.archiveCase(event)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(telemetry, (event: unknown) => tasks.archiveCase(event));

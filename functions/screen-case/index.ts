@@ -1,10 +1,9 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Screen Case: art. 4 / art. 8 / art. 9(2) pre-checks. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
+import { lambdaHandler } from '../../shared/composition/aws-lambda';
 import { dynamoDuplicates } from '../../shared/composition/aws-duplicates';
 
 // Screening also files the case's text in the duplicate index (the intake filed its identity keys).
-const { logger, tasks } = lifecycleRuntime({ duplicates: dynamoDuplicates });
+const { telemetry, tasks } = lifecycleRuntime({ duplicates: dynamoDuplicates });
 
-export const handler = middy((event: unknown) => tasks.screenCase(event)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(telemetry, (event: unknown) => tasks.screenCase(event));
