@@ -39,20 +39,22 @@ const TARGET = 500 * KB;
  *   (~25 KB) that every intake runs before the case is made; box and letter also the S3 client they read with.
  * - archive-case (662) the S3 client and the lifecycle code above; api (881) the Powertools logger of the
  *   composition root (~20 KB), routing and the grown lifecycle domain.
+ * Raised again on 2026-12-04 (measured + ~1 %) by Powertools Metrics in the one middy chain of every handler
+ * (shared/composition/aws-lambda.ts, issue 16): +1 to +11 KB per function (+7 KB for the life-cycle tasks).
  */
 const OVER_TARGET: Record<string, number> = {
-  api: 899,
-  'archive-case': 675,
-  'await-action': 515,
-  'box-intake': 728,
-  'email-intake': 1060,
-  'handle-deadline': 515,
-  'imap-poller': 1120,
-  'letter-intake': 696,
-  'prepare-wait': 515,
-  'record-failure': 515,
-  'screen-case': 542,
-  'workorder-intake': 549,
+  api: 910,
+  'archive-case': 687,
+  'await-action': 527,
+  'box-intake': 736,
+  'email-intake': 1082,
+  'handle-deadline': 527,
+  'imap-poller': 1136,
+  'letter-intake': 704,
+  'prepare-wait': 527,
+  'record-failure': 527,
+  'screen-case': 555,
+  'workorder-intake': 559,
 };
 
 const FUNCTIONS = readdirSync(join(REPO_ROOT, 'functions')).filter((n) => existsSync(join(REPO_ROOT, 'functions', n, 'index.ts')));
