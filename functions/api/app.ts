@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { IntakeBusyError, isTousuError, ValidationError } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
+import type { Logger } from '../../shared/ports';
+import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 import { mountPublicRoutes } from './routes/public';
 import { errorPage } from '../../web/pages';
 import { secureHeaders } from 'hono/secure-headers';
@@ -36,6 +38,8 @@ export interface AppDeps {
    * caches; when it fails the route answers 503 `handover_unavailable` and the sender tries again later.
    */
   handover?: HandoverConfig | (() => Promise<HandoverConfig>);
+  /** Where an unhandled error is logged (its name and the path, never the request); default: JSON lines on the console. */
+  logger?: Pick<Logger, 'error'>;
   /** Tests only: the limiter's clock. */
   rateLimitClock?: RateLimitOptions['now'];
 }
@@ -46,7 +50,7 @@ export interface CreateAppOptions {
 }
 
 /** JSON error body of every API route: `{ code, message, errors? }` (errors = field problems for 400). */
-export function errorResponse(c: Context, err: unknown): Response | Promise<Response> {
+export function errorResponse(c: Context, err: unknown, logger: Pick<Logger, 'error'> = consoleJsonLogger): Response | Promise<Response> {
   if (err instanceof IntakeBusyError) {
     // Back-pressure (issue 26): the client retries after the measured time; a browser posting the form gets a page.
     c.header('Retry-After', String(err.retryAfterSeconds));
@@ -58,7 +62,7 @@ export function errorResponse(c: Context, err: unknown): Response | Promise<Resp
     const body = { code: err.code, message: err.message, ...(err instanceof ValidationError ? { errors: err.problems } : {}) };
     return c.json(body, err.status as 400);
   }
-  console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: err instanceof Error ? err.name : 'unknown', path: c.req.path }));
+  logger.error('unhandled error', { error: err instanceof Error ? err.name : 'unknown', path: c.req.path });
   // A citizen posting the form without JavaScript gets a page, never raw JSON.
   const accept = c.req.header('accept') ?? '';
   if (accept.includes('text/html') && !accept.includes('application/json')) {
@@ -69,7 +73,7 @@ export function errorResponse(c: Context, err: unknown): Response | Promise<Resp
 
 export function createApp(opts: CreateAppOptions): Hono {
   const app = new Hono();
-  app.onError((err, c) => errorResponse(c, err));
+  app.onError((err, c) => errorResponse(c, err, opts.deps.logger));
   const limits = opts.deps.limits ?? DEFAULT_HTTP_LIMITS;
   app.use(
     '*',

@@ -8,9 +8,8 @@ import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
-import { portLogger } from '../../shared/composition/aws';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import { performAction } from '../../shared/services/actions';
@@ -47,10 +46,13 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
   return handle(app) as (event: LambdaEvent, context?: LambdaContext) => Promise<unknown>;
 }
 
+const telemetry = lambdaTelemetry('api');
+
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
 export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
   const env = ApiEnv.parse(raw);
-  const c = intakeComposition(raw, { logger: portLogger(new Logger({ serviceName: 'api' })) });
+  const c = intakeComposition(raw, telemetry.ports);
+  const { logger } = telemetry.ports;
   const intake = c.intakeDeps();
   const { calendar, doc } = c;
   refreshCalendar = c.refreshCalendar;
@@ -60,7 +62,7 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   // Every staff request is checked against the account in the pool and against the user's logout record.
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION, cognito: cognitoClient, revocations });
   // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
-  const cognito = { client: cognitoClient, clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}` };
+  const cognito = { client: cognitoClient, clientId: env.COGNITO_CLIENT_ID, verifier, totpIssuer: `tousu ${intake.jurisdiction.name}`, logger };
   const staff: StaffRouteDeps = {
     verifier,
     login: createCognitoLogin(cognito),
@@ -89,24 +91,24 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   };
   // POST /api/handover (issue 15): only when the stack has hand-over peers; the keys are read on the first one.
   const handover = awsHandoverFromEnv(raw);
-  return { deps: { intake, limits, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
+  return { deps: { intake, limits, logger, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
 /** Reads the years imported through the admin API (at most every 5 minutes), before a request uses the calendar. */
 let refreshCalendar: () => Promise<void> = async () => undefined;
 
-export const handler = async (event: LambdaEvent, context?: LambdaContext): Promise<unknown> => {
+export const handler = lambdaHandler(telemetry, async (event: LambdaEvent, context: LambdaContext): Promise<unknown> => {
   if (!cached) {
     const { deps, staff, facts, challenges } = apiFromEnv(process.env);
     cached = createLambdaHandler(deps, (app) => {
       mountStaffRoutes(app, staff);
       mountSignInChallengeRoutes(app, { challenges });
-      mountReportRoutes(app, { ...staff, facts });
+      mountReportRoutes(app, { ...staff, facts, logger: telemetry.ports.logger });
       registerConsoleRoutes(app, { api: staff });
       mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
     });
   }
   await refreshCalendar();
   return cached(event, context);
-};
+});

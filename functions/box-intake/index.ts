@@ -1,15 +1,17 @@
 /** Lambda: S3 ObjectCreated on `boxes/**\/*.csv` → one case per slip. */
 import type { S3Event } from 'aws-lambda';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { s3Client } from '../../shared/composition/aws-s3';
 import { intakeComposition } from '../../shared/intake/aws-deps';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { handleBoxUploads } from './service';
 
+const telemetry = lambdaTelemetry('box-intake');
 const reader = new S3ObjectReader(s3Client());
 let deps: IntakeDeps | undefined;
 
-export const handler = async (event: S3Event) => {
-  deps ??= intakeComposition(process.env).intakeDeps();
+export const handler = lambdaHandler(telemetry, async (event: S3Event) => {
+  deps ??= intakeComposition(process.env, telemetry.ports).intakeDeps();
   return handleBoxUploads(deps, reader, event);
-};
+});

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
 import type { ObjectReader } from '../../shared/ports/object-reader';
+import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 
 export interface BoxRowOutcome {
   row: number;
@@ -61,7 +62,7 @@ export async function handleBoxOpening(deps: IntakeDeps, reader: ObjectReader, b
     }
   }
   for (const r of results) {
-    if (r.problems) console.warn(JSON.stringify({ level: 'WARN', message: 'box slip rejected', key, row: r.row, problems: r.problems.map((p) => `${p.field}:${p.code}`) }));
+    if (r.problems) (deps.logger ?? consoleJsonLogger).warn('box slip rejected', { key, row: r.row, problems: r.problems.map((p) => `${p.field}:${p.code}`) });
   }
   if (failures.length > 0) throw new AggregateError(failures, `${failures.length} slip(s) failed; the event will be retried (idempotent)`);
   return results;

@@ -2,13 +2,10 @@
  * Lambda on the S3 objects SES receiving writes. Clients and the logger are created once per container from
  * the zod-checked environment; the intake core is wired here (the email service only sees `submit`).
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { S3Event } from 'aws-lambda';
 import type * as z from 'zod';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
-import { portLogger } from '../../shared/composition/aws';
 import { s3Client } from '../../shared/composition/aws-s3';
 import { submitIntake } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
@@ -19,12 +16,13 @@ import { processSesMailEvent, type S3MailOutcome } from './service';
 export const EmailIntakeEnv = IntakeEnv;
 export type EmailIntakeEnv = z.infer<typeof EmailIntakeEnv>;
 
-const logger = new Logger({ serviceName: 'email-intake' });
+const telemetry = lambdaTelemetry('email-intake');
+const { logger } = telemetry;
 const reader = new S3ObjectReader(s3Client());
 
 function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcome[]> {
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
-  const c = intakeComposition(raw, { logger: portLogger(logger) });
+  const c = intakeComposition(raw, telemetry.ports);
   const intake = c.intakeDeps();
   const { jurisdiction, quarantine, clock, blobs } = c;
   if (!blobs) throw new Error('EVIDENCE_BUCKET is required');
@@ -43,7 +41,7 @@ function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcom
 
 let service: ((event: S3Event) => Promise<S3MailOutcome[]>) | undefined;
 
-export const handler = middy(async (event: S3Event) => {
+export const handler = lambdaHandler(telemetry, async (event: S3Event) => {
   service ??= build(process.env);
   return service(event);
-}).use(injectLambdaContext(logger));
+});

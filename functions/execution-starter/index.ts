@@ -2,9 +2,7 @@
  * Lambda on the start queue (SQS event source with ReportBatchItemFailures): starts the queued case executions.
  * Wiring only; the work is in ./service. Clients and the logger are created once per container.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
@@ -12,18 +10,18 @@ import { ExecutionStarterEnv } from './env';
 import { startExecutions } from './service';
 import type { StarterDeps } from './service';
 
-const logger = new Logger({ serviceName: 'execution-starter' });
+const telemetry = lambdaTelemetry('execution-starter');
 let deps: StarterDeps | undefined;
 
 function build(): StarterDeps {
   const env = ExecutionStarterEnv.parse(process.env);
   return {
     workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
-    logger: { info: (message, data) => logger.info(message, data ?? {}), warn: (message, data) => logger.warn(message, data ?? {}) },
+    logger: telemetry.ports.logger,
   };
 }
 
-export const handler = middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = lambdaHandler(telemetry, async (event: SQSEvent): Promise<SQSBatchResponse> => {
   deps ??= build();
   return startExecutions(deps, event);
-}).use(injectLambdaContext(logger));
+});

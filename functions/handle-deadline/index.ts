@@ -1,9 +1,8 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Handle <Phase> Deadline: reminder or overdue mark after States.Timeout. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
 import { handleDeadline } from '../../shared/services/lifecycle-tasks';
+import { lambdaHandler } from '../../shared/composition/aws-lambda';
 
-const { logger, run } = lifecycleRuntime();
+const { telemetry, run } = lifecycleRuntime();
 
-export const handler = middy(run(handleDeadline)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(telemetry, run(handleDeadline));

@@ -4,9 +4,7 @@
  * a refused login forgets it, so a rotated password is read again on the next run. It is never in the function's
  * configuration and never reaches a log.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { ImapFlow } from 'imapflow';
 import * as z from 'zod';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,7 +12,6 @@ import { cachedSecret, readSecretFields } from '../../shared/adapters/aws/secret
 import type { CachedSecret } from '../../shared/adapters/aws/secret-json';
 import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
-import { portLogger } from '../../shared/composition/aws';
 import type { AwsComposition } from '../../shared/composition/aws';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { pollMailbox, type ImapClientLike, type PollSummary } from './poller';
@@ -30,7 +27,8 @@ export const ImapPollerEnv = IntakeEnv.extend({
 });
 export type ImapPollerEnv = z.infer<typeof ImapPollerEnv>;
 
-const logger = new Logger({ serviceName: 'imap-poller' });
+const telemetry = lambdaTelemetry('imap-poller');
+const { logger } = telemetry;
 const secrets = new SecretsManagerClient({});
 let imapPassword: CachedSecret<string> | undefined;
 /** The intake ports, created once per container. */
@@ -44,7 +42,7 @@ export function imapPasswordSource(client: SecretsManagerClient, secretId: strin
 async function run(env: ImapPollerEnv): Promise<PollSummary> {
   // The complainant inside the forwarded mail gets the acknowledgement with the query code, as on the web form.
   if (!ports) {
-    const c = intakeComposition(process.env, { logger: portLogger(logger) });
+    const c = intakeComposition(process.env, telemetry.ports);
     ports = { intake: c.intakeDeps(), c };
   }
   const { intake, c } = ports;
@@ -68,8 +66,8 @@ async function run(env: ImapPollerEnv): Promise<PollSummary> {
   }
 }
 
-export const handler = middy(async () => {
+export const handler = lambdaHandler(telemetry, async () => {
   const summary = await run(ImapPollerEnv.parse(process.env));
   logger.info('imap poll done', { ...summary });
   return summary;
-}).use(injectLambdaContext(logger));
+});

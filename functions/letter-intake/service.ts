@@ -17,6 +17,7 @@ import { sniffType } from '../../web/limits';
 import { letterSourceKey, SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
 import type { ObjectReader } from '../../shared/ports/object-reader';
+import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 
 export const LETTER_SIDECAR_SUFFIX = '.letter.json';
 
@@ -76,7 +77,7 @@ export async function handleLetterUploads(deps: IntakeDeps, reader: ObjectReader
       if (err instanceof ValidationError) {
         outcome.rejected.push({ key, problems: err.problems });
         // Fields and codes only: the messages may quote keyed personal data.
-        console.warn(JSON.stringify({ level: 'WARN', message: 'letter rejected', key, problems: err.problems.map((p) => `${p.field}:${p.code}`) }));
+        (deps.logger ?? consoleJsonLogger).warn('letter rejected', { key, problems: err.problems.map((p) => `${p.field}:${p.code}`) });
       } else failures.push(err);
     }
   }

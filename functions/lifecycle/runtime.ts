@@ -2,15 +2,17 @@
  * Cold-start wiring shared by the life-cycle task functions: the environment is checked once, and the ports come
  * from the AWS composition root (shared/composition/aws.ts), like every other function's: the calendar with the
  * jurisdiction's overrides and the years imported through the admin API, the rules, the store, the mail sender.
- * Each task's index calls `lifecycleRuntime()` at module scope and binds the one task it runs with `run(task)`,
- * importing that task alone from shared/services/lifecycle-tasks.ts: the bundle carries that task's code and
- * what it calls, not the other five (issue 26: one bundle per task). The archive store (S3 client, ~110 KB of
- * bundle) is passed in by the archive-case function only and the duplicate-index filing by screen-case only
- * (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them; likewise the
- * hand-over to other jurisdictions' stacks (evidence store, Secrets Manager keys: screen-case only).
+ * Each task's index calls `lifecycleRuntime()` at module scope, binds the one task it runs with `run(task)`,
+ * importing that task alone from shared/services/lifecycle-tasks.ts (the bundle carries that task's code and
+ * what it calls, not the other five: issue 26, one bundle per task), and exports `lambdaHandler(telemetry, …)`,
+ * the one middy chain (Powertools logger and metrics, shared/composition/aws-lambda.ts). The archive store (S3
+ * client, ~110 KB of bundle) is passed in by the archive-case function only and the duplicate-index filing by
+ * screen-case only (shared/composition/aws-parts.ts, aws-duplicates.ts), so the other bundles do not carry them;
+ * likewise the hand-over to other jurisdictions' stacks (evidence store, Secrets Manager keys: screen-case only).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { composeAws, portLogger } from '../../shared/composition/aws';
+import { composeAws } from '../../shared/composition/aws';
+import { lambdaTelemetry } from '../../shared/composition/aws-lambda';
+import type { LambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/aws-handover';
@@ -27,7 +29,7 @@ export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates' | 
 };
 
 export interface LifecycleRuntime {
-  logger: Logger;
+  telemetry: LambdaTelemetry;
   deps: LifecycleTaskDeps;
   composition: AwsComposition;
   /** The handler body of one task: `run(prepareWait)` is `(payload) => prepareWait(deps, payload)`. */
@@ -36,9 +38,9 @@ export interface LifecycleRuntime {
 
 export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): LifecycleRuntime {
   const env = LifecycleFunctionEnv.parse(process.env);
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+  const telemetry = lambdaTelemetry(env.POWERTOOLS_SERVICE_NAME);
   const { refreshCalendar = true, handover: handsOver, ...parts } = opts;
-  const composition = composeAws(process.env, { logger: portLogger(logger), ...parts });
+  const composition = composeAws(process.env, { ...telemetry.ports, ...parts });
   const handover = handsOver ? awsHandoverFromEnv(process.env) : undefined;
   const base = composition.lifecycleDeps();
   const deps: LifecycleTaskDeps = handover ? { ...base, handover: lifecycleHandover(composition, handover) } : base;
@@ -48,5 +50,5 @@ export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): LifecycleR
       if (refreshCalendar) await composition.refreshCalendar();
       return task(deps, payload);
     };
-  return { logger, deps, composition, run };
+  return { telemetry, deps, composition, run };
 }

@@ -1,9 +1,8 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Prepare <Phase> Wait: the next wake-up of the waiting step. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
 import { prepareWait } from '../../shared/services/lifecycle-tasks';
+import { lambdaHandler } from '../../shared/composition/aws-lambda';
 
-const { logger, run } = lifecycleRuntime();
+const { telemetry, run } = lifecycleRuntime();
 
-export const handler = middy(run(prepareWait)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(telemetry, run(prepareWait));

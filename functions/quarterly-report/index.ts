@@ -2,11 +2,9 @@
  * Lambda for the EventBridge Scheduler's quarterly rule (e.g. `cron(0 9 1 1,4,7,10 ? *)` in Asia/Shanghai):
  * mails the report of the quarter that just ended to the agency. Wiring only; the work is in ./service.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import * as z from 'zod';
-import { composeAws, portLogger } from '../../shared/composition/aws';
+import { composeAws } from '../../shared/composition/aws';
 import { QuarterlyReportInput, sendQuarterlyReport } from './service';
 import type { QuarterlyReportResult } from './service';
 
@@ -17,19 +15,20 @@ export const QuarterlyReportEnv = z.object({
 });
 export type QuarterlyReportEnv = z.infer<typeof QuarterlyReportEnv>;
 
-const logger = new Logger({ serviceName: 'quarterly-report' });
+const telemetry = lambdaTelemetry('quarterly-report');
+const { logger } = telemetry;
 
 function build(): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
-  const { facts, rules, clock, mail, jurisdiction } = composeAws(process.env, { logger: portLogger(logger) });
+  const { facts, rules, clock, mail, jurisdiction } = composeAws(process.env, telemetry.ports);
   return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction }, input);
 }
 
 let service: ((input: QuarterlyReportInput) => Promise<QuarterlyReportResult>) | undefined;
 
-export const handler = middy(async (event: unknown) => {
+export const handler = lambdaHandler(telemetry, async (event: unknown) => {
   service ??= (QuarterlyReportEnv.parse(process.env), build());
   const result = await service(QuarterlyReportInput.parse(event ?? {}));
   // Counts and ids only: the report itself names people and is mailed, never logged.
   logger.info('quarterly evaluation report', { ...result });
   return result;
-}).use(injectLambdaContext(logger));
+});

@@ -3,9 +3,7 @@
  * throttling and lost executions left half done. Wiring only; the work is in ./service and
  * shared/services/reconcile.ts. Clients and the logger are created once per container.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../../shared/ports';
 import type { ReconcileDeps } from '../../shared/services/reconcile';
@@ -14,19 +12,15 @@ import { ReconcilerEnv } from './env';
 import { calendarCheck, reconcilerDeps, runReconciler } from './service';
 import type { ReconcilerLogger, ReconcilerSummary } from './service';
 
-const logger = new Logger({ serviceName: 'reconciler' });
-const log: ReconcilerLogger = {
-  info: (message, data) => logger.info(message, data ?? {}),
-  warn: (message, data) => logger.warn(message, data ?? {}),
-  error: (message, data) => logger.error(message, data ?? {}),
-};
+const telemetry = lambdaTelemetry('reconciler');
+const log: ReconcilerLogger = telemetry.ports.logger;
 let built: { deps: ReconcileDeps; thresholdMs: number; calendar: ReturnType<typeof calendarCheck>; replayHandovers?: () => Promise<ReplayOutcome[]> } | undefined;
 
-export const handler = middy(async (): Promise<ReconcilerSummary> => {
+export const handler = lambdaHandler(telemetry, async (): Promise<ReconcilerSummary> => {
   if (!built) {
     const env = ReconcilerEnv.parse(process.env);
     const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}) }, systemClock, log);
     built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears), ...(deps.replayHandovers ? { replayHandovers: deps.replayHandovers } : {}) };
   }
   return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar, ...(built.replayHandovers ? { replayHandovers: built.replayHandovers } : {}) }, log);
-}).use(injectLambdaContext(logger));
+});

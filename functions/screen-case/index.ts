@@ -1,13 +1,12 @@
 /** Task function of statemachines/case-lifecycle.asl.json — Screen Case: art. 4 / art. 8 / art. 9(2) pre-checks. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lifecycleRuntime } from '../lifecycle/runtime';
 import { screenCase } from '../../shared/services/lifecycle-tasks';
+import { lambdaHandler } from '../../shared/composition/aws-lambda';
 import { dynamoDuplicates } from '../../shared/composition/aws-duplicates';
 import { s3Evidence } from '../../shared/composition/aws-parts';
 
 // Screening also files the case's text in the duplicate index (the intake filed its identity keys), and hands a
 // case confidently routed to another jurisdiction with a stack of its own over to it (issue 15, `HANDOVER`).
-const { logger, run } = lifecycleRuntime({ duplicates: dynamoDuplicates, evidence: s3Evidence, handover: true });
+const { telemetry, run } = lifecycleRuntime({ duplicates: dynamoDuplicates, evidence: s3Evidence, handover: true });
 
-export const handler = middy(run(screenCase)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(telemetry, run(screenCase));

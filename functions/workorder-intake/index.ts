@@ -1,12 +1,14 @@
 /** Lambda: SQS (12345 work orders, ReportBatchItemFailures) → one case per order. */
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { intakeComposition } from '../../shared/intake/aws-deps';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { handleWorkOrders } from './service';
 
+const telemetry = lambdaTelemetry('workorder-intake');
 let deps: IntakeDeps | undefined;
 
-export const handler = async (event: SQSEvent) => {
-  deps ??= intakeComposition(process.env).intakeDeps();
+export const handler = lambdaHandler(telemetry, async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  deps ??= intakeComposition(process.env, telemetry.ports).intakeDeps();
   return handleWorkOrders(deps, event);
-};
+});

@@ -9,6 +9,7 @@ import { ValidationError } from '../../shared/domain/errors';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps, IntakeResult } from '../../shared/intake/core';
 import { parseWorkOrder, workOrderIntake } from '../../shared/intake/channels';
+import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 
 export async function submitWorkOrder(deps: IntakeDeps, raw: unknown): Promise<IntakeResult> {
   const order = parseWorkOrder(raw);
@@ -28,7 +29,7 @@ export async function handleWorkOrders(deps: IntakeDeps, event: SQSEvent): Promi
       await submitWorkOrder(deps, raw);
     } catch (err) {
       const detail = err instanceof ValidationError ? err.problems.map((p) => `${p.field}:${p.code}`) : [err instanceof Error ? err.name : 'unknown'];
-      console.warn(JSON.stringify({ level: 'WARN', message: 'work order not filed', messageId: record.messageId, detail }));
+      (deps.logger ?? consoleJsonLogger).warn('work order not filed', { messageId: record.messageId, detail });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -3,9 +3,9 @@
  * dead-letter queue (depth > 0), on failed / timed-out / aborted executions, on function errors and on overdue
  * cases, and one dashboard.
  *
- * Overdue cases: the handle-deadline task logs one JSON line `{"message": "case overdue", …}` each time it marks a
- * case overdue (art. 20 counts it); a metric filter turns those lines into the metric
- * `Tousu/<code> OverdueCases`, and the alarm fires on any.
+ * Overdue cases: the handle-deadline task counts each overdue mark (art. 20) in the Powertools metric
+ * `Tousu/<code> OverdueCases {service: tousu-handle-deadline}` (embedded metric format, shared/composition/aws-lambda.ts,
+ * OVERDUE_METRIC of shared/services/lifecycle-tasks.ts), and the alarm fires on any.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -18,9 +18,9 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { OVERDUE_METRIC } from '../../shared/services/lifecycle-tasks';
+import { metricsNamespace } from './tousu-function';
 
-/** The log line (Powertools JSON `message`) the handle-deadline task writes when it marks a case overdue. */
-export const OVERDUE_LOG_MESSAGE = 'case overdue';
 
 export interface ObservabilityProps {
   jurisdictionCode: string;
@@ -29,8 +29,8 @@ export interface ObservabilityProps {
   deadLetterQueues: Record<string, sqs.IQueue>;
   stateMachine: sfn.IStateMachine;
   functions: Record<string, lambda.IFunction>;
-  /** Log group of the task that marks cases overdue (absent while that task is not built). */
-  overdueLogGroup?: logs.ILogGroup;
+  /** Powertools service name (the metric's `service` dimension) of the task that marks cases overdue. */
+  overdueService: string;
   /** Log group of the reconciler, whose every run logs the calendar status (functions/reconciler/service.ts). */
   calendarLogGroup?: logs.ILogGroup;
 }
@@ -83,18 +83,8 @@ export class Observability extends Construct {
       alarm(`${name}Errors`, errors, `${name}: the function failed (see its log group; retries and DLQs keep the event).`);
     }
 
-    const namespace = `Tousu/${props.jurisdictionCode}`;
-    this.overdueMetric = new cloudwatch.Metric({ namespace, metricName: 'OverdueCases', period: Duration.hours(1), statistic: 'Sum' });
-    if (props.overdueLogGroup) {
-      new logs.MetricFilter(this, 'OverdueFilter', {
-        logGroup: props.overdueLogGroup,
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', OVERDUE_LOG_MESSAGE),
-        metricNamespace: namespace,
-        metricName: 'OverdueCases',
-        metricValue: '1',
-        defaultValue: 0,
-      });
-    }
+    const namespace = metricsNamespace(props.jurisdictionCode);
+    this.overdueMetric = new cloudwatch.Metric({ namespace, metricName: OVERDUE_METRIC, dimensionsMap: { service: props.overdueService }, period: Duration.hours(1), statistic: 'Sum' });
     alarm('CasesOverdue', this.overdueMetric, 'A case passed its deadline (art. 20 records it; the agency has been told).');
 
     // From 1 November: next year's State Council holiday notice is not imported; deadlines reaching into it are provisional.

@@ -49,6 +49,9 @@ import { bundleFunction } from './bundle-function';
 
 export { ESM_REQUIRE_BANNER, RUNTIME_DATA } from './bundle-function';
 
+/** The CloudWatch namespace of a jurisdiction's metrics (Powertools Metrics on every function, the alarms of observability.ts). */
+export const metricsNamespace = (jurisdictionCode: string): string => `Tousu/${jurisdictionCode}`;
+
 /** A function's environment as CDK passes it: every variable of its zod env schema, as a string. */
 export type EnvVars<T> = { [K in keyof T]: string };
 
@@ -72,6 +75,7 @@ export class TousuFunction<Env = Record<string, string>> extends lambda.Function
 
   constructor(scope: Construct, id: string, props: TousuFunctionProps<Env>) {
     const entry = join(REPO_ROOT, props.entry);
+    const jurisdiction = (props.environment as Record<string, string | undefined>).JURISDICTION;
     if (!existsSync(entry)) throw new Error(`TousuFunction ${id}: entry ${props.entry} does not exist`);
     if (!/^[a-z0-9-]+$/.test(props.name)) throw new Error(`TousuFunction ${id}: name must be kebab-case, got ${props.name}`);
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -110,7 +114,12 @@ export class TousuFunction<Env = Record<string, string>> extends lambda.Function
       logGroup,
       role,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { ...(props.environment as Record<string, string>), NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...(props.environment as Record<string, string>),
+        // Powertools Metrics' namespace (shared/composition/aws-lambda.ts): `Tousu/<code>`, where the alarms look.
+        ...(jurisdiction ? { POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(jurisdiction) } : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
     });
     this.functionLogGroup = logGroup;
     this.executionRole = role;

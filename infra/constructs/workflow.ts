@@ -36,6 +36,9 @@ export const taskFunctionName = (substitution: string): string =>
     .toLowerCase();
 
 /** Where the engine engineer's handler of a task lives (first that exists). */
+/** The Powertools service name of a life-cycle task function (its logs' `service`, its metrics' dimension). */
+export const lifecycleServiceName = (name: string): string => `tousu-${name}`;
+
 export const taskEntryCandidates = (name: string): string[] => [`functions/lifecycle/${name}/index.ts`, `functions/lifecycle/${name}.ts`, `functions/${name}/index.ts`];
 
 /** Tasks that complete their own callback (states:SendTaskSuccess), per the life-cycle contract. */
@@ -80,7 +83,7 @@ export class Workflow extends Construct {
         const environment: EnvVars<LifecycleFunctionEnvInput> = {
           TABLE_NAME: data.table.tableName,
           JURISDICTION: props.jurisdictionCode,
-          POWERTOOLS_SERVICE_NAME: `tousu-${name}`,
+          POWERTOOLS_SERVICE_NAME: lifecycleServiceName(name),
           ...(ARCHIVE_TASKS.has(name) ? { ARCHIVE_BUCKET: data.archive.bucketName, ARCHIVE_KMS_KEY_ID: data.key.keyArn } : {}),
           ...(props.handover && HANDOVER_TASKS.has(name) ? { EVIDENCE_BUCKET: data.evidence.bucketName, EVIDENCE_KMS_KEY_ID: data.key.keyArn } : {}),
         };

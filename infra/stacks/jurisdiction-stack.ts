@@ -15,7 +15,7 @@ import { Mail } from '../constructs/mail';
 import { applyNagSuppressions } from '../constructs/nag-suppressions';
 import { Observability } from '../constructs/observability';
 import { Reporting } from '../constructs/reporting';
-import { Workflow } from '../constructs/workflow';
+import { Workflow, lifecycleServiceName } from '../constructs/workflow';
 import { Handover } from '../constructs/handover';
 
 export interface JurisdictionStackProps extends StackProps {
@@ -95,7 +95,6 @@ export class JurisdictionStack extends Stack {
       logRetentionDays,
     });
 
-    const overdueTask = this.workflow.tasks['HandleDeadlineFunctionArn'];
     const functions: Record<string, lambda.IFunction> = { Api: this.api.handler, QuarterlyReport: this.reporting.handler };
     for (const fn of this.intake.functions) functions[fn.node.id] = fn;
     functions[this.intake.executionStarter.node.id] = this.intake.executionStarter;
@@ -107,7 +106,7 @@ export class JurisdictionStack extends Stack {
       deadLetterQueues: { IntakeDeadLetters: this.intake.deadLetters, WorkOrderDeadLetters: this.intake.workOrderDeadLetters, StartDeadLetters: this.intake.startDeadLetters },
       stateMachine,
       functions,
-      ...(overdueTask && !this.workflow.notBuilt.includes('HandleDeadlineFunctionArn') ? { overdueLogGroup: (overdueTask as lambda.Function).logGroup } : {}),
+      overdueService: lifecycleServiceName('handle-deadline'),
       calendarLogGroup: this.intake.reconciler.logGroup,
     });
 

@@ -25,6 +25,7 @@ import type { SignInChallenges, SignInResult } from './challenge';
 import type { StaffPrincipal, StaffTokenVerifier } from './principal';
 import type { StaffRevocations } from './revocation';
 import type { Logger } from '../ports';
+import { consoleJsonLogger } from '../adapters/local/console-logger';
 
 export type CognitoLoginLogger = Pick<Logger, 'info' | 'warn'>;
 
@@ -44,10 +45,7 @@ export interface CognitoLoginOptions {
 /** The same sentence for a wrong password, an unknown user and an unconfirmed or disabled account. */
 export const WRONG_CREDENTIALS = '用户名或密码错误。';
 
-const consoleLogger: CognitoLoginLogger = {
-  info: (event, extra) => console.log(JSON.stringify({ level: 'INFO', message: event, ...extra })),
-  warn: (event, extra) => console.log(JSON.stringify({ level: 'WARN', message: event, ...extra })),
-};
+const consoleLogger: CognitoLoginLogger = consoleJsonLogger;
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : typeof err === 'object' && err && 'name' in err ? String((err as { name: unknown }).name) : 'unknown');
 

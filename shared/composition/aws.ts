@@ -13,6 +13,7 @@
  */
 import * as z from 'zod';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { portLogger } from './aws-logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { lazySfnCallbacks } from '../adapters/aws/lazy-sfn-workflow';
@@ -30,7 +31,7 @@ import type { CaseRecord } from '../domain/case';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { IntakeDeps } from '../intake/core';
 import { systemClock } from '../ports';
-import type { BlobStore, CaseStore, Clock, Ids, Logger, MailSender, Workflow } from '../ports';
+import type { BlobStore, CaseStore, Clock, Counters, Ids, Logger, MailSender, Workflow } from '../ports';
 import type { ClaimSource } from '../ports/claims';
 import type { DeadLetterStore } from '../ports/dead-letters';
 import type { EvaluationFactStore } from '../ports/evaluation-facts';
@@ -87,6 +88,8 @@ export interface AwsParts {
 export interface AwsCompositionOptions extends AwsParts {
   /** The function's logger (its Powertools Logger through `portLogger`; default: a new Powertools Logger). */
   logger?: Logger;
+  /** The function's metrics (its Powertools Metrics through `portCounters`, ./aws-lambda.ts); default: none counted. */
+  metrics?: Counters;
   clock?: Clock;
   /** Clients to use instead of new ones (tests, the CLI). */
   dynamo?: DynamoDBClient;
@@ -132,14 +135,7 @@ export interface AwsComposition extends JurisdictionSetup {
   lifecycleDeps(): LifecycleTaskDeps;
 }
 
-/** A Powertools Logger (or anything with its methods) as the Logger port. */
-export function portLogger(logger: Pick<PowertoolsLogger, 'info' | 'warn' | 'error'>): Logger {
-  return {
-    info: (message, data) => logger.info(message, data ?? {}),
-    warn: (message, data) => logger.warn(message, data ?? {}),
-    error: (message, data) => logger.error(message, data ?? {}),
-  };
-}
+export { portLogger };
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new ConfigError([{ field: what, message: `${what} is not configured for this function` }], `此函数未配置 ${what}。`);
@@ -217,6 +213,7 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
       mail,
       workflow: callbacks,
       logger,
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
       ...(archiveBlobs ? { archiveBlobs } : {}),
       // Screening files the case's text in the duplicate index (the intake filed its identity keys).
       ...(duplicates ? { indexForDuplicates: (r: CaseRecord) => duplicates.indexCase(r, 'bands') } : {}),

@@ -14,6 +14,7 @@
  * but no code: the code cannot be shown again (see docs in functions/api/routes/public.ts and the report).
  */
 import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
+import { consoleJsonLogger } from '../adapters/local/console-logger';
 import type { CanonicalIntake } from '../domain/intake';
 import { CHANNEL_LABELS } from '../domain/intake';
 import type { Actor, CaseRecord, DuplicateSuspect } from '../domain/case';
@@ -91,9 +92,7 @@ export interface IntakeResult {
 /** A claim without a case id older than this is taken over by the next delivery of the same source. */
 export const STALE_CLAIM_MS = 2 * 60 * 1000;
 
-const consoleLogger: IntakeLogger = {
-  warn: (message, data) => console.warn(JSON.stringify({ level: 'WARN', message, ...data })),
-};
+const consoleLogger: IntakeLogger = consoleJsonLogger;
 
 /** Checks the intake against the deployment's jurisdiction; fills `respondent.unitCode` on an exact name match. */
 export function resolveAgainstJurisdiction(intake: CanonicalIntake, j: JurisdictionConfig): CanonicalIntake {

@@ -26,6 +26,16 @@ export interface Logger {
   error(message: string, data?: Record<string, unknown>): void;
 }
 
+// ---------------------------------------------------------------------------------------------- Counters
+
+/**
+ * Operational counts (CloudWatch metrics through Powertools Metrics on Lambda, shared/composition/aws-lambda.ts):
+ * a name and how many, never personal data. `count(name)` is one.
+ */
+export interface Counters {
+  count(name: string, value?: number): void;
+}
+
 // ---------------------------------------------------------------------------------------------- Ids
 
 export interface Ids {

@@ -18,7 +18,7 @@ import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { allowedActions, archive, currentDeadline, nextReminder, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
 import type { LifecycleContext, Notice, Transition } from '../domain/lifecycle';
-import type { BlobStore, CaseStore, Clock, MailSender, Workflow, Logger } from '../ports';
+import type { BlobStore, CaseStore, Clock, Counters, MailSender, Workflow, Logger } from '../ports';
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import { recordMailDeliveries } from './contact-delivery';
@@ -39,6 +39,9 @@ export const MAX_WAIT_SECONDS = 2_000_000;
 
 export type TaskLogger = Logger;
 
+/** The metric the handle-deadline task counts each overdue mark in (art. 20). */
+export const OVERDUE_METRIC = 'OverdueCases';
+
 export interface LifecycleTaskDeps {
   store: CaseStore;
   clock: Clock;
@@ -50,6 +53,8 @@ export interface LifecycleTaskDeps {
   /** Used by the await task to complete its own callback when an action landed first. */
   workflow: Pick<Workflow, 'sendTaskSuccess'>;
   logger?: TaskLogger;
+  /** Operational counts: `OverdueCases` per overdue mark (a CloudWatch metric on AWS, the alarm of observability.ts). */
+  metrics?: Counters;
   /** Mail retry settings (tests set backoffMs 0). */
   mailRetry?: Pick<SendNoticesOptions, 'attempts' | 'backoffMs'>;
   /**
@@ -308,7 +313,8 @@ export async function handleDeadline(deps: LifecycleTaskDeps, payload: unknown):
     becameOverdue = t.record.deadlines.filter((d) => d.overdueAt && !wasOverdue.has(`${d.clock}@${d.startedAt}`)).map((d) => d.clock);
     return t;
   });
-  // One line per overdue mark: the CloudWatch metric filter of infra/constructs/observability.ts counts these.
+  // One count per overdue mark (the metric infra/constructs/observability.ts alarms on) and one line for the log.
+  if (becameOverdue.length > 0) deps.metrics?.count(OVERDUE_METRIC, becameOverdue.length);
   for (const clock of becameOverdue) deps.logger?.warn('case overdue', { caseId: id, clock, jurisdiction: stored.jurisdiction });
   return { phase: stored.phase };
 }

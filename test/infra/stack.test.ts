@@ -396,7 +396,17 @@ describe('observability', () => {
     expect(metricNames).toEqual(expect.arrayContaining(['ExecutionsFailed', 'OverdueCases']));
     for (const [, a] of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ObservabilityAlarms/) }]);
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [Match.objectLike({ MetricName: 'OverdueCases' })] });
+  });
+
+  test('the overdue alarm watches the metric the handle-deadline function publishes (its namespace and service), no log filter', () => {
+    const [, overdue] = resourcesOf(s.json, 'AWS::CloudWatch::Alarm').find(([, a]) => a.MetricName === 'OverdueCases')!;
+    const fns = resourcesOf(s.json, 'AWS::Lambda::Function').filter(([, f]) => String(f.Handler).startsWith('functions/handle-deadline/'));
+    expect(fns).toHaveLength(1);
+    const env = (fns[0]![1].Environment as { Variables: Record<string, string> }).Variables;
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toMatch(/^Tousu\/\d{6}/);
+    expect(overdue.Namespace).toBe(env.POWERTOOLS_METRICS_NAMESPACE);
+    expect(overdue.Dimensions).toEqual([{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }]);
+    expect(JSON.stringify(resourcesOf(s.json, 'AWS::Logs::MetricFilter'))).not.toContain('OverdueCases');
   });
 });
 

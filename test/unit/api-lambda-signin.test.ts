@@ -11,6 +11,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LambdaEvent } from 'hono/aws-lambda';
+import type { Context } from 'aws-lambda';
+
+/** The Lambda context the middy chain (Powertools logger) reads. */
+const context = { functionName: 'api', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 const ENV = {
   TABLE_NAME: 'tousu-test',
@@ -58,7 +62,7 @@ describe('API Lambda: staff sign-in against Cognito', () => {
   test('POST /api/auth/login → InitiateAuth; a wrong password is 401; a first sign-in is 409 and new-password is mounted', async () => {
     const { handler } = await import('../../functions/api/index');
     cognito.on(InitiateAuthCommand).rejectsOnce(Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException' }));
-    const wrong = (await handler(event('/api/auth/login', { username: 'wang.li', password: 'not-it' }))) as { statusCode: number; body: string };
+    const wrong = (await handler(event('/api/auth/login', { username: 'wang.li', password: 'not-it' }), context)) as { statusCode: number; body: string };
     expect(wrong.statusCode).toBe(401);
     expect(JSON.parse(wrong.body)).toEqual({ code: 'unauthorized', message: '用户名或密码错误。' });
     expect(cognito.commandCalls(InitiateAuthCommand)[0]!.args[0].input).toEqual({
@@ -69,12 +73,12 @@ describe('API Lambda: staff sign-in against Cognito', () => {
 
     const session = 'AYABe' + 's'.repeat(100);
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session, ChallengeParameters: { USER_ID_FOR_SRP: 'wang.li' } });
-    const first = (await handler(event('/api/auth/login', { username: 'wang.li', password: 'Temp-Passw0rd!' }))) as { statusCode: number; body: string };
+    const first = (await handler(event('/api/auth/login', { username: 'wang.li', password: 'Temp-Passw0rd!' }), context)) as { statusCode: number; body: string };
     expect(first.statusCode).toBe(409);
     expect(JSON.parse(first.body)).toMatchObject({ code: 'new_password_required', session, username: 'wang.li' });
 
     cognito.on(RespondToAuthChallengeCommand).rejects(Object.assign(new Error('Password does not conform to policy'), { name: 'InvalidPasswordException' }));
-    const weak = (await handler(event('/api/auth/new-password', { username: 'wang.li', session, newPassword: 'short' }))) as { statusCode: number; body: string };
+    const weak = (await handler(event('/api/auth/new-password', { username: 'wang.li', session, newPassword: 'short' }), context)) as { statusCode: number; body: string };
     expect(weak.statusCode).toBe(400);
     expect(JSON.parse(weak.body)).toMatchObject({ errors: [{ field: 'newPassword', code: 'weak_password' }] });
     expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]!.args[0].input).toMatchObject({ ClientId: 'console-client', ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: session });

@@ -28,6 +28,7 @@ import { REPORT_FORMATS, REPORT_MEDIA, lastCompletedQuarter, parseQuarter, quart
 import type { ReportFormat } from '../../../shared/domain/evaluation';
 import type { Clock, Logger } from '../../../shared/ports';
 import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
+import { consoleJsonLogger } from '../../../shared/adapters/local/console-logger';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
 import { buildQuarterReport } from '../../../shared/services/evaluation';
@@ -48,9 +49,7 @@ export interface ReportRouteDeps {
 /** Roles that may read the evaluation report: it judges every unit and named staff member of the jurisdiction. */
 export const REPORT_ROLES: readonly StaffRole[] = ['agency', 'leader'];
 
-const consoleLogger: ReportLogger = {
-  info: (event, extra) => console.log(JSON.stringify({ level: 'INFO', message: event, ...extra })),
-};
+const consoleLogger: ReportLogger = consoleJsonLogger;
 
 const FORMAT_MESSAGE = `报告格式无效，应为 ${REPORT_FORMATS.join('、')} 之一。`;
 const ReportQuery = z.object({

@@ -4,6 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseStore } from '../../ports';
+import { consoleJsonLogger } from '../local/console-logger';
 import { EvaluationRecordingStore } from '../../services/evaluation-store';
 import { DynamoCaseStore } from './dynamo-case-store';
 import { DynamoEvaluationFactStore } from './dynamo-evaluation-facts';
@@ -21,8 +22,6 @@ export function createCaseStore(opts: CaseStoreFactoryOptions): CaseStore {
   return new EvaluationRecordingStore(inner, {
     facts,
     onError:
-      opts.onFactError ??
-      ((caseId, error) =>
-        console.error(JSON.stringify({ level: 'ERROR', message: 'evaluation facts not written', caseId, error: error instanceof Error ? error.name : 'unknown' }))),
+      opts.onFactError ?? ((caseId, error) => consoleJsonLogger.error('evaluation facts not written', { caseId, error: error instanceof Error ? error.name : 'unknown' })),
   });
 }
