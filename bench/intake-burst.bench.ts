@@ -6,7 +6,7 @@
  * no execution may have failed. The HTTP abuse limits are raised for the bench (the burst comes from one address).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRuntime } from '../infra/local/runtime';
 import type { CaseRecord } from '../shared/domain/case';
@@ -74,9 +74,14 @@ export async function run() {
         'failed by error': [...failures].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none',
         'intake seconds': intakeSeconds,
         'seconds until the engine is idle': drainedSeconds,
+        'refused by back-pressure (503)': rt.workflow.intakeBacklog().refused,
+        'back-pressure bound (executions not yet waiting)': rt.workflow.intakeBacklog().bound ?? 'none',
+        'ended executions retained (summaries / names)': `${rt.workflow.retained().summaries} / ${rt.workflow.retained().names}`,
         'RSS MiB after': process.memoryUsage().rss / 2 ** 20,
+        'heap used MiB after': process.memoryUsage().heapUsed / 2 ** 20,
+        'load average (1 min) at the end': os.loadavg()[0]!.toFixed(1),
       },
-      notes: 'Runs on the runtime as it is (DynamoDB adapters on dynalite). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
+      notes: 'Runs on the runtime as it is (DynamoDB adapters on dynalite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
     };
   } finally {
     unsubscribe();

@@ -43,12 +43,27 @@ export interface LocalWorkflowOptions {
   intakeBacklog?: IntakeBacklogLimitsInput | false;
   /** Wall time for the backlog gate's rate (tests). */
   wallClock?: () => number;
+  /**
+   * Summaries of ended executions kept for `summaries` / `execution` / `executionsOf` (issue 26 item 4: they were
+   * all kept, each with its input and states, for the life of the process). Default 1,000, the most recent.
+   * Names of ended executions (for idempotent `start`) are kept up to 100 times as many.
+   */
+  keepFinished?: number;
 }
+
+/** See LocalWorkflowOptions.keepFinished. */
+export const DEFAULT_KEEP_FINISHED = 1_000;
 
 export class LocalWorkflow implements Workflow {
   readonly engine: LocalEngine;
   private readonly byName = new Map<string, LocalExecution>();
+  /** The most recent ended executions (insertion order, oldest first), bounded by `keepFinished`. */
   private readonly finished = new Map<string, ExecutionSummary>();
+  /** Names of ended executions (start stays idempotent after their summary is dropped), bounded too. */
+  private readonly finishedNames = new Set<string>();
+  /** Execution names per case id (running and retained ended ones), so `executionsOf` reads no other case. */
+  private readonly namesByCase = new Map<string, string[]>();
+  private readonly caseOfName = new Map<string, string>();
   private readonly waiters = new Set<() => void>();
   private stopping = false;
   private readonly backlogGate: IntakeBacklogGate | undefined;
@@ -73,12 +88,13 @@ export class LocalWorkflow implements Workflow {
     if (this.stopping) throw new Error('the workflow engine is stopping');
     const name = executionName ?? caseId;
     const executionId = `local:${name}`;
-    if (this.byName.has(name) || this.finished.has(name)) return { executionId, alreadyRunning: true };
+    if (this.byName.has(name) || this.finishedNames.has(name)) return { executionId, alreadyRunning: true };
     const execution = this.engine.run(name, { ...input });
     this.byName.set(name, execution);
+    this.indexName(String(input.caseId ?? caseId), name);
     void execution.done.then((summary) => {
       this.byName.delete(name);
-      this.finished.set(name, summary);
+      this.retainFinished(summary);
       if (summary.status === 'failed') this.opts.logger?.error('execution failed', { execution: name, error: summary.error?.name });
       this.opts.onExecutionEnd?.(summary);
       this.changed();
@@ -165,16 +181,58 @@ export class LocalWorkflow implements Workflow {
     return running ? snapshot(running) : this.finished.get(name);
   }
 
-  /** Executions of one case (first start, resumes), in start order. */
+  /** Executions of one case (first start, resumes), in start order; ended ones as far as they are retained. */
   executionsOf(caseId: string): ExecutionSummary[] {
-    return this.summaries().filter((s) => s.input.caseId === caseId);
+    const out: ExecutionSummary[] = [];
+    for (const name of this.namesByCase.get(caseId) ?? []) {
+      const s = this.execution(name);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Ended executions retained now (summaries, names): what `keepFinished` bounds. */
+  retained(): { summaries: number; names: number; cases: number } {
+    return { summaries: this.finished.size, names: this.finishedNames.size, cases: this.namesByCase.size };
+  }
+
+  private indexName(caseId: string, name: string): void {
+    this.caseOfName.set(name, caseId);
+    const names = this.namesByCase.get(caseId);
+    if (names) names.push(name);
+    else this.namesByCase.set(caseId, [name]);
+  }
+
+  private retainFinished(summary: ExecutionSummary): void {
+    const keep = Math.max(0, this.opts.keepFinished ?? DEFAULT_KEEP_FINISHED);
+    this.finished.set(summary.name, summary);
+    this.finishedNames.add(summary.name);
+    while (this.finished.size > keep) {
+      const oldest = this.finished.keys().next().value as string;
+      this.finished.delete(oldest);
+      this.unindex(oldest);
+    }
+    const keepNames = Math.max(keep * 100, 1);
+    while (this.finishedNames.size > keepNames) this.finishedNames.delete(this.finishedNames.values().next().value as string);
+  }
+
+  private unindex(name: string): void {
+    const caseId = this.caseOfName.get(name);
+    this.caseOfName.delete(name);
+    if (caseId === undefined) return;
+    const names = this.namesByCase.get(caseId);
+    if (!names) return;
+    const rest = names.filter((n) => n !== name);
+    if (rest.length > 0) this.namesByCase.set(caseId, rest);
+    else this.namesByCase.delete(caseId);
   }
 
   private freshName(caseId: string): string {
-    if (!this.byName.has(caseId) && !this.finished.has(caseId)) return caseId;
+    const taken = (name: string) => this.byName.has(name) || this.finishedNames.has(name);
+    if (!taken(caseId)) return caseId;
     for (let n = 2; ; n += 1) {
       const name = `${caseId}-resume-${n}`;
-      if (!this.byName.has(name) && !this.finished.has(name)) return name;
+      if (!taken(name)) return name;
     }
   }
 
