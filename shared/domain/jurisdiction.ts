@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Code } from './intake';
+import { DEFAULT_DUPLICATE_RULES } from './duplicates/decide';
 
 const email = z.email('邮箱地址格式不正确');
 const isoDate = z.iso.date();
@@ -112,9 +113,15 @@ export const JurisdictionConfig = z.object({
       repeatWindowDays: z.number().int().min(1).max(3650).optional(),
     })
     .strict()
-    .refine((d) => d.autoScore === undefined || d.possibleScore === undefined || d.possibleScore < d.autoScore, {
-      message: 'possibleScore must be below autoScore (可能重复的阈值须低于自动合并阈值)',
+    // The bands as they will run: an unset threshold keeps its default, so `possibleScore: 0.7` alone (above the
+    // default automatic 0.65) is refused too.
+    .refine((d) => (d.possibleScore ?? DEFAULT_DUPLICATE_RULES.possibleScore) < (d.autoScore ?? DEFAULT_DUPLICATE_RULES.autoScore), {
+      message: `possibleScore must be below autoScore (可能重复的阈值 possibleScore 须低于自动合并阈值 autoScore；未填写的按默认值 ${DEFAULT_DUPLICATE_RULES.possibleScore} / ${DEFAULT_DUPLICATE_RULES.autoScore} 计)`,
       path: ['possibleScore'],
+    })
+    .refine((d) => (d.maxPossible ?? DEFAULT_DUPLICATE_RULES.maxPossible) <= (d.maxCandidates ?? DEFAULT_DUPLICATE_RULES.maxCandidates), {
+      message: 'maxPossible must not exceed maxCandidates (列出的可能重复件数 maxPossible 不能多于比对的候选件数 maxCandidates)',
+      path: ['maxPossible'],
     })
     .optional(),
 });

@@ -377,13 +377,21 @@ async function joinGroup(deps: IntakeDeps, into: string, batch: JoinRequest[]): 
 /**
  * "可能重复" on both cases (art. 11, issue 22): each candidate of the new case gets the back-reference (direction
  * `by`, the same reasons) and a timeline line, so that whoever opens either case sees the pair. Idempotent (an
- * entry already there is left alone); a candidate that has closed (merged, archived) is not written.
+ * entry already there is left alone); a candidate that has closed (merged, archived), holds MAX_BACK_REFERENCES
+ * already or is near the size cap of automatic merges is not written.
  */
+/** Back-references ("可能重复" from later cases) kept on one case at most. */
+export const MAX_BACK_REFERENCES = 20;
+
 async function linkSuspects(deps: IntakeDeps, c: CaseRecord, now: string): Promise<void> {
   for (const s of (c.duplicateSuspects ?? []).filter((x) => x.direction === 'of')) {
     await mutateCase(deps.store, s.caseId, (other) => {
       if (other.phase === 'merged' || other.phase === 'archived') return null;
       if ((other.duplicateSuspects ?? []).some((x) => x.caseId === c.caseId)) return null;
+      // Bounded like automatic merges: a flood of near-identical complaints must not grow the candidate's item
+      // past the cap (DynamoDB's 400 KB); beyond it the later cases still carry the finding (`of`) and are queued.
+      if ((other.duplicateSuspects ?? []).filter((x) => x.direction === 'by').length >= MAX_BACK_REFERENCES) return null;
+      if (recordBytes(other) + 2_000 > (deps.maxAutoMergeTargetBytes ?? MAX_AUTO_MERGE_TARGET_BYTES)) return null;
       // The decision's first line names the candidate ("可能与案件 X …"); on X it names the new case instead.
       const reasons = s.reasons.map((r, i) => (i === 0 && r.startsWith('可能') ? `后收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，请人工判断是否合并` : r));
       const back: DuplicateSuspect = { caseId: c.caseId, trackingNo: c.trackingNo, direction: 'by', score: s.score, reasons, at: now };

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { CanonicalIntake } from '../domain/intake';
 import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
+import { normalisePhone as normaliseComparablePhone } from '../domain/duplicates/normalize';
 
 /** Chinese names of fields, by dotted path (array indexes are dropped before the look-up). */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -123,8 +124,18 @@ export function normalizePhone(raw: string): string {
   return raw.replace(/[\s\-()（）]/g, '');
 }
 
+/** The comparable forms (shared/domain/duplicates/normalize.ts) we can call: a mobile, a landline with area code, 400/800. */
+const CALLABLE_RE = /^(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}|400\d{7}|800\d{7})$/;
+
+/**
+ * Also a local landline of the jurisdiction without its area code (Suining's 7 digits: `2345678`, `234-5678`) and a
+ * landline with its extension written as people write it (`0825-2345678 转 801`, `2345678(801)`, `分机 801`): the
+ * duplicate matcher's normalisation reads them, so intake accepts them (issue 22, item 1).
+ */
 export function isValidPhone(raw: string): boolean {
-  return PHONE_RE.test(normalizePhone(raw));
+  if (PHONE_RE.test(normalizePhone(raw))) return true;
+  const n = normaliseComparablePhone(raw);
+  return n !== undefined && CALLABLE_RE.test(n);
 }
 
 const emailCheck = z.email();
@@ -135,7 +146,7 @@ export function semanticProblems(intake: CanonicalIntake): FieldProblem[] {
   const c = intake.complainant;
   if (!intake.matter.trim()) problems.push({ field: 'matter', code: 'required', message: '请填写“具体投诉事项”。' });
   if (c.phone !== undefined && c.phone.trim() !== '' && !isValidPhone(c.phone)) {
-    problems.push({ field: 'complainant.phone', code: 'invalid_phone', message: '“联系电话”应为手机号码（11位）或带区号的固定电话。' });
+    problems.push({ field: 'complainant.phone', code: 'invalid_phone', message: '“联系电话”应为手机号码（11位）或固定电话（本地号码可不加区号 0825，分机号写在“转”之后）。' });
   }
   if (c.email !== undefined && c.email.trim() !== '' && !emailCheck.safeParse(c.email.trim()).success) {
     problems.push({ field: 'complainant.email', code: 'invalid_email', message: '“电子邮箱”不是有效的电子邮箱地址。' });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SUINING_2023 } from '../../shared/domain/rules';
@@ -64,6 +64,26 @@ describe('tousu config validate (spawned, as an administrator runs it)', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.rules).toMatchObject({ inForce: 'suining-2025', lapsed: false });
     expect(doc.warnings.join()).not.toContain('规则版本');
+  });
+
+  it('checks the duplicate bands of a jurisdiction (issue 22): thresholds in range, 可能重复 below automatic merging', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tousu-dup-bands-'));
+    const base = JSON.parse(readFileSync(join(ROOT, 'config/jurisdictions/510903.json'), 'utf8')) as Record<string, unknown>;
+    const write = (name: string, duplicateMatching: unknown) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ ...base, duplicateMatching }, null, 2));
+      return file;
+    };
+    const good = tousu(['config', 'validate', write('good.json', { autoScore: 0.8, possibleScore: 0.55, maxPossible: 3 })]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('✔');
+    // possibleScore alone above the default automatic threshold (0.65), a score above 1, more listed than compared.
+    const bad = tousu(['config', 'validate', write('above.json', { possibleScore: 0.7 }), write('range.json', { autoScore: 1.2 }), write('list.json', { maxCandidates: 3, maxPossible: 5 })]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toContain('duplicateMatching.possibleScore');
+    expect(bad.stdout + bad.stderr).toContain('可能重复的阈值 possibleScore 须低于自动合并阈值 autoScore');
+    expect(bad.stdout + bad.stderr).toContain('duplicateMatching.autoScore');
+    expect(bad.stdout + bad.stderr).toContain('duplicateMatching.maxPossible');
   });
 
   it('has --help', () => {

@@ -3,6 +3,7 @@ import { compareSignals } from '../../shared/domain/duplicates/score';
 import { extractFacts, compareFacts, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, shingles, minhash, estimateJaccard, jaccard, lshBands, fingerprint, resolveUnit } from '../../shared/domain/duplicates/index';
 import { DEPARTMENTS } from '../fixtures/duplicates/labelled-set';
 import { intakeOf } from '../fixtures/duplicates/records';
+import { isValidPhone } from '../../shared/intake/validate';
 
 describe('normalisation of identity signals', () => {
   it.each([
@@ -19,12 +20,39 @@ describe('normalisation of identity signals', () => {
     ['+86 825 2345678', '08252345678'],
     ['138-1234-5678', '13812345678'],
     ['028-87654321', '02887654321'],
+    // Suining landlines as callers give them (issue 22, item 1): the local 7 digits without 0825, grouped or not,
+    // and extensions after 转 / 分机 / ext / x / #, a dash, a space or in brackets.
+    ['234-5678', '08252345678'],
+    ['234 5678', '08252345678'],
+    ['2345678-806', '08252345678'],
+    ['2345678 806', '08252345678'],
+    ['2345678转806', '08252345678'],
+    ['2345678（分机806）', '08252345678'],
+    ['2345678(806)', '08252345678'],
+    ['2345678 ext.806', '08252345678'],
+    ['2345678#806', '08252345678'],
+    ['（0825）2345678-806', '08252345678'],
+    ['0825 234 5678', '08252345678'],
+    ['0825.2345678', '08252345678'],
+    ['86-825-2345678', '08252345678'],
+    ['86 825 2345678', '08252345678'],
+    ['+86-825-2345678-806', '08252345678'],
+    ['0086 825 2345678 转 806', '08252345678'],
+    ['０８２５－２３４５６７８', '08252345678'],
   ])('phone %s → %s', (raw, expected) => {
     expect(normalisePhone(raw)).toBe(expected);
   });
 
+  it('keeps a mobile a mobile and other areas’ landlines in their area', () => {
+    expect(normalisePhone('86 13812345678')).toBe('13812345678');
+    expect(normalisePhone('138 1234 5678')).toBe('13812345678');
+    expect(normalisePhone('(028)8765-4321')).toBe('02887654321');
+    expect(normalisePhone('2345678', '028')).toBe('0282345678');
+  });
+
   it('rejects fragments that are no phone number', () => {
     expect(normalisePhone('12345')).toBeUndefined();
+    expect(normalisePhone('5678')).toBeUndefined();
     expect(normalisePhone(undefined)).toBeUndefined();
   });
 
@@ -128,5 +156,14 @@ describe('respondent unit through the directory', () => {
     expect(passing.code).toBe('GA');
     expect(passing.mentioned.sort()).toEqual(['GA', 'RS']);
     expect(resolveUnit({ unit: '不知名单位' }, '', DEPARTMENTS)).toEqual({ name: '不知名单位', mentioned: [] });
+  });
+});
+
+describe('intake accepts the phone forms the matcher reads (issue 22, item 1)', () => {
+  it.each(['2345678', '234-5678', '2345678转806', '2345678(806)', '0825-2345678 转 801', '86-825-2345678', '13812345678', '400-800-1234'])('%s is a phone we can call back', (raw) => {
+    expect(isValidPhone(raw)).toBe(true);
+  });
+  it.each(['12', '12345', '95588', '12345678', 'abc', '1381234567'])('%s is refused', (raw) => {
+    expect(isValidPhone(raw)).toBe(false);
   });
 });

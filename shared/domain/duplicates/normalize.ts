@@ -26,16 +26,27 @@ export const DEFAULT_AREA_CODE = '0825';
 
 /**
  * A phone number in a comparable form: mainland mobiles as 11 digits (`13812345678`), landlines with their area
- * code (`08252345678`, also when written as the local 7 or 8 digits `2345678`). Accepts +86 / 0086 / 86 prefixes,
- * spaces, dashes, dots, brackets, full-width digits and an extension (转 / ext / x / 分机 / a short last group after a
- * dash: `0825-2345678-801`), which is not part of the number. Returns undefined when fewer than 7 digits remain.
+ * code (`08252345678`, also when written as the local 7 or 8 digits `2345678`, `234-5678`). Accepts +86 / 0086 / 86
+ * prefixes (a landline after them without its trunk zero: `86-825-2345678`), spaces, dashes, dots, brackets, full-width
+ * digits and an extension (转 / ext / x / 分机 / # / a short last group after a dash or a space, or in brackets:
+ * `0825-2345678-801`, `2345678 801`, `2345678(801)`), which is not part of the number. Returns undefined when fewer
+ * than 7 digits remain.
  */
 export function normalisePhone(raw: string | undefined, areaCode: string = DEFAULT_AREA_CODE): string | undefined {
   if (!raw) return undefined;
   let s = fold(raw).toLowerCase();
   s = s.split(/转|ext\.?|x(?=\d)|分机|#/)[0] ?? '';
+  // A short group in brackets after a complete number is an extension too: 2345678(806).
+  s = s.replace(/(\d)\s*[(（]\s*(\d{1,5})\s*[)）]\s*$/, '$1-$2');
+  // The country code written apart (+86 / 0086 / 86 then a separator, or in brackets): a landline after it has lost
+  // its trunk zero (86-825-2345678), which is put back so the extension rule below sees a complete number.
+  const cc = /^\s*(?:[(（]\s*)?(?:\+|00)?86(?:\s*[)）])?(?=[\s\-.(（]|$)[\s\-.]*/.exec(s) ?? /^\s*(?:[(（]\s*)?(?:\+|00)86(?:\s*[)）])?/.exec(s);
+  if (cc) {
+    const rest = s.slice(cc[0].length).trim();
+    s = /^[2-9]/.test(rest) ? `0${rest}` : rest;
+  }
   // A dash-separated short last group after a complete landline is an extension.
-  const groups = s.trim().split(/[-\s]+/).filter(Boolean);
+  const groups = s.trim().split(/[-\s.]+/).filter(Boolean);
   if (groups.length >= 2) {
     const last = groups[groups.length - 1]!;
     const before = groups.slice(0, -1).join('').replace(/[^\d]/g, '');
@@ -47,8 +58,6 @@ export function normalisePhone(raw: string | undefined, areaCode: string = DEFAU
   // "86 138…" without a plus: a 13-digit number starting with 861 is a mobile with the country code.
   if (digits.length === 13 && digits.startsWith('861')) digits = digits.slice(2);
   if (digits.length < 7) return undefined;
-  // A landline after a country code loses its trunk zero (+86 825 …): put it back.
-  if (/^[2-9]\d{9,10}$/.test(digits) && !/^1/.test(digits) && raw.replace(/\s/g, '').match(/^(\+86|0086|86)/)) digits = `0${digits}`;
   // A local landline (7 or 8 digits, not starting with 0 or 1) is in the jurisdiction's area.
   if (/^[2-9]\d{6,7}$/.test(digits)) digits = `${areaCode}${digits}`;
   return digits;
