@@ -8,6 +8,7 @@ import { ApiError, api, download, logout, qs, saveSession, session, setUnauthori
 import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
+import { registerPage } from './register.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -130,6 +131,7 @@ function renderNav() {
   const role = meta.me.role;
   const items = [
     ['/console', '我的待办', ['agency', 'department', 'leader']],
+    ['/console/register', '登记投诉', ['agency', 'department']],
     ['/console/search', '查询', ['agency', 'department', 'leader']],
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
     ['/console/quarantine', '隔离邮件', ['agency']],
@@ -1050,6 +1052,8 @@ async function render() {
   switch (path) {
     case '/console':
       return meta.me.role === 'admin' ? outboxPage() : queuePage();
+    case '/console/register':
+      return registerPage({ main, page, errorBox, meta, link });
     case '/console/search':
       return searchPage();
     case '/console/duplicates':
