@@ -255,5 +255,60 @@ describe('the console as a workplace (headless Chromium)', () => {
     expect(letter?.intake.channel).toBe('letter');
     expect(letter?.intake.evidence.map((e) => [e.filename, e.kind])).toEqual([['p1.png', 'letter_scan']]);
   });
+
+  it('the queue: complainant, received and channel columns; / searches by the caller’s name, j and Enter open the case', async () => {
+    await page.goto(`${rt.httpUrl}/console`);
+    await page.getByRole('heading', { name: '我的待办' }).waitFor();
+    await page.locator('table.cases tbody tr').first().waitFor();
+    expect(await page.locator('table.cases thead').first().textContent()).toMatch(/投诉人.*收到时间.*渠道/);
+    await page.locator('main h1').focus();
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement.id')).toBe('q-text');
+    await page.keyboard.type('王来电');
+    const visible = page.locator('table.cases tbody tr:not([hidden])');
+    await page.locator('#q-count', { hasText: '王来电' }).waitFor();
+    const rows = await visible.count();
+    expect(rows).toBeGreaterThanOrEqual(1);
+    for (let n = 0; n < rows; n++) expect(await visible.nth(n).locator('td.who-col').textContent()).toBe('王来电');
+    expect(await visible.first().textContent()).toContain('电话');
+    await page.screenshot({ path: join(REPO, 'docs/console-queue-search.png'), fullPage: true });
+    await page.keyboard.press('Tab'); // out of the search box
+    await page.locator('main h1').focus();
+    await page.keyboard.press('j');
+    const first = await visible.first().getAttribute('data-case-id');
+    expect(await page.evaluate('document.activeElement.closest("tr").dataset.caseId')).toBe(first);
+    await page.keyboard.press('?');
+    await page.locator('#kbd-help').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#kbd-help').count()).toBe(0);
+    await visible.first().locator('a.row-link').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/console/cases/${first}$`));
+  });
+
+  it('a liaison’s queue shows a confidential complainant masked, and the search cannot find them by name', async () => {
+    const r = await http.call('POST', '/api/complaints', {
+      body: { complainant: { name: '孙保密', phone: '13900000066', anonymous: false, wantsReply: true, confidential: true }, respondent: { unit: '社保局' }, matter: '医保报销材料被退回三次，每次理由不同。' },
+    });
+    expect(r.status).toBe(201);
+    await rt.workflow.idle();
+    await http.call('POST', `/api/cases/${r.body.caseId}/actions`, { token: agencyToken, body: { action: 'dispatch', department: 'YBJ' } });
+    await rt.workflow.idle();
+    const liaison = await browser.newPage();
+    try {
+      await liaison.goto(`${rt.httpUrl}/console`);
+      await liaison.getByLabel('用户名').fill('liaison-ybj');
+      await liaison.getByLabel('密码').fill(PASSWORD);
+      await liaison.getByRole('button', { name: '登录' }).click();
+      const row = liaison.locator(`tr[data-case-id="${r.body.caseId}"]`);
+      await row.waitFor();
+      expect(await row.locator('td.who-col').textContent()).toBe('（投诉人要求保密，已隐去）');
+      expect(await row.getAttribute('data-search')).not.toContain('13900000066');
+      await liaison.locator('#q-text').fill('孙保密');
+      await liaison.locator('#q-count', { hasText: '显示 0 件' }).waitFor();
+    } finally {
+      await liaison.close();
+    }
+  });
 });
 
