@@ -167,6 +167,19 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           responses: { '201': json(Created, 'created'), '200': json(Created, 'replay'), '400': errors['400'], '401': errors['401'] },
         },
       },
+      '/api/intake/{channel}/check': {
+        post: {
+          summary: 'staff intake, checked before saving (the console): the same validation, and the possible duplicates; stores nothing',
+          security: bearer,
+          requestParams: { path: z.object({ channel: z.enum(['letter', 'box', 'phone', 'onsite', 'workorder']) }) },
+          requestBody: { content: { 'application/json': { schema: z.object({ entry: z.record(z.string(), z.unknown()), files: z.array(z.object({ name: z.string() })).optional(), signedForm: z.boolean().optional() }) } } },
+          responses: {
+            '200': json(z.object({ ok: z.literal(true), outcome: z.enum(['new', 'merge', 'possible', 'repeat']), candidates: z.array(z.object({ caseId: z.string(), score: z.number(), reasons: z.array(z.string()) })), label: z.string().optional() }), 'what saving would do'),
+            '400': errors['400'],
+            '401': errors['401'],
+          },
+        },
+      },
       '/api/reports/evaluation': {
         get: {
           summary: '季度考核评价与分析报告 (quarterly art. 20 evaluation and art. 17 analysis; agency and leader only)',

@@ -10,7 +10,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/dom
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { UploadedFile } from '../../shared/intake/evidence';
 import { parseFormBody } from '../api/form-body';
-import { STAFF_INTAKE_CHANNELS, staffSubmit } from './service';
+import { STAFF_INTAKE_CHANNELS, staffCheck, staffSubmit } from './service';
 import type { StaffIntakeChannel, StaffIntakeSubmit } from './service';
 
 /** Verifies `Authorization: Bearer …`; throws UnauthorizedError. Supplied by the runtime (jose) or AWS (Cognito). */
@@ -19,6 +19,23 @@ export type StaffAuthenticator = (authorization: string | undefined) => Promise<
 const STAFF_ROLES = new Set(['agency', 'department', 'admin']);
 
 export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; authenticate: StaffAuthenticator; submit?: StaffIntakeSubmit }): void {
+  // Check before saving (the console's 登记 screen): the entry's problems, or the possible duplicates. Nothing is
+  // stored. Body: { entry, files?: [{ name }], signedForm?: boolean }.
+  app.post('/api/intake/:channel{letter|box|phone|onsite|workorder}/check', bodyLimit({ maxSize: 256 * 1024 }), async (c) => {
+    const actor = await deps.authenticate(c.req.header('authorization'));
+    if (!STAFF_ROLES.has(actor.role)) throw new ForbiddenError('只有工作人员可以登记投诉。');
+    const channel = c.req.param('channel') as StaffIntakeChannel;
+    let body: { entry?: unknown; files?: unknown; signedForm?: unknown };
+    try {
+      body = (await c.req.json()) as typeof body;
+    } catch {
+      throw new ValidationError([{ field: '(root)', code: 'invalid_json', message: '请求内容不是有效的 JSON。' }]);
+    }
+    const names = Array.isArray(body.files) ? body.files.map((f) => (typeof (f as { name?: unknown })?.name === 'string' ? String((f as { name: string }).name) : '')).filter(Boolean) : [];
+    const r = await staffCheck(deps.intake, channel, body.entry ?? {}, { count: names.length + (body.signedForm === true ? 1 : 0), names, signedForm: body.signedForm === true });
+    if (!r.ok) throw new ValidationError(r.problems);
+    return c.json({ ...r, ...(r.candidates.length ? { label: '可能重复' } : {}) });
+  });
   app.post('/api/intake/:channel{letter|box|phone|onsite|workorder}', bodyLimit({ maxSize: 45 * 1024 * 1024 }), async (c) => {
     const actor = await deps.authenticate(c.req.header('authorization'));
     if (!STAFF_ROLES.has(actor.role)) throw new ForbiddenError('只有工作人员可以登记投诉。');

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import type { Actor } from '../../shared/domain/case';
 import { ValidationError } from '../../shared/domain/errors';
 import type { FieldProblem } from '../../shared/domain/errors';
-import { submitIntake as submitToCore } from '../../shared/intake/core';
+import { resolveAgainstJurisdiction, submitIntake as submitToCore } from '../../shared/intake/core';
+import { CanonicalIntake as CanonicalIntakeSchema } from '../../shared/domain/intake';
+import { problemsFromZod, semanticProblems } from '../../shared/intake/validate';
 import type { IntakeDeps, IntakeOptions, IntakeResult } from '../../shared/intake/core';
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import { boxIntake, letterIntake, parseBoxSlipRow, parseLetterRow, parseStaffEntry, parseWorkOrder, staffIntake, workOrderIntake, boxSourceKey } from '../../shared/intake/channels';
@@ -65,5 +67,69 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
       const o = parseWorkOrder(entry);
       return submitIntake(workOrderIntake(o, { receivedAt }), { actor });
     }
+  }
+}
+
+/** What a check before saving found: the entry's problems (the same as saving would report), or what would happen. */
+export type StaffCheckResult =
+  | { ok: false; problems: FieldProblem[] }
+  | {
+      ok: true;
+      /** new: a case of its own; merge: joins the open case `into` (art. 11); possible: staff decide; repeat: a concluded case again (art. 8(5)). */
+      outcome: 'new' | 'merge' | 'possible' | 'repeat';
+      candidates: { caseId: string; score: number; reasons: string[] }[];
+    };
+
+/**
+ * Checks a staff entry before it is saved (the console's 登记 screen): the same parsing and validation as
+ * `staffSubmit`, and the duplicate check the intake would run, without claiming the source, storing files or
+ * creating anything. The files are described only (how many; whether a signed form is among them).
+ */
+export async function staffCheck(deps: IntakeDeps, channel: StaffIntakeChannel, entry: unknown, files: { count: number; names: string[]; signedForm: boolean }): Promise<StaffCheckResult> {
+  const receivedAt = deps.clock.now().toISOString();
+  let intake: CanonicalIntake;
+  try {
+    switch (channel) {
+      case 'letter': {
+        const problems = files.count === 0 ? [{ field: 'file', code: 'scan_required', message: '请上传来信的扫描件（图片或 PDF）。' }] : [];
+        const raw = { ...(entry as object), file: (entry as { file?: unknown } | undefined)?.file ?? (files.names.join(';') || undefined) };
+        const row = withFileProblems(() => parseLetterRow(raw), problems);
+        intake = letterIntake(row, { sourceKey: 'check:letter', receivedAt, scans: [] });
+        break;
+      }
+      case 'box': {
+        intake = boxIntake(parseBoxSlipRow(entry), { scans: [] });
+        break;
+      }
+      case 'phone':
+      case 'onsite': {
+        const e = parseStaffEntry({ ...(entry as object), channel });
+        intake = staffIntake(e, { receivedAt, evidence: [] });
+        break;
+      }
+      case 'workorder':
+        intake = workOrderIntake(parseWorkOrder(entry), { receivedAt });
+        break;
+    }
+    const parsed = CanonicalIntakeSchema.safeParse(intake);
+    if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error));
+    // The signed form is checked by its presence among the files to be uploaded (art. 7(1)).
+    const problems = semanticProblems(parsed.data).filter((p) => !(p.code === 'signed_form_required' && files.signedForm));
+    if (problems.length > 0) throw new ValidationError(problems);
+    intake = resolveAgainstJurisdiction(parsed.data, deps.jurisdiction);
+  } catch (err) {
+    if (err instanceof ValidationError) return { ok: false, problems: err.problems };
+    throw err;
+  }
+  const decision = deps.duplicateCheck ? await deps.duplicateCheck(intake, { jurisdiction: deps.jurisdiction.code, now: deps.clock.now() }) : { kind: 'new' as const };
+  switch (decision.kind) {
+    case 'new':
+      return { ok: true, outcome: 'new', candidates: [] };
+    case 'merge':
+      return { ok: true, outcome: 'merge', candidates: [{ caseId: decision.into, score: decision.score, reasons: decision.explanation }] };
+    case 'repeat':
+      return { ok: true, outcome: 'repeat', candidates: [{ caseId: decision.of, score: 1, reasons: decision.explanation }] };
+    case 'possible':
+      return { ok: true, outcome: 'possible', candidates: decision.candidates.map((c) => ({ caseId: c.caseId, score: c.score, reasons: c.explanation })) };
   }
 }

@@ -151,6 +151,10 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     // The queue marker "可能重复" (art. 11, issue 22): either case of a pair the matcher flagged.
     ...((c.duplicateSuspects?.length ?? 0) > 0 || (c.flags.possibleDuplicateOf?.length ?? 0) > 0 ? { possibleDuplicate: true } : {}),
     matter: v.intake.matter.slice(0, 120),
+    // The complainant as this role may see them (the redacted view for a department: art. 13), for the queue's
+    // column and its search by name or phone.
+    complainant: v.intake.complainant.anonymous ? '匿名' : (v.intake.complainant.name ?? v.intake.complainant.organization ?? '未留姓名'),
+    ...(v.intake.complainant.phone ? { complainantPhone: v.intake.complainant.phone } : {}),
     ...(c.routing ? { routing: { kind: c.routing.kind, name: c.routing.name, confident: c.routing.confident, confidence: c.routing.confidence, reroutes: c.routing.reroutes?.length ?? 0 } } : {}),
     allowedActions: allowedActionsFor(actor, c),
   };

@@ -72,10 +72,12 @@ async function send(method, path, body, { raw = false } = {}) {
   const headers = { accept: raw ? '*/*' : 'application/json' };
   const s = session();
   if (s) headers.authorization = `Bearer ${s.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // FormData (files) goes as multipart with the browser's boundary; anything else as JSON.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, '无法连接服务器，请检查网络后重试。');
   }

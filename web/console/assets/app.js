@@ -8,6 +8,7 @@ import { ApiError, api, download, logout, qs, saveSession, session, setUnauthori
 import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
+import { registerPage } from './register.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -132,6 +133,7 @@ function renderNav() {
   const role = meta.me.role;
   const items = [
     ['/console', '我的待办', ['agency', 'department', 'leader']],
+    ['/console/register', '登记投诉', ['agency', 'department']],
     ['/console/search', '查询', ['agency', 'department', 'leader']],
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
     ['/console/quarantine', '隔离邮件', ['agency']],
@@ -357,7 +359,7 @@ function routingPrefill(c) {
 
 function caseTable(items, caption, { department = true } = {}) {
   if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
-  const head = ['受理编号', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
+  const head = ['受理编号', '投诉人', '收到时间', '渠道', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
   return h(
     'table',
     { class: 'cases' },
@@ -369,15 +371,19 @@ function caseTable(items, caption, { department = true } = {}) {
       items.map((c) =>
         h(
           'tr',
-          { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId } },
+          { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId, search: [c.trackingNo, c.complainant, c.complainantPhone, c.matter].filter(Boolean).join(' ').toLowerCase() } },
           h(
             'td',
             { 'data-label': '受理编号' },
-            link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo),
+            link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo, { class: 'row-link' }),
             c.confidential ? h('span', { class: 'badge', text: '保密' }) : null,
             c.possibleDuplicate ? h('span', { class: 'badge badge-dup', text: '可能重复', title: '查重认为可能与另一投诉件为同一投诉事项，请在投诉件页面核对（第十一条）' }) : null,
           ),
-          h('td', { 'data-label': '投诉事项', class: 'matter' }, c.matter ?? '', routingBadge(c)),
+          h('td', { 'data-label': '投诉人', class: 'who-col' }, c.complainant ?? '未留姓名'),
+          h('td', { 'data-label': '收到时间' }, fmtDateTime(c.receivedAt)),
+          h('td', { 'data-label': '渠道' }, meta.labels.channels[c.channel] ?? c.channel ?? '未记录'),
+          // Long text ends with an ellipsis; the whole text shows on hover (title) and on focus (tabindex).
+          h('td', { 'data-label': '投诉事项', class: 'matter' }, h('span', { class: 'clip', tabindex: '0', title: c.matter ?? '' }, c.matter ?? ''), routingBadge(c)),
           h('td', { 'data-label': '环节' }, c.phaseLabel ?? phaseLabel(c.phase)),
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
           h('td', { 'data-label': '办理期限' }, dueText(c), c.dueProvisional ? provisionalBadge() : null),
@@ -422,12 +428,33 @@ async function queuePage() {
         h('option', { value: 'false', text: '未超期', selected: overdue === 'false' }),
       ),
     ),
+    h(
+      'div',
+      { class: 'field grow' },
+      h('label', { for: 'q-text', text: '搜索（受理编号、姓名、电话、内容）' }),
+      h('input', { id: 'q-text', name: 'q', type: 'search', value: params.get('q') ?? '', autocomplete: 'off', 'aria-describedby': 'q-keys' }),
+    ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn', text: '筛选' })),
+    h('p', { class: 'hint', id: 'q-keys', text: '快捷键：/ 搜索，j / k 上下移动，Enter 打开，? 帮助' }),
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go(`/console${qs({ phase: form.elements.namedItem('phase').value, overdue: form.elements.namedItem('overdue').value })}`);
+    go(`/console${qs({ phase: form.elements.namedItem('phase').value, overdue: form.elements.namedItem('overdue').value, q: form.elements.namedItem('q').value.trim() })}`);
   });
+  // The search narrows the rows shown as one types (every word must occur); the URL keeps it on submit.
+  const searchBox = form.elements.namedItem('q');
+  const applySearch = () => {
+    const words = searchBox.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shownRows = 0;
+    for (const tr of main.querySelectorAll('table.cases tbody tr')) {
+      const hit = words.every((w) => (tr.dataset.search ?? '').includes(w));
+      tr.hidden = !hit;
+      if (hit) shownRows++;
+    }
+    const out = main.querySelector('#q-count');
+    if (out) out.textContent = words.length ? `搜索“${searchBox.value.trim()}”：显示 ${shownRows} 件` : '';
+  };
+  searchBox.addEventListener('input', applySearch);
   page(phase === 'archived' ? '已归档的投诉件' : '我的待办', form, h('p', { class: 'loading', text: '正在加载……' }));
   try {
     const items = [];
@@ -467,17 +494,61 @@ async function queuePage() {
         soonCount > 0 ? h('strong', { class: 'due-soon-text', text: `${overdueCount > 0 ? '、' : '，其中'}今日或下一个工作日到期 ${soonCount} 件` }) : null,
         '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算，期限截至当日 24 时。',
       ),
+      h('p', { id: 'q-count', role: 'status', class: 'hint' }),
       caseTable(shown, '待办投诉件（按办理期限排序）', { department: !ownDepartmentOnly }),
       others.length > 0 ? h('h2', { text: `等待其他单位办理（${others.length} 件）` }) : null,
       others.length > 0 ? h('p', { class: 'hint', text: '以下投诉件当前环节由其他单位办理（如政务服务管理机构回访），您可查看，无需操作。' }) : null,
       others.length > 0 ? caseTable(others, '等待其他单位办理的投诉件', { department: !ownDepartmentOnly }) : null,
       cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
     ]);
+    applySearch();
   } catch (err) {
     main.querySelector('.loading')?.remove();
     main.append(errorBox(err));
   }
 }
+
+// Keys of the queue (issue 21): / search, j/k next/previous row, Enter opens (the row's link has the focus), ? help.
+const KEY_HELP = [
+  ['/', '转到搜索框'],
+  ['j', '下一件'],
+  ['k', '上一件'],
+  ['Enter', '打开当前投诉件'],
+  ['?', '显示或关闭本帮助'],
+  ['Esc', '关闭帮助'],
+];
+document.addEventListener('keydown', (ev) => {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target;
+  const typing = t instanceof Element && (t.closest('input, textarea, select, [contenteditable]') !== null);
+  const help = document.getElementById('kbd-help');
+  if (ev.key === 'Escape' && help) {
+    help.remove();
+    return;
+  }
+  if (typing) return;
+  const search = document.getElementById('q-text');
+  if (ev.key === '/' && search) {
+    ev.preventDefault();
+    search.focus();
+    search.select();
+  } else if (ev.key === '?') {
+    ev.preventDefault();
+    if (help) return void help.remove();
+    const box = h('section', { id: 'kbd-help', class: 'card kbd-help', role: 'dialog', 'aria-labelledby': 'kbd-help-title', tabindex: '-1' }, h('h2', { id: 'kbd-help-title', text: '快捷键' }), h('dl', { class: 'fields' }, KEY_HELP.map(([k, d]) => [h('dt', {}, h('kbd', { text: k })), h('dd', { text: d })])));
+    main.prepend(box);
+    box.focus();
+  } else if (ev.key === 'j' || ev.key === 'k') {
+    const links = [...main.querySelectorAll('table.cases tbody tr:not([hidden]) a.row-link')];
+    if (links.length === 0) return;
+    ev.preventDefault();
+    const at = links.indexOf(document.activeElement);
+    const next = at < 0 ? 0 : Math.max(0, Math.min(links.length - 1, at + (ev.key === 'j' ? 1 : -1)));
+    links[next].focus();
+    for (const tr of main.querySelectorAll('tr.current')) tr.classList.remove('current');
+    links[next].closest('tr')?.classList.add('current');
+  }
+});
 
 // ------------------------------------------------------------------------------------------------ case page
 
@@ -1129,6 +1200,8 @@ async function render() {
   switch (path) {
     case '/console':
       return meta.me.role === 'admin' ? outboxPage() : queuePage();
+    case '/console/register':
+      return registerPage({ main, page, errorBox, meta, link });
     case '/console/search':
       return searchPage();
     case '/console/duplicates':
