@@ -24,6 +24,8 @@ import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
 import { shanghaiDate } from '../../../shared/domain/calendar';
+import { rulesStatus } from '../../../shared/domain/rules';
+import type { RulesStatus } from '../../../shared/domain/rules';
 import { safeFilename } from '../../../shared/intake/evidence';
 import type { BlobStore } from '../../../shared/ports';
 import { authenticate } from '../../../shared/auth/principal';
@@ -262,6 +264,17 @@ async function principalOf(c: Context, deps: ConsoleApiDeps): Promise<StaffPrinc
   return p;
 }
 
+/**
+ * The banner text while only a lapsed rules version is in force: what administrators and the agency must do (the
+ * full warning, with how to register a successor); for other staff, what it means for their cases.
+ */
+export function lapsedRulesBanner(status: RulesStatus, role: StaffRole): string {
+  if (role === 'admin' || role === 'agency') return `规则提醒：${status.warnings.join(' ')}`;
+  const v = status.inForce;
+  const next = status.next ? `后续版本 ${status.next.id} 自 ${status.next.effectiveFrom} 起施行。` : '尚未登记后续版本，已通知管理员。';
+  return `规则提醒：现行《${v.title}》（${v.id}）的有效期已于 ${v.validUntil ?? ''} 届满，系统继续按该版本办理新收到的投诉；${next}已受理的投诉件按受理时施行的版本办理。`;
+}
+
 function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message: string): void {
   if (!roles.includes(p.role)) throw new ForbiddenError(message);
 }
@@ -303,8 +316,17 @@ export function contentDisposition(stored: string): string {
 export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void {
   app.get('/api/console/meta', async (c) => {
     const p = await principalOf(c, deps);
-    const rules = deps.rules.inForceOn(shanghaiDate(deps.clock.now())).version;
+    const today = shanghaiDate(deps.clock.now());
+    const rules = deps.rules.inForceOn(today).version;
+    const status = rulesStatus(deps.rules, today);
     return c.json({
+      // Art. 22: the console shows a banner while only a lapsed rules version is in force.
+      rules: {
+        inForce: { id: rules.id, title: rules.title, effectiveFrom: rules.effectiveFrom, ...(rules.validUntil ? { validUntil: rules.validUntil } : {}) },
+        lapsed: status.lapsed,
+        ...(status.next ? { next: { id: status.next.id, title: status.next.title, effectiveFrom: status.next.effectiveFrom } } : {}),
+        ...(status.lapsed ? { banner: lapsedRulesBanner(status, p.role) } : {}),
+      },
       me: { username: p.username, role: p.role, roleLabel: ROLE_LABELS[p.role], ...(p.department ? { department: p.department } : {}) },
       jurisdiction: { code: deps.jurisdiction.code, name: deps.jurisdiction.name, agency: deps.jurisdiction.agency.name },
       departments: deps.jurisdiction.departments.map((d) => ({ code: d.code, name: d.name })),

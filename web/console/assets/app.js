@@ -93,6 +93,15 @@ function errorBox(err) {
  * For the agency and the administrator: a year without its State Council holiday notice (from 1 November) and
  * the open cases that run on provisional dates. Older deployments without the route show nothing.
  */
+/** Art. 22: while only a lapsed rules version is in force, every staff page says so (text from GET /api/console/meta). */
+function renderRulesBanner() {
+  const banner = document.getElementById('rules-banner');
+  if (!banner) return;
+  const text = meta?.rules?.banner;
+  banner.hidden = !text;
+  banner.textContent = text ?? '';
+}
+
 async function renderCalendarBanner() {
   const banner = document.getElementById('calendar-banner');
   if (!banner) return;
@@ -979,6 +988,7 @@ async function render() {
   pendingFlash = '';
   if (path === '/console/login') {
     meta = null;
+    renderRulesBanner();
     renderNav();
     return loginPage();
   }
@@ -992,6 +1002,7 @@ async function render() {
     }
     void renderCalendarBanner();
   }
+  renderRulesBanner();
   renderNav();
   const m = /^\/console\/cases\/([^/]+)(\/slip|\/dossier)?$/.exec(path);
   if (m) return m[2] === '/slip' ? slipPage(decodeURIComponent(m[1])) : m[2] === '/dossier' ? dossierPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
