@@ -20,7 +20,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/
 import { ROLE_LABELS, canRead, readDenial, viewFor } from '../../../shared/domain/access';
 import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
 import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
-import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
+import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
 import { shanghaiDate } from '../../../shared/domain/calendar';
@@ -182,6 +182,23 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
         { name: 'withdrawal', label: '投诉人放弃投诉的情况', type: 'textarea', required: true, hint: '写明投诉人以何种方式、于何时表示放弃', showWhen: { field: 'reason', values: ['art19-3'] } },
         { name: 'circumstance', label: '具体情形', type: 'radio', required: true, options: opts(TERMINATION_CIRCUMSTANCE_LABELS), showWhen: { field: 'reason', values: ['art19-4'] } },
         note('终止说明'),
+      ],
+    },
+    {
+      action: 'record-coordination',
+      label: ACTION_LABELS['record-coordination'],
+      help: '介入处理的复杂投诉：记录工作专班（成员及单位）、协调会（日期、参会人员、纪要、议定事项）和调查核实（询问、调取视频、查阅档案、现场核查及取得的材料）；办结时办理结果引用这些记录（第十四条第（三）项）。',
+      fields: [
+        { name: 'kind', label: '记录类型', type: 'radio', required: true, options: [{ value: 'task_force', label: '工作专班' }, { value: 'meeting', label: '协调会' }, { value: 'inquiry', label: '调查核实' }] },
+        { name: 'members', label: '专班成员', type: 'textarea', required: true, hint: '每行一人：姓名（单位）', showWhen: { field: 'kind', values: ['task_force'] } },
+        { name: 'date', label: '日期', type: 'date', required: true, showWhen: { field: 'kind', values: ['meeting', 'inquiry'] } },
+        { name: 'attendees', label: '参会人员（单位）', type: 'textarea', required: true, hint: '每行一个', showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'minutes', label: '会议纪要', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'decisions', label: '议定事项', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'method', label: '调查方式', type: 'radio', required: true, options: opts(INQUIRY_METHOD_LABELS), showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'what', label: '调查内容和结果', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'conductedBy', label: '调查人员', type: 'text', required: true, showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'materials', label: '取得的材料', type: 'textarea', hint: '每行一份，如“窗口监控录像（3月2日）”', showWhen: { field: 'kind', values: ['inquiry'] } },
       ],
     },
     {

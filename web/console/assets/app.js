@@ -299,7 +299,7 @@ function byDeadline(a, b) {
  * Actions open at every waiting point (art. 19 termination, recusal, escalation, merging, recording a call or a
  * letter to the complainant, art. 13 secrecy marks): having only these means the case waits on someone else.
  */
-const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'request-correction', 'record-contact', 'mark-secret', 'lift-secret-mark'];
+const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'request-correction', 'record-coordination', 'record-contact', 'mark-secret', 'lift-secret-mark'];
 const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
 
 /** The routing proposal of a case still to be dispatched: "建议：X" or "待人工分派". */
