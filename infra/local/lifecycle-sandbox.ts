@@ -21,6 +21,7 @@ import type { SleepingClock } from './clock';
 import type { DynaliteHandle } from './dynalite';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { composeEmbedded } from './composition';
+import { composeJurisdiction } from '../../shared/composition/jurisdiction';
 import { FolderBlobStore } from './folder-blob-store';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
@@ -35,6 +36,8 @@ export interface LifecycleSandboxOptions {
   jurisdiction?: string;
   /** Directory of jurisdiction files (default config/jurisdictions). */
   jurisdictionDir?: string;
+  /** Directory of rules version files (default config/rules): a successor version loaded as data (art. 22). */
+  rulesDir?: string;
   mail?: MailSender;
   /** Pause before an ASL Retry, in ms (default: the ASL's own intervals). */
   retryIntervalMs?: number;
@@ -85,6 +88,9 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
   const c = await composeEmbedded({
     jurisdiction: opts.jurisdiction ?? '510903',
     ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}),
+    ...(opts.rulesDir
+      ? { setup: composeJurisdiction(opts.jurisdiction ?? '510903', { rulesDir: opts.rulesDir, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) }) }
+      : {}),
     clock,
     mail,
     logger,

@@ -145,6 +145,9 @@ const TERMINATION_BY_PHASE: Record<string, string> = {
   follow_up: 'art19-4',
 };
 
+/** Today in Shanghai on the sandbox clock. */
+const shanghaiToday = (sb: LifecycleSandbox) => new Date(sb.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
 /** The Shanghai date after a Shanghai date. */
 const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
@@ -233,6 +236,30 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
     ],
     expect: { phase: 'archived', outcome: 'concluded', events: ['dispatched', 'accepted', 'classified', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'], notices: ['intervention'] },
+  },
+  {
+    id: 'intervention-task-force',
+    title: '介入处理：组建工作专班，两次协调会和一次调取视频核查，牵头单位办结时引用',
+    articles: ['第十四条第（三）项', '第十五条', '第十八条'],
+    intake: AGENCY_INTAKE,
+    steps: [
+      act('agency', { action: 'dispatch', department: D1 }),
+      act('owner', { action: 'accept' }),
+      act('agency', { action: 'classify', kind: 'intervention', note: '涉及多个部门' }),
+      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'designate-lead', lead: D2, coHandlers: [D3], taskForce: true, dueDate: sb.calendar.addWorkingDays(sb.clock.now(), 10).dueDate }) },
+      act('agency', { action: 'record-coordination', kind: 'task_force', members: ['李某（自然资源和规划局）', '王某（不动产登记中心）', '赵某（政务服务和大数据管理局）'] }),
+      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'record-coordination', kind: 'meeting', date: shanghaiToday(sb), attendees: ['自然资源和规划局', '不动产登记中心'], minutes: '通报材料流转情况', decisions: '三日内调取窗口监控' }) },
+      { kind: 'act', as: 'lead', body: (_c, sb) => ({ action: 'record-coordination', kind: 'inquiry', method: 'video', date: shanghaiToday(sb), what: '调取窗口监控，核实三次往返情况属实', conductedBy: '自然资源和规划局 李某', materials: ['窗口监控录像（2月）', '受理登记簿复印件'] }) },
+      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'record-coordination', kind: 'meeting', date: shanghaiToday(sb), attendees: ['自然资源和规划局', '不动产登记中心', '政务服务和大数据管理局'], minutes: '通报核查结果', decisions: '建立材料流转台账' }) },
+      act('lead', { action: 'conclude', finding: 'partial', summary: '经专班联合核查，部分属实：登记环节材料流转延误。' }),
+      act('lead', { action: 'file-rectification', summary: '建立部门间材料流转时限台账。' }),
+      act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
+    ],
+    expect: {
+      phase: 'archived',
+      outcome: 'concluded',
+      events: ['lead_designated', 'task_force_formed', 'coordination_meeting', 'inquiry_recorded', 'coordination_meeting', 'concluded', 'archived'],
+    },
   },
   {
     id: 'reminder-overdue-late',

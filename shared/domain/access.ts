@@ -20,7 +20,7 @@ import { redactForRespondent, seesRespondentView } from './redaction';
 import { maySeeMarked, withholdMarked } from './secrecy';
 
 /** Actions that decide or record the handling: only the owning or lead department (or the agency) may take them. */
-const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate', 'request-correction'];
+const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate', 'request-correction', 'record-coordination'];
 
 /** Roles allowed per action; a department actor must also be an assigned, non-recused unit of the case. */
 const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
@@ -46,6 +46,8 @@ const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
   'record-name-clearing': ['agency'],
   // Art. 19(1): whoever handles the case reminds the complainant to correct the material.
   'request-correction': ['agency', 'department'],
+  // Art. 14(3): the agency coordinates; the lead unit (HANDLING_ACTIONS) records its own inquiry.
+  'record-coordination': ['agency', 'department'],
 };
 
 function assignmentsOf(actor: Actor, c: CaseRecord): Assignment[] {

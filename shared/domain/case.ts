@@ -184,6 +184,19 @@ export const CorrectionRequest = z.object({
 });
 export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
 
+/**
+ * Art. 14(3) coordination of a complex complaint: the task force (专班), each coordination meeting (协调会) and each
+ * inquiry step (询问、调取视频、查阅档案、现场核查), as recorded by the agency or the lead unit. The conclusion cites them.
+ */
+export const Coordination = z.object({
+  taskForce: z.object({ members: z.array(z.object({ name: z.string(), unit: z.string() })), at: isoInstant, by: Actor }).optional(),
+  meetings: z.array(z.object({ id: z.string(), date: z.string(), attendees: z.array(z.string()), minutes: z.string(), decisions: z.string(), at: isoInstant, by: Actor })),
+  inquiries: z.array(
+    z.object({ id: z.string(), method: z.enum(['questioning', 'video', 'files', 'site']), date: z.string(), what: z.string(), conductedBy: z.string(), materials: z.array(z.string()), at: isoInstant, by: Actor }),
+  ),
+});
+export type Coordination = z.infer<typeof Coordination>;
+
 export const TimelineEvent = z.object({
   caseId: z.string(),
   /** Monotonic per case, starting at 1. */
@@ -356,6 +369,8 @@ export const CaseRecord = z.object({
       by: Actor,
       /** 调查过程中发现投诉以外其他问题 (art. 15): rectified together with the complaint, reported with the rectification. */
       otherProblems: z.string().optional(),
+      /** The coordination records the result rests on (art. 14(3)): 专班, meeting ids H1…, inquiry ids D1…. */
+      cites: z.array(z.string()).optional(),
     })
     .optional(),
   rectification: z
@@ -379,6 +394,8 @@ export const CaseRecord = z.object({
   contacts: z.array(ContactTask).optional(),
   /** 补正提醒 given to the complainant (art. 19(1)). */
   correctionRequests: z.array(CorrectionRequest).optional(),
+  /** Art. 14(3): task force, coordination meetings and inquiry steps. */
+  coordination: Coordination.optional(),
   /** Escalations by staff to the agency or the leader (art. 9(2), art. 14(3)); the leader may read escalated cases. */
   escalations: z.array(z.object({ to: z.enum(['agency', 'leader']), reason: z.string(), at: isoInstant, by: Actor })).optional(),
   /** What routing made of the intake (issue 15): the unit, another jurisdiction or not a government matter, and why. */

@@ -19,7 +19,7 @@ import { CHANNEL_LABELS } from './intake';
 import type { JurisdictionConfig } from './jurisdiction';
 import type { RulesVersion } from './rules';
 import { CLOCK_LABELS } from './lifecycle/deadlines';
-import { CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS } from './lifecycle/actions';
+import { CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS } from './lifecycle/actions';
 import { CONTACT_CHANNEL_LABELS, CONTACT_OUTCOME_LABELS } from './notices/contacts';
 import { cnDateTime, departmentName, escapeHtml } from './notices/format';
 import { issuedDocumentsOf } from './notices/issued';
@@ -230,6 +230,13 @@ function conclusionSection(input: DossierInput, v: CaseRecord): Section {
     const r = input.rules.terminationReasons[o.reason];
     rows.push(['终止办理', `${r?.article ?? o.reason}：${r?.label ?? ''}（${cnDateTime(o.at)}）`], ['终止依据', o.basis], ['终止说明', o.note]);
   }
+  const co = v.coordination;
+  if (co?.taskForce) rows.push(['工作专班', co.taskForce.members.map((m) => `${m.name}（${m.unit}）`).join('、')]);
+  for (const m of co?.meetings ?? []) rows.push([`协调会 ${m.id}`, `${m.date}；参会：${m.attendees.join('、')}；纪要：${m.minutes}；议定事项：${m.decisions}`]);
+  for (const q of co?.inquiries ?? []) {
+    rows.push([`调查核实 ${q.id}`, `${q.date} ${INQUIRY_METHOD_LABELS[q.method]}（${q.conductedBy}）：${q.what}${q.materials.length ? `；取得材料：${q.materials.join('、')}` : ''}`]);
+  }
+  if (v.conclusion?.cites?.length) rows.push(['办理结果依据', v.conclusion.cites.join('、')]);
   for (const q of v.correctionRequests ?? []) {
     rows.push([`补正提醒 ${q.id}`, `${q.sentOn}以${CORRECTION_CHANNEL_LABELS[q.channel]}提醒，补正期限至${q.correctBy}：${q.content}（${actorText(q.by, j)}）`]);
   }

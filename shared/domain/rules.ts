@@ -159,3 +159,50 @@ export class RulesRegistry {
     };
   }
 }
+
+export interface RulesStatus {
+  date: string;
+  /** The version in force on `date`. */
+  inForce: RulesVersion;
+  lapsed: boolean;
+  /** A registered version whose effectiveFrom is after `date`, if any. */
+  next?: RulesVersion;
+  /** Chinese warnings for the administrator (empty when all is in order). */
+  warnings: string[];
+}
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+/** How many days before the end of validity the administrator is warned that a successor is due. */
+export const LAPSE_NOTICE_DAYS = 60;
+
+/**
+ * The rules situation on a Shanghai date: the version in force, whether its stated validity has ended
+ * (the system keeps applying it, art. 22 gives no gap rule), and what the administrator should do.
+ */
+export function rulesStatus(registry: RulesRegistry, shanghaiDate: string): RulesStatus {
+  const { version, lapsed } = registry.inForceOn(shanghaiDate);
+  const next = registry.all().find((v) => v.effectiveFrom > shanghaiDate);
+  const warnings: string[] = [];
+  const howTo =
+    '如已发布新的办法或上级新规定，请在 config/rules/ 下新增一个 JSON 文件登记后续版本（新的 id、effectiveFrom 为施行日、validUntil 为有效期截止日，' +
+    '格式见 config/rules/README.md；可用 `tousu config rules --show ' + version.id + '` 导出现行版本作为模板），' +
+    '再运行 `tousu config validate` 检查，无需修改代码；已受理的投诉件仍按受理时施行的版本办理。';
+  if (lapsed && next) {
+    warnings.push(
+      `规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满；已登记的后续版本 ${next.id} 自 ${next.effectiveFrom} 起施行，` +
+        `在此之前系统继续适用 ${version.id}。`,
+    );
+  } else if (lapsed) {
+    warnings.push(
+      `规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满，且尚未登记后续版本；系统继续适用该版本办理新收到的投诉。` + howTo,
+    );
+  } else if (version.validUntil !== undefined && !next) {
+    const left = daysBetween(shanghaiDate, version.validUntil);
+    if (left <= LAPSE_NOTICE_DAYS) {
+      warnings.push(`规则版本 ${version.id} 的有效期将于 ${version.validUntil} 届满（还有 ${left} 天），尚未登记后续版本。` + howTo);
+    }
+  }
+  return { date: shanghaiDate, inForce: version, lapsed, next, warnings };
+}

@@ -18,6 +18,7 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
   reply: { action: 'reply', method: 'phone', summary: '电话答复。' },
   'record-follow-up': { action: 'record-follow-up', satisfaction: 'satisfied' },
   terminate: { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，自愿放弃投诉' },
+  'record-coordination': { action: 'record-coordination', kind: 'task_force', members: ['张三（市场监管局）'] },
   'request-correction': { action: 'request-correction', content: '请补充营业执照复印件', channel: 'phone', correctBy: '2025-12-31' },
   recuse: { action: 'recuse', reason: '与投诉人系亲属' },
   escalate: { action: 'escalate', to: 'agency', reason: '需协调' },
@@ -85,7 +86,7 @@ describe('every action in every phase', () => {
     for (const action of ACTION_NAMES.filter((a) => a !== 'merge' && a !== 'unmerge') as Exclude<ActionName, 'merge' | 'unmerge'>[]) {
       it(`${action} in ${phase}`, () => {
         const w = phase === 'archived' ? caseIn('follow_up').act(AGENCY, { action: 'record-follow-up', satisfaction: 'satisfied' }, '2025-03-07T10:00:00+08:00') : caseIn(phase);
-        if (phase === 'handling' && action === 'designate-lead') w.c = { ...w.c, classification: 'intervention' };
+        if (phase === 'handling' && (action === 'designate-lead' || action === 'record-coordination')) w.c = { ...w.c, classification: 'intervention' };
         const c = w.c;
         expect(c.phase).toBe(phase);
         const actor = entitled(action, phase);
@@ -113,7 +114,7 @@ describe('every action in every phase', () => {
   it('allows the expected actions per phase', () => {
     expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'request-correction', 'recuse', 'escalate', 'mark-secret']);
     expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
-    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
+    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'record-coordination', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
   });
 
   it('a department may not accept a case of another department, nor decide at dispatch', () => {

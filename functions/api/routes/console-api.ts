@@ -21,10 +21,12 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/
 import { ROLE_LABELS, canRead, readDenial, viewFor } from '../../../shared/domain/access';
 import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
 import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
-import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
+import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
 import { shanghaiDate } from '../../../shared/domain/calendar';
+import { rulesStatus } from '../../../shared/domain/rules';
+import type { RulesStatus } from '../../../shared/domain/rules';
 import { safeFilename } from '../../../shared/intake/evidence';
 import type { BlobStore } from '../../../shared/ports';
 import { authenticate } from '../../../shared/auth/principal';
@@ -184,6 +186,23 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       ],
     },
     {
+      action: 'record-coordination',
+      label: ACTION_LABELS['record-coordination'],
+      help: '介入处理的复杂投诉：记录工作专班（成员及单位）、协调会（日期、参会人员、纪要、议定事项）和调查核实（询问、调取视频、查阅档案、现场核查及取得的材料）；办结时办理结果引用这些记录（第十四条第（三）项）。',
+      fields: [
+        { name: 'kind', label: '记录类型', type: 'radio', required: true, options: [{ value: 'task_force', label: '工作专班' }, { value: 'meeting', label: '协调会' }, { value: 'inquiry', label: '调查核实' }] },
+        { name: 'members', label: '专班成员', type: 'textarea', required: true, hint: '每行一人：姓名（单位）', showWhen: { field: 'kind', values: ['task_force'] } },
+        { name: 'date', label: '日期', type: 'date', required: true, showWhen: { field: 'kind', values: ['meeting', 'inquiry'] } },
+        { name: 'attendees', label: '参会人员（单位）', type: 'textarea', required: true, hint: '每行一个', showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'minutes', label: '会议纪要', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'decisions', label: '议定事项', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['meeting'] } },
+        { name: 'method', label: '调查方式', type: 'radio', required: true, options: opts(INQUIRY_METHOD_LABELS), showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'what', label: '调查内容和结果', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'conductedBy', label: '调查人员', type: 'text', required: true, showWhen: { field: 'kind', values: ['inquiry'] } },
+        { name: 'materials', label: '取得的材料', type: 'textarea', hint: '每行一份，如“窗口监控录像（3月2日）”', showWhen: { field: 'kind', values: ['inquiry'] } },
+      ],
+    },
+    {
       action: 'request-correction',
       label: ACTION_LABELS['request-correction'],
       help: '投诉材料不实或有隐瞒的，提醒投诉人补正并记录提醒内容、方式、日期和补正期限；期限届满仍未补正的，方可按第十九条第（一）项终止办理。',
@@ -263,6 +282,17 @@ async function principalOf(c: Context, deps: ConsoleApiDeps): Promise<StaffPrinc
   return p;
 }
 
+/**
+ * The banner text while only a lapsed rules version is in force: what administrators and the agency must do (the
+ * full warning, with how to register a successor); for other staff, what it means for their cases.
+ */
+export function lapsedRulesBanner(status: RulesStatus, role: StaffRole): string {
+  if (role === 'admin' || role === 'agency') return `规则提醒：${status.warnings.join(' ')}`;
+  const v = status.inForce;
+  const next = status.next ? `后续版本 ${status.next.id} 自 ${status.next.effectiveFrom} 起施行。` : '尚未登记后续版本，已通知管理员。';
+  return `规则提醒：现行《${v.title}》（${v.id}）的有效期已于 ${v.validUntil ?? ''} 届满，系统继续按该版本办理新收到的投诉；${next}已受理的投诉件按受理时施行的版本办理。`;
+}
+
 function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message: string): void {
   if (!roles.includes(p.role)) throw new ForbiddenError(message);
 }
@@ -304,8 +334,17 @@ export function contentDisposition(stored: string): string {
 export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void {
   app.get('/api/console/meta', async (c) => {
     const p = await principalOf(c, deps);
-    const rules = deps.rules.inForceOn(shanghaiDate(deps.clock.now())).version;
+    const today = shanghaiDate(deps.clock.now());
+    const rules = deps.rules.inForceOn(today).version;
+    const status = rulesStatus(deps.rules, today);
     return c.json({
+      // Art. 22: the console shows a banner while only a lapsed rules version is in force.
+      rules: {
+        inForce: { id: rules.id, title: rules.title, effectiveFrom: rules.effectiveFrom, ...(rules.validUntil ? { validUntil: rules.validUntil } : {}) },
+        lapsed: status.lapsed,
+        ...(status.next ? { next: { id: status.next.id, title: status.next.title, effectiveFrom: status.next.effectiveFrom } } : {}),
+        ...(status.lapsed ? { banner: lapsedRulesBanner(status, p.role) } : {}),
+      },
       me: { username: p.username, role: p.role, roleLabel: ROLE_LABELS[p.role], ...(p.department ? { department: p.department } : {}) },
       jurisdiction: { code: deps.jurisdiction.code, name: deps.jurisdiction.name, agency: deps.jurisdiction.agency.name },
       departments: deps.jurisdiction.departments.map((d) => ({ code: d.code, name: d.name })),

@@ -197,6 +197,49 @@ export const TerminateAction = z
     if (v.circumstance && v.reason !== 'art19-4') ctx.addIssue({ code: 'custom', path: ['circumstance'], message: '具体情形只用于第十九条第（四）项' });
   });
 
+export const INQUIRY_METHOD_LABELS = { questioning: '询问有关人员', video: '调取视频', files: '查阅档案资料', site: '现场核查' } as const;
+
+const nameList = (label: string, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\r\n、,，;；]+/).map((x) => x.trim()).filter((x) => x.length > 0) : v),
+    z.array(z.string({ error: `${label}应为文字` }).trim().min(1).max(100, `每项${label}不能超过 100 个字`), { error: `请填写${label}` }).max(max, `${label}不能超过 ${max} 项`),
+  );
+
+/** Art. 14(3): one coordination record — the task force, a coordination meeting or an inquiry step. */
+export const RecordCoordinationAction = z
+  .object({
+    action: z.literal('record-coordination'),
+    kind: z.enum(['task_force', 'meeting', 'inquiry'], { error: '请选择记录类型：工作专班、协调会或调查核实' }),
+    /** task_force: one member per line, “姓名（单位）” or “姓名 单位”. */
+    members: nameList('专班成员', 50).optional(),
+    date: shanghaiDay('日期').optional(),
+    attendees: nameList('参会人员', 100).optional(),
+    minutes: optionalText('会议纪要', 5000),
+    decisions: optionalText('议定事项', 5000),
+    method: z.enum(['questioning', 'video', 'files', 'site'], { error: '请选择调查方式：询问有关人员、调取视频、查阅档案资料或现场核查' }).optional(),
+    what: optionalText('调查内容和结果', 5000),
+    conductedBy: optionalText('调查人员', 200),
+    materials: nameList('取得的材料', 50).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const need = (field: string, ok: unknown, message: string) => {
+      if (!ok || (Array.isArray(ok) && ok.length === 0)) ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    if (v.kind === 'task_force') need('members', v.members, '请填写专班成员及其单位，每行一人，如“张三（市场监管局）”');
+    if (v.kind === 'meeting') {
+      need('date', v.date, '请填写协调会日期');
+      need('attendees', v.attendees, '请填写参会人员（单位）');
+      need('minutes', v.minutes, '请填写会议纪要');
+      need('decisions', v.decisions, '请填写议定事项');
+    }
+    if (v.kind === 'inquiry') {
+      need('date', v.date, '请填写调查日期');
+      need('method', v.method, '请选择调查方式');
+      need('what', v.what, '请填写询问或取得的内容及结果');
+      need('conductedBy', v.conductedBy, '请填写调查人员');
+    }
+  });
+
 export const CORRECTION_CHANNEL_LABELS: Record<CorrectionChannel, string> = { phone: '电话', email: '电子邮件', letter: '信函', in_person: '当面', sms: '短信' };
 
 /** 补正提醒 (art. 19(1)): what the complainant was asked to correct, how, when, and by which day. */
@@ -304,6 +347,7 @@ export const ACTION_SCHEMAS = {
   'lift-secret-mark': LiftSecretMarkAction,
   'record-name-clearing': RecordNameClearingAction,
   'request-correction': RequestCorrectionAction,
+  'record-coordination': RecordCoordinationAction,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionBody = { [K in ActionName]: z.output<(typeof ACTION_SCHEMAS)[K]> }[ActionName];
@@ -330,6 +374,7 @@ export const ACTION_LABELS: Record<ActionName, string> = {
   'lift-secret-mark': '解除保密标注',
   'record-name-clearing': '记录澄清情况',
   'request-correction': '补正提醒',
+  'record-coordination': '记录协调调查',
 };
 
 /** Art. 13: content can be marked (and a mark lifted) at any time after intake, the archive included. */
@@ -348,7 +393,7 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
   // dispatch in acceptance = 改派 (re-route) by the agency before the department accepted (issue 15).
   acceptance: ['accept', 'reject', 'dispatch', 'merge', ...WAITING_COMMON],
   classification: ['classify', 'merge', ...WAITING_COMMON],
-  handling: ['designate-lead', 'request-extension', 'conclude', ...WAITING_COMMON],
+  handling: ['designate-lead', 'record-coordination', 'request-extension', 'conclude', ...WAITING_COMMON],
   // After the conclusion the three parts run side by side (arts. 15, 16, 17): each is open while its clock is.
   rectification: AFTER_CONCLUSION_ACTIONS,
   reply: AFTER_CONCLUSION_ACTIONS,
@@ -363,6 +408,7 @@ export const PHASE_ACTIONS: Record<Phase, readonly ActionName[]> = {
 export function allowedActions(c: CaseRecord): ActionName[] {
   return PHASE_ACTIONS[c.phase].filter((a) => {
     if (a === 'designate-lead') return c.classification === 'intervention';
+    if (a === 'record-coordination') return c.classification === 'intervention';
     if (a === 'request-extension') return c.classification === 'transfer';
     if (a === 'record-name-clearing') return c.nameClearing !== undefined && c.nameClearing.clearedAt === undefined;
     if (a === 'record-contact') return (c.contacts ?? []).some((x) => x.status === 'pending' && x.channel !== 'email');

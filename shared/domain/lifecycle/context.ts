@@ -39,6 +39,7 @@ export const ACTION_NAMES = [
   'lift-secret-mark',
   'record-name-clearing',
   'request-correction',
+  'record-coordination',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

@@ -20,7 +20,7 @@ import { CONTACT_CHANNEL_LABELS, CONTACT_NOTICE_LABELS, CONTACT_OUTCOME_LABELS, 
 import { departmentName } from '../notices/format';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL as FINDING_LABELS, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../notices/labels';
 import type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
-import { ACTION_LABELS, CORRECTION_CHANNEL_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
+import { ACTION_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
 import { terminationBasis } from './termination';
 import type { ActionName, LifecycleContext, Notice, Transition } from './context';
 import { AFTER_CONCLUSION_PHASES, CLOCK_LABELS, PHASE_CLOCK, closeDeadline, isPastDue, openDeadlineIndex, phaseAfterConclusion, reminderInstant, replaceDeadline, runningDeadlines, startClock } from './deadlines';
@@ -373,6 +373,8 @@ export function applyAction(c: CaseRecord, body: unknown, actor: Actor, ctx: Lif
       return recordNameClearing(t, b);
     case 'request-correction':
       return requestCorrection(t, b);
+    case 'record-coordination':
+      return recordCoordination(t, b);
     case 'merge':
     case 'unmerge':
       return mergeNotBuilt(b);
@@ -721,7 +723,8 @@ function concludeCase(t: Draft, finding: Finding, summary: string, art15: { othe
   const r = t.record;
   const d = t.ctx.rules.deadlines;
   t.close('result');
-  r.conclusion = { finding, summary, at: t.nowIso, by: t.actor, ...(art15.otherProblems ? { otherProblems: art15.otherProblems } : {}) };
+  const cites = coordinationCites(r);
+  r.conclusion = { finding, summary, at: t.nowIso, by: t.actor, ...(art15.otherProblems ? { otherProblems: art15.otherProblems } : {}), ...(cites.length ? { cites } : {}) };
   r.outcome = { kind: 'concluded', finding, summary, at: t.nowIso };
   if (art15.nameClearing) {
     if (finding !== 'unfounded') throw new RuleViolationError('name_clearing_not_unfounded', '只有投诉失实的，才可以提请澄清事实、消除影响（第十五条）。');
@@ -744,8 +747,10 @@ function concludeCase(t: Draft, finding: Finding, summary: string, art15: { othe
     `政务服务管理机构应于${shanghaiDate(visit.dueAt)}前回访（第十七条）`,
   ].filter(Boolean);
   t.moveTo(phaseAfterConclusion(r));
-  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}，办理结果已报政务服务管理机构（第十四条第（二）项）。${parts.join('；')}，各自计算期限。${other}${clearing}`, {
+  const cited = cites.length ? `办理结果依据：${coordinationCitation(r)}（第十四条第（三）项）。` : '';
+  t.event('concluded', `办结，核查结论：${FINDING_LABELS[finding]}，办理结果已报政务服务管理机构（第十四条第（二）项）。${cited}${parts.join('；')}，各自计算期限。${other}${clearing}`, {
     finding,
+    ...(cites.length ? { cites } : {}),
     replyDueAt: reply.dueAt,
     ...(rect ? { rectificationDueAt: rect.dueAt } : {}),
     followUpDueAt: visit.dueAt,
@@ -870,6 +875,56 @@ function terminate(t: Draft, b: ActionBodyOf<'terminate'>): Transition {
     ...noteData(b.note),
   });
   t.notify(...N.terminationNotices(r, t.ctx));
+  return t.done();
+}
+
+/** The ids of the coordination records a conclusion cites (art. 14(3)): 专班, H1…, D1…. */
+function coordinationCites(c: CaseRecord): string[] {
+  const co = c.coordination;
+  if (!co) return [];
+  return [...(co.taskForce ? ['专班'] : []), ...co.meetings.map((m) => m.id), ...co.inquiries.map((q) => q.id)];
+}
+
+function coordinationCitation(c: CaseRecord): string {
+  const co = c.coordination!;
+  return [
+    co.taskForce ? `工作专班（${co.taskForce.members.length} 人）` : '',
+    ...co.meetings.map((m) => `${m.date}协调会（${m.id}）`),
+    ...co.inquiries.map((q) => `${q.date}${INQUIRY_METHOD_LABELS[q.method]}（${q.id}）`),
+  ]
+    .filter(Boolean)
+    .join('、');
+}
+
+/** Art. 14(3): records the task force, a coordination meeting or an inquiry step; the case stays in handling. */
+function recordCoordination(t: Draft, b: ActionBodyOf<'record-coordination'>): Transition {
+  const r = t.record;
+  const co = r.coordination ?? { meetings: [], inquiries: [] };
+  const today = shanghaiDate(t.ctx.now);
+  if (b.date && b.date > today) throw new ValidationError([{ field: 'date', message: '日期不能晚于今天：请在协调会或调查之后记录', code: 'in_future' }]);
+  if (b.kind === 'task_force') {
+    const members = (b.members ?? []).map((m) => {
+      const x = /^(.+?)[（(](.+)[)）]$/.exec(m) ?? /^(\S+)\s+(.+)$/.exec(m);
+      return x ? { name: x[1]!.trim(), unit: x[2]!.trim() } : { name: m, unit: '' };
+    });
+    const noUnit = members.findIndex((m) => !m.unit);
+    if (noUnit >= 0) throw new ValidationError([{ field: `members.${noUnit}`, message: `第 ${noUnit + 1} 位专班成员未写明单位，请写成“姓名（单位）”`, code: 'member_unit_missing' }]);
+    r.coordination = { ...co, taskForce: { members, at: t.nowIso, by: t.actor } };
+    const units = [...new Set(members.map((m) => m.unit))];
+    t.event('task_force_formed', `${co.taskForce ? '调整' : '组建'}工作专班，成员 ${members.length} 人，来自${units.join('、')}（第十四条第（三）项）。`, { members: members.length, units });
+  } else if (b.kind === 'meeting') {
+    const id = `H${co.meetings.length + 1}`;
+    r.coordination = { ...co, meetings: [...co.meetings, { id, date: b.date!, attendees: b.attendees ?? [], minutes: b.minutes!, decisions: b.decisions!, at: t.nowIso, by: t.actor }] };
+    t.event('coordination_meeting', `${b.date}召开协调会（${id}），参会 ${b.attendees?.length ?? 0} 人（单位）（第十四条第（三）项）。${noteSentence('议定事项', b.decisions, r)}`, { meetingId: id, date: b.date, attendees: b.attendees });
+  } else {
+    const id = `D${co.inquiries.length + 1}`;
+    r.coordination = {
+      ...co,
+      inquiries: [...co.inquiries, { id, method: b.method!, date: b.date!, what: b.what!, conductedBy: b.conductedBy!, materials: b.materials ?? [], at: t.nowIso, by: t.actor }],
+    };
+    const mats = b.materials?.length ? `，取得材料 ${b.materials.length} 份（${b.materials.join('、')}）` : '';
+    t.event('inquiry_recorded', `${b.date}${INQUIRY_METHOD_LABELS[b.method!]}（${id}）${mats}（第十四条第（三）项）。${noteSentence('情况', b.what, r)}`, { inquiryId: id, method: b.method, date: b.date, materials: b.materials ?? [] });
+  }
   return t.done();
 }
 

@@ -108,6 +108,15 @@ function errorBox(err) {
  * For the agency and the administrator: a year without its State Council holiday notice (from 1 November) and
  * the open cases that run on provisional dates. Older deployments without the route show nothing.
  */
+/** Art. 22: while only a lapsed rules version is in force, every staff page says so (text from GET /api/console/meta). */
+function renderRulesBanner() {
+  const banner = document.getElementById('rules-banner');
+  if (!banner) return;
+  const text = meta?.rules?.banner;
+  banner.hidden = !text;
+  banner.textContent = text ?? '';
+}
+
 async function renderCalendarBanner() {
   const banner = document.getElementById('calendar-banner');
   if (!banner) return;
@@ -306,7 +315,7 @@ function byDeadline(a, b) {
  * Actions open at every waiting point (art. 19 termination, recusal, escalation, merging, recording a call or a
  * letter to the complainant, art. 13 secrecy marks): having only these means the case waits on someone else.
  */
-const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'request-correction', 'record-contact', 'mark-secret', 'lift-secret-mark'];
+const SIDE_ACTIONS = ['recuse', 'escalate', 'merge', 'unmerge', 'terminate', 'request-correction', 'record-coordination', 'record-contact', 'mark-secret', 'lift-secret-mark'];
 const isMine = (c) => (c.allowedActions ?? []).some((a) => !SIDE_ACTIONS.includes(a));
 
 /** The routing proposal of a case still to be dispatched: "建议：X" or "待人工分派". */
@@ -1181,6 +1190,7 @@ async function render() {
   pendingFlash = '';
   if (path === '/console/login') {
     meta = null;
+    renderRulesBanner();
     renderNav();
     return loginPage();
   }
@@ -1194,6 +1204,7 @@ async function render() {
     }
     void renderCalendarBanner();
   }
+  renderRulesBanner();
   renderNav();
   const m = /^\/console\/cases\/([^/]+)(\/slip|\/dossier)?$/.exec(path);
   if (m) return m[2] === '/slip' ? slipPage(decodeURIComponent(m[1])) : m[2] === '/dossier' ? dossierPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
