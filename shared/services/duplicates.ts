@@ -42,6 +42,8 @@ export interface DuplicateServiceDeps {
   /** Names of the counties and districts, so that one county's unit is told from another's. */
   places?: readonly DuplicatePlace[];
   lsh?: LshParams;
+  /** Text tokens (default character bigrams); see FingerprintOptions.tokenize. */
+  tokenize?: (normalisedText: string) => Set<string>;
   /** Called with counts after each check (for metrics; no personal data). */
   onMetrics?: (m: { candidates: number; fetched: number; decision: DuplicateDecision['kind'] }) => void;
 }
@@ -76,7 +78,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     if (hit && hit.jurisdiction === jurisdiction) return hit.fp;
     const services = typeof deps.services === 'function' ? deps.services(jurisdiction) : deps.services;
     const halls = typeof deps.halls === 'function' ? deps.halls(jurisdiction) : deps.halls;
-    const made = fingerprint(intake, { departments: departmentsOf(jurisdiction), services, halls, places: deps.places, lsh: deps.lsh });
+    const made = fingerprint(intake, { departments: departmentsOf(jurisdiction), services, halls, places: deps.places, lsh: deps.lsh, tokenize: deps.tokenize });
     ofIntake.set(intake, { jurisdiction, fp: made });
     return made;
   };

@@ -149,6 +149,11 @@ export interface FingerprintOptions {
   /** Places (counties, districts) with the forms people write (`射洪市`, `射洪`), to tell one county's unit from another's. */
   places?: readonly Place[];
   lsh?: LshParams;
+  /**
+   * How the normalised text is cut into the set compared by Jaccard and containment (default: character bigrams).
+   * The bench compares it with @node-rs/jieba word segmentation (docs/BENCHMARKS.md); bigrams measured better.
+   */
+  tokenize?: (normalisedText: string) => Set<string>;
 }
 
 const compact = (s: string): string => fold(s).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
@@ -185,7 +190,7 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
   const c = intake.complainant;
   const rawText = [intake.matter, intake.facts ?? ''].join('\n');
   const text = normaliseText(rawText);
-  const sh = shingles(text, 2);
+  const sh = opts.tokenize ? opts.tokenize(text) : shingles(text, 2);
   const facts = extractFacts(rawText);
   const unit = resolveUnit(intake.respondent, rawText, opts.departments ?? []);
   const phones = unique([normalisePhone(c.phone), ...phonesInText(rawText)]);
