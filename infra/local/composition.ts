@@ -6,6 +6,8 @@
  * (shared/composition/aws.ts); the store, duplicate matching, quarantine, dead letters and claims are the same
  * DynamoDB adapters on dynalite. The caller brings the clock, the mail sender and the workflow engine.
  */
+import { duplicateEvidenceFor } from '../../shared/config/catalogue';
+import { jiebaTokens } from '../../shared/text/jieba-tokens';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
@@ -120,7 +122,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
   const store: CaseStore = asDeployed
     ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) })
     : new DynamoCaseStore({ doc, tableName });
-  const duplicates = asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments, rules: jurisdiction.duplicateMatching }) : undefined;
+  const duplicates = asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments, ...duplicateEvidenceFor(jurisdiction, opts.jurisdictionDir), tokenize: jiebaTokens, rules: jurisdiction.duplicateMatching }) : undefined;
   const { clock, mail } = opts;
   return {
     ...setup,

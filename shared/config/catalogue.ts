@@ -157,3 +157,18 @@ export function routingIndexFor(j: JurisdictionConfig, opts: { jurisdictionDir?:
   }
   return index;
 }
+
+/**
+ * What duplicate matching takes from the configuration (issue 22): the catalogue's service items and halls, and
+ * the county-level places of the directory (districts, counties, parks) with the forms people write.
+ */
+export function duplicateEvidenceFor(
+  j: JurisdictionConfig,
+  jurisdictionDir?: string,
+): { services: ServiceCatalogue['items']; halls: string[]; places: { name: string; forms: string[] }[] } {
+  const catalogue = loadCatalogue(j, jurisdictionDir);
+  const places = allJurisdictions(jurisdictionDir)
+    .filter((x) => x.level !== 'city')
+    .map((x) => ({ name: x.name, forms: x.nameForms ?? [] }));
+  return { services: catalogue?.items ?? [], halls: catalogue?.halls ?? [], places };
+}

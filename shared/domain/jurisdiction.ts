@@ -108,6 +108,7 @@ export const JurisdictionConfig = z.object({
       autoMinIdentity: z.number().min(0).max(1).optional(),
       autoMinText: z.number().min(0).max(1).optional(),
       possibleScore: z.number().min(0).max(1).optional(),
+      autoMaxDaysApart: z.number().int().min(0).max(3650).optional(),
       maxCandidates: z.number().int().min(1).max(50).optional(),
       maxPossible: z.number().int().min(1).max(20).optional(),
       repeatWindowDays: z.number().int().min(1).max(3650).optional(),

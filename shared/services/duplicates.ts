@@ -21,6 +21,8 @@ import {
   type KnownToCase,
   type Fingerprint,
   type LshParams,
+  type ServiceTerm,
+  type DuplicatePlace,
 } from '../domain/duplicates/index';
 import type { CaseStore } from '../ports/index';
 import { indexDay, type DuplicateIndex } from '../ports/duplicate-index';
@@ -34,7 +36,15 @@ export interface DuplicateServiceDeps {
   rules?: Partial<DuplicateRules>;
   /** The department directory (names and aliases) to resolve respondent units, per jurisdiction or for all. */
   departments?: readonly Department[] | ((jurisdiction: string) => readonly Department[] | undefined);
+  /** The service catalogue's items (per jurisdiction or for all): the item a text names is evidence. */
+  services?: readonly ServiceTerm[] | ((jurisdiction: string) => readonly ServiceTerm[] | undefined);
+  /** Names of halls hosting other units' windows (the catalogue's `halls`), per jurisdiction or for all. */
+  halls?: readonly string[] | ((jurisdiction: string) => readonly string[] | undefined);
+  /** Names of the counties and districts, so that one county's unit is told from another's. */
+  places?: readonly DuplicatePlace[];
   lsh?: LshParams;
+  /** Text tokens (default character bigrams); see FingerprintOptions.tokenize. */
+  tokenize?: (normalisedText: string) => Set<string>;
   /** Called with counts after each check (for metrics; no personal data). */
   onMetrics?: (m: { candidates: number; fetched: number; decision: DuplicateDecision['kind'] }) => void;
 }
@@ -67,7 +77,9 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
   const fp = (intake: CanonicalIntake, jurisdiction: string): Fingerprint => {
     const hit = ofIntake.get(intake);
     if (hit && hit.jurisdiction === jurisdiction) return hit.fp;
-    const made = fingerprint(intake, { departments: departmentsOf(jurisdiction), lsh: deps.lsh });
+    const services = typeof deps.services === 'function' ? deps.services(jurisdiction) : deps.services;
+    const halls = typeof deps.halls === 'function' ? deps.halls(jurisdiction) : deps.halls;
+    const made = fingerprint(intake, { departments: departmentsOf(jurisdiction), services, halls, places: deps.places, lsh: deps.lsh, tokenize: deps.tokenize });
     ofIntake.set(intake, { jurisdiction, fp: made });
     return made;
   };
@@ -100,7 +112,7 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         if (entry.day < oldest) continue;
         const t = tally.get(entry.caseId) ?? { bands: 0, identity: 0 };
         if (key.kind === 'band') t.bands++;
-        else t.identity += key.kind === 'name' ? 3 : 8;
+        else t.identity += key.kind === 'block' ? 2 : key.kind === 'name' ? 3 : 8;
         tally.set(entry.caseId, t);
       }
     }
@@ -138,7 +150,13 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         if (!matched) return;
         const root = await rootOf(matched);
         if (!root) return;
-        const scored = scorePair(mine, fpOfCase(matched), intake.receivedAt, matched.receivedAt);
+        let scored = scorePair(mine, fpOfCase(matched), intake.receivedAt, matched.receivedAt);
+        // Merged into another case: what the root says counts too (another unit, county, item or occasion
+        // there forbids an automatic merge into it, however close the merged intake is).
+        if (root.caseId !== matched.caseId) {
+          const viaRoot = scorePair(mine, fpOfCase(root), intake.receivedAt, root.receivedAt).blockers;
+          if (viaRoot.length > 0) scored = { ...scored, blockers: [...scored.blockers, ...viaRoot.map((b) => `与主案件 ${root.trackingNo} 相比：${b}`)] };
+        }
         const prev = byRoot.get(root.caseId);
         if (!prev) byRoot.set(root.caseId, { assessed: { root, scored }, matched: [matched] });
         else {

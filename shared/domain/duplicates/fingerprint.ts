@@ -10,7 +10,11 @@ import { DEFAULT_LSH, lshBands, minhash, shingles, type LshParams } from './minh
 import { fold, idNumbersInText, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, type NormalisedName } from './normalize';
 
 /** A key under which a case is filed in the duplicate index (port `DuplicateIndex`). */
-export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail' | 'name' | 'idno'; hash: string };
+/**
+ * `block`: a blocking key of surname + unit or surname + service item, so that "王女士" on the phone and "王芳" in
+ * a letter about the same unit meet as candidates without a shared contact or shared wording.
+ */
+export type IndexKey = { kind: 'band'; band: number; hash: string } | { kind: 'phone' | 'mail' | 'name' | 'idno' | 'block'; hash: string };
 
 /** Stable string form of an index key, used to match look-up results to keys. */
 export const indexKeyId = (k: IndexKey): string => (k.kind === 'band' ? `B#${k.band}#${k.hash}` : `${k.kind.toUpperCase()}#${k.hash}`);
@@ -23,6 +27,8 @@ export interface UnitResolution {
   /** Normalised unit name as written, when it could not be resolved. */
   name?: string;
   via?: 'code' | 'name' | 'alias' | 'text';
+  /** The unit named is a hall hosting other units' windows (政务大厅): it says where, not who. */
+  hall?: boolean;
 }
 
 export interface Fingerprint {
@@ -40,11 +46,23 @@ export interface Fingerprint {
   /** Character bigrams of `text`. */
   shingles: Set<string>;
   facts: Facts;
+  /** Service-catalogue items the text names (ids), e.g. `BDCDJ-bdc-zy` for 二手房过户. */
+  services: string[];
+  /** Places (counties, districts) the text or the unit names, e.g. `射洪`. */
+  places: string[];
   evidence: string[];
   keys: IndexKey[];
 }
 
-const unitForm = (s: string): string => normaliseOrganisation(s) ?? fold(s).replace(/[\s\p{P}\p{S}]/gu, '');
+/**
+ * A unit name in comparable form: punctuation removed, the province and city prefix dropped (遂宁市…), the
+ * county or district kept: 射洪市不动产登记中心 and 船山区不动产登记中心 are two units.
+ */
+const unitForm = (s: string): string => {
+  let out = fold(s).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  for (const p of ['四川省', '四川', '遂宁市', '遂宁']) if (out.startsWith(p) && out.length > p.length + 1) out = out.slice(p.length);
+  return out;
+};
 
 /**
  * Respondent unit through the department directory and its aliases (issue 7, signal 1): the unit code when the
@@ -114,22 +132,80 @@ function featureTokens(unit: UnitResolution, facts: Facts): string[] {
   return out;
 }
 
+/** A service-catalogue item as duplicate matching needs it (shared/domain/routing `ServiceItem`). */
+export interface ServiceTerm {
+  id: string;
+  name: string;
+  /** Phrases, or `a+b` combinations whose parts must all occur. */
+  synonyms: readonly string[];
+}
+
 export interface FingerprintOptions {
   departments?: readonly Department[];
+  /** The jurisdiction's service catalogue: the items a text names pin the matter down. */
+  services?: readonly ServiceTerm[];
+  /** Names of halls that host other units' windows (the catalogue's `halls`): such a unit never contradicts. */
+  halls?: readonly string[];
+  /** Places (counties, districts) with the forms people write (`射洪市`, `射洪`), to tell one county's unit from another's. */
+  places?: readonly Place[];
   lsh?: LshParams;
+  /**
+   * How the normalised text is cut into the set compared by Jaccard and containment (default: character bigrams).
+   * The bench compares it with @node-rs/jieba word segmentation (docs/BENCHMARKS.md); bigrams measured better.
+   */
+  tokenize?: (normalisedText: string) => Set<string>;
+}
+
+const compact = (s: string): string => fold(s).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+
+/**
+ * Catalogue items named in a text. An item named only by a phrase that a longer phrase of another item contains
+ * (`过户` inside `车辆过户`) is dropped, so the more specific item wins.
+ */
+export function servicesInText(text: string, items: readonly ServiceTerm[]): string[] {
+  const body = compact(text);
+  const hits: { id: string; phrase: string }[] = [];
+  for (const it of items) {
+    for (const syn of [it.name, ...it.synonyms]) {
+      const parts = syn.split('+').map(compact).filter(Boolean);
+      if (parts.length > 0 && parts.every((p) => body.includes(p))) hits.push({ id: it.id, phrase: parts.join('') });
+    }
+  }
+  const kept = hits.filter((h) => !hits.some((o) => o.id !== h.id && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase) && body.includes(o.phrase)));
+  return [...new Set(kept.map((h) => h.id))].sort();
+}
+
+export interface Place {
+  name: string;
+  forms: readonly string[];
+}
+
+/** Places named in a text, by their canonical name (`射洪市不动产登记中心` → `射洪市`). */
+export function placesInText(text: string, places: readonly Place[]): string[] {
+  const body = compact(text);
+  return places.filter((p) => [p.name, ...p.forms].some((f) => f.length >= 2 && body.includes(compact(f)))).map((p) => p.name).sort();
 }
 
 export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = {}): Fingerprint {
   const c = intake.complainant;
   const rawText = [intake.matter, intake.facts ?? ''].join('\n');
   const text = normaliseText(rawText);
-  const sh = shingles(text, 2);
+  const sh = opts.tokenize ? opts.tokenize(text) : shingles(text, 2);
   const facts = extractFacts(rawText);
   const unit = resolveUnit(intake.respondent, rawText, opts.departments ?? []);
   const phones = unique([normalisePhone(c.phone), ...phonesInText(rawText)]);
   const emails = unique([normaliseEmail(c.email), ...emailsInText(rawText)]);
   const idNumbers = idNumbersInText(rawText);
   const name = normaliseName(c.name);
+  const services = servicesInText(rawText, opts.services ?? []);
+  const unitDept = unit.code ? opts.departments?.find((d) => d.code === unit.code) : undefined;
+  const unitName = unitDept?.name;
+  const hallForms = (opts.halls ?? []).map(compact).filter((h) => h.length >= 2);
+  if (hallForms.length > 0) {
+    const said = [intake.respondent.unit ?? '', ...(unitDept ? [unitDept.name, ...(unitDept.aliases ?? [])] : [])].map(compact);
+    if (said.some((n) => hallForms.some((h) => n === h || n.endsWith(h)))) unit.hall = true;
+  }
+  const places = placesInText([intake.respondent.unit ?? '', unitName ?? '', rawText].join('\n'), opts.places ?? []);
   const keys: IndexKey[] = [];
   if (sh.size > 0) {
     const lsh = opts.lsh ?? DEFAULT_LSH;
@@ -140,6 +216,10 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
   for (const email of emails) keys.push({ kind: 'mail', hash: identityHash('mail', email) });
   for (const id of idNumbers) keys.push({ kind: 'idno', hash: identityHash('idno', id) });
   if (name.full && name.full.length >= 2) keys.push({ kind: 'name', hash: identityHash('name', name.full) });
+  if (name.surname && !c.anonymous) {
+    if (unit.code && !unit.hall) keys.push({ kind: 'block', hash: identityHash('su', `${name.surname}|${unit.code}`) });
+    for (const svc of services.slice(0, 3)) keys.push({ kind: 'block', hash: identityHash('ss', `${name.surname}|${svc}`) });
+  }
   return {
     phones,
     emails,
@@ -151,6 +231,8 @@ export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = 
     text,
     shingles: sh,
     facts,
+    services,
+    places,
     evidence: intake.evidence.map((e) => e.sha256),
     keys,
   };

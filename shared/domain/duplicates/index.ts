@@ -7,8 +7,8 @@ import type { DuplicateDecision } from './decide';
 
 export type { DuplicateDecision, DuplicateRules, Standing, Assessed, EvidenceCheck, KnownToCase } from './decide';
 export { decide, detectNewEvidence, duplicateRulesFrom, standingOf, DEFAULT_DUPLICATE_RULES } from './decide';
-export type { Fingerprint, IndexKey, UnitResolution, FingerprintOptions } from './fingerprint';
-export { fingerprint, indexKeyId, resolveUnit } from './fingerprint';
+export type { Fingerprint, IndexKey, UnitResolution, FingerprintOptions, ServiceTerm, Place as DuplicatePlace } from './fingerprint';
+export { fingerprint, indexKeyId, resolveUnit, servicesInText, placesInText } from './fingerprint';
 export type { Facts, FactKind } from './facts';
 export { extractFacts, compareFacts, newFacts } from './facts';
 export { DEFAULT_LSH, minhash, lshBands, shingles, jaccard, containment, estimateJaccard } from './minhash';

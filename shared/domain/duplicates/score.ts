@@ -19,6 +19,10 @@ export interface Signals {
   textJaccard: number;
   textContainment: number;
   facts: FactComparison;
+  /** Service-catalogue items both texts name: one in common, or none in common. */
+  service: 'same' | 'different' | 'unknown';
+  /** Counties or districts both name. */
+  place: 'same' | 'different' | 'unknown';
   daysApart: number;
 }
 
@@ -30,6 +34,11 @@ export interface Scored {
   text: number;
   signals: Signals;
   explanation: string[];
+  /**
+   * Why the pair may not be merged automatically, whatever its score (another unit, county, service item or
+   * occasion; contradicting identities). Empty when nothing forbids it. Read by staff in the "可能重复" band.
+   */
+  blockers: string[];
 }
 
 function compareName(a: Fingerprint['name'], b: Fingerprint['name']): NameMatch {
@@ -56,7 +65,10 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
   // Resolved codes compare exactly, except that two texts naming the same units (buck passing between A and B)
   // do not contradict; an unresolved written name only confirms an equal name, never contradicts.
   let unit: Signals['unit'];
-  if (a.unit.code && b.unit.code) {
+  if (a.unit.hall || b.unit.hall) {
+    // A hall (政务大厅) hosts other units' windows: it names where, and agrees or contradicts nothing.
+    unit = a.unit.code && a.unit.code === b.unit.code ? 'same' : 'unknown';
+  } else if (a.unit.code && b.unit.code) {
     unit = a.unit.code === b.unit.code ? 'same' : a.unit.mentioned.some((x) => b.unit.mentioned.includes(x)) ? 'unknown' : 'different';
   } else unit = cmp(a.unit.name, b.unit.name) === 'same' ? 'same' : 'unknown';
   return {
@@ -69,6 +81,8 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
     textJaccard: jaccard(a.shingles, b.shingles),
     textContainment: containment(a.shingles, b.shingles),
     facts: compareFacts(a.facts, b.facts),
+    service: overlap(a.services ?? [], b.services ?? []),
+    place: overlap(a.places ?? [], b.places ?? []),
     daysApart: Math.abs(Date.parse(aReceivedAt) - Date.parse(bReceivedAt)) / 86_400_000,
   };
 }
@@ -102,19 +116,22 @@ export function textStrength(s: Signals): number {
  */
 export function matterStrength(s: Signals): number {
   const wording = textStrength(s);
-  const agreeing = s.facts.agree.length;
+  const agreeing = s.facts.agree.length + (s.service === 'same' ? 1 : 0);
   // One shared date is common by chance: the wording must overlap too.
   const factual =
-    s.unit !== 'different' && agreeing > 0 && s.facts.conflict.length === 0 && s.textContainment >= 0.2 ? Math.min(1, 0.35 + 0.2 * agreeing + 0.6 * s.textContainment) : 0;
+    s.unit !== 'different' && s.service !== 'different' && agreeing > 0 && s.facts.conflict.length === 0 && s.textContainment >= 0.2 ? Math.min(1, 0.35 + 0.2 * agreeing + 0.6 * s.textContainment) : 0;
   return Math.max(wording, factual);
 }
 
-export function score(s: Signals): Omit<Scored, 'signals' | 'explanation'> {
+export function score(s: Signals): Omit<Scored, 'signals' | 'explanation' | 'blockers'> {
   const identity = identityStrength(s);
   const text = matterStrength(s);
   let total = 0.45 * text + 0.35 * Math.max(identity, 0) + (s.unit === 'same' ? 0.1 : 0) + (s.facts.agree.length > 0 ? 0.1 : 0);
   if (identity < 0) total *= identity <= -1 ? 0.3 : 0.6;
   if (s.unit === 'different') total -= 0.3;
+  if (s.place === 'different') total -= 0.3;
+  if (s.service === 'different') total -= 0.2;
+  else if (s.service === 'same') total += 0.05;
   total -= 0.25 * s.facts.conflict.length;
   return { score: round2(Math.max(0, Math.min(1, total))), identity, text };
 }
@@ -134,6 +151,9 @@ export function explain(s: Signals): string[] {
   if (s.unit === 'same') out.push('被投诉单位相同');
   else if (s.unit === 'different') out.push('被投诉单位不同');
   out.push(`投诉事项文字相似度：包含度 ${round2(s.textContainment)}，Jaccard ${round2(s.textJaccard)}（汉字二元组）`);
+  if (s.service === 'same') out.push('所涉政务服务事项相同');
+  else if (s.service === 'different') out.push('所涉政务服务事项不同');
+  if (s.place === 'different') out.push('所涉区县不同');
   for (const f of s.facts.agree) out.push(`关键事实一致：${FACT_LABELS[f.kind]} ${f.values.map((v) => describeFact(f.kind, v)).join('、')}`);
   for (const f of s.facts.conflict) {
     out.push(`关键事实不同：${FACT_LABELS[f.kind]}（${f.a.map((v) => describeFact(f.kind, v)).join('、')} / ${f.b.map((v) => describeFact(f.kind, v)).join('、')}）`);
@@ -142,7 +162,19 @@ export function explain(s: Signals): string[] {
   return out;
 }
 
+/** What forbids an automatic merge of the pair, in Chinese for staff (empty: nothing). */
+export function blockersOf(s: Signals, identity: number): string[] {
+  const out: string[] = [];
+  if (identity < 0) out.push('投诉人身份信息相互矛盾');
+  if (s.unit === 'different') out.push('被投诉单位不同');
+  if (s.place === 'different') out.push('所涉区县不同');
+  if (s.service === 'different') out.push('所涉政务服务事项不同');
+  for (const f of s.facts.conflict) out.push(`${FACT_LABELS[f.kind]}不同`);
+  return out;
+}
+
 export function scorePair(a: Fingerprint, b: Fingerprint, aReceivedAt: string, bReceivedAt: string): Scored {
   const signals = compareSignals(a, b, aReceivedAt, bReceivedAt);
-  return { ...score(signals), signals, explanation: explain(signals) };
+  const scored = score(signals);
+  return { ...scored, signals, explanation: explain(signals), blockers: blockersOf(signals, scored.identity) };
 }
