@@ -3,7 +3,7 @@
  * (shared/services/reconcile.ts). Two targets:
  *
  * - the embedded runtime's data directory (default `.tousu`). While `tousu start` runs on it, the command asks the
- *   runtime through its admin endpoint, a Unix socket in the data directory (two processes must never open the same LevelDB) and the running
+ *   runtime through its admin endpoint, a Unix socket in the data directory (one process owns a data directory) and the running
  *   engine starts what is needed; the runtime also runs the reconciler itself every 10 minutes. When it is
  *   stopped, the command opens the directory: claims and dead letters are repaired at once; cases that need an
  *   execution are marked on their timeline and resumed by the next `tousu start` (it resumes every open case).
