@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ManualClock } from '../infra/local/clock';
 import { openLifecycleSandbox } from '../infra/local/lifecycle-sandbox';
+import { ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
 import { MemoryMailSender } from '../shared/adapters/memory/mail-sender';
 import { LIFECYCLE_SCENARIOS, runScenario } from '../infra/local/lifecycle-scenarios';
 import { complainantName, complainantPhone } from './http-intake.bench';
@@ -127,10 +128,14 @@ export class DynamoCounter {
 }
 
 export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
-  let counter!: DynamoCounter;
   const clock = new ManualClock('2025-03-03T10:00:00+08:00');
   const mail = new MemoryMailSender();
-  const sb = await openLifecycleSandbox({ clock, mail, retryIntervalMs: 5, asDeployed: true, onDynamoClient: (client) => (counter = new DynamoCounter(client)) });
+  // The AWS adapters on dynalite (in memory): the embedded runtime stores in SQLite, this counts DynamoDB's bill.
+  const dynalite = await startDynalite();
+  const client = localDynamoClient(dynalite);
+  await ensureTable(client, 'tousu');
+  const counter = new DynamoCounter(client);
+  const sb = await openLifecycleSandbox({ clock, mail, retryIntervalMs: 5, asDeployed: true, dynamo: { client, tableName: 'tousu' } });
   const asl = JSON.parse(readFileSync('statemachines/case-lifecycle.asl.json', 'utf8')) as { States: Record<string, { Type: string }> };
   const taskStates = new Set(Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n));
   let actions = 0;
@@ -212,6 +217,8 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     if (dearest) results['dearest path: US$ per 1,000 cases'] = `${(dearest.cost * 1000).toFixed(3)} (${dearest.id})`;
   } finally {
     await sb.close();
+    client.destroy();
+    await dynalite.close();
   }
   return {
     name: 'DynamoDB operations, transitions, invocations, mails and cost per life-cycle path',

@@ -17,7 +17,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fmix32, jaccard, shingles } from '../shared/domain/duplicates/minhash';
 import { normaliseText } from '../shared/domain/duplicates/normalize';
 import type { Department } from '../shared/domain/jurisdiction';
@@ -248,48 +247,36 @@ async function measure(autocannon: Autocannon, scenario: Scenario): Promise<{ ro
     return { ...req, method: 'POST', path: '/api/complaints', headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${process.pid}-${n++}` }, body: JSON.stringify(payload) };
   };
   try {
-    // Warm-up (JIT, dynalite, first tracking counter), not measured.
+    // Warm-up (JIT, first tracking counter), not measured.
     await autocannon({ url: rt.httpUrl, connections: 2, amount: WARM_UP_REQUESTS, requests: [{ setupRequest: request }] });
     await rt.workflow.idle();
     const before = n;
     const since = new Date().toISOString();
-    // Profiling only (the workload is unchanged): DynamoDB commands sent by the runtime, CPU of this process
-    // (the main thread; dynalite runs in a worker thread of it) and the main event loop's utilisation.
-    const ops = new Map<string, number>();
-    const send = DynamoDBDocumentClient.prototype.send;
-    DynamoDBDocumentClient.prototype.send = function (this: DynamoDBDocumentClient, command: { constructor: { name: string } }, ...rest: unknown[]) {
-      const name = command.constructor.name.replace(/Command$/, '');
-      ops.set(name, (ops.get(name) ?? 0) + 1);
-      return (send as (...a: unknown[]) => unknown).call(this, command, ...rest);
-    } as typeof send;
+    // Profiling only (the workload is unchanged): SQLite store calls and write transactions of the runtime, CPU of
+    // this process and the main event loop's utilisation.
+    const stats0 = rt.storeStats();
     const loadStart = load();
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
-    const dynElu0 = rt.dynamoThreadUtilization();
     let r: AutocannonResult;
     let settleMs: number;
     let cpuRun: NodeJS.CpuUsage;
     let eluRun: { utilization: number };
-    let dynEluRun: { utilization: number } | undefined;
     let backlog: number;
-    try {
+    {
       r = await autocannon({ url: rt.httpUrl, connections: CONNECTIONS, duration: DURATION_S, maxOverallRequests: MAX_REQUESTS, requests: [{ setupRequest: request }] });
       cpuRun = process.cpuUsage(cpu0);
       eluRun = performance.eventLoopUtilization(elu0);
-      dynEluRun = rt.dynamoThreadUtilization(dynElu0);
       backlog = rt.workflow.engine.busyCount();
       const t = Date.now();
       await rt.workflow.idle();
       settleMs = Date.now() - t;
-    } finally {
-      DynamoDBDocumentClient.prototype.send = send;
     }
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
     const loadEnd = load();
     const sent = n - before;
-    const totalOps = [...ops.values()].reduce((a, b) => a + b, 0);
-    const topOps = [...ops.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${perRequest(v, sent).toFixed(1)}`).join(', ');
+    const stats1 = rt.storeStats();
     const all = new Map<string, number>();
     const measured = new Map<string, number>();
     let possible = 0;
@@ -316,11 +303,9 @@ async function measure(autocannon: Autocannon, scenario: Scenario): Promise<{ ro
         [`${p}: cases by phase, measured run`]: phaseList(measured),
         [`${p}: cases by phase, warm-up included`]: phaseList(all),
         [`${p}: measured cases flagged as possible duplicates`]: possible,
-        [`${p}: DynamoDB commands per request (all, incl. the engine)`]: perRequest(totalOps, sent),
-        [`${p}: most frequent commands per request`]: topOps,
-        [`${p}: process CPU ms per request, during the run / including the engine's catch-up (main + dynalite thread)`]: `${perRequest((cpuRun.user + cpuRun.system) / 1000, sent)} / ${perRequest((cpu.user + cpu.system) / 1000, sent)}`,
+        [`${p}: SQLite store calls / write transactions per request (all, incl. the engine)`]: `${perRequest(stats1.calls - stats0.calls, sent)} / ${perRequest(stats1.transactions - stats0.transactions, sent)}`,
+        [`${p}: process CPU ms per request, during the run / including the engine's catch-up`]: `${perRequest((cpuRun.user + cpuRun.system) / 1000, sent)} / ${perRequest((cpu.user + cpu.system) / 1000, sent)}`,
         [`${p}: main event loop utilisation, during the run / including the catch-up`]: `${eluRun.utilization.toFixed(2)} / ${elu.utilization.toFixed(2)}`,
-        [`${p}: dynalite thread event loop utilisation, during the run`]: dynEluRun ? Number(dynEluRun.utilization.toFixed(2)) : 'n/a',
         [`${p}: executions not yet parked when the run ended (engine backlog)`]: backlog,
         [`${p}: engine busy after the run (ms)`]: settleMs,
         [`${p}: load average 1 / 5 / 15 min, start → end`]: `${loadStart} → ${loadEnd}`,

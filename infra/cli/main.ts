@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo';
 import { registerReconcile } from './commands/reconcile';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerDossier } from './commands/dossier';
+import { registerStorage } from './commands/storage';
 
 /** Builds the `tousu` program. Exit codes: 0 ok, 2 bad input, 1 failure (INTERFACES.md). */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerReconcile(program);
   registerDeadLetters(program);
   registerDossier(program);
+  registerStorage(program);
   registerDemo(program);
   return program;
 }

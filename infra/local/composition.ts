@@ -3,20 +3,24 @@
  * demo`, the state-machine tests, the benches) and the CLI commands that open a stopped data directory build
  * their ports here. The jurisdiction, its calendar (with its `calendarOverrides` and the years imported into
  * `<data-dir>/calendar`) and the rules come from shared/composition/jurisdiction.ts, as on AWS
- * (shared/composition/aws.ts); the store, duplicate matching, quarantine, dead letters and claims are the same
- * DynamoDB adapters on dynalite. The caller brings the clock, the mail sender and the workflow engine.
+ * (shared/composition/aws.ts). The store, duplicate matching, evaluation facts, quarantine, dead letters, claims and
+ * staff accounts are the SQLite adapters (shared/adapters/local/sqlite: one WAL file, one transaction per case
+ * change). `dynamo` composes the DynamoDB adapters instead, over a client the caller brings (the benches that count
+ * DynamoDB calls, the tests that run the AWS adapters on dynalite); nothing here starts dynalite. The caller brings
+ * the clock, the mail sender and the workflow engine.
  */
 import { duplicateEvidenceFor } from '../../shared/config/catalogue';
 import { jiebaTokens } from '../../shared/text/jieba-tokens';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
-import { DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
+import { createDocumentClient, DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
 import { DynamoClaimSource } from '../../shared/adapters/aws/dynamo-claim-source';
 import { DynamoDeadLetterStore } from '../../shared/adapters/aws/dynamo-dead-letter-store';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { DynamoQuarantineStore } from '../../shared/adapters/aws/dynamo-quarantine-store';
+import { openSqliteStores, SqliteCaseStore } from '../../shared/adapters/local/sqlite';
+import type { SqliteStores } from '../../shared/adapters/local/sqlite';
 import { cryptoIds } from '../../shared/adapters/ids';
 import { composeJurisdiction } from '../../shared/composition/jurisdiction';
 import type { JurisdictionSetup } from '../../shared/composition/jurisdiction';
@@ -24,15 +28,15 @@ import type { CaseRecord } from '../../shared/domain/case';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { BlobStore, CaseStore, Clock, Ids, Logger, MailSender, Workflow } from '../../shared/ports';
 import type { ClaimSource } from '../../shared/ports/claims';
-import type { DeadLetterStore } from '../../shared/ports/dead-letters';
+import type { DeadLetterStore } from '../../shared/services/dead-letters';
+import type { DuplicateIndex } from '../../shared/ports/duplicate-index';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import type { QuarantineStore } from '../../shared/ports/quarantine';
 import type { ActionDeps } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
 import type { DuplicateChecker } from '../../shared/services/duplicates';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from './dynalite';
-import type { DynaliteHandle } from './dynalite';
+import { UserStore } from './users';
 
 export interface EmbeddedOptions<C extends Clock = Clock> {
   /** Jurisdiction code (or file path). */
@@ -46,14 +50,13 @@ export interface EmbeddedOptions<C extends Clock = Clock> {
   clock: C;
   mail: MailSender;
   logger?: Logger;
-  /** dynalite's LevelDB directory (`<data-dir>/dynamodb`); omit for in memory. */
-  dynamoDir?: string;
-  /** Run dynalite in a worker thread (the runtime). */
-  thread?: boolean;
-  onThreadError?: (err: Error) => void;
-  tableName?: string;
-  /** Sees the DynamoDB client before first use (tests' fault injection, benches' counters). */
-  instrumentDynamo?: (client: DynamoDBClient) => void;
+  /** The SQLite database file (`<data-dir>/tousu.db`, created 0600 with WAL); omit for an in-memory database. */
+  databaseFile?: string;
+  /**
+   * The DynamoDB adapters over this client and table instead of SQLite (benches that count DynamoDB calls, tests of
+   * the AWS adapters). The table must exist; the caller closes the client.
+   */
+  dynamo?: { client: DynamoDBClient; tableName: string };
   /**
    * The store as deployed (evaluation facts recorded with every case write) and duplicate matching (default true).
    * The life-cycle tests turn it off: they look at the case, not at these side writes.
@@ -68,28 +71,29 @@ export interface EmbeddedOptions<C extends Clock = Clock> {
 }
 
 export interface EmbeddedComposition<C extends Clock = Clock> extends JurisdictionSetup {
-  dynalite: DynaliteHandle;
-  client: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+  /** The SQLite stores (absent when composed on `dynamo`): their call and transaction counters, the online backup. */
+  sqlite?: SqliteStores;
   clock: C;
   ids: Ids;
   mail: MailSender;
   logger?: Logger;
   store: CaseStore;
   duplicates?: DuplicateChecker;
+  duplicateIndex: DuplicateIndex;
   blobs?: BlobStore;
   archiveBlobs?: BlobStore;
   quarantine: QuarantineStore;
-  deadLetters: DynamoDeadLetterStore & DeadLetterStore;
+  deadLetters: DeadLetterStore;
   claims: ClaimSource;
   facts: EvaluationFactStore;
+  /** Staff accounts (infra/local/users.ts) on the same storage. */
+  users: UserStore;
   /** The intake core's ports over a workflow (the engine, or a deferred one when the runtime is stopped). */
   intakeDeps(workflow: Workflow, extra?: Pick<IntakeDeps, 'statusUrl'>): IntakeDeps;
   actionDeps(workflow: Workflow): ActionDeps;
   /** The task services' ports (the engine adds its own callbacks). */
   lifecycleDeps(): Omit<LifecycleTaskDeps, 'workflow' | 'clock'> & { clock: C };
-  /** Closes the client and dynalite. */
+  /** Closes the database (not a `dynamo` client: its owner closes it). */
   close(): Promise<void>;
 }
 
@@ -101,47 +105,83 @@ export function embeddedJurisdiction(opts: Pick<EmbeddedOptions, 'jurisdiction' 
   });
 }
 
+interface StoragePorts {
+  sqlite?: SqliteStores;
+  store: CaseStore;
+  duplicateIndex: DuplicateIndex;
+  quarantine: QuarantineStore;
+  deadLetters: DeadLetterStore;
+  claims: ClaimSource;
+  facts: EvaluationFactStore;
+  users: UserStore;
+  close(): void;
+}
+
+function sqliteStorage(file: string | undefined, asDeployed: boolean): StoragePorts {
+  const s = openSqliteStores(file ?? ':memory:');
+  return {
+    sqlite: s,
+    // Without `asDeployed` the facts are not recorded with each case write (the life-cycle tests' store).
+    store: asDeployed ? s.store : openPlainCaseStore(s),
+    duplicateIndex: s.duplicateIndex,
+    quarantine: s.quarantine,
+    deadLetters: s.deadLetters,
+    claims: s.claims,
+    facts: s.facts,
+    users: new UserStore({ items: s.userItems() }),
+    close: () => s.close(),
+  };
+}
+
+/** The SQLite case store without evaluation facts, on the same connection and counters. */
+function openPlainCaseStore(s: SqliteStores): CaseStore {
+  return new SqliteCaseStore(s.db, { stats: s.stats });
+}
+
+function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeployed: boolean, logger: Logger | undefined): StoragePorts {
+  const doc = createDocumentClient(dynamo.client);
+  const { tableName } = dynamo;
+  return {
+    store: asDeployed
+      ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) })
+      : new DynamoCaseStore({ doc, tableName }),
+    duplicateIndex: new DynamoDuplicateIndex({ doc, tableName }),
+    quarantine: new DynamoQuarantineStore(doc, tableName),
+    deadLetters: new DynamoDeadLetterStore(doc, tableName),
+    claims: new DynamoClaimSource(doc, tableName),
+    facts: new DynamoEvaluationFactStore({ doc, tableName }),
+    users: new UserStore({ doc, tableName }),
+    close: () => undefined,
+  };
+}
+
 export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>): Promise<EmbeddedComposition<C>> {
   // Configuration first: a bad jurisdiction file fails before any storage is opened.
   const setup = opts.setup ?? embeddedJurisdiction(opts);
   const { jurisdiction, calendar, rules } = setup;
-  const dynalite = await startDynalite({ ...(opts.dynamoDir ? { path: opts.dynamoDir } : {}), ...(opts.thread ? { thread: true } : {}), ...(opts.onThreadError ? { onThreadError: opts.onThreadError } : {}) });
-  const client = localDynamoClient(dynalite);
-  opts.instrumentDynamo?.(client);
-  const tableName = opts.tableName ?? 'tousu';
-  try {
-    await ensureTable(client, tableName);
-  } catch (err) {
-    client.destroy();
-    await dynalite.close();
-    throw err;
-  }
-  const doc = documentClient(client);
   const asDeployed = opts.asDeployed ?? true;
   const logger = opts.logger;
-  const store: CaseStore = asDeployed
-    ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) })
-    : new DynamoCaseStore({ doc, tableName });
-  const duplicates = asDeployed ? createDuplicateCheck({ index: new DynamoDuplicateIndex({ doc, tableName }), store, departments: jurisdiction.departments, ...duplicateEvidenceFor(jurisdiction, opts.jurisdictionDir), tokenize: jiebaTokens, rules: jurisdiction.duplicateMatching }) : undefined;
+  const storage = opts.dynamo ? dynamoStorage(opts.dynamo, asDeployed, logger) : sqliteStorage(opts.databaseFile, asDeployed);
+  const { store } = storage;
+  const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, departments: jurisdiction.departments, ...duplicateEvidenceFor(jurisdiction, opts.jurisdictionDir), tokenize: jiebaTokens, rules: jurisdiction.duplicateMatching }) : undefined;
   const { clock, mail } = opts;
   return {
     ...setup,
-    dynalite,
-    client,
-    doc,
-    tableName,
+    ...(storage.sqlite ? { sqlite: storage.sqlite } : {}),
     clock,
     ids: cryptoIds,
     mail,
     ...(logger ? { logger } : {}),
     store,
     ...(duplicates ? { duplicates } : {}),
+    duplicateIndex: storage.duplicateIndex,
     ...(opts.blobs ? { blobs: opts.blobs } : {}),
     ...(opts.archiveBlobs ? { archiveBlobs: opts.archiveBlobs } : {}),
-    quarantine: new DynamoQuarantineStore(doc, tableName),
-    deadLetters: new DynamoDeadLetterStore(doc, tableName),
-    claims: new DynamoClaimSource(doc, tableName),
-    facts: new DynamoEvaluationFactStore({ doc, tableName }),
+    quarantine: storage.quarantine,
+    deadLetters: storage.deadLetters,
+    claims: storage.claims,
+    facts: storage.facts,
+    users: storage.users,
     intakeDeps: (workflow, extra = {}) => ({
       store,
       workflow,
@@ -171,8 +211,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'bands', { writeConcurrency: 1 }) } : {}),
     }),
     async close() {
-      client.destroy();
-      await dynalite.close();
+      storage.close();
     },
   };
 }

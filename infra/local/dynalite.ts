@@ -1,6 +1,7 @@
 /**
- * The embedded DynamoDB: dynalite (DynamoDB API over LevelDB) on 127.0.0.1, on disk when given a path.
- * Used by the embedded runtime (`tousu start`) and by the integration tests.
+ * dynalite (DynamoDB API over LevelDB), on disk when given a path. The embedded runtime no longer stores here (it uses
+ * SQLite, infra/local/composition.ts); this serves the tests and benches of the DynamoDB adapters, and the one-off
+ * migration of a dynalite-era data directory (infra/local/migrate.ts, loaded only then).
  *
  * Performance (bench/http-intake.bench.ts, docs/BENCHMARKS.md): a DynamoDB call costs about as much CPU in
  * dynalite (validation, LevelDB, index maintenance) as in the SDK that sends it. With `thread: true` dynalite runs

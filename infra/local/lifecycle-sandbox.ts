@@ -1,6 +1,6 @@
 /**
- * A self-contained life-cycle runtime on one machine: dynalite (in memory or in a directory), the DynamoDB
- * case store, the real intake core, the real task services and staff action service, the in-process engine
+ * A self-contained life-cycle runtime on one machine: the SQLite stores (in memory, or `<dataDir>/tousu.db`) or,
+ * for benches that count DynamoDB calls, the DynamoDB adapters over a client the caller brings; the real intake core, the real task services and staff action service, the in-process engine
  * driving the real ASL, on a given clock. Used by the state-machine tests and by `tousu demo`; nothing here
  * re-implements a business rule.
  */
@@ -18,8 +18,9 @@ import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import { performAction } from '../../shared/services/actions';
 import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
 import type { SleepingClock } from './clock';
-import type { DynaliteHandle } from './dynalite';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SqliteStores } from '../../shared/adapters/local/sqlite';
+import { DATABASE_FILE } from '../../shared/adapters/local/sqlite';
 import { composeEmbedded } from './composition';
 import { composeJurisdiction } from '../../shared/composition/jurisdiction';
 import { FolderBlobStore } from './folder-blob-store';
@@ -30,7 +31,7 @@ export { MemoryMailSender };
 
 export interface LifecycleSandboxOptions {
   clock: SleepingClock;
-  /** dynalite's LevelDB directory; omit for in memory. */
+  /** Directory of the SQLite file (`tousu.db`) and the archive; omit for in memory. */
   dataDir?: string;
   /** Jurisdiction code under config/jurisdictions (default 510903, 船山区). */
   jurisdiction?: string;
@@ -42,11 +43,10 @@ export interface LifecycleSandboxOptions {
   /** Pause before an ASL Retry, in ms (default: the ASL's own intervals). */
   retryIntervalMs?: number;
   logger?: TaskLogger;
-  tableName?: string;
   /** Where the art. 18 archive files go (default: `<dataDir>/archive`, or a temporary folder removed on close). */
   archiveBlobs?: BlobStore;
-  /** Sees the DynamoDB client before anything uses it (benchmarks add a counting middleware). */
-  onDynamoClient?: (client: DynamoDBClient) => void;
+  /** The DynamoDB adapters on this client and table instead of SQLite (benchmarks of the AWS adapters' calls). */
+  dynamo?: { client: DynamoDBClient; tableName: string };
   /**
    * Wire the store as deployed (evaluation facts recorded with every case write, createCaseStore) and duplicate
    * matching (the intake's check and identity keys, the screening task's index filing), as the runtime and the
@@ -63,7 +63,8 @@ export interface LifecycleSandbox {
   calendar: WorkingCalendar;
   rules: RulesRegistry;
   jurisdiction: JurisdictionConfig;
-  dynalite: DynaliteHandle;
+  /** The SQLite stores (absent on `dynamo`): their call and transaction counters. */
+  sqlite?: SqliteStores;
   /** The art. 18 archive files (a FolderBlobStore when the sandbox opened it; optional for hand-built sandboxes). */
   archiveBlobs?: BlobStore;
   /** Files a complaint through the real intake core (which starts the execution). */
@@ -94,13 +95,12 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     clock,
     mail,
     logger,
-    ...(opts.dataDir ? { dynamoDir: opts.dataDir } : {}),
-    ...(opts.tableName ? { tableName: opts.tableName } : {}),
-    ...(opts.onDynamoClient ? { instrumentDynamo: opts.onDynamoClient } : {}),
+    ...(opts.dataDir ? { databaseFile: join(opts.dataDir, DATABASE_FILE) } : {}),
+    ...(opts.dynamo ? { dynamo: opts.dynamo } : {}),
     asDeployed: opts.asDeployed === true,
     archiveBlobs,
   });
-  const { store, calendar, rules, jurisdiction, dynalite } = c;
+  const { store, calendar, rules, jurisdiction } = c;
 
   const makeWorkflow = () =>
     createLocalWorkflow(c.lifecycleDeps(), { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) });
@@ -112,7 +112,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
     calendar,
     rules,
     jurisdiction,
-    dynalite,
+    ...(c.sqlite ? { sqlite: c.sqlite } : {}),
     archiveBlobs,
     file: (intake) => submitIntake(c.intakeDeps(sandbox.workflow), intake),
     act: (caseId, actor, body) => performAction(c.actionDeps(sandbox.workflow), caseId, actor, body),

@@ -3,10 +3,10 @@
  *
  * - `parkedSubmit`: the intake core wrapped by `parkingSubmit` (shared/services/dead-letters.ts). SMTP, the folder
  *   watch and the HTTP staff intake file through it: a failure other than bad input parks the canonical intake in
- *   the dead-letter store (`DLQ#` items in the runtime's table) and throws IntakeParkedError, which each adapter
+ *   the dead-letter store (the `dead_letters` table of the runtime's SQLite database) and throws IntakeParkedError, which each adapter
  *   turns into "accepted, kept" (SMTP 250, HTTP 202, a folder report line naming the dead letter).
  * - `listDeadLetters` / `replay` / `replayAll`: what `tousu dead-letters list|replay` calls through the loopback
- *   admin endpoint while the runtime runs (two processes never open the same LevelDB). `replayAll` also replays
+ *   admin endpoint while the runtime runs (one process owns the data directory: its lock). `replayAll` also replays
  *   the raw mails of `<data-dir>/dead-letters/smtp/` (kept there only when even the store failed).
  * - `reconcile`: shared/services/reconcile.ts on the runtime's own store and engine, once after start (after the
  *   resume of open cases) and then every `everyMs` of wall time (default 10 minutes). Its Workflow asks the
@@ -21,12 +21,10 @@ import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps, IntakeOptions, IntakeResult } from '../../shared/intake/core';
 import type { Workflow } from '../../shared/ports';
 import { parkingSubmit, replayAll as replayAllInStore, replayDeadLetter } from '../../shared/services/dead-letters';
-import { DynamoDeadLetterStore } from '../../shared/adapters/aws/dynamo-dead-letter-store';
-import type { DeadLetter, ReplayOutcome } from '../../shared/services/dead-letters';
+import type { DeadLetter, DeadLetterStore, ReplayOutcome } from '../../shared/services/dead-letters';
 import { DEFAULT_RECONCILE_THRESHOLD_MS, reconcile } from '../../shared/services/reconcile';
-import { DynamoClaimSource } from '../../shared/adapters/aws/dynamo-claim-source';
+import type { ClaimSource } from '../../shared/ports/claims';
 import type { ReconcileReport } from '../../shared/services/reconcile';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
 import type { RulesRegistry } from '../../shared/domain/rules';
 import type { RuntimeLogger } from './log';
@@ -41,8 +39,9 @@ export interface RecoveryOptions {
   /** Re-sends a parked hand-over (issue 15); see ReplayDeps.handOver. */
   handOver?: (caseId: string) => Promise<{ caseId: string; trackingNo: string }>;
   workflow: LocalWorkflow;
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+  /** The runtime's dead letters and source claims (infra/local/composition.ts). */
+  deadLetters: DeadLetterStore;
+  claims: ClaimSource;
   calendar: WorkingCalendar;
   rules: RulesRegistry;
   logger: RuntimeLogger;
@@ -70,7 +69,7 @@ export interface ReplayAllResult {
 }
 
 export interface Recovery {
-  deadLetters: DynamoDeadLetterStore;
+  deadLetters: DeadLetterStore;
   /** The intake core that parks failures (SMTP, folder watch, HTTP staff intake). */
   parkedSubmit: (intake: CanonicalIntake, opts?: IntakeOptions) => Promise<IntakeResult>;
   /** The engine behind a guard: never a second execution for a case that has a running one. */
@@ -89,7 +88,7 @@ export interface Recovery {
 export function createRecovery(opts: RecoveryOptions): Recovery {
   const { intake, workflow, logger } = opts;
   const code = intake.jurisdiction.code;
-  const deadLetters = new DynamoDeadLetterStore(opts.doc, opts.tableName);
+  const { deadLetters, claims } = opts;
   const core = (i: CanonicalIntake, o: IntakeOptions = {}) => submitIntake(intake, i, o);
   const parkedSubmit = parkingSubmit({ deadLetters, clock: intake.clock, jurisdiction: code, logger }, core);
   const replayDeps = { submit: core, deadLetters, store: intake.store, clock: intake.clock, logger, ...(opts.handOver ? { handOver: opts.handOver } : {}) };
@@ -113,7 +112,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
           workflow: guardedWorkflow,
           clock: intake.clock,
           jurisdiction: code,
-          claims: new DynamoClaimSource(opts.doc, opts.tableName),
+          claims,
           deadLetters,
           submit: core,
           lifecycle: { calendar: opts.calendar, rules: opts.rules, jurisdiction: intake.jurisdiction },

@@ -4,12 +4,13 @@
  * business rule: the same intake core, action service, task services, ASL and Hono app as on AWS run here,
  * with local adapters behind the ports (docs/runtime.md).
  *
- * Start order: data dir check (private: 0700, umask 077) and lock → log → configuration → clock → dynalite (+ table;
- * in process, no port) → adapters → workflow engine → resume open cases → HTTP → SMTP → admin endpoint (Unix socket
+ * Start order: data dir check (private: 0700, umask 077) and lock → log → configuration → clock → migration of a
+ * dynalite-era `dynamodb` directory, once (infra/local/migrate.ts) → the SQLite database (`tousu.db`, WAL; in process,
+ * no port) → adapters → workflow engine → resume open cases → HTTP → SMTP → admin endpoint (Unix socket
  * in the data directory) → folder watch → dead-letter replay → reconciler (once, then every 10 minutes;
  * infra/local/recovery.ts). The only TCP listeners are HTTP and SMTP (test/e2e/runtime-exposure.test.ts).
  * Stop order: folder watch, SMTP, HTTP and admin stop accepting and finish what they hold → the engine aborts
- * its executions and lets running tasks finish their writes → dynalite closes → the lock is released.
+ * its executions and lets running tasks finish their writes → the database closes → the lock is released.
  */
 import type { HandoverConfig } from '../../shared/domain/handover';
 import { parseHandoverConfig } from '../../shared/domain/handover';
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { writeFileAtomic } from './atomic-file';
 import { DataDirNotPrivateError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateUmask, securePrivateDir } from './private-dir';
 import { createServer } from 'node:http';
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -32,7 +33,7 @@ import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { StoreStats } from '../../shared/adapters/local/sqlite';
 import { composeEmbedded, embeddedJurisdiction } from './composition';
 import type { EmbeddedComposition } from './composition';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
@@ -76,12 +77,14 @@ import { OutboxMailSender } from './outbox-mail-sender';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
-import { UserStore, staffDirectoryOf, updateUser } from './users';
+import type { UserStore} from './users';
+import { staffDirectoryOf, updateUser } from './users';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
 import { createLocalWorkflow } from './workflow';
 import type { LocalWorkflow } from './workflow';
+import { migrateDataDir, needsMigration } from './migrate';
 
 export { DEFAULT_JURISDICTION };
 export const TABLE_NAME = 'tousu';
@@ -91,7 +94,12 @@ export function dataPaths(dataDir: string) {
   const root = resolve(dataDir);
   return {
     root,
+    /** The SQLite database (WAL: `tousu.db-wal` and `tousu.db-shm` beside it while open). */
+    database: join(root, 'tousu.db'),
+    /** The dynalite era's LevelDB directory: read once by the migration (infra/local/migrate.ts), then left alone. */
     dynamodb: join(root, 'dynamodb'),
+    /** Copies made by `tousu backup` (default destination) and by the migration (before it writes). */
+    backups: join(root, 'backups'),
     blobs: join(root, 'blobs'),
     /** Art. 18 archive files (FolderBlobStore root; keys `<jurisdiction>/<yyyy>/<caseId>.json`). */
     archive: join(root, 'archive'),
@@ -115,7 +123,7 @@ export function dataPaths(dataDir: string) {
 export type DataPaths = ReturnType<typeof dataPaths>;
 
 /** Top-level names tousu creates in a data directory (and `lost+found` of a dedicated file system). */
-const OWN_TOP_LEVEL = new Set(['dynamodb', 'blobs', 'archive', 'outbox', 'inbox', 'dead-letters', 'logs', 'secrets', 'runtime.json', 'admin.sock', 'instance.json', 'clock.json', 'tousu.config.json', 'lost+found']);
+const OWN_TOP_LEVEL = new Set(['tousu.db', 'tousu.db-wal', 'tousu.db-shm', 'backups', 'dynamodb', 'blobs', 'archive', 'outbox', 'inbox', 'dead-letters', 'logs', 'secrets', 'runtime.json', 'admin.sock', 'instance.json', 'clock.json', 'tousu.config.json', 'lost+found']);
 // Temporary files of atomic writes (`<file>.<uuid>.tmp`) and of the write probe that a crash can leave behind.
 const isOwnEntry = (name: string) => OWN_TOP_LEVEL.has(name) || /\.[0-9a-f-]{36}\.tmp$/.test(name) || /^\.write-test-\d+$/.test(name);
 
@@ -161,8 +169,6 @@ export interface RuntimeOptions {
   folderPollMs?: number;
   /** Public base URL for links in mails (default http://<host>:<port>). */
   publicUrl?: string;
-  /** Tests only: sees the DynamoDB client before first use (fault-injection middleware). */
-  instrumentDynamo?: (client: DynamoDBClient) => void;
   /** Wall time between reconciler runs (default 10 minutes; 0 = only once after start). */
   reconcileEveryMs?: number;
   /** Directory of jurisdiction files (default config/jurisdictions). */
@@ -219,8 +225,10 @@ export interface Runtime {
   resumed: string[];
   /** The calendar at start: years missing and open cases on provisional dates (the start banner says it). */
   calendarStatus: ProvisionalStatus;
-  /** The dynalite worker thread's event-loop utilisation (benchmarks). */
-  dynamoThreadUtilization(since?: EventLoopUtilization): EventLoopUtilization | undefined;
+  /** Port calls and write transactions of the SQLite stores since start (benchmarks). */
+  storeStats(): StoreStats;
+  /** A consistent copy of the live database at `destination` (SQLite's online backup; `tousu backup`). */
+  backup(destination: string): Promise<{ path: string; bytes: number }>;
   status(): RuntimeStatus;
   replayDeadLetters(): Promise<ReplayResult[]>;
   /** Dead letters (store and SMTP folder) and the reconciler (infra/local/recovery.ts). */
@@ -261,7 +269,7 @@ export async function readLiveLock(paths: DataPaths): Promise<LockInfo | undefin
   }
 }
 
-/** Takes the data directory: two processes must never open the same LevelDB. */
+/** Takes the data directory: one process at a time owns it (its engine, its database, its folders). */
 export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' | 'startedAt'>): Promise<() => Promise<void>> {
   const live = await readLiveLock(paths);
   if (live) {
@@ -514,6 +522,29 @@ function closeServer(server: Server | ServerType): Promise<void> {
   });
 }
 
+/** Migrates a dynalite-era data directory once (infra/local/migrate.ts), saying what it did; refuses to start if it fails. */
+async function migrateOnStart(paths: DataPaths, logger: RuntimeLogger): Promise<void> {
+  if (!needsMigration(paths)) return;
+  logger.say(`发现旧版数据目录 ${paths.dynamodb}，正在迁移到 ${paths.database}（先备份）……`, 'migration started');
+  let lastTenth = -1;
+  try {
+    const report = await migrateDataDir(paths, (p) => {
+      if (p.phase !== 'cases' || !p.total) return;
+      const tenth = Math.floor((p.done / p.total) * 10);
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        logger.info('migration progress', { cases: p.done, total: p.total });
+      }
+    });
+    const c = report.counts!;
+    logger.say(`迁移完成：${c.cases + c.casesAlreadyThere} 件投诉、${c.users} 个账户、${c.deadLetters} 条死信；备份在 ${report.backup}`, 'migration done', { cases: c.cases, casesAlreadyThere: c.casesAlreadyThere, users: c.users, deadLetters: c.deadLetters, skipped: c.skipped });
+  } catch (err) {
+    logger.error('migration failed', { error: err instanceof Error ? err.name : 'unknown' });
+    if (isTousuError(err)) throw new RuntimeStartError('migration_failed', `${err.message} 可用 tousu migrate 查看进度后重试。`);
+    throw new RuntimeStartError('migration_failed', `迁移旧版数据目录 ${paths.dynamodb} 失败（${(err as Error).message}）。旧数据未改动，可用 tousu migrate 重试。`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- start
 
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -578,6 +609,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       ...(relayUrl ? { relay: nodemailer.createTransport(relayUrl) } : {}),
     });
+    // A data directory of the dynalite era is migrated once, before the database is opened (backup first).
+    await migrateOnStart(paths, logger);
     let composed: EmbeddedComposition<TrackingClock>;
     try {
       composed = await composeEmbedded({
@@ -586,21 +619,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         clock,
         mail: outbox,
         logger,
-        dynamoDir: paths.dynamodb,
-        thread: true,
-        onThreadError: (err) => logger.error('dynamodb thread failed', { error: err.name }),
-        tableName: TABLE_NAME,
-        ...(opts.instrumentDynamo ? { instrumentDynamo: opts.instrumentDynamo } : {}),
+        databaseFile: paths.database,
         blobs: new FolderBlobStore(paths.blobs),
         archiveBlobs: new FolderBlobStore(paths.archive),
       });
     } catch (err) {
-      throw new RuntimeStartError('dynamodb_failed', `无法打开数据库目录 ${paths.dynamodb}（${(err as NodeJS.ErrnoException).code ?? (err as Error).message}）。如另有进程在使用该目录，请先停止它。`);
+      if (isTousuError(err)) throw err;
+      throw new RuntimeStartError('database_failed', `无法打开数据库 ${paths.database}（${(err as { code?: string }).code ?? (err as Error).message}）。请检查文件权限与磁盘空间。`);
     }
-    const { dynalite, doc, store, quarantine } = composed;
+    const { store, quarantine, users } = composed;
+    const sqlite = composed.sqlite!;
     const blobs = composed.blobs!;
     cleanups.push(() => composed.close());
-    const users = new UserStore({ doc, tableName: TABLE_NAME });
     const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey), { accounts: users });
     const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
 
@@ -658,8 +688,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       intake,
       ...(handoverConfig ? { handOver: handOverAgain } : {}),
       workflow,
-      doc,
-      tableName: TABLE_NAME,
+      deadLetters: composed.deadLetters,
+      claims: composed.claims,
       calendar,
       rules,
       logger,
@@ -809,6 +839,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await folderWatch.start();
     cleanups.push(() => folderWatch.stop());
 
+    const backupTo = async (destination: string): Promise<{ path: string; bytes: number }> => {
+      const path = resolve(destination);
+      if (await stat(path).then(() => true, () => false)) throw new RuntimeStartError('backup_exists', `备份文件 ${path} 已存在，请指定新的文件名。`);
+      await mkdir(join(path, '..'), { recursive: true });
+      await sqlite.backup(path);
+      logger.info('backup made', { bytes: (await stat(path)).size });
+      return { path, bytes: (await stat(path)).size };
+    };
+
     const startedAt = new Date().toISOString();
     const status = (): RuntimeStatus => ({
       pid: process.pid,
@@ -842,6 +881,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             return sendJson(res, 200, await updateUser(users, JSON.parse(await readBody(req)), jurisdiction.departments.map((d) => d.code)));
           }
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
+          if (req.method === 'POST' && req.url === '/admin/backup') {
+            // tousu backup while running: the copy is made by this process, the only one with the database open.
+            const body = JSON.parse(await readBody(req)) as { destination?: unknown };
+            if (typeof body.destination !== 'string' || !body.destination.startsWith('/')) return sendJson(res, 400, { message: 'destination 应为备份文件的绝对路径。' });
+            return sendJson(res, 201, await backupTo(body.destination));
+          }
           if (req.method === 'POST' && req.url === '/admin/calendar') {
             // tousu calendar import --data-dir: load the year now and recompute the provisional cases.
             const body = JSON.parse(await readBody(req)) as { year?: unknown };
@@ -901,7 +946,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger,
       resumed,
       calendarStatus: calendarState,
-      dynamoThreadUtilization: (since) => dynalite.eventLoopUtilization?.(since),
+      storeStats: () => ({ ...sqlite.stats }),
+      backup: backupTo,
       status,
       replayDeadLetters: replay,
       recovery,
@@ -916,7 +962,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         return stopping;
       },
     };
-    // The order of `cleanups` is start order; reversed it is: admin, folder watch, SMTP, HTTP, workflow, dynalite, log, lock.
+    // The order of `cleanups` is start order; reversed it is: admin, folder watch, SMTP, HTTP, workflow, database, log, lock.
     return runtime;
   } catch (err) {
     await undo();

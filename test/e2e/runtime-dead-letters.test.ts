@@ -1,9 +1,10 @@
 /**
  * Dead letters and the reconciler on the embedded runtime (issue 11, item 1): the real runtime in-process with a
- * fault on its DynamoDB client (every idempotency claim throttled), so that a mail over real SMTP, a staff entry
+ * fault in its SQLite database (a trigger, added by a second connection to the file, aborts every insert into the
+ * source-claim table: every idempotency claim fails), so that a mail over real SMTP, a staff entry
  * over HTTP and a letter batch dropped into the watched folder cannot be filed. Each is parked as a dead letter
  * (SMTP 250, HTTP 202, a report line naming it) and nothing is lost. Then the `tousu` CLI, as a child process,
- * talks to the running runtime through its admin socket (it never opens the LevelDB itself): it lists
+ * talks to the running runtime through its admin socket (it never opens the database itself): it lists
  * the dead letters without their content, replays them into exactly one case each (with a running execution), a
  * second replay and a redelivery make nothing new, and `tousu reconcile` finds nothing left to repair.
  */
@@ -15,7 +16,7 @@ import { startRuntime } from '../../infra/local/runtime';
 import type { Runtime } from '../../infra/local/runtime';
 import type { CaseRecord } from '../../shared/domain/case';
 import { mutateCase } from '../../shared/services/case-mutation';
-import { DynamoFaults } from '../fixtures/faults';
+import { SqliteFaults } from '../fixtures/sqlite-faults';
 import { api, REPO, runCli, sendForwardedComplaint, waitFor } from './runtime-helpers';
 import type { Api, Json } from './runtime-helpers';
 
@@ -26,7 +27,7 @@ const PHONE_CALLER = { name: '赵六', phone: '13955556666' };
 describe('embedded runtime: failed intakes become dead letters; the CLI replays them through the running runtime', () => {
   let dir: string;
   let rt: Runtime;
-  let faults: DynamoFaults;
+  let faults: SqliteFaults;
   let http: Api;
   let token: string;
   let clock: ManualClock;
@@ -42,16 +43,15 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
       quiet: true,
       folderPollMs: 100,
       reconcileEveryMs: 0,
-      instrumentDynamo: (client) => {
-        faults = new DynamoFaults(client);
-      },
     });
+    faults = new SqliteFaults(rt.paths.database);
     http = api(rt.httpUrl);
     await rt.users.add({ username: 'agency1', role: 'agency', password: PASSWORD });
     token = await http.login('agency1', PASSWORD);
   }, 60_000);
 
   afterAll(async () => {
+    faults?.close();
     await rt?.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -59,8 +59,8 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
   const allCases = async (): Promise<CaseRecord[]> => (await rt.store.query({ jurisdiction: rt.jurisdiction.code, limit: 100 })).items;
 
   it('parks a mail (SMTP), a staff entry (HTTP) and a letter row (folder) when the store fails, and lists them without content', async () => {
-    // Every claim write fails as if DynamoDB throttled it; dead-letter writes (DLQ#) still succeed.
-    faults.set({ kind: 'throttle', commands: ['PutItemCommand'], match: (_c, input) => JSON.stringify(input.Item ?? {}).includes('SRC#'), at: () => true });
+    // Every claim write fails (the database refuses inserts into `sources`); dead-letter writes still succeed.
+    faults.failInserts('sources', 'disk refused the write');
 
     const smtpAnswer = await sendForwardedComplaint(rt.smtpPort, rt.jurisdiction.intakeAddress, { messageId: '<dlq-0001@chuanshan.example.gov.cn>' });
     expect(smtpAnswer).toMatch(/^250 .*kept for processing/);
@@ -89,7 +89,7 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
     expect(listed.code).toBe(0);
     const items = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
     expect(items.map((d) => d.channel).sort()).toEqual(['email', 'letter', 'phone']);
-    for (const d of items) expect(d).toMatchObject({ kind: 'intake', status: 'open', error: { name: 'ProvisionedThroughputExceededException' } });
+    for (const d of items) expect(d).toMatchObject({ kind: 'intake', status: 'open', error: { name: 'SqliteError' } });
     expect(items.find((d) => d.channel === 'phone').actor).toMatchObject({ role: 'agency' });
     for (const secret of [LETTER_WRITER.name, LETTER_WRITER.phone, PHONE_CALLER.name, PHONE_CALLER.phone, '王秀英', '13812345678']) expect(listed.stdout).not.toContain(secret);
     expect(items.some((d) => 'payload' in d)).toBe(false);

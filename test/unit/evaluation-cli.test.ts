@@ -1,9 +1,9 @@
 /**
- * `tousu report evaluation` against a data directory with a real on-disk dynalite store, and the scheduled
- * quarterly mail service against the same store.
+ * `tousu report evaluation` against a data directory with a real on-disk SQLite database (`tousu.db`, as `tousu start`
+ * writes it), against a DynamoDB endpoint (dynalite), and the scheduled quarterly mail service against the same facts.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { runEvaluationReport } from '../../infra/cli/commands/report';
 import { DynamoEvaluationFactStore } from '../../shared/adapters/aws/dynamo-evaluation-facts';
 import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../infra/local/dynalite';
 import type { DynaliteHandle } from '../../infra/local/dynalite';
+import { DATABASE_FILE, openSqliteStores } from '../../shared/adapters/local/sqlite';
+import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { loadJurisdiction } from '../../shared/config/load';
 import { RulesRegistry } from '../../shared/domain/rules';
 import type { MailSender, OutgoingMail } from '../../shared/ports';
@@ -21,8 +23,19 @@ import { concludedCase, shift } from './evaluation-fixtures';
 
 let dir: string;
 
-async function withStore<T>(fn: (store: DynamoEvaluationFactStore, h: DynaliteHandle) => Promise<T>, listen = false): Promise<T> {
-  const h = await startDynalite({ path: join(dir, 'dynamodb'), listen });
+/** The data directory's own database (a second connection while a test holds it open is allowed: WAL). */
+async function withStore<T>(fn: (store: EvaluationFactStore) => Promise<T>): Promise<T> {
+  const s = openSqliteStores(join(dir, DATABASE_FILE));
+  try {
+    return await fn(s.facts);
+  } finally {
+    s.close();
+  }
+}
+
+/** The same facts on a DynamoDB endpoint (dynalite, in memory, on loopback). */
+async function withDynamo<T>(fn: (store: DynamoEvaluationFactStore, h: DynaliteHandle) => Promise<T>): Promise<T> {
+  const h = await startDynalite({ listen: true });
   const client = localDynamoClient(h);
   try {
     await ensureTable(client, 'tousu');
@@ -49,11 +62,13 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tousu-eval-cli-'));
-  await withStore(async (store) => {
-    const lives = Array.from({ length: 4 }, (_, i) => concludedCase({ finding: 'substantiated', unitCode: 'SCJGJ', concludedAt: shift('2024-02-01T10:00:00+08:00', i), satisfaction: 'satisfied' }));
-    for (const l of lives) for (const t of l.transitions) await recordFacts({ facts: store }, t.before, t.after);
-  });
+  await withStore((store) => seed(store));
 });
+
+const seed = async (store: EvaluationFactStore) => {
+  const lives = Array.from({ length: 4 }, (_, i) => concludedCase({ finding: 'substantiated', unitCode: 'SCJGJ', concludedAt: shift('2024-02-01T10:00:00+08:00', i), satisfaction: 'satisfied' }));
+  for (const l of lives) for (const t of l.transitions) await recordFacts({ facts: store }, t.before, t.after);
+};
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -99,19 +114,30 @@ describe('tousu report evaluation', () => {
     expect((await run(['report', 'evaluation', '--data-dir', dir])).code).toBe(2);
   });
 
-  it('says so when another process holds the store (no runtime to ask), instead of crashing', async () => {
+  it('reads the database while another connection holds it open (no runtime to ask)', async () => {
     await withStore(async () => {
-      const { code, stderr } = await run(['report', 'evaluation', '--quarter', '2024Q1', '--jurisdiction', '510903', '--data-dir', dir]);
-      expect(code).toBe(1);
-      expect(stderr).toContain('正被另一个 tousu 进程使用');
+      const { code, stdout } = await run(['report', 'evaluation', '--quarter', '2024Q1', '--jurisdiction', '510903', '--data-dir', dir]);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).factsUsed).toBeGreaterThan(0);
     });
   });
 
+  it('asks for tousu migrate on a data directory of the dynalite era, and writes nothing', async () => {
+    const old = join(dir, 'old-era');
+    await mkdir(join(old, 'dynamodb'), { recursive: true });
+    await writeFile(join(old, 'dynamodb', 'CURRENT'), 'MANIFEST-000001\n');
+    const { code, stderr } = await run(['report', 'evaluation', '--quarter', '2024Q1', '--data-dir', old]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('tousu migrate');
+    expect(existsSync(join(old, DATABASE_FILE))).toBe(false);
+  });
+
   it('reads a DynamoDB endpoint through --endpoint', async () => {
-    await withStore(async (_store, h) => {
+    await withDynamo(async (store, h) => {
+      await seed(store);
       const { report } = await runEvaluationReport({ quarter: '2024Q1', jurisdiction: '510903', endpoint: h.endpoint });
       expect(report.factsUsed).toBeGreaterThan(0);
-    }, true);
+    });
   });
 });
 

@@ -3,7 +3,7 @@
  * (shared/services/reconcile.ts). Two targets:
  *
  * - the embedded runtime's data directory (default `.tousu`). While `tousu start` runs on it, the command asks the
- *   runtime through its admin endpoint, a Unix socket in the data directory (two processes must never open the same LevelDB) and the running
+ *   runtime through its admin endpoint, a Unix socket in the data directory (one process owns a data directory) and the running
  *   engine starts what is needed; the runtime also runs the reconciler itself every 10 minutes. When it is
  *   stopped, the command opens the directory: claims and dead letters are repaired at once; cases that need an
  *   execution are marked on their timeline and resumed by the next `tousu start` (it resumes every open case).
@@ -31,7 +31,8 @@ import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import { composeEmbedded } from '../../local/composition';
 import type { EmbeddedComposition } from '../../local/composition';
 import { OutboxMailSender } from '../../local/outbox-mail-sender';
-import { acquireLock, checkDataDir, dataPaths, TABLE_NAME, DEFAULT_JURISDICTION } from '../../local/runtime';
+import { acquireLock, checkDataDir, dataPaths, DEFAULT_JURISDICTION } from '../../local/runtime';
+import { migrateIfNeeded } from '../../local/migrate';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../usage-error';
 import { adminRequest } from './users';
@@ -114,14 +115,14 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
   const workflow = new DeferredWorkflow();
   let c: EmbeddedComposition;
   try {
+    await migrateIfNeeded(paths);
     c = await composeEmbedded({
       jurisdiction: o.jurisdiction ?? instance.jurisdiction ?? DEFAULT_JURISDICTION,
       ...(o.jurisdictionDir ? { jurisdictionDir: o.jurisdictionDir } : {}),
       importedCalendarDir: paths.calendar,
       clock: systemClock,
       mail: new OutboxMailSender({ dir: paths.outbox, clock: systemClock }),
-      dynamoDir: paths.dynamodb,
-      tableName: TABLE_NAME,
+      databaseFile: paths.database,
       // As `tousu start` builds them: a replayed intake is filed in the duplicate index too.
       asDeployed: true,
     });

@@ -1,15 +1,14 @@
 /**
  * `tousu report evaluation --quarter YYYYQn [--format json|csv|html] [--jurisdiction CODE] [--data-dir DIR]
  * [--out FILE]`: the art. 20 quarterly evaluation and art. 17 analysis, read from the embedded runtime's
- * DynamoDB (`<data-dir>/dynamodb`, dynalite) or from a DynamoDB endpoint (`--endpoint`). While `tousu start` runs on
- * the data directory, the running runtime builds the report (its admin endpoint: two processes never open the same
- * LevelDB, and the runtime's store has no port of its own); the rendering is the same.
+ * SQLite database (`<data-dir>/tousu.db`) or from a DynamoDB endpoint (`--endpoint`). While `tousu start` runs on
+ * the data directory, the running runtime builds the report (its admin endpoint); the rendering is the same. A data
+ * directory of the dynalite era is migrated by `tousu migrate` or `tousu start` first (a report never writes).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ClassicLevel } from 'classic-level';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPORT_FORMATS, isQuarter, quarterLabel, renderReport } from '../../../shared/domain/evaluation';
@@ -19,8 +18,11 @@ import { loadJurisdiction, loadRulesRegistry } from '../../../shared/config/load
 import { isTousuError } from '../../../shared/domain/errors';
 import { systemClock } from '../../../shared/ports';
 import { buildQuarterReport } from '../../../shared/services/evaluation';
-import { documentClient, localDynamoClient, startDynalite } from '../../local/dynalite';
-import type { DynaliteHandle } from '../../local/dynalite';
+import { createDocumentClient } from '../../../shared/adapters/aws/dynamo-case-store';
+import { openSqliteStores } from '../../../shared/adapters/local/sqlite';
+import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
+import { DynamoDBClient as SdkDynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { needsMigration } from '../../local/migrate';
 import { UsageError } from '../usage-error';
 import { dataPaths, DEFAULT_JURISDICTION, TABLE_NAME } from '../../local/runtime';
 import { privateUmask } from '../../local/private-dir';
@@ -46,25 +48,6 @@ function jurisdictionRef(code: string): { ref: JurisdictionRef; warning?: string
   } catch (err) {
     if (isTousuError(err)) return { ref: { code }, warning: `未找到辖区 ${code} 的配置文件，报告中的部门以编码显示。` };
     throw err;
-  }
-}
-
-/**
- * dynalite crashes the process (an uncaught error inside its callbacks) when its LevelDB is locked by another
- * process, so look first: classic-level is the LevelDB binding dynalite itself uses.
- */
-async function assertNotLocked(dbDir: string): Promise<void> {
-  const db = new ClassicLevel(dbDir, { createIfMissing: false });
-  try {
-    await db.open();
-  } catch (err) {
-    const code = (err as { cause?: { code?: string } }).cause?.code;
-    if (code === 'LEVEL_LOCKED') {
-      throw new Error(`数据目录 ${dbDir} 正被另一个 tousu 进程使用。请等它结束后再试。`, { cause: err });
-    }
-    throw err;
-  } finally {
-    await db.close().catch(() => undefined);
   }
 }
 
@@ -113,39 +96,38 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     }
   }
 
-  let dynalite: DynaliteHandle | undefined;
-  let client: DynamoDBClient;
-  let source: string;
-  if (opts.endpoint) {
-    client = localDynamoClient(opts.endpoint);
-    source = opts.endpoint;
-  } else {
-    const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
-    const dbDir = join(dataDir, 'dynamodb');
-    // Never create an empty store where the user expected data.
-    if (!existsSync(dbDir) || !statSync(dbDir).isDirectory()) {
-      throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${dbDir}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
-    }
-    await assertNotLocked(dbDir);
-    // Opening LevelDB writes its log and manifest files: private, like the rest of the data directory.
-    privateUmask();
-    dynalite = await startDynalite({ path: dbDir });
-    client = localDynamoClient(dynalite);
-    source = dbDir;
-  }
-  try {
-    if (!(await tableExists(client, table))) {
-      throw new UsageError(`${source} 中没有投诉数据表“${table}”：该数据目录还没有任何数据。`);
-    }
-    const facts = new DynamoEvaluationFactStore({ doc: documentClient(client), tableName: table });
-    const { ref, warning } = jurisdictionRef(code);
+  const { ref, warning } = jurisdictionRef(code);
+  const build = async (facts: EvaluationFactStore) => {
     if (warning) messages.push(warning);
     const report = await buildQuarterReport({ facts, rules: loadRulesRegistry(), clock: systemClock }, ref, quarter);
     if (report.factsUsed === 0) messages.push(noFactsMessage(ref, code, quarter));
     return { output: renderReport(report, format), report, messages };
+  };
+  if (opts.endpoint) {
+    const client = new SdkDynamoDBClient({ endpoint: opts.endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' } });
+    try {
+      if (!(await tableExists(client, table))) throw new UsageError(`${opts.endpoint} 中没有投诉数据表“${table}”：该数据目录还没有任何数据。`);
+      return await build(new DynamoEvaluationFactStore({ doc: createDocumentClient(client), tableName: table }));
+    } finally {
+      client.destroy();
+    }
+  }
+  const dataDir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const paths = dataPaths(dataDir);
+  if (needsMigration(paths)) {
+    throw new UsageError(`数据目录 ${dataDir} 还是旧版格式（${paths.dynamodb}）。请先运行 tousu migrate --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR}（或 tousu start，会自动迁移）。`);
+  }
+  // Never create an empty store where the user expected data.
+  if (!existsSync(paths.database) || !statSync(paths.database).isFile()) {
+    throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${paths.database}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
+  }
+  // The WAL files SQLite may create beside the database: private, like the rest of the data directory.
+  privateUmask();
+  const stores = openSqliteStores(paths.database);
+  try {
+    return await build(stores.facts);
   } finally {
-    client.destroy();
-    await dynalite?.close();
+    stores.close();
   }
 }
 
@@ -157,7 +139,7 @@ export function registerReport(program: Command): void {
     .requiredOption('--quarter <YYYYQn>', '季度（上海时间），例如 2024Q1')
     .option('--format <format>', '输出格式：json、csv（Excel 可直接打开）或 html（含图表的独立网页）', 'json')
     .option('--jurisdiction <code>', `辖区行政区划代码（默认：数据目录首次启动时的辖区，否则 ${DEFAULT_JURISDICTION}）`)
-    .option('--data-dir <dir>', `嵌入式运行时的数据目录（默认 ${DEFAULT_DATA_DIR}），读取其中的 dynamodb 数据`)
+    .option('--data-dir <dir>', `嵌入式运行时的数据目录（默认 ${DEFAULT_DATA_DIR}），读取其中的 tousu.db 数据库`)
     .option('--out <file>', '写入文件（默认输出到标准输出）')
     .option('--endpoint <url>', '改为连接一个 DynamoDB 端点（例如 DynamoDB Local；运行中的 tousu start 不开放数据库端口，无需此项）')
     .option('--table <name>', `表名（默认 ${DEFAULT_TABLE}）`)

@@ -14,8 +14,10 @@ import { UsageError } from '../usage-error';
 import { STAFF_ROLES } from '../../../shared/auth/principal';
 import { loadJurisdiction } from '../../../shared/config/load';
 import { isTousuError } from '../../../shared/domain/errors';
-import { acquireLock, checkDataDir, dataPaths, DEFAULT_JURISDICTION, readLiveLock, TABLE_NAME } from '../../local/runtime';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../../local/dynalite';
+import { acquireLock, checkDataDir, dataPaths, DEFAULT_JURISDICTION, readLiveLock } from '../../local/runtime';
+import { migrateIfNeeded } from '../../local/migrate';
+import { openSqliteStores } from '../../../shared/adapters/local/sqlite';
+import type { SqliteStores } from '../../../shared/adapters/local/sqlite';
 import { UserStore, updateUser } from '../../local/users';
 import type { UserRecord } from '../../local/users';
 
@@ -75,10 +77,10 @@ async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, depar
   const paths = dataPaths(dataDir);
   for (const note of await checkDataDir(paths)) process.stderr.write(`${note}\n`);
   const release = await acquireLock(paths, { kind: 'cli' });
-  const dynalite = await startDynalite({ path: paths.dynamodb });
-  const client = localDynamoClient(dynalite);
+  let stores: SqliteStores | undefined;
   try {
-    await ensureTable(client, TABLE_NAME);
+    await migrateIfNeeded(paths);
+    stores = openSqliteStores(paths.database);
     let code = jurisdictionCode;
     if (!code) {
       try {
@@ -88,10 +90,9 @@ async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, depar
       }
     }
     const departments = loadJurisdiction(code).departments.map((d) => d.code);
-    return await fn(new UserStore({ doc: documentClient(client), tableName: TABLE_NAME }), departments);
+    return await fn(new UserStore({ items: stores.userItems() }), departments);
   } finally {
-    client.destroy();
-    await dynalite.close();
+    stores?.close();
     await release();
   }
 }
