@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.tousu/**', 'coverage/**', 'web/static/**'] },
@@ -12,6 +13,53 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    // Type-checked rules (issue 16): a promise nobody awaits or a promise where a callback returns void loses
+    // its error (an unhandled rejection on Lambda, a crash in the runtime). The project service reads tsconfig.json.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The layer table of README.md ("Where things are"), checked on every import (issue 16). Each row's
+    // policy says what its files may not import; layers not named here (config/, test/, bench/) are free.
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      'boundaries/elements': [
+        { type: 'domain', pattern: 'shared/domain' },
+        { type: 'ports', pattern: 'shared/ports' },
+        { type: 'adapters', pattern: 'shared/adapters' },
+        { type: 'composition', pattern: 'shared/composition' },
+        { type: 'services', pattern: 'shared/*' },
+        { type: 'web', pattern: 'web' },
+        { type: 'functions', pattern: 'functions' },
+        { type: 'statemachines', pattern: 'statemachines' },
+        { type: 'infra', pattern: 'infra' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            { from: { element: { type: 'domain' } }, disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'web', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'ports' } }, disallow: { to: { element: { types: { anyOf: ['adapters', 'composition', 'services', 'web', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'services' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'adapters' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'composition' } }, disallow: { to: { element: { types: { anyOf: ['web', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'web' } }, disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'functions', 'infra'] } } } } },
+            { from: { element: { type: 'functions' } }, disallow: { to: { element: { type: 'infra' } } } },
+          ],
+        },
+      ],
     },
   },
   {

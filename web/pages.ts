@@ -7,7 +7,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldProblem } from '../shared/domain/errors';
 import type { Acknowledgement } from '../shared/domain/notices/acknowledgement';
-import { EVIDENCE_LIMITS } from './limits';
+import { EVIDENCE_LIMITS } from '../shared/domain/evidence-limits';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 

@@ -8,7 +8,7 @@ import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { CognitoTokenVerifier } from '../../shared/auth';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';

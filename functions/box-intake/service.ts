@@ -13,7 +13,7 @@ import { boxIntake } from '../../shared/intake/channels';
 import type { BoxSlipRow } from '../../shared/intake/channels';
 import { parseBoxCsv } from '../../shared/intake/csv';
 import { checkEvidence } from '../../shared/intake/evidence';
-import { sniffType } from '../../web/limits';
+import { sniffType } from '../../shared/domain/evidence-limits';
 import { createHash } from 'node:crypto';
 import { SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';

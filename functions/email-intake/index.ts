@@ -8,11 +8,11 @@ import type * as z from 'zod';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { s3Client } from '../../shared/composition/aws-s3';
 import { submitIntake } from '../../shared/intake/core';
-import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { processSesMailEvent, type S3MailOutcome } from './service';
 
-/** The intake ports' environment (shared/intake/aws-deps.ts): this function needs nothing more. */
+/** The intake ports' environment (shared/composition/aws-intake.ts): this function needs nothing more. */
 export const EmailIntakeEnv = IntakeEnv;
 export type EmailIntakeEnv = z.infer<typeof EmailIntakeEnv>;
 

@@ -11,7 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret, readSecretFields } from '../../shared/adapters/aws/secret-json';
 import type { CachedSecret } from '../../shared/adapters/aws/secret-json';
 import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
-import { IntakeEnv, intakeComposition } from '../../shared/intake/aws-deps';
+import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import type { AwsComposition } from '../../shared/composition/aws';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { pollMailbox, type ImapClientLike, type PollSummary } from './poller';

@@ -2,7 +2,7 @@
 import type { S3Event } from 'aws-lambda';
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import { s3Client } from '../../shared/composition/aws-s3';
-import { intakeComposition } from '../../shared/intake/aws-deps';
+import { intakeComposition } from '../../shared/composition/aws-intake';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { handleLetterUploads } from './service';

@@ -13,7 +13,7 @@ import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps, IntakeResult } from '../../shared/intake/core';
 import { letterFiles, letterIntake, parseLetterRow } from '../../shared/intake/channels';
 import { checkEvidence } from '../../shared/intake/evidence';
-import { sniffType } from '../../web/limits';
+import { sniffType } from '../../shared/domain/evidence-limits';
 import { letterSourceKey, SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
 import type { ObjectReader } from '../../shared/ports/object-reader';

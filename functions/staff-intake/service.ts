@@ -13,13 +13,13 @@ import type { IntakeDeps, IntakeOptions, IntakeResult } from '../../shared/intak
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import { boxIntake, letterIntake, parseBoxSlipRow, parseLetterRow, parseStaffEntry, parseWorkOrder, staffIntake, workOrderIntake, boxSourceKey } from '../../shared/intake/channels';
 import { checkEvidence, storeEvidence } from '../../shared/intake/evidence';
+import { SCAN_LIMITS } from '../../shared/domain/evidence-limits';
 import type { UploadedFile } from '../../shared/intake/evidence';
 
 export const STAFF_INTAKE_CHANNELS = ['letter', 'box', 'phone', 'onsite', 'workorder'] as const;
 export type StaffIntakeChannel = (typeof STAFF_INTAKE_CHANNELS)[number];
 
-/** Scans of letters and slips are larger than citizens' evidence: 10 pages of 8 MB each at most. */
-export const SCAN_LIMITS = { maxFiles: 10, maxFileBytes: 8 * 1024 * 1024, maxTotalBytes: 40 * 1024 * 1024 };
+export { SCAN_LIMITS };
 
 const sha = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
 

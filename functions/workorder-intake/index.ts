@@ -1,7 +1,7 @@
 /** Lambda: SQS (12345 work orders, ReportBatchItemFailures) → one case per order. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
-import { intakeComposition } from '../../shared/intake/aws-deps';
+import { intakeComposition } from '../../shared/composition/aws-intake';
 import type { IntakeDeps } from '../../shared/intake/core';
 import { handleWorkOrders } from './service';
 

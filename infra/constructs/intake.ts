@@ -54,7 +54,7 @@ import type { EmailIntakeEnv } from '../../functions/email-intake/index';
 import type { ImapPollerEnv } from '../../functions/imap-poller/index';
 import type { ExecutionStarterEnv } from '../../functions/execution-starter/env';
 import type { ReconcilerEnvInput } from '../../functions/reconciler/env';
-import type { IntakeEnv } from '../../shared/intake/aws-deps';
+import type { IntakeEnv } from '../../shared/composition/aws-intake';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 import type { DeployConfig } from '../config';
 import type { Data } from './data';

@@ -212,6 +212,9 @@ export const TimelineEvent = z.object({
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
+/** A timeline event before the store assigns its sequence number. */
+export type NewEvent = Omit<TimelineEvent, 'caseId' | 'seq'>;
+
 /** The step a case waits on: written by the workflow's "await action" task, read by the action service. */
 export const Waiting = z.object({
   step: Phase,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../ports';
 import type { EvidenceRef } from '../domain/intake';
 import type { FieldProblem } from '../domain/errors';
-import { EVIDENCE_LIMITS, EVIDENCE_TYPES, sniffType } from '../../web/limits';
+import { EVIDENCE_LIMITS, EVIDENCE_TYPES, sniffType } from '../domain/evidence-limits';
 import { EvidenceStoreMissingError } from './errors';
 
 export interface UploadedFile {

@@ -5,7 +5,8 @@
  */
 import { rawHeader, type ParsedMail } from './parse';
 
-export type NotComplaintReason = 'spam' | 'virus' | 'auto_reply' | 'bounce';
+import type { NotComplaintReason } from '../domain/mail-outcomes';
+export type { NotComplaintReason };
 
 export interface NotComplaint {
   reason: NotComplaintReason;

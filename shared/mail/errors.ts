@@ -1,6 +1,7 @@
 import { TousuError } from '../domain/errors';
 
-export type MailProblem = 'too_large' | 'malformed' | 'too_deep' | 'timeout';
+import type { MailProblem } from '../domain/mail-outcomes';
+export type { MailProblem };
 
 /** A raw mail that cannot be parsed within the limits. The mail is quarantined, never dropped. */
 export class MailParseError extends TousuError {

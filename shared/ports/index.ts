@@ -2,7 +2,7 @@
  * Ports: what the handlers and services need from the outside world. Implementations live in
  * `shared/adapters/aws/` (AWS) and `infra/local/` (embedded runtime). Nothing here knows which.
  */
-import type { CaseRecord, Phase, TimelineEvent, Actor } from '../domain/case';
+import type { CaseRecord, Phase, TimelineEvent, Actor, NewEvent } from '../domain/case';
 import type { CalendarYearData } from '../domain/calendar';
 
 // ---------------------------------------------------------------------------------------------- Clock
@@ -47,8 +47,8 @@ export interface Ids {
 
 // ---------------------------------------------------------------------------------------------- CaseStore
 
-/** A timeline event before the store assigns its sequence number. */
-export type NewEvent = Omit<TimelineEvent, 'caseId' | 'seq'>;
+/** A timeline event before the store assigns its sequence number (a domain type, shared/domain/case.ts). */
+export type { NewEvent };
 
 export type SourceClaim =
   /** This caller owns the source key now: allocate the tracking number, `bindSource`, then create the case (docs/data-model.md). */

@@ -2,8 +2,7 @@
  * The quarantine store port: mail that did not become a case is kept where staff can see it (adapters:
  * shared/adapters/aws/dynamo-quarantine-store.ts, shared/adapters/memory/quarantine-store.ts).
  */
-import type { NotComplaintReason } from '../mail/classify';
-import type { MailProblem } from '../mail/errors';
+import type { MailProblem, NotComplaintReason } from '../domain/mail-outcomes';
 
 export type QuarantineReason = NotComplaintReason | MailProblem | 'empty' | 'invalid';
 

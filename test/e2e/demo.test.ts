@@ -12,7 +12,7 @@ import { runDemo } from '../../infra/cli/commands/demo';
 import type { DemoResult } from '../../infra/cli/commands/demo';
 import { CHANNEL_SCENARIOS, DemoDeliveryError, runChannelDemo, scanPdf, scanPng } from '../../infra/local/demo-channels';
 import type { ChannelScenario } from '../../infra/local/demo-channels';
-import { sniffType } from '../../web/limits';
+import { sniffType } from '../../shared/domain/evidence-limits';
 import { runCli } from './runtime-helpers';
 
 class Sink extends Writable {

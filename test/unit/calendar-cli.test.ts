@@ -54,6 +54,28 @@ describe('tousu calendar (spawned, as a user runs it)', () => {
     }
   });
 
+  it("honours the jurisdiction's calendarOverrides (a county's local day off), as the runtime and the Lambdas do", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tousu-cal-jur-'));
+    try {
+      const config = JSON.parse(readFileSync(join(ROOT, 'config/jurisdictions/510903.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, '510903.json'), JSON.stringify({ ...config, calendarOverrides: [{ date: '2026-09-29', workday: false, source: '某县临时调整（测试）' }] }));
+      const jur = ['--jurisdiction', '510903', '--jurisdiction-dir', dir];
+      expect(tousu(['calendar', 'is-workday', '2026-09-29'], 'UTC').stdout).toBe('true\n');
+      const off = tousu(['calendar', 'is-workday', '2026-09-29', '--json', ...jur], 'UTC');
+      expect(off.code).toBe(0);
+      expect(JSON.parse(off.stdout)).toMatchObject({ date: '2026-09-29', workday: false });
+      expect(off.stdout).toContain('某县临时调整（测试）');
+      const due = ['calendar', 'due', '--from', '2026-09-28T10:00:00+08:00', '--days', '1'];
+      expect(tousu(due, 'UTC').stdout).toBe('2026-09-29\n');
+      expect(tousu([...due, ...jur], 'UTC').stdout).toBe('2026-09-30\n');
+      const unknown = tousu([...due, '--jurisdiction', '999999', '--jurisdiction-dir', dir], 'UTC');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('999999');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bad --from or --days exits 2 with a Chinese message', () => {
     for (const args of [
       ['--from', '2023-09-28T17:00:00', '--days', '3'],

@@ -25,7 +25,7 @@ import type { IntakeDeps, IntakeResult } from '../../../shared/intake/core';
 import { parseWebComplaint, unflattenForm, webIntake } from '../../../shared/intake/channels';
 import { checkEvidence, storeEvidence } from '../../../shared/intake/evidence';
 import type { UploadedFile } from '../../../shared/intake/evidence';
-import { EVIDENCE_LIMITS } from '../../../web/limits';
+import { EVIDENCE_LIMITS } from '../../../shared/domain/evidence-limits';
 import { errorPage, formPage, resultPage, statusPage } from '../../../web/pages';
 import type { FormValues, PublicCaseView } from '../../../web/pages';
 import { FORM_SCRIPT } from '../../../web/script';

@@ -7,7 +7,7 @@ import type { WorkingCalendar } from '../calendar';
 import type { CaseRecord } from '../case';
 import type { JurisdictionConfig } from '../jurisdiction';
 import type { RulesVersion } from '../rules';
-import type { NewEvent } from '../../ports';
+import type { NewEvent } from '../case';
 
 export interface LifecycleContext {
   now: Date;

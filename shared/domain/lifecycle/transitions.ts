@@ -13,7 +13,7 @@ import { shanghaiDate } from '../calendar';
 import type { DueTime } from '../calendar';
 import { canAct, canRead, readDenial, scrubIdentity } from '../access';
 import { SECRECY_LABELS, activeMarks, passageOccurs } from '../secrecy';
-import type { NewEvent } from '../../ports';
+import type { NewEvent } from '../case';
 import { applyMerge, applyUnmerge } from '../duplicates/merge';
 import * as N from '../notices/templates';
 import { CONTACT_CHANNEL_LABELS, CONTACT_NOTICE_LABELS, CONTACT_OUTCOME_LABELS, contactIssuedSummary, contactTasksFor } from '../notices/contacts';

@@ -5,10 +5,10 @@
  * bands). Created once per container.
  */
 import * as z from 'zod';
-import { composeAws } from '../composition/aws';
-import type { AwsComposition, AwsCompositionOptions } from '../composition/aws';
-import { dynamoDuplicates } from '../composition/aws-duplicates';
-import { s3Evidence, sfnStartWorkflow } from '../composition/aws-parts';
+import { composeAws } from './aws';
+import type { AwsComposition, AwsCompositionOptions } from './aws';
+import { dynamoDuplicates } from './aws-duplicates';
+import { s3Evidence, sfnStartWorkflow } from './aws-parts';
 
 export const IntakeEnv = z.object({
   TABLE_NAME: z.string().min(1),

@@ -1,5 +1,6 @@
 /**
- * Evidence upload limits of the public form. A Lambda behind API Gateway accepts at most 6 MB per request and
+ * Evidence limits (domain: every channel checks files against them, shared/intake/evidence.ts; the form shows
+ * them, web/pages.ts). Upload limits of the public form. A Lambda behind API Gateway accepts at most 6 MB per request and
  * multipart bodies arrive base64-encoded (+33 %), so the total stays at 4 MB; larger files need a pre-signed
  * upload (not built).
  */
@@ -10,6 +11,9 @@ export const EVIDENCE_LIMITS = {
   /** Whole request, form fields included. */
   maxRequestBytes: 4.5 * 1024 * 1024,
 } as const;
+
+/** Scans of letters and slips (staff channels) are larger than citizens' evidence: 10 pages of 8 MB each at most. */
+export const SCAN_LIMITS = { maxFiles: 10, maxFileBytes: 8 * 1024 * 1024, maxTotalBytes: 40 * 1024 * 1024 } as const;
 
 /** Accepted types, recognised by their first bytes (the declared type is not trusted). */
 export const EVIDENCE_TYPES: readonly { contentType: string; ext: string; label: string; magic: (b: Uint8Array) => boolean }[] = [
