@@ -148,6 +148,9 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     confidential: isConfidentialCase(c),
     ...(activeMarks(c).length ? { secrecy: [...new Set(activeMarks(c).map((m) => m.category))] } : {}),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+    // Hand-overs between jurisdictions' deployments (issue 15): where a case went, or where it came from.
+    ...(c.outcome?.kind === 'transferred' ? { transferredTo: { ...c.outcome.to, at: c.outcome.at } } : {}),
+    ...(c.handover ? { handedOverFrom: c.handover.from } : {}),
     matter: v.intake.matter.slice(0, 120),
     ...(c.routing ? { routing: { kind: c.routing.kind, name: c.routing.name, confident: c.routing.confident, confidence: c.routing.confidence, reroutes: c.routing.reroutes?.length ?? 0 } } : {}),
     allowedActions: allowedActionsFor(actor, c),
