@@ -26,6 +26,9 @@ export const SES_RECEIVING_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as 
 /** The AWS China partition: no SES (neither sending nor receiving). */
 export const isChinaRegion = (region: string): boolean => region.startsWith('cn-');
 
+/** The largest public form request a Lambda behind API Gateway can take (6 MB payload, base64 +33 %). */
+export const AWS_MAX_FORM_BYTES = 4.5 * 1024 * 1024;
+
 /** Log retention choices CloudWatch accepts (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -155,6 +158,11 @@ export function parseDeployConfig(code: string, raw: unknown, overrides: { regio
     ...(overrides.account ? { account: overrides.account } : {}),
   };
   checkMailRegion(code, deploy);
+  // API Gateway hands the Lambda at most 6 MB, and a multipart body arrives base64-encoded (+33 %).
+  const evidence = deploy.api.limits?.sizes.evidence;
+  if (evidence && evidence.maxRequestBytes > AWS_MAX_FORM_BYTES) {
+    throw new DeployConfigError(`config/deploy/${code}.json is invalid:\n  api.limits.sizes.evidence.maxRequestBytes: 在 AWS 上整个表单请求不能超过 ${AWS_MAX_FORM_BYTES} 字节（Lambda 请求上限 6 MB，上传内容经 base64 编码增大约三分之一）`);
+  }
   const self = deploy.handover?.peers.findIndex((p) => p.jurisdiction === code) ?? -1;
   if (self >= 0) throw new DeployConfigError(`config/deploy/${code}.json is invalid:\n  handover.peers.${self}.jurisdiction: a stack does not hand over to itself (${code})`);
   return deploy;

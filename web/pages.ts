@@ -127,10 +127,14 @@ export function errorSummary(problems: FieldProblem[]): Html {
   }</div>`;
 }
 
-export function formPage(args: { idempotencyKey: string; values?: FormValues; problems?: FieldProblem[]; agencyName: string; jurisdictionName: string }): Html {
+export function formPage(args: { idempotencyKey: string; values?: FormValues; problems?: FieldProblem[]; agencyName: string; jurisdictionName: string; evidence?: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number } }): Html {
+  const ev = args.evidence ?? EVIDENCE_LIMITS;
   const values = args.values ?? {};
   const problems = args.problems ?? [];
-  const mb = Math.floor(EVIDENCE_LIMITS.maxFileBytes / (1024 * 1024));
+  // 4 MB, 2.5 MB, 512 KB: a configured cap below a megabyte is not shown as "0 MB".
+  const size = (n: number): string => (n >= 1024 * 1024 ? `${Number((n / (1024 * 1024)).toFixed(1))} MB` : `${Math.floor(n / 1024)} KB`);
+  const mb = size(ev.maxFileBytes);
+  const totalMb = size(ev.maxTotalBytes);
   return layout(
     '我要投诉',
     html`<h1>${args.jurisdictionName}政务服务投诉</h1>
@@ -159,7 +163,7 @@ ${textField('matter', '具体投诉事项', values, problems, { required: true, 
 ${textField('facts', '事实和理由', values, problems, { multiline: true, hint: '时间、地点、经过，以及您的理由。', maxlength: 50000 })}
 <div class="field" data-field="evidence">
 <label for="f-evidence">证明材料（可选）</label>
-<span class="hint" id="f-evidence-hint">最多 ${EVIDENCE_LIMITS.maxFiles} 个文件，每个不超过 ${mb} MB，合计不超过 ${mb} MB；支持 JPG、PNG、WEBP 图片和 PDF。</span>
+<span class="hint" id="f-evidence-hint">最多 ${ev.maxFiles} 个文件，每个不超过 ${mb}，合计不超过 ${totalMb}；支持 JPG、PNG、WEBP 图片和 PDF。</span>
 <input type="file" id="f-evidence" name="evidence" multiple accept=".jpg,.jpeg,.png,.webp,.pdf,image/jpeg,image/png,image/webp,application/pdf" aria-describedby="f-evidence-hint${errorFor(problems, 'evidence') ? ' f-evidence-error' : ''}" ${errorFor(problems, 'evidence') ? raw('aria-invalid="true"') : ''}>
 <p class="error" id="f-evidence-error" ${errorFor(problems, 'evidence') ? '' : raw('hidden')}>${errorFor(problems, 'evidence')?.message ?? ''}</p>
 </div>

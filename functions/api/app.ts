@@ -98,7 +98,7 @@ export function createApp(opts: CreateAppOptions): Hono {
   });
   app.use('*', clientAddressMiddleware(limits.trustedProxies));
   app.use('*', publicRateLimit(limits, opts.deps.rateLimitClock ? { now: opts.deps.rateLimitClock } : {}));
-  mountPublicRoutes(app, opts.deps.intake);
+  mountPublicRoutes(app, opts.deps.intake, limits.sizes.evidence);
   const handover = opts.deps.handover;
   if (handover) {
     const intakeDeps = opts.deps.intake;

@@ -10,6 +10,7 @@
  * and Retry-After. Nothing here locks an account or a case for everyone, so an attacker elsewhere can never keep
  * the owner out.
  */
+import { EVIDENCE_LIMITS } from '../../shared/domain/evidence-limits';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import * as z from 'zod';
 
@@ -34,6 +35,26 @@ const ProxyRange = z.string().refine((s) => parseRange(s) !== undefined, { messa
 
 const perMinute = (d: number) => z.number().int().min(1).max(10_000_000).default(d);
 const bytes = (d: number, max: number) => z.number().int().min(1024).max(max).default(d);
+
+const MB = 1024 * 1024;
+
+/**
+ * Evidence a citizen may attach on the public form (shared/domain/evidence-limits.ts EVIDENCE_LIMITS are today's defaults): files,
+ * bytes per file and in all, and the whole request with the form fields. Each cap at most the next one.
+ */
+export const EvidenceLimits = z
+  .object({
+    maxFiles: z.number().int().min(1).max(20).default(EVIDENCE_LIMITS.maxFiles),
+    maxFileBytes: bytes(EVIDENCE_LIMITS.maxFileBytes, 64 * MB),
+    maxTotalBytes: bytes(EVIDENCE_LIMITS.maxTotalBytes, 64 * MB),
+    maxRequestBytes: bytes(EVIDENCE_LIMITS.maxRequestBytes, 70 * MB),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.maxFileBytes > e.maxTotalBytes) ctx.addIssue({ code: 'custom', path: ['maxFileBytes'], message: `单个文件上限（${e.maxFileBytes}）不能大于合计上限 maxTotalBytes（${e.maxTotalBytes}）` });
+    if (e.maxTotalBytes >= e.maxRequestBytes) ctx.addIssue({ code: 'custom', path: ['maxTotalBytes'], message: `证明材料合计上限（${e.maxTotalBytes}）须小于整个请求的上限 maxRequestBytes（${e.maxRequestBytes}），表单字段也要占用空间` });
+  });
+export type EvidenceLimits = z.infer<typeof EvidenceLimits>;
 
 export const HttpLimits = z
   .object({
@@ -90,9 +111,11 @@ export const HttpLimits = z
         actionBytes: bytes(256 * 1024, 6 * 1024 * 1024),
         /** POST /api/intake/email (raw MIME). */
         mailBytes: bytes(30 * 1024 * 1024, 256 * 1024 * 1024),
+        /** Evidence on the public form (POST /api/complaints and the form's hint). */
+        evidence: EvidenceLimits.default({ ...EVIDENCE_LIMITS }),
       })
       .strict()
-      .default({ loginBytes: 16 * 1024, actionBytes: 256 * 1024, mailBytes: 30 * 1024 * 1024 }),
+      .default({ loginBytes: 16 * 1024, actionBytes: 256 * 1024, mailBytes: 30 * 1024 * 1024, evidence: { ...EVIDENCE_LIMITS } }),
   })
   .strict();
 export type HttpLimits = z.infer<typeof HttpLimits>;

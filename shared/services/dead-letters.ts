@@ -165,7 +165,7 @@ export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<Re
     if (!deps.handOver || !dl.caseId) {
       const error = { name: 'HandoverNotConfigured', code: 'handover_not_configured' };
       await deps.deadLetters.retried(id, at, error);
-      return { id, ok: false, error, note: '本系统未配置移交，无法重发。' };
+      return { id, ok: false, error, note: '此处未配置移交（对方地址与密钥），无法重发；部署在 AWS 时，对账任务（reconciler）每 15 分钟自动重发。' };
     }
     try {
       const r = await deps.handOver(dl.caseId);

@@ -198,6 +198,30 @@ describe('uploads are judged by their content, not their name or declared type',
     return form;
   }
 
+  test('the evidence caps are configuration (limits.sizes.evidence): enforced on the route and shown on the form; bad caps refused naming the field', async () => {
+    const small = limitedApp({ sizes: { evidence: { maxFiles: 1, maxFileBytes: 2048, maxTotalBytes: 2048, maxRequestBytes: 64 * 1024 } } });
+    const two = [
+      { name: 'a.png', type: 'image/png', bytes: fakePng(1) },
+      { name: 'b.png', type: 'image/png', bytes: fakePng(2) },
+    ];
+    const refused = await small.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart(two) }, from('198.51.100.20'));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ errors: [{ field: 'evidence', code: 'too_many_files', message: '证明材料最多 1 个文件。' }] });
+    const big = Uint8Array.from([...fakePng(3), ...new Uint8Array(4096)]);
+    const tooBig = await small.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart([{ name: 'big.png', type: 'image/png', bytes: big }]) }, from('198.51.100.20'));
+    expect(((await tooBig.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('file_too_large');
+    expect(await (await small.request('/', {}, from('198.51.100.20'))).text()).toContain('最多 1 个文件，每个不超过 2 KB，合计不超过 2 KB');
+    // Today's default: five files, 4 MB.
+    const dflt = limitedApp();
+    expect((await dflt.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart(two) }, from('198.51.100.21'))).status).toBe(201);
+    expect(await (await dflt.request('/', {}, from('198.51.100.21'))).text()).toContain('最多 5 个文件，每个不超过 4 MB，合计不超过 4 MB');
+
+    expect(() => parseHttpLimits({ sizes: { evidence: { maxFileBytes: 8 * 1024 * 1024 } } })).toThrow(/limits\.sizes\.evidence\.maxFileBytes: 单个文件上限/);
+    expect(() => parseHttpLimits({ sizes: { evidence: { maxTotalBytes: 5 * 1024 * 1024, maxFileBytes: 1024 * 1024 } } })).toThrow(/limits\.sizes\.evidence\.maxTotalBytes/);
+    expect(() => parseHttpLimits({ sizes: { evidence: { maxFiles: 0 } } })).toThrow(/limits\.sizes\.evidence\.maxFiles/);
+    expect(() => parseHttpLimits({ sizes: { evidence: { maxFilez: 1 } } })).toThrow(/limits\.sizes\.evidence/);
+  });
+
   test('an executable named photo.png with type image/png is refused', async () => {
     const app = createApp({ deps: { intake: h.deps } });
     const exe = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...Buffer.from('This program cannot be run in DOS mode')]);

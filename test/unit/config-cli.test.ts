@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SUINING_2023 } from '../../shared/domain/rules';
@@ -24,6 +24,28 @@ describe('tousu config validate (spawned, as an administrator runs it)', () => {
     expect(r.stderr).toContain('警告：规则版本 suining-2023');
     expect(r.stderr).toContain('2025-09-30 届满');
     expect(r.stderr).toContain('config/rules/');
+  });
+
+  it('checks a runtime tousu.config.json (evidence caps, limits, hand-over) and a deploy file, naming each bad field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tousu-cfg-'));
+    const good = join(dir, 'tousu.config.json');
+    writeFileSync(good, JSON.stringify({ jurisdiction: '510903', limits: { sizes: { evidence: { maxFiles: 3, maxFileBytes: 2097152, maxTotalBytes: 3145728 } } } }));
+    const ok = tousu(['config', 'validate', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('证明材料最多 3 个文件，每个 ≤ 2097152 字节，合计 ≤ 3145728 字节');
+    const badDir = mkdtempSync(join(tmpdir(), 'tousu-cfg-'));
+    const bad = join(badDir, 'tousu.config.json');
+    writeFileSync(bad, JSON.stringify({ limits: { sizes: { evidence: { maxFiles: 0, maxFileBytes: 8388608 } } }, handover: { peers: [{ jurisdiction: '510921', url: 'ftp://x', keys: [{ id: 'k', secret: 'short' }], signWith: 'k' }] } }));
+    const r = tousu(['config', 'validate', bad]);
+    expect(r.code).toBe(2);
+    for (const path of ['limits.sizes.evidence.maxFiles', 'limits.sizes.evidence.maxFileBytes', 'handover.peers.0.url', 'handover.peers.0.keys.0.secret']) expect(r.stdout).toContain(path);
+    const deployDir = join(mkdtempSync(join(tmpdir(), 'tousu-cfg-')), 'deploy');
+    mkdirSync(deployDir);
+    const deploy = join(deployDir, '510903.json');
+    writeFileSync(deploy, JSON.stringify({ api: { limits: { sizes: { evidence: { maxTotalBytes: 6291456, maxFileBytes: 6291456, maxRequestBytes: 7340032 } } } } }));
+    const d = tousu(['config', 'validate', deploy]);
+    expect(d.code).toBe(2);
+    expect(d.stdout).toContain('api.limits.sizes.evidence.maxRequestBytes');
   });
 
   it('exits 2 on a broken file and prints every problem with its path and line', () => {

@@ -26,6 +26,7 @@ import { parseWebComplaint, unflattenForm, webIntake } from '../../../shared/int
 import { checkEvidence, storeEvidence } from '../../../shared/intake/evidence';
 import type { UploadedFile } from '../../../shared/intake/evidence';
 import { EVIDENCE_LIMITS } from '../../../shared/domain/evidence-limits';
+import type { EvidenceLimits } from '../limits';
 import { errorPage, formPage, resultPage, statusPage } from '../../../web/pages';
 import type { FormValues, PublicCaseView } from '../../../web/pages';
 import { FORM_SCRIPT } from '../../../web/script';
@@ -133,9 +134,10 @@ function ackFor(deps: IntakeDeps, r: IntakeResult, receivedAt: string, form: Ret
   });
 }
 
-export function mountPublicRoutes(app: Hono, deps: IntakeDeps): void {
+/** `evidence`: the form's evidence caps (limits.sizes.evidence, validated; default shared/domain/evidence-limits.ts EVIDENCE_LIMITS). */
+export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: EvidenceLimits = EVIDENCE_LIMITS): void {
   const renderForm = (problems: FieldProblem[] = [], values: FormValues = {}) =>
-    formPage({ idempotencyKey: deps.ids.uuid(), values, problems, agencyName: deps.jurisdiction.agency.name, jurisdictionName: deps.jurisdiction.name });
+    formPage({ idempotencyKey: deps.ids.uuid(), values, problems, agencyName: deps.jurisdiction.agency.name, jurisdictionName: deps.jurisdiction.name, evidence: evidenceLimits });
 
   app.get('/', (c) => c.html(renderForm()));
   app.get('/static/tousu-form.js', (c) => c.body(FORM_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
@@ -167,7 +169,7 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps): void {
   app.post(
     '/api/complaints',
     bodyLimit({
-      maxSize: EVIDENCE_LIMITS.maxRequestBytes,
+      maxSize: evidenceLimits.maxRequestBytes,
       onError: (c) =>
         wantsHtml(c)
           ? c.html(errorPage('提交内容过大', '提交的内容（含证明材料）过大，请减少或压缩文件后再试。'), 413)
@@ -183,7 +185,7 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps): void {
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
           throw new ValidationError([{ field: 'Idempotency-Key', code: 'invalid_idempotency_key', message: 'Idempotency-Key 应为 8–128 位字母、数字、下划线或连字符。' }]);
         }
-        const evidenceProblems = checkEvidence(sub.files);
+        const evidenceProblems = checkEvidence(sub.files, 'evidence', evidenceLimits);
         let form;
         try {
           form = parseWebComplaint(sub.raw);

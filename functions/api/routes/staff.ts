@@ -150,6 +150,9 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
     // The queue marker "可能重复" (art. 11, issue 22): either case of a pair the matcher flagged.
     ...((c.duplicateSuspects?.length ?? 0) > 0 || (c.flags.possibleDuplicateOf?.length ?? 0) > 0 ? { possibleDuplicate: true } : {}),
+    // Hand-overs between jurisdictions' deployments (issue 15): where a case went, or where it came from.
+    ...(c.outcome?.kind === 'transferred' ? { transferredTo: { ...c.outcome.to, at: c.outcome.at } } : {}),
+    ...(c.handover ? { handedOverFrom: c.handover.from } : {}),
     matter: v.intake.matter.slice(0, 120),
     // The complainant as this role may see them (the redacted view for a department: art. 13), for the queue's
     // column and its search by name or phone.

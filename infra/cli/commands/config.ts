@@ -20,13 +20,16 @@ import type { RulesRegistry } from '../../../shared/domain/rules';
 import { UsageError } from '../usage-error';
 import { catalogueDir, validateCatalogueFile } from '../../../shared/config/catalogue';
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { HttpLimits } from '../../../functions/api/limits';
+import { HandoverConfig } from '../../../shared/domain/handover';
+import { parseDeployConfig } from '../../config';
 
 const LEVEL_NAMES: Record<JurisdictionConfig['level'], string> = { city: '市级', county: '县级', district: '区级', park: '园区' };
 
 interface FileReport {
   file: string;
-  kind: 'jurisdiction' | 'rules' | 'calendar' | 'catalogue';
+  kind: 'jurisdiction' | 'rules' | 'calendar' | 'catalogue' | 'runtime' | 'deploy';
   ok: boolean;
   summary?: string;
   problems: ConfigProblem[];
@@ -64,6 +67,57 @@ function looksLikeCatalogueFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `<data-dir>/tousu.config.json` (embedded runtime) or `config/deploy/<code>.json` (AWS), by name or place. */
+function settingsKind(file: string): 'runtime' | 'deploy' | undefined {
+  if (basename(file) === 'tousu.config.json') return 'runtime';
+  if (basename(dirname(file)) === 'deploy') return 'deploy';
+  return undefined;
+}
+
+/**
+ * The limits (evidence caps on the form, body sizes, rates) and the hand-over peers of a runtime's
+ * tousu.config.json, or a stack's deploy settings, checked as the runtime (at start) and synth would.
+ */
+function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
+  const report: FileReport = { file, kind, ok: false, problems: [], warnings: [] };
+  let value: unknown;
+  try {
+    value = parseJsonWithPositions(readFileSync(file, 'utf8')).value;
+  } catch (err) {
+    report.problems.push({ path: '', message: err instanceof Error ? err.message : 'JSON 语法错误' });
+    return report;
+  }
+  const cfg = (value ?? {}) as { limits?: unknown; handover?: unknown; api?: { limits?: unknown } };
+  const add = (prefix: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) => {
+    for (const i of issues) report.problems.push({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message });
+  };
+  if (kind === 'runtime') {
+    const limits = HttpLimits.safeParse(cfg.limits ?? {});
+    if (!limits.success) add('limits', limits.error.issues);
+    if (cfg.handover !== undefined) {
+      const h = HandoverConfig.safeParse(cfg.handover);
+      if (!h.success) add('handover', h.error.issues);
+    }
+    const ev = limits.success ? limits.data.sizes.evidence : undefined;
+    report.summary = ev ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}` : undefined;
+  } else {
+    const code = basename(file, '.json');
+    try {
+      const d = parseDeployConfig(code, value);
+      const ev = (d.api.limits ?? HttpLimits.parse({})).sizes.evidence;
+      report.summary = `部署配置 ${code}：证明材料最多 ${ev.maxFiles} 个文件，合计 ≤ ${ev.maxTotalBytes} 字节${d.handover ? `；移交 ${d.handover.peers.map((p) => p.jurisdiction).join('、')}` : ''}`;
+    } catch (err) {
+      for (const line of (err instanceof Error ? err.message : String(err)).split('\n').slice(1)) {
+        const m = /^\s*([^:]+): (.*)$/.exec(line);
+        report.problems.push(m ? { path: m[1]!, message: m[2]! } : { path: '', message: line.trim() });
+      }
+      if (report.problems.length === 0) report.problems.push({ path: '', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  report.ok = report.problems.length === 0;
+  return report;
 }
 
 function catalogueReport(file: string, jurisdictionDir?: string): FileReport {
@@ -146,7 +200,10 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
 
   if (files.length > 0) {
     for (const file of files) {
-      if (looksLikeCatalogueFile(file)) {
+      const settings = settingsKind(file);
+      if (settings) {
+        reports.push(settingsReport(file, settings));
+      } else if (looksLikeCatalogueFile(file)) {
         reports.push(catalogueReport(file, opts.dir));
       } else if (looksLikeRulesFile(file)) {
         const r = validateRulesFile(file);
@@ -248,7 +305,7 @@ export function registerConfig(program: Command): void {
       '检查辖区配置文件并列出每一处错误（字段路径、行列号）；不带文件时检查全部内置辖区配置、事项目录、规则版本和工作日历。有错误时退出码为 2。\n' +
         'Validates jurisdiction (or rules version) files and prints every problem with its path; without FILE, every shipped one.',
     )
-    .argument('[files...]', '辖区配置、事项目录或规则版本 JSON 文件')
+    .argument('[files...]', '辖区配置、事项目录、规则版本 JSON 文件，或运行配置 tousu.config.json（限额、移交）、部署配置 config/deploy/<代码>.json')
     .option('--json', '输出机器可读的 JSON 结果')
     .option('--dir <dir>', '辖区配置目录（默认 config/jurisdictions）')
     .option('--rules-dir <dir>', '规则版本目录（默认 config/rules）')

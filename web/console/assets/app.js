@@ -387,6 +387,8 @@ function caseTable(items, caption, { department = true } = {}) {
             link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo, { class: 'row-link' }),
             c.confidential ? h('span', { class: 'badge', text: '保密' }) : null,
             c.possibleDuplicate ? h('span', { class: 'badge badge-dup', text: '可能重复', title: '查重认为可能与另一投诉件为同一投诉事项，请在投诉件页面核对（第十一条）' }) : null,
+            c.transferredTo ? h('span', { class: 'badge transferred', title: `${fmtDateTime(c.transferredTo.at)} 移交`, text: `已移交${c.transferredTo.name}` }) : null,
+            c.handedOverFrom ? h('span', { class: 'badge handed-over', text: `${c.handedOverFrom.name}移交` }) : null,
           ),
           h('td', { 'data-label': '投诉人', class: 'who-col' }, c.complainant ?? '未留姓名'),
           h('td', { 'data-label': '收到时间' }, fmtDateTime(c.receivedAt)),
@@ -631,7 +633,35 @@ function outcomeRows(c) {
   if (c.followUp) rows.push(['回访满意度', L.satisfaction[c.followUp.satisfaction] ?? c.followUp.satisfaction]);
   if (c.outcome?.kind === 'not_accepted') rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
   if (c.outcome?.kind === 'terminated') rows.push(['终止办理', L.terminationReasons[c.outcome.reason]?.article ?? c.outcome.reason]);
+  if (c.outcome?.kind === 'transferred') rows.push(['移交', `${c.outcome.to.name}（${c.outcome.to.code}），${fmtDateTime(c.outcome.at)}；对方受理编号 ${c.outcome.trackingNo}`]);
   return rows;
+}
+
+/**
+ * Hand-overs between jurisdictions' deployments (issue 15, art. 9(1)): a case transferred out says where it went,
+ * when, and the hand-over id; a case received by hand-over says where it came from and when it was first made.
+ */
+function handoverBanner(c) {
+  const o = c.outcome;
+  if (o?.kind === 'transferred') {
+    return h(
+      'p',
+      { class: 'notice handover', id: 'handover-banner', role: 'status' },
+      h('strong', { text: `本件已移交${o.to.name}（${o.to.code}）处理。` }),
+      ` 移交时间：${fmtDateTime(o.at)}；对方受理编号：${o.trackingNo}；移交编号：${o.handoverId}。本件在本系统已归档，后续办理与评价由对方负责。`,
+    );
+  }
+  const ho = c.handover;
+  if (ho) {
+    return h(
+      'p',
+      { class: 'notice handover', id: 'handover-origin', role: 'status' },
+      h('strong', { text: `本件由${ho.from.name}（${ho.from.code}）移交。` }),
+      ` 对方受理编号：${ho.fromCaseId}；投诉人最初于 ${fmtDateTime(ho.originalReceivedAt)} 向对方提出；本系统自收到移交时起计算期限；移交编号：${ho.id}。`,
+      ho.reason ? ` 移交理由：${ho.reason}` : '',
+    );
+  }
+  return null;
 }
 
 function evidenceList(c) {
@@ -807,6 +837,7 @@ async function casePage(caseId) {
     `投诉件 ${c.trackingNo}`,
     h('p', { class: 'back' }, link('/console', '← 返回我的待办')),
     statusLine,
+    handoverBanner(c),
     c.mergedInto ? h('p', { class: 'notice' }, '本件已合并到 ', link(`/console/cases/${encodeURIComponent(c.mergedInto)}`, c.mergedInto)) : null,
     (c.duplicateSuspects ?? []).length > 0 || c.phase === 'merged' ? duplicatesSection(c) : null,
     h(
