@@ -76,7 +76,7 @@ describe('可能重复 in the console (headless Chromium)', () => {
     await rt.workflow.idle();
     const call = await http.call('POST', '/api/intake/phone', {
       token,
-      body: { entryId: 'call-0304-02', name: '陈女士', phone: '137-0000-1111', respondentUnit: '市场监管局', matter: '来电人反映：去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。' },
+      body: { entryId: 'call-0304-02', name: '陈女士', phone: '137-0000-1111', respondentUnit: '市场监管局', matter: '来电人反映：去市场监管局办营业执照变更的事情一直没办好，窗口态度不好，叫号系统也经常出故障，大厅里没有座位，停车也难，希望有人管一管。' },
     });
     expect(call.status).toBe(201);
     expect(call.body.mergedInto).toBeUndefined();
