@@ -77,6 +77,7 @@ import { OutboxMailSender } from './outbox-mail-sender';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
+import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits } from './intake-backlog';
 import type { UserStore} from './users';
 import { staffDirectoryOf, updateUser } from './users';
 import { createRecovery } from './recovery';
@@ -183,6 +184,8 @@ interface DataDirConfig {
   intakeAddresses?: string[];
   /** SMTP listener limits (infra/local/smtp-limits.ts), validated at start. */
   smtp?: SmtpLimitsInput;
+  /** The screening backlog bound of intake back-pressure (infra/local/intake-backlog.ts), validated at start. */
+  intakeBacklog?: unknown;
   publicUrl?: string;
   /** HTTP abuse limits (functions/api/limits.ts), validated at start. */
   limits?: unknown;
@@ -577,6 +580,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (err instanceof SmtpLimitsError) throw new RuntimeStartError('invalid_smtp_limits', `${err.message}（见 ${paths.config} 的 smtp 对象，说明见 docs/configuration.md）`);
       throw err;
     }
+    let intakeBacklog: IntakeBacklogLimits;
+    try {
+      intakeBacklog = parseIntakeBacklog(cfg.intakeBacklog ?? {});
+    } catch (err) {
+      if (err instanceof IntakeBacklogLimitsError) throw new RuntimeStartError('invalid_intake_backlog', `${err.message}（见 ${paths.config} 的 intakeBacklog 对象，说明见 docs/configuration.md）`);
+      throw err;
+    }
     const setup = embeddedJurisdiction({ jurisdiction: code, importedCalendarDir: paths.calendar, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) });
     const { jurisdiction, calendar, rules } = setup;
     let limits;
@@ -661,6 +671,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       {
         jurisdictions: [code],
         logger,
+        intakeBacklog,
         taskConcurrency: () => (httpInFlight > 0 ? ENGINE_TASKS_BUSY : ENGINE_TASKS_IDLE),
         onExecutionEnd: (s) => {
           if (s.status === 'succeeded') logger.info('execution ended', { execution: s.name, transitions: s.transitions });
@@ -823,7 +834,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const addresses = [jurisdiction.intakeAddress, ...(cfg.intakeAddresses ?? [])];
     let smtp: SmtpIntakeHandle;
     try {
-      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger, limits: smtpLimits });
+      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger, limits: smtpLimits, admit: () => workflow.checkIntakeCapacity() });
     } catch (err) {
       throw portError(err, 'SMTP ', host, smtpPortWanted);
     }

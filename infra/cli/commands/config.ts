@@ -23,6 +23,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HttpLimits } from '../../../functions/api/limits';
 import { HandoverConfig } from '../../../shared/domain/handover';
+import { parseSmtpLimits } from '../../local/smtp-limits';
+import { parseIntakeBacklog } from '../../local/intake-backlog';
 import { parseDeployConfig } from '../../config';
 
 const LEVEL_NAMES: Record<JurisdictionConfig['level'], string> = { city: '市级', county: '县级', district: '区级', park: '园区' };
@@ -89,7 +91,7 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
     report.problems.push({ path: '', message: err instanceof Error ? err.message : 'JSON 语法错误' });
     return report;
   }
-  const cfg = (value ?? {}) as { limits?: unknown; handover?: unknown; api?: { limits?: unknown } };
+  const cfg = (value ?? {}) as { limits?: unknown; handover?: unknown; smtp?: unknown; intakeBacklog?: unknown; api?: { limits?: unknown } };
   const add = (prefix: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) => {
     for (const i of issues) report.problems.push({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message });
   };
@@ -99,6 +101,19 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
     if (cfg.handover !== undefined) {
       const h = HandoverConfig.safeParse(cfg.handover);
       if (!h.success) add('handover', h.error.issues);
+    }
+    // The SMTP listener's limits and the intake back-pressure bound, as the runtime checks them at start.
+    for (const [key, parse] of [
+      ['smtp', (v: unknown) => parseSmtpLimits(v)],
+      ['intakeBacklog', (v: unknown) => parseIntakeBacklog(v)],
+    ] as const) {
+      try {
+        parse((cfg as Record<string, unknown>)[key] ?? {});
+      } catch (err) {
+        const problems = (err as { problems?: { path: string; message: string }[] }).problems;
+        if (!problems) throw err;
+        for (const p of problems) report.problems.push({ path: p.path, message: p.message });
+      }
     }
     const ev = limits.success ? limits.data.sizes.evidence : undefined;
     report.summary = ev ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}` : undefined;
