@@ -572,19 +572,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (instance && instance.jurisdiction !== code) {
       throw new RuntimeStartError('jurisdiction_mismatch', `数据目录 ${paths.root} 属于辖区 ${instance.jurisdiction}，不能以辖区 ${code} 启动。请换一个 --data-dir。`);
     }
+    // The listener's limits and the back-pressure bound, validated before anything starts.
+    const where = (key: string): string => `（见 ${paths.config} 的 ${key} 对象，说明见 docs/configuration.md）`;
     let smtpLimits: SmtpLimits;
+    let intakeBacklog: IntakeBacklogLimits;
     try {
       const fromFile = parseSmtpLimits(cfg.smtp);
       smtpLimits = opts.smtp ? parseSmtpLimits({ ...fromFile, ...opts.smtp }) : fromFile;
+      intakeBacklog = parseIntakeBacklog(cfg.intakeBacklog);
     } catch (err) {
-      if (err instanceof SmtpLimitsError) throw new RuntimeStartError('invalid_smtp_limits', `${err.message}（见 ${paths.config} 的 smtp 对象，说明见 docs/configuration.md）`);
-      throw err;
-    }
-    let intakeBacklog: IntakeBacklogLimits;
-    try {
-      intakeBacklog = parseIntakeBacklog(cfg.intakeBacklog ?? {});
-    } catch (err) {
-      if (err instanceof IntakeBacklogLimitsError) throw new RuntimeStartError('invalid_intake_backlog', `${err.message}（见 ${paths.config} 的 intakeBacklog 对象，说明见 docs/configuration.md）`);
+      if (err instanceof SmtpLimitsError) throw new RuntimeStartError('invalid_smtp_limits', `${err.message}${where('smtp')}`);
+      if (err instanceof IntakeBacklogLimitsError) throw new RuntimeStartError('invalid_intake_backlog', `${err.message}${where('intakeBacklog')}`);
       throw err;
     }
     const setup = embeddedJurisdiction({ jurisdiction: code, importedCalendarDir: paths.calendar, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) });
