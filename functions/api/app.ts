@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { IntakeBusyError, isTousuError, ValidationError } from '../../shared/domain/errors';
+import { IntakeBusyError, isTousuError, ValidationError, errorName } from '../../shared/domain/errors';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { Logger } from '../../shared/ports';
 import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
@@ -62,7 +62,7 @@ export function errorResponse(c: Context, err: unknown, logger: Pick<Logger, 'er
     const body = { code: err.code, message: err.message, ...(err instanceof ValidationError ? { errors: err.problems } : {}) };
     return c.json(body, err.status as 400);
   }
-  logger.error('unhandled error', { error: err instanceof Error ? err.name : 'unknown', path: c.req.path });
+  logger.error('unhandled error', { error: errorName(err), path: c.req.path });
   // A citizen posting the form without JavaScript gets a page, never raw JSON.
   const accept = c.req.header('accept') ?? '';
   if (accept.includes('text/html') && !accept.includes('application/json')) {
@@ -108,7 +108,7 @@ export function createApp(opts: CreateAppOptions): Hono {
       try {
         config = typeof handover === 'function' ? await handover() : handover;
       } catch (err) {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'hand-over keys not loaded', error: err instanceof Error ? err.name : 'unknown', code: (err as { code?: unknown }).code }));
+        console.error(JSON.stringify({ level: 'ERROR', message: 'hand-over keys not loaded', error: errorName(err), code: (err as { code?: unknown }).code }));
         return c.json({ code: 'handover_unavailable', message: '本系统暂时无法校验移交（密钥未能读取），请稍后重试。' }, 503);
       }
       const r = await receiveHandover(

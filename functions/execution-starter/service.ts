@@ -11,6 +11,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { StartMessage } from '../../shared/adapters/aws/queued-workflow';
 import type { Workflow, Logger } from '../../shared/ports';
+import { errorName } from '../../shared/domain/errors';
 
 export type StarterLogger = Pick<Logger, 'info' | 'warn'>;
 
@@ -63,7 +64,7 @@ async function startOne(deps: StarterDeps, record: SQSRecord): Promise<StartOutc
       caseId,
       executionName,
       receiveCount: record.attributes.ApproximateReceiveCount,
-      error: err instanceof Error ? err.name : 'unknown',
+      error: errorName(err),
     });
     return 'failed';
   }

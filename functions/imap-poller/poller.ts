@@ -5,6 +5,7 @@
  * `email:imap:<mailbox>:<Message-ID>` makes that second delivery a no-op in the intake core.
  */
 import type { EmailIntakeResult, MailSource } from '../../shared/email-intake/service';
+import { errorName } from '../../shared/domain/errors';
 
 /** The part of imapflow's ImapFlow the poller uses (so the poller can be driven by any IMAP client). */
 export interface ImapClientLike {
@@ -52,7 +53,7 @@ export async function pollMailbox(client: ImapClientLike, opts: PollOptions): Pr
         } catch (err) {
           // Left unseen: the next run retries it.
           summary.failed++;
-          opts.log?.('imap message failed', { uid, error: err instanceof Error ? err.name : 'unknown' });
+          opts.log?.('imap message failed', { uid, error: errorName(err) });
         }
       }
     } finally {

@@ -30,6 +30,7 @@ import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/
 import { replayAll } from '../../shared/services/dead-letters';
 import type { ReplayOutcome } from '../../shared/services/dead-letters';
 import { handOverParked } from '../../shared/services/lifecycle-tasks';
+import { errorName } from '../../shared/domain/errors';
 
 export type ReconcilerLogger = Logger;
 
@@ -135,7 +136,7 @@ export async function runReconciler(
         else logger.warn('parked hand-over still failing', { deadLetterId: r.id, error: r.error.name, code: r.error.code });
       }
     } catch (err) {
-      logger.error('hand-over replay failed', { error: err instanceof Error ? err.name : 'unknown' });
+      logger.error('hand-over replay failed', { error: errorName(err) });
     }
   }
   if (opts.calendar) {
@@ -149,7 +150,7 @@ export async function runReconciler(
         ...(s.warning ? { warning: s.warning } : {}),
       });
     } catch (err) {
-      logger.error('calendar check failed', { error: err instanceof Error ? err.name : 'unknown' });
+      logger.error('calendar check failed', { error: errorName(err) });
     }
   }
   const report = await reconcile(deps, { thresholdMs: opts.thresholdMs });

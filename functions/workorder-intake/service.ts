@@ -5,7 +5,7 @@
  * failing message never sinks the others (bad ones reach the dead-letter queue after the retries).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ValidationError } from '../../shared/domain/errors';
+import { ValidationError, errorName } from '../../shared/domain/errors';
 import { submitIntake } from '../../shared/intake/core';
 import type { IntakeDeps, IntakeResult } from '../../shared/intake/core';
 import { parseWorkOrder, workOrderIntake } from '../../shared/intake/channels';
@@ -28,7 +28,7 @@ export async function handleWorkOrders(deps: IntakeDeps, event: SQSEvent): Promi
       }
       await submitWorkOrder(deps, raw);
     } catch (err) {
-      const detail = err instanceof ValidationError ? err.problems.map((p) => `${p.field}:${p.code}`) : [err instanceof Error ? err.name : 'unknown'];
+      const detail = err instanceof ValidationError ? err.problems.map((p) => `${p.field}:${p.code}`) : [errorName(err)];
       (deps.logger ?? consoleJsonLogger).warn('work order not filed', { messageId: record.messageId, detail });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

@@ -37,6 +37,7 @@ import { createDuplicateCheck } from '../../shared/services/duplicates';
 import type { DuplicateChecker } from '../../shared/services/duplicates';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { UserStore } from './users';
+import { errorName } from '../../shared/domain/errors';
 
 export interface EmbeddedOptions<C extends Clock = Clock> {
   /** Jurisdiction code (or file path). */
@@ -143,7 +144,7 @@ function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeploye
   const { tableName } = dynamo;
   return {
     store: asDeployed
-      ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) })
+      ? createCaseStore({ doc, tableName, onFactError: (caseId, err) => logger?.error('evaluation facts not written', { caseId, error: errorName(err) }) })
       : new DynamoCaseStore({ doc, tableName }),
     duplicateIndex: new DynamoDuplicateIndex({ doc, tableName }),
     quarantine: new DynamoQuarantineStore(doc, tableName),

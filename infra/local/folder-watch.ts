@@ -17,7 +17,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Actor } from '../../shared/domain/case';
-import { isTousuError, ValidationError } from '../../shared/domain/errors';
+import { isTousuError, ValidationError, errorName } from '../../shared/domain/errors';
 import type { FieldProblem } from '../../shared/domain/errors';
 import { letterFiles } from '../../shared/intake/channels';
 import { readCsv } from '../../shared/intake/csv';
@@ -155,7 +155,7 @@ export class FolderWatch {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       void this.poll()
-        .catch((err: unknown) => this.opts.logger?.error('folder watch scan failed', { error: err instanceof Error ? err.name : 'unknown' }))
+        .catch((err: unknown) => this.opts.logger?.error('folder watch scan failed', { error: errorName(err) }))
         .finally(() => this.schedule());
     }, this.opts.pollMs ?? 1000);
     this.timer.unref?.();
@@ -235,7 +235,7 @@ export class FolderWatch {
       return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}), ...(r.possibleDuplicates?.length ? { possibleDuplicateOf: r.possibleDuplicates.map((d) => d.caseId) } : {}) };
     } catch (err) {
       if (err instanceof IntakeParkedError) return { row, ok: false, deadLetterId: err.deadLetterId };
-      if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: err instanceof Error ? err.name : 'unknown' });
+      if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: errorName(err) });
       return { row, ok: false, problems: problemsOf(err) };
     }
   }

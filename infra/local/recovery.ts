@@ -31,6 +31,7 @@ import type { RuntimeLogger } from './log';
 import { replayDeadLetters as replaySmtpFolder } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult } from './smtp-intake';
 import type { LocalWorkflow } from './workflow';
+import { errorName } from '../../shared/domain/errors';
 
 export const DEFAULT_RECONCILE_EVERY_MS = 10 * 60_000;
 
@@ -173,7 +174,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
   let timer: NodeJS.Timeout | undefined;
   let startup: Promise<void> | undefined;
   let stopped = false;
-  const quietly = (what: string) => (err: unknown) => logger.error(what, { error: err instanceof Error ? err.name : 'unknown' });
+  const quietly = (what: string) => (err: unknown) => logger.error(what, { error: errorName(err) });
 
   return {
     deadLetters,

@@ -14,7 +14,7 @@
  */
 import type { HandoverConfig } from '../../shared/domain/handover';
 import { parseHandoverConfig } from '../../shared/domain/handover';
-import { ConfigError } from '../../shared/domain/errors';
+import { ConfigError, errorName } from '../../shared/domain/errors';
 import { handOverCase } from '../../shared/services/lifecycle-tasks';
 import { deadLetterId, errorSummary } from '../../shared/services/dead-letters';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
@@ -542,7 +542,7 @@ async function migrateOnStart(paths: DataPaths, logger: RuntimeLogger): Promise<
     const c = report.counts!;
     logger.say(`迁移完成：${c.cases + c.casesAlreadyThere} 件投诉、${c.users} 个账户、${c.deadLetters} 条死信；备份在 ${report.backup}`, 'migration done', { cases: c.cases, casesAlreadyThere: c.casesAlreadyThere, users: c.users, deadLetters: c.deadLetters, skipped: c.skipped });
   } catch (err) {
-    logger.error('migration failed', { error: err instanceof Error ? err.name : 'unknown' });
+    logger.error('migration failed', { error: errorName(err) });
     if (isTousuError(err)) throw new RuntimeStartError('migration_failed', `${err.message} 可用 tousu migrate 查看进度后重试。`);
     throw new RuntimeStartError('migration_failed', `迁移旧版数据目录 ${paths.dynamodb} 失败（${(err as Error).message}）。旧数据未改动，可用 tousu migrate 重试。`);
   }
@@ -913,7 +913,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         } catch (err) {
           if (isTousuError(err)) return sendJson(res, err.status, { code: err.code, message: err.message, ...('problems' in err ? { errors: (err as { problems: unknown }).problems } : {}) });
           if (err instanceof SyntaxError) return sendJson(res, 400, { message: '请求内容不是有效的 JSON。' });
-          logger.error('admin request failed', { error: err instanceof Error ? err.name : 'unknown' });
+          logger.error('admin request failed', { error: errorName(err) });
           return sendJson(res, 500, { message: '内部错误。' });
         }
       })();

@@ -33,7 +33,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import { WindowCounter } from '../../functions/api/rate-limit';
 import type { RuntimeLogger } from './log';
 import { parseSmtpLimits, type SmtpLimitsInput } from './smtp-limits';
-import { IntakeBusyError } from '../../shared/domain/errors';
+import { IntakeBusyError, errorName } from '../../shared/domain/errors';
 
 export interface MailIngestOutcome {
   ignored: boolean;
@@ -258,7 +258,7 @@ export async function startSmtpIntake(opts: SmtpIntakeOptions): Promise<SmtpInta
             }
             try {
               const file = await writeDeadLetter(opts.deadLetterDir, raw, err, { source: 'smtp' });
-              log?.error('smtp mail kept as dead letter', { file, error: err instanceof Error ? err.name : 'unknown' });
+              log?.error('smtp mail kept as dead letter', { file, error: errorName(err) });
               cb(null, 'Accepted; kept for processing');
             } catch (writeErr) {
               log?.error('smtp mail not kept', { error: writeErr instanceof Error ? writeErr.name : 'unknown' });

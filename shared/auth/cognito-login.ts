@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AuthenticationResultType, ChallengeNameType, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { UnauthorizedError, ValidationError } from '../domain/errors';
+import { UnauthorizedError, ValidationError, errorName } from '../domain/errors';
 import { AuthChallengeError, SignInError } from './challenge';
 import type { SignInChallenges, SignInResult } from './challenge';
 import type { StaffPrincipal, StaffTokenVerifier } from './principal';
@@ -47,7 +47,6 @@ export const WRONG_CREDENTIALS = '用户名或密码错误。';
 
 const consoleLogger: CognitoLoginLogger = consoleJsonLogger;
 
-const errorName = (err: unknown): string => (err instanceof Error ? err.name : typeof err === 'object' && err && 'name' in err ? String((err as { name: unknown }).name) : 'unknown');
 
 const TOO_MANY = () => new SignInError('too_many_requests', 429, '登录请求过于频繁，请稍后再试。');
 const SESSION_EXPIRED = () => new SignInError('session_expired', 401, '登录验证已超时（须在几分钟内完成），请重新输入用户名和密码。');

@@ -6,6 +6,7 @@
  */
 import type { CalendarYearData, WorkingCalendar } from '../domain/calendar';
 import type { CalendarYearStore, Logger } from '../ports';
+import { errorName } from '../domain/errors';
 
 export interface CalendarRefresher {
   /** Loads what the store has when the last read is older than the interval. */
@@ -38,7 +39,7 @@ export function calendarRefresher(calendar: WorkingCalendar, store: CalendarYear
           lastRead = now();
         })
         .catch((err: unknown) => {
-          opts.logger?.warn('calendar years not read', { error: err instanceof Error ? err.name : 'unknown' });
+          opts.logger?.warn('calendar years not read', { error: errorName(err) });
         })
         .finally(() => {
           inFlight = undefined;

@@ -26,7 +26,7 @@ import { DynamoEvaluationFactStore } from '../adapters/aws/dynamo-evaluation-fac
 import { lazyMailSenderFromEnv } from '../adapters/aws/lazy-mail-sender';
 import { cryptoIds } from '../adapters/ids';
 import { calendarRefresher } from '../calendar/refresh';
-import { ConfigError } from '../domain/errors';
+import { ConfigError, errorName } from '../domain/errors';
 import type { CaseRecord } from '../domain/case';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { IntakeDeps } from '../intake/core';
@@ -152,7 +152,7 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
     ...(env.RULES_DIR ? { rulesDir: env.RULES_DIR } : {}),
   });
   const doc = createDocumentClient(opts.dynamo ?? new DynamoDBClient({}));
-  const store = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: err instanceof Error ? err.name : 'unknown' }) });
+  const store = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: errorName(err) }) });
   const replyTo = jurisdiction.mail.replyTo;
   const mail = lazyMailSenderFromEnv(raw, replyTo ? { replyTo } : {});
   const sendsMail = raw.MAIL_MODE !== undefined;

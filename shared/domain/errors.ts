@@ -118,6 +118,16 @@ export class RuleViolationError extends TousuError {
 export const isTousuError = (e: unknown): e is TousuError => e instanceof TousuError;
 
 /**
+ * The name of a thrown value, for logs and dead letters (never its message, which may hold personal data). Read by
+ * shape, not by `instanceof Error`: an error made in another realm (a native addon's error class bound to the first
+ * module registry that loaded it, a vm context) is still an error with a name.
+ */
+export function errorName(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'name' in err && typeof (err as { name: unknown }).name === 'string') return (err as { name: string }).name.slice(0, 128) || 'Error';
+  return 'unknown';
+}
+
+/**
  * The intake pushes back (issue 26): the workflow engine's backlog of cases not yet screened is past its configured
  * bound, so a new intake is refused before anything is stored, instead of being accepted as work that cannot start.
  * HTTP 503 with `Retry-After`; SMTP 451 (the sender's MTA retries); never parked as a dead letter.

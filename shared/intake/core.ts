@@ -23,7 +23,7 @@ import type { RulesRegistry, RulesVersion } from '../domain/rules';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { WorkingCalendar } from '../domain/calendar';
 import { shanghaiDate } from '../domain/calendar';
-import { ConcurrentUpdateError, NotFoundError, ValidationError, isTousuError } from '../domain/errors';
+import { ConcurrentUpdateError, NotFoundError, ValidationError, isTousuError, errorName } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { renderAcknowledgement } from '../domain/notices/acknowledgement';
 import { hashQueryCode } from '../adapters/ids';
@@ -448,7 +448,7 @@ async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: s
     });
   } catch (err) {
     // The case exists and runs; a lost receipt is logged (never the address) and does not fail the intake.
-    (deps.logger ?? consoleLogger).warn('acknowledgement mail failed', { caseId: c.caseId, error: err instanceof Error ? err.name : 'unknown' });
+    (deps.logger ?? consoleLogger).warn('acknowledgement mail failed', { caseId: c.caseId, error: errorName(err) });
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Actor, CaseRecord } from '../domain/case';
 import { FINAL_PHASES } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
-import { ForbiddenError, NotFoundError, RuleViolationError } from '../domain/errors';
+import { ForbiddenError, NotFoundError, RuleViolationError, errorName } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { assertHandOver, viewFor } from '../domain/access';
@@ -205,7 +205,7 @@ async function afterWrite(deps: ActionDeps, before: CaseRecord, stored: CaseReco
       await deps.workflow.sendTaskSuccess(token, { phase, action });
     } catch (err) {
       // A stale token (the task timed out or was completed): the next await task sees the new phase at once.
-      deps.logger?.warn('task token not accepted', { caseId: stored.caseId, action, error: err instanceof Error ? err.name : 'unknown' });
+      deps.logger?.warn('task token not accepted', { caseId: stored.caseId, action, error: errorName(err) });
     }
   }
   // A case leaving a final phase (unmerge) has no running execution: start one where it stands now.

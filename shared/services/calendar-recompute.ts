@@ -25,6 +25,7 @@ import { cnDate } from '../domain/notices/format';
 import type { CaseStore, Clock, Logger, Workflow } from '../ports';
 import { mutateCase } from './case-mutation';
 import { casesInPhases } from './case-queries';
+import { errorName } from '../domain/errors';
 
 export interface CalendarRecomputeDeps {
   store: CaseStore;
@@ -181,11 +182,11 @@ export async function recomputeProvisional(deps: CalendarRecomputeDeps): Promise
       const token = stored.waiting?.taskToken;
       if (token && deps.workflow) {
         await deps.workflow.sendTaskSuccess(token, { phase: stored.phase }).catch((err: unknown) => {
-          deps.logger?.warn('task token not accepted after recompute', { caseId: stored.caseId, error: err instanceof Error ? err.name : 'unknown' });
+          deps.logger?.warn('task token not accepted after recompute', { caseId: stored.caseId, error: errorName(err) });
         });
       }
     } catch (err) {
-      report.problems.push({ caseId: snapshot.caseId, error: err instanceof Error ? err.name : 'unknown' });
+      report.problems.push({ caseId: snapshot.caseId, error: errorName(err) });
     } finally {
       tally.add(counted);
     }

@@ -23,7 +23,7 @@ import type { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
 import type { DeadLetter } from '../domain/dead-letter';
 import type { DeadLetterStore } from '../ports/dead-letters';
-import { IntakeBusyError, NotFoundError, TousuError, ValidationError, isTousuError } from '../domain/errors';
+import { IntakeBusyError, NotFoundError, TousuError, ValidationError, errorName, isTousuError } from '../domain/errors';
 import type { CaseStore, Clock, Logger } from '../ports';
 export { DEAD_LETTER_KINDS, DEAD_LETTER_STATUSES, DeadLetter } from '../domain/dead-letter';
 export type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters';
@@ -35,8 +35,7 @@ export function deadLetterId(kind: DeadLetter['kind'], sourceKey: string): strin
 
 export function errorSummary(err: unknown): DeadLetter['error'] {
   if (isTousuError(err)) return { name: err.name, code: err.code };
-  if (err instanceof Error) return { name: err.name.slice(0, 128) };
-  return { name: 'unknown' };
+  return { name: errorName(err) };
 }
 
 // ---------------------------------------------------------------------------------------------- services

@@ -12,7 +12,7 @@ import type { CanonicalIntake } from '../domain/intake';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import { HANDOVER_SIGNATURE_HEADER, HANDOVER_VERSION, HandoverRejectedError, signHandover, verifyHandover } from '../domain/handover';
 import type { HandoverConfig, HandoverEnvelope, HandoverPeer } from '../domain/handover';
-import { TousuError } from '../domain/errors';
+import { TousuError, errorName } from '../domain/errors';
 import type { IntakeOptions } from '../intake/core';
 import type { DeadLetterStore } from '../ports/dead-letters';
 import { deadLetterId, errorSummary } from './dead-letters';
@@ -92,7 +92,7 @@ export async function sendHandover(deps: HandoverSenderDeps, c: CaseRecord, to: 
       signal: AbortSignal.timeout(peer.timeoutMs),
     });
   } catch (err) {
-    throw new HandoverSendError('handover_unreachable', `${to.name}的系统暂时无法连接（${err instanceof Error ? err.name : 'unknown'}），移交将重试。`);
+    throw new HandoverSendError('handover_unreachable', `${to.name}的系统暂时无法连接（${errorName(err)}），移交将重试。`);
   }
   const text = await res.text();
   let answer: { caseId?: unknown; code?: unknown } = {};

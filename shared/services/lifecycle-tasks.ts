@@ -13,7 +13,7 @@ import { ARCHIVE_CONTENT_TYPE, archiveKey, buildArchiveBundle } from '../domain/
 import type { WorkingCalendar } from '../domain/calendar';
 import { FINAL_PHASES, SYSTEM_ACTOR } from '../domain/case';
 import type { CaseRecord, Phase } from '../domain/case';
-import { ConcurrentUpdateError, NotFoundError } from '../domain/errors';
+import { ConcurrentUpdateError, NotFoundError, errorName } from '../domain/errors';
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { allowedActions, archive, currentDeadline, nextReminder, nextWakeUp, onWaitTimeout, screen } from '../domain/lifecycle';
@@ -204,7 +204,7 @@ export async function handOverParked(deps: LifecycleTaskDeps, caseId: string): P
   if (c.outcome?.kind === 'transferred') return { caseId: c.outcome.trackingNo, trackingNo: c.outcome.trackingNo };
   const token = c.waiting?.taskToken;
   const done = await handOverCase(deps, c);
-  if (token) await deps.workflow.sendTaskSuccess(token, { phase: done.phase }).catch((err: unknown) => deps.logger?.warn('waiting task not completed after hand-over', { caseId, error: err instanceof Error ? err.name : 'unknown' }));
+  if (token) await deps.workflow.sendTaskSuccess(token, { phase: done.phase }).catch((err: unknown) => deps.logger?.warn('waiting task not completed after hand-over', { caseId, error: errorName(err) }));
   const o = done.outcome;
   if (o?.kind !== 'transferred') throw new Error('hand-over not recorded');
   return { caseId: o.trackingNo, trackingNo: o.trackingNo };
@@ -223,7 +223,7 @@ export async function screenCase(deps: LifecycleTaskDeps, payload: unknown): Pro
         const done = await handOverCase(deps, c);
         return { phase: done.phase };
       } catch (err) {
-        deps.logger?.warn('hand-over failed; screened locally, kept to retry', { caseId: id, error: err instanceof Error ? err.name : 'unknown', code: (err as { code?: unknown }).code });
+        deps.logger?.warn('hand-over failed; screened locally, kept to retry', { caseId: id, error: errorName(err), code: (err as { code?: unknown }).code });
         if (deps.handover.park) await deps.handover.park(c, err);
       }
     }

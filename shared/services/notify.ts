@@ -6,6 +6,7 @@
  */
 import type { Notice } from '../domain/lifecycle/context';
 import type { MailSender } from '../ports';
+import { errorName } from '../domain/errors';
 
 export interface NoticeFailure {
   notice: Notice;
@@ -58,7 +59,7 @@ export async function sendNotices(mail: MailSender, notices: Notice[], from: str
         sent = true;
       } catch (err) {
         lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        opts.logger?.warn('notice send failed', { kind: notice.kind, caseId: notice.caseId, attempt, error: err instanceof Error ? err.name : 'unknown' });
+        opts.logger?.warn('notice send failed', { kind: notice.kind, caseId: notice.caseId, attempt, error: errorName(err) });
         if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));
       }
     }
@@ -70,7 +71,7 @@ export async function sendNotices(mail: MailSender, notices: Notice[], from: str
         try {
           await opts.recordFailure(failure);
         } catch (err) {
-          opts.logger?.error('notice failure could not be recorded', { kind: notice.kind, caseId: notice.caseId, error: err instanceof Error ? err.name : 'unknown' });
+          opts.logger?.error('notice failure could not be recorded', { kind: notice.kind, caseId: notice.caseId, error: errorName(err) });
         }
       }
     }
