@@ -139,6 +139,11 @@ export class Api extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
+      // Staff may not write their own attributes with their access token (UpdateUserAttributes): the department and
+      // the display name decide what a user may read and how the timeline names them, so only an administrator
+      // sets them (AdminUpdateUserAttributes). Left unset, Cognito lets a client write attributes; an empty list
+      // is not emitted, so the set names two attributes that carry no authority.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true, timezone: true }),
     });
 
     const environment: EnvVars<z.input<typeof ApiEnv>> & { COGNITO_USER_POOL_ID: string; COGNITO_CLIENT_ID: string } = {

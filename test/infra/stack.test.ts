@@ -307,6 +307,10 @@ describe('api', () => {
     expect(clients).toHaveLength(1);
     expect(clients[0]).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     expect([...(clients[0]!.ExplicitAuthFlows as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    // A user's own token may not rewrite the attributes that decide what they read (department) or how they are named.
+    const writable = clients[0]!.WriteAttributes as string[];
+    expect(writable.length).toBeGreaterThan(0);
+    for (const a of ['custom:department', 'name', 'email', 'preferred_username']) expect(writable).not.toContain(a);
   });
 
   test('revocation: logout is a staff route; the API function may read accounts and sign users out, on this pool only', () => {
