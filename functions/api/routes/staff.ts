@@ -20,7 +20,7 @@ import { dossierHtml } from './dossier';
 import type { WorkingCalendar } from '../../../shared/domain/calendar';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
-import { allowedActions } from '../../../shared/domain/lifecycle';
+import { allowedActions, currentDeadline } from '../../../shared/domain/lifecycle';
 import type { ActionName, LifecycleContext } from '../../../shared/domain/lifecycle';
 import { assignmentSlipPage } from '../../../shared/domain/notices';
 import type { CaseStore, Clock } from '../../../shared/ports';
@@ -109,8 +109,12 @@ function ctxFor(deps: StaffRouteDeps, c: CaseRecord): LifecycleContext {
   return { now: deps.clock.now(), calendar: deps.calendar.forDeadlines(), rules: deps.rules.byId(c.rulesVersion), jurisdiction: deps.jurisdiction };
 }
 
+/**
+ * The due time a case shows: the waiting step's, else the phase's own clock (also once overdue, so that the queue
+ * shows a negative number of working days rather than nothing), else the next running clock.
+ */
 function dueOf(c: CaseRecord): string | undefined {
-  return c.waiting?.dueAt ?? c.deadlines.find((d) => d.metAt === undefined && d.overdueAt === undefined)?.dueAt;
+  return c.waiting?.dueAt ?? currentDeadline(c)?.dueAt ?? c.deadlines.find((d) => d.metAt === undefined && d.overdueAt === undefined)?.dueAt;
 }
 
 /** Whether the due time shown for a case is provisional (暂定: its year's holiday notice is not loaded yet). */
