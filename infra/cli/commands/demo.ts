@@ -155,7 +155,7 @@ export async function runDemo(opts: DemoOptions, out: NodeJS.WritableStream = pr
       for (const c of channels?.cases.filter((x) => !x.ok) ?? []) for (const problem of c.problems) failures.push(`[${c.scenarioId}] ${c.label} ${c.caseId ?? ''}：${problem}`);
     }
     if (sel.paths.length > 0) {
-      results = await runPaths(sel.paths, scale, join(root, 'paths', 'dynamodb'), out);
+      results = await runPaths(sel.paths, scale, join(root, 'paths'), out);
       for (const r of results.filter((x) => !x.ok)) for (const problem of r.problems) failures.push(`[路径 ${r.scenario.id}] ${r.caseId}：与预期不符 (did not end as expected): ${problem}`);
     }
   } finally {
