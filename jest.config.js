@@ -9,8 +9,10 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  // Tests live under test/; the sources are roots too, so that `jest --findRelatedTests <source files>` finds the
+  // tests that import them. Generated and data folders stay out of the module map.
+  roots: ['<rootDir>/test', '<rootDir>/shared', '<rootDir>/functions', '<rootDir>/infra', '<rootDir>/web', '<rootDir>/bench'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
