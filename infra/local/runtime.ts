@@ -15,7 +15,7 @@
 import type { HandoverConfig } from '../../shared/domain/handover';
 import { parseHandoverConfig } from '../../shared/domain/handover';
 import { ConfigError, errorName } from '../../shared/domain/errors';
-import { handOverCase } from '../../shared/services/lifecycle-tasks';
+import { handOverParked } from '../../shared/services/lifecycle-tasks';
 import { deadLetterId, errorSummary } from '../../shared/services/dead-letters';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import type { CaseRecord } from '../../shared/domain/case';
@@ -695,7 +695,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     const recovery = createRecovery({
       intake,
-      ...(handoverConfig ? { handOver: handOverAgain } : {}),
+      // A parked hand-over sent again: closes the case as transferred and lets its waiting task move on.
+      ...(handoverConfig ? { handOver: (caseId: string) => handOverParked({ ...taskDeps, workflow }, caseId) } : {}),
       workflow,
       deadLetters: composed.deadLetters,
       claims: composed.claims,
@@ -708,19 +709,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       thresholdMs: 15 * 60_000 * (chosen.scale ?? 1),
       ...(opts.reconcileEveryMs !== undefined ? { everyMs: opts.reconcileEveryMs } : {}),
     });
-
-    // A parked hand-over sent again: closes the case as transferred and lets its waiting task move on.
-    async function handOverAgain(caseId: string): Promise<{ caseId: string; trackingNo: string }> {
-      const c = await store.get(caseId);
-      if (!c) throw new Error('case not found');
-      if (c.outcome?.kind === 'transferred') return { caseId: c.outcome.trackingNo, trackingNo: c.outcome.trackingNo };
-      const token = c.waiting?.taskToken;
-      const done = await handOverCase({ ...taskDeps, workflow }, c);
-      if (token) await workflow.sendTaskSuccess(token, { phase: done.phase }).catch(() => undefined);
-      const o = done.outcome;
-      if (o?.kind !== 'transferred') throw new Error('hand-over not recorded');
-      return { caseId: o.trackingNo, trackingNo: o.trackingNo };
-    }
 
     const resumed = await workflow.resumeAll();
 
