@@ -1,7 +1,12 @@
 /**
- * CaseStore on the single DynamoDB table (docs/data-model.md). Works on AWS and on dynalite: it uses only
- * GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchGetItem and BatchWriteItem, never transactions or PartiQL.
- * Multi-item writes are ordered so that whoever comes next (a read or a write) completes an interrupted one.
+ * CaseStore on the single DynamoDB table (docs/data-model.md).
+ *
+ * A case change is one TransactWriteItems (issue 26): the case item (conditional on its version), its new event
+ * items, its department links and, with `facts`, the evaluation facts that changed, all or nothing. Before, a
+ * change was a PutItem with a `pending` marker, a BatchWriteItem of the events, an UpdateItem removing the marker
+ * and a BatchWriteItem of the facts. The marker protocol remains for a change too large for one transaction (more
+ * than 100 items) and for items a previous version left pending: whoever comes next (a read or a write) completes
+ * an interrupted one. dynalite has no transactions: the tests run it with infra/local/dynalite-transactions.cjs.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,6 +16,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -37,6 +43,11 @@ import {
   trackingCounterKey,
 } from './table';
 import { batchGetAll, batchWriteAll } from './batch';
+import { deriveFacts, factId, retractedFacts } from '../../domain/evaluation/facts';
+import { factItem, factItemKey } from './dynamo-evaluation-facts';
+
+/** Items per TransactWriteItems (the service's limit); a larger change uses the `pending` marker protocol. */
+export const TRANSACT_MAX = 100;
 
 /** A stored item failed validation: reported with its key and the failing paths (never the values, which may be personal data). */
 export class StoredItemCorruptError extends TousuError {
@@ -64,6 +75,25 @@ export interface DynamoCaseStoreOptions {
   tableName: string;
   /** Source claims without a case older than this may be taken over (default 10 minutes). */
   defaultStaleAfterMs?: number;
+  /**
+   * Record the evaluation facts (art. 17, art. 20) in the transaction of each case write: those that changed
+   * since the record this store last read or wrote at the replaced version, all of them when it has none.
+   */
+  facts?: boolean;
+  /** A change too large for one transaction writes its facts afterwards; called if that fails (case id only). */
+  onFactError?: (caseId: string, error: unknown) => void;
+  /** Records kept as the `before` of the next write (facts, department links), most recent first (default 1000). */
+  cacheSize?: number;
+}
+
+/** The write of one change: the case item and the other items of its transaction. */
+interface ChangeWrite {
+  item: CaseItem;
+  stored: CaseRecord;
+  events: TimelineEvent[];
+  /** Department link items to put and link keys to delete; undefined: links are synced through a query. */
+  links?: { put: Record<string, unknown>[]; del: { pk: string; sk: string }[] };
+  facts: { put: Record<string, unknown>[]; del: { pk: string; sk: string }[] };
 }
 
 /** Work left on the case item until its events and department links are written (see `flush`). */
@@ -120,6 +150,19 @@ const MAX_LIMIT = 500;
 
 const isConditionFailure = (err: unknown): boolean => err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
+const cancellationCodes = (err: unknown): string[] =>
+  err instanceof Error && err.name === 'TransactionCanceledException'
+    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
+    : [];
+
+/** A change's transaction failed on a condition (the case item's, first; or a link's, which only a newer write has). */
+const caseConditionFailed = (err: unknown): boolean => cancellationCodes(err).includes('ConditionalCheckFailed');
+
+/** The transaction met another one on the same items (a concurrent change of the case): worth reading again. */
+const isTransactionConflict = (err: unknown): boolean =>
+  (err instanceof Error && (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')) ||
+  cancellationCodes(err).includes('TransactionConflict');
+
 /** JSON round trip: the stored map holds plain data only (no undefined, no class instances). */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -138,11 +181,33 @@ export class DynamoCaseStore implements CaseStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly defaultStaleAfterMs: number;
+  private readonly recordFacts: boolean;
+  private readonly onFactError: ((caseId: string, error: unknown) => void) | undefined;
+  private readonly cacheSize: number;
+  private readonly seen = new Map<string, CaseRecord>();
 
   constructor(opts: DynamoCaseStoreOptions) {
     this.doc = opts.doc;
     this.tableName = opts.tableName;
     this.defaultStaleAfterMs = opts.defaultStaleAfterMs ?? 10 * 60_000;
+    this.recordFacts = opts.facts === true;
+    this.onFactError = opts.onFactError;
+    this.cacheSize = opts.cacheSize ?? 1000;
+  }
+
+  private remember(record: CaseRecord): void {
+    this.seen.delete(record.caseId);
+    this.seen.set(record.caseId, record);
+    if (this.seen.size > this.cacheSize) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+
+  /** The record at `version` if this store read or wrote it last. */
+  private before(caseId: string, version: number): CaseRecord | undefined {
+    const r = this.seen.get(caseId);
+    return r && r.version === version ? r : undefined;
   }
 
   // -------------------------------------------------------------------------------------------- source claims
@@ -235,7 +300,19 @@ export class DynamoCaseStore implements CaseStore {
   // -------------------------------------------------------------------------------------------- case writes
 
   async create(record: CaseRecord, events: NewEvent[], opts: { deferFlush?: boolean } = {}): Promise<CaseRecord> {
-    const { item, stored } = this.buildCaseItem(record, record.version, events);
+    const change = this.buildChange(undefined, record, record.version, events);
+    await this.resolveLinks(change);
+    if (this.fitsOneTransaction(change)) {
+      try {
+        await this.transact(change, { ConditionExpression: 'attribute_not_exists(pk)' });
+      } catch (err) {
+        if (caseConditionFailed(err)) throw new ConcurrentUpdateError(`投诉件 ${record.caseId} 已存在。`);
+        throw err;
+      }
+      this.remember(change.stored);
+      return change.stored;
+    }
+    const { item, stored } = change;
     try {
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: wireItem(item), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
@@ -243,34 +320,145 @@ export class DynamoCaseStore implements CaseStore {
       throw err;
     }
     if (!opts.deferFlush) await this.flushAfterWrite(item);
+    await this.writeFactsAfter(change);
+    this.remember(stored);
     return stored;
   }
 
   async update(record: CaseRecord, expectedVersion: number, events: NewEvent[]): Promise<CaseRecord> {
-    const { item, stored } = this.buildCaseItem(record, expectedVersion + 1, events);
-    // A pending flush left by a crashed writer must land before we overwrite the item (its events live only there).
+    const change = this.buildChange(this.before(record.caseId, expectedVersion), record, expectedVersion + 1, events);
+    await this.resolveLinks(change);
+    const { item, stored } = change;
+    const condition = {
+      ConditionExpression: '#version = :expected AND attribute_not_exists(#pending)',
+      ExpressionAttributeNames: { '#version': 'version', '#pending': 'pending' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
+    const oneTransaction = this.fitsOneTransaction(change);
+    // A pending flush left by a crashed writer (or an earlier version) must land before we overwrite the item (its
+    // events live only there).
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: wireItem(item),
-            ConditionExpression: '#version = :expected AND attribute_not_exists(#pending)',
-            ExpressionAttributeNames: { '#version': 'version', '#pending': 'pending' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
-        await this.flushAfterWrite(item);
+        if (oneTransaction) {
+          await this.transact(change, condition);
+        } else {
+          await this.doc.send(new PutCommand({ TableName: this.tableName, Item: wireItem(item), ...condition }));
+          await this.flushAfterWrite(item);
+          await this.writeFactsAfter(change);
+        }
+        this.remember(stored);
         return stored;
       } catch (err) {
-        if (!isConditionFailure(err)) throw err;
+        if (!(oneTransaction ? caseConditionFailed(err) || isTransactionConflict(err) : isConditionFailure(err))) throw err;
       }
       const current = await this.getCaseItem(record.caseId);
       if (!current) throw new NotFoundError(`未找到投诉件 ${record.caseId}。`);
-      if (current.version !== expectedVersion || !current.pending) throw new ConcurrentUpdateError();
-      await this.flush(current);
+      if (current.version !== expectedVersion) throw new ConcurrentUpdateError();
+      // Same version: a legacy pending marker to complete, or a transaction that met another one (try again).
+      if (current.pending) await this.flush(current);
+      else if (!oneTransaction) throw new ConcurrentUpdateError();
     }
     throw new ConcurrentUpdateError();
+  }
+
+  /** Builds the items of one change: the case item at `version`, its events, links and (with `facts`) facts. */
+  private buildChange(before: CaseRecord | undefined, record: CaseRecord, version: number, events: NewEvent[]): ChangeWrite {
+    const { item, stored } = this.buildCaseItem(record, version, events);
+    const numbered = item.pending?.events ?? [];
+    let links: ChangeWrite['links'];
+    if (item.pending?.syncLinks) {
+      // The links the replaced version has are known when it had assignments too (its write synced them).
+      if (before && before.assignments.length > 0) {
+        const wanted = linkedDepartments(stored);
+        links = {
+          put: wanted.map((d) => this.linkItem(stored, d)),
+          del: linkedDepartments(before)
+            .filter((d) => !wanted.includes(d))
+            .map((d) => deptLinkKey(stored.caseId, d)),
+        };
+      }
+    } else {
+      links = { put: [], del: [] };
+    }
+    return { item, stored, events: numbered, links, facts: this.factsOf(before, stored) };
+  }
+
+  /** The links of a change whose replaced version is unknown here: the existing DEPTLINK items, one query. */
+  private async resolveLinks(c: ChangeWrite): Promise<void> {
+    if (c.links) return;
+    const wanted = linkedDepartments(c.stored);
+    const existing = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': caseKey(c.stored.caseId).pk, ':prefix': CASE_SK.deptLink },
+      ConsistentRead: true,
+    });
+    c.links = {
+      put: wanted.map((d) => this.linkItem(c.stored, d)),
+      del: existing.filter((l) => !wanted.includes(String(l.department))).map((l) => ({ pk: String(l.pk), sk: String(l.sk) })),
+    };
+  }
+
+  private fitsOneTransaction(c: ChangeWrite): boolean {
+    if (!c.links) return false;
+    return 1 + c.events.length + c.links.put.length + c.links.del.length + c.facts.put.length + c.facts.del.length <= TRANSACT_MAX;
+  }
+
+  /** One change in one TransactWriteItems; the case item first (its condition is the one that can fail). */
+  private async transact(c: ChangeWrite, condition: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): Promise<void> {
+    const { pending: _pending, ...item } = c.item;
+    const caseId = c.stored.caseId;
+    const versionGuard = (v: number) => ({ ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': v } });
+    await this.doc.send(
+      new TransactWriteCommand({
+        ClientRequestToken: randomUUID(), // the SDK's own retries of this call are applied once
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: wireItem(item), ...condition } },
+          ...c.events.map((e) => ({ Put: { TableName: this.tableName, Item: { ...eventKey(caseId, e.seq), type: 'event', event: e } } })),
+          ...(c.links?.put ?? []).map((Item) => ({
+            Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk) OR #version <= :v', ...versionGuard(c.stored.version) },
+          })),
+          ...(c.links?.del ?? []).map((Key) => ({
+            Delete: { TableName: this.tableName, Key, ConditionExpression: 'attribute_not_exists(pk) OR #version < :v', ...versionGuard(c.stored.version) },
+          })),
+          ...c.facts.put.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+          ...c.facts.del.map((Key) => ({ Delete: { TableName: this.tableName, Key } })),
+        ],
+      }),
+    );
+  }
+
+  /**
+   * The evaluation facts of a change: those that differ from the ones the replaced version yields (written with
+   * it), all of them when that version is unknown here, and the retracted ones.
+   */
+  private factsOf(before: CaseRecord | undefined, after: CaseRecord): ChangeWrite['facts'] {
+    if (!this.recordFacts) return { put: [], del: [] };
+    const had = before ? new Map(deriveFacts(undefined, before).map((f) => [`${f.quarter}#${factId(f)}`, JSON.stringify(f)])) : undefined;
+    const put = new Map<string, Record<string, unknown>>();
+    for (const f of deriveFacts(before, after)) {
+      if (had?.get(`${f.quarter}#${factId(f)}`) === JSON.stringify(f)) continue;
+      const it = factItem(f);
+      put.set(`${String(it.pk)}|${String(it.sk)}`, it);
+    }
+    const del = retractedFacts(before, after)
+      .map(factItemKey)
+      .filter((k) => !put.has(`${k.pk}|${k.sk}`));
+    return { put: [...put.values()], del };
+  }
+
+  /** Facts of a change written without a transaction (too large for one): retried, reported, never failing the write. */
+  private async writeFactsAfter(c: ChangeWrite): Promise<void> {
+    if (c.facts.put.length + c.facts.del.length === 0) return;
+    try {
+      await batchWriteAll(this.doc, this.tableName, [...c.facts.put.map((Item) => ({ PutRequest: { Item } })), ...c.facts.del.map((Key) => ({ DeleteRequest: { Key } }))], {
+        retries: 10,
+        maxBackoffMs: 2000,
+        what: 'evaluation facts',
+      });
+    } catch (err) {
+      this.onFactError?.(c.stored.caseId, err);
+    }
   }
 
   /** Builds the case item for `version`, numbering the new events after the stored timeline. */
@@ -355,28 +543,33 @@ export class DynamoCaseStore implements CaseStore {
     }
   }
 
+  /** The DEPTLINK item that puts the case in `department`'s queue (a pointer: the case is read from its own item). */
+  private linkItem(record: CaseRecord, department: string): Record<string, unknown> {
+    const attrs = this.queueAttributes(record);
+    return {
+      ...deptLinkKey(record.caseId, department),
+      type: 'deptlink',
+      caseId: record.caseId,
+      department,
+      version: record.version,
+      [GSI.departmentQueue.partitionKey]: departmentQueuePk(record.jurisdiction, department),
+      [GSI.departmentQueue.sortKey]: attrs[GSI.departmentQueue.sortKey] ?? dueSortKey(record.waiting?.dueAt, record.caseId),
+      qPhase: attrs.qPhase,
+      qOverdue: attrs.qOverdue,
+      qDue: attrs.qDue,
+    };
+  }
+
   /** DEPTLINK items carry the record's version; older flushes never overwrite or delete newer links. */
   private async syncLinks(record: CaseRecord): Promise<void> {
     const wanted = linkedDepartments(record);
-    const attrs = this.queueAttributes(record);
     await Promise.all(
       wanted.map(async (department) => {
         try {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: {
-                ...deptLinkKey(record.caseId, department),
-                type: 'deptlink',
-                caseId: record.caseId,
-                department,
-                version: record.version,
-                [GSI.departmentQueue.partitionKey]: departmentQueuePk(record.jurisdiction, department),
-                [GSI.departmentQueue.sortKey]: attrs[GSI.departmentQueue.sortKey] ?? dueSortKey(record.waiting?.dueAt, record.caseId),
-                qPhase: attrs.qPhase,
-                qOverdue: attrs.qOverdue,
-                qDue: attrs.qDue,
-              },
+              Item: this.linkItem(record, department),
               ConditionExpression: 'attribute_not_exists(pk) OR #version <= :v',
               ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':v': record.version },
@@ -423,6 +616,7 @@ export class DynamoCaseStore implements CaseStore {
     const item = await this.getCaseItem(caseId);
     if (!item) return undefined;
     if (item.pending) await this.flush(item);
+    this.remember(item.record);
     return item.record;
   }
 
@@ -434,6 +628,7 @@ export class DynamoCaseStore implements CaseStore {
     const out = new Map<string, CaseRecord>();
     for (const [id, item] of await this.batchGetCaseItems(caseIds)) {
       if (item.pending) await this.flush(item);
+      this.remember(item.record);
       out.set(id, item.record);
     }
     return out;
