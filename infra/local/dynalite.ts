@@ -7,6 +7,9 @@
  * dynalite (validation, LevelDB, index maintenance) as in the SDK that sends it. With `thread: true` dynalite runs
  * in a worker thread, so the two halves use both cores instead of one event loop; the runtime does this.
  *
+ * Transactions. dynalite has no TransactWriteItems; infra/local/dynalite-transactions.cjs adds it over dynalite's own
+ * single-item calls (atomic by undo, serialised, not isolated from concurrent single-item calls: tests only).
+ *
  * Transport. dynalite is an HTTP server, but it does not listen: dynalite only checks that a SigV4 signature is
  * there, never that it is right, so any process on the machine that reaches its port reads and rewrites every case.
  * The SDK clients of this process use the in-process transport instead: `localDynamoClient(handle)` gives the SDK a
@@ -86,6 +89,11 @@ try {
 } finally {
   dbModule.create = create;
 }
+{
+  const original = server.listeners('request')[0];
+  server.removeAllListeners('request');
+  server.on('request', require(workerData.transactionsPath).withTransactions(original));
+}
 if (workerData.listen) {
   server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
   server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
@@ -138,10 +146,21 @@ function openDynalite(path: string | undefined): { server: DynaliteServer; store
   try {
     const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as DynaliteServer;
     if (!store) throw new Error('dynalite did not create its store through db.create (changed dynalite version?)');
+    addTransactions(server);
     return { server, store };
   } finally {
     dbModule.create = create;
   }
+}
+
+/** Tests only: TransactWriteItems, which dynalite lacks, emulated over its own single-item calls (see the module). */
+const TRANSACTIONS_PATH = requireHere.resolve('./dynalite-transactions.cjs');
+function addTransactions(server: DynaliteServer): void {
+  const { withTransactions } = requireHere(TRANSACTIONS_PATH) as { withTransactions: (l: (req: unknown, res: unknown) => void) => (req: unknown, res: unknown) => void };
+  const original = server.listeners('request')[0];
+  if (!original) throw new Error('dynalite has no request listener (changed dynalite version?)');
+  server.removeAllListeners('request');
+  server.on('request', withTransactions(original));
 }
 
 interface WireRequest {
@@ -255,7 +274,7 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
   const { port1: calls, port2: workerCalls } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { dynalitePath, dynaliteDbPath, path: opts.path, listen, port: opts.port ?? 0, calls: workerCalls },
+    workerData: { dynalitePath, dynaliteDbPath, transactionsPath: TRANSACTIONS_PATH, path: opts.path, listen, port: opts.port ?? 0, calls: workerCalls },
     transferList: [workerCalls],
   });
   type Msg = { type: 'listening'; port?: number } | { type: 'error' | 'closed'; message?: string; code?: string };

@@ -77,7 +77,8 @@ describe('create, get, update', () => {
 
   it('stores record and pending as JSON strings, reads items written as maps by earlier versions, and reports broken JSON', async () => {
     const { store, tableName } = await h.freshStore();
-    const created = await store.create(makeCase({ caseId: 'C-wire' }), [makeEvent('received')], { deferFlush: true });
+    // Over 100 events: too large for one transaction, so the pending marker protocol (whose marker is a string too).
+    const created = await store.create(makeCase({ caseId: 'C-wire' }), manyEvents(), { deferFlush: true });
     const raw = (await h.doc.send(new GetCommand({ TableName: tableName, Key: caseKey('C-wire'), ConsistentRead: true }))).Item!;
     expect(typeof raw.record).toBe('string');
     expect(typeof raw.pending).toBe('string');
@@ -99,7 +100,51 @@ describe('create, get, update', () => {
   });
 });
 
-describe('crash between the case write and the event flush', () => {
+/** 100 events: with the case item over the 100 items of one transaction, so written with the pending marker. */
+const manyEvents = () => Array.from({ length: 100 }, (_, i) => makeEvent(i === 0 ? 'received' : `e${i}`));
+
+describe('a case change is one transaction (issue 26)', () => {
+  function failingStore(tableName: string, command: string): DynamoCaseStore {
+    const client = localDynamoClient(h.dynalite);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === command) throw new Error('simulated crash');
+        return next(args);
+      },
+      { step: 'initialize', name: 'simulatedCrash' },
+    );
+    return new DynamoCaseStore({ doc: documentClient(client), tableName });
+  }
+  const rawItem = async (tableName: string, caseId: string) => (await h.doc.send(new GetCommand({ TableName: tableName, Key: caseKey(caseId), ConsistentRead: true }))).Item;
+
+  it('writes the case item and its events together, with no pending marker', async () => {
+    const { store, tableName } = await h.freshStore();
+    const c = await store.create(makeCase({ caseId: 'C-tx-1' }), [makeEvent('received'), makeEvent('acknowledged')], { deferFlush: true });
+    expect((await rawItem(tableName, 'C-tx-1'))?.pending).toBeUndefined();
+    await store.update({ ...c, phase: 'screening' }, 0, [makeEvent('screening_started')]);
+    expect((await rawItem(tableName, 'C-tx-1'))?.pending).toBeUndefined();
+    expect((await store.timeline('C-tx-1')).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'received'],
+      [2, 'acknowledged'],
+      [3, 'screening_started'],
+    ]);
+  });
+
+  it('a failed transaction changes nothing: neither the case nor its timeline', async () => {
+    const { store, tableName } = await h.freshStore();
+    const c = await store.create(makeCase({ caseId: 'C-tx-2' }), [makeEvent('received')]);
+    await expect(failingStore(tableName, 'TransactWriteItemsCommand').update({ ...c, phase: 'screening' }, 0, [makeEvent('a')])).rejects.toThrow('simulated crash');
+    expect((await store.get('C-tx-2'))?.version).toBe(0);
+    expect((await store.timeline('C-tx-2')).map((e) => e.type)).toEqual(['received']);
+    // Two writers from the same version: exactly one wins, the other gets ConcurrentUpdateError, no event is lost.
+    const results = await Promise.allSettled([store.update({ ...c, phase: 'screening' }, 0, [makeEvent('x')]), store.update({ ...c, phase: 'dispatch' }, 0, [makeEvent('y')])]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(ConcurrentUpdateError)]);
+    expect((await store.timeline('C-tx-2')).map((e) => e.seq)).toEqual([1, 2]);
+  });
+});
+
+describe('crash between the case write and the event flush (pending marker: a change over 100 items, or items of earlier versions)', () => {
   /** A store whose BatchWriteItem calls fail, as if the process died right after the case put. */
   function crashingStore(tableName: string): DynamoCaseStore {
     const client = localDynamoClient(h.dynalite);
@@ -118,54 +163,47 @@ describe('crash between the case write and the event flush', () => {
   it('is completed by the next get, with no gap and no duplicate', async () => {
     const { store, tableName } = await h.freshStore();
     const c = await store.create(makeCase({ caseId: 'C-crash-1' }), [makeEvent('received')]);
-    await crashingStore(tableName).update({ ...c, phase: 'screening' }, 0, [makeEvent('a'), makeEvent('b')]);
+    await crashingStore(tableName).update({ ...c, phase: 'screening' }, 0, manyEvents().slice(1).concat([makeEvent('a'), makeEvent('b')]));
     expect((await rawItem(tableName, 'C-crash-1'))?.pending).toBeDefined();
     const events = await h.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'CASE#C-crash-1', ':p': 'EVT#' } }));
-    expect(events.Items).toHaveLength(1); // the crash left events 2 and 3 only on the case item
+    expect(events.Items).toHaveLength(1); // the crash left events 2 to 102 only on the case item
 
     const read = await store.get('C-crash-1');
     expect(read?.version).toBe(1);
     expect((await rawItem(tableName, 'C-crash-1'))?.pending).toBeUndefined();
-    expect((await store.timeline('C-crash-1')).map((e) => [e.seq, e.type])).toEqual([
-      [1, 'received'],
-      [2, 'a'],
-      [3, 'b'],
-    ]);
+    const timeline = await store.timeline('C-crash-1');
+    expect(timeline.map((e) => e.seq)).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
+    expect(timeline.slice(-2).map((e) => e.type)).toEqual(['a', 'b']);
     await store.get('C-crash-1'); // a second completion is harmless
-    expect(await store.timeline('C-crash-1')).toHaveLength(3);
+    expect(await store.timeline('C-crash-1')).toHaveLength(102);
   });
 
   it('is completed by the next update before it overwrites the item (crash left by create)', async () => {
     const { store, tableName } = await h.freshStore();
-    const created = await crashingStore(tableName).create(makeCase({ caseId: 'C-crash-2' }), [makeEvent('received'), makeEvent('acknowledged')]);
+    const created = await crashingStore(tableName).create(makeCase({ caseId: 'C-crash-2' }), manyEvents());
     expect((await rawItem(tableName, 'C-crash-2'))?.pending).toBeDefined();
     // The next writer works from the record it holds, without a get in between.
     const next = await store.update({ ...created, phase: 'screening' }, 0, [makeEvent('screening_started')]);
-    expect(next.timelineLength).toBe(3);
-    expect((await store.timeline('C-crash-2')).map((e) => [e.seq, e.type])).toEqual([
-      [1, 'received'],
-      [2, 'acknowledged'],
-      [3, 'screening_started'],
-    ]);
+    expect(next.timelineLength).toBe(101);
+    const timeline = await store.timeline('C-crash-2');
+    expect(timeline.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+    expect(timeline[100]!.type).toBe('screening_started');
   });
 
-  it('create with deferFlush leaves the events pending for the next reader: one write instead of three', async () => {
+  it('create with deferFlush over 100 items leaves the events pending for the next reader', async () => {
     const { store, tableName } = await h.freshStore();
-    const created = await store.create(makeCase({ caseId: 'C-defer-1' }), [makeEvent('received'), makeEvent('possible_duplicate')], { deferFlush: true });
-    expect(created.timelineLength).toBe(2);
+    const created = await store.create(makeCase({ caseId: 'C-defer-1' }), manyEvents(), { deferFlush: true });
+    expect(created.timelineLength).toBe(100);
     expect((await rawItem(tableName, 'C-defer-1'))?.pending).toBeDefined();
     const read = await store.get('C-defer-1');
     expect(read).toEqual(created);
     expect((await rawItem(tableName, 'C-defer-1'))?.pending).toBeUndefined();
-    expect((await store.timeline('C-defer-1')).map((e) => [e.seq, e.type])).toEqual([
-      [1, 'received'],
-      [2, 'possible_duplicate'],
-    ]);
+    expect((await store.timeline('C-defer-1')).map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
   it('getMany reads several cases in one call, completes their pending flushes and leaves out missing ones', async () => {
     const { store, tableName } = await h.freshStore();
-    const a = await store.create(makeCase({ caseId: 'C-many-1' }), [makeEvent('received')], { deferFlush: true });
+    const a = await store.create(makeCase({ caseId: 'C-many-1' }), manyEvents(), { deferFlush: true });
     const b = await store.create(makeCase({ caseId: 'C-many-2' }), [makeEvent('received')]);
     const found = await store.getMany(['C-many-1', 'C-many-2', 'C-many-missing', 'C-many-1']);
     expect([...found.keys()].sort()).toEqual(['C-many-1', 'C-many-2']);
@@ -177,8 +215,8 @@ describe('crash between the case write and the event flush', () => {
 
   it('is completed by timeline() too', async () => {
     const { tableName, store } = await h.freshStore();
-    await crashingStore(tableName).create(makeCase({ caseId: 'C-crash-3' }), [makeEvent('received')]);
-    expect((await store.timeline('C-crash-3')).map((e) => e.seq)).toEqual([1]);
+    await crashingStore(tableName).create(makeCase({ caseId: 'C-crash-3' }), manyEvents());
+    expect((await store.timeline('C-crash-3')).map((e) => e.seq)).toHaveLength(100);
   });
 });
 

@@ -72,9 +72,27 @@ describe('DynamoDuplicateIndex', () => {
 
   it('caps the entries of one key, dropping the oldest days', async () => {
     const index = new DynamoDuplicateIndex({ doc, tableName: TABLE, maxEntriesPerKey: 3 });
-    for (let d = 1; d <= 5; d++) await index.add('J4', { caseId: `c${d}`, day: `2025030${d}` }, [band(0, 'hot')]);
+    for (let d = 1; d <= 5; d++) await index.add('J4', { caseId: `c${d}`, day: `2025030${d}` }, [band(0, 'hot'), band(1, 'hot')]);
     const hits = await index.lookup('J4', [band(0, 'hot')]);
     expect(hits.get('B#0#hot')?.map((e) => e.caseId).sort()).toEqual(['c3', 'c4', 'c5']);
+    // The look-up also trimmed the stored item (the other key, not looked up, still holds all five).
+    const stored = async (k: IndexKey) => (await doc.send(new GetCommand({ TableName: TABLE, Key: duplicateIndexItemKey('J4', k) }))).Item?.entries as Set<string>;
+    expect([...(await stored(band(0, 'hot')))].sort()).toEqual(['20250303#c3', '20250304#c4', '20250305#c5']);
+    expect((await stored(band(1, 'hot'))).size).toBe(5);
+  });
+
+  it('files the keys of a case in one TransactWriteItems per 100 keys (issue 26), idempotently', async () => {
+    const index = new DynamoDuplicateIndex({ doc, tableName: TABLE });
+    const keys = [...Array.from({ length: 32 }, (_, i) => band(i, 'tx')), { kind: 'phone' as const, hash: 'p-tx' }, { kind: 'mail' as const, hash: 'm-tx' }];
+    await index.add('J6', { caseId: 'case-t', day: '20250101' }, keys);
+    expect(calls).toEqual(['TransactWriteItemsCommand']);
+    await index.add('J6', { caseId: 'case-t', day: '20250101' }, keys);
+    const hits = await index.lookup('J6', keys);
+    expect(hits.size).toBe(34);
+    expect([...hits.values()].every((e) => e.length === 1 && e[0]!.caseId === 'case-t')).toBe(true);
+    calls.length = 0;
+    await index.add('J6', { caseId: 'case-u', day: '20250102' }, Array.from({ length: 130 }, (_, i) => band(i, 'ty')));
+    expect(calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
   });
 
   it('runs the duplicate check end to end on dynalite: one index read plus a bounded number of case reads', async () => {

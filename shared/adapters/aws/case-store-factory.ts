@@ -1,13 +1,12 @@
 /**
- * The one way to build the production CaseStore: the DynamoDB adapter wrapped so that evaluation facts
- * (art. 17, art. 20) are recorded with every case write. Used by every Lambda and by the embedded runtime.
+ * The one way to build the production CaseStore: the DynamoDB adapter recording the evaluation facts (art. 17,
+ * art. 20) in the transaction of every case write (issue 26: before, an EvaluationRecordingStore around it wrote
+ * them with a BatchWriteItem of their own after each write). Used by every Lambda.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseStore } from '../../ports';
 import { consoleJsonLogger } from '../local/console-logger';
-import { EvaluationRecordingStore } from '../../services/evaluation-store';
 import { DynamoCaseStore } from './dynamo-case-store';
-import { DynamoEvaluationFactStore } from './dynamo-evaluation-facts';
 
 export interface CaseStoreFactoryOptions {
   doc: DynamoDBDocumentClient;
@@ -17,11 +16,11 @@ export interface CaseStoreFactoryOptions {
 }
 
 export function createCaseStore(opts: CaseStoreFactoryOptions): CaseStore {
-  const inner = new DynamoCaseStore({ doc: opts.doc, tableName: opts.tableName });
-  const facts = new DynamoEvaluationFactStore({ doc: opts.doc, tableName: opts.tableName });
-  return new EvaluationRecordingStore(inner, {
-    facts,
-    onError:
+  return new DynamoCaseStore({
+    doc: opts.doc,
+    tableName: opts.tableName,
+    facts: true,
+    onFactError:
       opts.onFactError ?? ((caseId, error) => consoleJsonLogger.error('evaluation facts not written', { caseId, error: error instanceof Error ? error.name : 'unknown' })),
   });
 }

@@ -19,6 +19,17 @@ export const evaluationPk = (jurisdiction: string, quarter: string): string => `
 export const REPORT_SENT_SK = '~REPORT#SENT';
 
 
+/** The item of one fact (also written by DynamoCaseStore inside a case write's transaction). */
+export const factItem = (f: EvaluationFact): Record<string, unknown> => ({
+  ...(JSON.parse(JSON.stringify(f)) as Record<string, unknown>),
+  pk: evaluationPk(f.jurisdiction, f.quarter),
+  sk: factId(f),
+  type: 'eval_fact',
+});
+
+/** The key of a fact item. */
+export const factItemKey = (k: FactKey): { pk: string; sk: string } => ({ pk: evaluationPk(k.jurisdiction, k.quarter), sk: k.id });
+
 export interface DynamoEvaluationFactStoreOptions {
   doc: DynamoDBDocumentClient;
   tableName: string;
@@ -41,15 +52,14 @@ export class DynamoEvaluationFactStore implements EvaluationFactStore {
     // One item per key: a batch may not name the same key twice.
     const byKey = new Map<string, Record<string, unknown>>();
     for (const f of facts) {
-      const pk = evaluationPk(f.jurisdiction, f.quarter);
-      const sk = factId(f);
-      byKey.set(`${pk}\u0000${sk}`, { PutRequest: { Item: { ...JSON.parse(JSON.stringify(f)), pk, sk, type: 'eval_fact' } } });
+      const Item = factItem(f);
+      byKey.set(`${String(Item.pk)}\u0000${String(Item.sk)}`, { PutRequest: { Item } });
     }
     await this.batchWrite([...byKey.values()]);
   }
 
   async remove(keys: readonly FactKey[]): Promise<void> {
-    await this.batchWrite(keys.map((k) => ({ DeleteRequest: { Key: { pk: evaluationPk(k.jurisdiction, k.quarter), sk: k.id } } })));
+    await this.batchWrite(keys.map((k) => ({ DeleteRequest: { Key: factItemKey(k) } })));
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
