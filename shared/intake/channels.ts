@@ -10,6 +10,7 @@ import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { fieldLabel, isValidPhone, problemsFromZod } from './validate';
 import { withNameSplit } from '../domain/extraction/names';
+import { scanNames } from './scan-files';
 import { complainantProblems, identified, reachableForReply } from '../domain/complainant-rules';
 import type { ComplainantRuleField } from '../domain/complainant-rules';
 
@@ -317,11 +318,7 @@ export const LetterRow = z.object({
 });
 export type LetterRow = z.infer<typeof LetterRow>;
 
-export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] =>
-  row.file
-    .split(/[;；]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] => scanNames(row.file);
 
 export function parseLetterRow(raw: unknown): LetterRow {
   // An unsigned letter is anonymous unless staff mark it otherwise.
