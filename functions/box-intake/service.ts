@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto';
 import { SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
 import type { ObjectReader } from '../../shared/ports/object-reader';
+import { s3ScanFiles } from '../../shared/adapters/aws/s3-scan-files';
+import { resolveScanFiles, scanNames } from '../../shared/intake/scan-files';
 import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 
 export interface BoxRowOutcome {
@@ -28,17 +30,11 @@ export interface BoxRowOutcome {
 }
 
 async function slipScans(reader: ObjectReader, bucket: string, folder: string, row: BoxSlipRow): Promise<EvidenceRef[]> {
-  if (!row.file) return [];
-  const out: EvidenceRef[] = [];
-  for (const name of row.file.split(/[;；]/).map((s) => s.trim()).filter(Boolean)) {
-    if (name.includes('..') || name.startsWith('/')) throw new ValidationError([{ field: 'file', code: 'invalid_path', message: `扫描件文件名无效：${name}` }]);
-    const obj = await reader.get(bucket, folder + name);
-    if (!obj) throw new ValidationError([{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${name}。` }]);
-    const problems = checkEvidence([{ filename: name, bytes: obj.bytes }], 'file', SCAN_LIMITS);
-    if (problems.length > 0) throw new ValidationError(problems);
-    out.push({ filename: name, contentType: sniffType(obj.bytes)!, size: obj.bytes.byteLength, sha256: createHash('sha256').update(obj.bytes).digest('hex'), ref: `s3://${bucket}/${folder}${name}`, kind: 'slip_scan' });
-  }
-  return out;
+  const { files, problems: missing } = await resolveScanFiles(scanNames(row.file), s3ScanFiles(reader, bucket, folder));
+  if (missing.length > 0) throw new ValidationError(missing);
+  const problems = checkEvidence(files, 'file', SCAN_LIMITS);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return files.map((f) => ({ filename: f.filename, contentType: sniffType(f.bytes)!, size: f.bytes.byteLength, sha256: createHash('sha256').update(f.bytes).digest('hex'), ref: f.ref!, kind: 'slip_scan' }));
 }
 
 export async function handleBoxOpening(deps: IntakeDeps, reader: ObjectReader, bucket: string, key: string): Promise<BoxRowOutcome[]> {

@@ -16,6 +16,8 @@ import { checkEvidence } from '../../shared/intake/evidence';
 import { sniffType } from '../../shared/domain/evidence-limits';
 import { letterSourceKey, SCAN_LIMITS } from '../staff-intake/service';
 import { decodeS3Key } from '../../shared/adapters/aws/s3-object-reader';
+import { s3ScanFiles } from '../../shared/adapters/aws/s3-scan-files';
+import { resolveScanFiles } from '../../shared/intake/scan-files';
 import type { ObjectReader } from '../../shared/ports/object-reader';
 import { consoleJsonLogger } from '../../shared/adapters/local/console-logger';
 
@@ -40,15 +42,8 @@ async function oneLetter(deps: IntakeDeps, reader: ObjectReader, bucket: string,
   }
   const row = parseLetterRow(raw);
   const folder = key.slice(0, key.lastIndexOf('/') + 1);
-  const files: { filename: string; bytes: Uint8Array; key: string }[] = [];
-  const missing: string[] = [];
-  for (const name of letterFiles(row)) {
-    if (name.includes('..') || name.startsWith('/')) throw new ValidationError([{ field: 'file', code: 'invalid_path', message: `扫描件文件名无效：${name}` }]);
-    const obj = await reader.get(bucket, folder + name);
-    if (obj) files.push({ filename: name, bytes: obj.bytes, key: folder + name });
-    else missing.push(name);
-  }
-  if (missing.length > 0) throw new ValidationError([{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${missing.join('、')}。` }]);
+  const { files, problems: missing } = await resolveScanFiles(letterFiles(row), s3ScanFiles(reader, bucket, folder));
+  if (missing.length > 0) throw new ValidationError(missing);
   const problems = checkEvidence(files, 'file', SCAN_LIMITS);
   if (problems.length > 0) throw new ValidationError(problems);
   const scans: EvidenceRef[] = files.map((f) => ({
@@ -56,7 +51,7 @@ async function oneLetter(deps: IntakeDeps, reader: ObjectReader, bucket: string,
     contentType: sniffType(f.bytes)!,
     size: f.bytes.byteLength,
     sha256: sha(f.bytes),
-    ref: `s3://${bucket}/${f.key}`,
+    ref: f.ref!,
     kind: 'letter_scan',
   }));
   const batch = folder.replace(/^letters\//, '').replace(/\/$/, '');

@@ -15,11 +15,12 @@
  */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
-import { basename, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Actor } from '../../shared/domain/case';
 import { isTousuError, ValidationError, errorName } from '../../shared/domain/errors';
 import type { FieldProblem } from '../../shared/domain/errors';
-import { letterFiles } from '../../shared/intake/channels';
+import { resolveScanFiles, scanNames } from '../../shared/intake/scan-files';
+import { folderScanFiles } from '../../shared/adapters/local/folder-scan-files';
 import { readCsv } from '../../shared/intake/csv';
 import type { UploadedFile } from '../../shared/intake/evidence';
 import type { IntakeResult } from '../../shared/intake/core';
@@ -79,26 +80,6 @@ async function fingerprint(path: string): Promise<string> {
   const parts: string[] = [];
   for (const n of (await readdir(path)).sort()) parts.push(`${n}=${await fingerprint(join(path, n))}`);
   return `${st.mtimeMs}[${parts.join(',')}]`;
-}
-
-function inside(dir: string, name: string): string {
-  const p = resolve(dir, name);
-  if (!p.startsWith(resolve(dir) + sep)) throw new ValidationError([{ field: 'file', code: 'invalid_path', message: `文件名“${name}”无效（不能指向批次文件夹之外）。` }]);
-  return p;
-}
-
-async function readFiles(dir: string, names: string[]): Promise<{ files: UploadedFile[]; problems: FieldProblem[] }> {
-  const files: UploadedFile[] = [];
-  const problems: FieldProblem[] = [];
-  for (const name of names) {
-    try {
-      files.push({ filename: basename(name), bytes: new Uint8Array(await readFile(inside(dir, name))) });
-    } catch (err) {
-      if (err instanceof ValidationError) problems.push(...err.problems);
-      else problems.push({ field: 'file', code: 'file_missing', message: `找不到扫描件“${name}”。` });
-    }
-  }
-  return { files, problems };
 }
 
 function problemsOf(err: unknown): FieldProblem[] {
@@ -228,8 +209,8 @@ export class FolderWatch {
 
   private async processRow(kind: FolderKind, row: number, raw: Record<string, string>, dir: string): Promise<RowReport> {
     try {
-      const names = raw.file ? letterFiles({ file: raw.file }) : [];
-      const { files, problems } = await readFiles(dir, names);
+      const names = scanNames(raw.file);
+      const { files, problems } = await resolveScanFiles(names, folderScanFiles(dir));
       if (problems.length > 0) return { row, ok: false, problems };
       const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
       return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}), ...(r.possibleDuplicates?.length ? { possibleDuplicateOf: r.possibleDuplicates.map((d) => d.caseId) } : {}) };

@@ -10,6 +10,9 @@ import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { fieldLabel, isValidPhone, problemsFromZod } from './validate';
 import { withNameSplit } from '../domain/extraction/names';
+import { scanNames } from './scan-files';
+import { complainantProblems, identified, reachableForReply } from '../domain/complainant-rules';
+import type { ComplainantRuleField } from '../domain/complainant-rules';
 
 // ---------------------------------------------------------------------------------------------- helpers
 
@@ -104,18 +107,22 @@ export const WebComplaint = z.object({
 });
 export type WebComplaint = z.infer<typeof WebComplaint>;
 
-/** Cross-field rules of the public form (art. 4, 16). Works on the raw input so that it adds to zod's problems. */
+/**
+ * Cross-field rules of the public form. Works on the raw input so that it adds to zod's problems. The complainant
+ * is normalised as webIntake does (anonymous: no reply), then judged by the one rule of arts. 4 and 16.
+ */
 function webCrossProblems(raw: unknown): FieldProblem[] {
-  const problems: FieldProblem[] = [];
   const anonymous = flexibleBoolean.safeParse((raw as { complainant?: { anonymous?: unknown } } | undefined)?.complainant?.anonymous).data === true;
   const wantsReplyRaw = flexibleBoolean.safeParse((raw as { complainant?: { wantsReply?: unknown } } | undefined)?.complainant?.wantsReply).data;
-  const wantsReply = !anonymous && wantsReplyRaw !== false;
-  if (!anonymous && !str(raw, 'complainant', 'name') && !str(raw, 'complainant', 'organization')) {
-    problems.push({ field: 'complainant.name', code: 'name_required', message: '实名投诉请填写姓名或单位名称（第四条）；不愿留名可选择匿名投诉。' });
-  }
-  if (wantsReply && !str(raw, 'complainant', 'phone') && !str(raw, 'complainant', 'email')) {
-    problems.push({ field: 'complainant.phone', code: 'contact_required', message: '需要答复时请留下联系电话或电子邮箱（第四条、第十六条）。' });
-  }
+  const problems = complainantProblems({
+    anonymous,
+    wantsReply: !anonymous && wantsReplyRaw !== false,
+    name: str(raw, 'complainant', 'name'),
+    organization: str(raw, 'complainant', 'organization'),
+    phone: str(raw, 'complainant', 'phone'),
+    email: str(raw, 'complainant', 'email'),
+    address: str(raw, 'complainant', 'address'),
+  });
   if (!str(raw, 'respondent', 'unit') && !str(raw, 'respondent', 'person') && !str(raw, 'respondent', 'unitCode')) {
     problems.push({ field: 'respondent.unit', code: 'respondent_required', message: '请填写被投诉的单位（或工作人员）（第四条）。' });
   }
@@ -242,13 +249,25 @@ export const rowLabel = (path: string): string => ROW_LABELS[path.split('.').pop
 
 type Keyed = z.infer<z.ZodObject<typeof KeyedFields>>;
 
-function keyedCross(raw: unknown, opts: { anonymousDefault: boolean }): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const anon = flexibleBoolean.safeParse((raw as Record<string, unknown> | undefined)?.anonymous).data ?? opts.anonymousDefault;
-  if (!anon && !str(raw, 'name') && !str(raw, 'organization')) {
-    problems.push({ field: 'name', code: 'name_required', message: '实名投诉应有姓名或单位名称（第四条）；否则请标记为匿名。' });
-  }
-  return problems;
+type ContactFacts = { name?: string; organization?: string; phone?: string; email?: string; address?: string };
+
+/**
+ * Arts. 4 and 16 (the one rule, shared/domain/complainant-rules.ts) on a keyed row or a work order's caller,
+ * normalised as the channel's intake function does: `anonymousOf` is the channel's own reading of an unmarked
+ * row; an anonymous complainant wants no reply; an unmarked reply wish defaults to "yes" when a contact is given.
+ * `wantsReplyDefault` is the channel's default when the row does not say (work orders: yes, as complainantOf).
+ */
+function complainantCross(
+  who: unknown,
+  anonymousOf: (marked: boolean | undefined, facts: ContactFacts) => boolean,
+  field: (f: ComplainantRuleField) => string,
+  wantsReplyDefault: (facts: ContactFacts) => boolean = reachableForReply,
+): FieldProblem[] {
+  const row = who as Record<string, unknown> | undefined;
+  const facts: ContactFacts = { name: str(who, 'name'), organization: str(who, 'organization'), phone: str(who, 'phone'), email: str(who, 'email'), address: str(who, 'address') };
+  const anonymous = anonymousOf(flexibleBoolean.safeParse(row?.anonymous).data, facts);
+  const wantsReply = !anonymous && (flexibleBoolean.safeParse(row?.wantsReply).data ?? wantsReplyDefault(facts));
+  return complainantProblems({ anonymous, wantsReply, ...facts }, { field, audience: 'staff' });
 }
 
 function receivedByOf(v: string | undefined): ReceivedBy {
@@ -257,7 +276,7 @@ function receivedByOf(v: string | undefined): ReceivedBy {
 
 function keyedToParts(keyed: Keyed, anonymous: boolean): Pick<CanonicalIntake, 'complainant' | 'respondent' | 'matter' | 'receivedBy'> & Partial<CanonicalIntake> {
   const k = withNameSplit(keyed);
-  const wantsReply = !anonymous && (k.wantsReply ?? Boolean(k.phone || k.email || k.address));
+  const wantsReply = !anonymous && (k.wantsReply ?? reachableForReply(k));
   return {
     complainant: {
       ...(k.name ? { name: k.name } : {}),
@@ -299,19 +318,15 @@ export const LetterRow = z.object({
 });
 export type LetterRow = z.infer<typeof LetterRow>;
 
-export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] =>
-  row.file
-    .split(/[;；]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] => scanNames(row.file);
 
 export function parseLetterRow(raw: unknown): LetterRow {
   // An unsigned letter is anonymous unless staff mark it otherwise.
-  return parseWith(LetterRow, raw, keyedCross(raw, { anonymousDefault: true }));
+  return parseWith(LetterRow, raw, complainantCross(raw, (marked, f) => marked ?? !identified(f), (f) => f));
 }
 
 export function letterIntake(row: LetterRow, meta: { sourceKey: string; receivedAt: string; scans: EvidenceRef[]; ocrText?: string; batch?: string }): CanonicalIntake {
-  const anonymous = row.anonymous ?? (!row.name && !row.organization);
+  const anonymous = row.anonymous ?? !identified(row);
   return {
     channel: 'letter',
     sourceKey: meta.sourceKey,
@@ -361,8 +376,8 @@ export type BoxSlipRow = z.infer<typeof BoxSlipRow>;
 
 export function parseBoxSlipRow(raw: unknown): BoxSlipRow {
   const signed = flexibleBoolean.safeParse((raw as Record<string, unknown> | undefined)?.signed).data === true;
-  const extra: FieldProblem[] = signed && !str(raw, 'name') && !str(raw, 'organization') ? [{ field: 'name', code: 'name_required', message: '署名的意见单应填写署名的姓名或单位名称。' }] : [];
-  return parseWith(BoxSlipRow, raw, extra);
+  // An unsigned slip is anonymous whatever else it says (boxIntake drops its contact details).
+  return parseWith(BoxSlipRow, raw, signed ? complainantCross(raw, () => false, (f) => f) : []);
 }
 
 export const boxSourceKey = (row: Pick<BoxSlipRow, 'box' | 'openedAt' | 'slipNo'>): string => `box:${row.box}:${new Date(row.openedAt).toISOString()}:${row.slipNo}`;
@@ -417,9 +432,8 @@ export type WorkOrder = z.infer<typeof WorkOrder>;
 
 export function parseWorkOrder(raw: unknown): WorkOrder {
   const caller = (raw as { caller?: unknown } | undefined)?.caller;
-  const anon = flexibleBoolean.safeParse((caller as { anonymous?: unknown } | undefined)?.anonymous).data === true;
-  const extra: FieldProblem[] = !anon && !str(caller, 'name') && !str(caller, 'organization') && !str(caller, 'phone') ? [{ field: 'caller.name', code: 'name_required', message: '工单未标记匿名时应有来电人姓名、单位或电话（第四条）。' }] : [];
-  return parseWith(WorkOrder, raw, extra);
+  // complainantOf: unmarked is named; the reply is wanted unless the order says no.
+  return parseWith(WorkOrder, raw, complainantCross(caller, (marked) => marked === true, (f) => `caller.${f}`, () => true));
 }
 
 export const workOrderSourceKey = (workOrderNo: string): string => `12345:${workOrderNo}`;
@@ -460,7 +474,7 @@ export const StaffEntry = z.object({
 export type StaffEntry = z.infer<typeof StaffEntry>;
 
 export function parseStaffEntry(raw: unknown): StaffEntry {
-  return parseWith(StaffEntry, raw, keyedCross(raw, { anonymousDefault: false }));
+  return parseWith(StaffEntry, raw, complainantCross(raw, (marked) => marked ?? false, (f) => f));
 }
 
 export function staffIntake(e: StaffEntry, meta: { receivedAt: string; evidence: EvidenceRef[]; enteredBy?: string }): CanonicalIntake {

@@ -26,6 +26,7 @@ import { shanghaiDate } from '../domain/calendar';
 import { ConcurrentUpdateError, NotFoundError, ValidationError, isTousuError, errorName } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { renderAcknowledgement } from '../domain/notices/acknowledgement';
+import type { Acknowledgement } from '../domain/notices/acknowledgement';
 import { hashQueryCode } from '../adapters/ids';
 import type { DuplicateCheck, DuplicateDecision } from '../domain/duplicates';
 import { applyMerge } from '../domain/duplicates';
@@ -116,7 +117,7 @@ export function resolveAgainstJurisdiction(intake: CanonicalIntake, j: Jurisdict
   return intake;
 }
 
-function rulesFor(deps: IntakeDeps, receivedAt: string): RulesVersion {
+function rulesFor(deps: Pick<IntakeDeps, 'jurisdiction' | 'rules'>, receivedAt: string): RulesVersion {
   if (deps.jurisdiction.rulesVersion) return deps.rules.byId(deps.jurisdiction.rulesVersion);
   return deps.rules.inForceOn(shanghaiDate(receivedAt)).version;
 }
@@ -419,25 +420,35 @@ async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, me
   }
 }
 
+/**
+ * The receipt of one intake (art. 12: it promises nothing), built here only: the acknowledgement mail and the web
+ * form's result page show the same text. `queryCode` only for the delivery that created the case.
+ */
+export function acknowledgementFor(deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>, args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion }): Acknowledgement {
+  const who = args.intake.complainant;
+  const j = deps.jurisdiction;
+  return renderAcknowledgement({
+    trackingNo: args.trackingNo,
+    ...(args.queryCode ? { queryCode: args.queryCode } : {}),
+    receivedAt: args.intake.receivedAt,
+    channel: args.intake.channel,
+    anonymous: who.anonymous,
+    wantsReply: who.wantsReply,
+    confidential: who.confidential,
+    receivedByAgency: args.intake.receivedBy === 'agency',
+    rules: args.rules ?? rulesFor(deps, args.intake.receivedAt),
+    agencyName: j.agency.name,
+    ...(j.agency.phone ? { agencyPhone: j.agency.phone } : {}),
+    ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
+  });
+}
+
 async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: string, rules: RulesVersion): Promise<void> {
   const who = c.intake.complainant;
   const to = who.email?.trim();
   if (!deps.mail || !to || who.anonymous) return;
   const j = deps.jurisdiction;
-  const ack = renderAcknowledgement({
-    trackingNo: c.trackingNo,
-    queryCode,
-    receivedAt: c.receivedAt,
-    channel: c.intake.channel,
-    anonymous: who.anonymous,
-    wantsReply: who.wantsReply,
-    confidential: who.confidential,
-    receivedByAgency: c.intake.receivedBy === 'agency',
-    rules,
-    agencyName: j.agency.name,
-    ...(j.agency.phone ? { agencyPhone: j.agency.phone } : {}),
-    ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
-  });
+  const ack = acknowledgementFor(deps, { trackingNo: c.trackingNo, intake: c.intake, queryCode, rules });
   try {
     await deps.mail.send({
       from: j.mail.from,

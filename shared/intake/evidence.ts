@@ -8,6 +8,7 @@ import type { EvidenceRef } from '../domain/intake';
 import type { FieldProblem } from '../domain/errors';
 import { EVIDENCE_LIMITS, EVIDENCE_TYPES, sniffType } from '../domain/evidence-limits';
 import { EvidenceStoreMissingError } from './errors';
+import { stripControlChars } from '../domain/control-chars';
 
 export interface UploadedFile {
   filename: string;
@@ -20,8 +21,7 @@ export interface UploadedFile {
  * (`C:\\Users\\x\\scan.png`, `../../etc/passwd`), without control characters, at most 255 characters.
  */
 export function safeFilename(name: string, fallback: string): string {
-  // eslint-disable-next-line no-control-regex
-  const last = (name.split(/[/\\]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const last = stripControlChars(name.split(/[/\\]/).pop() ?? '').trim();
   const clean = last === '.' || last === '..' ? '' : last;
   return clean.slice(0, 255) || fallback;
 }

@@ -7,6 +7,7 @@ import { CanonicalIntake } from '../domain/intake';
 import { ValidationError } from '../domain/errors';
 import type { FieldProblem } from '../domain/errors';
 import { normalisePhone as normaliseComparablePhone } from '../domain/duplicates/normalize';
+import { complainantProblems } from '../domain/complainant-rules';
 
 /** Chinese names of fields, by dotted path (array indexes are dropped before the look-up). */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -151,15 +152,8 @@ export function semanticProblems(intake: CanonicalIntake): FieldProblem[] {
   if (c.email !== undefined && c.email.trim() !== '' && !emailCheck.safeParse(c.email.trim()).success) {
     problems.push({ field: 'complainant.email', code: 'invalid_email', message: '“电子邮箱”不是有效的电子邮箱地址。' });
   }
-  if (!c.anonymous && !c.name?.trim() && !c.organization?.trim()) {
-    problems.push({ field: 'complainant.name', code: 'name_required', message: '实名投诉请填写姓名或单位名称（第四条）；不愿留名可选择匿名投诉。' });
-  }
-  if (c.anonymous && c.wantsReply) {
-    problems.push({ field: 'complainant.wantsReply', code: 'anonymous_no_reply', message: '匿名投诉无法接收答复（第十六条）。如需答复，请取消匿名并留下联系方式。' });
-  }
-  if (!c.anonymous && c.wantsReply && !c.phone?.trim() && !c.email?.trim() && !c.address?.trim()) {
-    problems.push({ field: 'complainant.phone', code: 'contact_required', message: '需要答复时请至少留下联系电话、电子邮箱或联系地址之一。' });
-  }
+  // Arts. 4 and 16: the one rule (shared/domain/complainant-rules.ts) the form and the keyed rows also call.
+  problems.push(...complainantProblems(c));
   if (intake.channel === 'onsite' && intake.major === true && !intake.evidence.some((e) => e.kind === 'signed_form')) {
     problems.push({
       field: 'evidence',

@@ -15,13 +15,11 @@ import type { FieldProblem } from '../../../shared/domain/errors';
 import { PHASE_LABELS } from '../../../shared/domain/case';
 import type { CaseRecord } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';
-import { renderAcknowledgement } from '../../../shared/domain/notices/acknowledgement';
-import { shanghaiDate } from '../../../shared/domain/calendar';
 import { CLOCK_LABELS, currentDeadline } from '../../../shared/domain/lifecycle/deadlines';
 import { cnDue } from '../../../shared/domain/notices/format';
 import { hashQueryCode } from '../../../shared/adapters/ids';
-import { submitIntake } from '../../../shared/intake/core';
-import type { IntakeDeps, IntakeResult } from '../../../shared/intake/core';
+import { acknowledgementFor, submitIntake } from '../../../shared/intake/core';
+import type { IntakeDeps } from '../../../shared/intake/core';
 import { parseWebComplaint, unflattenForm, webIntake } from '../../../shared/intake/channels';
 import { checkEvidence, storeEvidence } from '../../../shared/intake/evidence';
 import type { UploadedFile } from '../../../shared/intake/evidence';
@@ -118,22 +116,6 @@ async function readSubmission(c: Context): Promise<ParsedSubmission> {
   throw new ValidationError([{ field: '(root)', code: 'unsupported_media_type', message: '请以 JSON 或表单方式提交。' }]);
 }
 
-function ackFor(deps: IntakeDeps, r: IntakeResult, receivedAt: string, form: ReturnType<typeof webIntake>) {
-  return renderAcknowledgement({
-    trackingNo: r.caseId,
-    ...(r.queryCode ? { queryCode: r.queryCode } : {}),
-    receivedAt,
-    channel: 'web',
-    anonymous: form.complainant.anonymous,
-    wantsReply: form.complainant.wantsReply,
-    confidential: form.complainant.confidential,
-    receivedByAgency: true,
-    rules: deps.jurisdiction.rulesVersion ? deps.rules.byId(deps.jurisdiction.rulesVersion) : deps.rules.inForceOn(shanghaiDate(receivedAt)).version,
-    agencyName: deps.jurisdiction.agency.name,
-    ...(deps.jurisdiction.agency.phone ? { agencyPhone: deps.jurisdiction.agency.phone } : {}),
-  });
-}
-
 /** `evidence`: the form's evidence caps (limits.sizes.evidence, validated; default shared/domain/evidence-limits.ts EVIDENCE_LIMITS). */
 export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: EvidenceLimits = EVIDENCE_LIMITS): void {
   const renderForm = (problems: FieldProblem[] = [], values: FormValues = {}) =>
@@ -203,7 +185,7 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: E
         const result = await submitIntake(deps, intake);
         const status = result.duplicate ? 200 : 201;
         if (html) {
-          return c.html(resultPage({ ...result, ack: ackFor(deps, result, receivedAt, intake) }), status);
+          return c.html(resultPage({ ...result, ack: acknowledgementFor(deps, { trackingNo: result.caseId, intake, ...(result.queryCode ? { queryCode: result.queryCode } : {}) }) }), status);
         }
         return c.json(
           {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolveScanFiles, scanNames } from '../../../shared/intake/scan-files';
+import { folderScanFiles } from '../../../shared/adapters/local/folder-scan-files';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../usage-error';
 import { parseBoxCsv } from '../../../shared/intake/csv';
@@ -21,15 +23,19 @@ export function registerIntakeBox(intake: Command): void {
       if (!existsSync(file)) throw new UsageError(`文件不存在：${file}`);
       const token = opts.token ?? process.env.TOUSU_TOKEN;
       const scanDir = opts.scans ?? dirname(resolve(file));
+      const scans = folderScanFiles(scanDir);
       const rows: BatchRow[] = parseBoxCsv(readFileSync(file, 'utf8')).map((r) => {
         if (!r.value) return { row: r.row, problems: r.problems };
         const slip = r.value;
-        const names = (slip.file ?? '').split(/[;；]/).map((s) => s.trim()).filter(Boolean);
-        const missing = names.filter((n) => n.includes('..') || !existsSync(join(scanDir, n)));
-        if (missing.length > 0) return { row: r.row, problems: [{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${missing.join('、')}` }] };
+        const names = scanNames(slip.file);
+        // The same resolver as the folder watch and S3: names stay inside the folder; every missing scan is named; read only when the row is sent.
         return {
           row: r.row,
-          submit: () => postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'box', slip, names.map((n) => ({ filename: n, bytes: readFileSync(join(scanDir, n)) }))),
+          submit: async () => {
+            const { files, problems } = await resolveScanFiles(names, scans);
+            if (problems.length > 0) return { ok: false as const, badInput: true, problems };
+            return postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'box', slip, files.map((f) => ({ filename: f.filename, bytes: f.bytes })));
+          },
         };
       });
       await runBatch(rows, opts.report ?? `${resolve(file)}.errors.csv`, { ...(opts.json ? { json: true } : {}) });

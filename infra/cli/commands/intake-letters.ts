@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolveScanFiles } from '../../../shared/intake/scan-files';
+import { folderScanFiles } from '../../../shared/adapters/local/folder-scan-files';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../usage-error';
 import { letterFiles } from '../../../shared/intake/channels';
@@ -22,15 +24,19 @@ export function registerIntakeLetters(intake: Command): void {
       if (!existsSync(dir)) throw new UsageError(`目录不存在：${dir}`);
       if (!existsSync(opts.manifest)) throw new UsageError(`清单文件不存在：${opts.manifest}`);
       const token = opts.token ?? process.env.TOUSU_TOKEN;
+      const scans = folderScanFiles(dir);
       const rows: BatchRow[] = parseLetterManifest(readFileSync(opts.manifest, 'utf8')).map((r) => {
         if (!r.value) return { row: r.row, problems: r.problems };
         const row = r.value;
         const names = letterFiles(row);
-        const missing = names.filter((n) => n.includes('..') || !existsSync(join(dir, n)));
-        if (missing.length > 0) return { row: r.row, problems: [{ field: 'file', code: 'scan_missing', message: `找不到扫描件：${missing.join('、')}` }] };
+        // The same resolver as the folder watch and S3: names stay inside the folder; every missing scan is named; read only when the row is sent.
         return {
           row: r.row,
-          submit: () => postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'letter', row, names.map((n) => ({ filename: n, bytes: readFileSync(join(dir, n)) }))),
+          submit: async () => {
+            const { files, problems } = await resolveScanFiles(names, scans);
+            if (problems.length > 0) return { ok: false as const, badInput: true, problems };
+            return postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'letter', row, files.map((f) => ({ filename: f.filename, bytes: f.bytes })));
+          },
         };
       });
       await runBatch(rows, opts.report ?? `${resolve(opts.manifest)}.errors.csv`, { ...(opts.json ? { json: true } : {}) });
