@@ -1,9 +1,12 @@
 /**
  * A burst of web intakes on the embedded runtime (issue 26, item 3: nothing dropped under load). BENCH_BURST
- * complaints (default 4,000) are POSTed with BENCH_BURST_CONNECTIONS at once (default 32), as fast as the
+ * complaints (default 10,000) are POSTed with BENCH_BURST_CONNECTIONS at once (default 32), as fast as the
  * runtime answers; then the bench waits until the engine is idle and checks every case: an acknowledged intake
  * must be a case in a waiting state with its waiting task (a running execution parked in a callback task), and
- * no execution may have failed. The HTTP abuse limits are raised for the bench (the burst comes from one address).
+ * no execution may have failed; a refused intake (503 with Retry-After) must have stored nothing (cases stored =
+ * acknowledged). RSS is sampled when the 1,000th and the 5,000th intake is acknowledged, and after the engine is
+ * idle (with a GC first when node runs with --expose-gc). The HTTP abuse limits are raised for the bench (the
+ * burst comes from one address). The client (fetch) runs in the same process: its memory is in the RSS.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -13,7 +16,7 @@ import type { CaseRecord } from '../shared/domain/case';
 import { distinctComplaint } from './http-intake.bench';
 
 export async function run() {
-  const total = Number(process.env.BENCH_BURST ?? 4000);
+  const total = Number(process.env.BENCH_BURST ?? 10_000);
   const connections = Number(process.env.BENCH_BURST_CONNECTIONS ?? 32);
   const dataDir = mkdtempSync(join(tmpdir(), 'tousu-burst-'));
   writeFileSync(join(dataDir, 'tousu.config.json'), JSON.stringify({ limits: { complaints: { perMinute: 10_000_000 } } }));
@@ -28,6 +31,9 @@ export async function run() {
     const departments = rt.jurisdiction.departments;
     let next = 0;
     const answers = new Map<number | string, number>();
+    const rssAt = new Map<number, number>();
+    let acknowledged = 0;
+    const loadStart = os.loadavg()[0]!.toFixed(1);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -46,12 +52,19 @@ export async function run() {
             status = ((err as { cause?: { code?: string } }).cause?.code ?? 'fetch_failed') as string;
           }
           answers.set(status, (answers.get(status) ?? 0) + 1);
+          if (typeof status === 'number' && status >= 200 && status < 300) {
+            acknowledged += 1;
+            if (acknowledged === 1000 || acknowledged === 5000) rssAt.set(acknowledged, process.memoryUsage().rss);
+          }
         }
       }),
     );
     const intakeSeconds = (performance.now() - t0) / 1000;
     await rt.workflow.idle();
     const drainedSeconds = (performance.now() - t0) / 1000;
+    const rssIdle = process.memoryUsage().rss;
+    (globalThis as { gc?: () => void }).gc?.();
+    const afterGc = process.memoryUsage();
     const cases: CaseRecord[] = [];
     let cursor: string | undefined;
     do {
@@ -77,11 +90,14 @@ export async function run() {
         'refused by back-pressure (503)': rt.workflow.intakeBacklog().refused,
         'back-pressure bound (executions not yet waiting)': rt.workflow.intakeBacklog().bound ?? 'none',
         'ended executions retained (summaries / names)': `${rt.workflow.retained().summaries} / ${rt.workflow.retained().names}`,
-        'RSS MiB after': process.memoryUsage().rss / 2 ** 20,
-        'heap used MiB after': process.memoryUsage().heapUsed / 2 ** 20,
-        'load average (1 min) at the end': os.loadavg()[0]!.toFixed(1),
+        'refused intakes that stored something (cases stored − acknowledged)': cases.length - accepted,
+        'RSS MiB when the 1,000th / 5,000th intake was acknowledged': [1000, 5000].map((k) => (rssAt.has(k) ? (rssAt.get(k)! / 2 ** 20).toFixed(0) : 'not reached')).join(' / '),
+        'RSS MiB after, engine idle': rssIdle / 2 ** 20,
+        [`RSS / heap used MiB after${(globalThis as { gc?: unknown }).gc ? ' a full GC' : ' (no --expose-gc)'}`]: `${(afterGc.rss / 2 ** 20).toFixed(0)} / ${(afterGc.heapUsed / 2 ** 20).toFixed(0)}`,
+        'executions parked (waiting cases held by the engine)': parkedIds.size,
+        'load average (1 min) start → end': `${loadStart} → ${os.loadavg()[0]!.toFixed(1)}`,
       },
-      notes: 'Runs on the runtime as it is (DynamoDB adapters on dynalite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
+      notes: 'Runs on the runtime as `tousu start` does (SQLite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
     };
   } finally {
     unsubscribe();

@@ -18,6 +18,9 @@
  *   and the machine waits again (no effect on the case).
  * - Measured: the library evaluates TimeoutSecondsPath against the effective Parameters, AWS against the state
  *   input; the ASL keeps the wait plan under `$.Payload` so the same path resolves in both.
+ * - Task functions take a place in one lane (LocalEngineOptions.taskConcurrency) where the tasks of executions
+ *   already past screening go before new screenings (TaskLane), so a burst's executions reach their first wait
+ *   one by one instead of all at the end of the burst.
  * - State transitions are counted per execution (StateEntered + StateRetried), the main cost on AWS.
  */
 import { randomUUID } from 'node:crypto';
@@ -183,6 +186,11 @@ export interface LocalEngineOptions {
    * catches up after it (one process shares two cores; on AWS, Lambda and Step Functions scale apart).
    */
   taskConcurrency?: () => number;
+  /**
+   * Substitutions whose task functions are new work (default: ScreenCaseFunctionArn): they queue behind the tasks
+   * of executions already past screening (see TaskLane).
+   */
+  newWorkTasks?: readonly string[];
   /** Called when a running execution stops being busy: it parks in a callback task or ends (the backlog's drain rate). */
   onSettled?: () => void;
 }
@@ -203,13 +211,18 @@ export class LocalEngine {
   private readonly executions = new Set<LocalExecution>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly lane: TaskLane;
+  private readonly newWork: ReadonlySet<string>;
   /** Task functions dropped from the lane because their execution had ended (see `run`). */
   private droppedTasks = 0;
 
   constructor(private readonly opts: LocalEngineOptions) {
     this.lane = new TaskLane(opts.taskConcurrency ?? (() => Number.POSITIVE_INFINITY));
+    this.newWork = new Set(opts.newWorkTasks ?? DEFAULT_NEW_WORK_TASKS);
     this.definition = opts.definition ?? readLifecycleDefinition();
     this.tasks = taskStates(this.definition);
+    for (const name of this.newWork) {
+      if (!this.tasks.some((t) => t.substitution === name)) throw new Error(`newWorkTasks: no task state invokes \${${name}}`);
+    }
     for (const t of this.tasks) {
       if (!opts.tasks[t.substitution]) throw new Error(`no local task for \${${t.substitution}} (state "${t.stateName}")`);
     }
@@ -255,11 +268,13 @@ export class LocalEngine {
       // a backlog of screenings.
       // A task of an execution that ended meanwhile is dropped from the queue when it ends (below), and never runs.
       const gone = () => (aborted ? new EngineStoppedError() : execution.status !== 'running' ? new ExecutionEndedError(execution.name) : undefined);
-      const fn: TaskFunction = (p) => this.lane.run(execution, () => (gone() ? Promise.reject(gone()!) : raw(p)));
+      const cls: LaneClass = this.newWork.has(t.substitution) ? 'new' : 'later';
+      const continues = () => !aborted && execution.status === 'running';
+      const fn: TaskFunction = (p) => this.lane.run(execution, cls, () => (gone() ? Promise.reject(gone()!) : raw(p)), continues);
       // Function tasks: the state's TimeoutSeconds (the library's default of 60 s without one) counts from the
       // moment the function runs, not from the moment it queued.
       const timed: TaskFunction = (p) =>
-        this.lane.run(execution, () => (gone() ? Promise.reject(gone()!) : withTimeout(raw(p), (t.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000)));
+        this.lane.run(execution, cls, () => (gone() ? Promise.reject(gone()!) : withTimeout(raw(p), (t.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000)), continues);
       overrides[t.stateName] = (i) => this.track(t.callback ? this.callbackTask(execution, t, fn, i) : invokeTask(timed, i));
     }
     const retryIntervalOverrides: Record<string, number> = {};
@@ -344,6 +359,11 @@ export class LocalEngine {
     return { running: this.lane.running, queued: this.lane.queued, dropped: this.droppedTasks };
   }
 
+  /** Queued task functions per lane class (later-stage / new screenings). */
+  queuedByClass(): Record<LaneClass, number> {
+    return this.lane.queuedBy();
+  }
+
   /** The concurrency limit may have risen: admit waiting task functions. */
   admitTasks(): void {
     this.lane.admit();
@@ -398,6 +418,7 @@ export class LocalEngine {
       }
       if (this.pending.has(token)) {
         execution.parked = true;
+        this.lane.release(execution);
         this.opts.onSettled?.();
         this.opts.onChange?.();
         this.opts.clock.sleepUntil(wakeUpAt, timer.signal).then(
@@ -420,6 +441,9 @@ export class LocalEngine {
     }
   }
 }
+
+/** The task functions that start new work: a screening waits behind the tasks of cases already screened. */
+export const DEFAULT_NEW_WORK_TASKS: readonly string[] = ['ScreenCaseFunctionArn'];
 
 /** aws-local-stepfunctions' timeout of a Task without TimeoutSeconds (AWS's own default is 99999999 s). */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
@@ -448,53 +472,150 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** FIFO admission of task functions under a concurrency limit that may change between calls. */
-class TaskLane {
-  running = 0;
-  private readonly waiting: { owner: object; admit: () => void; drop: (err: Error) => void }[] = [];
+/**
+ * Admission of task functions under a concurrency limit that may change between calls, in two classes: tasks of
+ * executions already past screening (`later`: preparing a wait, the await task, deadlines, archiving, resumed
+ * callbacks) go before new screenings (`new`); FIFO within a class. With one FIFO queue, a burst of N intakes
+ * queued every screening ahead of the first "Prepare … Wait", so no execution parked (and the back-pressure gate,
+ * which counts executions not yet waiting, stayed shut) until the whole burst had been screened. Later tasks cannot
+ * starve screenings: each execution runs a bounded chain of them before it parks or ends.
+ */
+export type LaneClass = 'later' | 'new';
 
-  constructor(private readonly limit: () => number) {}
+interface LaneEntry {
+  owner: object;
+  admit: () => void;
+  drop: (err: Error) => void;
+}
+
+/** A FIFO queue with O(1) push and shift (an array's shift is O(n): a 10,000-task burst made it quadratic). */
+class EntryQueue {
+  private items: (LaneEntry | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(e: LaneEntry): void {
+    this.items.push(e);
+  }
+
+  shift(): LaneEntry | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const e = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return e;
+  }
+
+  /** Removes the owner's entries, keeping the others in order; returns the removed ones. */
+  remove(owner: object): LaneEntry[] {
+    const out: LaneEntry[] = [];
+    const kept: (LaneEntry | undefined)[] = [];
+    for (let i = this.head; i < this.items.length; i += 1) {
+      const e = this.items[i]!;
+      if (e.owner === owner) out.push(e);
+      else kept.push(e);
+    }
+    if (out.length > 0) {
+      this.items = kept;
+      this.head = 0;
+    }
+    return out;
+  }
+}
+
+export class TaskLane {
+  running = 0;
+  private readonly later = new EntryQueue();
+  private readonly fresh = new EntryQueue();
+  /** Places held for an owner whose task just ended, until its next task takes it (see `run`). */
+  private readonly held = new Map<object, NodeJS.Timeout>();
+
+  constructor(
+    private readonly limit: () => number,
+    /** How long a held place waits for the owner's next task before it is given to the queue. */
+    private readonly holdMs = LANE_HOLD_MS,
+  ) {}
 
   get queued(): number {
-    return this.waiting.length;
+    return this.later.length + this.fresh.length;
+  }
+
+  /** Queued task functions per class. */
+  queuedBy(): Record<LaneClass, number> {
+    return { later: this.later.length, new: this.fresh.length };
   }
 
   private room(): boolean {
     return this.running < Math.max(1, this.limit());
   }
 
-  /** Runs `fn` when there is room; `owner` (the execution) lets `drop` take it out of the queue before it runs. */
-  async run<T>(owner: object, fn: () => Promise<T>): Promise<T> {
-    if (this.waiting.length === 0 && this.room()) this.running += 1;
-    else await new Promise<void>((admit, drop) => this.waiting.push({ owner, admit, drop })); // admit() counted it in `running`
+  /**
+   * Runs `fn` when there is room; `owner` (the execution) lets `drop` take it out of the queue before it runs.
+   * When `fn` succeeds and `continues()` says the owner goes on to another state, its place is held for the owner's
+   * next task function (a later-stage task): the library needs a few turns of the event loop between two states,
+   * and a place freed at once would go to the next queued screening before that task had even queued. The hold
+   * ends when the owner's next task takes it, `release(owner)` (it parks or ends) or after `holdMs`.
+   */
+  async run<T>(owner: object, cls: LaneClass, fn: () => Promise<T>, continues: () => boolean = () => false): Promise<T> {
+    const hold = this.held.get(owner);
+    if (hold !== undefined) {
+      clearTimeout(hold);
+      this.held.delete(owner);
+    } else if (this.queued === 0 && this.room()) this.running += 1;
+    else await new Promise<void>((admit, drop) => (cls === 'later' ? this.later : this.fresh).push({ owner, admit, drop })); // admit() counted it in `running`
+    let ok = false;
     try {
-      return await fn();
+      const out = await fn();
+      ok = true;
+      return out;
     } finally {
-      this.running -= 1;
-      this.admit();
+      if (ok && continues() && !this.held.has(owner)) {
+        const timer = setTimeout(() => this.release(owner), this.holdMs);
+        timer.unref?.();
+        this.held.set(owner, timer);
+      } else {
+        this.running -= 1;
+        this.admit();
+      }
     }
   }
 
-  /** Lets waiting functions in while there is room (call it too when the limit may have risen). */
+  /** Gives up the place held for `owner`, if any (it parked in a callback task or ended). */
+  release(owner: object): void {
+    const hold = this.held.get(owner);
+    if (hold === undefined) return;
+    clearTimeout(hold);
+    this.held.delete(owner);
+    this.running -= 1;
+    this.admit();
+  }
+
+  /** Lets waiting functions in while there is room, later-stage ones first (call it too when the limit may have risen). */
   admit(): void {
-    while (this.waiting.length > 0 && this.room()) {
+    while (this.queued > 0 && this.room()) {
       this.running += 1;
-      this.waiting.shift()!.admit();
+      (this.later.shift() ?? this.fresh.shift())!.admit();
     }
   }
 
-  /** Takes the owner's queued functions out of the queue, unrun, rejecting each with `err`. Returns how many. */
+  /** Takes the owner's queued functions out of the queue, unrun, rejecting each with `err`; frees a held place. Returns how many were queued. */
   drop(owner: object, err: Error): number {
-    let n = 0;
-    for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
-      if (this.waiting[i]!.owner !== owner) continue;
-      const [w] = this.waiting.splice(i, 1);
-      w!.drop(err);
-      n += 1;
-    }
-    return n;
+    const removed = [...this.later.remove(owner), ...this.fresh.remove(owner)];
+    for (const w of removed) w.drop(err);
+    this.release(owner);
+    return removed.length;
   }
 }
+
+/** See TaskLane.run: a held place goes back to the queue after this long without the owner's next task. */
+export const LANE_HOLD_MS = 20;
 
 function payloadOf(input: unknown): Record<string, unknown> {
   const p = (input as { Payload?: unknown } | null)?.Payload;

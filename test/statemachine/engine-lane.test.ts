@@ -5,7 +5,7 @@
  * admitTasks() lets the waiting ones in.
  */
 import { ManualClock } from '../../infra/local/clock';
-import { LocalEngine } from '../../infra/local/engine';
+import { LocalEngine, TaskLane } from '../../infra/local/engine';
 import type { TaskFunction } from '../../infra/local/engine';
 
 const T0 = '2025-03-03T09:00:00+08:00';
@@ -161,5 +161,117 @@ describe('engine task lane', () => {
     expect((await screen.done).status).toBe('succeeded');
     await engine.settled();
     expect(called).toEqual(['screen:a']);
+  });
+});
+
+describe('engine task lane: later-stage tasks before new screenings (issue 26)', () => {
+  function recordingEngine(opts: { newWorkTasks?: string[] } = {}) {
+    const clock = new ManualClock(T0);
+    const order: string[] = [];
+    const screenGates: (() => void)[] = [];
+    const wake = new Date(Date.parse(T0) + 3600_000).toISOString();
+    const tasks: Record<string, TaskFunction> = {
+      ScreenCaseFunctionArn: async (p) => {
+        order.push(`screen:${String(p.caseId)}`);
+        await new Promise<void>((r) => screenGates.push(r));
+        return { phase: 'acceptance' };
+      },
+      PrepareWaitFunctionArn: async (p) => {
+        order.push(`prepare:${String(p.caseId)}`);
+        return { phase: 'acceptance', timeoutSeconds: 3600, wakeUpAt: wake };
+      },
+      AwaitActionFunctionArn: async (p) => {
+        order.push(`await:${String(p.caseId)}`);
+        return { waiting: true };
+      },
+      HandleDeadlineFunctionArn: async () => ({ phase: 'acceptance' }),
+      ArchiveCaseFunctionArn: async () => ({ phase: 'archived' }),
+      RecordFailureFunctionArn: async () => ({ recorded: true }),
+    };
+    const engine = new LocalEngine({ tasks, clock, retryIntervalMs: 1, taskConcurrency: () => 1, ...opts });
+    return { engine, order, screenGates };
+  }
+
+  it('a screened case prepares and enters its wait before the next queued screening runs', async () => {
+    const { engine, order, screenGates } = recordingEngine();
+    const execs = ['p1', 'p2', 'p3'].map((id) => engine.run(id, { caseId: id }));
+    await settle();
+    expect(order).toEqual(['screen:p1']);
+    expect(engine.queuedByClass()).toEqual({ later: 0, new: 2 });
+
+    screenGates.shift()!();
+    await settle();
+    // p1's "Prepare Acceptance Wait" and its await task went ahead of p2's and p3's screenings: p1 is parked.
+    expect(order).toEqual(['screen:p1', 'prepare:p1', 'await:p1', 'screen:p2']);
+    expect(execs.map((e) => e.parked)).toEqual([true, false, false]);
+    expect(engine.busyCount()).toBe(2);
+
+    screenGates.shift()!();
+    await settle();
+    screenGates.shift()!();
+    await settle();
+    expect(order).toEqual(['screen:p1', 'prepare:p1', 'await:p1', 'screen:p2', 'prepare:p2', 'await:p2', 'screen:p3', 'prepare:p3', 'await:p3']);
+    expect(execs.every((e) => e.parked)).toBe(true);
+    expect(engine.taskLoad()).toEqual({ running: 0, queued: 0, dropped: 0 });
+    for (const e of execs) e.abort();
+    await engine.settled();
+  });
+
+  it('a resumed callback (sendTaskSuccess) goes before queued screenings too', async () => {
+    const { engine, order, screenGates } = recordingEngine();
+    // r1 is already waiting (resumed at acceptance: no screening).
+    const waiting = engine.run('r1', { caseId: 'r1', resumeFrom: 'acceptance' });
+    await settle();
+    expect(waiting.parked).toBe(true);
+    const queued = ['n1', 'n2'].map((id) => engine.run(id, { caseId: id }));
+    await settle();
+    expect(order.slice(-1)).toEqual(['screen:n1']);
+    expect(engine.queuedByClass()).toEqual({ later: 0, new: 1 });
+    // Staff act on r1 while n1 holds the lane: r1's next tasks queue as later-stage work, ahead of n2's screening.
+    const token = [...(engine as unknown as { pending: Map<string, unknown> }).pending.keys()].find((t) => t.startsWith('local:r1:'))!;
+    engine.sendTaskSuccess(token, { phase: 'acceptance' });
+    await settle();
+    expect(engine.queuedByClass()).toEqual({ later: 1, new: 1 });
+    screenGates.shift()!();
+    await settle();
+    const after = order.slice(order.indexOf('screen:n1') + 1);
+    expect(after.indexOf('prepare:r1')).toBeGreaterThanOrEqual(0);
+    expect(after.indexOf('prepare:r1')).toBeLessThan(after.indexOf('screen:n2'));
+    for (const g of screenGates.splice(0)) g();
+    await settle();
+    for (const e of [waiting, ...queued]) e.abort();
+    for (const g of screenGates.splice(0)) g();
+    await engine.settled();
+  });
+
+  it('refuses a newWorkTasks name that no task state invokes', () => {
+    expect(() => recordingEngine({ newWorkTasks: ['NoSuchFunctionArn'] })).toThrow(/newWorkTasks/);
+  });
+});
+
+describe('TaskLane: the place held for an execution between two of its states', () => {
+  it('goes back to the queue after holdMs when the owner does not come back, and at once on release', async () => {
+    const lane = new TaskLane(() => 1, 30);
+    const a = {};
+    const b = {};
+    const c = {};
+    const ran: string[] = [];
+    await lane.run(a, 'new', async () => ran.push('a'), () => true);
+    expect(lane.running).toBe(1); // held for a's next task
+    const bDone = lane.run(b, 'new', async () => ran.push('b'));
+    await settle();
+    expect(ran).toEqual(['a']);
+    await bDone; // admitted once a's hold timed out
+    expect(ran).toEqual(['a', 'b']);
+    expect(lane.running).toBe(0);
+
+    await lane.run(c, 'later', async () => ran.push('c1'), () => true);
+    const aAgain = lane.run(a, 'new', async () => ran.push('a2'));
+    await settle();
+    expect(ran).toEqual(['a', 'b', 'c1']);
+    lane.release(c); // c parked: its place goes to the queue at once
+    await aAgain;
+    expect(ran).toEqual(['a', 'b', 'c1', 'a2']);
+    expect(lane.running).toBe(0);
   });
 });
