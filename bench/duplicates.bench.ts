@@ -16,7 +16,9 @@ import type { CaseRecord } from '../shared/domain/case';
 import { fingerprint } from '../shared/domain/duplicates/index';
 import { indexDay } from '../shared/ports/duplicate-index';
 import { createDuplicateCheck } from '../shared/services/duplicates';
-import { jiebaTokens } from '../shared/text/jieba-tokens';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+import { dictionaryWordTokens } from '../shared/text/dictionary-tokens';
 import { evaluate } from '../test/fixtures/duplicates/evaluate';
 import { writtenSet } from '../test/fixtures/duplicates/written-set';
 import { DEPARTMENTS, generateLabelledSet } from '../test/fixtures/duplicates/labelled-set';
@@ -32,7 +34,7 @@ async function quality(results: Record<string, number | string>): Promise<void> 
     ['set', 20250301],
     ['held-out', 7],
   ] as const) {
-    const e = await evaluate(generateLabelledSet(seed));
+    const e = await evaluate(generateLabelledSet(seed), { tokenize: dictionaryWordTokens });
     results[`${label}: intakes / clusters / true pairs`] = `${e.intakes} / ${e.clusters} / ${e.truePairs}`;
     results[`${label}: auto-merge+repeat precision`] = r3(e.auto.precision);
     results[`${label}: auto-merge+repeat recall`] = r3(e.auto.recall);
@@ -44,31 +46,41 @@ async function quality(results: Record<string, number | string>): Promise<void> 
     results[`${label}: repeats found / new-evidence right`] = `${e.repeats.found} of ${e.repeats.expected} / ${e.repeats.newEvidenceCorrect}`;
     results[`${label}: flagged band catches of the true pairs auto-merge missed`] = r3(e.flaggedCatch);
   }
-  // The hand-written set of issue 22, with both tokenizers (character bigrams: the AWS composition; @node-rs/jieba
-  // words: the embedded runtime), then the curve of the automatic band over its threshold with jieba.
+  // The tokenizers on the three sets: character bigrams (the bare fingerprint's default), native @node-rs/jieba
+  // with and without HMM (the embedded runtime used HMM on until issue 22's follow-up), and the plain-JS dictionary
+  // route both runtimes use now (shared/composition/duplicate-matching.ts; the same words as jieba without HMM).
+  const native = Jieba.withDict(dict);
   const written = writtenSet();
+  const sets = [
+    ['written', () => written],
+    ['seed', () => generateLabelledSet(20250301)],
+    ['held-out seed', () => generateLabelledSet(7)],
+  ] as const;
   for (const [label, tokenize] of [
     ['bigrams', undefined],
-    ['jieba', jiebaTokens],
+    ['native jieba, HMM', (t: string) => new Set(native.cut(t, true))],
+    ['native jieba, no HMM', (t: string) => new Set(native.cut(t, false))],
+    ['JS dictionary words (deployed)', dictionaryWordTokens],
   ] as const) {
-    const t0 = performance.now();
-    const e = await evaluate(written, { tokenize });
-    results[`written (${label}): intakes / clusters / true pairs`] = `${e.intakes} / ${e.clusters} / ${e.truePairs}`;
-    results[`written (${label}): auto P / R`] = `${r3(e.auto.precision)} / ${r3(e.auto.recall)}`;
-    results[`written (${label}): flagged band catches of the pairs auto missed · flagged P`] = `${r3(e.flaggedCatch)} · ${r3(e.flagged.precision)}`;
-    results[`written (${label}): overall P / R / F1 · baseline F1`] = `${r3(e.overall.precision)} / ${r3(e.overall.recall)} / ${r3(e.overall.f1)} · ${r3(e.baseline.f1)}`;
-    results[`written (${label}): ms for the set`] = Math.round(performance.now() - t0);
+    for (const [setLabel, make] of sets) {
+      const set = make();
+      const t0 = performance.now();
+      const e = await evaluate(set, { tokenize });
+      results[`${label} · ${setLabel}: auto P / R · flagged catch · overall P / R / F1`] =
+        `${r3(e.auto.precision)} / ${r3(e.auto.recall)} · ${r3(e.flaggedCatch)} · ${r3(e.overall.precision)} / ${r3(e.overall.recall)} / ${r3(e.overall.f1)}`;
+      if (setLabel === 'written') results[`${label} · written: ms for the set`] = Math.round(performance.now() - t0);
+    }
   }
   for (const autoScore of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]) {
-    const e = await evaluate(written, { tokenize: jiebaTokens, rules: { autoScore, possibleScore: Math.min(0.45, autoScore - 0.05) } });
-    results[`curve (written, jieba) autoScore ${autoScore.toFixed(2)}: auto P / R · flagged catch · flagged P`] =
+    const e = await evaluate(written, { tokenize: dictionaryWordTokens, rules: { autoScore, possibleScore: Math.min(0.45, autoScore - 0.05) } });
+    results[`curve (written, JS words) autoScore ${autoScore.toFixed(2)}: auto P / R · flagged catch · flagged P`] =
       `${r3(e.auto.precision)} / ${r3(e.auto.recall)} · ${r3(e.flaggedCatch)} · ${r3(e.flagged.precision)}`;
   }
   // The precision/recall curve of the automatic band over its score threshold (the other thresholds as
   // configured), on the held-out seed; "flagged" = share of the true pairs the automatic band missed that the
   // "可能重复" band links to their best candidate.
   for (const autoScore of [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9]) {
-    const e = await evaluate(generateLabelledSet(7), { rules: { autoScore, possibleScore: Math.min(0.45, autoScore - 0.05) } });
+    const e = await evaluate(generateLabelledSet(7), { tokenize: dictionaryWordTokens, rules: { autoScore, possibleScore: Math.min(0.45, autoScore - 0.05) } });
     results[`curve (held-out) autoScore ${autoScore.toFixed(2)}: auto P / R · flagged catch · overall P / R`] =
       `${r3(e.auto.precision)} / ${r3(e.auto.recall)} · ${r3(e.flaggedCatch)} · ${r3(e.overall.precision)} / ${r3(e.overall.recall)}`;
   }
@@ -124,7 +136,7 @@ async function readsPerIntake(n: number): Promise<{ mean: number; max: number; b
     );
     const store = new DynamoCaseStore({ doc, tableName: TABLE });
     const index = new DynamoDuplicateIndex({ doc, tableName: TABLE, maxEntriesPerKey: MAX_ENTRIES });
-    const check = createDuplicateCheck({ index, store, departments: DEPARTMENTS });
+    const check = createDuplicateCheck({ index, store, departments: DEPARTMENTS, tokenize: dictionaryWordTokens });
 
     // Existing cases: other seeds of the generator (same units, same kinds of problem, same channels).
     const t0 = Date.now();
@@ -135,7 +147,7 @@ async function readsPerIntake(n: number): Promise<{ mean: number; max: number; b
         if (i >= n) break;
         const record = recordOf(`BG-${seed}-${item.id}`, item.intake);
         records.push(record);
-        for (const key of fingerprint(item.intake, { departments: DEPARTMENTS }).keys) {
+        for (const key of fingerprint(item.intake, { departments: DEPARTMENTS, tokenize: dictionaryWordTokens }).keys) {
           const k = duplicateIndexItemKey(JURISDICTION, key);
           const b = buckets.get(k.pk) ?? { ...k, entries: [] };
           b.entries.push(encodeIndexEntry({ caseId: record.caseId, day: indexDay(record.receivedAt) }));

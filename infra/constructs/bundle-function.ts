@@ -10,6 +10,7 @@
  *   config/{jurisdictions,rules,calendar}/, web/console/, node_modules/chinese-days/…   run-time data
  *   functions/<name>/{,chunks/}tables/*.json         iconv-lite's charset tables (mail functions only)
  *   node_modules/encoding-japanese/                  required on first use of a Japanese charset (mail functions)
+ *   node_modules/@node-rs/jieba/dict.txt             read on the first duplicate check (intakes, screening)
  */
 import { buildSync } from 'esbuild';
 import type { Metafile } from 'esbuild';
@@ -91,9 +92,14 @@ export const BUNDLE_ALIASES: Record<string, string> = {
   socks: './shared/mail/bundle-stubs/socks.ts',
 };
 
-/** Packages the stubs above `require` at run time, copied into the asset's node_modules when the stub is bundled. */
+/**
+ * Packages (or package files) that a bundled module reads or `require`s at run time, copied into the asset's
+ * node_modules when that module is bundled: the stubs above, and jieba's dictionary, which duplicate matching reads
+ * on its first check (shared/text/dictionary-tokens.ts; 5 MB, about 2 MB zipped; the native module is not copied).
+ */
 const LAZY_PACKAGES: Record<string, string[]> = {
   'shared/mail/bundle-stubs/encoding-japanese.ts': ['node_modules/encoding-japanese/package.json', 'node_modules/encoding-japanese/src'],
+  'shared/text/dictionary-tokens.ts': ['node_modules/@node-rs/jieba/package.json', 'node_modules/@node-rs/jieba/dict.txt', 'node_modules/@node-rs/jieba/LICENSE'],
 };
 
 function copyLazyPackages(metafile: Metafile, outputDir: string): string[] {

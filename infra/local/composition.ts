@@ -9,8 +9,6 @@
  * DynamoDB calls, the tests that run the AWS adapters on dynalite); nothing here starts dynalite. The caller brings
  * the clock, the mail sender and the workflow engine.
  */
-import { duplicateEvidenceFor } from '../../shared/config/catalogue';
-import { jiebaTokens } from '../../shared/text/jieba-tokens';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCaseStore } from '../../shared/adapters/aws/case-store-factory';
 import { createDocumentClient, DynamoCaseStore } from '../../shared/adapters/aws/dynamo-case-store';
@@ -34,6 +32,7 @@ import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import type { QuarantineStore } from '../../shared/ports/quarantine';
 import type { ActionDeps } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
+import { duplicateMatcherOptions } from '../../shared/composition/duplicate-matching';
 import type { DuplicateChecker } from '../../shared/services/duplicates';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { UserStore } from './users';
@@ -164,7 +163,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
   const logger = opts.logger;
   const storage = opts.dynamo ? dynamoStorage(opts.dynamo, asDeployed, logger) : sqliteStorage(opts.databaseFile, asDeployed);
   const { store } = storage;
-  const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, departments: jurisdiction.departments, ...duplicateEvidenceFor(jurisdiction, opts.jurisdictionDir), tokenize: jiebaTokens, rules: jurisdiction.duplicateMatching }) : undefined;
+  const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, ...duplicateMatcherOptions(jurisdiction, opts.jurisdictionDir) }) : undefined;
   const { clock, mail } = opts;
   return {
     ...setup,

@@ -272,6 +272,19 @@ export const DuplicateSuspect = z.object({
 });
 export type DuplicateSuspect = z.infer<typeof DuplicateSuspect>;
 
+/**
+ * A "可能重复" pair staff decided is not a duplicate ("不是重复", issue 22): the finding as it was, who dismissed it
+ * and when. Kept on both cases so the pair is never flagged again and the dismissal can be undone (`restoredAt`).
+ */
+export const DismissedDuplicate = DuplicateSuspect.extend({
+  dismissedAt: isoInstant,
+  dismissedBy: Actor,
+  note: z.string().max(500).optional(),
+  restoredAt: isoInstant.optional(),
+  restoredBy: Actor.optional(),
+});
+export type DismissedDuplicate = z.infer<typeof DismissedDuplicate>;
+
 /** One case merged into this one (art. 11): what it brought (channels, contacts, evidence) and what unmerge restores. */
 export const MergedCase = z.object({
   caseId: z.string(),
@@ -413,6 +426,8 @@ export const CaseRecord = z.object({
    * leaves both cases when staff merge the pair; the timeline keeps the finding.
    */
   duplicateSuspects: z.array(DuplicateSuspect).optional(),
+  /** Pairs staff dismissed as not duplicates ("不是重复"); an undone dismissal stays, with `restoredAt`. */
+  dismissedDuplicates: z.array(DismissedDuplicate).optional(),
   mergedInto: z.string().optional(),
   mergedFrom: z.array(z.string()).optional(),
   /** Merge history (art. 11), kept after an unmerge: nothing is deleted. */

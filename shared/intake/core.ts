@@ -29,7 +29,7 @@ import { renderAcknowledgement } from '../domain/notices/acknowledgement';
 import type { Acknowledgement } from '../domain/notices/acknowledgement';
 import { hashQueryCode } from '../adapters/ids';
 import type { DuplicateCheck, DuplicateDecision } from '../domain/duplicates';
-import { applyMerge } from '../domain/duplicates';
+import { applyMerge, isDismissedPair } from '../domain/duplicates';
 import { validateIntake } from './validate';
 import { routeIntake } from '../domain/routing/intake';
 import { ROUTING_KIND_LABELS } from '../domain/routing';
@@ -389,6 +389,8 @@ async function linkSuspects(deps: IntakeDeps, c: CaseRecord, now: string): Promi
     await mutateCase(deps.store, s.caseId, (other) => {
       if (other.phase === 'merged' || other.phase === 'archived') return null;
       if ((other.duplicateSuspects ?? []).some((x) => x.caseId === c.caseId)) return null;
+      // Staff decided the pair is not a duplicate ("不是重复"): never flagged again for the same two cases.
+      if (isDismissedPair(other, c.caseId)) return null;
       // Bounded like automatic merges: a flood of near-identical complaints must not grow the candidate's item
       // past the cap (DynamoDB's 400 KB); beyond it the later cases still carry the finding (`of`) and are queued.
       if ((other.duplicateSuspects ?? []).filter((x) => x.direction === 'by').length >= MAX_BACK_REFERENCES) return null;

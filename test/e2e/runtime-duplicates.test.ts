@@ -71,4 +71,51 @@ describe('embedded runtime: one matter by phone and by web form (art. 11)', () =
     const target = await http.call('GET', `/api/cases/${first}`, { token });
     expect(JSON.stringify(target.body)).toContain(second);
   });
+
+  // 不是重复 (issue 22): staff dismiss a flagged pair; it leaves the queue on both cases, stays listed as dismissed,
+  // is audited on both, and the undo puts the finding back.
+  it('a flagged pair dismissed as 不是重复 leaves the queue on both cases, is audited, and can be undone', async () => {
+    const phone = await http.call('POST', '/api/intake/phone', {
+      token,
+      body: { entryId: 'call-0304-01', name: '刘先生', phone: '139-1234-5678', respondentUnit: '市场监管局', matter: '来电人刘先生反映：3月3日到市场监管局窗口办营照变更，说材料不全，跑了好几次。' },
+    });
+    await rt.workflow.idle();
+    const web = await http.call('POST', '/api/complaints', {
+      body: { complainant: { name: '刘洋', phone: '13912345678', anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '船山区市场监督管理局' }, matter: '去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。' },
+    });
+    await rt.workflow.idle();
+    const [a, b] = [phone.body.caseId as string, web.body.caseId as string];
+    const dups = async (id: string) => (await http.call('GET', `/api/console/cases/${id}/duplicates`, { token })).body as { items: { candidate: { caseId: string }; dismissed?: unknown; mayDismiss?: boolean; mayRestore?: boolean }[] };
+    const queue = async () => ((await http.call('GET', '/api/console/duplicates', { token })).body.items as { caseId: string }[]).map((x) => x.caseId);
+    expect((await dups(b)).items).toEqual([expect.objectContaining({ candidate: expect.objectContaining({ caseId: a }), mayDismiss: true })]);
+    expect(await queue()).toContain(b);
+
+    // Bad input: an unknown field, a pair that was never flagged.
+    expect((await http.call('POST', `/api/console/cases/${b}/duplicates/${a}/dismiss`, { token, body: { reason: 'x' } })).status).toBe(400);
+    expect((await http.call('POST', `/api/console/cases/${b}/duplicates/${b}/dismiss`, { token, body: {} })).status).toBe(404);
+
+    const r = await http.call('POST', `/api/console/cases/${b}/duplicates/${a}/dismiss`, { token, body: { note: '一件是营业执照变更，一件是窗口服务态度' } });
+    expect(r.status).toBe(200);
+    // Twice is once (a retried click).
+    expect((await http.call('POST', `/api/console/cases/${b}/duplicates/${a}/dismiss`, { token, body: {} })).status).toBe(200);
+    for (const [id, other] of [
+      [b, a],
+      [a, b],
+    ] as const) {
+      const items = (await dups(id)).items;
+      expect(items).toEqual([expect.objectContaining({ candidate: expect.objectContaining({ caseId: other }), dismissed: expect.objectContaining({ by: 'agency1' }), mayRestore: true })]);
+      const record = (await http.call('GET', `/api/cases/${id}`, { token })).body as { flags: { possibleDuplicateOf?: string[] }; duplicateSuspects?: unknown[] };
+      expect(record.flags.possibleDuplicateOf ?? []).toEqual([]);
+      expect(record.duplicateSuspects ?? []).toEqual([]);
+      const audit = (await http.call('GET', `/api/cases/${id}/audit`, { token })).body.items as { what: string }[];
+      expect(audit.filter((x) => x.what === 'action:dismiss-duplicate')).toHaveLength(1);
+    }
+    expect(await queue()).not.toContain(b);
+
+    const undo = await http.call('POST', `/api/console/cases/${a}/duplicates/${b}/restore`, { token });
+    expect(undo.status).toBe(200);
+    expect((await dups(b)).items).toEqual([expect.objectContaining({ candidate: expect.objectContaining({ caseId: a }), mayDismiss: true })]);
+    expect((await dups(b)).items[0]!.dismissed).toBeUndefined();
+    expect(await queue()).toContain(b);
+  });
 });

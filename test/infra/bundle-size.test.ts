@@ -42,18 +42,23 @@ const TARGET = 500 * KB;
  * (shared/composition/aws-lambda.ts, issue 16): +1 to +11 KB per function; and by the AWS hand-over (issue 15):
  * the reconciler (550) replays parked hand-overs, handle-deadline (517) and screen-case (567) carry its sender;
  * api 940 with the hand-over route and the console's new routes (issues 21, 22).
+ * Raised on 2026-12-04 (h23, issue 22) for the one duplicate matcher of both runtimes: the plain-JS word segmenter
+ * (2.7 KB; its 5 MB dictionary is a data file beside the code, not loaded at init) in every function that checks
+ * or indexes duplicates, +4 KB of catalogue loading in screen-case (the matcher now gets the catalogue items, halls
+ * and counties on AWS too), +3.4 KB of the 不是重复 route in api: screen-case 573 → 585, workorder-intake 560 → 569,
+ * box-intake 739 → 746, letter-intake 707 → 714, imap-poller 1131 → 1145, api 950 → 958 (measured + ~1 %).
  */
 const OVER_TARGET: Record<string, number> = {
-  api: 950,
+  api: 958,
   'archive-case': 669,
-  'box-intake': 739,
+  'box-intake': 746,
   'email-intake': 1084,
   'handle-deadline': 522,
-  'imap-poller': 1131,
-  'letter-intake': 707,
+  'imap-poller': 1145,
+  'letter-intake': 714,
   reconciler: 556,
-  'screen-case': 573,
-  'workorder-intake': 560,
+  'screen-case': 585,
+  'workorder-intake': 569,
 };
 
 const FUNCTIONS = readdirSync(join(REPO_ROOT, 'functions')).filter((n) => existsSync(join(REPO_ROOT, 'functions', n, 'index.ts')));

@@ -4,7 +4,7 @@
  * be reached on (合并办理告知, then 撤销合并告知).
  */
 import type { CaseRecord, DuplicateSuspect } from '../../shared/domain/case';
-import { applyMerge, applyUnmerge } from '../../shared/domain/duplicates';
+import { applyMerge, applyUnmerge, dismissPair, isDismissedPair, restorePair } from '../../shared/domain/duplicates';
 import { allowedActions, applyMergeAction } from '../../shared/domain/lifecycle';
 import { reportText } from '../../infra/local/folder-watch';
 import { AGENCY, EMAIL, ctxAt, newCase } from '../fixtures/lifecycle';
@@ -70,5 +70,38 @@ describe('可能重复 in the folder intake receipt (staff channel)', () => {
   it('names the candidate cases on the row', () => {
     const text = reportText({ kind: 'letters', item: 'batch-1', processedAt: AT, ok: true, rows: [{ row: 2, ok: true, caseId: 'C-2', possibleDuplicateOf: ['C-1'] }] });
     expect(text).toContain('第 2 行：已立案 C-2（可能重复：可能与 C-1 为同一投诉事项，请在工作台核对）');
+  });
+});
+
+describe('不是重复: dismissing a flagged pair', () => {
+  it('takes the finding off the queue, keeps it as dismissed, refuses a second dismissal, and the undo restores it', () => {
+    const { earlier, later } = pair();
+    const d = dismissPair(later, { caseId: earlier.caseId, trackingNo: earlier.trackingNo }, AGENCY, AT, '两件事');
+    expect(d).not.toBeNull();
+    expect(d!.record.flags.possibleDuplicateOf).toBeUndefined();
+    expect(d!.record.duplicateSuspects?.map((s) => s.caseId)).toEqual(['OTHER']);
+    expect(d!.record.dismissedDuplicates).toEqual([expect.objectContaining({ caseId: earlier.caseId, direction: 'of', reasons: ['投诉人联系电话一致', '被投诉单位相同'], dismissedBy: AGENCY, note: '两件事' })]);
+    expect(d!.event.type).toBe('duplicate_dismissed');
+    expect(isDismissedPair(d!.record, earlier.caseId)).toBe(true);
+    expect(dismissPair(d!.record, { caseId: earlier.caseId, trackingNo: earlier.trackingNo }, AGENCY, AT)).toBeNull();
+
+    const u = restorePair(d!.record, { caseId: earlier.caseId, trackingNo: earlier.trackingNo }, AGENCY, '2025-03-05T10:00:00+08:00');
+    expect(u!.record.flags.possibleDuplicateOf).toEqual([earlier.caseId]);
+    expect(u!.record.duplicateSuspects?.map((s) => s.caseId)).toEqual(['OTHER', earlier.caseId]);
+    expect(isDismissedPair(u!.record, earlier.caseId)).toBe(false);
+    // The history stays: the dismissal is marked undone, not deleted.
+    expect(u!.record.dismissedDuplicates?.[0]?.restoredAt).toBeDefined();
+    expect(restorePair(u!.record, { caseId: earlier.caseId, trackingNo: earlier.trackingNo }, AGENCY, AT)).toBeNull();
+  });
+
+  it('a case without the back-reference still records the dismissal, so neither side flags the pair again', () => {
+    const { earlier, later } = pair();
+    const bare = { ...earlier, duplicateSuspects: undefined };
+    const finding = later.duplicateSuspects![0]!;
+    const d = dismissPair(bare, { caseId: later.caseId, trackingNo: later.trackingNo, finding }, AGENCY, AT);
+    expect(isDismissedPair(d!.record, later.caseId)).toBe(true);
+    expect(d!.record.dismissedDuplicates?.[0]?.direction).toBe('by');
+    // Its undo has no reasons of its own to list again.
+    expect(restorePair(d!.record, { caseId: later.caseId, trackingNo: later.trackingNo }, AGENCY, AT)!.record.duplicateSuspects).toBeUndefined();
   });
 });

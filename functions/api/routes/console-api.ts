@@ -18,7 +18,11 @@ import { FINAL_PHASES, PHASE_LABELS } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import type { EvidenceRef } from '../../../shared/domain/intake';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
-import { ROLE_LABELS, canRead, readDenial, viewFor } from '../../../shared/domain/access';
+import { ROLE_LABELS, canAct, canRead, readDenial, viewFor } from '../../../shared/domain/access';
+import { activeDismissal } from '../../../shared/domain/duplicates/dismiss';
+import { decidePair } from '../../../shared/services/duplicate-dismissal';
+import { bodyLimit } from 'hono/body-limit';
+import * as z from 'zod';
 import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
 import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
 import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
@@ -34,6 +38,8 @@ import type { StaffPrincipal, StaffRole } from '../../../shared/auth/principal';
 import { QUARANTINE_REASON_LABELS } from '../../../shared/email-intake/quarantine';
 import { caseSummary } from './staff';
 import type { StaffRouteDeps } from './staff';
+
+const DecidePairBody = z.object({ note: z.string().trim().max(500).optional() }).strict();
 
 export interface ConsoleApiDeps extends StaffRouteDeps {
   /** Evidence files; without it the evidence list is shown but not downloadable. */
@@ -426,6 +432,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
     }
     await deps.store.audit({ caseId, at, actor: p.actor, what: 'read_duplicates' });
     const items = [];
+    const mayDecide = canAct(p.actor, record, 'merge') && !FINAL_PHASES.includes(record.phase);
     for (const s of record.duplicateSuspects ?? []) {
       const other = await deps.store.get(s.caseId);
       const visible = other && canRead(p.actor, other);
@@ -440,11 +447,53 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
         at: s.at,
         candidate: visible ? caseSummary(deps, p.actor, other) : { caseId: s.caseId, trackingNo: s.trackingNo, hidden: true },
         ...(mayMerge ? { merge: { caseId: from.caseId, into: into.caseId } } : {}),
+        ...(visible && mayDecide ? { mayDismiss: true } : {}),
+      });
+    }
+    // Pairs dismissed as "不是重复", with who and when, so that the dismissal can be undone.
+    for (const d of (record.dismissedDuplicates ?? []).filter((x) => activeDismissal(record, x.caseId) === x)) {
+      const other = await deps.store.get(d.caseId);
+      const visible = !!other && canRead(p.actor, other);
+      items.push({
+        direction: d.direction,
+        score: d.score,
+        reasons: d.reasons,
+        at: d.at,
+        candidate: visible ? caseSummary(deps, p.actor, other) : { caseId: d.caseId, trackingNo: d.trackingNo, hidden: true },
+        dismissed: { at: d.dismissedAt, by: d.dismissedBy.id, ...(d.note ? { note: d.note } : {}) },
+        ...(visible && mayDecide ? { mayRestore: true } : {}),
       });
     }
     const mergedInto = record.phase === 'merged' ? record.mergedInto : undefined;
     return c.json({ caseId, items, ...(mergedInto ? { mergedInto, mayUnmerge: caseSummary(deps, p.actor, record).allowedActions.includes('unmerge') } : {}) });
   });
+
+  // "不是重复" on a flagged pair, and its undo (issue 22): both cases, audited on both (shared/services/duplicate-dismissal.ts).
+  for (const [path, what] of [
+    ['dismiss', 'dismiss'],
+    ['restore', 'restore'],
+  ] as const) {
+    app.post(`/api/console/cases/:caseId/duplicates/:otherId/${path}`, bodyLimit({ maxSize: 4096 }), async (c) => {
+      const p = await principalOf(c, deps);
+      requireRole(p, ['agency', 'department'], '只有政务服务管理机构和承办部门可以认定是否重复。');
+      const caseId = c.req.param('caseId');
+      const otherId = c.req.param('otherId');
+      if (caseId.length > 128 || otherId.length > 128) throw new NotFoundError('未找到该投诉件。');
+      let raw: unknown = {};
+      const text = await c.req.text();
+      if (text.trim().length > 0) {
+        try {
+          raw = JSON.parse(text);
+        } catch {
+          throw new ValidationError([{ field: '(root)', code: 'invalid_json', message: '请求内容不是有效的 JSON。' }]);
+        }
+      }
+      const body = DecidePairBody.safeParse(raw);
+      if (!body.success) throw new ValidationError(body.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', code: i.code, message: i.path[0] === 'note' ? '说明不能超过 500 个字。' : '请求内容只能包含“说明”（note）。' })));
+      const r = await decidePair(deps, caseId, otherId, p.actor, what, body.data.note || undefined);
+      return c.json({ caseId: r.record.caseId, other: otherId, dismissed: what === 'dismiss' });
+    });
+  }
 
   app.get('/api/console/cases/:caseId/evidence/:sha256', async (c) => {
     const p = await principalOf(c, deps);

@@ -18,6 +18,7 @@ export type { Scored, Signals } from './score';
 export { scorePair, compareSignals, explain } from './score';
 export type { MergeResult, NewEvent } from './merge';
 export { applyMerge, applyUnmerge, mergeRootId } from './merge';
+export { activeDismissal, dismissPair, isDismissedPair, restorePair, type PairChange } from './dismiss';
 export { mergedNotice } from './notice';
 export type { MergedNoticeInput } from './notice';
 

@@ -839,7 +839,7 @@ async function casePage(caseId) {
     statusLine,
     handoverBanner(c),
     c.mergedInto ? h('p', { class: 'notice' }, '本件已合并到 ', link(`/console/cases/${encodeURIComponent(c.mergedInto)}`, c.mergedInto)) : null,
-    (c.duplicateSuspects ?? []).length > 0 || c.phase === 'merged' ? duplicatesSection(c) : null,
+    (c.duplicateSuspects ?? []).length > 0 || (c.dismissedDuplicates ?? []).some((d) => !d.restoredAt) || c.phase === 'merged' ? duplicatesSection(c) : null,
     h(
       'div',
       { class: 'case-grid' },
@@ -930,6 +930,18 @@ function duplicatesSection(c) {
       btn.after(errorBox(err));
     }
   };
+  // "不是重复" and its undo: both cases, audited (POST …/duplicates/:otherId/dismiss | restore).
+  const decide = async (btn, otherId, what, label) => {
+    btn.disabled = true;
+    try {
+      await api.post(`/api/console/cases/${encodeURIComponent(c.caseId)}/duplicates/${encodeURIComponent(otherId)}/${what}`, {});
+      pendingFlash = `已${label}。`;
+      void render();
+    } catch (err) {
+      btn.disabled = false;
+      btn.after(errorBox(err));
+    }
+  };
   void (async () => {
     let r;
     try {
@@ -960,7 +972,7 @@ function duplicatesSection(c) {
           h(
             'p',
             {},
-            h('span', { class: 'badge badge-dup', text: '可能重复' }),
+            h('span', { class: 'badge badge-dup', text: it.dismissed ? '已认定不是重复' : '可能重复' }),
             ' ',
             it.direction === 'of' ? '本件可能与先收到的投诉件 ' : '后收到的投诉件 ',
             o.hidden ? `${o.trackingNo}（您无权查看）` : link(`/console/cases/${encodeURIComponent(o.caseId)}`, o.trackingNo),
@@ -970,8 +982,16 @@ function duplicatesSection(c) {
           ),
           o.hidden ? null : h('p', { class: 'matter' }, o.matter),
           h('details', { open: true }, h('summary', { text: '判断依据' }), h('ul', { class: 'dup-reasons' }, it.reasons.map((x) => h('li', { text: x })))),
-          it.merge
-            ? h('p', {}, h('button', { type: 'button', class: 'btn primary dup-merge', text: `合并：${it.merge.caseId} 并入 ${it.merge.into}`, on: { click: (ev) => act(ev.currentTarget, it.merge.caseId, { action: 'merge', into: it.merge.into }, '合并') } }))
+          it.dismissed ? h('p', { class: 'dup-dismissed', text: `${it.dismissed.by} 于 ${fmtDateTime(it.dismissed.at)} 认定不是重复${it.dismissed.note ? `：${it.dismissed.note}` : ''}。` }) : null,
+          it.merge || it.mayDismiss || it.mayRestore
+            ? h(
+                'p',
+                {},
+                it.merge ? h('button', { type: 'button', class: 'btn primary dup-merge', text: `合并：${it.merge.caseId} 并入 ${it.merge.into}`, on: { click: (ev) => act(ev.currentTarget, it.merge.caseId, { action: 'merge', into: it.merge.into }, '合并') } }) : null,
+                it.merge && it.mayDismiss ? ' ' : null,
+                it.mayDismiss ? h('button', { type: 'button', class: 'btn dup-dismiss', text: '不是重复', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'dismiss', `认定与 ${o.trackingNo} 不是重复`) } }) : null,
+                it.mayRestore ? h('button', { type: 'button', class: 'btn dup-restore', text: '撤销“不是重复”', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'restore', `撤销认定，恢复为可能重复`) } }) : null,
+              )
             : null,
         ),
       );
