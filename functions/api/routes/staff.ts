@@ -162,7 +162,24 @@ export function caseSummary(deps: StaffRouteDeps, actor: Actor, c: CaseRecord) {
     // column and its search by name or phone.
     complainant: v.intake.complainant.anonymous ? '匿名' : (v.intake.complainant.name ?? v.intake.complainant.organization ?? '未留姓名'),
     ...(v.intake.complainant.phone ? { complainantPhone: v.intake.complainant.phone } : {}),
-    ...(c.routing ? { routing: { kind: c.routing.kind, name: c.routing.name, confident: c.routing.confident, confidence: c.routing.confidence, reroutes: c.routing.reroutes?.length ?? 0 } } : {}),
+    // The routing proposal with its reason (as this role may see it: redacted for a department), for the queue's
+    // bulk 交办 dialog, which starts at the recognised department with the reason beside it.
+    ...(v.routing
+      ? {
+          routing: {
+            kind: v.routing.kind,
+            name: v.routing.name,
+            ...(v.routing.department ? { department: v.routing.department } : {}),
+            confident: v.routing.confident,
+            confidence: v.routing.confidence,
+            reason: v.routing.reason,
+            reroutes: v.routing.reroutes?.length ?? 0,
+          },
+        }
+      : {}),
+    // For the queue's live refresh: a row whose version grew since the user last opened it is marked as changed.
+    version: c.version,
+    updatedAt: c.updatedAt,
     allowedActions: allowedActionsFor(actor, c),
   };
 }

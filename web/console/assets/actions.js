@@ -13,11 +13,13 @@ function labelText(f) {
   return [f.label, f.required ? h('span', { class: 'req', text: '（必填）' }) : null];
 }
 
-function control(form, f, meta, prefill) {
+function control(form, f, meta, prefill, extraHint) {
   const id = fieldId(form.action, f.name);
-  const described = [`${id}-error`, f.hint ? `${id}-hint` : null].filter(Boolean).join(' ');
+  const described = [`${id}-error`, f.hint ? `${id}-hint` : null, extraHint ? `${id}-why` : null].filter(Boolean).join(' ');
   const common = { id, name: f.name, 'aria-describedby': described, 'aria-required': f.required ? 'true' : undefined };
   const hint = f.hint ? h('p', { class: 'hint', id: `${id}-hint`, text: f.hint }) : null;
+  // A hint of this case (the routing reason beside the 交办 choice) follows the field's own hint.
+  const why = extraHint ? h('p', { class: 'hint routing-why', id: `${id}-why`, text: extraHint }) : null;
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const pre = prefill?.[f.name];
   switch (f.type) {
@@ -35,6 +37,7 @@ function control(form, f, meta, prefill) {
         h('label', { for: id }, labelText(f)),
         hint,
         h('select', common, h('option', { value: '', text: '请选择' }), options.map((o) => h('option', { value: o.value, text: o.label, selected: pre === o.value }))),
+        why,
         error,
       );
     }
@@ -92,14 +95,14 @@ export function bodyOf(formEl, form) {
 /**
  * <details> holding the form of one action. `onDone(updatedCase, form)` after a 200; errors stay in the form.
  */
-export function actionForm(form, meta, caseId, { prefill, open, onDone }) {
+export function actionForm(form, meta, caseId, { prefill, hints, open, onDone }) {
   const alert = h('div', { class: 'form-alert', role: 'alert', hidden: true });
   const wrappers = new Map();
   const formEl = h('form', { class: 'action-form', novalidate: true, dataset: { action: form.action }, 'aria-label': form.label });
   formEl.append(h('p', { class: 'help', text: form.help }));
   if (form.confirm) formEl.append(h('p', { class: 'warn', text: '请慎重：此项决定提交后即生效，并记入办理过程。' }));
   for (const f of form.fields) {
-    const el = control(form, f, meta, prefill);
+    const el = control(form, f, meta, prefill, hints?.[f.name]);
     if (!el) continue;
     wrappers.set(f.name, el);
     formEl.append(el);

@@ -1,4 +1,4 @@
-/* global document, window, history, location, Element */
+/* global document, window, history, location, Element, CSS */
 /**
  * The staff console (issue 9): login, my queue, the case page with its action forms, search, the
  * possible-duplicates queue, the mail quarantine and the outbox. Routes are paths under /console
@@ -9,6 +9,8 @@ import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 import { registerPage } from './register.js';
+import { openBulkDispatch, proposedDepartment, routingReasonText } from './bulk.js';
+import { MAX_VIEW_NAME, SORT_KEYS, baselineSeen, builtInViews, deleteView, freshness, markSeen, sameQuery, savedViews, saveView, seenMarks, sortCases, viewQuery } from './queue-state.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -360,31 +362,71 @@ function routingSection(c) {
 function routingPrefill(c) {
   const r = c.routing;
   if (!r) return {};
-  if (r.kind === 'department' && c.phase === 'dispatch') return { dispatch: { department: r.department } };
+  if (r.kind === 'department' && c.phase === 'dispatch') return { dispatch: { department: proposedDepartment(c) } };
   if (r.kind === 'other_jurisdiction') return { reject: { reason: 'art8-1', referral: r.advice ?? '', transferTo12345: true } };
   if (r.kind === 'not_government') return { reject: { reason: 'art8-2', explanation: r.advice ?? '' } };
   return {};
 }
 
-function caseTable(items, caption, { department = true } = {}) {
+/**
+ * A table of case rows. Options: `department` (the column), `sort` ({ key, dir, onSort }: sortable headings as buttons,
+ * aria-sort on the heading), `select` ({ selected: Set, onChange }: a checkbox on every row that allows 交办),
+ * `marks` (the user's seen marks: 新 / 有更新 until opened).
+ */
+function caseTable(items, caption, { department = true, sort, select, marks } = {}) {
   if (items.length === 0) return h('p', { class: 'empty', text: '没有符合条件的投诉件。' });
-  const head = ['受理编号', '投诉人', '收到时间', '渠道', '投诉事项', '环节', department ? '承办部门' : null, '办理期限', '剩余工作日'].filter(Boolean);
+  const cols = [
+    select ? ['select', '选择'] : null,
+    ['trackingNo', '受理编号'],
+    ['who', '投诉人'],
+    ['received', '收到时间'],
+    ['channel', '渠道'],
+    ['matter', '投诉事项'],
+    ['phase', '环节'],
+    department ? ['department', '承办部门'] : null,
+    ['due', '办理期限'],
+    ['left', '剩余工作日'],
+  ].filter(Boolean);
+  const selectable = (c) => select && (c.allowedActions ?? []).includes('dispatch');
+  const heading = ([key, text]) => {
+    if (key === 'select') {
+      const boxes = () => [...main.querySelectorAll('input.row-select')].filter((b) => !b.closest('tr')?.hidden);
+      return h('th', { scope: 'col' }, h('input', { type: 'checkbox', class: 'select-all', 'aria-label': '全选可交办的投诉件', on: { change: (ev) => { for (const b of boxes()) { b.checked = ev.currentTarget.checked; select.onChange(b.dataset.caseId, b.checked); } } } }));
+    }
+    if (!sort || !SORT_KEYS[key]) return h('th', { scope: 'col', text });
+    const active = sort.key === key;
+    const next = active && sort.dir === 'asc' ? 'desc' : 'asc';
+    return h(
+      'th',
+      { scope: 'col', 'aria-sort': active ? (sort.dir === 'desc' ? 'descending' : 'ascending') : undefined },
+      h('button', { type: 'button', class: 'sort', dataset: { sort: key }, title: `按${text}${next === 'asc' ? '升序' : '降序'}排列`, on: { click: () => sort.onSort(key, next) } }, text, active ? (sort.dir === 'desc' ? ' ▼' : ' ▲') : ''),
+    );
+  };
   return h(
     'table',
     { class: 'cases' },
     h('caption', { text: caption }),
-    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', text: t })))),
+    h('thead', {}, h('tr', {}, cols.map(heading))),
     h(
       'tbody',
       {},
-      items.map((c) =>
-        h(
+      items.map((c) => {
+        const fresh = freshness(marks, c);
+        return h(
           'tr',
-          { class: isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : undefined, dataset: { caseId: c.caseId, search: [c.trackingNo, c.complainant, c.complainantPhone, c.matter].filter(Boolean).join(' ').toLowerCase() } },
+          { class: [isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : '', fresh ? 'fresh' : ''], dataset: { caseId: c.caseId, fresh, search: [c.trackingNo, c.complainant, c.complainantPhone, c.matter].filter(Boolean).join(' ').toLowerCase() } },
+          select
+            ? h(
+                'td',
+                { 'data-label': '选择' },
+                selectable(c) ? h('input', { type: 'checkbox', class: 'row-select', checked: select.selected.has(c.caseId), 'aria-label': `选择 ${c.trackingNo}`, dataset: { caseId: c.caseId }, on: { change: (ev) => select.onChange(c.caseId, ev.currentTarget.checked) } }) : null,
+              )
+            : null,
           h(
             'td',
             { 'data-label': '受理编号' },
             link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo, { class: 'row-link' }),
+            fresh === 'new' ? h('span', { class: 'badge badge-new', text: '新', title: '新到的投诉件，打开后不再标记' }) : fresh === 'changed' ? h('span', { class: 'badge badge-new', text: '有更新', title: '上次打开后有新的办理进展，打开后不再标记' }) : null,
             c.confidential ? h('span', { class: 'badge', text: '保密' }) : null,
             c.possibleDuplicate ? h('span', { class: 'badge badge-dup', text: '可能重复', title: '查重认为可能与另一投诉件为同一投诉事项，请在投诉件页面核对（第十一条）' }) : null,
             c.transferredTo ? h('span', { class: 'badge transferred', title: `${fmtDateTime(c.transferredTo.at)} 移交`, text: `已移交${c.transferredTo.name}` }) : null,
@@ -399,18 +441,106 @@ function caseTable(items, caption, { department = true } = {}) {
           department ? h('td', { 'data-label': '承办部门' }, deptName(c.department)) : null,
           h('td', { 'data-label': '办理期限' }, dueText(c), c.dueProvisional ? provisionalBadge() : null),
           h('td', { 'data-label': '剩余工作日', class: 'days' }, overdueBadge(c), ' ', daysLeftText(c)),
-        ),
-      ),
+        );
+      }),
     ),
   );
 }
 
 // ------------------------------------------------------------------------------------------------ queue
 
+/** How often the queue asks for new and changed cases (polling works the same behind API Gateway and locally). */
+const REFRESH_MS = 10_000;
+let refreshTimer = null;
+function stopRefresh() {
+  if (refreshTimer) clearInterval(refreshTimer);
+  refreshTimer = null;
+}
+
+const meKey = () => ({ jurisdiction: meta.jurisdiction.code, username: meta.me.username, role: meta.me.role });
+
+/** 视图: the built-in views of the role, then the user's own, with the one in use marked; save and delete. */
+function viewsBar(params) {
+  const me = meKey();
+  const current = viewQuery(params);
+  const own = savedViews(me);
+  const item = (v, removable) =>
+    h(
+      'li',
+      {},
+      link(`/console${qs(v.query)}`, v.name, { class: 'view', 'aria-current': sameQuery(v.query, current) ? 'true' : undefined, dataset: { nav: '1', view: v.name } }),
+      removable
+        ? h('button', {
+            type: 'button',
+            class: 'btn link small',
+            'aria-label': `删除视图“${v.name}”`,
+            text: '×',
+            on: {
+              click: () => {
+                deleteView(me, v.name);
+                pendingFlash = `已删除视图“${v.name}”。`;
+                void render();
+              },
+            },
+          })
+        : null,
+    );
+  const nameInput = h('input', { id: 'view-name', maxlength: String(MAX_VIEW_NAME), autocomplete: 'off', 'aria-describedby': 'view-name-error' });
+  const error = h('p', { class: 'field-error', id: 'view-name-error', hidden: true });
+  const saveForm = h(
+    'form',
+    { class: 'view-save', hidden: true, novalidate: true },
+    h('label', { for: 'view-name', text: '视图名称' }),
+    ' ',
+    nameInput,
+    ' ',
+    h('button', { type: 'submit', class: 'btn small', text: '保存' }),
+    error,
+  );
+  saveForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const msg = saveView(me, nameInput.value, current);
+    if (msg) {
+      error.textContent = msg;
+      error.hidden = false;
+      nameInput.setAttribute('aria-invalid', 'true');
+      nameInput.focus();
+      return;
+    }
+    pendingFlash = `已保存视图“${nameInput.value.trim()}”（保存在本浏览器，仅您本人可见）。`;
+    void render();
+  });
+  const toggle = h('button', {
+    type: 'button',
+    class: 'btn small',
+    id: 'view-save-open',
+    text: '保存为视图', title: '把当前的筛选条件保存为自己的视图',
+    on: {
+      click: () => {
+        saveForm.hidden = false;
+        nameInput.focus();
+      },
+    },
+  });
+  return h(
+    'nav',
+    { class: 'views', 'aria-label': '视图' },
+    h('span', { class: 'views-label', text: '视图：' }),
+    h('ul', {}, builtInViews(me.role).map((v) => item(v, false)), own.map((v) => item(v, true))),
+    toggle,
+    saveForm,
+  );
+}
+
 async function queuePage() {
   const params = new URLSearchParams(location.search);
   const phase = params.get('phase') ?? '';
   const overdue = params.get('overdue') ?? '';
+  const department = params.get('department') ?? '';
+  const channel = params.get('channel') ?? '';
+  const sort = { key: SORT_KEYS[params.get('sort')] ? params.get('sort') : phase === 'archived' ? 'received' : 'due', dir: params.get('dir') === 'desc' || (!params.get('dir') && phase === 'archived' && !params.get('sort')) ? 'desc' : 'asc' };
+  const ownDepartmentOnly = meta.me.role === 'department';
+  const me = meKey();
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': '筛选' },
@@ -439,6 +569,20 @@ async function queuePage() {
         h('option', { value: 'false', text: '未超期', selected: overdue === 'false' }),
       ),
     ),
+    ownDepartmentOnly
+      ? null
+      : h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'q-department', text: '承办部门' }),
+          h('select', { id: 'q-department', name: 'department' }, h('option', { value: '', text: '全部部门' }), meta.departments.map((d) => h('option', { value: d.code, text: d.name, selected: d.code === department }))),
+        ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'q-channel', text: '渠道' }),
+      h('select', { id: 'q-channel', name: 'channel' }, h('option', { value: '', text: '全部渠道' }), Object.entries(meta.labels.channels).map(([k, v]) => h('option', { value: k, text: v, selected: k === channel }))),
+    ),
     h(
       'div',
       { class: 'field grow' },
@@ -446,11 +590,12 @@ async function queuePage() {
       h('input', { id: 'q-text', name: 'q', type: 'search', value: params.get('q') ?? '', autocomplete: 'off', 'aria-describedby': 'q-keys' }),
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn', text: '筛选' })),
-    h('p', { class: 'hint', id: 'q-keys', text: '快捷键：/ 搜索，j / k 上下移动，Enter 打开，? 帮助' }),
+    h('p', { class: 'hint', id: 'q-keys', text: '快捷键：/ 搜索，j / k 上下移动，x 选中当前件，Enter 打开，? 帮助' }),
   );
+  const field = (name) => form.elements.namedItem(name)?.value ?? '';
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go(`/console${qs({ phase: form.elements.namedItem('phase').value, overdue: form.elements.namedItem('overdue').value, q: form.elements.namedItem('q').value.trim() })}`);
+    go(`/console${qs({ phase: field('phase'), overdue: field('overdue'), department: field('department'), channel: field('channel'), q: field('q').trim(), sort: params.get('sort'), dir: params.get('dir') })}`);
   });
   // The search narrows the rows shown as one types (every word must occur); the URL keeps it on submit.
   const searchBox = form.elements.namedItem('q');
@@ -466,57 +611,161 @@ async function queuePage() {
     if (out) out.textContent = words.length ? `搜索“${searchBox.value.trim()}”：显示 ${shownRows} 件` : '';
   };
   searchBox.addEventListener('input', applySearch);
-  page(phase === 'archived' ? '已归档的投诉件' : '我的待办', form, h('p', { class: 'loading', text: '正在加载……' }));
-  try {
+  const archived = phase === 'archived';
+  page(archived ? '已归档的投诉件' : '我的待办', viewsBar(params), form, h('p', { class: 'loading', text: '正在加载……' }));
+
+  const load = async () => {
     const items = [];
     let cursor;
     for (let i = 0; i < 5; i++) {
-      const r = await api.get(`/api/cases${qs({ phase, overdue, limit: 200, cursor })}`);
+      const r = await api.get(`/api/cases${qs({ phase, overdue, department, limit: 200, cursor })}`);
       items.push(...r.items);
       cursor = r.cursor;
       if (!cursor) break;
     }
-    if (phase === 'archived') {
-      main.querySelector('.loading')?.remove();
-      const archived = items.sort((a, b) => String(b.receivedAt).localeCompare(String(a.receivedAt)));
-      append(main, [
-        h('p', { class: 'summary', text: `共 ${archived.length} 件已归档（已办结，不再计时），最近收到的在前。` }),
-        caseTable(archived, '已归档的投诉件', { department: meta.me.role !== 'department' }),
-        cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
-      ]);
-      return;
-    }
-    const open = (phase ? items : items.filter((c) => !FINAL.includes(c.phase))).sort(byDeadline);
-    // "My queue" is what the caller can move forward; cases waiting on someone else (e.g. the agency's follow-up
-    // call, art. 17) stay visible below, apart.
-    const shown = open.filter(isMine);
-    const others = open.filter((c) => !isMine(c));
-    const overdueCount = shown.filter(isOverdue).length;
-    const soonCount = shown.filter(isDueSoon).length;
-    // A liaison sees only their own department's cases: the department column would repeat one name.
-    const ownDepartmentOnly = meta.me.role === 'department';
-    main.querySelector('.loading')?.remove();
-    append(main, [
-      h(
-        'p',
-        { class: 'summary' },
-        `共 ${shown.length} 件`,
-        overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null,
-        soonCount > 0 ? h('strong', { class: 'due-soon-text', text: `${overdueCount > 0 ? '、' : '，其中'}今日或下一个工作日到期 ${soonCount} 件` }) : null,
-        '。按办理期限先后排列；剩余工作日按法定工作日（含调休）计算，期限截至当日 24 时。',
-      ),
-      h('p', { id: 'q-count', role: 'status', class: 'hint' }),
-      caseTable(shown, '待办投诉件（按办理期限排序）', { department: !ownDepartmentOnly }),
-      others.length > 0 ? h('h2', { text: `等待其他单位办理（${others.length} 件）` }) : null,
-      others.length > 0 ? h('p', { class: 'hint', text: '以下投诉件当前环节由其他单位办理（如政务服务管理机构回访），您可查看，无需操作。' }) : null,
-      others.length > 0 ? caseTable(others, '等待其他单位办理的投诉件', { department: !ownDepartmentOnly }) : null,
-      cursor ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
-    ]);
-    applySearch();
+    return { items: channel ? items.filter((c) => c.channel === channel) : items, truncated: Boolean(cursor) };
+  };
+
+  let data;
+  try {
+    data = await load();
   } catch (err) {
     main.querySelector('.loading')?.remove();
     main.append(errorBox(err));
+    return;
   }
+  main.querySelector('.loading')?.remove();
+  const marks = baselineSeen(me, data.items);
+  const selected = new Set();
+  const mayDispatch = meta.me.role === 'agency' && !archived;
+  const bulkButton = mayDispatch ? h('button', { type: 'button', class: 'btn primary', id: 'bulk-dispatch', disabled: true, text: '批量交办（未选择）' }) : null;
+  const syncBulk = () => {
+    if (!bulkButton) return;
+    bulkButton.disabled = selected.size === 0;
+    bulkButton.textContent = selected.size ? `批量交办（已选 ${selected.size} 件）` : '批量交办（未选择）';
+  };
+  const select = mayDispatch
+    ? {
+        selected,
+        onChange: (caseId, on) => {
+          if (on) selected.add(caseId);
+          else selected.delete(caseId);
+          syncBulk();
+        },
+      }
+    : undefined;
+  const lists = h('div', { id: 'queue-lists' });
+  const live = h('p', { id: 'q-live', class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const onSort = (key, dir) => {
+    sort.key = key;
+    sort.dir = dir;
+    const u = new URLSearchParams(location.search);
+    u.set('sort', key);
+    u.set('dir', dir);
+    history.replaceState(null, '', `/console?${u}`);
+    draw();
+  };
+  const tableOpts = { department: !ownDepartmentOnly, sort: { ...sort, onSort }, select, marks: seenMarks(me) ?? marks };
+
+  function draw() {
+    const focusedCase = document.activeElement?.closest?.('tr')?.dataset.caseId;
+    const focusedClass = document.activeElement?.classList?.contains('row-select') ? 'input.row-select' : 'a.row-link';
+    const opts = { ...tableOpts, sort: { ...sort, onSort }, marks: seenMarks(me) ?? marks };
+    clear(lists);
+    const items = data.items;
+    // Selection only of rows still there and still allowing 交办.
+    for (const id of [...selected]) if (!items.some((c) => c.caseId === id && (c.allowedActions ?? []).includes('dispatch'))) selected.delete(id);
+    syncBulk();
+    if (archived) {
+      const rows = sortCases(items, sort.key, sort.dir, meta.departments);
+      append(lists, [
+        h('p', { class: 'summary', text: `共 ${rows.length} 件已归档（已办结，不再计时）。` }),
+        caseTable(rows, '已归档的投诉件', { ...opts, select: undefined }),
+        data.truncated ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
+      ]);
+    } else {
+      const open = sortCases(phase ? items : items.filter((c) => !FINAL.includes(c.phase)), sort.key, sort.dir, meta.departments);
+      // "My queue" is what the caller can move forward; cases waiting on someone else (e.g. the agency's follow-up
+      // call, art. 17) stay visible below, apart.
+      const shown = open.filter(isMine);
+      const others = open.filter((c) => !isMine(c));
+      const overdueCount = shown.filter(isOverdue).length;
+      const soonCount = shown.filter(isDueSoon).length;
+      append(lists, [
+        h(
+          'p',
+          { class: 'summary' },
+          `共 ${shown.length} 件`,
+          overdueCount > 0 ? h('strong', { class: 'overdue-text', text: `，其中已超期 ${overdueCount} 件` }) : null,
+          soonCount > 0 ? h('strong', { class: 'due-soon-text', text: `${overdueCount > 0 ? '、' : '，其中'}今日或下一个工作日到期 ${soonCount} 件` }) : null,
+          `。按${SORT_KEYS[sort.key]}${sort.dir === 'desc' ? '降序' : '升序'}排列（点击列标题改变排序）；剩余工作日按法定工作日（含调休）计算，期限截至当日 24 时。`,
+        ),
+        bulkButton ? h('p', { class: 'toolbar bulk-bar' }, bulkButton, ' ', h('span', { class: 'hint', text: '勾选待交办的投诉件（或按 x），一次确认全部交办。' })) : null,
+        caseTable(shown, `待办投诉件（按${SORT_KEYS[sort.key]}排序）`, opts),
+        others.length > 0 ? h('h2', { text: `等待其他单位办理（${others.length} 件）` }) : null,
+        others.length > 0 ? h('p', { class: 'hint', text: '以下投诉件当前环节由其他单位办理（如政务服务管理机构回访），您可查看，无需操作。' }) : null,
+        others.length > 0 ? caseTable(others, '等待其他单位办理的投诉件', { ...opts, select: undefined }) : null,
+        data.truncated ? h('p', { class: 'hint', text: '仅显示前 1000 件，请用筛选条件缩小范围。' }) : null,
+      ]);
+    }
+    applySearch();
+    if (focusedCase) {
+      const again = lists.querySelector(`tr[data-case-id="${CSS.escape(focusedCase)}"] ${focusedClass}`);
+      if (again) {
+        again.focus();
+        again.closest('tr')?.classList.add('current');
+      }
+    }
+  }
+
+  bulkButton?.addEventListener('click', () => {
+    const cases = data.items.filter((c) => selected.has(c.caseId));
+    if (cases.length === 0) return;
+    stopRefresh();
+    openBulkDispatch({
+      cases,
+      meta,
+      deptName,
+      onFinished: (r) => {
+        if (!r) {
+          startRefresh();
+          return bulkButton.focus();
+        }
+        // The user's own action is no news to them.
+        for (const x of r.results) if (x.ok) markSeen(me, x.caseId, x.version);
+        pendingFlash = r.failed ? `批量交办：已交办 ${r.ok} 件，${r.failed} 件未交办。` : `批量交办：已交办 ${r.ok} 件。`;
+        void render();
+      },
+    });
+  });
+
+  append(main, [h('p', { id: 'q-count', role: 'status', class: 'hint' }), live, lists]);
+  draw();
+
+  // New and changed cases appear without a reload; rows stay marked 新 / 有更新 until opened.
+  const here = location.pathname + location.search;
+  const startRefresh = () => {
+    stopRefresh();
+    refreshTimer = setInterval(async () => {
+      if (document.visibilityState !== 'visible' || document.getElementById('bulk-dialog')) return;
+      if (location.pathname + location.search !== here && location.pathname !== '/console') return stopRefresh();
+      let next;
+      try {
+        next = await load();
+      } catch {
+        return; // offline for a moment: the next round tries again (a 401 has already sent the user to the login)
+      }
+      const before = new Map(data.items.map((c) => [c.caseId, c.version]));
+      const added = next.items.filter((c) => !before.has(c.caseId)).length;
+      const changed = next.items.filter((c) => before.has(c.caseId) && before.get(c.caseId) !== c.version).length;
+      const removed = data.items.filter((c) => !next.items.some((x) => x.caseId === c.caseId)).length;
+      if (!added && !changed && !removed) return;
+      data = next;
+      draw();
+      live.textContent = `${fmtDateTime(new Date().toISOString())} 已刷新：${[added ? `新到 ${added} 件` : '', changed ? `更新 ${changed} 件` : '', removed ? `移出 ${removed} 件` : ''].filter(Boolean).join('，')}。`;
+    }, REFRESH_MS);
+  };
+  startRefresh();
 }
 
 // Keys of the queue (issue 21): / search, j/k next/previous row, Enter opens (the row's link has the focus), ? help.
@@ -524,6 +773,7 @@ const KEY_HELP = [
   ['/', '转到搜索框'],
   ['j', '下一件'],
   ['k', '上一件'],
+  ['x', '选中或取消选中当前件（批量交办）'],
   ['Enter', '打开当前投诉件'],
   ['?', '显示或关闭本帮助'],
   ['Esc', '关闭帮助'],
@@ -549,6 +799,12 @@ document.addEventListener('keydown', (ev) => {
     const box = h('section', { id: 'kbd-help', class: 'card kbd-help', role: 'dialog', 'aria-labelledby': 'kbd-help-title', tabindex: '-1' }, h('h2', { id: 'kbd-help-title', text: '快捷键' }), h('dl', { class: 'fields' }, KEY_HELP.map(([k, d]) => [h('dt', {}, h('kbd', { text: k })), h('dd', { text: d })])));
     main.prepend(box);
     box.focus();
+  } else if (ev.key === 'x') {
+    // Selects (or unselects) the current row for the bulk 交办.
+    const box = document.activeElement?.closest?.('tr')?.querySelector('input.row-select');
+    if (!box) return;
+    ev.preventDefault();
+    box.click();
   } else if (ev.key === 'j' || ev.key === 'k') {
     const links = [...main.querySelectorAll('table.cases tbody tr:not([hidden]) a.row-link')];
     if (links.length === 0) return;
@@ -808,6 +1064,8 @@ async function casePage(caseId) {
     return;
   }
   const params = new URLSearchParams(location.search);
+  // Opened: no longer 新 / 有更新 in the queue.
+  markSeen(meKey(), c.caseId, c.version);
   const L = meta.labels;
   const i = c.intake ?? {};
   const allowed = c.allowedActions ?? c.waiting?.allowedActions ?? [];
@@ -877,7 +1135,7 @@ async function casePage(caseId) {
         sectionWithId(
           'actions',
           '可办理的操作',
-          forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
+          forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], hints: f.action === 'dispatch' ? { department: routingReasonText(c) } : undefined, open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
         ),
         section('交办单', slip),
         // Art. 18: an archived case prints as one dossier (归档成册).
@@ -1237,6 +1495,8 @@ async function calendarPage() {
 
 async function render() {
   const path = location.pathname.replace(/\/+$/, '') || '/console';
+  stopRefresh();
+  document.getElementById('bulk-dialog')?.remove();
   flash(pendingFlash);
   pendingFlash = '';
   if (path === '/console/login') {
