@@ -12,6 +12,7 @@ import { listJurisdictions, loadJurisdiction } from '../shared/config/load';
 import type { JurisdictionConfig } from '../shared/domain/jurisdiction';
 import { HttpLimits } from '../functions/api/limits';
 import { HandoverDeployConfig } from '../shared/domain/handover';
+import { WorkOrderOutboundDeployConfig } from '../shared/services/workorder-outbound';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_DEPLOY_DIR = join(REPO_ROOT, 'config/deploy');
@@ -110,6 +111,12 @@ export const DeployConfig = z.object({
    * secret holding the keys (created before deploy), and the tries per send. Absent: no hand-over, no route.
    */
   handover: HandoverDeployConfig.optional(),
+  /**
+   * The 12345 platform's webhook for work-order reports (art. 7(2), docs/workorder-outbound.md): its URL, the
+   * Secrets Manager secret holding the shared signing secret (created before deploy), timeout and retry policy.
+   * Absent: work-order cases are not marked and nothing is reported.
+   */
+  workOrderOutbound: WorkOrderOutboundDeployConfig.optional(),
   /** Public status page URL put into acknowledgements (defaults to the API's /status). */
   statusUrl: z.url().optional(),
 });

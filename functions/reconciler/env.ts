@@ -14,6 +14,9 @@ export const ReconcilerEnv = z.object({
   HANDOVER_SECRET_ARN: z.string().startsWith('arn:').optional(),
   EVIDENCE_BUCKET: z.string().min(1).optional(),
   EVIDENCE_KMS_KEY_ID: z.string().min(1).optional(),
+  /** The 12345 loop (art. 7(2)): webhook settings without the secret (JSON), and the secret holding `{ "secret": … }`. */
+  WORKORDER_OUTBOUND: z.string().min(2).optional(),
+  WORKORDER_SECRET_ARN: z.string().startsWith('arn:').optional(),
   THRESHOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 export type ReconcilerEnv = z.infer<typeof ReconcilerEnv>;

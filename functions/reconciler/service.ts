@@ -31,6 +31,9 @@ import { replayAll } from '../../shared/services/dead-letters';
 import type { ReplayOutcome } from '../../shared/services/dead-letters';
 import { handOverParked } from '../../shared/services/lifecycle-tasks';
 import { errorName } from '../../shared/domain/errors';
+import { awsWorkOrderPump } from '../../shared/composition/aws-workorders';
+import type { AwsWorkOrdersOptions } from '../../shared/composition/aws-workorders';
+import type { PumpRun } from '../../shared/services/workorder-outbound';
 
 export type ReconcilerLogger = Logger;
 
@@ -71,7 +74,13 @@ export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): ()
 }
 
 /** The reconcile ports from the AWS composition (created once per container). */
-export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, clock: Clock, logger?: ReconcilerLogger): ReconcileDeps & { calendarYears: CalendarYearStore; replayHandovers?: () => Promise<ReplayOutcome[]> } {
+export function reconcilerDeps(
+  env: ReconcilerEnv,
+  clients: ReconcilerClients,
+  clock: Clock,
+  logger?: ReconcilerLogger,
+  opts: AwsWorkOrdersOptions = {},
+): ReconcileDeps & { calendarYears: CalendarYearStore; replayHandovers?: () => Promise<ReplayOutcome[]>; workOrders?: () => Promise<PumpRun> } {
   const c = composeAws(env as unknown as Record<string, string | undefined>, {
     evidence: s3Evidence,
     dynamo: clients.dynamo,
@@ -92,8 +101,11 @@ export function reconcilerDeps(env: ReconcilerEnv, clients: ReconcilerClients, c
         return replayAll({ submit, deadLetters: c.deadLetters, store, clock, handOver: (id) => handOverParked(lifecycle, id), ...(logger ? { logger } : {}) }, jurisdiction.code, { kind: 'handover' });
       }
     : undefined;
+  // The 12345 loop: the marked work-order cases' reports collected and posted at every run (art. 7(2)).
+  const workOrders = awsWorkOrderPump(env as unknown as Record<string, string | undefined>, c, opts);
   return {
     ...(replayHandovers ? { replayHandovers } : {}),
+    ...(workOrders ? { workOrders } : {}),
     store,
     workflow,
     clock,
@@ -126,9 +138,17 @@ export function summarize(report: ReconcileReport): ReconcilerSummary {
 /** One scheduled run: reconcile, log each finding (ids only), return the counts. */
 export async function runReconciler(
   deps: ReconcileDeps,
-  opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }>; replayHandovers?: () => Promise<ReplayOutcome[]> },
+  opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }>; replayHandovers?: () => Promise<ReplayOutcome[]>; workOrders?: () => Promise<PumpRun> },
   logger: ReconcilerLogger,
 ): Promise<ReconcilerSummary> {
+  if (opts.workOrders) {
+    try {
+      const run = await opts.workOrders();
+      logger[run.dead > 0 || run.collectFailed > 0 ? 'warn' : 'info']('workorder reports run', { ...run });
+    } catch (err) {
+      logger.error('workorder reports run failed', { error: errorName(err) });
+    }
+  }
   if (opts.replayHandovers) {
     try {
       for (const r of await opts.replayHandovers()) {

@@ -12,6 +12,7 @@ import { registerReconcile } from './commands/reconcile';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerDossier } from './commands/dossier';
 import { registerStorage } from './commands/storage';
+import { registerWorkOrders } from './commands/workorders';
 
 /** Builds the `tousu` program. Exit codes: 0 ok, 2 bad input, 1 failure (INTERFACES.md). */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerDeadLetters(program);
   registerDossier(program);
   registerStorage(program);
+  registerWorkOrders(program);
   registerDemo(program);
   return program;
 }

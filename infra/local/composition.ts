@@ -36,6 +36,11 @@ import { duplicateMatcherOptions } from '../../shared/composition/duplicate-matc
 import type { DuplicateChecker } from '../../shared/services/duplicates';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { UserStore } from './users';
+import { randomUUID } from 'node:crypto';
+import { DynamoWorkOrderOutbox } from '../../shared/adapters/aws/dynamo-workorder-outbox';
+import { SqliteWorkOrderOutbox } from '../../shared/adapters/local/sqlite/workorder-outbox';
+import type { WorkOrderOutbox } from '../../shared/ports/workorder-outbox';
+import { withWorkOrderMarks } from '../../shared/services/workorder-marks';
 import { errorName } from '../../shared/domain/errors';
 
 export interface EmbeddedOptions<C extends Clock = Clock> {
@@ -68,6 +73,11 @@ export interface EmbeddedOptions<C extends Clock = Clock> {
   archiveBlobs?: BlobStore;
   /** Public status page URL for the acknowledgement mail. */
   statusUrl?: string;
+  /**
+   * The 12345 loop (art. 7(2)) is configured: writes of work-order cases mark them in the outbox for the pump
+   * (shared/services/workorder-outbound.ts); `onMarked` is told after such a write (the runtime starts the pump).
+   */
+  workOrders?: { onMarked?: (caseId: string) => void };
 }
 
 export interface EmbeddedComposition<C extends Clock = Clock> extends JurisdictionSetup {
@@ -88,6 +98,8 @@ export interface EmbeddedComposition<C extends Clock = Clock> extends Jurisdicti
   facts: EvaluationFactStore;
   /** Staff accounts (infra/local/users.ts) on the same storage. */
   users: UserStore;
+  /** The 12345 reports' outbox (art. 7(2)) on the same storage; cases are marked in it only with `workOrders`. */
+  workOrderOutbox: WorkOrderOutbox;
   /** The intake core's ports over a workflow (the engine, or a deferred one when the runtime is stopped). */
   intakeDeps(workflow: Workflow, extra?: Pick<IntakeDeps, 'statusUrl'>): IntakeDeps;
   actionDeps(workflow: Workflow): ActionDeps;
@@ -114,6 +126,7 @@ interface StoragePorts {
   claims: ClaimSource;
   facts: EvaluationFactStore;
   users: UserStore;
+  workOrderOutbox: WorkOrderOutbox;
   close(): void;
 }
 
@@ -129,6 +142,7 @@ function sqliteStorage(file: string | undefined, asDeployed: boolean): StoragePo
     claims: s.claims,
     facts: s.facts,
     users: new UserStore({ items: s.userItems() }),
+    workOrderOutbox: new SqliteWorkOrderOutbox(s.db),
     close: () => s.close(),
   };
 }
@@ -151,6 +165,7 @@ function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeploye
     claims: new DynamoClaimSource(doc, tableName),
     facts: new DynamoEvaluationFactStore({ doc, tableName }),
     users: new UserStore({ doc, tableName }),
+    workOrderOutbox: new DynamoWorkOrderOutbox({ doc, tableName }),
     close: () => undefined,
   };
 }
@@ -162,7 +177,9 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
   const asDeployed = opts.asDeployed ?? true;
   const logger = opts.logger;
   const storage = opts.dynamo ? dynamoStorage(opts.dynamo, asDeployed, logger) : sqliteStorage(opts.databaseFile, asDeployed);
-  const { store } = storage;
+  const store = opts.workOrders
+    ? withWorkOrderMarks(storage.store, { outbox: storage.workOrderOutbox, clock: opts.clock, newToken: randomUUID, ...(opts.workOrders.onMarked ? { onMarked: opts.workOrders.onMarked } : {}) })
+    : storage.store;
   const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, ...duplicateMatcherOptions(jurisdiction, opts.jurisdictionDir) }) : undefined;
   const { clock, mail } = opts;
   return {
@@ -182,6 +199,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
     claims: storage.claims,
     facts: storage.facts,
     users: storage.users,
+    workOrderOutbox: storage.workOrderOutbox,
     intakeDeps: (workflow, extra = {}) => ({
       store,
       workflow,

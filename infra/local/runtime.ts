@@ -74,6 +74,10 @@ import { FolderWatch } from './folder-watch';
 import { createLogger } from './log';
 import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
+import { createWorkOrderPump, readWorkOrderSettings, WorkOrderConfigError } from './workorder-pump';
+import type { WorkOrderPump, WorkOrderSettings } from './workorder-pump';
+import { outboxItemView } from '../../shared/services/workorder-outbound';
+import type { OutboxStatus } from '../../shared/ports/workorder-outbox';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
@@ -191,6 +195,8 @@ interface DataDirConfig {
   limits?: unknown;
   /** Signed hand-overs to and from other jurisdictions' deployments (shared/domain/handover.ts), validated at start. */
   handover?: unknown;
+  /** The 12345 platform's webhook for work-order reports (art. 7(2); infra/local/workorder-pump.ts), validated at start. */
+  workOrderOutbound?: unknown;
 }
 
 export interface RuntimeStatus {
@@ -238,6 +244,8 @@ export interface Runtime {
   recovery: Recovery;
   /** The evaluation facts (art. 20) of this data directory, for reports and tests. */
   evaluationFacts: EvaluationFactStore;
+  /** The 12345 loop (art. 7(2)), when `workOrderOutbound` is configured: the outbox and its pump. */
+  workOrders?: WorkOrderPump;
   stop(): Promise<void>;
 }
 
@@ -457,6 +465,36 @@ async function recoveryAdmin(recovery: Recovery, req: IncomingMessage): Promise<
   return undefined;
 }
 
+/**
+ * `tousu workorders list|replay` while the runtime runs: the outbox items (never the result text) and the replay of
+ * dead letters (all, or the given report ids), which the pump then posts at once.
+ */
+async function workOrdersAdmin(pump: WorkOrderPump | undefined, req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  if (!pump) return { status: 409, body: { code: 'workorder_outbound_not_configured', message: '未配置 12345 工单回传（tousu.config.json 的 workOrderOutbound）。' } };
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (req.method === 'GET' && url.pathname === '/admin/workorders') {
+    const status = url.searchParams.get('status') ?? undefined;
+    if (status !== undefined && !['pending', 'delivered', 'dead'].includes(status)) return { status: 400, body: { message: `status 只能是 pending、delivered 或 dead，收到“${status}”。` } };
+    const items = await pump.outbox.list(status as OutboxStatus | undefined);
+    // `full=1`: whole reports, for `tousu workorders export` (the batch the platform gets, result text included).
+    return { status: 200, body: { items: url.searchParams.get('full') === '1' ? items : items.map(outboxItemView) } };
+  }
+  if (req.method === 'POST' && url.pathname === '/admin/workorders/replay') {
+    const text = await readBody(req);
+    const body = (text.trim() ? JSON.parse(text) : {}) as { ids?: unknown };
+    if (body.ids !== undefined && !(Array.isArray(body.ids) && body.ids.every((x) => typeof x === 'string'))) return { status: 400, body: { message: 'ids 应为回传编号的数组。' } };
+    let replayed: string[];
+    try {
+      replayed = await pump.replay(body.ids as string[] | undefined);
+    } catch (err) {
+      return { status: 404, body: { code: 'not_dead_letters', message: `以下编号不是失败的回传：${(err as Error).message.replace(/^not dead letters: /, '')}` } };
+    }
+    const run = replayed.length > 0 ? await pump.run() : undefined;
+    return { status: 200, body: { replayed, ...(run ? { run } : {}) } };
+  }
+  return { status: 404, body: { message: 'not found' } };
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -601,6 +639,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (err instanceof ConfigError) throw new RuntimeStartError('bad_handover', `${paths.config} 中的 handover 配置无效：${err.message}`);
       throw err;
     }
+    let workOrderSettings: WorkOrderSettings | undefined;
+    try {
+      workOrderSettings = await readWorkOrderSettings(cfg.workOrderOutbound, paths.root);
+    } catch (err) {
+      if (err instanceof WorkOrderConfigError) throw new RuntimeStartError('bad_workorder_outbound', `${paths.config} 中的 workOrderOutbound 配置无效：${err.message}`);
+      throw err;
+    }
     if (!instance) await writeJsonAtomic(paths.instance, { jurisdiction: code, createdAt: new Date().toISOString() });
 
     const chosen = await chooseClock(opts, paths);
@@ -620,6 +665,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // A data directory of the dynalite era is migrated once, before the database is opened (backup first).
     await migrateOnStart(paths, logger);
     let composed: EmbeddedComposition<TrackingClock>;
+    // The pump is made after the store it reads; the store's marks kick it through this reference.
+    const workOrdersRef: { pump?: WorkOrderPump } = {};
     try {
       composed = await composeEmbedded({
         jurisdiction: code,
@@ -630,6 +677,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         databaseFile: paths.database,
         blobs: new FolderBlobStore(paths.blobs),
         archiveBlobs: new FolderBlobStore(paths.archive),
+        ...(workOrderSettings ? { workOrders: { onMarked: () => workOrdersRef.pump?.kick() } } : {}),
       });
     } catch (err) {
       if (isTousuError(err)) throw err;
@@ -639,6 +687,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const sqlite = composed.sqlite!;
     const blobs = composed.blobs!;
     cleanups.push(() => composed.close());
+    // The 12345 loop: the pump stops before the database closes (its cleanup runs first).
+    const workOrders = workOrderSettings ? createWorkOrderPump({ settings: workOrderSettings, outbox: composed.workOrderOutbox, store: () => store, clock, jurisdiction, logger }) : undefined;
+    if (workOrders) {
+      workOrdersRef.pump = workOrders;
+      cleanups.push(() => workOrders.stop());
+    }
     const tokens = createTokenIssuer(await loadOrCreateSecret(paths.tokenKey), { accounts: users });
     const adminKey = Buffer.from(await loadOrCreateSecret(paths.adminKey)).toString('hex');
 
@@ -895,6 +949,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             const report = await evaluationAdmin({ facts: composed.facts, rules, clock }, jurisdiction, await readBody(req));
             return sendJson(res, report.status, report.body);
           }
+          if (req.url?.startsWith('/admin/workorders')) {
+            const answer = await workOrdersAdmin(workOrders, req);
+            return sendJson(res, answer.status, answer.body);
+          }
           const recoveryAnswer = await recoveryAdmin(recovery, req);
           if (recoveryAnswer) return sendJson(res, recoveryAnswer.status, recoveryAnswer.body);
           return sendJson(res, 404, { message: 'not found' });
@@ -919,6 +977,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // execution) and every 10 minutes.
     recovery.start();
     cleanups.push(() => recovery.stop());
+    workOrders?.start();
 
     logger.info('runtime started', { jurisdiction: code, httpPort, smtpPort: smtp.port, clock: chosen.kind, scale: chosen.scale, resumed: resumed.length, ms: Date.now() - t0 });
     if (chosen.note) logger.warn(chosen.note);
@@ -949,6 +1008,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       replayDeadLetters: replay,
       recovery,
       evaluationFacts: composed.facts,
+      ...(workOrders ? { workOrders } : {}),
       stop() {
         stopping ??= (async () => {
           logger.info('runtime stopping');

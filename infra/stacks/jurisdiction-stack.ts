@@ -17,6 +17,7 @@ import { Observability } from '../constructs/observability';
 import { Reporting } from '../constructs/reporting';
 import { Workflow, lifecycleServiceName } from '../constructs/workflow';
 import { Handover } from '../constructs/handover';
+import { WorkOrderOutbound } from '../constructs/workorder-outbound';
 
 export interface JurisdictionStackProps extends StackProps {
   deployment: Deployment;
@@ -94,6 +95,13 @@ export class JurisdictionStack extends Stack {
       deadLetters: this.intake.deadLetters,
       logRetentionDays,
     });
+
+    // The 12345 loop (art. 7(2)), when configured: every function marks work-order cases, the reconciler reports them.
+    if (deploy.workOrderOutbound) {
+      const outbound = new WorkOrderOutbound(this, 'WorkOrderOutbound', { settings: deploy.workOrderOutbound });
+      outbound.markIn(this);
+      outbound.grantSender(this.intake.reconciler);
+    }
 
     const functions: Record<string, lambda.IFunction> = { Api: this.api.handler, QuarterlyReport: this.reporting.handler };
     for (const fn of this.intake.functions) functions[fn.node.id] = fn;

@@ -40,6 +40,8 @@ import type { ActionDeps } from '../services/actions';
 import type { DuplicateChecker } from '../services/duplicates';
 import type { LifecycleTaskDeps } from '../services/lifecycle-tasks';
 import { composeJurisdiction } from './jurisdiction';
+import { DynamoWorkOrderOutbox } from '../adapters/aws/dynamo-workorder-outbox';
+import { withWorkOrderMarks } from '../services/workorder-marks';
 import type { JurisdictionSetup } from './jurisdiction';
 
 /** What the composition reads from a function's environment (each function's own schema checks its required variables). */
@@ -63,6 +65,11 @@ export const AwsEnv = z.object({
   ARCHIVE_BUCKET: z.string().min(1).optional(),
   ARCHIVE_KMS_KEY_ID: z.string().min(1).optional(),
   STATUS_URL: z.url().optional(),
+  /**
+   * `1` when the stack reports 12345 work orders back (art. 7(2), `workOrderOutbound` in config/deploy): writes of
+   * work-order cases mark them for the reconciler, which collects and posts their reports (set on every function).
+   */
+  WORKORDER_MARKS: z.literal('1').optional(),
 });
 export type AwsEnv = z.infer<typeof AwsEnv>;
 
@@ -152,7 +159,8 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
     ...(env.RULES_DIR ? { rulesDir: env.RULES_DIR } : {}),
   });
   const doc = createDocumentClient(opts.dynamo ?? new DynamoDBClient({}));
-  const store = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: errorName(err) }) });
+  const baseStore = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: errorName(err) }) });
+  const store = env.WORKORDER_MARKS ? withWorkOrderMarks(baseStore, { outbox: new DynamoWorkOrderOutbox({ doc, tableName: env.TABLE_NAME }), clock, newToken: () => cryptoIds.uuid() }) : baseStore;
   const replyTo = jurisdiction.mail.replyTo;
   const mail = lazyMailSenderFromEnv(raw, replyTo ? { replyTo } : {});
   const sendsMail = raw.MAIL_MODE !== undefined;

@@ -30,6 +30,15 @@ export interface WorkOrderOutbox {
   /** Pending items whose nextAttemptAt is at or before `now`, oldest first. */
   due(now: string, limit: number): Promise<WorkOrderOutboxItem[]>;
   list(status?: OutboxStatus): Promise<WorkOrderOutboxItem[]>;
+  /**
+   * Marks a work-order case as changed, before the case write (so a crash after the write still leaves the mark):
+   * the pump collects its reports and clears the mark. `token` is new for every mark; a later mark replaces it.
+   */
+  markCase(caseId: string, token: string, at: string): Promise<void>;
+  /** Marked cases, oldest mark first. */
+  markedCases(limit: number): Promise<{ caseId: string; token: string; at: string }[]>;
+  /** Removes the mark if it still carries `token` (a write marked again after the collection keeps its mark). */
+  clearMark(caseId: string, token: string): Promise<void>;
 }
 
 /** Posts one report to the platform; throws on anything but a 2xx (WebhookError carries the status). */

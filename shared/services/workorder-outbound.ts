@@ -24,6 +24,46 @@ export type WorkOrderRetryPolicy = z.infer<typeof WorkOrderRetryPolicy>;
 
 export const DEFAULT_WORKORDER_RETRY: WorkOrderRetryPolicy = { backoffSeconds: [60, 300, 900, 1800, 3600], maxAgeSeconds: 72 * 3600, batchLimit: 100 };
 
+const webhookUrl = z.url({ protocol: /^https?$/, error: '应为 http(s) 地址，如 https://12345.example.gov.cn/api/tousu/reports' });
+const retry = WorkOrderRetryPolicy.partial().optional();
+const timeoutMs = z.number().int().min(1000).max(60_000).optional();
+
+/**
+ * `workOrderOutbound` in `<data-dir>/tousu.config.json` (embedded runtime): the 12345 platform's webhook of this
+ * jurisdiction. The shared secret is not in the file: it is read from `secretFile` (relative to the data directory,
+ * default `secrets/workorder-webhook.key`, at least 16 characters). Absent: no work-order reports are collected.
+ */
+export const WorkOrderOutboundRuntimeConfig = z.strictObject({
+  url: webhookUrl,
+  secretFile: z.string().min(1).max(500).default('secrets/workorder-webhook.key'),
+  /** How often the pump runs (wall time, seconds); a case write also starts it at once. */
+  everySeconds: z.number().int().min(5).max(3600).default(60),
+  timeoutMs,
+  retry,
+});
+export type WorkOrderOutboundRuntimeConfig = z.infer<typeof WorkOrderOutboundRuntimeConfig>;
+
+/** `workOrderOutbound` in `config/deploy/<code>.json` (AWS): the secret is a Secrets Manager secret's string. */
+export const WorkOrderOutboundDeployConfig = z.strictObject({
+  url: webhookUrl,
+  secretName: z.string().min(1).max(512),
+  timeoutMs,
+  retry,
+});
+export type WorkOrderOutboundDeployConfig = z.infer<typeof WorkOrderOutboundDeployConfig>;
+
+/** The retry policy with today's defaults under the configured fields (validated as a whole). */
+export function retryPolicyOf(cfg: { retry?: Partial<WorkOrderRetryPolicy> | undefined } | undefined): WorkOrderRetryPolicy {
+  const r = cfg?.retry ?? {};
+  return WorkOrderRetryPolicy.parse({ ...DEFAULT_WORKORDER_RETRY, ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) });
+}
+
+/** Field problems of a `workOrderOutbound` object (empty when valid), with dotted paths, in Chinese. */
+export function workOrderConfigProblems(input: unknown, kind: 'runtime' | 'deploy', where = 'workOrderOutbound'): { field: string; message: string }[] {
+  const r = (kind === 'runtime' ? WorkOrderOutboundRuntimeConfig : WorkOrderOutboundDeployConfig).safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
+}
+
 export interface WorkOrderOutboundDeps {
   outbox: WorkOrderOutbox;
   webhook: WorkOrderWebhook;
@@ -97,4 +137,45 @@ export async function replayWorkOrderDeadLetters(deps: { outbox: WorkOrderOutbox
     await deps.outbox.put({ ...rest, status: 'pending', attempts: 0, queuedAt: now, nextAttemptAt: now });
   }
   return chosen.map((x) => x.report.id);
+}
+
+// ---------------------------------------------------------------------------------------------- the pump (marks: ./workorder-marks.ts)
+
+export interface PumpRun extends DeliveryRun {
+  /** Marked cases collected (their marks cleared). */
+  collected: number;
+  /** New reports queued from them. */
+  queued: number;
+  /** Marked cases whose collection failed (kept marked for the next run). */
+  collectFailed: number;
+}
+
+export interface WorkOrderPumpDeps extends WorkOrderOutboundDeps {
+  store: CaseStore;
+  jurisdiction: JurisdictionConfig;
+}
+
+/** One run of the loop: collects the marked cases' reports, then posts what is due. */
+export async function pumpWorkOrderReports(deps: WorkOrderPumpDeps): Promise<PumpRun> {
+  const policy = deps.policy ?? DEFAULT_WORKORDER_RETRY;
+  let collected = 0;
+  let queued = 0;
+  let collectFailed = 0;
+  for (const m of await deps.outbox.markedCases(policy.batchLimit)) {
+    try {
+      queued += await collectWorkOrderReports(deps, m.caseId);
+      await deps.outbox.clearMark(m.caseId, m.token);
+      collected++;
+    } catch (err) {
+      collectFailed++;
+      deps.logger?.warn('workorder_collect_failed', { caseId: m.caseId, error: (err as { name?: string }).name ?? 'Error' });
+    }
+  }
+  return { collected, queued, collectFailed, ...(await deliverDueReports(deps)) };
+}
+
+/** What an operator sees of an outbox item: never the result text (it may quote the case). */
+export function outboxItemView(x: WorkOrderOutboxItem) {
+  const { resultText: _resultText, ...report } = x.report;
+  return { ...x, report };
 }

@@ -23,6 +23,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HttpLimits } from '../../../functions/api/limits';
 import { HandoverConfig } from '../../../shared/domain/handover';
+import { workOrderConfigProblems } from '../../../shared/services/workorder-outbound';
 import { parseSmtpLimits } from '../../local/smtp-limits';
 import { parseIntakeBacklog } from '../../local/intake-backlog';
 import { parseDeployConfig } from '../../config';
@@ -91,7 +92,7 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
     report.problems.push({ path: '', message: err instanceof Error ? err.message : 'JSON 语法错误' });
     return report;
   }
-  const cfg = (value ?? {}) as { limits?: unknown; handover?: unknown; smtp?: unknown; intakeBacklog?: unknown; api?: { limits?: unknown } };
+  const cfg = (value ?? {}) as { limits?: unknown; handover?: unknown; workOrderOutbound?: unknown; smtp?: unknown; intakeBacklog?: unknown; api?: { limits?: unknown } };
   const add = (prefix: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) => {
     for (const i of issues) report.problems.push({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message });
   };
@@ -102,6 +103,8 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
       const h = HandoverConfig.safeParse(cfg.handover);
       if (!h.success) add('handover', h.error.issues);
     }
+    // The 12345 webhook (art. 7(2)); its secret is read from `secretFile` at start, never written here.
+    if (cfg.workOrderOutbound !== undefined) for (const p of workOrderConfigProblems(cfg.workOrderOutbound, 'runtime')) report.problems.push({ path: p.field, message: p.message });
     // The SMTP listener's limits and the intake back-pressure bound, as the runtime checks them at start.
     for (const [key, parse] of [
       ['smtp', (v: unknown) => parseSmtpLimits(v)],
@@ -116,13 +119,13 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
       }
     }
     const ev = limits.success ? limits.data.sizes.evidence : undefined;
-    report.summary = ev ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}` : undefined;
+    report.summary = ev ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}${cfg.workOrderOutbound ? '；已配置 12345 工单回传' : ''}` : undefined;
   } else {
     const code = basename(file, '.json');
     try {
       const d = parseDeployConfig(code, value);
       const ev = (d.api.limits ?? HttpLimits.parse({})).sizes.evidence;
-      report.summary = `部署配置 ${code}：证明材料最多 ${ev.maxFiles} 个文件，合计 ≤ ${ev.maxTotalBytes} 字节${d.handover ? `；移交 ${d.handover.peers.map((p) => p.jurisdiction).join('、')}` : ''}`;
+      report.summary = `部署配置 ${code}：证明材料最多 ${ev.maxFiles} 个文件，合计 ≤ ${ev.maxTotalBytes} 字节${d.handover ? `；移交 ${d.handover.peers.map((p) => p.jurisdiction).join('、')}` : ''}${d.workOrderOutbound ? '；12345 工单回传' : ''}`;
     } catch (err) {
       for (const line of (err instanceof Error ? err.message : String(err)).split('\n').slice(1)) {
         const m = /^\s*([^:]+): (.*)$/.exec(line);

@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import type { CaseRecord, TimelineEvent } from '../case';
 import { hasActiveMarks } from '../secrecy';
+import { isReportedEventType, REPORTED_EVENT_KINDS } from './reported-events';
 import type { JurisdictionConfig } from '../jurisdiction';
 import { FINDING_LABELS_INTERNAL, SATISFACTION_LABELS } from '../notices/labels';
 
@@ -45,17 +46,9 @@ export const WorkOrderReport = z.object({
 });
 export type WorkOrderReport = z.infer<typeof WorkOrderReport>;
 
-const KIND_OF: Record<string, WorkOrderReportKind> = {
-  accepted: 'acceptance',
-  dispatched: 'transfer',
-  rerouted: 'transfer',
-  lead_designated: 'transfer',
-  transferred: 'result',
-  concluded: 'result',
-  not_accepted: 'result',
-  terminated: 'result',
-  follow_up_recorded: 'follow_up',
-};
+const KIND_OF: Record<string, WorkOrderReportKind> = REPORTED_EVENT_KINDS;
+
+export { isReportedEventType };
 
 const WITHHELD = '（涉及保密内容，详情请向政务服务管理机构查询）';
 
