@@ -30,8 +30,7 @@ import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/
 import { replayAll } from '../../shared/services/dead-letters';
 import type { ReplayOutcome } from '../../shared/services/dead-letters';
 import { handOverParked } from '../../shared/services/lifecycle-tasks';
-import { errorName } from '../../shared/domain/errors';
-import { awsWorkOrderPump } from '../../shared/composition/aws-workorders';
+import { ConfigError, errorName } from '../../shared/domain/errors';
 import type { AwsWorkOrdersOptions } from '../../shared/composition/aws-workorders';
 import type { PumpRun } from '../../shared/services/workorder-outbound';
 
@@ -101,8 +100,17 @@ export function reconcilerDeps(
         return replayAll({ submit, deadLetters: c.deadLetters, store, clock, handOver: (id) => handOverParked(lifecycle, id), ...(logger ? { logger } : {}) }, jurisdiction.code, { kind: 'handover' });
       }
     : undefined;
-  // The 12345 loop: the marked work-order cases' reports collected and posted at every run (art. 7(2)).
-  const workOrders = awsWorkOrderPump(env as unknown as Record<string, string | undefined>, c, opts);
+  // The 12345 loop: the marked work-order cases' reports collected and posted at every run (art. 7(2)). Its code
+  // (report builder, webhook, outbox) is a chunk loaded on the first run of a stack that configures it.
+  let pump: Promise<(() => Promise<PumpRun>) | undefined> | undefined;
+  const workOrders = env.WORKORDER_OUTBOUND
+    ? async () => {
+        pump ??= import('../../shared/composition/aws-workorders').then((m) => m.awsWorkOrderPump(env as unknown as Record<string, string | undefined>, c, opts));
+        const run = await pump;
+        if (!run) throw new Error('WORKORDER_OUTBOUND is set but no pump was made');
+        return run();
+      }
+    : undefined;
   return {
     ...(replayHandovers ? { replayHandovers } : {}),
     ...(workOrders ? { workOrders } : {}),
@@ -141,12 +149,15 @@ export async function runReconciler(
   opts: { thresholdMs: number; calendar?: () => Promise<ProvisionalStatus & { recomputed: number }>; replayHandovers?: () => Promise<ReplayOutcome[]>; workOrders?: () => Promise<PumpRun> },
   logger: ReconcilerLogger,
 ): Promise<ReconcilerSummary> {
+  let configError: ConfigError | undefined;
   if (opts.workOrders) {
     try {
       const run = await opts.workOrders();
       logger[run.dead > 0 || run.collectFailed > 0 ? 'warn' : 'info']('workorder reports run', { ...run });
     } catch (err) {
       logger.error('workorder reports run failed', { error: errorName(err) });
+      // A bad configuration fails the invocation (the function's error alarm) after the rest of the run.
+      if (err instanceof ConfigError) configError = err;
     }
   }
   if (opts.replayHandovers) {
@@ -183,5 +194,6 @@ export async function runReconciler(
   for (const p of report.problems) logger.error('reconcile problem', { ...(p.caseId ? { caseId: p.caseId } : {}), error: p.error });
   const summary = summarize(report);
   logger.info('reconcile run', { ...summary });
+  if (configError) throw configError;
   return summary;
 }

@@ -40,7 +40,7 @@ import type { ActionDeps } from '../services/actions';
 import type { DuplicateChecker } from '../services/duplicates';
 import type { LifecycleTaskDeps } from '../services/lifecycle-tasks';
 import { composeJurisdiction } from './jurisdiction';
-import { DynamoWorkOrderOutbox } from '../adapters/aws/dynamo-workorder-outbox';
+import type { WorkOrderOutbox } from '../ports/workorder-outbox';
 import { withWorkOrderMarks } from '../services/workorder-marks';
 import type { JurisdictionSetup } from './jurisdiction';
 
@@ -160,7 +160,13 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
   });
   const doc = createDocumentClient(opts.dynamo ?? new DynamoDBClient({}));
   const baseStore = createCaseStore({ doc, tableName: env.TABLE_NAME, onFactError: (caseId, err) => logger.error('evaluation facts not written', { caseId, error: errorName(err) }) });
-  const store = env.WORKORDER_MARKS ? withWorkOrderMarks(baseStore, { outbox: new DynamoWorkOrderOutbox({ doc, tableName: env.TABLE_NAME }), clock, newToken: () => cryptoIds.uuid() }) : baseStore;
+  // The outbox adapter is a chunk of its own, loaded on the first mark (a work-order case's reported step).
+  let marks: Promise<Pick<WorkOrderOutbox, 'markCase'>> | undefined;
+  const markCase: WorkOrderOutbox['markCase'] = async (...args) => {
+    marks ??= import('../adapters/aws/dynamo-workorder-outbox').then((m) => new m.DynamoWorkOrderOutbox({ doc, tableName: env.TABLE_NAME }));
+    return (await marks).markCase(...args);
+  };
+  const store = env.WORKORDER_MARKS ? withWorkOrderMarks(baseStore, { outbox: { markCase }, clock, newToken: () => cryptoIds.uuid() }) : baseStore;
   const replyTo = jurisdiction.mail.replyTo;
   const mail = lazyMailSenderFromEnv(raw, replyTo ? { replyTo } : {});
   const sendsMail = raw.MAIL_MODE !== undefined;

@@ -106,11 +106,13 @@ test('a marked work-order case reaches the receiver after an hour of it being do
   expect(JSON.stringify(lines)).not.toContain(SECRET);
 });
 
-test('WORKORDER_OUTBOUND without its secret, or with a bad url, fails at cold start naming the variable', () => {
-  const base = { TABLE_NAME: 't', JURISDICTION: '510903', STATE_MACHINE_ARN: 'arn:aws:states:x:0:stateMachine:s', START_QUEUE_URL: 'https://sqs.x.amazonaws.com/0/q' };
+test('WORKORDER_OUTBOUND without its secret, or with a bad url, fails the run (after the reconcile) naming the variable', async () => {
+  const base = { TABLE_NAME: h.tableName, JURISDICTION: '510903', STATE_MACHINE_ARN: 'arn:aws:states:x:0:stateMachine:s', START_QUEUE_URL: 'https://sqs.x.amazonaws.com/0/q' };
   const clients = { dynamo: h.client };
-  expect(() => reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'https://x.example/r' }) }), clients, { now: () => h.now.value }, logger)).toThrow(/WORKORDER_SECRET_ARN/);
-  expect(() =>
-    reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'ftp://x' }), WORKORDER_SECRET_ARN: 'arn:aws:secretsmanager:x:0:secret:s' }), clients, { now: () => h.now.value }, logger),
-  ).toThrow(/WORKORDER_OUTBOUND\.url/);
+  const noSecret = reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'https://x.example/r' }) }), clients, { now: () => h.now.value }, logger);
+  await expect(noSecret.workOrders!()).rejects.toThrow(/WORKORDER_SECRET_ARN/);
+  const badUrl = reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'ftp://x' }), WORKORDER_SECRET_ARN: 'arn:aws:secretsmanager:x:0:secret:s' }), clients, { now: () => h.now.value }, logger);
+  lines.length = 0;
+  await expect(runReconciler(badUrl, { thresholdMs: 24 * 3600_000, workOrders: badUrl.workOrders! }, logger)).rejects.toThrow(/WORKORDER_OUTBOUND\.url/);
+  expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['workorder reports run failed', 'reconcile run']));
 });
