@@ -178,7 +178,7 @@ export interface FingerprintOptions {
   lsh?: LshParams;
   /**
    * How the normalised text is cut into the set compared by Jaccard and containment (default: character bigrams).
-   * The bench compares it with @node-rs/jieba word segmentation (docs/BENCHMARKS.md); bigrams measured better.
+   * Both runtimes pass the plain-JS dictionary words (shared/composition/duplicate-matching.ts); docs/BENCHMARKS.md.
    */
   tokenize?: (normalisedText: string) => Set<string>;
 }
