@@ -42,6 +42,47 @@ export function seesRespondentView(actor: { role: string }): boolean {
   return actor.role === 'department';
 }
 
+/** Said instead of the identity signals of a duplicate finding, to a department (art. 13, issue 22). */
+export const DUPLICATE_IDENTITY_WITHHELD = '投诉人身份比对结果（电话、邮箱、证件、姓名、单位）仅政务服务管理机构可见';
+
+/** A reason line of the duplicate matcher about the complainants (shared/domain/duplicates/score.ts `explain`). */
+const IDENTITY_REASON = /^投诉人(联系电话|电子邮箱|身份证号码|姓名|姓氏|单位名称)/;
+
+/**
+ * The reasons of a "可能重复" finding as an actor may see them. A department never sees the identity signals
+ * (which contact, name or ID matched, or that the identities contradict): with the other case's complainant in
+ * view they would say who a confidential complainant is, and a department cannot tell which pair involves one.
+ * The agency sees every reason.
+ */
+export function duplicateReasonsFor(actor: { role: string }, reasons: readonly string[]): string[] {
+  if (!seesRespondentView(actor)) return [...reasons];
+  let withheld = false;
+  const out: string[] = [];
+  for (const r of reasons) {
+    if (IDENTITY_REASON.test(r)) {
+      withheld = true;
+      continue;
+    }
+    const cleaned = r.replace(/；?投诉人身份信息相互矛盾/g, '').replace(/原因：；/, '原因：');
+    if (cleaned !== r) withheld = true;
+    if (!/未自动合并的原因：$/.test(cleaned)) out.push(cleaned);
+  }
+  if (withheld) out.push(DUPLICATE_IDENTITY_WITHHELD);
+  return out;
+}
+
+/** Timeline event data of a duplicate finding with its explanations as the actor may see them. */
+function duplicateEventData(actor: { role: string }, data: TimelineEvent['data']): TimelineEvent['data'] {
+  if (!data || !seesRespondentView(actor)) return data;
+  const d = data as { candidates?: { explanation?: string[] }[]; explanation?: string[] };
+  if (!Array.isArray(d.candidates) && !Array.isArray(d.explanation)) return data;
+  return {
+    ...data,
+    ...(Array.isArray(d.candidates) ? { candidates: d.candidates.map((c) => (Array.isArray(c.explanation) ? { ...c, explanation: duplicateReasonsFor(actor, c.explanation) } : c)) } : {}),
+    ...(Array.isArray(d.explanation) ? { explanation: duplicateReasonsFor(actor, d.explanation) } : {}),
+  };
+}
+
 /** True when what the actor sees of this case must hide a complainant's identity (art. 13). */
 export function mustRedactFor(actor: { role: string }, c: CaseRecord): boolean {
   return seesRespondentView(actor) && isConfidentialCase(c);
@@ -266,6 +307,9 @@ export function redactForRespondent(original: CaseRecord): CaseRecord {
   }));
   if (!c.merges) delete copy.merges;
   if (c.intake.channelDetails) copy.intake.channelDetails = neutralChannelDetails(copy.intake.channelDetails!);
+  const respondent = { role: 'department' };
+  for (const x of copy.duplicateSuspects ?? []) x.reasons = duplicateReasonsFor(respondent, x.reasons);
+  for (const x of copy.dismissedDuplicates ?? []) x.reasons = duplicateReasonsFor(respondent, x.reasons);
   if (!isConfidentialCase(c)) return copy;
 
   const scrub = (s: string): string => redactText(s, identityStrings(c));
@@ -306,7 +350,8 @@ export function redactForRespondent(original: CaseRecord): CaseRecord {
  * summaries scrubbed and the raw event data (staff notes, parsed bodies) dropped.
  */
 export function timelineFor(actor: { role: string }, c: CaseRecord, all: TimelineEvent[]): TimelineEvent[] {
-  const events = maySeeMarked(actor) ? all : withholdMarkedEvents(c, all);
+  const marked = maySeeMarked(actor) ? all : withholdMarkedEvents(c, all);
+  const events = seesRespondentView(actor) ? marked.map((e) => (e.data ? { ...e, data: duplicateEventData(actor, e.data) } : e)) : marked;
   if (!mustRedactFor(actor, c)) return events;
   const secrets = identityStrings(c);
   return events.map(({ data: _data, ...e }) => ({ ...e, summary: redactText(e.summary, secrets) }));

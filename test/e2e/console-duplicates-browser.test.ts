@@ -29,7 +29,7 @@ describe('可能重复 in the console (headless Chromium)', () => {
   let token: string;
   let browser: Browser;
   let page: Page;
-  const ids = { phone: '', web: '' };
+  const ids = { phone: '', web: '', first: '', call: '' };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -83,6 +83,8 @@ describe('可能重复 in the console (headless Chromium)', () => {
     expect(call.body.possibleDuplicate.label).toBe('可能重复');
     expect(call.body.possibleDuplicate.candidates).toEqual([expect.objectContaining({ caseId: first.body.caseId })]);
     expect(call.body.possibleDuplicate.candidates[0].reasons).toEqual(expect.arrayContaining(['投诉人联系电话一致', '被投诉单位相同']));
+    ids.first = first.body.caseId as string;
+    ids.call = call.body.caseId as string;
     await rt.workflow.idle();
 
     // Both cases of the first pair carry the finding, each from its side.
@@ -139,5 +141,26 @@ describe('可能重复 in the console (headless Chromium)', () => {
     await page.goto(`${rt.httpUrl}/console`);
     await page.locator(`tr[data-case-id="${ids.web}"]`).waitFor();
     expect(await page.locator(`tr[data-case-id="${ids.web}"] .badge-dup`).count()).toBe(0);
+  });
+
+  it('不是重复: one click beside the merge dismisses the pair on both cases; one click undoes it', async () => {
+    await page.goto(`${rt.httpUrl}/console/cases/${ids.call}`);
+    const item = page.locator(`#dups .dup-item[data-candidate="${ids.first}"]`);
+    await item.waitFor();
+    expect(await item.locator('button.dup-merge').count()).toBe(1);
+    await item.locator('button.dup-dismiss').click();
+    await page.locator(`#dups .dup-item[data-candidate="${ids.first}"] .dup-dismissed`).waitFor();
+    expect(await page.locator(`#dups .dup-item[data-candidate="${ids.first}"] .badge-dup`).textContent()).toBe('已认定不是重复');
+    expect(await page.locator(`#dups .dup-item[data-candidate="${ids.first}"] button.dup-merge`).count()).toBe(0);
+    for (const id of [ids.call, ids.first]) expect((await rt.store.auditTrail(id)).map((a) => a.what)).toContain('action:dismiss-duplicate');
+    expect((await rt.store.get(ids.first))?.dismissedDuplicates).toEqual([expect.objectContaining({ caseId: ids.call, dismissedBy: expect.objectContaining({ id: 'agency1' }) })]);
+
+    // The other case shows the dismissal too, and undoes it.
+    await page.goto(`${rt.httpUrl}/console/cases/${ids.first}`);
+    await page.locator(`#dups .dup-item[data-candidate="${ids.call}"] .dup-dismissed`).waitFor();
+    await page.locator(`#dups .dup-item[data-candidate="${ids.call}"] button.dup-restore`).click();
+    await page.locator(`#dups .dup-item[data-candidate="${ids.call}"] button.dup-dismiss`).waitFor();
+    expect((await rt.store.get(ids.call))?.flags.possibleDuplicateOf).toEqual([ids.first]);
+    expect((await rt.store.auditTrail(ids.first)).map((a) => a.what)).toContain('action:restore-duplicate');
   });
 });

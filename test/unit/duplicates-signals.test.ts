@@ -1,4 +1,5 @@
 import { normaliseIdNumber, idNumbersInText, canonicalTerms, simplify } from '../../shared/domain/duplicates/normalize';
+import { phonesInText } from '../../shared/domain/duplicates/fingerprint';
 import { compareSignals } from '../../shared/domain/duplicates/score';
 import { extractFacts, compareFacts, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, shingles, minhash, estimateJaccard, jaccard, lshBands, fingerprint, resolveUnit } from '../../shared/domain/duplicates/index';
 import { DEPARTMENTS } from '../fixtures/duplicates/labelled-set';
@@ -165,5 +166,41 @@ describe('intake accepts the phone forms the matcher reads (issue 22, item 1)', 
   });
   it.each(['12', '12345', '95588', '12345678', 'abc', '1381234567'])('%s is refused', (raw) => {
     expect(isValidPhone(raw)).toBe(false);
+  });
+});
+
+describe('landlines written in the text (issue 22)', () => {
+  it.each([
+    ['联系电话0825-2345678', '08252345678'],
+    ['请回电 0825 2345678 转801', '08252345678'],
+    ['(0825)2345678', '08252345678'],
+    ['（0825）2345678-806', '08252345678'],
+    ['0825-2345678(801)', '08252345678'],
+    ['座机：2345678', '08252345678'],
+    ['我的座机 2345678，请回电', '08252345678'],
+    ['办公室电话是 22345678', '082522345678'],
+    ['成都的号码 028-86123456', '02886123456'],
+  ])('%s → %s, like the same number in the contact field', (text, phone) => {
+    expect(phonesInText(text)).toEqual([phone]);
+    expect(phonesInText(text)).toEqual([normalisePhone(phone)]);
+  });
+
+  it.each([
+    '金额 2345678 元',
+    '工单号GD20250304000123',
+    '身份证510903199001011234',
+    '打了8765432好几次',
+    '打中心电话0825-2345678没人接',
+    '窗口电话 2345678 一直占线',
+    '拨打0825-2345678咨询',
+  ])('%s: no identity (an amount, a file number, or a number the complainant called)', (text) => {
+    expect(phonesInText(text)).toEqual([]);
+  });
+
+  it('a call note with the landline in its text and a web form with it in the contact field share the phone signal', () => {
+    const note = fingerprint(intakeOf({ complainant: { anonymous: false, wantsReply: true, confidential: false, name: '王先生' }, matter: '来电人王先生反映营业执照变更被驳回，留座机 0825-2345678 转 806，请回电。' }));
+    const web = fingerprint(intakeOf({ complainant: { anonymous: false, wantsReply: true, confidential: false, name: '王建国', phone: '2345678' }, matter: '营业执照变更申请被驳回，理由不清。' }));
+    expect(note.phones).toEqual(['08252345678']);
+    expect(note.keys.filter((k) => k.kind === 'phone')).toEqual(web.keys.filter((k) => k.kind === 'phone'));
   });
 });

@@ -19,6 +19,7 @@ import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import type { EvidenceRef } from '../../../shared/domain/intake';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import { ROLE_LABELS, canAct, canRead, readDenial, viewFor } from '../../../shared/domain/access';
+import { duplicateReasonsFor } from '../../../shared/domain/redaction';
 import { activeDismissal } from '../../../shared/domain/duplicates/dismiss';
 import { decidePair } from '../../../shared/services/duplicate-dismissal';
 import { bodyLimit } from 'hono/body-limit';
@@ -408,7 +409,8 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       for (const id of rec.flags.possibleDuplicateOf ?? []) {
         const other = await deps.store.get(id);
         // A candidate the caller may not read is named by its number only.
-        const reasons = rec.duplicateSuspects?.find((x) => x.caseId === id)?.reasons;
+        const found = rec.duplicateSuspects?.find((x) => x.caseId === id)?.reasons;
+        const reasons = found ? duplicateReasonsFor(p.actor, found) : undefined;
         candidates.push({ ...(other && canRead(p.actor, other) ? caseSummary(deps, p.actor, other) : { caseId: id, trackingNo: id, hidden: true }), ...(reasons ? { reasons } : {}) });
       }
       items.push({ ...caseSummary(deps, p.actor, rec), candidates });
@@ -443,7 +445,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       items.push({
         direction: s.direction,
         score: s.score,
-        reasons: s.reasons,
+        reasons: duplicateReasonsFor(p.actor, s.reasons),
         at: s.at,
         candidate: visible ? caseSummary(deps, p.actor, other) : { caseId: s.caseId, trackingNo: s.trackingNo, hidden: true },
         ...(mayMerge ? { merge: { caseId: from.caseId, into: into.caseId } } : {}),
@@ -457,7 +459,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
       items.push({
         direction: d.direction,
         score: d.score,
-        reasons: d.reasons,
+        reasons: duplicateReasonsFor(p.actor, d.reasons),
         at: d.at,
         candidate: visible ? caseSummary(deps, p.actor, other) : { caseId: d.caseId, trackingNo: d.trackingNo, hidden: true },
         dismissed: { at: d.dismissedAt, by: d.dismissedBy.id, ...(d.note ? { note: d.note } : {}) },

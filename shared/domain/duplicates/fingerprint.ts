@@ -102,14 +102,41 @@ export function resolveUnit(respondent: Respondent, text: string, departments: r
 
 const unique = (xs: (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
 
-/** Mainland mobile numbers written in a text (signatures of mails and letters), normalised. */
+/**
+ * A landline with its area code as people write it: `0825-2345678`, `0825 2345678`, `08252345678`, `(0825)2345678`,
+ * `（0825）2345678`, with an optional extension (`转801`, `-801`, `分机801`, `ext 801`, `(801)`).
+ */
+const LANDLINE_WITH_AREA = /(?<![\d])(?:[(（]\s*0\d{2,3}\s*[)）]|0\d{2,3})[\s-]?[2-9]\d{6,7}(?:\s*(?:转|分机|ext\.?|x|-)\s*\d{1,5}|\s*[(（]\s*\d{1,5}\s*[)）])?(?![\d])/gi;
+/**
+ * A local number (7 or 8 digits, no area code) counts only after a word that says it is a telephone number
+ * (`电话`, `座机`, `固话`, `联系方式`, `号码`), so that amounts, file numbers and dates are never taken.
+ */
+const LOCAL_LANDLINE = /(?:电话|座机|固话|联系方式|号码)[^\d\n]{0,4}(?<![\d])([2-9]\d{6,7}(?:\s*(?:转|分机|ext\.?|x|-)\s*\d{1,5})?)(?![\d])/gi;
+
+/**
+ * Phone numbers written in a text (signatures of mails and letters, "座机 2345678" in an operator's note),
+ * normalised like the contact field: mobiles, landlines with their area code and local landlines after a word
+ * that names them, each with or without its extension (dropped: the line is the identity, not the desk).
+ */
 export function phonesInText(text: string): string[] {
   const out: string[] = [];
-  for (const m of fold(text).matchAll(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g)) {
+  const folded = fold(text);
+  for (const m of folded.matchAll(/(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g)) {
     const p = normalisePhone(m[0]);
     if (p) out.push(p);
   }
-  return out;
+  // A landline is often the unit's, not the complainant's ("打中心电话0825-2345678没人接"): a number someone
+  // called or a unit's line is not identity, or two people who called the same window would be one complainant.
+  const called = (at: number): boolean => /打|拨|致电|咨询|热线|(中心|窗口|大厅|局|所|科|站|队|办|处|单位|部门)的?(电话|座机|号码|固话)/.test(folded.slice(Math.max(0, at - 10), at));
+  for (const m of folded.matchAll(LANDLINE_WITH_AREA)) {
+    const p = !called(m.index) ? normalisePhone(m[0]) : undefined;
+    if (p) out.push(p);
+  }
+  for (const m of folded.matchAll(LOCAL_LANDLINE)) {
+    const p = !called(m.index + m[0].length - m[1]!.length) ? normalisePhone(m[1]) : undefined;
+    if (p) out.push(p);
+  }
+  return [...new Set(out)];
 }
 
 export function emailsInText(text: string): string[] {
@@ -151,7 +178,7 @@ export interface FingerprintOptions {
   lsh?: LshParams;
   /**
    * How the normalised text is cut into the set compared by Jaccard and containment (default: character bigrams).
-   * The bench compares it with @node-rs/jieba word segmentation (docs/BENCHMARKS.md); bigrams measured better.
+   * Both runtimes pass the plain-JS dictionary words (shared/composition/duplicate-matching.ts); docs/BENCHMARKS.md.
    */
   tokenize?: (normalisedText: string) => Set<string>;
 }

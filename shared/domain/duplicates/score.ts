@@ -150,7 +150,7 @@ export function explain(s: Signals): string[] {
   if (s.organization !== 'unknown') out.push(`投诉人单位名称${LABEL[s.organization]}`);
   if (s.unit === 'same') out.push('被投诉单位相同');
   else if (s.unit === 'different') out.push('被投诉单位不同');
-  out.push(`投诉事项文字相似度：包含度 ${round2(s.textContainment)}，Jaccard ${round2(s.textJaccard)}（汉字二元组）`);
+  out.push(`投诉事项文字相似度：包含度 ${round2(s.textContainment)}，Jaccard ${round2(s.textJaccard)}`);
   if (s.service === 'same') out.push('所涉政务服务事项相同');
   else if (s.service === 'different') out.push('所涉政务服务事项不同');
   if (s.place === 'different') out.push('所涉区县不同');
