@@ -61,6 +61,8 @@ function input(prefix, name, label, props = {}) {
 
 /** 用户管理: the accounts, a create form, and per account disable/enable, reset password and role. */
 export async function usersPage({ main, page, errorBox, meta, render, setFlash }) {
+  // The role names the rest of the console uses (GET /api/console/meta), in this order.
+  const ROLES = ROLE_OPTIONS.map(([v, t]) => [v, meta.labels.roles?.[v] ?? t]);
   page('用户管理', h('p', { class: 'lead', text: '创建和停用工作人员账户、重置密码、变更角色和所属部门。每项变更立即使该账户已登录的会话失效，并记入变更记录。' }), h('p', { class: 'loading', text: '正在加载……' }));
   let r;
   try {
@@ -81,7 +83,7 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     h('h2', { id: 'user-create-title', text: '新建账户' }),
     input('nu', 'username', '用户名', { hint: '2 到 64 个字母、数字、点、下划线或连字符，登录时使用。' }),
     input('nu', 'name', '姓名（选填）'),
-    input('nu', 'role', '角色', { options: ROLE_OPTIONS, value: 'department' }),
+    input('nu', 'role', '角色', { options: ROLES, value: 'department' }),
     input('nu', 'department', '所属部门（部门联络人必填）', { options: deptOptions }),
     input('nu', 'password', '初始密码', { type: 'password', autocomplete: 'new-password', hint: '请当面或电话告知本人，并提醒其登录后尽快修改。' }),
     alert,
@@ -129,7 +131,7 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     });
     const roleId = `role-${u.username}`;
     const deptId = `dept-${u.username}`;
-    const roleSel = h('select', { id: roleId }, ROLE_OPTIONS.map(([v, t]) => h('option', { value: v, text: t, selected: v === u.role })));
+    const roleSel = h('select', { id: roleId }, ROLES.map(([v, t]) => h('option', { value: v, text: t, selected: v === u.role })));
     const deptSel = h('select', { id: deptId }, deptOptions.map(([v, t]) => h('option', { value: v, text: t, selected: v === (u.department ?? '') })));
     const roleForm = h('form', { class: 'inline', hidden: true, novalidate: true }, h('label', { for: roleId, text: '角色' }), ' ', roleSel, ' ', h('label', { for: deptId, text: '部门' }), ' ', deptSel, ' ', h('button', { type: 'submit', class: 'btn small', text: '确认变更' }));
     roleForm.addEventListener('submit', (ev) => {
@@ -167,7 +169,7 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
         h('button', { type: 'button', class: 'btn small', text: '变更角色', 'aria-label': `变更 ${u.username} 的角色或部门`, on: { click: reveal(roleForm, roleSel) } }),
         pwForm,
         roleForm,
-        h('p', { class: 'field-error row-status', role: 'status' }),
+        h('p', { class: 'row-status warn', role: 'status' }),
       ),
     );
   };
@@ -184,7 +186,7 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     h('h2', { id: 'user-changes-title', text: '变更记录（最近 50 条）' }),
     r.changes.length === 0
       ? h('p', { class: 'empty', text: '暂无变更记录。' })
-      : h('ol', { class: 'timeline', id: 'user-changes' }, r.changes.map((c) => h('li', {}, h('time', { datetime: c.at }, fmtDateTime(c.at)), ` ${c.actor?.id ?? ''} ${CHANGE_LABELS[c.what] ?? c.what}：${c.detail?.username ?? ''}${c.detail?.role ? `（${ROLE_OPTIONS.find(([v]) => v === c.detail.role)?.[1] ?? c.detail.role}${c.detail.department ? `，${deptName(c.detail.department)}` : ''}）` : ''}`))),
+      : h('ol', { class: 'timeline', id: 'user-changes' }, r.changes.map((c) => h('li', {}, h('time', { datetime: c.at }, fmtDateTime(c.at)), ` ${c.actor?.id ?? ''} ${CHANGE_LABELS[c.what] ?? c.what}：${c.detail?.username ?? ''}${c.detail?.role ? `（${ROLES.find(([v]) => v === c.detail.role)?.[1] ?? c.detail.role}${c.detail.department ? `，${deptName(c.detail.department)}` : ''}）` : ''}`))),
   );
   main.append(table, create, changes);
 }
