@@ -24,6 +24,14 @@ import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
+import { mountAdminRoutes } from './routes/admin';
+import type { AdminRouteDeps } from './routes/admin';
+import { cognitoStaffAdmin } from '../../shared/auth/cognito-admin';
+import { replayDeadLetter } from '../../shared/services/dead-letters';
+import type { SubmitOptions } from '../../shared/services/dead-letters';
+import { reconcile } from '../../shared/services/reconcile';
+import { submitIntake } from '../../shared/intake/core';
+import type { CanonicalIntake } from '../../shared/domain/intake';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { registerConsoleRoutes } from './routes/console';
 import type { StaffRouteDeps } from './routes/staff';
@@ -49,7 +57,7 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 const telemetry = lambdaTelemetry('api');
 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
-export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges } {
+export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges; admin: AdminRouteDeps } {
   const env = ApiEnv.parse(raw);
   const c = intakeComposition(raw, telemetry.ports);
   const { logger } = telemetry.ports;
@@ -91,7 +99,34 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   };
   // POST /api/handover (issue 15): only when the stack has hand-over peers; the keys are read on the first one.
   const handover = awsHandoverFromEnv(raw);
-  return { deps: { intake, limits, logger, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito) };
+  // Users, dead letters and failed workflows in the console (issue 21 item 3): the same routes as the embedded runtime.
+  // The reconciler's starts go through the start queue like the scheduled reconciler's (QueuedWorkflow).
+  const submit = (i: CanonicalIntake, o: SubmitOptions = {}) => submitIntake(intake, i, o.actor ? { actor: o.actor } : {});
+  const reconcileDeps = { store: intake.store, workflow: intake.workflow, clock: intake.clock, jurisdiction: intake.jurisdiction.code, claims: c.claims, deadLetters: c.deadLetters, submit, lifecycle: { calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, logger };
+  const admin: AdminRouteDeps = {
+    verifier,
+    jurisdiction: intake.jurisdiction,
+    store: intake.store,
+    clock: intake.clock,
+    staffAdmin: cognitoStaffAdmin(cognitoClient, env.COGNITO_USER_POOL_ID),
+    recovery: {
+      deadLetters: c.deadLetters,
+      replay: (id) => replayDeadLetter({ submit, deadLetters: c.deadLetters, store: intake.store, clock: intake.clock, logger }, id),
+      reconcile: (o) => reconcile(reconcileDeps, o),
+    },
+  };
+  return { deps: { intake, limits, logger, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito), admin };
+}
+
+/** Every route of the API Lambda beyond createApp's own (exported for the route-parity test with the embedded runtime). */
+export function mountApiRoutes(app: Hono, parts: ReturnType<typeof apiFromEnv>): void {
+  const { deps, staff, facts, challenges, admin } = parts;
+  mountStaffRoutes(app, staff);
+  mountSignInChallengeRoutes(app, { challenges });
+  mountReportRoutes(app, { ...staff, facts, logger: telemetry.ports.logger });
+  mountAdminRoutes(app, admin);
+  registerConsoleRoutes(app, { api: staff });
+  mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
 }
 
 let cached: ReturnType<typeof createLambdaHandler> | undefined;
@@ -100,14 +135,8 @@ let refreshCalendar: () => Promise<void> = async () => undefined;
 
 export const handler = lambdaHandler(telemetry, async (event: LambdaEvent, context: LambdaContext): Promise<unknown> => {
   if (!cached) {
-    const { deps, staff, facts, challenges } = apiFromEnv(process.env);
-    cached = createLambdaHandler(deps, (app) => {
-      mountStaffRoutes(app, staff);
-      mountSignInChallengeRoutes(app, { challenges });
-      mountReportRoutes(app, { ...staff, facts, logger: telemetry.ports.logger });
-      registerConsoleRoutes(app, { api: staff });
-      mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
-    });
+    const parts = apiFromEnv(process.env);
+    cached = createLambdaHandler(parts.deps, (app) => mountApiRoutes(app, parts));
   }
   await refreshCalendar();
   return cached(event, context);

@@ -185,6 +185,25 @@ export class Api extends Construct {
         resources: [this.userPool.userPoolArn],
       }),
     );
+    // The console's 用户管理 (functions/api/routes/admin.ts → shared/auth/cognito-admin.ts): administrators only,
+    // checked by the route; each change is audited.
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:ListUsersInGroup',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminRemoveUserFromGroup',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminEnableUser',
+          'cognito-idp:AdminSetUserPassword',
+          'cognito-idp:AdminUpdateUserAttributes',
+          'cognito-idp:AdminDeleteUserAttributes',
+        ],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetentionDays as logs.RetentionDays, encryptionKey: data.key, removalPolicy: RemovalPolicy.RETAIN });
     this.httpApi = new apigw.HttpApi(this, 'Http', { description: `tousu ${jurisdiction.code} (${jurisdiction.name})`, createDefaultStage: false });

@@ -80,7 +80,7 @@ export interface Recovery {
   /** Every open dead letter of the store, then the raw-mail folder. */
   replayAll(): Promise<ReplayAllResult>;
   /** One reconciler run (runs are serialised). */
-  reconcile(opts?: { thresholdMs?: number; dryRun?: boolean }): Promise<ReconcileReport>;
+  reconcile(opts?: { thresholdMs?: number; dryRun?: boolean; onlyCaseId?: string }): Promise<ReconcileReport>;
   /** Start-up: replays parked intakes and raw mails, then runs the reconciler once and every `everyMs`. */
   start(): void;
   stop(): Promise<void>;
@@ -105,7 +105,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
   };
 
   let running: Promise<ReconcileReport> | undefined;
-  const runReconcile = (o: { thresholdMs?: number; dryRun?: boolean } = {}): Promise<ReconcileReport> => {
+  const runReconcile = (o: { thresholdMs?: number; dryRun?: boolean; onlyCaseId?: string } = {}): Promise<ReconcileReport> => {
     const go = async (): Promise<ReconcileReport> => {
       const report = await reconcile(
         {
@@ -118,7 +118,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
           submit: core,
           lifecycle: { calendar: opts.calendar, rules: opts.rules, jurisdiction: intake.jurisdiction },
         },
-        { thresholdMs: o.thresholdMs ?? opts.thresholdMs ?? DEFAULT_RECONCILE_THRESHOLD_MS, ...(o.dryRun ? { dryRun: true } : {}) },
+        { thresholdMs: o.thresholdMs ?? opts.thresholdMs ?? DEFAULT_RECONCILE_THRESHOLD_MS, ...(o.dryRun ? { dryRun: true } : {}), ...(o.onlyCaseId ? { onlyCaseId: o.onlyCaseId } : {}) },
       );
       for (const f of report.findings) {
         logger.warn('reconcile finding', { kind: f.kind, action: f.action, ...('caseId' in f && f.caseId ? { caseId: f.caseId } : {}), ...(f.kind === 'orphan_claim' && f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}) });

@@ -83,7 +83,8 @@ import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-i
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
 import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits } from './intake-backlog';
 import type { UserStore} from './users';
-import { staffDirectoryOf, updateUser } from './users';
+import { staffAdminOf, staffDirectoryOf, updateUser } from './users';
+import { mountAdminRoutes } from '../../functions/api/routes/admin';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
@@ -826,6 +827,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           calendarAdmin,
         };
         mountStaffRoutes(a, staffDeps);
+        // Users, dead letters and failed workflows in the console (issue 21 item 3): the same routes as on AWS.
+        mountAdminRoutes(a, {
+          verifier,
+          jurisdiction,
+          store,
+          clock,
+          staffAdmin: staffAdminOf(users, jurisdiction.departments.map((d) => d.code)),
+          recovery: { deadLetters: recovery.deadLetters, replay: (id) => recovery.replay(id), reconcile: (o) => recovery.reconcile(o) },
+        });
         mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.

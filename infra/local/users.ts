@@ -8,6 +8,7 @@
  * account on each request and refuses a token whose version, role or department no longer match, or whose
  * account is disabled. Logout, disabling and a role change bump the version, so old tokens stop at once.
  */
+import type { StaffAccountView, StaffAdmin } from '../../shared/ports/staff-admin';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -314,6 +315,13 @@ export class UserStore {
       : this.update(username, { set: { role }, remove: ['department'], bumpTokenVersion: true });
   }
 
+  /** Sets a new password (the administrator's reset); the account's sessions end at once. */
+  async setPassword(username: string, password: string): Promise<UserRecord> {
+    const parsed = NewUser.shape.password.safeParse(password);
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: 'password', message: i.message })));
+    return this.update(username, { set: { passwordHash: await hashPassword(password) }, remove: ['failedAttempts', 'lockedUntil'], bumpTokenVersion: true });
+  }
+
   private async update(usernameIn: string, change: ItemChange): Promise<UserRecord> {
     const username = usernameIn.trim().toLowerCase();
     const out = await this.items.update(username, change);
@@ -355,5 +363,25 @@ export function staffDirectoryOf(users: Pick<UserStore, 'get'>): StaffDirectory 
       if (!u || u.disabled) return undefined;
       return { role: u.role, ...(u.department ? { department: u.department } : {}), ...(u.name ? { name: u.name } : {}) };
     },
+  };
+}
+
+/** The console's account administration (shared/ports/staff-admin.ts) over the local accounts. */
+export function staffAdminOf(users: UserStore, departments?: readonly string[]): StaffAdmin {
+  const view = (u: UserRecord): StaffAccountView => ({
+    username: u.username,
+    role: u.role,
+    ...(u.department ? { department: u.department } : {}),
+    ...(u.name ? { name: u.name } : {}),
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+    ...(u.lastLoginAt ? { lastLoginAt: u.lastLoginAt } : {}),
+  });
+  return {
+    list: async () => (await users.list()).map(view),
+    create: async (input) => view(await users.add(input, departments)),
+    setDisabled: async (username, disabled) => view(await users.setDisabled(username, disabled)),
+    resetPassword: async (username, password) => view(await users.setPassword(username, password)),
+    setRole: async (username, role, department) => view(await users.setRole(username, role, department, departments)),
   };
 }

@@ -69,6 +69,11 @@ export interface ReconcileOptions {
   thresholdMs?: number;
   /** Report only; change nothing. */
   dryRun?: boolean;
+  /**
+   * Only this case (the console's 重新启动流程 button on one row of the failed-workflow list): the other cases and
+   * the source claims are left to the scheduled run.
+   */
+  onlyCaseId?: string;
 }
 
 export type ReconcileFinding =
@@ -121,10 +126,12 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   const nowMs = deps.clock.now().getTime();
   const report: ReconcileReport = { at: new Date(nowMs).toISOString(), thresholdMs: threshold, dryRun, casesChecked: 0, claimsChecked: 0, findings: [], problems: [] };
   const stale = (iso: string | undefined) => iso !== undefined && nowMs - Date.parse(iso) > threshold;
+  const skip = (caseId: string) => opts.onlyCaseId !== undefined && caseId !== opts.onlyCaseId;
 
   // 1. Not started.
   for (const phase of ['received', 'screening'] as const) {
     for await (const snapshot of casesIn(deps.store, deps.jurisdiction, phase)) {
+      if (skip(snapshot.caseId)) continue;
       report.casesChecked++;
       if (!stale(snapshot.updatedAt)) continue;
       try {
@@ -166,6 +173,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   // 2. Open cases without a waiting task (or whose wake-up passed unnoticed), and unfinished archiving.
   for (const phase of [...WAITING_PHASES, 'archived'] as Phase[]) {
     for await (const snapshot of casesIn(deps.store, deps.jurisdiction, phase)) {
+      if (skip(snapshot.caseId)) continue;
       report.casesChecked++;
       if (!isOpen(snapshot)) continue;
       const kind = problemOf(deps, snapshot, phase, nowMs, threshold);
@@ -198,6 +206,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   const records = (t: CaseRecord, caseId: string) => (t.merges ?? []).some((m) => m.caseId === caseId && !m.unmergedAt);
   const joinable = (t: CaseRecord) => t.phase !== 'merged' && t.phase !== 'archived' && !t.outcome;
   for await (const snapshot of casesIn(deps.store, deps.jurisdiction, 'merged')) {
+    if (skip(snapshot.caseId)) continue;
     report.casesChecked++;
     const into = snapshot.mergedInto;
     if (!into || !stale(snapshot.updatedAt)) continue;
@@ -236,7 +245,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   }
 
   // 3. Claims without a case.
-  if (deps.claims) {
+  if (deps.claims && opts.onlyCaseId === undefined) {
     for await (const claim of deps.claims.claims()) {
       report.claimsChecked++;
       if (!stale(claim.claimedAt)) continue;

@@ -317,9 +317,22 @@ describe('api', () => {
     expect(routeKeys().find((r) => r.RouteKey === 'POST /api/auth/logout')).toMatchObject({ AuthorizationType: 'JWT' });
     const policies = resourcesOf(s.json, 'AWS::IAM::Policy').map(([, p]) => p.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] });
     const cognitoStatements = policies.flatMap((d) => d.Statement).filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
-    expect(cognitoStatements).toHaveLength(1);
+    // One statement for the token checks and logout, one for the console's 用户管理 (issue 21 item 3): both on this pool only.
+    expect(cognitoStatements).toHaveLength(2);
     expect([cognitoStatements[0]!.Action].flat().sort()).toEqual(['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminUserGlobalSignOut']);
-    expect(cognitoStatements[0]!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiStaffPool/), 'Arn'] });
+    expect([cognitoStatements[1]!.Action].flat().sort()).toEqual([
+      'cognito-idp:AdminAddUserToGroup',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDeleteUserAttributes',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminRemoveUserFromGroup',
+      'cognito-idp:AdminSetUserPassword',
+      'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:ListUsers',
+      'cognito-idp:ListUsersInGroup',
+    ]);
+    for (const st of cognitoStatements) expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiStaffPool/), 'Arn'] });
   });
 });
 

@@ -95,13 +95,13 @@ const CaseListQuery = z.object({
 
 const QUERY_LABELS: Record<string, string> = { phase: '环节', department: '部门', overdue: '是否超期', limit: '每页条数', cursor: '翻页标记' };
 
-async function principalOf(c: Context, deps: StaffRouteDeps): Promise<StaffPrincipal> {
+export async function principalOf(c: Context, deps: Pick<StaffRouteDeps, 'verifier' | 'jurisdiction'>): Promise<StaffPrincipal> {
   const p = await authenticate(deps.verifier, c.req.header('authorization'));
   if (p.jurisdiction && p.jurisdiction !== deps.jurisdiction.code) throw new ForbiddenError('该账户不属于本辖区。');
   return p;
 }
 
-function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message = '您的角色无权访问该内容。'): void {
+export function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message = '您的角色无权访问该内容。'): void {
   if (!roles.includes(p.role)) throw new ForbiddenError(message);
 }
 
@@ -208,7 +208,7 @@ async function readableCase(c: Context, deps: StaffRouteDeps, p: StaffPrincipal,
   return record;
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
+export async function jsonBody(c: Context): Promise<unknown> {
   try {
     return await c.req.json();
   } catch {

@@ -9,6 +9,7 @@ import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 import { registerPage } from './register.js';
+import { recoveryPage, usersPage } from './admin.js';
 import { openBulkDispatch, proposedDepartment, routingReasonText } from './bulk.js';
 import { MAX_VIEW_NAME, SORT_KEYS, baselineSeen, builtInViews, deleteView, freshness, markSeen, sameQuery, savedViews, saveView, seenMarks, sortCases, viewQuery } from './queue-state.js';
 
@@ -55,6 +56,11 @@ let pendingFlash = '';
 
 function flash(text) {
   flashEl.textContent = text;
+}
+
+/** The message shown at the top of the next page rendered. */
+function setFlash(text) {
+  pendingFlash = text;
 }
 
 function go(path, { replace = false } = {}) {
@@ -150,6 +156,8 @@ function renderNav() {
     ['/console/quarantine', '隔离邮件', ['agency']],
     ['/console/outbox', '发件箱', ['agency', 'admin']],
     ['/console/calendar', '工作日历', ['agency', 'admin']],
+    ['/console/users', '用户管理', ['admin']],
+    ['/console/recovery', '死信与流程故障', ['agency', 'admin']],
     ['/console/reports', '考核评价', REPORT_ROLES],
   ].filter(([, , roles]) => roles.includes(role));
   const here = location.pathname;
@@ -1534,6 +1542,10 @@ async function render() {
       return outboxPage();
     case '/console/calendar':
       return calendarPage();
+    case '/console/users':
+      return usersPage({ main, page, errorBox, meta, render, setFlash });
+    case '/console/recovery':
+      return recoveryPage({ main, page, errorBox, meta, link, render, setFlash });
     case '/console/reports':
       return reportPage({ main, page, errorBox, go, role: meta.me.role, clocks: meta.labels.clocks });
     default:
