@@ -49,6 +49,8 @@ export interface HttpResult {
   durationS: number;
   latency: { p50: number; p90: number; p97_5: number; p99: number; max: number };
   statusCodes: Record<string, number>;
+  /** Wall time (ms) when the first request went out (after the client's own start-up). */
+  firstAt: number;
 }
 
 /** A citizen's complaint forwarded by a department mailbox, as QQ Mail web writes a forward (plain text). */
@@ -123,6 +125,7 @@ async function http(job: HttpJob): Promise<HttpResult> {
     headers: { 'content-type': 'application/json', 'idempotency-key': `sustained-${process.pid}-${n}` },
     body: JSON.stringify(distinctComplaint(n++, job.departments)),
   });
+  const firstAt = Date.now();
   const r = await autocannon({
     url: job.url,
     connections: job.connections,
@@ -133,7 +136,7 @@ async function http(job: HttpJob): Promise<HttpResult> {
   });
   const statusCodes: Record<string, number> = {};
   for (const [k, v] of Object.entries(r.statusCodeStats ?? {})) statusCodes[k] = v.count;
-  return { sent: n - job.offset, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationS: r.duration, latency: r.latency, statusCodes };
+  return { sent: n - job.offset, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationS: r.duration, latency: r.latency, statusCodes, firstAt };
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
