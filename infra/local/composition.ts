@@ -35,6 +35,7 @@ import type { QuarantineStore } from '../../shared/ports/quarantine';
 import type { ActionDeps } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
 import type { DuplicateChecker } from '../../shared/services/duplicates';
+import { MemoryCounters } from '../../shared/adapters/memory/counters';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { UserStore } from './users';
 import { errorName } from '../../shared/domain/errors';
@@ -89,6 +90,8 @@ export interface EmbeddedComposition<C extends Clock = Clock> extends Jurisdicti
   facts: EvaluationFactStore;
   /** Staff accounts (infra/local/users.ts) on the same storage. */
   users: UserStore;
+  /** The metrics the services count (the names of shared/services/metrics.ts, as on Lambda): totals since start. */
+  metrics: MemoryCounters;
   /** The intake core's ports over a workflow (the engine, or a deferred one when the runtime is stopped). */
   intakeDeps(workflow: Workflow, extra?: Pick<IntakeDeps, 'statusUrl'>): IntakeDeps;
   actionDeps(workflow: Workflow): ActionDeps;
@@ -166,6 +169,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
   const { store } = storage;
   const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, departments: jurisdiction.departments, ...duplicateEvidenceFor(jurisdiction, opts.jurisdictionDir), tokenize: jiebaTokens, rules: jurisdiction.duplicateMatching }) : undefined;
   const { clock, mail } = opts;
+  const metrics = new MemoryCounters();
   return {
     ...setup,
     ...(storage.sqlite ? { sqlite: storage.sqlite } : {}),
@@ -183,6 +187,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
     claims: storage.claims,
     facts: storage.facts,
     users: storage.users,
+    metrics,
     intakeDeps: (workflow, extra = {}) => ({
       store,
       workflow,
@@ -197,6 +202,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       ...(opts.statusUrl ? { statusUrl: opts.statusUrl } : {}),
       ...extra,
       ...(logger ? { logger } : {}),
+      metrics,
     }),
     actionDeps: (workflow) => ({ store, workflow, mail, clock, calendar, rules, jurisdiction, ...(logger ? { logger } : {}) }),
     lifecycleDeps: () => ({
@@ -207,6 +213,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       jurisdiction,
       mail,
       ...(logger ? { logger } : {}),
+      metrics,
       ...(opts.archiveBlobs ? { archiveBlobs: opts.archiveBlobs } : {}),
       // Screening files the text's LSH bands (and the identity keys again); one write at a time: background work.
       ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'bands', { writeConcurrency: 1 }) } : {}),

@@ -13,7 +13,7 @@
  * stored. A replay (same Idempotency-Key, same object, same work order) returns the same case id and status
  * but no code: the code cannot be shown again (see docs in functions/api/routes/public.ts and the report).
  */
-import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
+import type { CaseStore, Clock, Counters, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
 import { consoleJsonLogger } from '../adapters/local/console-logger';
 import type { CanonicalIntake } from '../domain/intake';
 import { CHANNEL_LABELS } from '../domain/intake';
@@ -37,6 +37,7 @@ import type { RoutingDecision, RoutingIndex } from '../domain/routing';
 import { routingIndexFor } from '../config/catalogue';
 import { IntakeInProgressError } from './errors';
 import { mutateCase } from '../services/case-mutation';
+import { METRICS } from '../services/metrics';
 
 export type IntakeLogger = Pick<Logger, 'warn'>;
 
@@ -57,6 +58,8 @@ export interface IntakeDeps {
   /** Absolute URL of the public status page, for the acknowledgement mail. */
   statusUrl?: string;
   logger?: IntakeLogger;
+  /** Counts of new and replayed deliveries (METRICS, shared/services/metrics.ts); the same names on both platforms. */
+  metrics?: Counters;
   /** Size cap of an automatic merge target (default MAX_AUTO_MERGE_TARGET_BYTES; tests lower it). */
   maxAutoMergeTargetBytes?: number;
   /**
@@ -481,6 +484,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     const existing = await deps.store.get(caseId);
     if (existing) {
       await completeExisting(deps, existing, now);
+      deps.metrics?.count(METRICS.intakeReplayed);
       return { caseId, status: existing.phase, ...(existing.mergedInto ? { mergedInto: existing.mergedInto } : {}), duplicate: true };
     }
     // Bound but never created: the earlier delivery crashed in between. Create it now under the bound id.
@@ -538,6 +542,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
 
   await completeExisting(deps, created, now, mergeTarget, indexed && createdHere);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
+  deps.metrics?.count(createdHere ? METRICS.intakeCreated : METRICS.intakeReplayed);
   return {
     caseId,
     ...(createdHere ? { queryCode } : {}),
