@@ -181,7 +181,14 @@ function routedEvent(r: RoutingDecision, now: string): NewEvent {
     actor: SYSTEM_ACTOR,
     phase: 'received',
     summary: `分派判断：${what}（把握 ${Math.round(r.confidence * 100)}%${next}）。依据：${r.evidence.map((e) => e.text).join('；')}。`,
-    data: { kind: r.kind, ...(r.department ? { department: r.department } : {}), ...(r.jurisdiction ? { jurisdiction: r.jurisdiction } : {}), confidence: r.confidence, confident: r.confident, catalogueVersion: r.catalogueVersion },
+    data: {
+      kind: r.kind,
+      ...(r.department ? { department: r.department } : {}),
+      ...(r.jurisdiction ? { jurisdiction: r.jurisdiction } : {}),
+      confidence: r.confidence,
+      confident: r.confident,
+      catalogueVersion: r.catalogueVersion,
+    },
   };
 }
 
@@ -401,7 +408,16 @@ async function linkSuspects(deps: IntakeDeps, c: CaseRecord, now: string): Promi
       const back: DuplicateSuspect = { caseId: c.caseId, trackingNo: c.trackingNo, direction: 'by', score: s.score, reasons, at: now };
       return {
         record: { ...other, updatedAt: now, duplicateSuspects: [...(other.duplicateSuspects ?? []), back] },
-        events: [{ at: now, type: 'possible_duplicate', actor: SYSTEM_ACTOR, phase: other.phase, summary: `新收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，待工作人员核对（第十一条）。`, data: { candidates: [{ caseId: c.caseId, score: s.score, explanation: reasons }], direction: 'by' } }],
+        events: [
+          {
+            at: now,
+            type: 'possible_duplicate',
+            actor: SYSTEM_ACTOR,
+            phase: other.phase,
+            summary: `新收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，待工作人员核对（第十一条）。`,
+            data: { candidates: [{ caseId: c.caseId, score: s.score, explanation: reasons }], direction: 'by' },
+          },
+        ],
       };
     }).catch((err: unknown) => {
       // A candidate deleted since the look-up has nothing to show; anything else fails the delivery (retried).
@@ -427,7 +443,10 @@ async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, me
  * The receipt of one intake (art. 12: it promises nothing), built here only: the acknowledgement mail and the web
  * form's result page show the same text. `queryCode` only for the delivery that created the case.
  */
-export function acknowledgementFor(deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>, args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion }): Acknowledgement {
+export function acknowledgementFor(
+  deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>,
+  args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion },
+): Acknowledgement {
   const who = args.intake.complainant;
   const j = deps.jurisdiction;
   return renderAcknowledgement({
@@ -514,7 +533,11 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
       record = result.source;
       events = [...events, ...result.sourceEvents];
     } catch (err) {
-      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing' });
+      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', {
+        caseId,
+        into: decision.into,
+        error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing',
+      });
       decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
       record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
       events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
