@@ -34,7 +34,14 @@ async function slipScans(reader: ObjectReader, bucket: string, folder: string, r
   if (missing.length > 0) throw new ValidationError(missing);
   const problems = checkEvidence(files, 'file', SCAN_LIMITS);
   if (problems.length > 0) throw new ValidationError(problems);
-  return files.map((f) => ({ filename: f.filename, contentType: sniffType(f.bytes)!, size: f.bytes.byteLength, sha256: createHash('sha256').update(f.bytes).digest('hex'), ref: f.ref!, kind: 'slip_scan' }));
+  return files.map((f) => ({
+    filename: f.filename,
+    contentType: sniffType(f.bytes)!,
+    size: f.bytes.byteLength,
+    sha256: createHash('sha256').update(f.bytes).digest('hex'),
+    ref: f.ref!,
+    kind: 'slip_scan',
+  }));
 }
 
 export async function handleBoxOpening(deps: IntakeDeps, reader: ObjectReader, bucket: string, key: string): Promise<BoxRowOutcome[]> {

@@ -34,6 +34,7 @@ import type { ActionDeps } from '../../shared/services/actions';
 import { createDuplicateCheck } from '../../shared/services/duplicates';
 import { duplicateMatcherOptions } from '../../shared/composition/duplicate-matching';
 import type { DuplicateChecker } from '../../shared/services/duplicates';
+import { MemoryCounters } from '../../shared/adapters/memory/counters';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
 import { UserStore } from './users';
 import { randomUUID } from 'node:crypto';
@@ -100,6 +101,8 @@ export interface EmbeddedComposition<C extends Clock = Clock> extends Jurisdicti
   users: UserStore;
   /** The 12345 reports' outbox (art. 7(2)) on the same storage; cases are marked in it only with `workOrders`. */
   workOrderOutbox: WorkOrderOutbox;
+  /** The metrics the services count (the names of shared/services/metrics.ts, as on Lambda): totals since start. */
+  metrics: MemoryCounters;
   /** The intake core's ports over a workflow (the engine, or a deferred one when the runtime is stopped). */
   intakeDeps(workflow: Workflow, extra?: Pick<IntakeDeps, 'statusUrl'>): IntakeDeps;
   actionDeps(workflow: Workflow): ActionDeps;
@@ -182,6 +185,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
     : storage.store;
   const duplicates = asDeployed ? createDuplicateCheck({ index: storage.duplicateIndex, store, ...duplicateMatcherOptions(jurisdiction, opts.jurisdictionDir) }) : undefined;
   const { clock, mail } = opts;
+  const metrics = new MemoryCounters();
   return {
     ...setup,
     ...(storage.sqlite ? { sqlite: storage.sqlite } : {}),
@@ -200,6 +204,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
     facts: storage.facts,
     users: storage.users,
     workOrderOutbox: storage.workOrderOutbox,
+    metrics,
     intakeDeps: (workflow, extra = {}) => ({
       store,
       workflow,
@@ -214,6 +219,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       ...(opts.statusUrl ? { statusUrl: opts.statusUrl } : {}),
       ...extra,
       ...(logger ? { logger } : {}),
+      metrics,
     }),
     actionDeps: (workflow) => ({ store, workflow, mail, clock, calendar, rules, jurisdiction, ...(logger ? { logger } : {}) }),
     lifecycleDeps: () => ({
@@ -224,6 +230,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
       jurisdiction,
       mail,
       ...(logger ? { logger } : {}),
+      metrics,
       ...(opts.archiveBlobs ? { archiveBlobs: opts.archiveBlobs } : {}),
       // Screening files the text's LSH bands (and the identity keys again); one write at a time: background work.
       ...(duplicates ? { indexForDuplicates: (c: CaseRecord) => duplicates.indexCase(c, 'bands', { writeConcurrency: 1 }) } : {}),

@@ -89,10 +89,18 @@ function problemsOf(err: unknown): FieldProblem[] {
 }
 
 export function reportText(r: ItemReport): string {
-  const lines = [`${r.kind === 'letters' ? '来信批次' : '意见箱开箱'}：${r.item}`, `处理时间：${r.processedAt}`, `结果：${r.ok ? '全部成功' : '有错误，请修改后重新放入收件文件夹（已成功的行不会重复立案）'}`, ''];
+  const lines = [
+    `${r.kind === 'letters' ? '来信批次' : '意见箱开箱'}：${r.item}`,
+    `处理时间：${r.processedAt}`,
+    `结果：${r.ok ? '全部成功' : '有错误，请修改后重新放入收件文件夹（已成功的行不会重复立案）'}`,
+    '',
+  ];
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
-    if (row.ok) lines.push(`第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`);
+    if (row.ok)
+      lines.push(
+        `第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`,
+      );
     else if (row.deadLetterId) lines.push(`第 ${row.row} 行：系统故障，暂未立案，内容已保存为死信 ${row.deadLetterId}（系统恢复后自动重放，或运行 tousu dead-letters replay ${row.deadLetterId}）`);
     else lines.push(`第 ${row.row} 行：未立案：${(row.problems ?? []).map((p) => `${p.field} ${p.message}`).join('；')}`);
   }
@@ -213,7 +221,13 @@ export class FolderWatch {
       const { files, problems } = await resolveScanFiles(names, folderScanFiles(dir));
       if (problems.length > 0) return { row, ok: false, problems };
       const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
-      return { row, ok: true, caseId: r.caseId, ...(r.duplicate ? { duplicate: true } : {}), ...(r.possibleDuplicates?.length ? { possibleDuplicateOf: r.possibleDuplicates.map((d) => d.caseId) } : {}) };
+      return {
+        row,
+        ok: true,
+        caseId: r.caseId,
+        ...(r.duplicate ? { duplicate: true } : {}),
+        ...(r.possibleDuplicates?.length ? { possibleDuplicateOf: r.possibleDuplicates.map((d) => d.caseId) } : {}),
+      };
     } catch (err) {
       if (err instanceof IntakeParkedError) return { row, ok: false, deadLetterId: err.deadLetterId };
       if (!(err instanceof ValidationError)) this.opts.logger?.error('folder row failed', { kind, row, error: errorName(err) });

@@ -91,7 +91,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
   const code = intake.jurisdiction.code;
   const { deadLetters, claims } = opts;
   const core = (i: CanonicalIntake, o: IntakeOptions = {}) => submitIntake(intake, i, o);
-  const parkedSubmit = parkingSubmit({ deadLetters, clock: intake.clock, jurisdiction: code, logger }, core);
+  const parkedSubmit = parkingSubmit({ deadLetters, clock: intake.clock, jurisdiction: code, logger, ...(intake.metrics ? { metrics: intake.metrics } : {}) }, core);
   const replayDeps = { submit: core, deadLetters, store: intake.store, clock: intake.clock, logger, ...(opts.handOver ? { handOver: opts.handOver } : {}) };
 
   const guardedWorkflow: Workflow = {

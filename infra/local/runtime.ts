@@ -211,6 +211,8 @@ export interface RuntimeStatus {
   pendingWakeUps: string[];
   runningExecutions: number;
   resumed: number;
+  /** Totals since start by metric name (shared/services/metrics.ts: IntakesCreated, OverdueCases, DeadLettersParked…). */
+  metrics: Record<string, number>;
 }
 
 export interface Runtime {
@@ -920,6 +922,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       pendingWakeUps: [...clock.pending.values()].sort(),
       runningExecutions: workflow.engine.running().length,
       resumed: resumed.length,
+      metrics: composed.metrics.snapshot(),
     });
     const replay = async () => (await recovery.replayAll()).smtp;
 

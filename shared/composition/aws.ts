@@ -216,6 +216,7 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
       ...(blobs ? { blobs } : {}),
       ...(duplicates ? { duplicateCheck: duplicates, indexCase: (r: CaseRecord) => duplicates.indexCase(r, 'identity') } : {}),
       ...(env.STATUS_URL ? { statusUrl: env.STATUS_URL } : {}),
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
     }),
     actionDeps: () => ({ store, workflow: required(workflow, 'STATE_MACHINE_ARN (workflow)'), mail, clock, calendar, rules, jurisdiction, logger }),
     lifecycleDeps: () => ({

@@ -31,10 +31,8 @@ export const flexibleBoolean = z.preprocess((v) => {
 }, z.boolean().optional());
 
 /** Optional text: trimmed; blank means absent. */
-const text = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v), z.string().max(max).optional());
-const requiredText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(max));
+const text = (max: number) => z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v), z.string().max(max).optional());
+const requiredText = (max: number) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(max));
 
 const phone = text(40).refine((v) => v === undefined || isValidPhone(v), {
   message: '“联系电话”应为手机号码（11位）或带区号的固定电话。',
@@ -322,7 +320,15 @@ export const letterFiles = (row: Pick<LetterRow, 'file'>): string[] => scanNames
 
 export function parseLetterRow(raw: unknown): LetterRow {
   // An unsigned letter is anonymous unless staff mark it otherwise.
-  return parseWith(LetterRow, raw, complainantCross(raw, (marked, f) => marked ?? !identified(f), (f) => f));
+  return parseWith(
+    LetterRow,
+    raw,
+    complainantCross(
+      raw,
+      (marked, f) => marked ?? !identified(f),
+      (f) => f,
+    ),
+  );
 }
 
 export function letterIntake(row: LetterRow, meta: { sourceKey: string; receivedAt: string; scans: EvidenceRef[]; ocrText?: string; batch?: string }): CanonicalIntake {
@@ -357,17 +363,26 @@ export const BoxOpening = z.object({
   box: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(64)),
   place: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(200)),
   openedAt: instant,
-  openedBy: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(200)).refine((v) => openers(v).length >= 2, {
-    message: '开箱应由两人共同进行，请填写两名开箱人（用“;”分隔）。',
-    params: { code: 'two_openers_required' },
-  }),
+  openedBy: z
+    .preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(200))
+    .refine((v) => openers(v).length >= 2, {
+      message: '开箱应由两人共同进行，请填写两名开箱人（用“;”分隔）。',
+      params: { code: 'two_openers_required' },
+    }),
 });
 export type BoxOpening = z.infer<typeof BoxOpening>;
 
 /** One row of a box CSV: the opening's columns (same on every row) and one slip. */
 export const BoxSlipRow = BoxOpening.extend({
   ...KeyedFields,
-  slipNo: z.preprocess((v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : v), z.string().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/)),
+  slipNo: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : v),
+    z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[A-Za-z0-9._-]+$/),
+  ),
   /** Slips are anonymous unless signed. */
   signed: flexibleBoolean,
   file: text(2000),
@@ -377,7 +392,17 @@ export type BoxSlipRow = z.infer<typeof BoxSlipRow>;
 export function parseBoxSlipRow(raw: unknown): BoxSlipRow {
   const signed = flexibleBoolean.safeParse((raw as Record<string, unknown> | undefined)?.signed).data === true;
   // An unsigned slip is anonymous whatever else it says (boxIntake drops its contact details).
-  return parseWith(BoxSlipRow, raw, signed ? complainantCross(raw, () => false, (f) => f) : []);
+  return parseWith(
+    BoxSlipRow,
+    raw,
+    signed
+      ? complainantCross(
+          raw,
+          () => false,
+          (f) => f,
+        )
+      : [],
+  );
 }
 
 export const boxSourceKey = (row: Pick<BoxSlipRow, 'box' | 'openedAt' | 'slipNo'>): string => `box:${row.box}:${new Date(row.openedAt).toISOString()}:${row.slipNo}`;
@@ -399,7 +424,14 @@ export function boxIntake(row: BoxSlipRow, meta: { scans: EvidenceRef[] }): Cano
 
 /** A 12345 work order as a structured record (our JSON shape; see docs in functions/workorder-intake). */
 export const WorkOrder = z.object({
-  workOrderNo: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, '工单编号只能包含字母、数字、下划线和连字符')),
+  workOrderNo: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, '工单编号只能包含字母、数字、下划线和连字符'),
+  ),
   /** When the platform created the order. */
   createdAt: instant,
   /** When it reached us; defaults to now. */
@@ -433,7 +465,16 @@ export type WorkOrder = z.infer<typeof WorkOrder>;
 export function parseWorkOrder(raw: unknown): WorkOrder {
   const caller = (raw as { caller?: unknown } | undefined)?.caller;
   // complainantOf: unmarked is named; the reply is wanted unless the order says no.
-  return parseWith(WorkOrder, raw, complainantCross(caller, (marked) => marked === true, (f) => `caller.${f}`, () => true));
+  return parseWith(
+    WorkOrder,
+    raw,
+    complainantCross(
+      caller,
+      (marked) => marked === true,
+      (f) => `caller.${f}`,
+      () => true,
+    ),
+  );
 }
 
 export const workOrderSourceKey = (workOrderNo: string): string => `12345:${workOrderNo}`;
@@ -464,7 +505,14 @@ export const StaffEntry = z.object({
   ...KeyedFields,
   channel: z.enum(['phone', 'onsite']),
   /** Idempotency key chosen by the client (a UUID made when the entry form opened). */
-  entryId: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/)),
+  entryId: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/),
+  ),
   receivedAt: optionalInstant,
   /** On-site: oral (口头) or written (书面). */
   form: z.enum(['oral', 'written']).optional(),
@@ -474,7 +522,15 @@ export const StaffEntry = z.object({
 export type StaffEntry = z.infer<typeof StaffEntry>;
 
 export function parseStaffEntry(raw: unknown): StaffEntry {
-  return parseWith(StaffEntry, raw, complainantCross(raw, (marked) => marked ?? false, (f) => f));
+  return parseWith(
+    StaffEntry,
+    raw,
+    complainantCross(
+      raw,
+      (marked) => marked ?? false,
+      (f) => f,
+    ),
+  );
 }
 
 export function staffIntake(e: StaffEntry, meta: { receivedAt: string; evidence: EvidenceRef[]; enteredBy?: string }): CanonicalIntake {

@@ -13,7 +13,7 @@
  * stored. A replay (same Idempotency-Key, same object, same work order) returns the same case id and status
  * but no code: the code cannot be shown again (see docs in functions/api/routes/public.ts and the report).
  */
-import type { CaseStore, Clock, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
+import type { CaseStore, Clock, Counters, Ids, MailSender, BlobStore, Workflow, NewEvent, Logger } from '../ports';
 import { consoleJsonLogger } from '../adapters/local/console-logger';
 import type { CanonicalIntake } from '../domain/intake';
 import { CHANNEL_LABELS } from '../domain/intake';
@@ -37,6 +37,7 @@ import type { RoutingDecision, RoutingIndex } from '../domain/routing';
 import { routingIndexFor } from '../config/catalogue';
 import { IntakeInProgressError } from './errors';
 import { mutateCase } from '../services/case-mutation';
+import { METRICS } from '../services/metrics';
 
 export type IntakeLogger = Pick<Logger, 'warn'>;
 
@@ -57,6 +58,8 @@ export interface IntakeDeps {
   /** Absolute URL of the public status page, for the acknowledgement mail. */
   statusUrl?: string;
   logger?: IntakeLogger;
+  /** Counts of new and replayed deliveries (METRICS, shared/services/metrics.ts); the same names on both platforms. */
+  metrics?: Counters;
   /** Size cap of an automatic merge target (default MAX_AUTO_MERGE_TARGET_BYTES; tests lower it). */
   maxAutoMergeTargetBytes?: number;
   /**
@@ -178,7 +181,14 @@ function routedEvent(r: RoutingDecision, now: string): NewEvent {
     actor: SYSTEM_ACTOR,
     phase: 'received',
     summary: `分派判断：${what}（把握 ${Math.round(r.confidence * 100)}%${next}）。依据：${r.evidence.map((e) => e.text).join('；')}。`,
-    data: { kind: r.kind, ...(r.department ? { department: r.department } : {}), ...(r.jurisdiction ? { jurisdiction: r.jurisdiction } : {}), confidence: r.confidence, confident: r.confident, catalogueVersion: r.catalogueVersion },
+    data: {
+      kind: r.kind,
+      ...(r.department ? { department: r.department } : {}),
+      ...(r.jurisdiction ? { jurisdiction: r.jurisdiction } : {}),
+      confidence: r.confidence,
+      confident: r.confident,
+      catalogueVersion: r.catalogueVersion,
+    },
   };
 }
 
@@ -400,7 +410,16 @@ async function linkSuspects(deps: IntakeDeps, c: CaseRecord, now: string): Promi
       const back: DuplicateSuspect = { caseId: c.caseId, trackingNo: c.trackingNo, direction: 'by', score: s.score, reasons, at: now };
       return {
         record: { ...other, updatedAt: now, duplicateSuspects: [...(other.duplicateSuspects ?? []), back] },
-        events: [{ at: now, type: 'possible_duplicate', actor: SYSTEM_ACTOR, phase: other.phase, summary: `新收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，待工作人员核对（第十一条）。`, data: { candidates: [{ caseId: c.caseId, score: s.score, explanation: reasons }], direction: 'by' } }],
+        events: [
+          {
+            at: now,
+            type: 'possible_duplicate',
+            actor: SYSTEM_ACTOR,
+            phase: other.phase,
+            summary: `新收到的投诉件 ${c.trackingNo} 可能与本件为同一投诉事项，待工作人员核对（第十一条）。`,
+            data: { candidates: [{ caseId: c.caseId, score: s.score, explanation: reasons }], direction: 'by' },
+          },
+        ],
       };
     }).catch((err: unknown) => {
       // A candidate deleted since the look-up has nothing to show; anything else fails the delivery (retried).
@@ -426,7 +445,10 @@ async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, me
  * The receipt of one intake (art. 12: it promises nothing), built here only: the acknowledgement mail and the web
  * form's result page show the same text. `queryCode` only for the delivery that created the case.
  */
-export function acknowledgementFor(deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>, args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion }): Acknowledgement {
+export function acknowledgementFor(
+  deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>,
+  args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion },
+): Acknowledgement {
   const who = args.intake.complainant;
   const j = deps.jurisdiction;
   return renderAcknowledgement({
@@ -483,6 +505,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
     const existing = await deps.store.get(caseId);
     if (existing) {
       await completeExisting(deps, existing, now);
+      deps.metrics?.count(METRICS.intakeReplayed);
       return { caseId, status: existing.phase, ...(existing.mergedInto ? { mergedInto: existing.mergedInto } : {}), duplicate: true };
     }
     // Bound but never created: the earlier delivery crashed in between. Create it now under the bound id.
@@ -512,7 +535,11 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
       record = result.source;
       events = [...events, ...result.sourceEvents];
     } catch (err) {
-      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', { caseId, into: decision.into, error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing' });
+      (deps.logger ?? consoleLogger).warn('automatic merge refused; filed as a possible duplicate', {
+        caseId,
+        into: decision.into,
+        error: isTousuError(err) || err instanceof MergeTargetFullError ? err.code : 'target_missing',
+      });
       decision = { kind: 'possible', candidates: [{ caseId: decision.into, score: decision.score, explanation: decision.explanation }] };
       record = buildCaseRecord({ caseId, intake, queryCodeHash: draft.queryCodeHash, rules, jurisdiction: deps.jurisdiction, now, decision, routing, handover: opts.handover });
       events = firstEvents(record, opts.actor ?? SYSTEM_ACTOR, now, decision);
@@ -540,6 +567,7 @@ export async function submitIntake(deps: IntakeDeps, input: unknown, opts: Intak
 
   await completeExisting(deps, created, now, mergeTarget, indexed && createdHere);
   if (createdHere) await sendAcknowledgement(deps, created, queryCode, rules);
+  deps.metrics?.count(createdHere ? METRICS.intakeCreated : METRICS.intakeReplayed);
   return {
     caseId,
     ...(createdHere ? { queryCode } : {}),

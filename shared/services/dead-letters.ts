@@ -24,7 +24,8 @@ import { CanonicalIntake } from '../domain/intake';
 import type { DeadLetter } from '../domain/dead-letter';
 import type { DeadLetterStore } from '../ports/dead-letters';
 import { IntakeBusyError, NotFoundError, TousuError, ValidationError, errorName, isTousuError } from '../domain/errors';
-import type { CaseStore, Clock, Logger } from '../ports';
+import type { CaseStore, Clock, Counters, Logger } from '../ports';
+import { METRICS } from './metrics';
 export { DEAD_LETTER_KINDS, DEAD_LETTER_STATUSES, DeadLetter } from '../domain/dead-letter';
 export type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters';
 
@@ -54,6 +55,8 @@ export interface DeliverDeps {
   clock: Clock;
   jurisdiction: string;
   logger?: DeadLetterLogger;
+  /** Counts each parked intake (METRICS.deadLetterParked). */
+  metrics?: Counters;
 }
 
 export type DeliverOutcome =
@@ -88,6 +91,7 @@ async function park(deps: Omit<DeliverDeps, 'submit'>, input: unknown, opts: Sub
     deps.logger?.error('dead letter could not be written', { deadLetterId: id, error: error.name, dlqError: errorSummary(dlqErr).name });
     throw err;
   }
+  deps.metrics?.count(METRICS.deadLetterParked);
   deps.logger?.warn('intake parked as dead letter', { deadLetterId: id, channel: intake.channel, error: error.name, code: error.code });
   return { deadLetterId: id, error };
 }

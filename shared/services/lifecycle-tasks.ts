@@ -22,6 +22,7 @@ import type { BlobStore, CaseStore, Clock, Counters, MailSender, Workflow, Logge
 import { mutateCase } from './case-mutation';
 import { sendNotices } from './notify';
 import { recordMailDeliveries } from './contact-delivery';
+import { METRICS } from './metrics';
 import type { SendNoticesOptions } from './notify';
 import type { HandoverConfig } from '../domain/handover';
 import { handOver } from '../domain/lifecycle/transitions';
@@ -39,8 +40,8 @@ export const MAX_WAIT_SECONDS = 2_000_000;
 
 export type TaskLogger = Logger;
 
-/** The metric the handle-deadline task counts each overdue mark in (art. 20). */
-export const OVERDUE_METRIC = 'OverdueCases';
+/** The metric the handle-deadline task counts each overdue mark in (art. 20); one list of names: ./metrics.ts. */
+export const OVERDUE_METRIC = METRICS.overdue;
 
 export interface LifecycleTaskDeps {
   store: CaseStore;

@@ -76,7 +76,15 @@ const PATHS: Record<string, (c: ComplainantFacts) => unknown> = {
     return validateIntake(webIntake(form, { sourceKey: 'web:table-0001', receivedAt: AT, evidence: [] }));
   },
   'staff entry': (c) => {
-    const e = parseStaffEntry({ ...contact(c), anonymous: yes(c.anonymous), wantsReply: yes(c.wantsReply), channel: 'phone', entryId: 'table-0001', matter: '窗口拒绝受理。', respondentUnit: '遂宁市船山区不动产登记中心' });
+    const e = parseStaffEntry({
+      ...contact(c),
+      anonymous: yes(c.anonymous),
+      wantsReply: yes(c.wantsReply),
+      channel: 'phone',
+      entryId: 'table-0001',
+      matter: '窗口拒绝受理。',
+      respondentUnit: '遂宁市船山区不动产登记中心',
+    });
     return validateIntake(staffIntake(e, { receivedAt: AT, evidence: [] }));
   },
   'letter row': (c) => {

@@ -25,7 +25,8 @@ import { decidePair } from '../../../shared/services/duplicate-dismissal';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import { SECRECY_LABELS, SECRECY_SCOPE_LABELS, withheldNotice } from '../../../shared/domain/secrecy';
-import { evidenceFilenameFor, searchablePhones } from '../../../shared/domain/redaction';
+import { evidenceFilenameFor } from '../../../shared/domain/redaction';
+import { searchCases, visibleCases } from '../../../shared/services/case-search';
 import { ACTION_LABELS, CLOCK_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, TERMINATION_CIRCUMSTANCE_LABELS } from '../../../shared/domain/lifecycle';
 import type { ActionName } from '../../../shared/domain/lifecycle';
 import { CLASSIFICATION_LABELS, FINDING_LABELS_INTERNAL, REPLY_METHOD_LABELS, SATISFACTION_LABELS } from '../../../shared/domain/notices/labels';
@@ -304,28 +305,12 @@ function requireRole(p: StaffPrincipal, roles: readonly StaffRole[], message: st
   if (!roles.includes(p.role)) throw new ForbiddenError(message);
 }
 
-const digits = (s: string) => s.replace(/\D/g, '');
-const TRACKING_NO = /^[A-Za-z0-9-]{6,64}$/;
-
-/** Reads the caller's visible cases page by page, up to the scan limit. */
-async function scanVisible(deps: ConsoleApiDeps, actor: Actor, keep: (c: CaseRecord) => boolean): Promise<{ items: CaseRecord[]; truncated: boolean }> {
-  const max = deps.scanLimit ?? 2000;
-  const items: CaseRecord[] = [];
-  let cursor: string | undefined;
-  let read = 0;
-  do {
-    const page = await deps.store.query({
-      jurisdiction: deps.jurisdiction.code,
-      ...(actor.role === 'department' && actor.department ? { department: actor.department } : {}),
-      limit: Math.min(200, max - read),
-      ...(cursor ? { cursor } : {}),
-    });
-    read += page.items.length;
-    for (const c of page.items) if (canRead(actor, c) && keep(c)) items.push(c);
-    cursor = page.cursor;
-  } while (cursor && read < max);
-  return { items, truncated: cursor !== undefined };
+/** The caller's visible cases (shared/services/case-search.ts), under this deployment's scan limit. */
+function scanVisible(deps: ConsoleApiDeps, actor: Actor, keep: (c: CaseRecord) => boolean): Promise<{ items: CaseRecord[]; truncated: boolean }> {
+  return visibleCases(searchDeps(deps), actor, keep);
 }
+
+const searchDeps = (deps: ConsoleApiDeps) => ({ store: deps.store, jurisdiction: deps.jurisdiction.code, clock: deps.clock, ...(deps.scanLimit !== undefined ? { scanLimit: deps.scanLimit } : {}) });
 
 function evidenceOf(c: CaseRecord): EvidenceRef[] {
   return [...c.intake.evidence, ...(c.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
@@ -378,25 +363,8 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
   app.get('/api/console/search', async (c) => {
     const p = await principalOf(c, deps);
     requireRole(p, ['agency', 'department', 'leader'], '系统管理员默认不查看投诉内容。');
-    const q = (c.req.query('q') ?? '').trim();
-    if (q.length === 0 || q.length > 64) throw new ValidationError([{ field: 'q', message: '请输入受理编号或联系电话。' }]);
-    const phone = digits(q);
-    const byTrackingNo = TRACKING_NO.test(q) && q.includes('-');
-    let found: CaseRecord[];
-    let truncated = false;
-    if (byTrackingNo) {
-      const record = await deps.store.get(q);
-      found = record && canRead(p.actor, record) ? [record] : [];
-    } else if (phone.length >= 5 && /^[\d\s+()-]+$/.test(q)) {
-      // A department must not find a confidential complainant by phone (art. 13); the agency may.
-      const r = await scanVisible(deps, p.actor, (rec) => searchablePhones(p.actor, rec).some((x) => x.endsWith(phone) || phone.endsWith(x)));
-      found = r.items;
-      truncated = r.truncated;
-    } else {
-      throw new ValidationError([{ field: 'q', message: '请输入完整的受理编号（如 510903-20261127-0001）或至少 5 位联系电话。' }]);
-    }
-    for (const record of found) await deps.store.audit({ caseId: record.caseId, at: deps.clock.now().toISOString(), actor: p.actor, what: 'search', detail: { by: byTrackingNo ? 'tracking_no' : 'phone' } });
-    return c.json({ by: byTrackingNo ? 'trackingNo' : 'phone', items: found.map((r) => caseSummary(deps, p.actor, r)), ...(truncated ? { truncated: true } : {}) });
+    const r = await searchCases(searchDeps(deps), p.actor, c.req.query('q') ?? '');
+    return c.json({ by: r.by, items: r.items.map((rec) => caseSummary(deps, p.actor, rec)), ...(r.truncated ? { truncated: true } : {}) });
   });
 
   app.get('/api/console/duplicates', async (c) => {

@@ -34,7 +34,12 @@ export function registerIntakeBox(intake: Command): void {
           submit: async () => {
             const { files, problems } = await resolveScanFiles(names, scans);
             if (problems.length > 0) return { ok: false as const, badInput: true, problems };
-            return postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'box', slip, files.map((f) => ({ filename: f.filename, bytes: f.bytes })));
+            return postStaffIntake(
+              { api: opts.api, ...(token ? { token } : {}) },
+              'box',
+              slip,
+              files.map((f) => ({ filename: f.filename, bytes: f.bytes })),
+            );
           },
         };
       });

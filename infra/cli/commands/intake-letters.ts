@@ -35,7 +35,12 @@ export function registerIntakeLetters(intake: Command): void {
           submit: async () => {
             const { files, problems } = await resolveScanFiles(names, scans);
             if (problems.length > 0) return { ok: false as const, badInput: true, problems };
-            return postStaffIntake({ api: opts.api, ...(token ? { token } : {}) }, 'letter', row, files.map((f) => ({ filename: f.filename, bytes: f.bytes })));
+            return postStaffIntake(
+              { api: opts.api, ...(token ? { token } : {}) },
+              'letter',
+              row,
+              files.map((f) => ({ filename: f.filename, bytes: f.bytes })),
+            );
           },
         };
       });
