@@ -2,7 +2,8 @@
  * Reading administrator-edited JSON with positions: syntax errors carry line and column, and a zod issue's
  * path can be located in the file, so a problem report points at the line to fix.
  */
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type * as JsoncParser from 'jsonc-parser';
 import type { Node, ParseError } from 'jsonc-parser';
 // The one locale used, by its own path: reaching it through `z.locales` would put all of zod's locales (~250 KB
 // minified) into every Lambda bundle, since esbuild cannot shake a namespace re-export.
@@ -63,9 +64,51 @@ function position(starts: number[], offset: number): { line: number; column: num
   return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
+/**
+ * jsonc-parser (line and column of a problem), loaded only when there is a problem to place (issue 26: ~12 KB less
+ * in every Lambda's init). It is loaded with `require`, which esbuild does not follow, so Lambda bundles do not
+ * carry it: there a configuration problem is reported with its dotted path and no line (the Lambda fails to start
+ * either way; `tousu config check` on the file gives the lines). Node with node_modules (the CLI, the embedded
+ * runtime, the tests) has it.
+ */
+let jsonc: typeof JsoncParser | null | undefined;
+function positionParser(): typeof JsoncParser | undefined {
+  if (jsonc === undefined) {
+    try {
+      jsonc = createRequire(import.meta.url)('jsonc-parser') as typeof JsoncParser;
+    } catch {
+      jsonc = null;
+    }
+  }
+  return jsonc ?? undefined;
+}
+
+/** Syntax problem of JSON.parse without jsonc-parser: its message, placed when Node names the position. */
+function plainSyntaxProblem(text: string, err: unknown): ConfigProblem {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = /position (\d+)/.exec(message);
+  return { path: '', message: `JSON 语法错误：${text.trim() === '' ? '文件为空' : message}`, ...(at ? position(lineStarts(text), Number(at[1])) : {}) };
+}
+
 /** Parses strict JSON (no comments, no trailing commas); a leading BOM, as Windows editors write it, is accepted. */
 export function parseJsonWithPositions(rawText: string): ParsedJson {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  // Fast path, without the position parser: valid JSON (the usual case) needs positions only to place problems.
+  let fast: { value: unknown } | undefined;
+  try {
+    fast = { value: JSON.parse(text) as unknown };
+  } catch (err) {
+    if (!positionParser()) return { problems: [plainSyntaxProblem(text, err)], locate: () => undefined };
+  }
+  if (fast) {
+    let slow: ParsedJson | undefined;
+    return { value: fast.value, problems: [], locate: (path) => (positionParser() ? (slow ??= withPositions(text)).locate(path) : undefined) };
+  }
+  return withPositions(text);
+}
+
+function withPositions(text: string): ParsedJson {
+  const { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } = positionParser()!;
   const starts = lineStarts(text);
   const errors: ParseError[] = [];
   const root: Node | undefined = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });

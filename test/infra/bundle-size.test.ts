@@ -49,6 +49,9 @@ const TARGET = 500 * KB;
  * or indexes duplicates, +4 KB of catalogue loading in screen-case (the matcher now gets the catalogue items, halls
  * and counties on AWS too), +3.4 KB of the 不是重复 route in api: screen-case 573 → 585, workorder-intake 560 → 569,
  * box-intake 739 → 746, letter-intake 707 → 714, imap-poller 1131 → 1145, api 950 → 958 (measured + ~1 %).
+ * Lowered on 2026-12-04 (issue 26) by about 11 KB each where jsonc-parser left every bundle (shared/config/json.ts
+ * loads it only to place a configuration problem), which pays for the case store that writes a change in one
+ * TransactWriteItems; the ceilings above keep the larger of the merged branches' figures until re-measured.
  */
 const OVER_TARGET: Record<string, number> = {
   api: 958,

@@ -84,13 +84,13 @@ function reconcileDeps(extra: Partial<ReconcileDeps> = {}): ReconcileDeps {
 }
 
 describe('a crash between any two writes of the intake', () => {
-  test('a clean intake makes four writes (claim, tracking number, bind, case with its first events pending)', async () => {
+  test('a clean intake makes four writes (claim, tracking number, bind, case with its first events in one transaction)', async () => {
     await submitIntake(h.deps, intake());
     expect(h.faults.writes().map((c) => `${c.command}:${c.pk?.split('#')[0] ?? 'batch'}`)).toEqual([
       'PutItemCommand:SRC',
       'UpdateItemCommand:SEQ',
       'UpdateItemCommand:SRC',
-      'PutItemCommand:CASE',
+      'TransactWriteItemsCommand:batch',
     ]);
   });
 
