@@ -1,7 +1,7 @@
 /**
  * Reads every scan of the labelled letter set with one OCR engine and keeps the readings (text, confidence,
  * turn, time) in `<set>/ocr-<engine>.json`, so the field metrics can be recomputed without reading again
- * (OCR_BENCH_REUSE=1). Used by bench/ocr.bench.ts; standalone: `npx tsx bench/ocr/collect.ts paddle|tesseract [SET_DIR]`.
+ * (resumable; OCR_BENCH_REUSE=1 scores what is there). Used by bench/ocr.bench.ts; standalone: `npx tsx bench/ocr/collect.ts paddle|tesseract [SET_DIR]`.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -46,14 +46,13 @@ export function engineOf(kind: string): OcrEngine {
 export async function collect(kind: string, dir = SET_DIR, labels?: LetterLabel[]): Promise<Readings> {
   const set = labels ?? (await ensureSet(dir));
   const cache = join(dir, `ocr-${kind}.json`);
-  if (process.env.OCR_BENCH_REUSE && existsSync(cache)) {
-    const r = JSON.parse(await readFile(cache, 'utf8')) as Readings;
-    if (set.every((l) => r.pages[l.id])) return r;
-  }
+  // Readings already made are kept (a long run can be stopped and resumed); OCR_BENCH_FRESH=1 reads all again.
+  const cached = !process.env.OCR_BENCH_FRESH && existsSync(cache) ? (JSON.parse(await readFile(cache, 'utf8')) as Readings) : undefined;
+  if (cached && (process.env.OCR_BENCH_REUSE || set.every((l) => cached.pages[l.id]))) return cached;
   const engine = engineOf(kind);
   const t0 = performance.now();
   if (engine instanceof PaddleOcrEngine) await engine.ready();
-  const out: Readings = { engine: engine.name, loadMs: performance.now() - t0, pages: {} };
+  const out: Readings = { engine: engine.name, loadMs: cached?.loadMs ?? performance.now() - t0, pages: cached?.pages ?? {} };
   const one = async (file: string): Promise<Reading> => {
     const bytes = await readFile(join(dir, file));
     const t = performance.now();
@@ -61,10 +60,11 @@ export async function collect(kind: string, dir = SET_DIR, labels?: LetterLabel[
     return { text: p.text, confidence: p.confidence, rotated: p.rotated, ms: performance.now() - t };
   };
   for (const l of set) {
+    if (out.pages[l.id]) continue;
     out.pages[l.id] = { page: await one(l.files.page), envelope: await one(l.files.envelope) };
     if (process.env.OCR_BENCH_VERBOSE) console.log(kind, l.id, Math.round(out.pages[l.id]!.page.ms), 'ms');
+    await writeFile(cache, JSON.stringify(out) + '\n');
   }
-  await writeFile(cache, JSON.stringify(out) + '\n');
   return out;
 }
 

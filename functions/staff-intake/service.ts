@@ -50,7 +50,10 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
       const row = withFileProblems(() => parseLetterRow(entry), problems);
       const sourceKey = letterSourceKey(files);
       const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'letter_scan' as const })), sourceKey, 'letters');
-      return submitIntake(letterIntake(row, { sourceKey, receivedAt, scans }), { actor });
+      // The OCR transcript of a letter a clerk checked (shared/services/letter-review.ts) is kept with the letter.
+      const ocr = (entry as { ocrText?: unknown } | undefined)?.ocrText;
+      const ocrText = typeof ocr === 'string' && ocr.trim() !== '' ? ocr.slice(0, 100_000) : undefined;
+      return submitIntake(letterIntake(row, { sourceKey, receivedAt, scans, ...(ocrText ? { ocrText } : {}) }), { actor });
     }
     case 'box': {
       const row = withFileProblems(() => parseBoxSlipRow(entry), checkEvidence(files, 'file', SCAN_LIMITS));

@@ -12,10 +12,17 @@
  * missing cases. A valid row that cannot be filed because the system failed (the store, the engine) is parked as
  * a dead letter by the runtime's submit (`tousu dead-letters list|replay`): the report names its dead-letter id,
  * and the item still goes to `done/` when every other row is a case (nothing is left for staff to correct). An item left in `processing/` by a crash is processed again on the next start.
+ *
+ * Letters without keyed fields (issue 24): a letter batch without manifest.csv, or a manifest row without the
+ * matter, is read by OCR when the runtime has an engine (`ocr`). Each letter's fields are proposed and the
+ * letter waits in the review store for a clerk's check (shared/services/letter-review.ts); it becomes a case
+ * only when the clerk confirms. Without a manifest, the scans of one letter share a stem: `张三.jpg`,
+ * `张三-p2.jpg` … for its pages, `张三-envelope.jpg` or `张三-信封.jpg` for its envelope. Without an engine such a
+ * batch fails loudly (`ocr_unavailable`), nothing is guessed.
  */
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Actor } from '../../shared/domain/case';
 import { isTousuError, ValidationError, errorName } from '../../shared/domain/errors';
 import type { FieldProblem } from '../../shared/domain/errors';
@@ -26,6 +33,10 @@ import type { UploadedFile } from '../../shared/intake/evidence';
 import type { IntakeResult } from '../../shared/intake/core';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
 import type { RuntimeLogger } from './log';
+import { OcrUnavailableError } from '../../shared/ports/ocr';
+import type { LetterReviewStore } from '../../shared/ports/letter-review';
+import { readLetter } from '../../shared/services/letter-review';
+import type { LetterReading } from '../../shared/services/letter-review';
 
 export type FolderKind = 'letters' | 'box';
 export const FOLDER_KINDS: readonly FolderKind[] = ['letters', 'box'];
@@ -43,6 +54,10 @@ export interface RowReport {
   problems?: FieldProblem[];
   /** The row was valid but could not be filed (store or engine failure): parked as this dead letter, not lost. */
   deadLetterId?: string;
+  /** Read by OCR: the letter waits for the clerk's check under this review id (not a case yet). */
+  review?: string;
+  /** The letter's name in a batch without manifest (the scans' stem). */
+  letter?: string;
 }
 
 export interface ItemReport {
@@ -61,10 +76,37 @@ export interface FolderWatchOptions {
   pollMs?: number;
   logger?: RuntimeLogger;
   actor?: Actor;
+  /** OCR for letters without keyed fields; absent: such batches fail with `ocr_unavailable`. */
+  ocr?: { reading: LetterReading; store: LetterReviewStore };
+}
+
+const IMAGE = /\.(?:jpe?g|png|webp)$/i;
+const ENVELOPE = /[-_ ](?:envelope|信封)$/i;
+const PAGE_N = /[-_ ]p(\d{1,3})$/i;
+const safeId = (s: string): string =>
+  s
+    .replace(/[^\p{L}\p{N}_.-]+/gu, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 90);
+
+/** The letters of a batch without manifest: scans grouped by stem, pages in order, the envelope apart. */
+export function groupScans(names: string[]): { letter: string; pages: string[]; envelope?: string }[] {
+  const letters = new Map<string, { pages: { n: number; name: string }[]; envelope?: string }>();
+  for (const name of names.filter((n) => IMAGE.test(n)).sort()) {
+    const stem = name.replace(/\.[^.]+$/, '');
+    const env = ENVELOPE.exec(stem);
+    const page = PAGE_N.exec(stem);
+    const key = env ? stem.slice(0, env.index) : page ? stem.slice(0, page.index) : stem;
+    const l = letters.get(key) ?? { pages: [] };
+    if (env) l.envelope = name;
+    else l.pages.push({ n: page ? Number(page[1]) : 1, name });
+    letters.set(key, l);
+  }
+  return [...letters.entries()].map(([letter, l]) => ({ letter, pages: l.pages.sort((a, b) => a.n - b.n).map((p) => p.name), ...(l.envelope ? { envelope: l.envelope } : {}) }));
 }
 
 export const FOLDER_ACTOR: Actor = { role: 'system', id: 'folder-watch' };
-const RESERVED = new Set(['processing', 'done', 'failed']);
+const RESERVED = new Set(['processing', 'done', 'failed', 'review']);
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -97,7 +139,8 @@ export function reportText(r: ItemReport): string {
   ];
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
-    if (row.ok)
+    if (row.review && !row.caseId) lines.push(`第 ${row.row} ${row.letter ? `封（${row.letter}）` : '行'}：已自动识别，等待工作人员在工作台核对后立案（待核对 ${row.review}）`);
+    else if (row.ok)
       lines.push(
         `第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`,
       );
@@ -188,7 +231,17 @@ export class FolderWatch {
         const csvs = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.csv'));
         csvPath = csvs.includes('manifest.csv') ? join(path, 'manifest.csv') : csvs.length === 1 ? join(path, csvs[0]!) : undefined;
       }
-      if (!csvPath) {
+      if (!csvPath && kind === 'letters' && isDir) {
+        const letters = groupScans(await readdir(path));
+        if (letters.length === 0)
+          report.problems = [{ field: 'manifest', code: 'manifest_missing', message: '批次文件夹中既没有 manifest.csv（扫描件清单），也没有可识别的扫描图片（JPG、PNG、WebP）。' }];
+        for (const [i, l] of letters.entries()) {
+          if (report.problems?.length) break;
+          const r = await this.queueForReview(name, path, i + 1, l.letter, l.pages, l.envelope);
+          if (r.problems?.some((p) => p.code === 'ocr_unavailable')) report.problems = r.problems;
+          else report.rows.push(r);
+        }
+      } else if (!csvPath) {
         report.problems = [{ field: 'manifest', code: 'manifest_missing', message: kind === 'letters' ? '批次文件夹中缺少 manifest.csv（扫描件清单）。' : '文件夹中应有且只有一个开箱 CSV 文件。' }];
       } else {
         const rows = readCsv(await readFile(csvPath, 'utf8'));
@@ -205,14 +258,55 @@ export class FolderWatch {
     await writeFile(join(dest, `${finalName}.report.json`), JSON.stringify(report, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
     await writeFile(join(dest, `${finalName}.report.txt`), reportText(report), { mode: PRIVATE_FILE_MODE });
     await rename(path, join(dest, finalName));
-    const created = report.rows.filter((r) => r.ok).length;
+    const created = report.rows.filter((r) => r.ok && r.caseId).length;
+    const review = report.rows.filter((r) => r.review && !r.caseId).length;
     const parked = report.rows.filter((r) => r.deadLetterId !== undefined).length;
     this.opts.logger?.say(
-      `${kind === 'letters' ? '来信批次' : '意见箱开箱'} ${name}：${created}/${report.rows.length} 行已立案${parked ? `，${parked} 行暂存为死信（tousu dead-letters list）` : ''}${report.ok ? '' : '，有错误，见 failed/ 中的报告'}`,
+      `${kind === 'letters' ? '来信批次' : '意见箱开箱'} ${name}：${created}/${report.rows.length} 行已立案${parked ? `，${parked} 行暂存为死信（tousu dead-letters list）` : ''}${review ? `，${review} 封已自动识别、等待工作人员核对` : ''}${report.ok ? '' : '，有错误，见 failed/ 中的报告'}`,
       'folder item processed',
-      { kind, ok: report.ok, rows: report.rows.length, created, parked },
+      { kind, ok: report.ok, rows: report.rows.length, created, parked, review },
     );
     return report;
+  }
+
+  /** OCR of one letter and its proposal saved for the clerk; the same letter read again is found, not read twice. */
+  private async queueForReview(batch: string, dir: string, row: number, letter: string, pages: string[], envelope: string | undefined, keyed?: Record<string, string>): Promise<RowReport> {
+    const base = { row, ...(keyed ? {} : { letter }) };
+    if (!this.opts.ocr) return { ...base, ok: false, problems: [{ field: 'file', code: 'ocr_unavailable', message: new OcrUnavailableError('no OCR engine configured').message }] };
+    const id = `${safeId(batch)}--${safeId(letter)}`;
+    const existing = await this.opts.ocr.store.get(id);
+    if (existing) return { ...base, ok: true, review: id, ...(existing.caseId ? { caseId: existing.caseId } : {}) };
+    const { files, problems } = await resolveScanFiles([...pages, ...(envelope ? [envelope] : [])], folderScanFiles(dir));
+    if (problems.length > 0) return { ...base, ok: false, problems };
+    const pageFiles = files.slice(0, pages.length);
+    const envFile = envelope ? files[pages.length] : undefined;
+    try {
+      const { proposal, engine } = await readLetter(this.opts.ocr.reading, pageFiles, envFile);
+      const keyedFields = keyed ? Object.fromEntries(Object.entries(keyed).filter(([k, v]) => k !== 'file' && typeof v === 'string' && v.trim() !== '')) : undefined;
+      await this.opts.ocr.store.put(
+        {
+          id,
+          batch,
+          letter,
+          pages: pageFiles.map((f) => f.filename),
+          ...(envFile ? { envelope: envFile.filename } : {}),
+          ...(keyedFields && Object.keys(keyedFields).length ? { keyed: keyedFields } : {}),
+          proposal,
+          engine,
+          readAt: new Date().toISOString(),
+          status: 'pending',
+        },
+        files.map((f) => ({ name: f.filename, bytes: f.bytes })),
+      );
+      return { ...base, ok: true, review: id };
+    } catch (err) {
+      if (err instanceof OcrUnavailableError) {
+        this.opts.logger?.error('OCR unavailable', { detail: err.detail.slice(0, 300) });
+        return { ...base, ok: false, problems: [{ field: 'file', code: err.code, message: err.message }] };
+      }
+      this.opts.logger?.error('letter OCR failed', { row, error: errorName(err) });
+      return { ...base, ok: false, problems: [{ field: 'file', code: 'ocr_failed', message: '扫描件无法识别（图片损坏或格式不支持），请重新扫描后放入收件文件夹，或在 manifest.csv 中录入。' }] };
+    }
   }
 
   private async processRow(kind: FolderKind, row: number, raw: Record<string, string>, dir: string): Promise<RowReport> {
@@ -220,6 +314,18 @@ export class FolderWatch {
       const names = scanNames(raw.file);
       const { files, problems } = await resolveScanFiles(names, folderScanFiles(dir));
       if (problems.length > 0) return { row, ok: false, problems };
+      if (kind === 'letters' && !raw.matter?.trim() && names.length > 0) {
+        const envelope = names.find((n) => ENVELOPE.test(n.replace(/\.[^.]+$/, '')));
+        return await this.queueForReview(
+          basename(dir),
+          dir,
+          row,
+          `row${row}`,
+          names.filter((n) => n !== envelope),
+          envelope,
+          raw,
+        );
+      }
       const r = await this.opts.submit(kind === 'letters' ? 'letter' : 'box', raw, files, this.opts.actor ?? FOLDER_ACTOR);
       return {
         row,

@@ -71,6 +71,12 @@ import { RealClock, ScaledClock } from './clock';
 import type { SleepingClock } from './clock';
 import { FolderBlobStore } from './folder-blob-store';
 import { FolderWatch } from './folder-watch';
+import { FileLetterReviewStore } from './letter-review-store';
+import { PaddleOcrEngine } from '../../shared/adapters/local/ocr/paddle-ocr';
+import type { OcrEngine } from '../../shared/ports/ocr';
+import type { LetterReviewStore } from '../../shared/ports/letter-review';
+import { confirmLetter } from '../../shared/services/letter-review';
+import type { Actor } from '../../shared/domain/case';
 import { createLogger } from './log';
 import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
@@ -179,6 +185,11 @@ export interface RuntimeOptions {
   reconcileEveryMs?: number;
   /** Directory of jurisdiction files (default config/jurisdictions). */
   jurisdictionDir?: string;
+  /**
+   * OCR of letters without keyed fields (issue 24): default PaddleOCR on onnxruntime-node, loaded on the first
+   * such batch; `false` turns OCR off (those batches then fail with `ocr_unavailable`).
+   */
+  ocr?: OcrEngine | false;
 }
 
 /** Optional `<data-dir>/tousu.config.json`. */
@@ -232,6 +243,8 @@ export interface Runtime {
   workflow: LocalWorkflow;
   outbox: OutboxMailSender;
   folderWatch: FolderWatch;
+  /** Letters read by OCR waiting for the clerk's check, and the check itself (shared/services/letter-review.ts). */
+  letterReview: { store: LetterReviewStore; confirm(id: string, fields: Record<string, unknown>, actor: Actor): Promise<{ caseId: string; duplicate: boolean }> };
   logger: RuntimeLogger;
   /** Case ids resumed at start. */
   resumed: string[];
@@ -893,9 +906,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => smtp.close());
 
     // Folder watch.
+    const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
+    const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? new PaddleOcrEngine());
     const folderWatch = new FolderWatch({
       root: paths.inbox,
       submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor, recovery.parkedSubmit),
+      ...(ocrEngine ? { ocr: { reading: { engine: ocrEngine, departments: jurisdiction.departments, today: () => shanghaiDate(clock.now()) }, store: reviewStore } } : {}),
       logger,
       ...(opts.folderPollMs ? { pollMs: opts.folderPollMs } : {}),
     });
@@ -1012,6 +1028,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workflow,
       outbox,
       folderWatch,
+      letterReview: {
+        store: reviewStore,
+        confirm: (id, fields, actor) => confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now()),
+      },
       logger,
       resumed,
       calendarStatus: calendarState,

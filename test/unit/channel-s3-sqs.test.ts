@@ -75,6 +75,15 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
     expect(h.started).toHaveLength(2);
   });
 
+  it('letters: a sidecar without the matter (a letter to be read by OCR) is refused by name on Lambda, not filed and not dropped', async () => {
+    objects.set('scans/letters/b2/l1.png', PNG);
+    objects.set('scans/letters/b2/l1.letter.json', Buffer.from(JSON.stringify({ file: 'l1.png' })));
+    const out = await handleLetterUploads(h.deps, new S3ObjectReader(s3), s3Event('scans', 'letters/b2/l1.letter.json'));
+    expect(out.created).toEqual([]);
+    expect(out.rejected).toEqual([{ key: 'letters/b2/l1.letter.json', problems: [expect.objectContaining({ field: 'matter', code: 'ocr_not_available', message: expect.stringContaining('文字识别（OCR）') })] }]);
+    expect(h.started).toHaveLength(0);
+  });
+
   it('boxes: one opening CSV → one case per valid slip, anonymous unless signed; mismatching or bad rows reported; replay → same cases', async () => {
     objects.set('scans/boxes/2026-03-02-B01.csv', fixture('box-opening.csv'));
     const event = s3Event('scans', 'boxes/2026-03-02-B01.csv');
