@@ -137,7 +137,7 @@ interface DynaliteStore {
  * own `db.create` while the server is made (dynalite 4 looks it up on its db module at that moment) and is closed
  * directly, with the same wait for pending operations as `server.close()`.
  */
-function openDynalite(path: string | undefined): { server: DynaliteServer; store: DynaliteStore } {
+function openDynalite(path: string | undefined): { server: DynaliteServer; store: DynaliteStore; inflight: Inflight } {
   const dynalite = requireHere('dynalite') as typeof dynaliteFactory;
   const dbModule = requireHere('dynalite/db') as { create: (o: unknown) => DynaliteStore };
   const create = dbModule.create;
@@ -147,10 +147,54 @@ function openDynalite(path: string | undefined): { server: DynaliteServer; store
     const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as DynaliteServer;
     if (!store) throw new Error('dynalite did not create its store through db.create (changed dynalite version?)');
     addTransactions(server);
-    return { server, store };
+    const inflight = trackInflight(server);
+    return { server, store, inflight };
   } finally {
     dbModule.create = create;
   }
+}
+
+interface Inflight {
+  /** Resolves once no request is being answered (or after `ms`, for a request that never answers). */
+  drained(ms: number): Promise<void>;
+}
+
+/**
+ * Counts the requests dynalite is answering. Closing the store under one of them makes dynalite throw "Database is
+ * closed" from its callback, an uncaught exception that ends the whole process (a jest run with it); so `close()`
+ * first refuses new requests, then waits for these to answer, then closes the store.
+ */
+function trackInflight(server: DynaliteServer): Inflight {
+  const original = server.listeners('request')[0]!;
+  let count = 0;
+  const waiters: (() => void)[] = [];
+  server.removeAllListeners('request');
+  server.on('request', (req: unknown, res: { end: (...a: unknown[]) => unknown }) => {
+    count += 1;
+    const end = res.end.bind(res);
+    let ended = false;
+    res.end = (...a: unknown[]) => {
+      if (!ended) {
+        ended = true;
+        count -= 1;
+        if (count === 0) for (const w of waiters.splice(0)) w();
+      }
+      return end(...a);
+    };
+    original(req, res);
+  });
+  return {
+    drained: (ms) =>
+      count === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, ms);
+            waiters.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+  };
 }
 
 /** Tests only: TransactWriteItems, which dynalite lacks, emulated over its own single-item calls (see the module). */
@@ -331,7 +375,7 @@ async function startDynaliteThread(opts: DynaliteOptions): Promise<DynaliteHandl
 export async function startDynalite(opts: DynaliteOptions = {}): Promise<DynaliteHandle> {
   if (opts.path) await mkdir(opts.path, { recursive: true, mode: 0o700 });
   if (opts.thread) return startDynaliteThread(opts);
-  const { server, store } = openDynalite(opts.path);
+  const { server, store, inflight } = openDynalite(opts.path);
   let port: number | undefined;
   if (opts.listen) {
     await new Promise<void>((resolve, reject) => {
@@ -354,7 +398,7 @@ export async function startDynalite(opts: DynaliteOptions = {}): Promise<Dynalit
       requestHandler.fail(new Error('dynalite is closed'));
       closed ??= new Promise<void>((resolve, reject) => {
         const done = (err?: Error | null) => (err ? reject(err) : resolve());
-        if (port === undefined) return store.lifecycleManager.gracefulClose(done);
+        if (port === undefined) return void inflight.drained(5000).then(() => store.lifecycleManager.gracefulClose(done));
         // SDK clients keep sockets alive; without this the close waits for them to time out.
         server.closeAllConnections?.();
         server.close(done);

@@ -285,7 +285,8 @@ describe('the reconciler', () => {
 
   test('replays a parked intake whose claim has no case; a dry run changes nothing', async () => {
     const i = intake();
-    h.faults.set({ kind: 'throttle', commands: ['PutItemCommand'], match: (_c, input) => JSON.stringify(input.Item ?? {}).includes('"CASE#'), at: 1 });
+    // The case's first write (one transaction with its events since issue 26; a single put before) is throttled.
+    h.faults.set({ kind: 'throttle', commands: ['PutItemCommand', 'TransactWriteItemsCommand'], match: (_c, input) => JSON.stringify(input.Item ?? input.TransactItems ?? {}).includes('"CASE#'), at: 1 });
     const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
     h.faults.clear();
     expect(out.outcome).toBe('dead_letter');
