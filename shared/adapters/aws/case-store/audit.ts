@@ -2,20 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { Actor } from '../../../domain/case';
 import { ValidationError } from '../../../domain/errors';
 import type { AuditEntry } from '../../../ports';
 import { CASE_SK, auditKey, caseKey } from '../table';
 import { StoredItemCorruptError, plain, queryAll } from './items';
+import { AuditEntrySchema } from '../../case-records';
 
-const AuditEntrySchema = z.object({
-  caseId: z.string(),
-  at: z.iso.datetime({ offset: true }),
-  actor: Actor,
-  what: z.string().min(1).max(256),
-  detail: z.record(z.string(), z.unknown()).optional(),
-});
 
 export class DynamoCaseAudit {
   constructor(

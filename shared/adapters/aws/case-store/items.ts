@@ -79,15 +79,10 @@ export const isTransactionConflict = (err: unknown): boolean =>
   cancellationCodes(err).includes('TransactionConflict');
 
 /** JSON round trip: the stored map holds plain data only (no undefined, no class instances). */
-export const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+export { plain } from '../../case-records';
 
 
-/** Departments other than the owner that must find the case in their queue (lead unit, co-handlers, …). */
-export function linkedDepartments(record: CaseRecord): string[] {
-  const set = new Set(record.assignments.map((a) => a.department));
-  if (record.department) set.delete(record.department);
-  return [...set].sort();
-}
+export { linkedDepartments } from '../../case-records';
 
 export const involvesDepartment = (record: CaseRecord, department: string): boolean =>
   record.department === department || record.assignments.some((a) => a.department === department);

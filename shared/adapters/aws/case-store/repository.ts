@@ -12,8 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CaseRecord, TimelineEvent } from '../../../domain/case';
-import { ConcurrentUpdateError, NotFoundError, ValidationError } from '../../../domain/errors';
+import type { CaseRecord } from '../../../domain/case';
+import { TimelineEvent } from '../../../domain/case';
+import { ConcurrentUpdateError, NotFoundError } from '../../../domain/errors';
 import { deriveFacts, factId, retractedFacts } from '../../../domain/evaluation/facts';
 import type { NewEvent } from '../../../ports';
 import { CASE_SK, caseKey, deptLinkKey, eventKey } from '../table';
@@ -29,11 +30,11 @@ import {
   linkItem,
   linkedDepartments,
   parseCaseItem,
-  plain,
   queryAll,
   queueAttributes,
   wireItem,
 } from './items';
+import { prepareCaseWrite } from '../../case-records';
 
 export interface CaseRepositoryOptions {
   doc: DynamoDBDocumentClient;
@@ -254,18 +255,7 @@ export class DynamoCaseRepository {
 
   /** Builds the case item for `version`, numbering the new events after the stored timeline. */
   private buildCaseItem(record: CaseRecord, version: number, events: NewEvent[]): { item: CaseItem; stored: CaseRecord } {
-    const base = CaseRecord.safeParse(record);
-    if (!base.success) {
-      throw new ValidationError(base.error.issues.map((i) => ({ field: i.path.join('.'), message: '投诉件数据不符合格式要求。', code: i.code })));
-    }
-    const numbered: TimelineEvent[] = events.map((e, i) => ({ ...plain(e), caseId: record.caseId, seq: record.timelineLength + i + 1 }));
-    for (const e of numbered) {
-      const ok = TimelineEvent.safeParse(e);
-      if (!ok.success) {
-        throw new ValidationError(ok.error.issues.map((i) => ({ field: `events.${e.seq}.${i.path.join('.')}`, message: '时间线事件不符合格式要求。', code: i.code })));
-      }
-    }
-    const stored: CaseRecord = plain({ ...base.data, version, timelineLength: record.timelineLength + numbered.length });
+    const { stored, numbered } = prepareCaseWrite(record, version, events);
     const syncLinks = stored.assignments.length > 0;
     const item: CaseItem = {
       ...caseKey(stored.caseId),

@@ -1,21 +1,13 @@
 /** The audit trail of a case on SQLite (every staff read and action). */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
-import { Actor } from '../../../../domain/case';
 import { ValidationError } from '../../../../domain/errors';
 import type { AuditEntry } from '../../../../ports';
 import { toSortableInstant } from '../../../aws/table';
 import type { Db } from '../db';
 import type { StoreStats } from '../stats';
 import { plain } from './records';
+import { AuditEntrySchema } from '../../../case-records';
 
-const AuditEntrySchema = z.object({
-  caseId: z.string(),
-  at: z.iso.datetime({ offset: true }),
-  actor: Actor,
-  what: z.string().min(1).max(256),
-  detail: z.record(z.string(), z.unknown()).optional(),
-});
 
 export class SqliteCaseAudit {
   private readonly s;
