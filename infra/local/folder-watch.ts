@@ -139,7 +139,10 @@ export function reportText(r: ItemReport): string {
   ];
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
-    if (row.review && !row.caseId) lines.push(`第 ${row.row} ${row.letter ? `封（${row.letter}）` : '行'}：已自动识别，等待工作人员在工作台核对后立案（待核对 ${row.review}）`);
+    if (row.review && !row.caseId)
+      lines.push(
+        `第 ${row.row} ${row.letter ? `封（${row.letter}）` : '行'}：已自动识别，等待工作人员在工作台核对后立案（待核对 ${row.review}；工作台的核对页面尚未提供，如需现在立案，请在 manifest.csv 中录入该封信的各栏后重新放入收件文件夹）`,
+      );
     else if (row.ok)
       lines.push(
         `第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`,
