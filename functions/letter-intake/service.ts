@@ -44,7 +44,13 @@ async function oneLetter(deps: IntakeDeps, reader: ObjectReader, bucket: string,
   // this Lambda cannot make. Refused by name, never filed half-empty nor dropped.
   const matter = (raw as { matter?: unknown } | null)?.matter;
   if (matter === undefined || matter === null || (typeof matter === 'string' && matter.trim() === '')) {
-    throw new ValidationError([{ field: 'matter', code: 'ocr_not_available', message: '云端来信入口尚未提供扫描件文字识别（OCR）：请在登记文件中录入具体投诉事项等内容后重新上传，或把该批次放入本地运行时的来信收件文件夹，识别后由工作人员核对。' }]);
+    throw new ValidationError([
+      {
+        field: 'matter',
+        code: 'ocr_not_available',
+        message: '云端来信入口尚未提供扫描件文字识别（OCR）：请在登记文件中录入具体投诉事项等内容后重新上传，或把该批次放入本地运行时的来信收件文件夹，识别后由工作人员核对。',
+      },
+    ]);
   }
   const row = parseLetterRow(raw);
   const folder = key.slice(0, key.lastIndexOf('/') + 1);
