@@ -52,9 +52,11 @@ const TARGET = 500 * KB;
  * Lowered on 2026-12-04 (issue 26) by about 11 KB each where jsonc-parser left every bundle (shared/config/json.ts
  * loads it only to place a configuration problem), which pays for the case store that writes a change in one
  * TransactWriteItems; the ceilings above keep the larger of the merged branches' figures until re-measured.
+ * api 973 (measured on the merged main, 2026-12-04; ceiling + ~1 %): the console's account administration and
+ * dead-letter/workflow recovery routes with their Cognito admin commands (issue 21).
  */
 const OVER_TARGET: Record<string, number> = {
-  api: 958,
+  api: 983,
   'archive-case': 670,
   'box-intake': 746,
   'email-intake': 1084,

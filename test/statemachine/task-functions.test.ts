@@ -17,6 +17,7 @@ import { documentClient, ensureTable, localDynamoClient, startDynalite } from '.
 import type { DynaliteHandle } from '../../infra/local/dynalite';
 import { DynamoDuplicateIndex } from '../../shared/adapters/aws/dynamo-duplicate-index';
 import { fingerprint, indexKeyId } from '../../shared/domain/duplicates/index';
+import { duplicateMatcherOptions } from '../../shared/composition/duplicate-matching';
 
 const sfn = mockClient(SFNClient);
 const context = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
@@ -65,7 +66,11 @@ it('screen, prepare and await run as Lambda handlers against the table', async (
 
   // Before screening no LSH band of the case is filed; the screening function files all of them.
   const record = (await store.get(filed.caseId))!;
-  const bands = fingerprint(record.intake, { departments: loadJurisdiction('510903').departments }).keys.filter((k) => k.kind === 'band');
+  // The matcher's own options, as the screening Lambda is given them (the same words on both platforms, issue 22).
+  const m = duplicateMatcherOptions(loadJurisdiction('510903'));
+  const at = <T,>(v: T | ((j: string) => T | undefined) | undefined): T | undefined => (typeof v === 'function' ? (v as (j: string) => T | undefined)('510903') : v);
+  const matcher = { departments: at(m.departments), services: at(m.services), halls: at(m.halls), places: at(m.places), tokenize: m.tokenize };
+  const bands = fingerprint(record.intake, matcher).keys.filter((k) => k.kind === 'band');
   expect(bands.length).toBe(32);
   const filedFor = async () => [...(await dupIndex.lookup('510903', bands)).entries()].filter(([, es]) => es.some((e) => e.caseId === filed.caseId)).map(([id]) => id);
   expect(await filedFor()).toEqual([]);
@@ -73,7 +78,7 @@ it('screen, prepare and await run as Lambda handlers against the table', async (
   expect((await filedFor()).sort()).toEqual(bands.map(indexKeyId).sort());
   // …and only them: the identity keys are the intake's, filed once before the case is created (issue 26), so a
   // case put into the table without the intake has none after screening.
-  const identity = fingerprint(record.intake, { departments: loadJurisdiction('510903').departments }).keys.filter((k) => k.kind !== 'band');
+  const identity = fingerprint(record.intake, matcher).keys.filter((k) => k.kind !== 'band');
   expect(identity.length).toBeGreaterThan(0);
   const hits = await dupIndex.lookup('510903', identity);
   for (const k of identity) expect(hits.get(indexKeyId(k))?.some((e) => e.caseId === filed.caseId) ?? false).toBe(false);
