@@ -77,10 +77,14 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind!='type'] > ImportDefaultSpecifier",
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind!='type'] > ImportDefaultSpecifier",
           message: "Use `import * as z from 'zod'`: a named or default `z` puts all of zod, every locale included, into each Lambda bundle.",
         },
-        { selector: "MemberExpression[object.name='z'][property.name='locales']", message: "Import the locale by its own path (`zod/v4/locales/zh-CN.js`): `z.locales` puts every locale into each Lambda bundle." },
+        {
+          selector: "MemberExpression[object.name='z'][property.name='locales']",
+          message: 'Import the locale by its own path (`zod/v4/locales/zh-CN.js`): `z.locales` puts every locale into each Lambda bundle.',
+        },
       ],
     },
   },

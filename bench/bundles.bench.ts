@@ -166,7 +166,11 @@ export async function run(): Promise<{ name: string; results: Record<string, num
           timeout: 30_000,
         });
         if (r.status !== 0) {
-          error = (r.stderr || r.stdout).split('\n').find((l) => /Error|error/.test(l))?.slice(0, 160) ?? `exit ${r.status}`;
+          error =
+            (r.stderr || r.stdout)
+              .split('\n')
+              .find((l) => /Error|error/.test(l))
+              ?.slice(0, 160) ?? `exit ${r.status}`;
           break;
         }
         times.push(Number(r.stdout.trim()));

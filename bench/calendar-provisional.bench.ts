@@ -17,7 +17,11 @@ function compare(reach: number): { due: number; later: number; earlierDaysMean: 
   let later = 0;
   let earlierDays = 0;
   for (const { year } of shipped) {
-    const provisional = new WorkingCalendar(shipped.filter((y) => y.year !== year), [], { weekendReachDays: reach }).forDeadlines();
+    const provisional = new WorkingCalendar(
+      shipped.filter((y) => y.year !== year),
+      [],
+      { weekendReachDays: reach },
+    ).forDeadlines();
     for (let d = `${year}-01-01`; d < `${year}-12-01`; d = addDays(d, 1)) {
       for (const n of COUNTS) {
         const p = provisional.addWorkingDays(`${d}T17:00:00+08:00`, n).dueDate;
@@ -43,6 +47,7 @@ export async function run() {
       'later than official, weekends off (reach 0)': plain.later,
       'mean days earlier, weekends off': plain.earlierDaysMean,
     },
-    notes: 'Start days 01-01 to 11-30 of the year taken out, at 17:00, n ∈ {1, 2, 3, 5, 10, 15, 20}. A provisional date later than the official one would let a case pass its legal deadline unmarked; the reach is chosen so that none is later.',
+    notes:
+      'Start days 01-01 to 11-30 of the year taken out, at 17:00, n ∈ {1, 2, 3, 5, 10, 15, 20}. A provisional date later than the official one would let a case pass its legal deadline unmarked; the reach is chosen so that none is later.',
   };
 }

@@ -86,7 +86,6 @@ async function quality(results: Record<string, number | string>): Promise<void> 
   }
 }
 
-
 async function batchWrite(doc: DynamoDBDocumentClient, items: Record<string, unknown>[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -201,7 +200,10 @@ async function readsPerIntake(n: number): Promise<{ mean: number; max: number; b
 export async function run(): Promise<{ name: string; results: Record<string, number | string>; notes?: string }> {
   const results: Record<string, number | string> = {};
   await quality(results);
-  const sizes = (process.env.DUP_BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number).filter((x) => x > 0);
+  const sizes = (process.env.DUP_BENCH_SIZES ?? '1000,10000,100000')
+    .split(',')
+    .map(Number)
+    .filter((x) => x > 0);
   for (const n of sizes) {
     const r = await readsPerIntake(n);
     const label = n >= 1000 ? `${n / 1000}k` : String(n);

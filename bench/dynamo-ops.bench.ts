@@ -147,7 +147,11 @@ export async function run(): Promise<{ name: string; results: Record<string, num
   const counter = new DynamoCounter(client);
   const sb = await openLifecycleSandbox({ clock, mail, retryIntervalMs: 5, asDeployed: true, dynamo: { client, tableName: 'tousu' } });
   const asl = JSON.parse(readFileSync('statemachines/case-lifecycle.asl.json', 'utf8')) as { States: Record<string, { Type: string }> };
-  const taskStates = new Set(Object.entries(asl.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n));
+  const taskStates = new Set(
+    Object.entries(asl.States)
+      .filter(([, s]) => s.Type === 'Task')
+      .map(([n]) => n),
+  );
   let actions = 0;
   // Each filing its own complainant: the scenarios file the same fixture complaint again and again, which the
   // duplicate matching (wired as deployed) would otherwise merge into the first case.
@@ -157,7 +161,10 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     const n = filed++;
     const i = intake as { complainant?: Record<string, unknown> };
     if (!i.complainant || i.complainant.anonymous) return file(intake);
-    return file({ ...i, complainant: { ...i.complainant, name: complainantName(n), ...(i.complainant.phone ? { phone: complainantPhone(n) } : {}), ...(i.complainant.email ? { email: `c${n}@example.com` } : {}) } });
+    return file({
+      ...i,
+      complainant: { ...i.complainant, name: complainantName(n), ...(i.complainant.phone ? { phone: complainantPhone(n) } : {}), ...(i.complainant.email ? { email: `c${n}@example.com` } : {}) },
+    });
   };
   const act = sb.act.bind(sb);
   sb.act = (caseId, actor, body) => {
@@ -230,7 +237,9 @@ export async function run(): Promise<{ name: string; results: Record<string, num
         mails * PRICES.sesPerMail;
       if (!r.ok) throw new Error(`scenario ${s.id} did not run as the state-machine tests expect: no figure is written`);
       if (s.id === 'transfer') common = { cost };
-      rows.push(`| ${s.id}${r.ok ? '' : ' (FAILED)'} | ${ops.writes} (floor ${floor}, ×${(ops.writes / floor).toFixed(1)}) | ${ops.reads} | ${ops.wru} | ${ops.rru} | ${r.transitions} | ${lambdas} | ${mails} | ${(cost * 1000).toFixed(3)} |`);
+      rows.push(
+        `| ${s.id}${r.ok ? '' : ' (FAILED)'} | ${ops.writes} (floor ${floor}, ×${(ops.writes / floor).toFixed(1)}) | ${ops.reads} | ${ops.wru} | ${ops.rru} | ${r.transitions} | ${lambdas} | ${mails} | ${(cost * 1000).toFixed(3)} |`,
+      );
       if (['transfer', 'general', 'intervention'].includes(s.id)) {
         results[`${s.id}: writes (floor), reads, WRU, RRU`] = `${ops.writes} (${floor}), ${ops.reads}, ${ops.wru}, ${ops.rru}`;
         results[`${s.id}: transitions, Lambda, SES`] = `${r.transitions}, ${lambdas}, ${mails}`;
@@ -253,7 +262,7 @@ export async function run(): Promise<{ name: string; results: Record<string, num
       ...rows,
       '',
       `Prices (AWS list, us-east-1, on demand): Step Functions standard $0.025 per 1,000 transitions; Lambda arm64 $0.0000133334 per GB-s + $0.20 per million requests, assumed ${LAMBDA_MEMORY_GB * 1024} MB and ${LAMBDA_AVG_MS} ms billed per invocation; DynamoDB $0.625 per million WRU, $0.125 per million RRU; SES $0.10 per 1,000 mails. Not included: API Gateway (HTTP API $1.00 per million requests), S3, CloudWatch Logs, KMS, data transfer.`,
-      'WRU/RRU: dynalite\'s ConsumedCapacity (by item size, strongly consistent reads) plus one write per GSI holding the item (projection ALL, by the size written). Floor = claim + tracking counter + case item at intake, plus one case write per change of the case (its final version). Lambda invocations = Task states executed + the intake API call + one API call per staff action. The scenarios are those of `tousu demo` and test/statemachine (reminders and overdue marks included where the path has them), each filed by its own complainant. The store and services are wired as deployed: every case write also records its evaluation facts (EVAL#, art. 17/20), each case change is one TransactWriteItems (the case item, its events, department links and the evaluation facts that changed; issue 26), the intake looks up the duplicate index (one BatchGetItem, plus one for candidates when there are any) and files the complainant\'s identity keys in one TransactWriteItems, and the screening task files the 32 LSH bands in one more. dynalite has no transactions: the bench runs them through the tests-only emulation (infra/local/dynalite-transactions.cjs), which counts as one call each, as DynamoDB bills them (two write units per item).',
+      "WRU/RRU: dynalite's ConsumedCapacity (by item size, strongly consistent reads) plus one write per GSI holding the item (projection ALL, by the size written). Floor = claim + tracking counter + case item at intake, plus one case write per change of the case (its final version). Lambda invocations = Task states executed + the intake API call + one API call per staff action. The scenarios are those of `tousu demo` and test/statemachine (reminders and overdue marks included where the path has them), each filed by its own complainant. The store and services are wired as deployed: every case write also records its evaluation facts (EVAL#, art. 17/20), each case change is one TransactWriteItems (the case item, its events, department links and the evaluation facts that changed; issue 26), the intake looks up the duplicate index (one BatchGetItem, plus one for candidates when there are any) and files the complainant's identity keys in one TransactWriteItems, and the screening task files the 32 LSH bands in one more. dynalite has no transactions: the bench runs them through the tests-only emulation (infra/local/dynalite-transactions.cjs), which counts as one call each, as DynamoDB bills them (two write units per item).",
     ].join('\n'),
   };
 }

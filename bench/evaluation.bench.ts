@@ -69,7 +69,18 @@ function syntheticCase(i: number, rand: () => number): { before: CaseRecord; aft
     classification: accepted ? 'transfer' : undefined,
     deadlines: [
       { clock: 'acceptance', startedAt: at(0.1), dueAt: at(2), metAt: at(1) },
-      ...(accepted ? [{ clock: 'result', startedAt: at(1), dueAt: at(4), ...(extended ? { extended: true, originalDueAt: at(3) } : {}), ...(overdue ? { overdueAt: at(4.1) } : {}), ...(concluded ? { metAt: at(overdue ? 5 : 3) } : {}) }] : []),
+      ...(accepted
+        ? [
+            {
+              clock: 'result',
+              startedAt: at(1),
+              dueAt: at(4),
+              ...(extended ? { extended: true, originalDueAt: at(3) } : {}),
+              ...(overdue ? { overdueAt: at(4.1) } : {}),
+              ...(concluded ? { metAt: at(overdue ? 5 : 3) } : {}),
+            },
+          ]
+        : []),
     ],
     flags: { confidential: false, anonymous: true, ...(overdue ? { overdue: true } : {}) },
     ...(concluded ? { conclusion: { finding, summary: '已处理', at: at(overdue ? 5 : 3), by: { role: 'department', id: 'x' } } } : {}),

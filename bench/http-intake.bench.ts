@@ -40,7 +40,8 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
 // ------------------------------------------------------------------------------------------ (b) repeated complaint
 
-const COMMON = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质';
+const COMMON =
+  '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质';
 /**
  * The repeated complaint: random wording, but always the same complainant (name and phone), unit and dates, so
  * the duplicate matcher merges most of them into the first few open cases (art. 11). Also used by
@@ -71,7 +72,7 @@ export function complainantName(n: number): string {
   const s = [...SURNAMES];
   const g = [...GIVEN];
   const size = s.length * g.length * g.length;
-  const i = (((n % size) * 7919) % size + size) % size;
+  const i = ((((n % size) * 7919) % size) + size) % size;
   return `${s[i % s.length]}${g[Math.floor(i / s.length) % g.length]}${g[Math.floor(i / s.length / g.length) % g.length]}`;
 }
 /** A mobile number per index, distinct for every n below 10⁸. */
@@ -98,7 +99,20 @@ const SERVICES: Record<string, readonly string[]> = {
   GD: ['低压居民新装用电', '电表过户', '多缴电费退还'],
 };
 const GENERIC_SERVICES = ['证明材料开具', '政务服务事项咨询', '审批结果查询'];
-const PLACES = ['区政务服务中心一楼', '区政务服务中心二楼', '龙坪街道便民服务中心', '南津路街道便民服务中心', '老池镇便民服务中心', '永兴镇便民服务中心', '河沙镇便民服务中心', '唐家乡便民服务站', '北固镇便民服务中心', '新桥镇便民服务中心', '育才路街道便民服务中心', '凯旋路街道便民服务中心'];
+const PLACES = [
+  '区政务服务中心一楼',
+  '区政务服务中心二楼',
+  '龙坪街道便民服务中心',
+  '南津路街道便民服务中心',
+  '老池镇便民服务中心',
+  '永兴镇便民服务中心',
+  '河沙镇便民服务中心',
+  '唐家乡便民服务站',
+  '北固镇便民服务中心',
+  '新桥镇便民服务中心',
+  '育才路街道便民服务中心',
+  '凯旋路街道便民服务中心',
+];
 const MATERIALS = ['房屋租赁合同原件', '社区出具的居住证明', '近三个月银行流水', '无犯罪记录证明', '原单位离职证明', '经过公证的委托书', '户籍所在地派出所证明', '两寸彩色证件照'];
 const PROBLEMS: readonly ((n: number, other: string) => string)[] = [
   (n) => `窗口要求补交办事指南里根本没有列出的${pick(MATERIALS, n, 11)}`,
@@ -126,7 +140,24 @@ const PROBLEMS: readonly ((n: number, other: string) => string)[] = [
   () => '工作人员私下建议我找中介代办，说这样会快一些',
   () => '政务服务网上显示可以全程网办，实际还是被要求到现场',
 ];
-const SITUATIONS = ['刚从外地回来工作', '在城区经营一家小餐馆', '是退休的中学老师', '在工地上打零工', '刚刚大学毕业', '家里有两个孩子在上学', '腿脚不好需要拄拐', '在外省务工只能请假回来', '开了一家五金店', '是一名网约车司机', '家中老人常年卧病', '经营着一个养殖场', '在本地一家工厂上班', '刚买了第一套房子', '是一名个体货车司机', '正在筹办一家小公司'];
+const SITUATIONS = [
+  '刚从外地回来工作',
+  '在城区经营一家小餐馆',
+  '是退休的中学老师',
+  '在工地上打零工',
+  '刚刚大学毕业',
+  '家里有两个孩子在上学',
+  '腿脚不好需要拄拐',
+  '在外省务工只能请假回来',
+  '开了一家五金店',
+  '是一名网约车司机',
+  '家中老人常年卧病',
+  '经营着一个养殖场',
+  '在本地一家工厂上班',
+  '刚买了第一套房子',
+  '是一名个体货车司机',
+  '正在筹办一家小公司',
+];
 const CONSEQUENCES: readonly ((n: number) => string)[] = [
   () => '导致公司新门店无法按期开业',
   () => '孩子入学手续因此被耽误',
@@ -177,7 +208,11 @@ function chineseDate(daysBack: number): string {
  */
 export function distinctComplaint(n: number, departments: readonly Department[]): Record<string, unknown> {
   const dept = pick(departments, n, 1);
-  const other = pick(departments.filter((d) => d.code !== dept.code), n, 2);
+  const other = pick(
+    departments.filter((d) => d.code !== dept.code),
+    n,
+    2,
+  );
   const unit = mix(n, 3) % 3 === 0 && dept.aliases.length > 0 ? pick(dept.aliases, n, 4) : dept.name;
   const service = pick(SERVICES[dept.code] ?? GENERIC_SERVICES, n, 5);
   const place = pick(PLACES, n, 6);
@@ -227,9 +262,17 @@ const SCENARIOS: Scenario[] = [
 /** The documented knob for a load test from one address (docs/limits.md): only the complaint rate is raised. */
 const BENCH_LIMITS = { complaints: { perMinute: 10_000_000 } };
 
-const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 const perRequest = (x: number, sent: number): number => Number((x / Math.max(1, sent)).toFixed(1));
-const phaseList = (m: Map<string, number>): string => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+const phaseList = (m: Map<string, number>): string =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || 'none';
 
 async function measure(autocannon: Autocannon, scenario: Scenario): Promise<{ rows: Record<string, number | string>; matters: string[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tousu-bench-http-'));

@@ -73,7 +73,12 @@ export async function run() {
       cursor = page.cursor;
     } while (cursor);
     const accepted = [...answers].filter(([s]) => typeof s === 'number' && s >= 200 && s < 300).reduce((a, [, n]) => a + n, 0);
-    const parkedIds = new Set(rt.workflow.engine.running().filter((e) => e.parked).map((e) => String((e.input as { caseId?: unknown }).caseId)));
+    const parkedIds = new Set(
+      rt.workflow.engine
+        .running()
+        .filter((e) => e.parked)
+        .map((e) => String((e.input as { caseId?: unknown }).caseId)),
+    );
     const notWaiting = cases.filter((c) => !c.waiting || !parkedIds.has(c.caseId)).length;
     return {
       name: `Burst of ${total} web intakes (issue 26)`,
@@ -97,7 +102,8 @@ export async function run() {
         'executions parked (waiting cases held by the engine)': parkedIds.size,
         'load average (1 min) start → end': `${loadStart} → ${os.loadavg()[0]!.toFixed(1)}`,
       },
-      notes: 'Runs on the runtime as `tousu start` does (SQLite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
+      notes:
+        'Runs on the runtime as `tousu start` does (SQLite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
     };
   } finally {
     unsubscribe();

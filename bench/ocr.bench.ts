@@ -32,7 +32,11 @@ const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 /** Lines with the page confidence for each (the cache keeps the page text and its mean confidence). */
-const linesOf = (text: string, confidence: number): { text: string; confidence: number }[] => text.split('\n').filter(Boolean).map((t) => ({ text: t, confidence }));
+const linesOf = (text: string, confidence: number): { text: string; confidence: number }[] =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((t) => ({ text: t, confidence }));
 
 export function score(labels: LetterLabel[], r: Readings): Record<string, number | string> {
   const departments = loadJurisdiction('510900').departments;
@@ -44,7 +48,12 @@ export function score(labels: LetterLabel[], r: Readings): Record<string, number
   let wrong = 0;
   let total = 0;
   for (const l of labels) {
-    const p = proposeLetterFields({ pageLines: linesOf(r.pages[l.id]!.page.text, r.pages[l.id]!.page.confidence), envelopeLines: linesOf(r.pages[l.id]!.envelope.text, r.pages[l.id]!.envelope.confidence), departments, today: '2026-12-04' });
+    const p = proposeLetterFields({
+      pageLines: linesOf(r.pages[l.id]!.page.text, r.pages[l.id]!.page.confidence),
+      envelopeLines: linesOf(r.pages[l.id]!.envelope.text, r.pages[l.id]!.envelope.confidence),
+      departments,
+      today: '2026-12-04',
+    });
     for (const f of LETTER_FIELDS) {
       const want = l.fields[f];
       if (want === undefined) continue;
@@ -98,11 +107,15 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     }
     const rssBefore = process.resourceUsage().maxRSS;
     const readings = await collect(kind, SET_DIR, labels);
-    const s = score(labels.filter((l) => readings.pages[l.id]), readings);
+    const s = score(
+      labels.filter((l) => readings.pages[l.id]),
+      readings,
+    );
     for (const [k, v] of Object.entries(s)) results[`${kind}: ${k}`] = v;
     if (kind === 'paddle') {
       results['paddle: peak RSS of the reading process'] = `${Math.round(Math.max(rssBefore, process.resourceUsage().maxRSS) / 1024)} MiB`;
-      results['paddle: installed size (linux-x64 onnxruntime + models + sharp)'] = `${du('node_modules/onnxruntime-node/bin/napi-v6/linux/x64')} + ${du('node_modules/@gutenye')} + ${du('node_modules/@img')}`;
+      results['paddle: installed size (linux-x64 onnxruntime + models + sharp)'] =
+        `${du('node_modules/onnxruntime-node/bin/napi-v6/linux/x64')} + ${du('node_modules/@gutenye')} + ${du('node_modules/@img')}`;
     } else {
       const one = join(SET_DIR, labels[0]!.files.page);
       const t = spawnSync('/usr/bin/time', ['-f', '%M', 'tesseract', one, '-', '-l', 'chi_sim', '--psm', '1'], { encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } });

@@ -87,10 +87,13 @@ async function cost(results: Record<string, number | string>): Promise<void> {
   const dynalite = await startDynalite();
   const client = localDynamoClient(dynalite);
   const commands: string[] = [];
-  client.middlewareStack.add((next, context) => async (args) => {
-    commands.push(String(context.commandName));
-    return next(args);
-  }, { step: 'initialize', name: 'countCommands' });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
   const sfnClient = new SFNClient({ region: 'ap-east-1' });
   const sfn = mockClient(sfnClient);
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:ap-east-1:1:execution:x:y', startDate: new Date() });
@@ -152,7 +155,8 @@ export async function run(): Promise<{ name: string; results: Record<string, num
   results['baseline (name and alias match only): right'] = pct(total.baselineRight, total.n);
   results['baseline: wrong local department (always confident)'] = `${pct(total.baselineWrongLocal, total.n)} (${total.baselineWrongLocal})`;
   const held = score(HELD_OUT_SET).total;
-  results[`held-out set (${held.n}, not tuned on): right / confident wrong local / to queue`] = `${pct(held.right, held.n)} / ${pct(held.wrongLocalConfident, held.n)} (${held.wrongLocalConfident}) / ${pct(held.queued, held.n)}`;
+  results[`held-out set (${held.n}, not tuned on): right / confident wrong local / to queue`] =
+    `${pct(held.right, held.n)} / ${pct(held.wrongLocalConfident, held.n)} (${held.wrongLocalConfident}) / ${pct(held.queued, held.n)}`;
   results['held-out set: baseline right / wrong local'] = `${pct(held.baselineRight, held.n)} / ${pct(held.baselineWrongLocal, held.n)}`;
   await cost(results);
   const misses = [...byKind.values()].flatMap((s) => s.misses);

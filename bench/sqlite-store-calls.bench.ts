@@ -38,7 +38,10 @@ export async function run(): Promise<{ name: string; results: Record<string, num
     const n = filed++;
     const i = intake as { complainant?: Record<string, unknown> };
     if (!i.complainant || i.complainant.anonymous) return file(intake);
-    return file({ ...i, complainant: { ...i.complainant, name: complainantName(n), ...(i.complainant.phone ? { phone: complainantPhone(n) } : {}), ...(i.complainant.email ? { email: `c${n}@example.com` } : {}) } });
+    return file({
+      ...i,
+      complainant: { ...i.complainant, name: complainantName(n), ...(i.complainant.phone ? { phone: complainantPhone(n) } : {}), ...(i.complainant.email ? { email: `c${n}@example.com` } : {}) },
+    });
   };
   const results: Record<string, number | string> = {};
   const rows: string[] = [];
@@ -94,7 +97,7 @@ export async function run(): Promise<{ name: string; results: Record<string, num
       '|---|---|---|---|---|',
       ...rows,
       '',
-      'Counted by the SQLite adapters (`SqliteStores.stats`): a store call is one port method call (a read or a write); a write transaction is one committed SQLite transaction (a single-statement write counts as one). Transactions other than case changes: the source claim and its binding, the tracking counter, audit entries, the duplicate index (identity keys at intake, bands at screening) and dead letters. The DynamoDB adapters\' calls for the same paths are in the `dynamo-ops.bench.ts` section.',
+      "Counted by the SQLite adapters (`SqliteStores.stats`): a store call is one port method call (a read or a write); a write transaction is one committed SQLite transaction (a single-statement write counts as one). Transactions other than case changes: the source claim and its binding, the tracking counter, audit entries, the duplicate index (identity keys at intake, bands at screening) and dead letters. The DynamoDB adapters' calls for the same paths are in the `dynamo-ops.bench.ts` section.",
     ].join('\n'),
   };
 }

@@ -34,7 +34,11 @@ const event = (type: string, phase = 'received'): NewEvent => ({ type, at: '2026
 function keys(i: number): { identity: IndexKey[]; bands: IndexKey[] } {
   const h = (s: string) => `${s}${i}`.padEnd(16, 'x');
   return {
-    identity: [{ kind: 'phone', hash: h('p') }, { kind: 'mail', hash: h('m') }, { kind: 'name', hash: h('n') }],
+    identity: [
+      { kind: 'phone', hash: h('p') },
+      { kind: 'mail', hash: h('m') },
+      { kind: 'name', hash: h('n') },
+    ],
     bands: Array.from({ length: 32 }, (_, b) => ({ kind: 'band' as const, band: b, hash: h(`b${b}-`) })),
   };
 }

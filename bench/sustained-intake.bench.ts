@@ -73,13 +73,19 @@ async function mailRun(): Promise<Record<string, number | string>> {
     const cpu = cpuMs(cpu0);
     const cases = (await countCases(rt)) - before;
     return {
-      'accepted / refused': `${r.accepted} / ${r.refused}${r.refused ? ` (${Object.entries(r.refusedBy).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+      'accepted / refused': `${r.accepted} / ${r.refused}${
+        r.refused
+          ? ` (${Object.entries(r.refusedBy)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ')})`
+          : ''
+      }`,
       'cases made': cases,
       'accepted per second (answers only)': Number((r.accepted / acceptS).toFixed(1)),
       'mails/s sustained (until screening drained; target ≥ 70)': Number((r.accepted / allS).toFixed(1)),
       'runtime CPU ms per mail (target ≤ 20)': Number((cpu / Math.max(1, r.accepted)).toFixed(1)),
       'backlog when the last mail was answered': backlog,
-      'drained': ok ? 'yes' : 'NO (limit reached)',
+      drained: ok ? 'yes' : 'NO (limit reached)',
       'RSS MiB after': mib(process.memoryUsage().rss),
       'load 1 min start → end': `${loadStart} → ${load1()}`,
     };
@@ -109,7 +115,7 @@ async function webRun(rate?: number): Promise<Record<string, number | string>> {
       'p50 / p99 / max ms (target p99 ≤ 100)': `${r.latency.p50} / ${r.latency.p99} / ${r.latency.max}`,
       'backlog when the run ended / catch-up s': `${backlog} / ${(allS - runS).toFixed(1)}`,
       'runtime CPU ms per intake': Number((cpu / Math.max(1, r.ok)).toFixed(1)),
-      'drained': ok ? 'yes' : 'NO (limit reached)',
+      drained: ok ? 'yes' : 'NO (limit reached)',
       'RSS MiB after': mib(process.memoryUsage().rss),
       'load 1 min start → end': `${loadStart} → ${load1()}`,
     };

@@ -41,7 +41,10 @@ export const SesIntake = z.object({
    * Name of the receipt rule set this stack creates. SES has ONE active rule set per account and region:
    * activate it after deploy (README "Deploy on AWS"), or add the stack's rule to the active set by hand.
    */
-  ruleSetName: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  ruleSetName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
 });
 
 export const ImapIntake = z.object({
@@ -73,8 +76,14 @@ export const SmtpSending = z.object({
 
 export const DeployConfig = z.object({
   /** Target region; when absent the stack is environment-agnostic (region chosen by the CLI profile at deploy). */
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS region, e.g. us-east-1').optional(),
-  account: z.string().regex(/^\d{12}$/, '12-digit AWS account id').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS region, e.g. us-east-1')
+    .optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, '12-digit AWS account id')
+    .optional(),
   intake: z.discriminatedUnion('mode', [SesIntake, ImapIntake]).default({ mode: 'ses' }),
   sending: z.discriminatedUnion('mode', [SesSending, SmtpSending]).default({ mode: 'ses' }),
   archive: z
@@ -146,8 +155,7 @@ export function checkMailRegion(code: string, deploy: DeployConfig): void {
   }
   if (deploy.sending.mode === 'ses' && isChinaRegion(region)) {
     throw new DeployConfigError(
-      `jurisdiction ${code}: sending mode "ses" is not available in ${region} (no SES in the AWS China regions). ` +
-        `Set "sending": {"mode": "smtp", …} in config/deploy/${code}.json.`,
+      `jurisdiction ${code}: sending mode "ses" is not available in ${region} (no SES in the AWS China regions). ` + `Set "sending": {"mode": "smtp", …} in config/deploy/${code}.json.`,
     );
   }
 }
@@ -168,7 +176,9 @@ export function parseDeployConfig(code: string, raw: unknown, overrides: { regio
   // API Gateway hands the Lambda at most 6 MB, and a multipart body arrives base64-encoded (+33 %).
   const evidence = deploy.api.limits?.sizes.evidence;
   if (evidence && evidence.maxRequestBytes > AWS_MAX_FORM_BYTES) {
-    throw new DeployConfigError(`config/deploy/${code}.json is invalid:\n  api.limits.sizes.evidence.maxRequestBytes: 在 AWS 上整个表单请求不能超过 ${AWS_MAX_FORM_BYTES} 字节（Lambda 请求上限 6 MB，上传内容经 base64 编码增大约三分之一）`);
+    throw new DeployConfigError(
+      `config/deploy/${code}.json is invalid:\n  api.limits.sizes.evidence.maxRequestBytes: 在 AWS 上整个表单请求不能超过 ${AWS_MAX_FORM_BYTES} 字节（Lambda 请求上限 6 MB，上传内容经 base64 编码增大约三分之一）`,
+    );
   }
   const self = deploy.handover?.peers.findIndex((p) => p.jurisdiction === code) ?? -1;
   if (self >= 0) throw new DeployConfigError(`config/deploy/${code}.json is invalid:\n  handover.peers.${self}.jurisdiction: a stack does not hand over to itself (${code})`);

@@ -58,7 +58,13 @@ function describedBy(name: string, hint: boolean, error: boolean): string {
   return [hint ? `${fieldId(name)}-hint` : '', error ? `${fieldId(name)}-error` : ''].filter(Boolean).join(' ');
 }
 
-function textField(name: string, label: string, values: FormValues, problems: FieldProblem[], opts: { type?: string; hint?: string; required?: boolean; autocomplete?: string; multiline?: boolean; maxlength?: number } = {}): Html {
+function textField(
+  name: string,
+  label: string,
+  values: FormValues,
+  problems: FieldProblem[],
+  opts: { type?: string; hint?: string; required?: boolean; autocomplete?: string; multiline?: boolean; maxlength?: number } = {},
+): Html {
   const id = fieldId(name);
   const err = errorFor(problems, name);
   const value = typeof values[name] === 'string' ? (values[name] as string) : '';
@@ -115,19 +121,27 @@ function inFormOrder(problems: FieldProblem[]): FieldProblem[] {
     const i = FIELD_ORDER.indexOf(f);
     return i >= 0 ? i : FIELD_ORDER.length;
   };
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.field) - rank(b.p.field) || a.i - b.i).map((x) => x.p);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p.field) - rank(b.p.field) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 export function errorSummary(problems: FieldProblem[]): Html {
   problems = inFormOrder(problems);
   return html`<div class="summary" id="error-summary" role="alert" aria-live="assertive" tabindex="-1">${
-    problems.length > 0
-      ? html`<h2>提交未成功，请修改以下 ${problems.length} 处：</h2><ul>${problems.map((p) => html`<li><a href="#${fieldId(p.field)}">${p.message}</a></li>`)}</ul>`
-      : ''
+    problems.length > 0 ? html`<h2>提交未成功，请修改以下 ${problems.length} 处：</h2><ul>${problems.map((p) => html`<li><a href="#${fieldId(p.field)}">${p.message}</a></li>`)}</ul>` : ''
   }</div>`;
 }
 
-export function formPage(args: { idempotencyKey: string; values?: FormValues; problems?: FieldProblem[]; agencyName: string; jurisdictionName: string; evidence?: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number } }): Html {
+export function formPage(args: {
+  idempotencyKey: string;
+  values?: FormValues;
+  problems?: FieldProblem[];
+  agencyName: string;
+  jurisdictionName: string;
+  evidence?: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+}): Html {
   const ev = args.evidence ?? EVIDENCE_LIMITS;
   const values = args.values ?? {};
   const problems = args.problems ?? [];

@@ -102,7 +102,17 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
   // Users, dead letters and failed workflows in the console (issue 21 item 3): the same routes as the embedded runtime.
   // The reconciler's starts go through the start queue like the scheduled reconciler's (QueuedWorkflow).
   const submit = (i: CanonicalIntake, o: SubmitOptions = {}) => submitIntake(intake, i, o.actor ? { actor: o.actor } : {});
-  const reconcileDeps = { store: intake.store, workflow: intake.workflow, clock: intake.clock, jurisdiction: intake.jurisdiction.code, claims: c.claims, deadLetters: c.deadLetters, submit, lifecycle: { calendar, rules: intake.rules, jurisdiction: intake.jurisdiction }, logger };
+  const reconcileDeps = {
+    store: intake.store,
+    workflow: intake.workflow,
+    clock: intake.clock,
+    jurisdiction: intake.jurisdiction.code,
+    claims: c.claims,
+    deadLetters: c.deadLetters,
+    submit,
+    lifecycle: { calendar, rules: intake.rules, jurisdiction: intake.jurisdiction },
+    logger,
+  };
   const admin: AdminRouteDeps = {
     verifier,
     jurisdiction: intake.jurisdiction,

@@ -22,9 +22,17 @@ export const Backoff = z
     /** The first wait (seconds); each further failure doubles it. */
     firstDelaySeconds: z.number().int().min(1).max(86_400),
     /** The longest wait (seconds). */
-    maxDelaySeconds: z.number().int().min(1).max(7 * 86_400),
+    maxDelaySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400),
     /** Seconds without a failure after which the count starts again from zero. */
-    forgetAfterSeconds: z.number().int().min(1).max(30 * 86_400),
+    forgetAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400),
   })
   .strict()
   .refine((b) => b.maxDelaySeconds >= b.firstDelaySeconds, { message: 'maxDelaySeconds must not be below firstDelaySeconds', path: ['maxDelaySeconds'] });
@@ -52,7 +60,8 @@ export const EvidenceLimits = z
   .strict()
   .superRefine((e, ctx) => {
     if (e.maxFileBytes > e.maxTotalBytes) ctx.addIssue({ code: 'custom', path: ['maxFileBytes'], message: `单个文件上限（${e.maxFileBytes}）不能大于合计上限 maxTotalBytes（${e.maxTotalBytes}）` });
-    if (e.maxTotalBytes >= e.maxRequestBytes) ctx.addIssue({ code: 'custom', path: ['maxTotalBytes'], message: `证明材料合计上限（${e.maxTotalBytes}）须小于整个请求的上限 maxRequestBytes（${e.maxRequestBytes}），表单字段也要占用空间` });
+    if (e.maxTotalBytes >= e.maxRequestBytes)
+      ctx.addIssue({ code: 'custom', path: ['maxTotalBytes'], message: `证明材料合计上限（${e.maxTotalBytes}）须小于整个请求的上限 maxRequestBytes（${e.maxRequestBytes}），表单字段也要占用空间` });
   });
 export type EvidenceLimits = z.infer<typeof EvidenceLimits>;
 

@@ -50,7 +50,10 @@ const json = (schema: z.ZodType, description: string) => ({ description, content
 const errors = {
   '400': json(ErrorBody, '校验失败：errors 中逐项给出中文提示 (validation failed)'),
   '401': json(ErrorBody, 'not signed in'),
-  '403': json(ErrorBody, 'forbidden; code `respondent_person_conflict` (the caller is the respondent person the case names, art. 21), `recused` (the caller recused, art. 21), `secrecy_withheld` (content marked as secret or private, art. 13), else `forbidden`'),
+  '403': json(
+    ErrorBody,
+    'forbidden; code `respondent_person_conflict` (the caller is the respondent person the case names, art. 21), `recused` (the caller recused, art. 21), `secrecy_withheld` (content marked as secret or private, art. 13), else `forbidden`',
+  ),
   '404': json(ErrorBody, 'not found'),
   '429': json(ErrorBody.extend({ retryAfterSeconds: z.number().int() }), 'too many requests or wrong guesses from this client address; see the Retry-After header (docs/limits.md)'),
 };
@@ -74,14 +77,30 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       '/api/complaints': {
         post: {
           summary: '提交投诉 (file a complaint)',
-          requestParams: { header: z.object({ 'Idempotency-Key': z.string().regex(/^[A-Za-z0-9_-]{8,128}$/).optional() }) },
+          requestParams: {
+            header: z.object({
+              'Idempotency-Key': z
+                .string()
+                .regex(/^[A-Za-z0-9_-]{8,128}$/)
+                .optional(),
+            }),
+          },
           requestBody: {
             content: {
               'application/json': { schema: WebComplaint },
-              'multipart/form-data': { schema: z.object({ 'complainant.name': z.string().optional(), matter: z.string(), evidence: z.array(z.string().meta({ format: 'binary' })).optional() }).catchall(z.string()) },
+              'multipart/form-data': {
+                schema: z.object({ 'complainant.name': z.string().optional(), matter: z.string(), evidence: z.array(z.string().meta({ format: 'binary' })).optional() }).catchall(z.string()),
+              },
             },
           },
-          responses: { '201': json(Created, 'created'), '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'), '400': errors['400'], '409': json(ErrorBody, 'the same delivery is in progress'), '413': json(ErrorBody, 'too large'), '429': errors['429'] },
+          responses: {
+            '201': json(Created, 'created'),
+            '200': json(Created, 'replay of the same Idempotency-Key: same case, no query code'),
+            '400': errors['400'],
+            '409': json(ErrorBody, 'the same delivery is in progress'),
+            '413': json(ErrorBody, 'too large'),
+            '429': errors['429'],
+          },
         },
       },
       '/api/handover': {
@@ -141,7 +160,10 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: bearer,
           requestParams: { path: z.object({ caseId: caseIdParam }) },
           responses: {
-            '200': { description: 'printable HTML (cover, contents, record, slips and notices as issued, conclusion, rectification, reply, follow-up, timeline)', content: { 'text/html': { schema: z.string() } } },
+            '200': {
+              description: 'printable HTML (cover, contents, record, slips and notices as issued, conclusion, rectification, reply, follow-up, timeline)',
+              content: { 'text/html': { schema: z.string() } },
+            },
             '401': errors['401'],
             '403': errors['403'],
             '404': errors['404'],
@@ -163,7 +185,9 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           summary: 'staff intake: letter, suggestion-box slip, phone, window, 12345 work order (used by the tousu CLI)',
           security: bearer,
           requestParams: { path: z.object({ channel: z.enum(['letter', 'box', 'phone', 'onsite', 'workorder']) }) },
-          requestBody: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'multipart/form-data': { schema: z.object({ entry: z.string(), files: z.array(z.string()).optional() }) } } },
+          requestBody: {
+            content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'multipart/form-data': { schema: z.object({ entry: z.string(), files: z.array(z.string()).optional() }) } },
+          },
           responses: { '201': json(Created, 'created'), '200': json(Created, 'replay'), '400': errors['400'], '401': errors['401'] },
         },
       },
@@ -172,9 +196,21 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           summary: 'staff intake, checked before saving (the console): the same validation, and the possible duplicates; stores nothing',
           security: bearer,
           requestParams: { path: z.object({ channel: z.enum(['letter', 'box', 'phone', 'onsite', 'workorder']) }) },
-          requestBody: { content: { 'application/json': { schema: z.object({ entry: z.record(z.string(), z.unknown()), files: z.array(z.object({ name: z.string() })).optional(), signedForm: z.boolean().optional() }) } } },
+          requestBody: {
+            content: {
+              'application/json': { schema: z.object({ entry: z.record(z.string(), z.unknown()), files: z.array(z.object({ name: z.string() })).optional(), signedForm: z.boolean().optional() }) },
+            },
+          },
           responses: {
-            '200': json(z.object({ ok: z.literal(true), outcome: z.enum(['new', 'merge', 'possible', 'repeat']), candidates: z.array(z.object({ caseId: z.string(), score: z.number(), reasons: z.array(z.string()) })), label: z.string().optional() }), 'what saving would do'),
+            '200': json(
+              z.object({
+                ok: z.literal(true),
+                outcome: z.enum(['new', 'merge', 'possible', 'repeat']),
+                candidates: z.array(z.object({ caseId: z.string(), score: z.number(), reasons: z.array(z.string()) })),
+                label: z.string().optional(),
+              }),
+              'what saving would do',
+            ),
             '400': errors['400'],
             '401': errors['401'],
           },
@@ -186,7 +222,11 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: bearer,
           requestParams: {
             query: z.object({
-              quarter: z.string().regex(/^\d{4}Q[1-4]$/).optional().meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
+              quarter: z
+                .string()
+                .regex(/^\d{4}Q[1-4]$/)
+                .optional()
+                .meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
               format: z.enum(['json', 'csv', 'html']).optional().meta({ description: 'json (default), csv (attachment, UTF-8 with BOM), html (self-contained page)' }),
             }),
           },

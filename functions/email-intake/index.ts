@@ -33,8 +33,7 @@ function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcom
         if (!out) throw new Error(`S3 object missing or without body: ${key}`);
         return out.bytes;
       },
-      ingest: (raw, source) =>
-        ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
       log: (message, data) => logger.info(message, data),
     });
 }

@@ -55,8 +55,7 @@ async function run(env: ImapPollerEnv): Promise<PollSummary> {
     return await pollMailbox(client as unknown as ImapClientLike, {
       mailbox: env.IMAP_MAILBOX,
       maxMessages: env.IMAP_MAX_MESSAGES,
-      ingest: (raw, source) =>
-        ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
       log: (message, data) => logger.warn(message, data),
     });
   } catch (err) {

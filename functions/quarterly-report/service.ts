@@ -15,7 +15,10 @@ import { buildQuarterReport } from '../../shared/services/evaluation';
 /** The scheduler's input (EventBridge Scheduler `Input`); empty = the last completed quarter. */
 export const QuarterlyReportInput = z
   .object({
-    quarter: z.string().regex(/^\d{4}Q[1-4]$/, '季度应为 YYYYQn 格式').optional(),
+    quarter: z
+      .string()
+      .regex(/^\d{4}Q[1-4]$/, '季度应为 YYYYQn 格式')
+      .optional(),
     force: z.boolean().optional(),
   })
   .loose();

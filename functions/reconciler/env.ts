@@ -17,7 +17,11 @@ export const ReconcilerEnv = z.object({
   /** The 12345 loop (art. 7(2)): webhook settings without the secret (JSON), and the secret holding `{ "secret": … }`. */
   WORKORDER_OUTBOUND: z.string().min(2).optional(),
   WORKORDER_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  THRESHOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  THRESHOLD_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
 });
 export type ReconcilerEnv = z.infer<typeof ReconcilerEnv>;
 export type ReconcilerEnvInput = z.input<typeof ReconcilerEnv>;

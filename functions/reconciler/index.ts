@@ -21,7 +21,22 @@ export const handler = lambdaHandler(telemetry, async (): Promise<ReconcilerSumm
   if (!built) {
     const env = ReconcilerEnv.parse(process.env);
     const deps = reconcilerDeps(env, { dynamo: new DynamoDBClient({}) }, systemClock, log);
-    built = { deps, thresholdMs: env.THRESHOLD_MINUTES * 60_000, calendar: calendarCheck(deps, deps.calendarYears), ...(deps.replayHandovers ? { replayHandovers: deps.replayHandovers } : {}), ...(deps.workOrders ? { workOrders: deps.workOrders } : {}) };
+    built = {
+      deps,
+      thresholdMs: env.THRESHOLD_MINUTES * 60_000,
+      calendar: calendarCheck(deps, deps.calendarYears),
+      ...(deps.replayHandovers ? { replayHandovers: deps.replayHandovers } : {}),
+      ...(deps.workOrders ? { workOrders: deps.workOrders } : {}),
+    };
   }
-  return runReconciler(built.deps, { thresholdMs: built.thresholdMs, calendar: built.calendar, ...(built.replayHandovers ? { replayHandovers: built.replayHandovers } : {}), ...(built.workOrders ? { workOrders: built.workOrders } : {}) }, log);
+  return runReconciler(
+    built.deps,
+    {
+      thresholdMs: built.thresholdMs,
+      calendar: built.calendar,
+      ...(built.replayHandovers ? { replayHandovers: built.replayHandovers } : {}),
+      ...(built.workOrders ? { workOrders: built.workOrders } : {}),
+    },
+    log,
+  );
 });

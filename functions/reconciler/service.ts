@@ -187,7 +187,14 @@ export async function runReconciler(
   const report = await reconcile(deps, { thresholdMs: opts.thresholdMs });
   for (const f of report.findings) {
     const level = NEEDS_ATTENTION.has(f.action) || (f.kind === 'unjoined_merge' && f.action === 'reported') ? 'warn' : 'info';
-    if (f.kind === 'orphan_claim') logger[level]('reconcile finding', { kind: f.kind, action: f.action, ...(f.caseId ? { caseId: f.caseId } : {}), ...(f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}), ...(f.replayedInto ? { replayedInto: f.replayedInto } : {}) });
+    if (f.kind === 'orphan_claim')
+      logger[level]('reconcile finding', {
+        kind: f.kind,
+        action: f.action,
+        ...(f.caseId ? { caseId: f.caseId } : {}),
+        ...(f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}),
+        ...(f.replayedInto ? { replayedInto: f.replayedInto } : {}),
+      });
     else if (f.kind === 'unjoined_merge') logger[level]('reconcile finding', { kind: f.kind, action: f.action, caseId: f.caseId, into: f.into });
     else logger[level]('reconcile finding', { kind: f.kind, action: f.action, caseId: f.caseId, phase: f.phase });
   }

@@ -17,8 +17,7 @@ export interface PossibleDuplicateAnswer {
 }
 
 export type StaffPostResult =
-  | { ok: true; caseId: string; duplicate: boolean; status: string; possibleDuplicate?: PossibleDuplicateAnswer }
-  | { ok: false; badInput: boolean; problems: FieldProblem[] };
+  { ok: true; caseId: string; duplicate: boolean; status: string; possibleDuplicate?: PossibleDuplicateAnswer } | { ok: false; badInput: boolean; problems: FieldProblem[] };
 
 export async function postStaffIntake(opts: StaffClientOptions, channel: StaffIntakeChannel, entry: unknown, files: { filename: string; bytes: Uint8Array }[] = []): Promise<StaffPostResult> {
   const url = `${opts.api.replace(/\/$/, '')}/api/intake/${channel}`;
@@ -39,8 +38,17 @@ export async function postStaffIntake(opts: StaffClientOptions, channel: StaffIn
   } catch (err) {
     return { ok: false, badInput: false, problems: [{ field: '(network)', code: 'unreachable', message: `无法连接 ${opts.api}：${err instanceof Error ? err.message : String(err)}` }] };
   }
-  const json = (await res.json().catch(() => ({}))) as { caseId?: string; duplicate?: boolean; status?: string; possibleDuplicate?: PossibleDuplicateAnswer; errors?: FieldProblem[]; code?: string; message?: string };
-  if (res.ok && json.caseId) return { ok: true, caseId: json.caseId, duplicate: json.duplicate === true, status: json.status ?? '', ...(json.possibleDuplicate ? { possibleDuplicate: json.possibleDuplicate } : {}) };
+  const json = (await res.json().catch(() => ({}))) as {
+    caseId?: string;
+    duplicate?: boolean;
+    status?: string;
+    possibleDuplicate?: PossibleDuplicateAnswer;
+    errors?: FieldProblem[];
+    code?: string;
+    message?: string;
+  };
+  if (res.ok && json.caseId)
+    return { ok: true, caseId: json.caseId, duplicate: json.duplicate === true, status: json.status ?? '', ...(json.possibleDuplicate ? { possibleDuplicate: json.possibleDuplicate } : {}) };
   const problems = json.errors ?? [{ field: '(server)', code: json.code ?? `http_${res.status}`, message: json.message ?? `服务器返回 ${res.status}` }];
   return { ok: false, badInput: res.status === 400, problems };
 }

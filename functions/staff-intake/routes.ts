@@ -66,6 +66,16 @@ export function mountStaffIntakeRoutes(app: Hono, deps: { intake: IntakeDeps; au
       }
     }
     const r = await staffSubmit(deps.intake, channel, entry, files, actor, deps.submit);
-    return c.json({ caseId: r.caseId, ...(r.queryCode ? { queryCode: r.queryCode } : {}), status: r.status, ...(r.mergedInto ? { mergedInto: r.mergedInto } : {}), duplicate: r.duplicate, ...(r.possibleDuplicates ? { possibleDuplicate: { label: '可能重复', candidates: r.possibleDuplicates } } : {}) }, r.duplicate ? 200 : 201);
+    return c.json(
+      {
+        caseId: r.caseId,
+        ...(r.queryCode ? { queryCode: r.queryCode } : {}),
+        status: r.status,
+        ...(r.mergedInto ? { mergedInto: r.mergedInto } : {}),
+        duplicate: r.duplicate,
+        ...(r.possibleDuplicates ? { possibleDuplicate: { label: '可能重复', candidates: r.possibleDuplicates } } : {}),
+      },
+      r.duplicate ? 200 : 201,
+    );
   });
 }

@@ -49,7 +49,12 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
       const problems = files.length === 0 ? [{ field: 'file', code: 'scan_required', message: '请上传来信的扫描件（图片或 PDF）。' }] : checkEvidence(files, 'file', SCAN_LIMITS);
       const row = withFileProblems(() => parseLetterRow(entry), problems);
       const sourceKey = letterSourceKey(files);
-      const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'letter_scan' as const })), sourceKey, 'letters');
+      const scans = await storeEvidence(
+        deps.blobs,
+        files.map((f) => ({ ...f, kind: 'letter_scan' as const })),
+        sourceKey,
+        'letters',
+      );
       // The OCR transcript of a letter a clerk checked (shared/services/letter-review.ts) is kept with the letter.
       const ocr = (entry as { ocrText?: unknown } | undefined)?.ocrText;
       const ocrText = typeof ocr === 'string' && ocr.trim() !== '' ? ocr.slice(0, 100_000) : undefined;
@@ -57,7 +62,12 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
     }
     case 'box': {
       const row = withFileProblems(() => parseBoxSlipRow(entry), checkEvidence(files, 'file', SCAN_LIMITS));
-      const scans = await storeEvidence(deps.blobs, files.map((f) => ({ ...f, kind: 'slip_scan' as const })), boxSourceKey(row), 'slips');
+      const scans = await storeEvidence(
+        deps.blobs,
+        files.map((f) => ({ ...f, kind: 'slip_scan' as const })),
+        boxSourceKey(row),
+        'slips',
+      );
       return submitIntake(boxIntake(row, { scans }), { actor });
     }
     case 'phone':

@@ -16,10 +16,7 @@ import { registerWorkOrders } from './commands/workorders';
 
 /** Builds the `tousu` program. Exit codes: 0 ok, 2 bad input, 1 failure (INTERFACES.md). */
 export function buildProgram(): Command {
-  const program = new Command('tousu')
-    .description('遂宁市政务服务投诉处理系统 (tousu): complaint intake and handling')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('tousu').description('遂宁市政务服务投诉处理系统 (tousu): complaint intake and handling').showHelpAfterError().exitOverride();
   registerCalendar(program);
   registerConfig(program);
   registerIntake(program);

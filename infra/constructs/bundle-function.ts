@@ -19,11 +19,17 @@ import { dirname, join, relative } from 'node:path';
 import { REPO_ROOT } from '../config';
 
 /** Node resolves this banner before any bundled code: CommonJS dependencies get a real `require`. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __tousuCreateRequire } from 'node:module'; const require = __tousuCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire as __tousuCreateRequire } from 'node:module'; const require = __tousuCreateRequire(import.meta.url);";
 
 /** Files copied into every asset (see the module comment). Relative to the repository root. */
-export const RUNTIME_DATA = ['config/jurisdictions', 'config/rules', 'config/calendar', 'web/console', 'node_modules/chinese-days/package.json', 'node_modules/chinese-days/dist/chinese-days.json'] as const;
+export const RUNTIME_DATA = [
+  'config/jurisdictions',
+  'config/rules',
+  'config/calendar',
+  'web/console',
+  'node_modules/chinese-days/package.json',
+  'node_modules/chinese-days/dist/chinese-days.json',
+] as const;
 
 export interface BundleResult {
   metafile: Metafile;
@@ -147,7 +153,11 @@ export function bundleFunction(entry: string, name: string, outputDir: string): 
     mkdirSync(dirname(join(outputDir, p)), { recursive: true });
     cpSync(join(REPO_ROOT, p), join(outputDir, p), { recursive: true });
   }
-  return { metafile: result.metafile, eager: eagerOutputs(result.metafile, join(outdir, 'index.mjs')), lazyData: [...copyLazyTables(result.metafile, outputDir), ...copyLazyPackages(result.metafile, outputDir)] };
+  return {
+    metafile: result.metafile,
+    eager: eagerOutputs(result.metafile, join(outdir, 'index.mjs')),
+    lazyData: [...copyLazyTables(result.metafile, outputDir), ...copyLazyPackages(result.metafile, outputDir)],
+  };
 }
 
 /** The entry and every output it imports statically, transitively (absolute paths). */

@@ -178,7 +178,7 @@ export class Intake extends Construct {
       START_QUEUE_URL: this.startQueue.queueUrl,
     };
 
-    const adapter = <Env,>(fnId: string, name: string, entry: string, environment: EnvVars<Env>, extra: { timeout?: Duration; memorySize?: number } = {}) => {
+    const adapter = <Env>(fnId: string, name: string, entry: string, environment: EnvVars<Env>, extra: { timeout?: Duration; memorySize?: number } = {}) => {
       const fn = new TousuFunction<Env>(this, fnId, {
         name,
         entry,

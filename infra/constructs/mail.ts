@@ -24,7 +24,11 @@ export class Mail extends Construct implements MailGrants {
   private readonly statement?: iam.PolicyStatement;
   private readonly secret?: secretsmanager.ISecret;
 
-  constructor(scope: Construct, id: string, private readonly props: MailProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: MailProps,
+  ) {
     super(scope, id);
     const stack = Stack.of(this);
     const { sending, jurisdiction } = props;

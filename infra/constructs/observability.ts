@@ -21,7 +21,6 @@ import { Construct } from 'constructs';
 import { OVERDUE_METRIC } from '../../shared/services/lifecycle-tasks';
 import { metricsNamespace } from './tousu-function';
 
-
 export interface ObservabilityProps {
   jurisdictionCode: string;
   key: kms.IKey;
@@ -92,8 +91,20 @@ export class Observability extends Construct {
     const provisionalCases = new cloudwatch.Metric({ namespace, metricName: 'ProvisionalOpenCases', period: Duration.hours(1), statistic: 'Maximum' });
     if (props.calendarLogGroup) {
       const status = logs.FilterPattern.stringValue('$.message', '=', CALENDAR_STATUS_LOG_MESSAGE);
-      new logs.MetricFilter(this, 'CalendarYearsMissingFilter', { logGroup: props.calendarLogGroup, filterPattern: status, metricNamespace: namespace, metricName: 'CalendarYearsMissing', metricValue: '$.calendarYearsMissing' });
-      new logs.MetricFilter(this, 'ProvisionalCasesFilter', { logGroup: props.calendarLogGroup, filterPattern: status, metricNamespace: namespace, metricName: 'ProvisionalOpenCases', metricValue: '$.provisionalOpenCases' });
+      new logs.MetricFilter(this, 'CalendarYearsMissingFilter', {
+        logGroup: props.calendarLogGroup,
+        filterPattern: status,
+        metricNamespace: namespace,
+        metricName: 'CalendarYearsMissing',
+        metricValue: '$.calendarYearsMissing',
+      });
+      new logs.MetricFilter(this, 'ProvisionalCasesFilter', {
+        logGroup: props.calendarLogGroup,
+        filterPattern: status,
+        metricNamespace: namespace,
+        metricName: 'ProvisionalOpenCases',
+        metricValue: '$.provisionalOpenCases',
+      });
     }
     alarm(
       'CalendarYearMissing',

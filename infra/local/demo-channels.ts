@@ -300,7 +300,16 @@ function gbkWords(text: string): string {
  * A complaint as the market regulator's complaint mailbox forwards it from QQ Mail web: GBK text, base64, the
  * QQ "原始邮件" header block, the citizen's labelled complaint below it (byte for byte as QQ Mail composes it).
  */
-export function qqForwardGbk(o: { forwarder: { name: string; address: string }; to: string; sentAt: Date; originalAt: Date; messageId: string; citizen: { name: string; address: string }; body: string; subject: string }): Buffer {
+export function qqForwardGbk(o: {
+  forwarder: { name: string; address: string };
+  to: string;
+  sentAt: Date;
+  originalAt: Date;
+  messageId: string;
+  citizen: { name: string; address: string };
+  body: string;
+  subject: string;
+}): Buffer {
   const text = [
     '请按程序处理。',
     '',
@@ -372,7 +381,10 @@ async function waitForFolderReport(ctx: DemoContext, kind: 'letters' | 'box', it
       if (text === undefined) continue;
       const report = JSON.parse(text) as { ok: boolean; rows: { row: number; ok: boolean; caseId?: string; problems?: { field: string; message: string }[] }[]; problems?: { message: string }[] };
       if (!report.ok) {
-        const why = [...(report.problems ?? []).map((x) => x.message), ...report.rows.filter((r) => !r.ok).map((r) => `第 ${r.row} 行：${(r.problems ?? []).map((x) => `${x.field} ${x.message}`).join('；')}`)].join('；');
+        const why = [
+          ...(report.problems ?? []).map((x) => x.message),
+          ...report.rows.filter((r) => !r.ok).map((r) => `第 ${r.row} 行：${(r.problems ?? []).map((x) => `${x.field} ${x.message}`).join('；')}`),
+        ].join('；');
         throw new DemoDeliveryError(p(`收件文件夹处理 ${item} 时出错：${why}`, `the folder watch moved ${kind}/${item} to failed/`));
       }
       return report.rows.map((r) => r.caseId!);
@@ -444,7 +456,13 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             phase: 'archived',
             outcome: 'concluded',
             // Decoded from GBK and unwrapped from the QQ forward block.
-            fields: { 'intake.complainant.name': '王秀英', 'intake.complainant.phone': '13812345678', 'intake.complainant.email': 'wangxiuying.demo@qq.com', 'intake.forwardedBy': forwarder, 'intake.respondent.unitCode': SCJGJ },
+            fields: {
+              'intake.complainant.name': '王秀英',
+              'intake.complainant.phone': '13812345678',
+              'intake.complainant.email': 'wangxiuying.demo@qq.com',
+              'intake.forwardedBy': forwarder,
+              'intake.respondent.unitCode': SCJGJ,
+            },
             events: ['received', 'screened', 'accepted', 'classified', ...CONCLUDED_TAIL],
             notices: ['acknowledgement'],
           },
@@ -478,7 +496,11 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('agency', { action: 'dispatch', department: ZJJ, note: '请核实预售资金监管账户变更办理进度' }),
             act('owner', { action: 'accept' }),
             act('owner', { action: 'classify', kind: 'transfer' }),
-            { kind: 'act', as: 'owner', body: (c, x) => ({ action: 'request-extension', newDueDate: x.rt.calendar.addWorkingDays(c.waiting!.dueAt!, 5).dueDate, reason: '需调取银行监管协议原件核实' }) },
+            {
+              kind: 'act',
+              as: 'owner',
+              body: (c, x) => ({ action: 'request-extension', newDueDate: x.rt.calendar.addWorkingDays(c.waiting!.dueAt!, 5).dueDate, reason: '需调取银行监管协议原件核实' }),
+            },
             act('owner', { action: 'conclude', finding: 'substantiated', summary: '经核查，变更申请因内部流转遗漏超期，情况属实，已当日办结。' }),
             // The result mail at the conclusion replied already; the rectification is filed beside it (art. 15).
             act('owner', { action: 'file-rectification', summary: '建立预售资金监管业务办理台账，每日核对在办件。' }),
@@ -519,7 +541,8 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
       const r = await ctx.http.call('POST', '/api/complaints', { form, headers: { accept: 'text/html' } });
       const caseId = /id="tracking-no">([^<]+)</.exec(r.text)?.[1];
       const queryCode = /id="query-code">([^<]+)</.exec(r.text)?.[1];
-      if (r.status !== 201 || !caseId || !queryCode) throw new DemoDeliveryError(p(`表单提交未得到回执页面：HTTP ${r.status}`, `the no-JavaScript form POST answered ${r.status} without a tracking number`));
+      if (r.status !== 201 || !caseId || !queryCode)
+        throw new DemoDeliveryError(p(`表单提交未得到回执页面：HTTP ${r.status}`, `the no-JavaScript form POST answered ${r.status} without a tracking number`));
       return [
         {
           label: '网上表单（无 JavaScript，匿名）',
@@ -631,13 +654,24 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('lead', { action: 'conclude', finding: 'partial', summary: '经联合核查，部分属实：规划核实证明可由登记窗口内部调取。' }),
             act('lead', { action: 'file-rectification', summary: '规划核实结果改为部门间共享，不再要求群众开具。' }),
           ],
-          expect: { channel: 'suggestion_box', phase: 'archived', outcome: 'concluded', files: { slip_scan: 1 }, events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'reply_skipped', 'follow_up_skipped', 'rectification_filed', 'archived'], notices: ['intervention'] },
+          expect: {
+            channel: 'suggestion_box',
+            phase: 'archived',
+            outcome: 'concluded',
+            files: { slip_scan: 1 },
+            events: ['received', 'dispatched', 'accepted', 'classified', 'concluded', 'reply_skipped', 'follow_up_skipped', 'rectification_filed', 'archived'],
+            notices: ['intervention'],
+          },
         },
         {
           label: '署名意见单',
           caseId: signed,
           notes,
-          steps: [act('agency', { action: 'dispatch', department: YBJ }), act('owner', { action: 'accept' }), act('agency', { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，撤回投诉' })],
+          steps: [
+            act('agency', { action: 'dispatch', department: YBJ }),
+            act('owner', { action: 'accept' }),
+            act('agency', { action: 'terminate', reason: 'art19-3', withdrawal: '投诉人来电表示问题已解决，撤回投诉' }),
+          ],
           expect: { channel: 'suggestion_box', phase: 'archived', outcome: 'terminated', reason: 'art19-3', events: ['received', 'dispatched', 'accepted', 'terminated', 'archived'] },
         },
       ];
@@ -686,7 +720,14 @@ export const CHANNEL_SCENARIOS: ChannelScenario[] = [
             act('owner', { action: 'reply', method: 'phone', summary: '已电话答复投诉人，并告知已向12345平台反馈。' }),
             act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
           ],
-          expect: { channel: 'hotline_12345', receivedBy: SCJGJ, phase: 'archived', outcome: 'concluded', fields: { 'intake.workOrderNo': workOrderNo }, events: ['received', 'merged_in', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'] },
+          expect: {
+            channel: 'hotline_12345',
+            receivedBy: SCJGJ,
+            phase: 'archived',
+            outcome: 'concluded',
+            fields: { 'intake.workOrderNo': workOrderNo },
+            events: ['received', 'merged_in', 'accepted', 'classified', 'concluded', 'rectification_filed', 'replied', 'follow_up_recorded', 'archived'],
+          },
         },
         {
           label: '重复投诉（同一投诉人经网上表单）',
@@ -794,18 +835,22 @@ const phaseLabel = (x: string | undefined): string => (x && x in PHASE_LABELS ? 
 /** Every way a case's final state differs from its expectation, in Chinese and English. Empty when it matches. */
 export function checkChannelCase(x: ChannelExpectation, c: CaseView, notices: string[], publicStatus?: string): string[] {
   const out: string[] = [];
-  if (c.intake.channel !== x.channel) out.push(p(`渠道为“${CHANNEL_LABELS[c.intake.channel] ?? c.intake.channel}”，预期“${CHANNEL_LABELS[x.channel]}”`, `channel ${c.intake.channel}, expected ${x.channel}`));
+  if (c.intake.channel !== x.channel)
+    out.push(p(`渠道为“${CHANNEL_LABELS[c.intake.channel] ?? c.intake.channel}”，预期“${CHANNEL_LABELS[x.channel]}”`, `channel ${c.intake.channel}, expected ${x.channel}`));
   if (x.receivedBy !== undefined) {
     const got = c.intake.receivedBy === 'agency' ? 'agency' : c.intake.receivedBy.department;
     if (got !== x.receivedBy) out.push(p(`接收单位为 ${got}，预期 ${x.receivedBy}`, `received by ${got}, expected ${x.receivedBy}`));
   }
   if (c.phase !== x.phase) out.push(p(`结束于“${phaseLabel(c.phase)}”环节，预期“${phaseLabel(x.phase)}”`, `ended in phase ${c.phase}, expected ${x.phase}`));
   if (x.phase === 'archived' && !c.archive?.at) out.push(p('没有归档记录（第十八条）', 'no archive record (art. 18)'));
-  if (x.outcome && c.outcome?.kind !== x.outcome) out.push(p(`办理结果为“${OUTCOME_LABELS[c.outcome?.kind ?? ''] ?? '无'}”，预期“${OUTCOME_LABELS[x.outcome]}”`, `outcome ${String(c.outcome?.kind)}, expected ${x.outcome}`));
+  if (x.outcome && c.outcome?.kind !== x.outcome)
+    out.push(p(`办理结果为“${OUTCOME_LABELS[c.outcome?.kind ?? ''] ?? '无'}”，预期“${OUTCOME_LABELS[x.outcome]}”`, `outcome ${String(c.outcome?.kind)}, expected ${x.outcome}`));
   const reason = (c.outcome as { reason?: string } | undefined)?.reason;
   if (x.reason && reason !== x.reason) out.push(p(`原因代码为 ${String(reason)}，预期 ${x.reason}`, `reason ${String(reason)}, expected ${x.reason}`));
-  if (x.overdue !== undefined && Boolean(c.flags.overdue) !== x.overdue) out.push(p(`超期标记为“${c.flags.overdue ? '是' : '否'}”，预期“${x.overdue ? '是' : '否'}”`, `overdue flag ${String(Boolean(c.flags.overdue))}, expected ${String(x.overdue)}`));
-  if (x.mergedInto !== undefined && c.mergedInto !== x.mergedInto) out.push(p(`应并入 ${x.mergedInto}（第十一条），实际${c.mergedInto ? `并入 ${c.mergedInto}` : '未合并'}`, `mergedInto ${String(c.mergedInto)}, expected ${x.mergedInto}`));
+  if (x.overdue !== undefined && Boolean(c.flags.overdue) !== x.overdue)
+    out.push(p(`超期标记为“${c.flags.overdue ? '是' : '否'}”，预期“${x.overdue ? '是' : '否'}”`, `overdue flag ${String(Boolean(c.flags.overdue))}, expected ${String(x.overdue)}`));
+  if (x.mergedInto !== undefined && c.mergedInto !== x.mergedInto)
+    out.push(p(`应并入 ${x.mergedInto}（第十一条），实际${c.mergedInto ? `并入 ${c.mergedInto}` : '未合并'}`, `mergedInto ${String(c.mergedInto)}, expected ${x.mergedInto}`));
   for (const [path, want] of Object.entries(x.fields ?? {})) {
     const got = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), c);
     if (got !== want) out.push(p(`${path} 为 ${JSON.stringify(got)}，预期 ${JSON.stringify(want)}`, `${path} is ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`));
@@ -827,7 +872,8 @@ export function checkChannelCase(x: ChannelExpectation, c: CaseView, notices: st
     }
   }
   for (const kind of x.notices ?? []) if (!notices.includes(kind)) out.push(p(`发件箱中没有“${kind}”通知`, `no "${kind}" notice in the outbox`));
-  if (x.queryCode !== undefined && publicStatus !== x.phase) out.push(p(`公众查询显示“${phaseLabel(publicStatus)}”，预期“${phaseLabel(x.phase)}”`, `the public status look-up shows ${String(publicStatus)}, expected ${x.phase}`));
+  if (x.queryCode !== undefined && publicStatus !== x.phase)
+    out.push(p(`公众查询显示“${phaseLabel(publicStatus)}”，预期“${phaseLabel(x.phase)}”`, `the public status look-up shows ${String(publicStatus)}, expected ${x.phase}`));
   return out;
 }
 
@@ -893,7 +939,10 @@ export async function runChannelDemo(opts: ChannelDemoOptions): Promise<ChannelD
       let t = tokens.get(username);
       if (!t) {
         t = (async () => {
-          await rt.users.add(who === 'agency' ? { username, role: 'agency', password } : { username, role: 'department', department: who.department, password }, rt.jurisdiction.departments.map((d) => d.code));
+          await rt.users.add(
+            who === 'agency' ? { username, role: 'agency', password } : { username, role: 'department', department: who.department, password },
+            rt.jurisdiction.departments.map((d) => d.code),
+          );
           return login(username);
         })();
         tokens.set(username, t);
@@ -927,7 +976,8 @@ export async function runChannelDemo(opts: ChannelDemoOptions): Promise<ChannelD
         for (const d of delivered) ctx.known.add(d.caseId);
         await rt.workflow.idle();
       } catch (err) {
-        const problem = err instanceof DemoDeliveryError ? err.message : p(`投递失败：${err instanceof Error ? err.message : String(err)}`, `delivery failed: ${err instanceof Error ? err.name : 'error'}`);
+        const problem =
+          err instanceof DemoDeliveryError ? err.message : p(`投递失败：${err instanceof Error ? err.message : String(err)}`, `delivery failed: ${err instanceof Error ? err.name : 'error'}`);
         deliveryProblems.push({ scenarioId: scenario.id, problem });
         out.write(`    ✘ ${problem}\n\n`);
         continue;

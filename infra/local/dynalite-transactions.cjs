@@ -49,7 +49,10 @@ function call(listener, headers, operation, input) {
   });
 }
 
-const errorType = (body) => String(body.__type || '').split('#').pop();
+const errorType = (body) =>
+  String(body.__type || '')
+    .split('#')
+    .pop();
 
 function failure(type, message, extra) {
   return { statusCode: 400, body: { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, ...(extra || {}) } };
@@ -59,7 +62,10 @@ async function keySchema(listener, headers, cache, table) {
   if (!cache.has(table)) {
     const out = await call(listener, headers, 'DescribeTable', { TableName: table });
     if (out.statusCode !== 200) return undefined;
-    cache.set(table, out.body.Table.KeySchema.map((k) => k.AttributeName));
+    cache.set(
+      table,
+      out.body.Table.KeySchema.map((k) => k.AttributeName),
+    );
   }
   return cache.get(table);
 }

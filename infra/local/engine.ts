@@ -395,7 +395,8 @@ export class LocalEngine {
     const payload = { ...payloadOf(input) };
     const token = `local:${execution.name}:${randomUUID()}`;
     payload.taskToken = token;
-    const wakeUpAt = typeof payload.wakeUpAt === 'string' ? payload.wakeUpAt : t.timeoutSeconds !== undefined ? new Date(this.opts.clock.now().getTime() + t.timeoutSeconds * 1000).toISOString() : undefined;
+    const wakeUpAt =
+      typeof payload.wakeUpAt === 'string' ? payload.wakeUpAt : t.timeoutSeconds !== undefined ? new Date(this.opts.clock.now().getTime() + t.timeoutSeconds * 1000).toISOString() : undefined;
     if (!wakeUpAt) throw new Error(`callback task "${t.stateName}" needs "wakeUpAt" in its Payload (or a static TimeoutSeconds) to time out on the clock`);
 
     let resolve!: (v: unknown) => void;

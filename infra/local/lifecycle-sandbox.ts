@@ -89,9 +89,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
   const c = await composeEmbedded({
     jurisdiction: opts.jurisdiction ?? '510903',
     ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}),
-    ...(opts.rulesDir
-      ? { setup: composeJurisdiction(opts.jurisdiction ?? '510903', { rulesDir: opts.rulesDir, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) }) }
-      : {}),
+    ...(opts.rulesDir ? { setup: composeJurisdiction(opts.jurisdiction ?? '510903', { rulesDir: opts.rulesDir, ...(opts.jurisdictionDir ? { jurisdictionDir: opts.jurisdictionDir } : {}) }) } : {}),
     clock,
     mail,
     logger,
@@ -102,8 +100,7 @@ export async function openLifecycleSandbox(opts: LifecycleSandboxOptions): Promi
   });
   const { store, calendar, rules, jurisdiction } = c;
 
-  const makeWorkflow = () =>
-    createLocalWorkflow(c.lifecycleDeps(), { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) });
+  const makeWorkflow = () => createLocalWorkflow(c.lifecycleDeps(), { jurisdictions: [jurisdiction.code], ...(opts.retryIntervalMs !== undefined ? { retryIntervalMs: opts.retryIntervalMs } : {}) });
   const sandbox: LifecycleSandbox = {
     clock,
     store,

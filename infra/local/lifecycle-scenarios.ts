@@ -104,7 +104,13 @@ const TRANSFER_STEPS: { leaves: Phase; step: ScenarioStep }[] = [
 const WAITING: Phase[] = TRANSFER_STEPS.map((s) => s.leaves);
 /** The path of a complainant with a mail address: the reply is done by the result mail. */
 const MAIL_STEPS = TRANSFER_STEPS.filter((s) => s.leaves !== 'reply');
-const stepsBefore = (phase: Phase, steps = MAIL_STEPS) => steps.slice(0, steps.findIndex((s) => s.leaves === phase)).map((s) => s.step);
+const stepsBefore = (phase: Phase, steps = MAIL_STEPS) =>
+  steps
+    .slice(
+      0,
+      steps.findIndex((s) => s.leaves === phase),
+    )
+    .map((s) => s.step);
 const stepsFrom = (phase: Phase, steps = MAIL_STEPS) => steps.slice(steps.findIndex((s) => s.leaves === phase)).map((s) => s.step);
 /** Only a complainant without mail waits in "reply": the per-phase scenarios of that phase use the phone-only intake. */
 const phaseSteps = (phase: Phase) => (phase === 'reply' ? TRANSFER_STEPS : MAIL_STEPS);
@@ -155,12 +161,23 @@ const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86
 const correctionReminder: ScenarioStep = {
   kind: 'act',
   as: 'agency',
-  body: (_c, sb) => ({ action: 'request-correction', content: '请补充提交三次到窗口办理的受理回执或其他证明材料', channel: 'phone', correctBy: sb.calendar.addWorkingDays(sb.clock.now().toISOString(), 1).dueDate }),
+  body: (_c, sb) => ({
+    action: 'request-correction',
+    content: '请补充提交三次到窗口办理的受理回执或其他证明材料',
+    channel: 'phone',
+    correctBy: sb.calendar.addWorkingDays(sb.clock.now().toISOString(), 1).dueDate,
+  }),
 };
 /** To 09:00 of the day after the latest reminder's period. */
 const afterCorrectionPeriod: ScenarioStep = {
   kind: 'advance',
-  to: (c) => `${dayAfter((c.correctionRequests ?? []).map((r) => r.correctBy).sort().at(-1)!)}T09:00:00+08:00`,
+  to: (c) =>
+    `${dayAfter(
+      (c.correctionRequests ?? [])
+        .map((r) => r.correctBy)
+        .sort()
+        .at(-1)!,
+    )}T09:00:00+08:00`,
 };
 
 /** What each art. 19 ground rests on, recorded before or with the termination (shared/domain/lifecycle/termination.ts). */
@@ -197,7 +214,17 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     steps: [
       ...stepsBefore('classification', TRANSFER_STEPS),
       { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'no_answer' }) },
-      { kind: 'act', as: 'owner', body: (c, sb) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'retry_later', retryBy: sb.calendar.addWorkingDays(sb.clock.now(), 1).dueDate, note: '投诉人称正在开会' }) },
+      {
+        kind: 'act',
+        as: 'owner',
+        body: (c, sb) => ({
+          action: 'record-contact',
+          contactId: pendingCall(c, 'acceptance'),
+          outcome: 'retry_later',
+          retryBy: sb.calendar.addWorkingDays(sb.clock.now(), 1).dueDate,
+          note: '投诉人称正在开会',
+        }),
+      },
       { kind: 'act', as: 'owner', body: (c) => ({ action: 'record-contact', contactId: pendingCall(c, 'acceptance'), outcome: 'reached' }) },
       ...stepsFrom('classification', TRANSFER_STEPS),
     ],
@@ -205,7 +232,24 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       phase: 'archived',
       outcome: 'concluded',
       overdue: false,
-      events: ['received', 'screened', 'dispatched', 'accepted', 'contact_task_created', 'contact_recorded', 'contact_recorded', 'contact_recorded', 'classified', 'concluded', 'contact_task_created', 'rectification_filed', 'contact_recorded', 'replied', 'follow_up_recorded', 'archived'],
+      events: [
+        'received',
+        'screened',
+        'dispatched',
+        'accepted',
+        'contact_task_created',
+        'contact_recorded',
+        'contact_recorded',
+        'contact_recorded',
+        'classified',
+        'concluded',
+        'contact_task_created',
+        'rectification_filed',
+        'contact_recorded',
+        'replied',
+        'follow_up_recorded',
+        'archived',
+      ],
       notices: ['assignment_slip', 'result_feedback'],
     },
   },
@@ -235,7 +279,12 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       act('lead', { action: 'file-rectification', summary: '建立部门间材料流转时限台账。' }),
       act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
     ],
-    expect: { phase: 'archived', outcome: 'concluded', events: ['dispatched', 'accepted', 'classified', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'], notices: ['intervention'] },
+    expect: {
+      phase: 'archived',
+      outcome: 'concluded',
+      events: ['dispatched', 'accepted', 'classified', 'concluded', 'replied', 'rectification_filed', 'follow_up_recorded', 'archived'],
+      notices: ['intervention'],
+    },
   },
   {
     id: 'intervention-task-force',
@@ -248,9 +297,43 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
       act('agency', { action: 'classify', kind: 'intervention', note: '涉及多个部门' }),
       { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'designate-lead', lead: D2, coHandlers: [D3], taskForce: true, dueDate: sb.calendar.addWorkingDays(sb.clock.now(), 10).dueDate }) },
       act('agency', { action: 'record-coordination', kind: 'task_force', members: ['李某（自然资源和规划局）', '王某（不动产登记中心）', '赵某（政务服务和大数据管理局）'] }),
-      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'record-coordination', kind: 'meeting', date: shanghaiToday(sb), attendees: ['自然资源和规划局', '不动产登记中心'], minutes: '通报材料流转情况', decisions: '三日内调取窗口监控' }) },
-      { kind: 'act', as: 'lead', body: (_c, sb) => ({ action: 'record-coordination', kind: 'inquiry', method: 'video', date: shanghaiToday(sb), what: '调取窗口监控，核实三次往返情况属实', conductedBy: '自然资源和规划局 李某', materials: ['窗口监控录像（2月）', '受理登记簿复印件'] }) },
-      { kind: 'act', as: 'agency', body: (_c, sb) => ({ action: 'record-coordination', kind: 'meeting', date: shanghaiToday(sb), attendees: ['自然资源和规划局', '不动产登记中心', '政务服务和大数据管理局'], minutes: '通报核查结果', decisions: '建立材料流转台账' }) },
+      {
+        kind: 'act',
+        as: 'agency',
+        body: (_c, sb) => ({
+          action: 'record-coordination',
+          kind: 'meeting',
+          date: shanghaiToday(sb),
+          attendees: ['自然资源和规划局', '不动产登记中心'],
+          minutes: '通报材料流转情况',
+          decisions: '三日内调取窗口监控',
+        }),
+      },
+      {
+        kind: 'act',
+        as: 'lead',
+        body: (_c, sb) => ({
+          action: 'record-coordination',
+          kind: 'inquiry',
+          method: 'video',
+          date: shanghaiToday(sb),
+          what: '调取窗口监控，核实三次往返情况属实',
+          conductedBy: '自然资源和规划局 李某',
+          materials: ['窗口监控录像（2月）', '受理登记簿复印件'],
+        }),
+      },
+      {
+        kind: 'act',
+        as: 'agency',
+        body: (_c, sb) => ({
+          action: 'record-coordination',
+          kind: 'meeting',
+          date: shanghaiToday(sb),
+          attendees: ['自然资源和规划局', '不动产登记中心', '政务服务和大数据管理局'],
+          minutes: '通报核查结果',
+          decisions: '建立材料流转台账',
+        }),
+      },
       act('lead', { action: 'conclude', finding: 'partial', summary: '经专班联合核查，部分属实：登记环节材料流转延误。' }),
       act('lead', { action: 'file-rectification', summary: '建立部门间材料流转时限台账。' }),
       act('agency', { action: 'record-follow-up', satisfaction: 'satisfied' }),
@@ -266,12 +349,7 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     title: '到期提醒、超期记录并报管理机构、超期后办结（超期记录不消除）',
     articles: ['第十四条第（二）项', '第二十条'],
     intake: AGENCY_INTAKE,
-    steps: [
-      ...stepsBefore('handling'),
-      { kind: 'advance', to: 'reminder' },
-      { kind: 'advance', to: 'overdue' },
-      ...stepsFrom('handling'),
-    ],
+    steps: [...stepsBefore('handling'), { kind: 'advance', to: 'reminder' }, { kind: 'advance', to: 'overdue' }, ...stepsFrom('handling')],
     expect: { phase: 'archived', outcome: 'concluded', overdue: true, events: ['classified', 'reminder_sent', 'overdue_marked', 'concluded', 'archived'], notices: ['reminder', 'overdue_alert'] },
   },
   {
@@ -312,44 +390,38 @@ export const LIFECYCLE_SCENARIOS: Scenario[] = [
     ],
     expect: { phase: 'archived', outcome: 'concluded', overdue: true, events: ['classified', 'overdue_marked', 'concluded', 'archived'] },
   },
-  ...WAITING.map(
-    (phase): Scenario => ({
-      id: `terminate-${phase}`,
-      title: `终止办理：在“${PHASE_LABELS[phase]}”环节以第十九条（${ART19_LABEL[TERMINATION_BY_PHASE[phase]!]}）终止`,
-      articles: ['第十九条', '第十八条'],
-      intake: phaseIntake(phase),
-      steps: [...stepsBefore(phase, phaseSteps(phase)), ...terminationSteps(TERMINATION_BY_PHASE[phase]!)],
-      expect: { phase: 'archived', outcome: 'terminated', reason: TERMINATION_BY_PHASE[phase], events: ['terminated', 'archived'] },
-    }),
-  ),
-  ...(['art8-1', 'art8-2', 'art8-3', 'art8-4', 'art8-5', 'art8-6'] as const).map(
-    (reason): Scenario => ({
-      id: `not-accepted-${reason}`,
-      title: `不予受理：第八条（${ART8_LABEL[reason]}），告知去向${reason === 'art8-1' ? '并转12345' : ''}后归档`,
-      articles: ['第八条', '第九条', '第十条', '第十八条'],
-      intake: DEPT_INTAKE,
-      steps: [
-        act('owner', {
-          action: 'reject',
-          reason,
-          ...(reason === 'art8-1' ? { referral: '遂宁市住房公积金管理中心', transferTo12345: true } : {}),
-          ...(reason === 'art8-4' ? { referral: '请通过行政复议途径解决' } : {}),
-          explanation: '依据第八条不予受理',
-        }),
-      ],
-      expect: { phase: 'archived', outcome: 'not_accepted', reason, events: ['received', 'screened', 'not_accepted', 'archived'], notices: ['not_accepted'] },
-    }),
-  ),
-  ...WAITING.map(
-    (phase): Scenario => ({
-      id: `resume-${phase}`,
-      title: `重启恢复：在“${PHASE_LABELS[phase]}”环节重启引擎后从记录的环节继续，办结归档`,
-      articles: ['第十条', '第十四条', '第十八条'],
-      intake: phaseIntake(phase),
-      steps: [...stepsBefore(phase, phaseSteps(phase)), { kind: 'restart' }, ...stepsFrom(phase, phaseSteps(phase))],
-      expect: { phase: 'archived', outcome: 'concluded', events: phase === 'reply' ? PHONE_TRANSFER_EVENTS : TRANSFER_EVENTS },
-    }),
-  ),
+  ...WAITING.map((phase): Scenario => ({
+    id: `terminate-${phase}`,
+    title: `终止办理：在“${PHASE_LABELS[phase]}”环节以第十九条（${ART19_LABEL[TERMINATION_BY_PHASE[phase]!]}）终止`,
+    articles: ['第十九条', '第十八条'],
+    intake: phaseIntake(phase),
+    steps: [...stepsBefore(phase, phaseSteps(phase)), ...terminationSteps(TERMINATION_BY_PHASE[phase]!)],
+    expect: { phase: 'archived', outcome: 'terminated', reason: TERMINATION_BY_PHASE[phase], events: ['terminated', 'archived'] },
+  })),
+  ...(['art8-1', 'art8-2', 'art8-3', 'art8-4', 'art8-5', 'art8-6'] as const).map((reason): Scenario => ({
+    id: `not-accepted-${reason}`,
+    title: `不予受理：第八条（${ART8_LABEL[reason]}），告知去向${reason === 'art8-1' ? '并转12345' : ''}后归档`,
+    articles: ['第八条', '第九条', '第十条', '第十八条'],
+    intake: DEPT_INTAKE,
+    steps: [
+      act('owner', {
+        action: 'reject',
+        reason,
+        ...(reason === 'art8-1' ? { referral: '遂宁市住房公积金管理中心', transferTo12345: true } : {}),
+        ...(reason === 'art8-4' ? { referral: '请通过行政复议途径解决' } : {}),
+        explanation: '依据第八条不予受理',
+      }),
+    ],
+    expect: { phase: 'archived', outcome: 'not_accepted', reason, events: ['received', 'screened', 'not_accepted', 'archived'], notices: ['not_accepted'] },
+  })),
+  ...WAITING.map((phase): Scenario => ({
+    id: `resume-${phase}`,
+    title: `重启恢复：在“${PHASE_LABELS[phase]}”环节重启引擎后从记录的环节继续，办结归档`,
+    articles: ['第十条', '第十四条', '第十八条'],
+    intake: phaseIntake(phase),
+    steps: [...stepsBefore(phase, phaseSteps(phase)), { kind: 'restart' }, ...stepsFrom(phase, phaseSteps(phase))],
+    expect: { phase: 'archived', outcome: 'concluded', events: phase === 'reply' ? PHONE_TRANSFER_EVENTS : TRANSFER_EVENTS },
+  })),
   {
     id: 'uncorrected-terminated',
     title: '经提醒仍未补正：补正提醒前和补正期限内不能终止，期限届满后终止办理',
@@ -454,8 +526,7 @@ export async function runScenario(sb: LifecycleSandbox, scenario: Scenario, opts
         }
         await sb.workflow.idle();
       } else if (step.kind === 'advance') {
-        const target =
-          step.to === 'reminder' ? c.waiting?.remindAt : step.to === 'overdue' ? (c.waiting?.dueAt ? new Date(Date.parse(c.waiting.dueAt) + 1000).toISOString() : undefined) : step.to(c);
+        const target = step.to === 'reminder' ? c.waiting?.remindAt : step.to === 'overdue' ? (c.waiting?.dueAt ? new Date(Date.parse(c.waiting.dueAt) + 1000).toISOString() : undefined) : step.to(c);
         if (!target) problems.push(`${where}: the case waits for no ${typeof step.to === 'string' ? step.to : 'instant'} (phase ${c.phase})`);
         else await opts.advanceTo(target);
       } else {

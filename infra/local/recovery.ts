@@ -121,7 +121,12 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
         { thresholdMs: o.thresholdMs ?? opts.thresholdMs ?? DEFAULT_RECONCILE_THRESHOLD_MS, ...(o.dryRun ? { dryRun: true } : {}), ...(o.onlyCaseId ? { onlyCaseId: o.onlyCaseId } : {}) },
       );
       for (const f of report.findings) {
-        logger.warn('reconcile finding', { kind: f.kind, action: f.action, ...('caseId' in f && f.caseId ? { caseId: f.caseId } : {}), ...(f.kind === 'orphan_claim' && f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}) });
+        logger.warn('reconcile finding', {
+          kind: f.kind,
+          action: f.action,
+          ...('caseId' in f && f.caseId ? { caseId: f.caseId } : {}),
+          ...(f.kind === 'orphan_claim' && f.deadLetterId ? { deadLetterId: f.deadLetterId } : {}),
+        });
       }
       for (const p of report.problems) logger.error('reconcile problem', { ...(p.caseId ? { caseId: p.caseId } : {}), error: p.error });
       if (report.findings.length > 0 || report.problems.length > 0) {
@@ -138,21 +143,29 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     };
     const next = (running ?? Promise.resolve(undefined)).catch(() => undefined).then(go);
     running = next;
-    void next.finally(() => {
-      if (running === next) running = undefined;
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (running === next) running = undefined;
+      })
+      .catch(() => undefined);
     return next;
   };
 
   const replaySmtp = async (): Promise<ReplayResult[]> => {
     const results = await replaySmtpFolder(opts.smtpDeadLetterDir, opts.ingestSmtp);
-    if (results.length > 0) logger.say(`死信邮件重放：${results.filter((r) => r.ok).length}/${results.length} 封成功`, 'dead letters replayed', { source: 'smtp', total: results.length, ok: results.filter((r) => r.ok).length });
+    if (results.length > 0)
+      logger.say(`死信邮件重放：${results.filter((r) => r.ok).length}/${results.length} 封成功`, 'dead letters replayed', {
+        source: 'smtp',
+        total: results.length,
+        ok: results.filter((r) => r.ok).length,
+      });
     return results;
   };
 
   const replayAll = async (): Promise<ReplayAllResult> => {
     const store = await replayAllInStore(replayDeps, code);
-    if (store.length > 0) logger.say(`死信重放：${store.filter((r) => r.ok).length}/${store.length} 件成功`, 'dead letters replayed', { source: 'store', total: store.length, ok: store.filter((r) => r.ok).length });
+    if (store.length > 0)
+      logger.say(`死信重放：${store.filter((r) => r.ok).length}/${store.length} 件成功`, 'dead letters replayed', { source: 'store', total: store.length, ok: store.filter((r) => r.ok).length });
     return { store, smtp: await replaySmtp() };
   };
 
@@ -167,7 +180,12 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     } while (cursor);
     const results: ReplayOutcome[] = [];
     for (const id of ids) results.push(await replayDeadLetter(replayDeps, id));
-    if (results.length > 0) logger.say(`死信重放：${results.filter((r) => r.ok).length}/${results.length} 件成功`, 'dead letters replayed', { source: 'store', total: results.length, ok: results.filter((r) => r.ok).length });
+    if (results.length > 0)
+      logger.say(`死信重放：${results.filter((r) => r.ok).length}/${results.length} 件成功`, 'dead letters replayed', {
+        source: 'store',
+        total: results.length,
+        ok: results.filter((r) => r.ok).length,
+      });
     await replaySmtp();
   };
 

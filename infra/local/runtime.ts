@@ -88,7 +88,7 @@ import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
 import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits } from './intake-backlog';
-import type { UserStore} from './users';
+import type { UserStore } from './users';
 import { staffAdminOf, staffDirectoryOf, updateUser } from './users';
 import { mountAdminRoutes } from '../../functions/api/routes/admin';
 import { createRecovery } from './recovery';
@@ -135,7 +135,26 @@ export function dataPaths(dataDir: string) {
 export type DataPaths = ReturnType<typeof dataPaths>;
 
 /** Top-level names tousu creates in a data directory (and `lost+found` of a dedicated file system). */
-const OWN_TOP_LEVEL = new Set(['tousu.db', 'tousu.db-wal', 'tousu.db-shm', 'backups', 'dynamodb', 'blobs', 'archive', 'outbox', 'inbox', 'dead-letters', 'logs', 'secrets', 'runtime.json', 'admin.sock', 'instance.json', 'clock.json', 'tousu.config.json', 'lost+found']);
+const OWN_TOP_LEVEL = new Set([
+  'tousu.db',
+  'tousu.db-wal',
+  'tousu.db-shm',
+  'backups',
+  'dynamodb',
+  'blobs',
+  'archive',
+  'outbox',
+  'inbox',
+  'dead-letters',
+  'logs',
+  'secrets',
+  'runtime.json',
+  'admin.sock',
+  'instance.json',
+  'clock.json',
+  'tousu.config.json',
+  'lost+found',
+]);
 // Temporary files of atomic writes (`<file>.<uuid>.tmp`) and of the write probe that a crash can leave behind.
 const isOwnEntry = (name: string) => OWN_TOP_LEVEL.has(name) || /\.[0-9a-f-]{36}\.tmp$/.test(name) || /^\.write-test-\d+$/.test(name);
 
@@ -362,7 +381,10 @@ function dataDirNotWritable(paths: DataPaths, err: unknown): RuntimeStartError {
 function portError(err: unknown, what: string, host: string, port: number): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') {
-    return new RuntimeStartError('port_in_use', `${what}端口 ${port} 已被占用（${host}:${port}）。请停止占用该端口的程序，或用 ${what === 'HTTP ' ? '--port' : '--smtp-port'} 指定其他端口。 (port ${port} is in use)`);
+    return new RuntimeStartError(
+      'port_in_use',
+      `${what}端口 ${port} 已被占用（${host}:${port}）。请停止占用该端口的程序，或用 ${what === 'HTTP ' ? '--port' : '--smtp-port'} 指定其他端口。 (port ${port} is in use)`,
+    );
   }
   if (code === 'EACCES') return new RuntimeStartError('port_denied', `没有权限监听${what}端口 ${port}（${host}）。请使用 1024 以上的端口。 (permission denied for port ${port})`);
   if (code === 'EADDRNOTAVAIL') return new RuntimeStartError('bad_host', `本机没有地址 ${host}，请检查 --host。 (address not available)`);
@@ -594,7 +616,13 @@ async function migrateOnStart(paths: DataPaths, logger: RuntimeLogger): Promise<
       }
     });
     const c = report.counts!;
-    logger.say(`迁移完成：${c.cases + c.casesAlreadyThere} 件投诉、${c.users} 个账户、${c.deadLetters} 条死信；备份在 ${report.backup}`, 'migration done', { cases: c.cases, casesAlreadyThere: c.casesAlreadyThere, users: c.users, deadLetters: c.deadLetters, skipped: c.skipped });
+    logger.say(`迁移完成：${c.cases + c.casesAlreadyThere} 件投诉、${c.users} 个账户、${c.deadLetters} 条死信；备份在 ${report.backup}`, 'migration done', {
+      cases: c.cases,
+      casesAlreadyThere: c.casesAlreadyThere,
+      users: c.users,
+      deadLetters: c.deadLetters,
+      skipped: c.skipped,
+    });
   } catch (err) {
     logger.error('migration failed', { error: errorName(err) });
     if (isTousuError(err)) throw new RuntimeStartError('migration_failed', `${err.message} 可用 tousu migrate 查看进度后重试。`);
@@ -719,33 +747,40 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Workflow engine (the real ASL and task services).
     const deadLetterStore = composed.deadLetters;
     const taskDeps = {
-        ...composed.lifecycleDeps(),
-        ...(handoverConfig
-          ? {
-              handover: {
-                config: handoverConfig,
-                blobs,
-                // Kept as a dead letter (kind handover) to retry: `tousu dead-letters replay`, and every start.
-                park: async (c: CaseRecord, error: unknown) => {
-                  const at = clock.now().toISOString();
-                  const sourceKey = `handover-out:${c.caseId}`;
-                  await deadLetterStore.record({ id: deadLetterId('handover', sourceKey), kind: 'handover', jurisdiction: code, sourceKey, caseId: c.caseId, firstFailedAt: at, at, error: errorSummary(error) });
-                },
+      ...composed.lifecycleDeps(),
+      ...(handoverConfig
+        ? {
+            handover: {
+              config: handoverConfig,
+              blobs,
+              // Kept as a dead letter (kind handover) to retry: `tousu dead-letters replay`, and every start.
+              park: async (c: CaseRecord, error: unknown) => {
+                const at = clock.now().toISOString();
+                const sourceKey = `handover-out:${c.caseId}`;
+                await deadLetterStore.record({
+                  id: deadLetterId('handover', sourceKey),
+                  kind: 'handover',
+                  jurisdiction: code,
+                  sourceKey,
+                  caseId: c.caseId,
+                  firstFailedAt: at,
+                  at,
+                  error: errorSummary(error),
+                });
               },
-            }
-          : {}),
-      };
-    const workflow = createLocalWorkflow(taskDeps,
-      {
-        jurisdictions: [code],
-        logger,
-        intakeBacklog,
-        taskConcurrency: () => (httpInFlight > 0 ? ENGINE_TASKS_BUSY : ENGINE_TASKS_IDLE),
-        onExecutionEnd: (s) => {
-          if (s.status === 'succeeded') logger.info('execution ended', { execution: s.name, transitions: s.transitions });
-        },
+            },
+          }
+        : {}),
+    };
+    const workflow = createLocalWorkflow(taskDeps, {
+      jurisdictions: [code],
+      logger,
+      intakeBacklog,
+      taskConcurrency: () => (httpInFlight > 0 ? ENGINE_TASKS_BUSY : ENGINE_TASKS_IDLE),
+      onExecutionEnd: (s) => {
+        if (s.status === 'succeeded') logger.info('execution ended', { execution: s.name, transitions: s.transitions });
       },
-    );
+    });
     cleanups.push(() => workflow.stop());
 
     const port = opts.port ?? 8080;
@@ -803,7 +838,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     // One walk over the open cases: recompute what an imported year allows, count what stays provisional.
     const calendarState = (await recomputeProvisional(calendarAdmin)).status;
-    if (calendarState.warning) logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
+    if (calendarState.warning)
+      logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
 
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
@@ -848,7 +884,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           jurisdiction,
           store,
           clock,
-          staffAdmin: staffAdminOf(users, jurisdiction.departments.map((d) => d.code)),
+          staffAdmin: staffAdminOf(
+            users,
+            jurisdiction.departments.map((d) => d.code),
+          ),
           recovery: { deadLetters: recovery.deadLetters, replay: (id) => recovery.replay(id), reconcile: (o) => recovery.reconcile(o) },
         });
         mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
@@ -899,7 +938,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const addresses = [jurisdiction.intakeAddress, ...(cfg.intakeAddresses ?? [])];
     let smtp: SmtpIntakeHandle;
     try {
-      smtp = await startSmtpIntake({ host, port: smtpPortWanted, addresses, ingest: ingestSmtp, deadLetterDir: paths.deadLetters, logger, limits: smtpLimits, admit: () => workflow.checkIntakeCapacity() });
+      smtp = await startSmtpIntake({
+        host,
+        port: smtpPortWanted,
+        addresses,
+        ingest: ingestSmtp,
+        deadLetterDir: paths.deadLetters,
+        logger,
+        limits: smtpLimits,
+        admit: () => workflow.checkIntakeCapacity(),
+      });
     } catch (err) {
       throw portError(err, 'SMTP ', host, smtpPortWanted);
     }
@@ -920,7 +968,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const backupTo = async (destination: string): Promise<{ path: string; bytes: number }> => {
       const path = resolve(destination);
-      if (await stat(path).then(() => true, () => false)) throw new RuntimeStartError('backup_exists', `备份文件 ${path} 已存在，请指定新的文件名。`);
+      if (
+        await stat(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new RuntimeStartError('backup_exists', `备份文件 ${path} 已存在，请指定新的文件名。`);
       await mkdir(join(path, '..'), { recursive: true });
       await sqlite.backup(path);
       logger.info('backup made', { bytes: (await stat(path)).size });
@@ -952,13 +1006,24 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         try {
           if (req.method === 'POST' && req.url === '/admin/users') {
             const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-            const user = await users.add(body as never, jurisdiction.departments.map((d) => d.code));
+            const user = await users.add(
+              body as never,
+              jurisdiction.departments.map((d) => d.code),
+            );
             logger.say(`已创建账户 ${user.username}（${user.role}${user.department ? `，${user.department}` : ''}）`, 'user added', { user: user.username, role: user.role });
             return sendJson(res, 201, user);
           }
           if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
           if (req.method === 'POST' && req.url === '/admin/users/update') {
-            return sendJson(res, 200, await updateUser(users, JSON.parse(await readBody(req)), jurisdiction.departments.map((d) => d.code)));
+            return sendJson(
+              res,
+              200,
+              await updateUser(
+                users,
+                JSON.parse(await readBody(req)),
+                jurisdiction.departments.map((d) => d.code),
+              ),
+            );
           }
           if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
           if (req.method === 'POST' && req.url === '/admin/backup') {
@@ -971,7 +1036,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             // tousu calendar import --data-dir: load the year now and recompute the provisional cases.
             const body = JSON.parse(await readBody(req)) as { year?: unknown };
             const done = await importCalendarYear(calendarAdmin, body.year, { role: 'admin', id: 'cli' });
-            logger.say(`已导入 ${done.year.year} 年节假日安排，重新计算 ${done.recompute.casesRecomputed} 件在办投诉的暂定期限`, 'calendar imported', { year: done.year.year, ...done.recompute, problems: done.recompute.problems.length });
+            logger.say(`已导入 ${done.year.year} 年节假日安排，重新计算 ${done.recompute.casesRecomputed} 件在办投诉的暂定期限`, 'calendar imported', {
+              year: done.year.year,
+              ...done.recompute,
+              problems: done.recompute.problems.length,
+            });
             return sendJson(res, 201, { imported: done.year.year, recompute: done.recompute });
           }
           if (req.method === 'POST' && req.url === '/admin/reports/evaluation') {

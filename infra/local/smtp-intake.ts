@@ -83,7 +83,18 @@ export async function writeDeadLetter(dir: string, raw: Uint8Array, err: unknown
   const e = err as { name?: string; code?: string };
   await writeDurably(
     join(dir, `${base}.json`),
-    JSON.stringify({ file: `${base}.eml`, sha256: sha, size: raw.byteLength, failedAt: new Date().toISOString(), error: { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) }, ...meta }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        file: `${base}.eml`,
+        sha256: sha,
+        size: raw.byteLength,
+        failedAt: new Date().toISOString(),
+        error: { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}) },
+        ...meta,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   return `${base}.eml`;
 }

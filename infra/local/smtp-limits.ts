@@ -16,7 +16,12 @@ const millis = (min: number, max: number) => z.number().int().min(min).max(max);
 export const SmtpLimits = z
   .object({
     /** Largest message accepted (SIZE; a larger one gets 552 and nothing is kept). SES receiving stops at 40 MB. */
-    maxBytes: z.number().int().min(64 * 1024).max(40 * MIB).default(30 * MIB),
+    maxBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(40 * MIB)
+      .default(30 * MIB),
     /** Connections at once, all clients together (the 21st gets 421). */
     maxClients: count(10_000).default(20),
     /** Connections at once from one client address (a front MTA opens several; an abuser should not get all). */

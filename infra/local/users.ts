@@ -189,7 +189,9 @@ export class DynamoUserItems implements UserItems {
       return `#r${i}`;
     });
     if (change.bumpTokenVersion) values[':one'] = 1;
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', change.bumpTokenVersion ? 'ADD tokenVersion :one' : ''].filter(Boolean).join(' ');
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', change.bumpTokenVersion ? 'ADD tokenVersion :one' : '']
+      .filter(Boolean)
+      .join(' ');
     try {
       const out = await this.doc.send(
         new UpdateCommand({
@@ -310,9 +312,7 @@ export class UserStore {
     if (department && departments && !departments.includes(department)) {
       throw new ValidationError([{ field: 'department', message: `部门编码 ${department} 不在本辖区的部门名录中（可用：${departments.join('、')}）` }]);
     }
-    return department
-      ? this.update(username, { set: { role, department }, bumpTokenVersion: true })
-      : this.update(username, { set: { role }, remove: ['department'], bumpTokenVersion: true });
+    return department ? this.update(username, { set: { role, department }, bumpTokenVersion: true }) : this.update(username, { set: { role }, remove: ['department'], bumpTokenVersion: true });
   }
 
   /** Sets a new password (the administrator's reset); the account's sessions end at once. */

@@ -260,10 +260,7 @@ function snapshot(e: LocalExecution): ExecutionSummary {
 const macrotask = () => new Promise<void>((r) => setImmediate(r));
 
 /** Wires the task services to a local workflow: `deps` without the workflow, which is this engine. */
-export function createLocalWorkflow(
-  deps: Omit<LifecycleTaskDeps, 'workflow' | 'clock'> & { clock: SleepingClock },
-  opts: Omit<LocalWorkflowOptions, 'tasks' | 'clock' | 'store'> = {},
-): LocalWorkflow {
+export function createLocalWorkflow(deps: Omit<LifecycleTaskDeps, 'workflow' | 'clock'> & { clock: SleepingClock }, opts: Omit<LocalWorkflowOptions, 'tasks' | 'clock' | 'store'> = {}): LocalWorkflow {
   return new LocalWorkflow({
     ...opts,
     clock: deps.clock,

@@ -60,7 +60,14 @@ export interface WorkOrderPump {
   stop(): Promise<void>;
 }
 
-export function createWorkOrderPump(deps: { settings: WorkOrderSettings; outbox: WorkOrderOutbox; store: () => CaseStore; clock: Clock; jurisdiction: JurisdictionConfig; logger: Logger }): WorkOrderPump {
+export function createWorkOrderPump(deps: {
+  settings: WorkOrderSettings;
+  outbox: WorkOrderOutbox;
+  store: () => CaseStore;
+  clock: Clock;
+  jurisdiction: JurisdictionConfig;
+  logger: Logger;
+}): WorkOrderPump {
   const { settings, outbox, clock, logger } = deps;
   const webhook = new HttpWorkOrderWebhook({ url: settings.url, secret: settings.secret, clock, ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}) });
   let running: Promise<PumpRun> | undefined;

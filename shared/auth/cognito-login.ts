@@ -47,7 +47,6 @@ export const WRONG_CREDENTIALS = '用户名或密码错误。';
 
 const consoleLogger: CognitoLoginLogger = consoleJsonLogger;
 
-
 const TOO_MANY = () => new SignInError('too_many_requests', 429, '登录请求过于频繁，请稍后再试。');
 const SESSION_EXPIRED = () => new SignInError('session_expired', 401, '登录验证已超时（须在几分钟内完成），请重新输入用户名和密码。');
 
@@ -129,7 +128,9 @@ function cognitoSignIn(opts: CognitoLoginOptions) {
     if (common) return common;
     switch (name) {
       case 'InvalidPasswordException':
-        return new ValidationError([{ field: 'newPassword', code: 'weak_password', message: '新密码不符合密码规则：至少 12 位，须同时包含大写字母、小写字母、数字和符号，且不能与近期用过的密码相同。' }]);
+        return new ValidationError([
+          { field: 'newPassword', code: 'weak_password', message: '新密码不符合密码规则：至少 12 位，须同时包含大写字母、小写字母、数字和符号，且不能与近期用过的密码相同。' },
+        ]);
       case 'CodeMismatchException':
       case 'EnableSoftwareTokenMFAException':
       case 'ExpiredCodeException':
@@ -151,9 +152,7 @@ export function createCognitoLogin(opts: CognitoLoginOptions): (username: string
   return async (username, password) => {
     let out;
     try {
-      out = await opts.client.send(
-        new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: opts.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
-      );
+      out = await opts.client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: opts.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }));
     } catch (err) {
       const name = errorName(err);
       const common = commonFailure(name);

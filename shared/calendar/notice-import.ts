@@ -37,7 +37,11 @@ export class YearFileExistsError extends TousuError {
   override readonly name = 'YearFileExistsError';
   readonly code = 'calendar_year_file_exists';
   readonly status = 409;
-  constructor(readonly file: string, readonly differences: YearDifference[], message: string) {
+  constructor(
+    readonly file: string,
+    readonly differences: YearDifference[],
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -22,7 +22,11 @@ export interface AwsWorkOrdersOptions {
 }
 
 /** The pump of this stack, or undefined when `WORKORDER_OUTBOUND` is not set. */
-export function awsWorkOrderPump(raw: Record<string, string | undefined>, c: Pick<AwsComposition, 'doc' | 'env' | 'store' | 'clock' | 'jurisdiction' | 'logger'>, opts: AwsWorkOrdersOptions = {}): (() => Promise<PumpRun>) | undefined {
+export function awsWorkOrderPump(
+  raw: Record<string, string | undefined>,
+  c: Pick<AwsComposition, 'doc' | 'env' | 'store' | 'clock' | 'jurisdiction' | 'logger'>,
+  opts: AwsWorkOrdersOptions = {},
+): (() => Promise<PumpRun>) | undefined {
   if (!raw.WORKORDER_OUTBOUND) return undefined;
   const secretId = raw.WORKORDER_SECRET_ARN;
   let parsed: unknown;

@@ -49,7 +49,10 @@ export function checkCatalogue(c: ServiceCatalogue, j: JurisdictionConfig | unde
       const key = normalise(s);
       const owner = synonyms.get(key);
       if (owner && owner.dept !== it.department) {
-        problems.push({ path: k === 0 ? `items.${i}.name` : `items.${i}.synonyms.${k - 1}`, message: `“${s}”同时指向 ${owner.dept}（${owner.at}）和 ${it.department}，无法据此判断承办单位；共用的旧称请写在 sharedNames 中` });
+        problems.push({
+          path: k === 0 ? `items.${i}.name` : `items.${i}.synonyms.${k - 1}`,
+          message: `“${s}”同时指向 ${owner.dept}（${owner.at}）和 ${it.department}，无法据此判断承办单位；共用的旧称请写在 sharedNames 中`,
+        });
       } else if (!owner) synonyms.set(key, { dept: it.department, at: `items.${i}` });
     });
   });
@@ -162,10 +165,7 @@ export function routingIndexFor(j: JurisdictionConfig, opts: { jurisdictionDir?:
  * What duplicate matching takes from the configuration (issue 22): the catalogue's service items and halls, and
  * the county-level places of the directory (districts, counties, parks) with the forms people write.
  */
-export function duplicateEvidenceFor(
-  j: JurisdictionConfig,
-  jurisdictionDir?: string,
-): { services: ServiceCatalogue['items']; halls: string[]; places: { name: string; forms: string[] }[] } {
+export function duplicateEvidenceFor(j: JurisdictionConfig, jurisdictionDir?: string): { services: ServiceCatalogue['items']; halls: string[]; places: { name: string; forms: string[] }[] } {
   const catalogue = loadCatalogue(j, jurisdictionDir);
   const places = allJurisdictions(jurisdictionDir)
     .filter((x) => x.level !== 'city')

@@ -76,7 +76,10 @@ function extraChecks(c: JurisdictionConfig, opts: ValidateOptions): { problems: 
   });
 
   if (c.rulesVersion !== undefined && opts.registry && !opts.registry.all().some((v) => v.id === c.rulesVersion)) {
-    const known = opts.registry.all().map((v) => v.id).join('、');
+    const known = opts.registry
+      .all()
+      .map((v) => v.id)
+      .join('、');
     problems.push({ path: 'rulesVersion', message: `未登记的规则版本“${c.rulesVersion}”（已登记：${known}）` });
   }
 
@@ -100,12 +103,10 @@ function extraChecks(c: JurisdictionConfig, opts: ValidateOptions): { problems: 
   return { problems, warnings };
 }
 
-const locateDotted = (parsed: ParsedJson, path: string) =>
-  parsed.locate(path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {};
+const locateDotted = (parsed: ParsedJson, path: string) => parsed.locate(path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {};
 
 /** In file order, so the report reads top to bottom. */
-const sortProblems = (problems: ConfigProblem[]) =>
-  [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+const sortProblems = (problems: ConfigProblem[]) => [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 
 /**
  * The department directory of a file that failed the schema, as far as checkJurisdiction needs it (codes,
@@ -186,9 +187,7 @@ export function loadJurisdiction(codeOrPath: string, opts: { dir?: string } & Va
   const file = looksLikePath(codeOrPath) ? resolve(codeOrPath) : join(dir, `${codeOrPath}.json`);
   if (!existsSync(file)) {
     const known = listJurisdictions(dir).map((j) => j.code);
-    const message = looksLikePath(codeOrPath)
-      ? `辖区配置文件不存在：${file}`
-      : `没有行政区划代码为 ${codeOrPath} 的辖区配置（目录 ${dir}${known.length ? `，已有：${known.join('、')}` : '为空'}）`;
+    const message = looksLikePath(codeOrPath) ? `辖区配置文件不存在：${file}` : `没有行政区划代码为 ${codeOrPath} 的辖区配置（目录 ${dir}${known.length ? `，已有：${known.join('、')}` : '为空'}）`;
     throw new ConfigError([{ field: 'code', message }], message);
   }
   const result = validateJurisdictionFile(file, opts);

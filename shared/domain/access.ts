@@ -20,7 +20,18 @@ import { redactForRespondent, seesRespondentView } from './redaction';
 import { maySeeMarked, withholdMarked } from './secrecy';
 
 /** Actions that decide or record the handling: only the owning or lead department (or the agency) may take them. */
-const HANDLING_ACTIONS: readonly ActionName[] = ['accept', 'reject', 'classify', 'request-extension', 'conclude', 'file-rectification', 'reply', 'terminate', 'request-correction', 'record-coordination'];
+const HANDLING_ACTIONS: readonly ActionName[] = [
+  'accept',
+  'reject',
+  'classify',
+  'request-extension',
+  'conclude',
+  'file-rectification',
+  'reply',
+  'terminate',
+  'request-correction',
+  'record-coordination',
+];
 
 /** Roles allowed per action; a department actor must also be an assigned, non-recused unit of the case. */
 const ACTION_ROLES: Record<ActionName, readonly Actor['role'][]> = {
@@ -72,7 +83,10 @@ export function isRecused(actor: Actor, c: CaseRecord): boolean {
 const TITLE_WORDS = /(同志|先生|女士|科长|副科长|股长|主任|副主任|局长|副局长|处长|副处长|所长|站长|队长|经理|组长|首席事务代表|首席代表|工作人员|窗口人员|窗口|经办人|办事员|干部|负责人|老师|师傅)/gu;
 
 function normalizedName(s: string): string {
-  return s.normalize('NFKC').replace(/\s+/g, '').replace(/[·•．.]/g, '·');
+  return s
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[·•．.]/g, '·');
 }
 
 /** The names a respondent-person field holds: split at separators, parenthetical notes and titles removed. */

@@ -507,7 +507,17 @@ export function parseHolidayNotice(input: string, opts: NoticeParseOptions = {})
       else workdayOwner.set(d, field);
     }
     if (festivals.length > 0) labelParagraph(ctx, festivals, r, labels);
-    findings.push({ number, festivals, ranges: r.ranges, holidays: r.holidays, ...(r.statedDays !== undefined ? { statedDays: r.statedDays } : {}), workdays: r.workdays, withWeekend: r.withWeekend, noAdjustment: r.noAdjustment, notes: r.notes });
+    findings.push({
+      number,
+      festivals,
+      ranges: r.ranges,
+      holidays: r.holidays,
+      ...(r.statedDays !== undefined ? { statedDays: r.statedDays } : {}),
+      workdays: r.workdays,
+      withWeekend: r.withWeekend,
+      noAdjustment: r.noAdjustment,
+      notes: r.notes,
+    });
   });
   for (const [d, field] of workdayOwner) {
     const other = holidayOwner.get(d);

@@ -121,10 +121,7 @@ function parseInstant(instant: Date | string, field: string): number {
       if (!Number.isNaN(t)) return t;
     }
   }
-  throw invalid(
-    field,
-    `时间“${String(instant)}”无效，应为带时区的 ISO 8601 时间，例如 2023-09-28T17:00:00+08:00，或 YYYY-MM-DD 日期。`,
-  );
+  throw invalid(field, `时间“${String(instant)}”无效，应为带时区的 ISO 8601 时间，例如 2023-09-28T17:00:00+08:00，或 YYYY-MM-DD 日期。`);
 }
 
 /**
@@ -384,7 +381,7 @@ export class WorkingCalendar {
     const count = checkCount(n, 'days');
     const start = shanghaiDate(from, 'from');
     let date = start;
-    for (let left = count; left > 0; ) {
+    for (let left = count; left > 0;) {
       date = addDays(date, 1);
       if (this.isWorkday(date)) left -= 1;
     }
@@ -400,7 +397,7 @@ export class WorkingCalendar {
   workingDaysBefore(date: string, n: number): string {
     const count = checkCount(n, 'days');
     let d = assertDate(date);
-    for (let left = count; left > 0; ) {
+    for (let left = count; left > 0;) {
       d = addDays(d, -1);
       if (this.isWorkday(d)) left -= 1;
     }
@@ -451,10 +448,7 @@ export class WorkingCalendar {
 
 function checkCount(n: number, field: string): number {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
-    throw new ValidationError(
-      [{ field, message: `工作日数应为 0 至 ${MAX_WORKING_DAYS} 的整数。`, code: 'invalid_count' }],
-      `工作日数“${String(n)}”无效，应为 0 至 ${MAX_WORKING_DAYS} 的整数。`,
-    );
+    throw new ValidationError([{ field, message: `工作日数应为 0 至 ${MAX_WORKING_DAYS} 的整数。`, code: 'invalid_count' }], `工作日数“${String(n)}”无效，应为 0 至 ${MAX_WORKING_DAYS} 的整数。`);
   }
   return n;
 }

@@ -192,7 +192,16 @@ export const Coordination = z.object({
   taskForce: z.object({ members: z.array(z.object({ name: z.string(), unit: z.string() })), at: isoInstant, by: Actor }).optional(),
   meetings: z.array(z.object({ id: z.string(), date: z.string(), attendees: z.array(z.string()), minutes: z.string(), decisions: z.string(), at: isoInstant, by: Actor })),
   inquiries: z.array(
-    z.object({ id: z.string(), method: z.enum(['questioning', 'video', 'files', 'site']), date: z.string(), what: z.string(), conductedBy: z.string(), materials: z.array(z.string()), at: isoInstant, by: Actor }),
+    z.object({
+      id: z.string(),
+      method: z.enum(['questioning', 'video', 'files', 'site']),
+      date: z.string(),
+      what: z.string(),
+      conductedBy: z.string(),
+      materials: z.array(z.string()),
+      at: isoInstant,
+      by: Actor,
+    }),
   ),
 });
 export type Coordination = z.infer<typeof Coordination>;
@@ -417,9 +426,7 @@ export const CaseRecord = z.object({
   /** What routing made of the intake (issue 15): the unit, another jurisdiction or not a government matter, and why. */
   routing: RoutingDecision.optional(),
   /** Received by hand-over from another jurisdiction's deployment (issue 15): where from, and the original time. */
-  handover: z
-    .object({ id: z.string(), from: z.object({ code: z.string(), name: z.string() }), fromCaseId: z.string(), originalReceivedAt: isoInstant, reason: z.string().optional() })
-    .optional(),
+  handover: z.object({ id: z.string(), from: z.object({ code: z.string(), name: z.string() }), fromCaseId: z.string(), originalReceivedAt: isoInstant, reason: z.string().optional() }).optional(),
   /**
    * "可能重复" (art. 11, issue 22): the pairs the matcher placed in the flag band, with its reasons, on both cases:
    * `of` on the later case (it may repeat `caseId`), `by` on the earlier one (`caseId` may repeat it). An entry

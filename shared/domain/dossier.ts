@@ -96,12 +96,15 @@ function embeddedPage(html: string): string {
 }
 
 function issuedMeta(d: IssuedDocument & { at: string }, j: JurisdictionConfig): string {
-  return table([
-    ['发出时间', cnDateTime(d.at)],
-    ['发送对象', `${AUDIENCE_LABELS[d.audience]}${d.department ? `（${departmentName(j, d.department)}）` : ''}`],
-    ['发送方式', d.to.length > 0 ? `电子邮件：${d.to.join('、')}` : '无收件邮箱，由工作台打印送达'],
-    ['原文校验', `SHA-256 ${d.sha256}`],
-  ], 'meta');
+  return table(
+    [
+      ['发出时间', cnDateTime(d.at)],
+      ['发送对象', `${AUDIENCE_LABELS[d.audience]}${d.department ? `（${departmentName(j, d.department)}）` : ''}`],
+      ['发送方式', d.to.length > 0 ? `电子邮件：${d.to.join('、')}` : '无收件邮箱，由工作台打印送达'],
+      ['原文校验', `SHA-256 ${d.sha256}`],
+    ],
+    'meta',
+  );
 }
 
 /** Free text a viewer may read: the respondent's side of a confidential case gets the identity blanked (art. 13). */
@@ -117,7 +120,12 @@ function complaintRecord(input: DossierInput, v: CaseRecord): Section {
   const j = input.jurisdiction;
   const i = v.intake;
   const p = i.complainant;
-  const flags = [v.flags.anonymous || p.anonymous ? '匿名投诉' : '', v.flags.confidential || p.confidential ? '投诉人要求保密（第十三条）' : '', v.flags.major ? '重大事项' : '', v.flags.stabilityRisk ? '存在信访维稳风险' : '']
+  const flags = [
+    v.flags.anonymous || p.anonymous ? '匿名投诉' : '',
+    v.flags.confidential || p.confidential ? '投诉人要求保密（第十三条）' : '',
+    v.flags.major ? '重大事项' : '',
+    v.flags.stabilityRisk ? '存在信访维稳风险' : '',
+  ]
     .filter(Boolean)
     .join('、');
   const evidence = [...i.evidence, ...(v.merges ?? []).filter((m) => !m.unmergedAt).flatMap((m) => m.evidence)];
@@ -143,7 +151,13 @@ function complaintRecord(input: DossierInput, v: CaseRecord): Section {
       ['具体投诉事项', i.matter],
       ['事实和理由', i.facts],
       ['证明材料', evidence.length ? evidence.map((x) => `${x.filename}（SHA-256 ${x.sha256.slice(0, 16)}…）`).join('\n') : '（无）'],
-      ['合并的投诉', (v.merges ?? []).filter((m) => !m.unmergedAt).map((m) => `${m.trackingNo}（${cnDateTime(m.at)}）`).join('、') || undefined],
+      [
+        '合并的投诉',
+        (v.merges ?? [])
+          .filter((m) => !m.unmergedAt)
+          .map((m) => `${m.trackingNo}（${cnDateTime(m.at)}）`)
+          .join('、') || undefined,
+      ],
       ['初审', screening],
       ['适用规则', input.rules.title],
     ]),
@@ -169,7 +183,9 @@ function slipsSection(input: DossierInput, docs: (IssuedDocument & { seq: number
 }
 
 function contactBlock(t: ContactTask, input: DossierInput, scrub: (s: string) => string): string {
-  const attempts = t.attempts.map((a) => `${cnDateTime(a.at)} ${CONTACT_OUTCOME_LABELS[a.outcome]}${a.retryBy ? `，最迟${a.retryBy}再拨` : ''}（${actorText(a.by, input.jurisdiction)}）${a.note ? `：${scrub(a.note)}` : ''}`);
+  const attempts = t.attempts.map(
+    (a) => `${cnDateTime(a.at)} ${CONTACT_OUTCOME_LABELS[a.outcome]}${a.retryBy ? `，最迟${a.retryBy}再拨` : ''}（${actorText(a.by, input.jurisdiction)}）${a.note ? `：${scrub(a.note)}` : ''}`,
+  );
   return `<article class="document" id="contact-${e(t.id)}"><h3>${e(t.id)} ${e(CONTACT_CHANNEL_LABELS[t.channel])}：${e(scrub(t.subject))}</h3>${table(
     [
       ['生成时间', cnDateTime(t.createdAt)],
@@ -193,7 +209,10 @@ function noticesSection(input: DossierInput, docs: (IssuedDocument & { seq: numb
     '<h3 class="sub">（二）报送、通知有关单位</h3>',
     official.length
       ? official
-          .map((d) => `<article class="document"><h3>${e(DOCUMENT_KIND_LABELS[d.kind] ?? d.kind)}：${e(d.subject)}</h3>${issuedMeta(d, input.jurisdiction)}<pre class="issued-text">${e(d.text)}</pre></article>`)
+          .map(
+            (d) =>
+              `<article class="document"><h3>${e(DOCUMENT_KIND_LABELS[d.kind] ?? d.kind)}：${e(d.subject)}</h3>${issuedMeta(d, input.jurisdiction)}<pre class="issued-text">${e(d.text)}</pre></article>`,
+          )
           .join('')
       : '<p class="empty">（无）</p>',
   ].join('');
@@ -205,7 +224,13 @@ function conclusionSection(input: DossierInput, v: CaseRecord): Section {
   const o = v.outcome;
   const rows: Row[] = [
     ['承办单位', v.department ? departmentName(j, v.department) : undefined],
-    ['牵头、协办单位', v.assignments.filter((a) => a.role !== 'owner').map((a) => `${departmentName(j, a.department)}（${a.role === 'lead' ? '牵头' : '协办'}）`).join('、') || undefined],
+    [
+      '牵头、协办单位',
+      v.assignments
+        .filter((a) => a.role !== 'owner')
+        .map((a) => `${departmentName(j, a.department)}（${a.role === 'lead' ? '牵头' : '协办'}）`)
+        .join('、') || undefined,
+    ],
     ['投诉类型', v.classification ? CLASSIFICATION_LABELS[v.classification] : undefined],
   ];
   if (v.conclusion) {
@@ -224,7 +249,12 @@ function conclusionSection(input: DossierInput, v: CaseRecord): Section {
   }
   if (o?.kind === 'not_accepted') {
     const r = input.rules.notAcceptedReasons[o.reason];
-    rows.push(['不予受理', `${r?.article ?? o.reason}：${r?.label ?? ''}（${cnDateTime(o.at)}）`], ['告知去向', o.referral], ['转接12345', o.transferredTo12345 ? '是' : undefined], ['解释说明', o.explanation]);
+    rows.push(
+      ['不予受理', `${r?.article ?? o.reason}：${r?.label ?? ''}（${cnDateTime(o.at)}）`],
+      ['告知去向', o.referral],
+      ['转接12345', o.transferredTo12345 ? '是' : undefined],
+      ['解释说明', o.explanation],
+    );
   }
   if (o?.kind === 'terminated') {
     const r = input.rules.terminationReasons[o.reason];
@@ -292,10 +322,7 @@ function followUpSection(input: DossierInput, v: CaseRecord, timeline: TimelineE
 
 function timelineSection(input: DossierInput, timeline: TimelineEvent[]): Section {
   const rows = timeline
-    .map(
-      (x) =>
-        `<tr><td>${x.seq}</td><td>${e(cnDateTime(x.at))}</td><td>${e(PHASE_LABELS[x.phase])}</td><td>${e(actorText(x.actor, input.jurisdiction))}</td><td>${e(x.summary)}</td></tr>`,
-    )
+    .map((x) => `<tr><td>${x.seq}</td><td>${e(cnDateTime(x.at))}</td><td>${e(PHASE_LABELS[x.phase])}</td><td>${e(actorText(x.actor, input.jurisdiction))}</td><td>${e(x.summary)}</td></tr>`)
     .join('');
   return {
     id: 'timeline',
@@ -370,7 +397,11 @@ export function renderDossier(input: DossierInput): string {
   }
   const j = input.jurisdiction;
   const v = viewFor(input.viewer, c);
-  const timeline = timelineFor(input.viewer, c, [...input.timeline].sort((a, b) => a.seq - b.seq));
+  const timeline = timelineFor(
+    input.viewer,
+    c,
+    [...input.timeline].sort((a, b) => a.seq - b.seq),
+  );
   // Documents addressed to officials were built from the redacted case (art. 13); a department reads those sent to units.
   const docs = issuedDocumentsOf(input.timeline).filter((d) => input.viewer.role !== 'department' || d.audience === 'department');
   const sections: Section[] = [
@@ -384,8 +415,7 @@ export function renderDossier(input: DossierInput): string {
     timelineSection(input, timeline),
   ];
   const o = c.outcome;
-  const how =
-    o?.kind === 'concluded' ? `办结（${FINDING_LABELS_INTERNAL[o.finding]}）` : o?.kind === 'not_accepted' ? '不予受理' : o?.kind === 'terminated' ? '终止办理' : '归档';
+  const how = o?.kind === 'concluded' ? `办结（${FINDING_LABELS_INTERNAL[o.finding]}）` : o?.kind === 'not_accepted' ? '不予受理' : o?.kind === 'terminated' ? '终止办理' : '归档';
   const cover = `<section class="sheet cover" id="cover"><div><h1>投诉处理工作档案</h1><p class="subtitle">${e(j.agency.name)}</p>${table([
     ['受理编号', c.trackingNo],
     ['被投诉单位', v.intake.respondent.unit ?? departmentName(j, v.intake.respondent.unitCode)],

@@ -24,7 +24,10 @@ export class ValidationError extends TousuError {
   override readonly name = 'ValidationError';
   readonly code = 'validation_failed';
   readonly status = 400;
-  constructor(readonly problems: FieldProblem[], message = '提交的内容有误，请按提示修改。') {
+  constructor(
+    readonly problems: FieldProblem[],
+    message = '提交的内容有误，请按提示修改。',
+  ) {
     super(message);
   }
 }
@@ -43,7 +46,11 @@ export class PhaseConflictError extends TousuError {
   override readonly name = 'PhaseConflictError';
   readonly code = 'action_not_allowed_in_phase';
   readonly status = 409;
-  constructor(readonly action: string, readonly phase: string, message?: string) {
+  constructor(
+    readonly action: string,
+    readonly phase: string,
+    message?: string,
+  ) {
     super(message ?? `当前环节（${PHASE_LABELS[phase as Phase] ?? phase}）不能执行该操作（${action}）。`);
   }
 }
@@ -99,7 +106,10 @@ export class ConfigError extends TousuError {
   override readonly name = 'ConfigError';
   readonly code = 'invalid_config';
   readonly status = 500;
-  constructor(readonly problems: FieldProblem[], message = '配置文件有误。') {
+  constructor(
+    readonly problems: FieldProblem[],
+    message = '配置文件有误。',
+  ) {
     super(message);
   }
 }

@@ -23,7 +23,9 @@ export function canonicalJson(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
@@ -79,18 +81,16 @@ export const HandoverPeer = z.object({
 });
 export type HandoverPeer = z.infer<typeof HandoverPeer>;
 
-export const HandoverConfig = z
-  .object({ peers: z.array(HandoverPeer).max(20) })
-  .superRefine((cfg, ctx) => {
-    const seen = new Set<string>();
-    cfg.peers.forEach((p, i) => {
-      if (seen.has(p.jurisdiction)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'jurisdiction'], message: `辖区 ${p.jurisdiction} 重复配置。` });
-      seen.add(p.jurisdiction);
-      if (!p.keys.some((k) => k.id === p.signWith)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'signWith'], message: `签名密钥编号 ${p.signWith} 不在该辖区的密钥列表中。` });
-      const ids = p.keys.map((k) => k.id);
-      if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['peers', i, 'keys'], message: '密钥编号重复。' });
-    });
+export const HandoverConfig = z.object({ peers: z.array(HandoverPeer).max(20) }).superRefine((cfg, ctx) => {
+  const seen = new Set<string>();
+  cfg.peers.forEach((p, i) => {
+    if (seen.has(p.jurisdiction)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'jurisdiction'], message: `辖区 ${p.jurisdiction} 重复配置。` });
+    seen.add(p.jurisdiction);
+    if (!p.keys.some((k) => k.id === p.signWith)) ctx.addIssue({ code: 'custom', path: ['peers', i, 'signWith'], message: `签名密钥编号 ${p.signWith} 不在该辖区的密钥列表中。` });
+    const ids = p.keys.map((k) => k.id);
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['peers', i, 'keys'], message: '密钥编号重复。' });
   });
+});
 export type HandoverConfig = z.infer<typeof HandoverConfig>;
 
 /** Validates the `handover` configuration; a Chinese ConfigError naming the field otherwise. */
@@ -193,7 +193,8 @@ export const HandoverDeployConfig = z
     });
     // Screening (60 s Lambda timeout) must finish its tries and still screen the case locally.
     const worst = Math.max(...cfg.peers.map((p) => p.timeoutMs)) * cfg.attempts + cfg.backoffMs * (2 ** (cfg.attempts - 1) - 1);
-    if (worst > HANDOVER_SEND_BUDGET_MS) ctx.addIssue({ code: 'custom', path: ['attempts'], message: `最长移交耗时 ${worst} 毫秒（attempts × timeoutMs + 退避）超过 ${HANDOVER_SEND_BUDGET_MS} 毫秒，请减少 attempts 或 timeoutMs。` });
+    if (worst > HANDOVER_SEND_BUDGET_MS)
+      ctx.addIssue({ code: 'custom', path: ['attempts'], message: `最长移交耗时 ${worst} 毫秒（attempts × timeoutMs + 退避）超过 ${HANDOVER_SEND_BUDGET_MS} 毫秒，请减少 attempts 或 timeoutMs。` });
   });
 export type HandoverDeployConfig = z.infer<typeof HandoverDeployConfig>;
 export type HandoverDeployConfigInput = z.input<typeof HandoverDeployConfig>;
@@ -206,8 +207,5 @@ export const handoverKeyIds = (cfg: Pick<HandoverDeployConfig, 'peers'>): string
 
 /** The full hand-over configuration from the deploy settings and the secret's fields (validated). */
 export function handoverConfigFromSecret(cfg: Pick<HandoverDeployConfig, 'peers'>, secret: Record<string, string>): HandoverConfig {
-  return parseHandoverConfig(
-    { peers: cfg.peers.map(({ keyIds, ...p }) => ({ ...p, keys: keyIds.map((id) => ({ id, secret: secret[id] ?? '' })) })) },
-    'handover(secret)',
-  );
+  return parseHandoverConfig({ peers: cfg.peers.map(({ keyIds, ...p }) => ({ ...p, keys: keyIds.map((id) => ({ id, secret: secret[id] ?? '' })) })) }, 'handover(secret)');
 }

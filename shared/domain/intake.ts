@@ -16,7 +16,11 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
 };
 
 /** GB/T 2260 style code of a jurisdiction or an internal department code. */
-export const Code = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, '编码只能包含字母、数字、点、下划线和连字符');
+export const Code = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, '编码只能包含字母、数字、点、下划线和连字符');
 
 const isoInstant = z.iso.datetime({ offset: true });
 

@@ -134,9 +134,35 @@ export type JurisdictionConfigInput = z.input<typeof JurisdictionConfig>;
  * complaint in another person's name.
  */
 export const PUBLIC_MAIL_DOMAINS: readonly string[] = [
-  'qq.com', 'foxmail.com', '163.com', '126.com', 'yeah.net', '188.com', 'vip.163.com', 'vip.qq.com', 'sina.com', 'sina.cn', 'vip.sina.com',
-  'sohu.com', '139.com', '189.cn', 'wo.cn', 'aliyun.com', 'tom.com', '21cn.com', 'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com',
-  'live.com', 'msn.com', 'yahoo.com', 'icloud.com', 'me.com', 'proton.me', 'protonmail.com',
+  'qq.com',
+  'foxmail.com',
+  '163.com',
+  '126.com',
+  'yeah.net',
+  '188.com',
+  'vip.163.com',
+  'vip.qq.com',
+  'sina.com',
+  'sina.cn',
+  'vip.sina.com',
+  'sohu.com',
+  '139.com',
+  '189.cn',
+  'wo.cn',
+  'aliyun.com',
+  'tom.com',
+  '21cn.com',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'proton.me',
+  'protonmail.com',
 ];
 
 /**
@@ -148,11 +174,7 @@ export function isTrustedForwarder(address: string | undefined, config: Pick<Jur
   if (!a || !a.includes('@')) return false;
   const domain = a.slice(a.lastIndexOf('@') + 1);
   const trusted = config.mail.trustedForwarders;
-  return (
-    trusted.addresses.some((t) => t.toLowerCase() === a) ||
-    trusted.domains.includes(domain) ||
-    config.departments.some((d) => d.forwardingAddresses.some((f) => f.toLowerCase() === a))
-  );
+  return trusted.addresses.some((t) => t.toLowerCase() === a) || trusted.domains.includes(domain) || config.departments.some((d) => d.forwardingAddresses.some((f) => f.toLowerCase() === a));
 }
 
 /** Semantic checks zod cannot express: unique department codes, aliases not shared by two units, no public mail domain trusted. */
@@ -174,7 +196,10 @@ export function checkJurisdiction(config: JurisdictionConfig): { path: string; m
   });
   config.mail.trustedForwarders.domains.forEach((d, i) => {
     if (PUBLIC_MAIL_DOMAINS.includes(d)) {
-      problems.push({ path: `mail.trustedForwarders.domains.${i}`, message: `${d} 是公共邮箱服务的域名，不能整体信任为转发单位（任何人都可注册该域名的邮箱冒名转发）；请改为在 addresses 中列出具体邮箱` });
+      problems.push({
+        path: `mail.trustedForwarders.domains.${i}`,
+        message: `${d} 是公共邮箱服务的域名，不能整体信任为转发单位（任何人都可注册该域名的邮箱冒名转发）；请改为在 addresses 中列出具体邮箱`,
+      });
     }
   });
   return problems;

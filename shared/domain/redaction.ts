@@ -95,7 +95,10 @@ export function mustRedactFor(actor: { role: string }, c: CaseRecord): boolean {
  * divisions before it: 四川省遂宁市船山区明月路7号 → 明月路7号.
  */
 function streetOf(address: string): string | undefined {
-  const tail = address.split(/省|自治区|市|区|县|镇|乡|街道/).at(-1)?.trim();
+  const tail = address
+    .split(/省|自治区|市|区|县|镇|乡|街道/)
+    .at(-1)
+    ?.trim();
   return tail && tail.length >= 4 && tail !== address.trim() ? tail : undefined;
 }
 

@@ -187,17 +187,16 @@ export function rulesStatus(registry: RulesRegistry, shanghaiDate: string): Rule
   const warnings: string[] = [];
   const howTo =
     '如已发布新的办法或上级新规定，请在 config/rules/ 下新增一个 JSON 文件登记后续版本（新的 id、effectiveFrom 为施行日、validUntil 为有效期截止日，' +
-    '格式见 config/rules/README.md；可用 `tousu config rules --show ' + version.id + '` 导出现行版本作为模板），' +
+    '格式见 config/rules/README.md；可用 `tousu config rules --show ' +
+    version.id +
+    '` 导出现行版本作为模板），' +
     '再运行 `tousu config validate` 检查，无需修改代码；已受理的投诉件仍按受理时施行的版本办理。';
   if (lapsed && next) {
     warnings.push(
-      `规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满；已登记的后续版本 ${next.id} 自 ${next.effectiveFrom} 起施行，` +
-        `在此之前系统继续适用 ${version.id}。`,
+      `规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满；已登记的后续版本 ${next.id} 自 ${next.effectiveFrom} 起施行，` + `在此之前系统继续适用 ${version.id}。`,
     );
   } else if (lapsed) {
-    warnings.push(
-      `规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满，且尚未登记后续版本；系统继续适用该版本办理新收到的投诉。` + howTo,
-    );
+    warnings.push(`规则版本 ${version.id}（${version.title}）的有效期已于 ${version.validUntil} 届满，且尚未登记后续版本；系统继续适用该版本办理新收到的投诉。` + howTo);
   } else if (version.validUntil !== undefined && !next) {
     const left = daysBetween(shanghaiDate, version.validUntil);
     if (left <= LAPSE_NOTICE_DAYS) {

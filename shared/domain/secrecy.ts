@@ -107,7 +107,15 @@ function withholdDeep<T>(v: T, c: Pick<CaseRecord, 'secrecyMarks'>): T {
 
 /** The marks as others may see them: that there is one, its kind and date; never the passages or the reason. */
 function markShells(c: CaseRecord): SecrecyMark[] {
-  return (c.secrecyMarks ?? []).map((m) => ({ id: m.id, category: m.category, scope: m.scope, reason: '', at: m.at, by: { role: m.by.role, id: '' }, ...(m.lifted ? { lifted: { at: m.lifted.at, by: { role: m.lifted.by.role, id: '' }, reason: '' } } : {}) }));
+  return (c.secrecyMarks ?? []).map((m) => ({
+    id: m.id,
+    category: m.category,
+    scope: m.scope,
+    reason: '',
+    at: m.at,
+    by: { role: m.by.role, id: '' },
+    ...(m.lifted ? { lifted: { at: m.lifted.at, by: { role: m.lifted.by.role, id: '' }, reason: '' } } : {}),
+  }));
 }
 
 /**

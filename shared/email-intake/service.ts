@@ -32,7 +32,14 @@ export const DEFAULT_ATTACHMENT_POLICY: AttachmentPolicy = {
   maxBytes: 25 * 1024 * 1024,
   maxCount: 50,
   refusedExtensions: ['exe', 'com', 'bat', 'cmd', 'scr', 'pif', 'msi', 'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'ps1', 'jar', 'hta', 'cpl', 'lnk', 'dll', 'reg', 'apk'],
-  refusedContentTypes: ['application/x-msdownload', 'application/x-msdos-program', 'application/x-dosexec', 'application/vnd.microsoft.portable-executable', 'application/java-archive', 'application/vnd.android.package-archive'],
+  refusedContentTypes: [
+    'application/x-msdownload',
+    'application/x-msdos-program',
+    'application/x-dosexec',
+    'application/vnd.microsoft.portable-executable',
+    'application/java-archive',
+    'application/vnd.android.package-archive',
+  ],
 };
 
 export interface EmailIntakeDeps {
@@ -61,8 +68,7 @@ export interface RefusedAttachment {
 }
 
 export type EmailIntakeResult =
-  | { ignored: true; reason: QuarantineReason; detail: string; sourceKey: string; quarantineId?: string }
-  | { ignored: false; sourceKey: string; intake: CanonicalIntake; caseId?: string };
+  { ignored: true; reason: QuarantineReason; detail: string; sourceKey: string; quarantineId?: string } | { ignored: false; sourceKey: string; intake: CanonicalIntake; caseId?: string };
 
 const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -266,8 +272,7 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
     },
   };
   // Bad input is final: it goes to the quarantine with the reasons, never to a dead letter that replays forever.
-  const invalid = (err: ValidationError) =>
-    quarantine('invalid', `邮件内容无法形成有效的投诉件：${err.problems.map((p) => p.message).join('；')}`.slice(0, 2000), sourceKey, mail);
+  const invalid = (err: ValidationError) => quarantine('invalid', `邮件内容无法形成有效的投诉件：${err.problems.map((p) => p.message).join('；')}`.slice(0, 2000), sourceKey, mail);
   let intake: CanonicalIntake;
   try {
     intake = validateIntake(candidate);

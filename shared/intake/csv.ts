@@ -91,7 +91,8 @@ export function parseBoxCsv(text: string): RowResult<BoxSlipRow>[] {
     if (v.box !== first.box) problems.push({ field: 'box', code: 'opening_mismatch', message: '同一文件只能登记一次开箱：意见箱编号与第一行不一致。' });
     if (v.place !== first.place) problems.push({ field: 'place', code: 'opening_mismatch', message: '同一文件只能登记一次开箱：设置地点与第一行不一致。' });
     if (Date.parse(v.openedAt) !== Date.parse(first.openedAt)) problems.push({ field: 'openedAt', code: 'opening_mismatch', message: '同一文件只能登记一次开箱：开箱时间与第一行不一致。' });
-    if (openers(v.openedBy).sort().join() !== openers(first.openedBy).sort().join()) problems.push({ field: 'openedBy', code: 'opening_mismatch', message: '同一文件只能登记一次开箱：开箱人与第一行不一致。' });
+    if (openers(v.openedBy).sort().join() !== openers(first.openedBy).sort().join())
+      problems.push({ field: 'openedBy', code: 'opening_mismatch', message: '同一文件只能登记一次开箱：开箱人与第一行不一致。' });
     if (seenSlips.has(v.slipNo)) problems.push({ field: 'slipNo', code: 'duplicate_slip', message: `意见单编号 ${v.slipNo} 在本次开箱中重复。` });
     seenSlips.add(v.slipNo);
     if (problems.length > 0) {

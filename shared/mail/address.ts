@@ -11,7 +11,10 @@ export function parsePrintedAddress(input: string): PrintedAddress {
   const text = input.replace(/[\u00a0\u3000]/g, ' ').trim();
   const addr = ADDRESS.exec(text);
   if (!addr) {
-    const name = text.replace(/[;；,，]+$/, '').replace(/^["'“]+|["'”]+$/g, '').trim();
+    const name = text
+      .replace(/[;；,，]+$/, '')
+      .replace(/^["'“]+|["'”]+$/g, '')
+      .trim();
     return name ? { name } : {};
   }
   const before = text.slice(0, addr.index);

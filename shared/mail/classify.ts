@@ -29,12 +29,7 @@ export function detectNotComplaint(mail: ParsedMail): NotComplaint | undefined {
 
   const from = mail.from?.address ?? '';
   const returnPath = rawHeader(mail, 'return-path');
-  if (
-    mail.contentType === 'multipart/report' ||
-    BOUNCE_SENDER.test(from) ||
-    (returnPath !== undefined && /^<\s*>$/.test(returnPath)) ||
-    BOUNCE_SUBJECT.test(mail.subject ?? '')
-  ) {
+  if (mail.contentType === 'multipart/report' || BOUNCE_SENDER.test(from) || (returnPath !== undefined && /^<\s*>$/.test(returnPath)) || BOUNCE_SUBJECT.test(mail.subject ?? '')) {
     return { reason: 'bounce', detail: '退信或投递状态报告，未立案。' };
   }
 

@@ -8,7 +8,11 @@ export class MailParseError extends TousuError {
   override readonly name = 'MailParseError';
   readonly code: string;
   readonly status: number;
-  constructor(readonly problem: MailProblem, message: string, readonly detail?: string) {
+  constructor(
+    readonly problem: MailProblem,
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.code = `mail_${problem}`;
     this.status = problem === 'too_large' ? 413 : 422;

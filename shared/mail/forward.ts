@@ -64,7 +64,10 @@ const KEYS: { key: Key; re: RegExp }[] = [
 ];
 
 function unquote(line: string): string {
-  return line.replace(/^(?:\s*>)+\s?/, '').replace(/[\u00a0\u3000]/g, ' ').trim();
+  return line
+    .replace(/^(?:\s*>)+\s?/, '')
+    .replace(/[\u00a0\u3000]/g, ' ')
+    .trim();
 }
 
 function headerKey(line: string): { key: Key; value: string } | undefined {

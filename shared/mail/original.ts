@@ -55,7 +55,7 @@ export async function findOriginal(mail: ParsedMail, limits: MailLimits, default
     return {
       ...original,
       forwarded: true,
-      ...(original.note ?? note ? { note: original.note ?? note } : {}),
+      ...((original.note ?? note) ? { note: original.note ?? note } : {}),
       hops: [{ kind: 'rfc822', ...(inner.from ? { from: inner.from } : {}), ...(inner.date ? { sentAt: inner.date.iso } : {}) }, ...original.hops],
       attachments: [...mail.attachments, ...original.attachments],
     };

@@ -80,22 +80,22 @@ export interface ParsedMail {
 }
 
 const HTML_TO_TEXT_OPTIONS: HtmlToTextOptions = {
-    wordwrap: false,
-    limits: { maxInputLength: 5_000_000, maxDepth: 200 },
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'style', format: 'skip' },
-      { selector: 'script', format: 'skip' },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'h4', options: { uppercase: false } },
-      { selector: 'h5', options: { uppercase: false } },
-      { selector: 'h6', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-      { selector: 'blockquote', options: { trimEmptyLines: true } },
-    ],
+  wordwrap: false,
+  limits: { maxInputLength: 5_000_000, maxDepth: 200 },
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'style', format: 'skip' },
+    { selector: 'script', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'h4', options: { uppercase: false } },
+    { selector: 'h5', options: { uppercase: false } },
+    { selector: 'h6', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'blockquote', options: { trimEmptyLines: true } },
+  ],
 };
 
 let htmlToText: ((html: string, options: HtmlToTextOptions) => string) | undefined;
@@ -156,7 +156,10 @@ function allAddresses(value: AddressObject | AddressObject[] | undefined): MailA
 export function rawHeader(mail: Pick<ParsedMail, 'headerLines'>, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
   if (line === undefined) return undefined;
-  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -218,8 +221,7 @@ export async function parseMail(raw: Uint8Array, limits: MailLimits = DEFAULT_MA
     }
   }
   const contentTypeHeader = parsed.headers.get('content-type');
-  const contentType =
-    contentTypeHeader && typeof contentTypeHeader === 'object' && 'value' in contentTypeHeader ? String(contentTypeHeader.value).toLowerCase() : 'text/plain';
+  const contentType = contentTypeHeader && typeof contentTypeHeader === 'object' && 'value' in contentTypeHeader ? String(contentTypeHeader.value).toLowerCase() : 'text/plain';
   const rawDate = rawHeader({ headerLines }, 'date');
   const date = rawDate ? parseMailDate(rawDate, '+00:00') : undefined;
   const from = firstAddress(parsed.from);

@@ -174,7 +174,6 @@ export interface CalendarYearStore {
   put(year: CalendarYearData, meta: { at: string; by: string }): Promise<void>;
 }
 
-
 /** A staff account as the action service checks a named hand-over (art. 21); undefined for no such account. */
 export interface StaffAccount {
   role: string;

@@ -35,7 +35,10 @@ export class OcrUnavailableError extends TousuError {
   override readonly name = 'OcrUnavailableError';
   readonly code = 'ocr_unavailable';
   readonly status = 503;
-  constructor(readonly detail: string, message = '文字识别（OCR）引擎不可用：无法自动识别扫描件，请在 manifest.csv 中录入来信内容，或联系管理员安装 OCR 组件。') {
+  constructor(
+    readonly detail: string,
+    message = '文字识别（OCR）引擎不可用：无法自动识别扫描件，请在 manifest.csv 中录入来信内容，或联系管理员安装 OCR 组件。',
+  ) {
     super(message);
   }
 }

@@ -66,8 +66,7 @@ const openCases = (store: CaseStore, jurisdiction: string) => casesInPhases(stor
 const hasOpenProvisional = (c: CaseRecord): boolean => c.deadlines.some((d) => d.provisional !== undefined && d.metAt === undefined);
 
 /** Whether a notice counted without has been loaded since: only then can a recompute change anything. */
-const canRecompute = (c: CaseRecord, calendar: WorkingCalendar): boolean =>
-  c.deadlines.some((d) => d.metAt === undefined && (d.provisional?.years ?? []).some((y) => calendar.hasYear(y)));
+const canRecompute = (c: CaseRecord, calendar: WorkingCalendar): boolean => c.deadlines.some((d) => d.metAt === undefined && (d.provisional?.years ?? []).some((y) => calendar.hasYear(y)));
 
 /**
  * Which years are missing and how many open cases run on provisional dates. The next year counts as missing

@@ -29,10 +29,24 @@ export async function recordMailDeliveries(store: CaseStore, caseId: string, at:
       if (!o || task.status !== 'pending' || task.channel !== 'email') return task;
       const what = CONTACT_NOTICE_LABELS[task.kind as NoticeKind] ?? task.subject;
       if (o.messageId) {
-        events.push({ at, type: 'notice_sent', actor: SYSTEM_ACTOR, phase: c.phase, summary: `${what}：已向投诉人发送电子邮件（${task.id}）。`, data: { contactId: task.id, kind: task.kind, channel: 'email' } });
+        events.push({
+          at,
+          type: 'notice_sent',
+          actor: SYSTEM_ACTOR,
+          phase: c.phase,
+          summary: `${what}：已向投诉人发送电子邮件（${task.id}）。`,
+          data: { contactId: task.id, kind: task.kind, channel: 'email' },
+        });
         return { ...task, status: 'done', doneAt: at, messageId: o.messageId };
       }
-      events.push({ at, type: 'notice_send_failed', actor: SYSTEM_ACTOR, phase: c.phase, summary: `${what}：电子邮件发送失败（${task.id}），尚未告知投诉人，已记录待重发。`, data: { contactId: task.id, kind: task.kind, channel: 'email' } });
+      events.push({
+        at,
+        type: 'notice_send_failed',
+        actor: SYSTEM_ACTOR,
+        phase: c.phase,
+        summary: `${what}：电子邮件发送失败（${task.id}），尚未告知投诉人，已记录待重发。`,
+        data: { contactId: task.id, kind: task.kind, channel: 'email' },
+      });
       return { ...task, status: 'failed', error: o.error };
     });
     if (events.length === 0) return null;

@@ -59,9 +59,7 @@ export interface DeliverDeps {
   metrics?: Counters;
 }
 
-export type DeliverOutcome =
-  | { outcome: 'case'; caseId: string; duplicate: boolean }
-  | { outcome: 'dead_letter'; deadLetterId: string; error: DeadLetter['error'] };
+export type DeliverOutcome = { outcome: 'case'; caseId: string; duplicate: boolean } | { outcome: 'dead_letter'; deadLetterId: string; error: DeadLetter['error'] };
 
 /**
  * Submits one canonical intake; bad input (ValidationError) is thrown to the adapter (it is reported to the
@@ -86,7 +84,18 @@ async function park(deps: Omit<DeliverDeps, 'submit'>, input: unknown, opts: Sub
   const at = deps.clock.now().toISOString();
   const id = deadLetterId('intake', intake.sourceKey);
   try {
-    await deps.deadLetters.record({ id, kind: 'intake', jurisdiction: intake.jurisdiction ?? deps.jurisdiction, sourceKey: intake.sourceKey, channel: intake.channel, firstFailedAt: at, at, error, payload: intake, ...(opts.actor ? { actor: opts.actor } : {}) });
+    await deps.deadLetters.record({
+      id,
+      kind: 'intake',
+      jurisdiction: intake.jurisdiction ?? deps.jurisdiction,
+      sourceKey: intake.sourceKey,
+      channel: intake.channel,
+      firstFailedAt: at,
+      at,
+      error,
+      payload: intake,
+      ...(opts.actor ? { actor: opts.actor } : {}),
+    });
   } catch (dlqErr) {
     deps.logger?.error('dead letter could not be written', { deadLetterId: id, error: error.name, dlqError: errorSummary(dlqErr).name });
     throw err;
@@ -119,7 +128,10 @@ export class IntakeParkedError extends TousuError {
  * bad input and a failed dead-letter write are thrown as they are (the source retries). The result type is the
  * wrapped function's, so it drops in where `submitIntake` was called.
  */
-export function parkingSubmit<R>(deps: Omit<DeliverDeps, 'submit'>, submit: (intake: CanonicalIntake, opts: SubmitOptions) => Promise<R>): (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<R> {
+export function parkingSubmit<R>(
+  deps: Omit<DeliverDeps, 'submit'>,
+  submit: (intake: CanonicalIntake, opts: SubmitOptions) => Promise<R>,
+): (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<R> {
   return async (intake, opts = {}) => {
     try {
       return await submit(intake, opts);
@@ -142,9 +154,7 @@ export interface ReplayDeps {
   logger?: DeadLetterLogger;
 }
 
-export type ReplayOutcome =
-  | { id: string; ok: true; caseId: string; duplicate: boolean; note: string }
-  | { id: string; ok: false; error: DeadLetter['error']; note: string };
+export type ReplayOutcome = { id: string; ok: true; caseId: string; duplicate: boolean; note: string } | { id: string; ok: false; error: DeadLetter['error']; note: string };
 
 /** Replays one dead letter. Idempotent: a resolved one answers with its case; an intake already filed gives the same case. */
 export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<ReplayOutcome> {

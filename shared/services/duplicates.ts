@@ -68,8 +68,7 @@ const FINGERPRINT_CACHE = 2000;
 
 export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateChecker {
   const configured: DuplicateRules = { ...DEFAULT_DUPLICATE_RULES, ...deps.rules };
-  const departmentsOf = (jurisdiction: string): readonly Department[] =>
-    (typeof deps.departments === 'function' ? deps.departments(jurisdiction) : deps.departments) ?? [];
+  const departmentsOf = (jurisdiction: string): readonly Department[] => (typeof deps.departments === 'function' ? deps.departments(jurisdiction) : deps.departments) ?? [];
   // Fingerprints are pure functions of an intake (and the directory): the intake being checked is fingerprinted
   // once for the check and the index, and a recent case met again as a candidate is not fingerprinted anew.
   const ofIntake = new WeakMap<CanonicalIntake, { jurisdiction: string; fp: Fingerprint }>();
@@ -126,7 +125,11 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
     const cache = new Map<string, Promise<CaseRecord | undefined>>();
     if (deps.store.getMany && ranked.length > 1) {
       const batch = deps.store.getMany(ranked);
-      for (const id of ranked) cache.set(id, batch.then((found) => found.get(id)));
+      for (const id of ranked)
+        cache.set(
+          id,
+          batch.then((found) => found.get(id)),
+        );
     }
     const get = (id: string): Promise<CaseRecord | undefined> => {
       let p = cache.get(id);

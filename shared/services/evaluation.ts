@@ -67,7 +67,12 @@ export async function buildQuarterReport(deps: QuarterReportDeps, jurisdiction: 
     itemsRead,
   });
   if (skipped.length > 0) {
-    report.notes.push(`有 ${skipped.length} 条考评数据格式错误，未计入本报告（${skipped.slice(0, 5).map((s) => s.id).join('、')}${skipped.length > 5 ? ' 等' : ''}），请联系管理员核查。`);
+    report.notes.push(
+      `有 ${skipped.length} 条考评数据格式错误，未计入本报告（${skipped
+        .slice(0, 5)
+        .map((s) => s.id)
+        .join('、')}${skipped.length > 5 ? ' 等' : ''}），请联系管理员核查。`,
+    );
   }
   return report;
 }

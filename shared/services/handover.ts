@@ -116,7 +116,13 @@ export function isRetryableHandoverError(err: unknown): boolean {
 }
 
 /** Runs `send` up to `attempts` times while the failure is retryable, waiting `backoffMs`, then twice that, … */
-export async function withHandoverRetries<T>(send: () => Promise<T>, attempts: number, backoffMs: number, onFailure?: (attempt: number, err: unknown) => void, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+export async function withHandoverRetries<T>(
+  send: () => Promise<T>,
+  attempts: number,
+  backoffMs: number,
+  onFailure?: (attempt: number, err: unknown) => void,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
@@ -133,7 +139,16 @@ export function parkHandover(deps: { deadLetters: Pick<DeadLetterStore, 'record'
   return async (c, error) => {
     const at = deps.clock.now().toISOString();
     const sourceKey = `handover-out:${c.caseId}`;
-    await deps.deadLetters.record({ id: deadLetterId('handover', sourceKey), kind: 'handover', jurisdiction: deps.jurisdiction, sourceKey, caseId: c.caseId, firstFailedAt: at, at, error: errorSummary(error) });
+    await deps.deadLetters.record({
+      id: deadLetterId('handover', sourceKey),
+      kind: 'handover',
+      jurisdiction: deps.jurisdiction,
+      sourceKey,
+      caseId: c.caseId,
+      firstFailedAt: at,
+      at,
+      error: errorSummary(error),
+    });
   };
 }
 

@@ -50,7 +50,14 @@ const EDITABLE = new Set<string>([...LETTER_FIELDS, 'organization', 'email', 'an
  * through `submit` (staff intake: validated like a keyed row) with the transcript, then marks it confirmed.
  * Confirming again returns the same case (intake is idempotent by the scans' content).
  */
-export async function confirmLetter(store: LetterReviewStore, submit: LetterSubmit, id: string, fields: Record<string, unknown>, actor: Actor, now: Date): Promise<{ caseId: string; duplicate: boolean }> {
+export async function confirmLetter(
+  store: LetterReviewStore,
+  submit: LetterSubmit,
+  id: string,
+  fields: Record<string, unknown>,
+  actor: Actor,
+  now: Date,
+): Promise<{ caseId: string; duplicate: boolean }> {
   const letter = await store.get(id);
   if (!letter) throw new ValidationError([{ field: 'id', code: 'letter_not_found', message: '找不到该待核对来信。' }]);
   if (letter.status === 'confirmed' && letter.caseId) return { caseId: letter.caseId, duplicate: true };

@@ -188,8 +188,11 @@ export async function handOverCase(deps: LifecycleTaskDeps, c: CaseRecord): Prom
   // Loaded on the first hand-over only: most deployments have no peer, and a screening needs none (issue 26).
   const { sendHandover, withHandoverRetries } = await import('./handover');
   const sender = { config, jurisdiction: jurisdictionOf(deps, c.jurisdiction), store: deps.store, clock: deps.clock, ...(h.blobs ? { blobs: h.blobs } : {}), ...(h.fetch ? { fetch: h.fetch } : {}) };
-  const receipt = await withHandoverRetries(() => sendHandover(sender, c, target), h.attempts ?? 1, h.backoffMs ?? 1000, (attempt, err) =>
-    deps.logger?.warn('hand-over attempt failed', { caseId: c.caseId, to: target.code, attempt, code: (err as { code?: unknown }).code }),
+  const receipt = await withHandoverRetries(
+    () => sendHandover(sender, c, target),
+    h.attempts ?? 1,
+    h.backoffMs ?? 1000,
+    (attempt, err) => deps.logger?.warn('hand-over attempt failed', { caseId: c.caseId, to: target.code, attempt, code: (err as { code?: unknown }).code }),
   );
   deps.logger?.info('case handed over', { caseId: c.caseId, to: to.code, trackingNo: receipt.trackingNo, duplicate: receipt.duplicate });
   return transition(deps, c.caseId, (cur) => handOver(cur, lifecycleContext(deps, cur), receipt.to, receipt.trackingNo, receipt.handoverId));
@@ -205,7 +208,8 @@ export async function handOverParked(deps: LifecycleTaskDeps, caseId: string): P
   if (c.outcome?.kind === 'transferred') return { caseId: c.outcome.trackingNo, trackingNo: c.outcome.trackingNo };
   const token = c.waiting?.taskToken;
   const done = await handOverCase(deps, c);
-  if (token) await deps.workflow.sendTaskSuccess(token, { phase: done.phase }).catch((err: unknown) => deps.logger?.warn('waiting task not completed after hand-over', { caseId, error: errorName(err) }));
+  if (token)
+    await deps.workflow.sendTaskSuccess(token, { phase: done.phase }).catch((err: unknown) => deps.logger?.warn('waiting task not completed after hand-over', { caseId, error: errorName(err) }));
   const o = done.outcome;
   if (o?.kind !== 'transferred') throw new Error('hand-over not recorded');
   return { caseId: o.trackingNo, trackingNo: o.trackingNo };
@@ -353,7 +357,11 @@ async function storeArchive(deps: LifecycleTaskDeps, blobs: BlobStore, first: Ca
     const at = Date.parse(c.archive!.at);
     const [timeline, audit] = await Promise.all([deps.store.timeline(c.caseId), deps.store.auditTrail(c.caseId)]);
     // The audit trail up to the archiving: later reads of the archived case must not change a retry's bytes.
-    const bundle = buildArchiveBundle(c, timeline, audit.filter((a) => Date.parse(a.at) <= at));
+    const bundle = buildArchiveBundle(
+      c,
+      timeline,
+      audit.filter((a) => Date.parse(a.at) <= at),
+    );
     const blob = await blobs.put(archiveKey(c), new TextEncoder().encode(bundle.json), ARCHIVE_CONTENT_TYPE);
     if (blob.sha256 !== bundle.sha256) throw new Error(`archive store returned sha256 ${blob.sha256} for a file of sha256 ${bundle.sha256}`);
     const record: CaseRecord = { ...c, updatedAt: deps.clock.now().toISOString(), archive: { ...c.archive!, ref: blob.ref, sha256: bundle.sha256 } };

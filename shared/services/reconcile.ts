@@ -100,7 +100,6 @@ export const UNJOINED_MERGE_WINDOW_MS = 30 * 86_400_000;
 /** Name of a resume execution: one per case version, so a repeated run starts nothing twice. */
 export const resumeExecutionName = (c: CaseRecord): string => `${c.caseId}-rc-v${c.version}`;
 
-
 async function noteRepair(deps: ReconcileDeps, caseId: string, phase: Phase, summary: string, data: Record<string, unknown>): Promise<void> {
   const at = deps.clock.now().toISOString();
   // `version` is the case version this write produces: the next run sees whether anything touched the case since.
@@ -192,7 +191,10 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
         }
         const r = await deps.workflow.start(c.caseId, { caseId: c.caseId, resumeFrom: phase }, resumeExecutionName(c));
         if (!r.alreadyRunning) {
-          await noteRepair(deps, c.caseId, phase, kind === 'no_waiting_task' ? '系统对账：该环节没有等待中的流程，已重新启动自动流程。' : '系统对账：提醒或期限未按时处理，已重新启动自动流程。', { execution: r.executionId, kind });
+          await noteRepair(deps, c.caseId, phase, kind === 'no_waiting_task' ? '系统对账：该环节没有等待中的流程，已重新启动自动流程。' : '系统对账：提醒或期限未按时处理，已重新启动自动流程。', {
+            execution: r.executionId,
+            kind,
+          });
         }
         report.findings.push({ kind, caseId: c.caseId, phase, action: r.alreadyRunning ? 'already_resumed' : 'resumed', execution: r.executionId });
       } catch (err) {
@@ -259,7 +261,14 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
         if (parked?.payload && parked.status === 'open' && deps.submit && deps.deadLetters) {
           const r = await replayDeadLetter({ submit: deps.submit, deadLetters: deps.deadLetters, store: deps.store, clock: deps.clock }, parked.id);
           if (r.ok) {
-            report.findings.push({ kind: 'orphan_claim', sourceKey: claim.sourceKey, ...(claim.caseId ? { caseId: claim.caseId } : {}), action: 'replayed', deadLetterId: parked.id, replayedInto: r.caseId });
+            report.findings.push({
+              kind: 'orphan_claim',
+              sourceKey: claim.sourceKey,
+              ...(claim.caseId ? { caseId: claim.caseId } : {}),
+              action: 'replayed',
+              deadLetterId: parked.id,
+              replayedInto: r.caseId,
+            });
             continue;
           }
         }

@@ -40,4 +40,3 @@ export function withWorkOrderMarks(store: CaseStore, deps: { outbox: Pick<WorkOr
     },
   });
 }
-

@@ -16,7 +16,11 @@ export const WorkOrderRetryPolicy = z.object({
   /** Pauses after the 1st, 2nd, … failed attempt, in seconds; the last repeats. */
   backoffSeconds: z.array(z.number().int().min(1).max(86_400)).min(1).max(20),
   /** A report still not taken this long after it was queued becomes a dead letter. */
-  maxAgeSeconds: z.number().int().min(60).max(30 * 86_400),
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400),
   /** Most reports posted per delivery run. */
   batchLimit: z.number().int().min(1).max(1000),
 });
@@ -107,9 +111,7 @@ export async function deliverDueReports(deps: WorkOrderOutboundDeps): Promise<De
       const pause = policy.backoffSeconds[Math.min(attempts - 1, policy.backoffSeconds.length - 1)]! * 1000;
       const next = new Date(now.getTime() + pause);
       const tooOld = next.getTime() - Date.parse(item.queuedAt) > policy.maxAgeSeconds * 1000;
-      const updated: WorkOrderOutboxItem = tooOld
-        ? { ...item, status: 'dead', attempts, deadAt: now.toISOString(), lastError }
-        : { ...item, attempts, nextAttemptAt: next.toISOString(), lastError };
+      const updated: WorkOrderOutboxItem = tooOld ? { ...item, status: 'dead', attempts, deadAt: now.toISOString(), lastError } : { ...item, attempts, nextAttemptAt: next.toISOString(), lastError };
       await deps.outbox.put(updated);
       if (tooOld) {
         run.dead++;

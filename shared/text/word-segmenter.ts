@@ -54,7 +54,7 @@ export function parseWordDictionary(text: string): WordDictionary {
   let total = 0;
   let maxLength = 1;
   let lineNo = 0;
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let eol = text.indexOf('\n', at);
     if (eol < 0) eol = text.length;
     lineNo++;
@@ -109,7 +109,7 @@ const ASCII_ALNUM = /^[a-zA-Z0-9]$/;
 function cutBlock(dict: WordDictionary, block: string, out: string[]): void {
   // Positions are UTF-16 offsets of code points (a word never splits a surrogate pair: dictionary words are whole).
   const starts: number[] = [];
-  for (let i = 0; i < block.length; ) {
+  for (let i = 0; i < block.length;) {
     starts.push(i);
     i += block.codePointAt(i)! > 0xffff ? 2 : 1;
   }

@@ -46,7 +46,10 @@ describe('migration of a dynalite data directory into SQLite', () => {
         await store.bindSource(c.intake.sourceKey, c.caseId);
         if (i % 2 === 0) await store.update({ ...(await store.get(c.caseId))!, phase: 'screening' }, created.version, [makeEvent('screening_started', { phase: 'screening' })]);
         await store.audit({ caseId: c.caseId, at: '2026-11-27T10:00:00+08:00', actor: { role: 'agency', id: 'u1' }, what: 'read' });
-        await index.add('510903', { caseId: c.caseId, day: '20261127' }, [{ kind: 'band', band: i % 4, hash: `h${i % 4}` }, { kind: 'phone', hash: `p${i}` }]);
+        await index.add('510903', { caseId: c.caseId, day: '20261127' }, [
+          { kind: 'band', band: i % 4, hash: `h${i % 4}` },
+          { kind: 'phone', hash: `p${i}` },
+        ]);
         ids.push(c.caseId);
       }
       await store.claimSource('web:orphan', '2026-11-27T02:00:00.000Z');
@@ -56,9 +59,27 @@ describe('migration of a dynalite data directory into SQLite', () => {
       await users.add({ username: 'clerk1', role: 'agency', password: 'correct-horse-1' });
       await users.revokeTokens('clerk1');
       const dlq = new DynamoDeadLetterStore(doc, tableName);
-      await dlq.record({ id: 'a'.repeat(32), kind: 'intake', jurisdiction: '510903', sourceKey: 'web:orphan', firstFailedAt: '2026-11-27T02:00:00.000Z', at: '2026-11-27T02:00:00.000Z', error: { name: 'Boom' } });
+      await dlq.record({
+        id: 'a'.repeat(32),
+        kind: 'intake',
+        jurisdiction: '510903',
+        sourceKey: 'web:orphan',
+        firstFailedAt: '2026-11-27T02:00:00.000Z',
+        at: '2026-11-27T02:00:00.000Z',
+        error: { name: 'Boom' },
+      });
       const quarantine = new DynamoQuarantineStore(doc, tableName);
-      await quarantine.put({ id: 'q1', sourceKey: 'smtp:q1', source: 'smtp', jurisdiction: '510903', reason: 'empty', detail: '空邮件', receivedAt: '2026-11-27T03:00:00.000Z', size: 1, rawSha256: '0'.repeat(64) });
+      await quarantine.put({
+        id: 'q1',
+        sourceKey: 'smtp:q1',
+        source: 'smtp',
+        jurisdiction: '510903',
+        reason: 'empty',
+        detail: '空邮件',
+        receivedAt: '2026-11-27T03:00:00.000Z',
+        size: 1,
+        rawSha256: '0'.repeat(64),
+      });
 
       const progress: string[] = [];
       const counts = await migrateFromDynamo({ doc, tableName }, sqlite, (p) => progress.push(p.phase));

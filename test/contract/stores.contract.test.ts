@@ -154,9 +154,19 @@ describe.each([dynamo, sqlite])('store contract: $name', (adapter) => {
   it('files duplicate keys idempotently, finds them, and keeps the newest entries per key', async () => {
     await s.index.add('510903', { caseId: 'C-1', day: '20261101' }, [band(0, 'h0'), band(1, 'h1')]);
     await s.index.add('510903', { caseId: 'C-1', day: '20261101' }, [band(0, 'h0')]);
-    for (const [id, day] of [['C-2', '20261102'], ['C-3', '20261103'], ['C-4', '20261104']] as const) await s.index.add('510903', { caseId: id, day }, [band(0, 'h0')]);
+    for (const [id, day] of [
+      ['C-2', '20261102'],
+      ['C-3', '20261103'],
+      ['C-4', '20261104'],
+    ] as const)
+      await s.index.add('510903', { caseId: id, day }, [band(0, 'h0')]);
     const found = await s.index.lookup('510903', [band(0, 'h0'), band(1, 'h1'), band(2, 'none')]);
-    expect(found.get('B#0#h0')!.map((e) => e.caseId).sort()).toEqual(['C-2', 'C-3', 'C-4']);
+    expect(
+      found
+        .get('B#0#h0')!
+        .map((e) => e.caseId)
+        .sort(),
+    ).toEqual(['C-2', 'C-3', 'C-4']);
     expect(found.get('B#1#h1')).toEqual([{ caseId: 'C-1', day: '20261101' }]);
     expect(found.has('B#2#none')).toBe(false);
     expect((await s.index.lookup('999999', [band(0, 'h0')])).size).toBe(0);
@@ -181,7 +191,17 @@ describe.each([dynamo, sqlite])('store contract: $name', (adapter) => {
   });
 
   it('keeps quarantine entries idempotent on id, listed newest first', async () => {
-    const entry = (id: string, receivedAt: string): QuarantineEntry => ({ id, sourceKey: `smtp:${id}`, source: 'smtp', jurisdiction: '510903', reason: 'empty', detail: '空邮件', receivedAt, size: 10, rawSha256: '0'.repeat(64) });
+    const entry = (id: string, receivedAt: string): QuarantineEntry => ({
+      id,
+      sourceKey: `smtp:${id}`,
+      source: 'smtp',
+      jurisdiction: '510903',
+      reason: 'empty',
+      detail: '空邮件',
+      receivedAt,
+      size: 10,
+      rawSha256: '0'.repeat(64),
+    });
     await s.quarantine.put(entry('q1', '2026-11-27T01:00:00.000Z'));
     await s.quarantine.put(entry('q2', '2026-11-27T02:00:00.000Z'));
     await s.quarantine.put({ ...entry('q1', '2026-11-27T01:00:00.000Z'), detail: '再次投递' });

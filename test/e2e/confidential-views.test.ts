@@ -72,9 +72,19 @@ describe('confidential complainants on every department path (embedded runtime)'
     for (const u of ['agency1', 'dept', 'other', 'admin1']) tokens[u] = await http.login(u, PASSWORD);
 
     const base = { 'respondent.unit': '船山区市场监督管理局', 'complainant.wantsReply': 'true' };
-    ids.a = await fileForm({ ...base, 'complainant.name': A.name, 'complainant.phone': A.phone, matter: '食品经营许可证延续申请超过法定时限仍未办结，窗口只说在审核。' }, { name: A.file, bytes: PNG(1) });
+    ids.a = await fileForm(
+      { ...base, 'complainant.name': A.name, 'complainant.phone': A.phone, matter: '食品经营许可证延续申请超过法定时限仍未办结，窗口只说在审核。' },
+      { name: A.file, bytes: PNG(1) },
+    );
     ids.b = await fileForm(
-      { ...base, 'complainant.name': B.name, 'complainant.phone': B.phone, 'complainant.email': B.email, 'complainant.confidential': 'true', matter: `我是${B.name}，电话139-1111-2222，身份证${B.id}。食品经营许可证延续申请一直没有结果。` },
+      {
+        ...base,
+        'complainant.name': B.name,
+        'complainant.phone': B.phone,
+        'complainant.email': B.email,
+        'complainant.confidential': 'true',
+        matter: `我是${B.name}，电话139-1111-2222，身份证${B.id}。食品经营许可证延续申请一直没有结果。`,
+      },
       { name: B.file, bytes: PNG(2) },
     );
     ids.c = await fileForm({
@@ -180,7 +190,10 @@ describe('confidential complainants on every department path (embedded runtime)'
     expect((await http.call('POST', `/api/cases/${ids.a}/actions`, { token: tokens.other, body: { action: 'conclude', finding: 'partial', summary: 'x' } })).status).toBe(403);
     expect((await http.call('GET', `/api/cases/${ids.a}`, { token: tokens.other })).status).toBe(403);
     const trail = (await http.call('GET', `/api/cases/${ids.a}/audit`, { token: tokens.agency1 })).body.items as Json[];
-    const denied = trail.filter((e) => e.actor.id === 'other').map((e) => e.what).sort();
+    const denied = trail
+      .filter((e) => e.actor.id === 'other')
+      .map((e) => e.what)
+      .sort();
     expect(denied).toEqual(['action:conclude_denied', 'read_denied']);
   });
 

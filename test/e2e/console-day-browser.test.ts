@@ -63,7 +63,9 @@ describe('a working day in the console, keyboard only (issue 21 Done when)', () 
     await rt.users.add({ username: 'liaison-scj', role: 'department', department: 'SCJGJ', password: PASSWORD });
     await rt.users.add({ username: 'admin1', role: 'admin', password: PASSWORD });
     for (const [n, matter] of ['营业执照变更申请提交后两周没有任何回音。', '食品经营许可证延续办理超过承诺时限。'].entries()) {
-      const r = await http.call('POST', '/api/complaints', { body: { complainant: { name: `来件人${n}`, phone: `1370000002${n}`, anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '市场监管局' }, matter } });
+      const r = await http.call('POST', '/api/complaints', {
+        body: { complainant: { name: `来件人${n}`, phone: `1370000002${n}`, anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '市场监管局' }, matter },
+      });
       if (r.status !== 201) throw new Error(`complaint: ${r.status} ${r.text}`);
       others.push(r.body.caseId as string);
     }
@@ -152,7 +154,10 @@ describe('a working day in the console, keyboard only (issue 21 Done when)', () 
     const faults = new SqliteFaults(rt.paths.database);
     try {
       faults.failInserts('sources', 'disk refused the write');
-      const parked = await http.call('POST', '/api/intake/phone', { token, body: { entryId: 'day-entry-0001', name: '褚停电', phone: '13900000456', respondentUnit: '市场监管局', matter: '来电反映：网上预约系统一直显示无号。' } });
+      const parked = await http.call('POST', '/api/intake/phone', {
+        token,
+        body: { entryId: 'day-entry-0001', name: '褚停电', phone: '13900000456', respondentUnit: '市场监管局', matter: '来电反映：网上预约系统一直显示无号。' },
+      });
       expect(parked.status).toBe(202);
     } finally {
       faults.clear();
@@ -174,9 +179,12 @@ describe('a working day in the console, keyboard only (issue 21 Done when)', () 
       expect(await admin.locator('#nu-department').inputValue()).toBe('SCJGJ');
       await typeInto(admin, 'nu-password', 'first-password-1');
       await admin.keyboard.press('Enter');
-      await admin.locator('#flash', { hasText: '已创建账户 liaison-new' }).waitFor({ timeout: 10_000 }).catch(async (err) => {
-        throw new Error(`${(err as Error).message}: ${await admin.locator('#user-create').textContent()}`);
-      });
+      await admin
+        .locator('#flash', { hasText: '已创建账户 liaison-new' })
+        .waitFor({ timeout: 10_000 })
+        .catch(async (err) => {
+          throw new Error(`${(err as Error).message}: ${await admin.locator('#user-create').textContent()}`);
+        });
       await admin.locator('tr[data-username="liaison-new"]').waitFor();
       expect(await admin.locator('tr[data-username="liaison-new"]').textContent()).toContain('遂宁市船山区市场监督管理局');
       expect(await admin.locator('#user-changes').textContent()).toContain('创建账户：liaison-new');
@@ -196,9 +204,12 @@ describe('a working day in the console, keyboard only (issue 21 Done when)', () 
       const id = (await row.getAttribute('data-dead-letter'))!;
       await row.locator('button', { hasText: '重放' }).focus();
       await admin.keyboard.press('Enter');
-      await admin.locator('#flash', { hasText: '重放成功' }).waitFor({ timeout: 15_000 }).catch(async (err) => {
-        throw new Error(`${(err as Error).message}: ${await admin.locator('main').textContent()}`);
-      });
+      await admin
+        .locator('#flash', { hasText: '重放成功' })
+        .waitFor({ timeout: 15_000 })
+        .catch(async (err) => {
+          throw new Error(`${(err as Error).message}: ${await admin.locator('main').textContent()}`);
+        });
       await rt.workflow.idle();
       const dl = await rt.recovery.deadLetters.get(id);
       expect(dl?.status).toBe('resolved');

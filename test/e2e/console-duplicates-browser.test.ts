@@ -59,7 +59,11 @@ describe('可能重复 in the console (headless Chromium)', () => {
     ids.phone = phone.body.caseId as string;
     await rt.workflow.idle();
     const web = await http.call('POST', '/api/complaints', {
-      body: { complainant: { name: '刘洋', phone: '13912345678', email: MAIL, anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '船山区市场监督管理局' }, matter: '去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。' },
+      body: {
+        complainant: { name: '刘洋', phone: '13912345678', email: MAIL, anonymous: false, wantsReply: true, confidential: false },
+        respondent: { unit: '船山区市场监督管理局' },
+        matter: '去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。',
+      },
     });
     expect(web.status).toBe(201);
     ids.web = web.body.caseId as string;
@@ -71,12 +75,22 @@ describe('可能重复 in the console (headless Chromium)', () => {
     // Another person writes first and then phones: the staff answer of the call says 可能重复, with the candidate
     // and the reasons.
     const first = await http.call('POST', '/api/complaints', {
-      body: { complainant: { name: '陈静', phone: '13700001111', anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '船山区市场监督管理局' }, matter: '3月3日在船山区市场监督管理局办理营业执照变更，工作人员称材料不全，我已经往返三次仍未办结。' },
+      body: {
+        complainant: { name: '陈静', phone: '13700001111', anonymous: false, wantsReply: true, confidential: false },
+        respondent: { unit: '船山区市场监督管理局' },
+        matter: '3月3日在船山区市场监督管理局办理营业执照变更，工作人员称材料不全，我已经往返三次仍未办结。',
+      },
     });
     await rt.workflow.idle();
     const call = await http.call('POST', '/api/intake/phone', {
       token,
-      body: { entryId: 'call-0304-02', name: '陈女士', phone: '137-0000-1111', respondentUnit: '市场监管局', matter: '来电人反映：去市场监管局办营业执照变更的事情一直没办好，窗口态度不好，叫号系统也经常出故障，大厅里没有座位，停车也难，希望有人管一管。' },
+      body: {
+        entryId: 'call-0304-02',
+        name: '陈女士',
+        phone: '137-0000-1111',
+        respondentUnit: '市场监管局',
+        matter: '来电人反映：去市场监管局办营业执照变更的事情一直没办好，窗口态度不好，叫号系统也经常出故障，大厅里没有座位，停车也难，希望有人管一管。',
+      },
     });
     expect(call.status).toBe(201);
     expect(call.body.mergedInto).toBeUndefined();

@@ -42,20 +42,34 @@ describe('hand-overs in the console (headless Chromium, two runtimes)', () => {
     const [dirCs, dirPx] = [await mkdtemp(join(tmpdir(), 'tousu-ho-cs-')), await mkdtemp(join(tmpdir(), 'tousu-ho-px-'))];
     dirs.push(dirCs, dirPx);
     const [csPort, pxPort] = [await freePort(), await freePort()];
-    await writeFile(join(dirCs, 'tousu.config.json'), JSON.stringify({ jurisdiction: '510903', handover: { peers: [{ jurisdiction: '510921', url: `http://127.0.0.1:${pxPort}/api/handover`, keys: [KEY], signWith: KEY.id, timeoutMs: 3000 }] } }));
-    await writeFile(join(dirPx, 'tousu.config.json'), JSON.stringify({ jurisdiction: '510921', handover: { peers: [{ jurisdiction: '510903', url: `http://127.0.0.1:${csPort}/api/handover`, keys: [KEY], signWith: KEY.id }] } }));
+    await writeFile(
+      join(dirCs, 'tousu.config.json'),
+      JSON.stringify({ jurisdiction: '510903', handover: { peers: [{ jurisdiction: '510921', url: `http://127.0.0.1:${pxPort}/api/handover`, keys: [KEY], signWith: KEY.id, timeoutMs: 3000 }] } }),
+    );
+    await writeFile(
+      join(dirPx, 'tousu.config.json'),
+      JSON.stringify({ jurisdiction: '510921', handover: { peers: [{ jurisdiction: '510903', url: `http://127.0.0.1:${csPort}/api/handover`, keys: [KEY], signWith: KEY.id }] } }),
+    );
     cs = await startRuntime({ dataDir: dirCs, port: csPort, smtpPort: 0, quiet: true, jurisdiction: '510903', reconcileEveryMs: 0 });
     px = await startRuntime({ dataDir: dirPx, port: pxPort, smtpPort: 0, quiet: true, jurisdiction: '510921', reconcileEveryMs: 0 });
     for (const rt of [cs, px]) await rt.users.add({ username: 'agency1', role: 'agency', password: PASSWORD });
     const r = await api(cs.httpUrl).call('POST', '/api/complaints', {
-      body: { complainant: { name: '测试投诉人', phone: '13700000021', anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '蓬溪县行政审批局' }, matter: '施工许可申请材料被窗口拒收，也不说明理由。' },
+      body: {
+        complainant: { name: '测试投诉人', phone: '13700000021', anonymous: false, wantsReply: true, confidential: false },
+        respondent: { unit: '蓬溪县行政审批局' },
+        matter: '施工许可申请材料被窗口拒收，也不说明理由。',
+      },
     });
     if (r.status !== 201) throw new Error(`complaint: ${r.status} ${r.text}`);
     const caseId = r.body.caseId as string;
-    sent = await waitFor('the transfer at 船山区', async () => {
-      const c = await cs.store.get(caseId);
-      return c?.outcome?.kind === 'transferred' ? c : undefined;
-    }, 30_000);
+    sent = await waitFor(
+      'the transfer at 船山区',
+      async () => {
+        const c = await cs.store.get(caseId);
+        return c?.outcome?.kind === 'transferred' ? c : undefined;
+      },
+      30_000,
+    );
     filed = await waitFor('the case at 蓬溪县', async () => (await px.store.query({ jurisdiction: '510921', limit: 10 })).items.find((c) => c.handover?.fromCaseId === caseId), 30_000);
     await px.workflow.idle();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

@@ -47,7 +47,12 @@ describe('the console queue: sorting, views, bulk 交办, live refresh (headless
     await p.getByRole('heading', { name: '我的待办' }).waitFor();
   };
 
-  const rowIds = async (p: Page): Promise<string[]> => p.locator('table.cases').first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-case-id") ?? ''));
+  const rowIds = async (p: Page): Promise<string[]> =>
+    p
+      .locator('table.cases')
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id') ?? ''));
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);

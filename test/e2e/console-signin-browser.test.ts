@@ -96,7 +96,10 @@ describe('console sign-in with Cognito steps (Chromium)', () => {
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: SESSION, ChallengeParameters: { USER_ID_FOR_SRP: 'zhang.san' } });
     cognito.on(RespondToAuthChallengeCommand, { ChallengeName: 'NEW_PASSWORD_REQUIRED' }).resolves({ ChallengeName: 'MFA_SETUP', Session: SESSION_SETUP, ChallengeParameters: {} });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', Session: SESSION_SETUP + 'x' });
-    cognito.on(VerifySoftwareTokenCommand).rejectsOnce(Object.assign(new Error('Code mismatch'), { name: 'EnableSoftwareTokenMFAException' })).resolves({ Status: 'SUCCESS', Session: SESSION_VERIFIED });
+    cognito
+      .on(VerifySoftwareTokenCommand)
+      .rejectsOnce(Object.assign(new Error('Code mismatch'), { name: 'EnableSoftwareTokenMFAException' }))
+      .resolves({ Status: 'SUCCESS', Session: SESSION_VERIFIED });
     cognito.on(RespondToAuthChallengeCommand, { ChallengeName: 'MFA_SETUP' }).resolves({ AuthenticationResult: { IdToken: ID_TOKEN, ExpiresIn: 3600 } });
 
     const context = await browser.newContext({ locale: 'zh-CN' });

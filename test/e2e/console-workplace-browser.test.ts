@@ -212,10 +212,16 @@ describe('the console as a workplace (headless Chromium)', () => {
   });
 
   it('a major window complaint needs the signed form: the API’s art. 7(1) message, checked before saving', async () => {
-    const r = await http.call('POST', '/api/intake/onsite/check', { token: agencyToken, body: { entry: { name: '李来访', phone: '13900000088', matter: '重大事项投诉', major: true, entryId: 'check-entry-0001' } } });
+    const r = await http.call('POST', '/api/intake/onsite/check', {
+      token: agencyToken,
+      body: { entry: { name: '李来访', phone: '13900000088', matter: '重大事项投诉', major: true, entryId: 'check-entry-0001' } },
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors.map((p: { code: string }) => p.code)).toContain('signed_form_required');
-    const ok = await http.call('POST', '/api/intake/onsite/check', { token: agencyToken, body: { entry: { name: '李来访', phone: '13900000088', matter: '重大事项投诉', major: true, entryId: 'check-entry-0001' }, signedForm: true } });
+    const ok = await http.call('POST', '/api/intake/onsite/check', {
+      token: agencyToken,
+      body: { entry: { name: '李来访', phone: '13900000088', matter: '重大事项投诉', major: true, entryId: 'check-entry-0001' }, signedForm: true },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ ok: true, outcome: 'new', candidates: [] });
     expect((await http.call('POST', '/api/intake/onsite/check', { body: { entry: {} } })).status).toBe(401);
@@ -246,7 +252,13 @@ describe('the console as a workplace (headless Chromium)', () => {
     await page.locator('#register-submit').click();
     await page.locator('#register-alert:not([hidden])').waitFor();
     expect(await page.locator('#reg-scans-error').textContent()).toContain('请上传来信的扫描件');
-    await page.locator('#reg-scans').setInputFiles([{ name: 'p1.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex') }]);
+    await page.locator('#reg-scans').setInputFiles([
+      {
+        name: 'p1.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex'),
+      },
+    ]);
     await page.locator('#register-submit').click();
     await page.locator('#registered-title').waitFor();
     const letterCase = (await page.locator('#registered-no').textContent())!;
@@ -288,7 +300,11 @@ describe('the console as a workplace (headless Chromium)', () => {
 
   it('a liaison’s queue shows a confidential complainant masked, and the search cannot find them by name', async () => {
     const r = await http.call('POST', '/api/complaints', {
-      body: { complainant: { name: '孙保密', phone: '13900000066', anonymous: false, wantsReply: true, confidential: true }, respondent: { unit: '社保局' }, matter: '医保报销材料被退回三次，每次理由不同。' },
+      body: {
+        complainant: { name: '孙保密', phone: '13900000066', anonymous: false, wantsReply: true, confidential: true },
+        respondent: { unit: '社保局' },
+        matter: '医保报销材料被退回三次，每次理由不同。',
+      },
     });
     expect(r.status).toBe(201);
     await rt.workflow.idle();
@@ -311,4 +327,3 @@ describe('the console as a workplace (headless Chromium)', () => {
     }
   });
 });
-

@@ -102,7 +102,9 @@ describe('tousu demo — failures are reported, not hidden', () => {
     expect(r.cases).toHaveLength(1);
     expect(r.cases[0]!.ok).toBe(false);
     expect(r.cases[0]!.phase).toBe('dispatch');
-    expect(r.cases[0]!.problems).toEqual(expect.arrayContaining(['结束于“待交办”环节，预期“已归档” (ended in phase dispatch, expected archived)', '没有归档记录（第十八条） (no archive record (art. 18))']));
+    expect(r.cases[0]!.problems).toEqual(
+      expect.arrayContaining(['结束于“待交办”环节，预期“已归档” (ended in phase dispatch, expected archived)', '没有归档记录（第十八条） (no archive record (art. 18))']),
+    );
     expect(r.deliveryProblems).toEqual([{ scenarioId: 'test-broken-delivery', problem: '测试投递失败 (test delivery failure)' }]);
     expect(sink.text).toContain('✘ 与预期不符 (did not end as expected)');
   }, 60_000);

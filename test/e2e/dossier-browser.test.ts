@@ -43,7 +43,9 @@ describe('archive dossier of a demo case, printed in headless Chromium', () => {
     return r.body;
   };
   const file = async (matter: string): Promise<string> => {
-    const r = await http.call('POST', '/api/complaints', { body: { complainant: COMPLAINANT, respondent: { unit: '遂宁市船山区医疗保障局' }, matter, facts: '2026年2月起先后三次前往医保中心窗口。' } });
+    const r = await http.call('POST', '/api/complaints', {
+      body: { complainant: COMPLAINANT, respondent: { unit: '遂宁市船山区医疗保障局' }, matter, facts: '2026年2月起先后三次前往医保中心窗口。' },
+    });
     if (r.status !== 201) throw new Error(`complaint: ${r.status} ${r.text}`);
     await rt.workflow.idle();
     return r.body.caseId as string;
@@ -73,12 +75,20 @@ describe('archive dossier of a demo case, printed in headless Chromium', () => {
     for (const t of (accepted.contacts as Json[]).filter((x) => x.status === 'pending')) {
       await act(liaison, { action: 'record-contact', contactId: t.id, outcome: t.channel === 'letter' ? 'posted' : 'reached', note: t.channel === 'letter' ? '挂号信已寄出' : '已电话告知受理' });
     }
-    await act(liaison, { action: 'conclude', finding: 'partial', summary: '经核查，窗口未一次性告知所需材料，已批评教育。', otherProblems: '核查中发现医保中心叫号系统故障两周未报修。' }, '2026-03-04T10:00:00+08:00');
+    await act(
+      liaison,
+      { action: 'conclude', finding: 'partial', summary: '经核查，窗口未一次性告知所需材料，已批评教育。', otherProblems: '核查中发现医保中心叫号系统故障两周未报修。' },
+      '2026-03-04T10:00:00+08:00',
+    );
     await act(liaison, { action: 'file-rectification', summary: '已在窗口公示一次性告知清单。', otherProblems: '叫号系统已于3月4日修复，建立每日巡检。' }, '2026-03-04T16:00:00+08:00');
     // The result mail went at the conclusion and counts as the reply (art. 14(2)); the result call and letter are recorded.
     const rectified = await http.call('GET', `/api/cases/${caseId}`, { token: agency });
     for (const t of (rectified.body.contacts as Json[]).filter((x) => x.status === 'pending')) {
-      await act(liaison, { action: 'record-contact', contactId: t.id, outcome: t.channel === 'letter' ? 'posted' : 'reached', note: t.channel === 'letter' ? '结果告知书已寄出' : '已电话告知核查结果' }, '2026-03-05T10:00:00+08:00');
+      await act(
+        liaison,
+        { action: 'record-contact', contactId: t.id, outcome: t.channel === 'letter' ? 'posted' : 'reached', note: t.channel === 'letter' ? '结果告知书已寄出' : '已电话告知核查结果' },
+        '2026-03-05T10:00:00+08:00',
+      );
     }
     await act(agency, { action: 'record-follow-up', satisfaction: 'satisfied', note: '投诉人对整改表示满意。' }, '2026-03-05T15:00:00+08:00');
     await waitFor('archive file recorded', async () => {

@@ -105,7 +105,9 @@ describe('complaint form in headless Chromium', () => {
     expect(await page.locator('#f-matter').inputValue()).toBe('窗口工作人员不在岗。');
 
     await page.unroute('**/api/complaints');
-    await page.route('**/api/complaints', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ code: 'rate_limited', message: '提交过于频繁，请稍后再试。' }) }));
+    await page.route('**/api/complaints', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ code: 'rate_limited', message: '提交过于频繁，请稍后再试。' }) }),
+    );
     await page.getByRole('button', { name: '提交投诉' }).click();
     await page.locator('#error-summary li', { hasText: '提交过于频繁' }).waitFor();
     expect(await page.locator('#error-summary').textContent()).toContain('您填写的内容仍在本页');

@@ -112,7 +112,12 @@ describe('embedded runtime: login back-off and token revocation', () => {
   it('a role or department change stops the old token at once; the next login carries the new role', async () => {
     const token = (await login('192.0.2.4', 'mover', PASSWORD)).body.token as string;
     expect((await call('GET', '/api/me', { from: '192.0.2.4', token })).body).toMatchObject({ role: 'agency' });
-    await rt.users.setRole('mover', 'department', 'SCJGJ', rt.jurisdiction.departments.map((d) => d.code));
+    await rt.users.setRole(
+      'mover',
+      'department',
+      'SCJGJ',
+      rt.jurisdiction.departments.map((d) => d.code),
+    );
     expect((await call('GET', '/api/me', { from: '192.0.2.4', token })).status).toBe(401);
     const fresh = (await login('192.0.2.4', 'mover', PASSWORD)).body.token as string;
     expect((await call('GET', '/api/me', { from: '192.0.2.4', token: fresh })).body).toMatchObject({ role: 'department', department: 'SCJGJ' });

@@ -44,7 +44,11 @@ describe('provisional deadlines on the embedded runtime', () => {
     rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, clock, quiet: true });
     clock.setSettle(() => rt.workflow.idle());
     http = api(rt.httpUrl);
-    for (const [username, role, department] of [['agency1', 'agency'], ['liaison-scj', 'department', 'SCJGJ'], ['admin1', 'admin']] as const) {
+    for (const [username, role, department] of [
+      ['agency1', 'agency'],
+      ['liaison-scj', 'department', 'SCJGJ'],
+      ['admin1', 'admin'],
+    ] as const) {
       await rt.users.add({ username, role, ...(department ? { department } : {}), password: PASSWORD });
       tokens[username] = await http.login(username, PASSWORD);
     }

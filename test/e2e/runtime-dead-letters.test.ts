@@ -73,7 +73,10 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
     const batch = join(dir, 'staging', 'batch-dlq');
     await mkdir(batch, { recursive: true });
     await copyFile(join(REPO, 'test/fixtures/channels/scans/letter-001.png'), join(batch, 'letter-001.png'));
-    await writeFile(join(batch, 'manifest.csv'), `file,envelopeDate,name,phone,respondentUnit,matter,facts\nletter-001.png,2026-02-27,${LETTER_WRITER.name},${LETTER_WRITER.phone},遂宁市船山区人力资源和社会保障局,社保窗口要求开具不存在的证明。,去年12月起多次前往。\n`);
+    await writeFile(
+      join(batch, 'manifest.csv'),
+      `file,envelopeDate,name,phone,respondentUnit,matter,facts\nletter-001.png,2026-02-27,${LETTER_WRITER.name},${LETTER_WRITER.phone},遂宁市船山区人力资源和社会保障局,社保窗口要求开具不存在的证明。,去年12月起多次前往。\n`,
+    );
     await rename(batch, join(rt.paths.inbox, 'letters', 'batch-dlq'));
     await waitFor('letter batch processed', async () => (await readdir(join(rt.paths.inbox, 'letters', 'done'))).includes('batch-dlq.report.json'));
     const report = JSON.parse(await readFile(join(rt.paths.inbox, 'letters', 'done', 'batch-dlq.report.json'), 'utf8')) as Json;
@@ -87,7 +90,10 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
     const listed = await runCli(['dead-letters', 'list', '--json', '--data-dir', dir]);
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
-    const items = listed.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const items = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     expect(items.map((d) => d.channel).sort()).toEqual(['email', 'letter', 'phone']);
     for (const d of items) expect(d).toMatchObject({ kind: 'intake', status: 'open', error: { name: 'SqliteError' } });
     expect(items.find((d) => d.channel === 'phone').actor).toMatchObject({ role: 'agency' });
@@ -117,7 +123,10 @@ describe('embedded runtime: failed intakes become dead letters; the CLI replays 
     const again = await runCli(['dead-letters', 'replay', '--all', '--data-dir', dir]);
     expect(again.stdout).toContain('没有未处理的死信');
     const resolved = await runCli(['dead-letters', 'list', '--status', 'resolved', '--json', '--data-dir', dir]);
-    const done = resolved.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const done = resolved.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     expect(done.map((d) => d.resolution.caseId).sort()).toEqual(cases.map((c) => c.caseId).sort());
 
     // The source redelivers (the mail server retries, staff submit again): the same cases.

@@ -81,11 +81,18 @@ describe('embedded runtime: one matter by phone and by web form (art. 11)', () =
     });
     await rt.workflow.idle();
     const web = await http.call('POST', '/api/complaints', {
-      body: { complainant: { name: '刘洋', phone: '13912345678', anonymous: false, wantsReply: true, confidential: false }, respondent: { unit: '船山区市场监督管理局' }, matter: '去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。' },
+      body: {
+        complainant: { name: '刘洋', phone: '13912345678', anonymous: false, wantsReply: true, confidential: false },
+        respondent: { unit: '船山区市场监督管理局' },
+        matter: '去市场监管局办执照的事情一直没办好，窗口态度不好，希望有人管一管。',
+      },
     });
     await rt.workflow.idle();
     const [a, b] = [phone.body.caseId as string, web.body.caseId as string];
-    const dups = async (id: string) => (await http.call('GET', `/api/console/cases/${id}/duplicates`, { token })).body as { items: { candidate: { caseId: string }; dismissed?: unknown; mayDismiss?: boolean; mayRestore?: boolean }[] };
+    const dups = async (id: string) =>
+      (await http.call('GET', `/api/console/cases/${id}/duplicates`, { token })).body as {
+        items: { candidate: { caseId: string }; dismissed?: unknown; mayDismiss?: boolean; mayRestore?: boolean }[];
+      };
     const queue = async () => ((await http.call('GET', '/api/console/duplicates', { token })).body.items as { caseId: string }[]).map((x) => x.caseId);
     expect((await dups(b)).items).toEqual([expect.objectContaining({ candidate: expect.objectContaining({ caseId: a }), mayDismiss: true })]);
     expect(await queue()).toContain(b);

@@ -41,8 +41,17 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
     dirPx = await mkdtemp(join(tmpdir(), 'tousu-e2e-ho-px-'));
     pxPort = await freePort();
     const csPort = await freePort();
-    await writeFile(join(dirCs, 'tousu.config.json'), JSON.stringify({ jurisdiction: '510903', handover: { peers: [{ jurisdiction: '510921', url: `http://127.0.0.1:${pxPort}/api/handover`, keys: [KEY_CS_PX], signWith: KEY_CS_PX.id, timeoutMs: 3000 }] } }));
-    await writeFile(join(dirPx, 'tousu.config.json'), JSON.stringify({ jurisdiction: '510921', handover: { peers: [{ jurisdiction: '510903', url: `http://127.0.0.1:${csPort}/api/handover`, keys: [KEY_CS_PX], signWith: KEY_CS_PX.id }] } }));
+    await writeFile(
+      join(dirCs, 'tousu.config.json'),
+      JSON.stringify({
+        jurisdiction: '510903',
+        handover: { peers: [{ jurisdiction: '510921', url: `http://127.0.0.1:${pxPort}/api/handover`, keys: [KEY_CS_PX], signWith: KEY_CS_PX.id, timeoutMs: 3000 }] },
+      }),
+    );
+    await writeFile(
+      join(dirPx, 'tousu.config.json'),
+      JSON.stringify({ jurisdiction: '510921', handover: { peers: [{ jurisdiction: '510903', url: `http://127.0.0.1:${csPort}/api/handover`, keys: [KEY_CS_PX], signWith: KEY_CS_PX.id }] } }),
+    );
     cs = await startRuntime({ dataDir: dirCs, port: csPort, smtpPort: 0, quiet: true, jurisdiction: '510903', reconcileEveryMs: 0 });
     await startPx();
   }, 60_000);
@@ -61,7 +70,12 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
       to: cs.jurisdiction.intakeAddress,
       subject: '投诉蓬溪县行政审批局',
       messageId,
-      text: ['您好，我是李建国，手机' + phone + '。', '被投诉单位：蓬溪县行政审批局', '投诉事项：施工许可申请材料被窗口拒收，也不说明理由。', '事实和理由：2026年3月2日上午在窗口提交，被告知“回去等通知”。'].join('\n'),
+      text: [
+        '您好，我是李建国，手机' + phone + '。',
+        '被投诉单位：蓬溪县行政审批局',
+        '投诉事项：施工许可申请材料被窗口拒收，也不说明理由。',
+        '事实和理由：2026年3月2日上午在窗口提交，被告知“回去等通知”。',
+      ].join('\n'),
       attachments: [{ filename: '回执.pdf', content: ATTACHMENT, contentType: 'application/pdf' }],
     });
     t.close();
@@ -105,7 +119,10 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
   }, 60_000);
 
   it('a second delivery of the same hand-over makes nothing new and answers with the same case', async () => {
-    const env = await buildEnvelope({ config: { peers: [] }, jurisdiction: cs.jurisdiction, store: cs.store, blobs: new FolderBlobStore(cs.paths.blobs), clock: cs.clock }, sent, { code: '510921', name: '蓬溪县' });
+    const env = await buildEnvelope({ config: { peers: [] }, jurisdiction: cs.jurisdiction, store: cs.store, blobs: new FolderBlobStore(cs.paths.blobs), clock: cs.clock }, sent, {
+      code: '510921',
+      name: '蓬溪县',
+    });
     const { body, signature } = signHandover(env, KEY_CS_PX);
     const res = await fetch(`${px.httpUrl}/api/handover`, { method: 'POST', headers: { 'content-type': 'application/json', [HANDOVER_SIGNATURE_HEADER]: signature }, body });
     expect(res.status).toBe(200);
@@ -114,14 +131,22 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
   });
 
   it('a bad signature is refused with 401, a precise code and a Chinese message; nothing is filed', async () => {
-    const env = await buildEnvelope({ config: { peers: [] }, jurisdiction: cs.jurisdiction, store: cs.store, blobs: new FolderBlobStore(cs.paths.blobs), clock: cs.clock }, { ...sent, caseId: 'FORGED-1' }, { code: '510921', name: '蓬溪县' });
+    const env = await buildEnvelope(
+      { config: { peers: [] }, jurisdiction: cs.jurisdiction, store: cs.store, blobs: new FolderBlobStore(cs.paths.blobs), clock: cs.clock },
+      { ...sent, caseId: 'FORGED-1' },
+      { code: '510921', name: '蓬溪县' },
+    );
     const { body } = signHandover(env, { id: KEY_CS_PX.id, secret: 'x'.repeat(48) });
     const { signature } = signHandover(env, { id: KEY_CS_PX.id, secret: 'y'.repeat(48) });
     const res = await fetch(`${px.httpUrl}/api/handover`, { method: 'POST', headers: { 'content-type': 'application/json', [HANDOVER_SIGNATURE_HEADER]: signature }, body });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ code: 'handover_signature_invalid', message: '移交请求签名校验失败，内容可能被篡改或密钥不一致，未予接收。' });
     const tampered = signHandover(env, KEY_CS_PX);
-    const res2 = await fetch(`${px.httpUrl}/api/handover`, { method: 'POST', headers: { 'content-type': 'application/json', [HANDOVER_SIGNATURE_HEADER]: tampered.signature }, body: tampered.body.replace('施工许可', '施工许XX') });
+    const res2 = await fetch(`${px.httpUrl}/api/handover`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [HANDOVER_SIGNATURE_HEADER]: tampered.signature },
+      body: tampered.body.replace('施工许可', '施工许XX'),
+    });
     expect(res2.status).toBe(401);
     const res3 = await fetch(`${px.httpUrl}/api/handover`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res3.status).toBe(401);
@@ -132,10 +157,14 @@ describe('embedded runtimes: signed hand-over 船山区 → 蓬溪县 (issue 15 
   it('while 蓬溪县 is down the hand-over waits as a dead letter; a replay delivers it, once', async () => {
     await px.stop();
     await mail('<handover-2@example.com>', '13700000012');
-    const parked = await waitFor('parked hand-over', async () => {
-      const page = await cs.recovery.deadLetters.list({ jurisdiction: '510903', status: 'open' });
-      return page.items.find((d) => d.kind === 'handover');
-    }, 30_000);
+    const parked = await waitFor(
+      'parked hand-over',
+      async () => {
+        const page = await cs.recovery.deadLetters.list({ jurisdiction: '510903', status: 'open' });
+        return page.items.find((d) => d.kind === 'handover');
+      },
+      30_000,
+    );
     const local = await cs.store.get(parked.caseId!);
     expect(local?.outcome).toBeUndefined();
     await startPx();

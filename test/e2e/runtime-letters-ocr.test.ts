@@ -26,14 +26,22 @@ async function dropBatch(inbox: string, dir: string, name: string, ids: string[]
 
 /** The batch's report, from done/ or failed/ (the test says which it expects). */
 const report = async (inbox: string, sub: 'done' | 'failed', name: string) => {
-  const r = await waitFor(`${name} processed`, async () => {
-    for (const s of ['done', 'failed'] as const) {
-      const items = await readdir(join(inbox, 'letters', s)).catch(() => [] as string[]);
-      if (items.includes(`${name}.report.json`)) return { sub: s, body: JSON.parse(await readFile(join(inbox, 'letters', s, `${name}.report.json`), 'utf8')) };
-    }
-    return undefined;
-  }, 400_000);
-  expect({ sub: r.sub, problems: r.body.problems, failedRows: r.body.rows.filter((x: { ok: boolean }) => !x.ok) }).toEqual({ sub, problems: sub === 'done' ? undefined : expect.anything(), failedRows: [] });
+  const r = await waitFor(
+    `${name} processed`,
+    async () => {
+      for (const s of ['done', 'failed'] as const) {
+        const items = await readdir(join(inbox, 'letters', s)).catch(() => [] as string[]);
+        if (items.includes(`${name}.report.json`)) return { sub: s, body: JSON.parse(await readFile(join(inbox, 'letters', s, `${name}.report.json`), 'utf8')) };
+      }
+      return undefined;
+    },
+    400_000,
+  );
+  expect({ sub: r.sub, problems: r.body.problems, failedRows: r.body.rows.filter((x: { ok: boolean }) => !x.ok) }).toEqual({
+    sub,
+    problems: sub === 'done' ? undefined : expect.anything(),
+    failedRows: [],
+  });
   return r.body;
 };
 

@@ -81,7 +81,15 @@ describe('runtime: senders who are who they say', () => {
       to: rt.jurisdiction.intakeAddress,
       subject: 'Fwd: 营业执照变更登记三次被退回',
       messageId: '<trusted-fwd-1@chuanshan.example.gov.cn>',
-      text: ['---------- Forwarded message ---------', 'From: 孙丽 <sunli@example.net>', 'Date: Tue, Mar 3, 2026 at 10:12 AM', 'Subject: 退回', '', '被投诉单位：船山区市场监督管理局', '投诉事项：食品经营许可延续申请被无故退回两次。'].join('\n'),
+      text: [
+        '---------- Forwarded message ---------',
+        'From: 孙丽 <sunli@example.net>',
+        'Date: Tue, Mar 3, 2026 at 10:12 AM',
+        'Subject: 退回',
+        '',
+        '被投诉单位：船山区市场监督管理局',
+        '投诉事项：食品经营许可延续申请被无故退回两次。',
+      ].join('\n'),
     });
     await rt.workflow.idle();
     const c = (await rt.store.get(caseIdOf(info.response)!))!;
@@ -112,7 +120,9 @@ describe('runtime: senders who are who they say', () => {
     const to = rt.jurisdiction.intakeAddress;
     const mails = {
       noHeaders: '窗口工作人员态度恶劣，拖延办理。\r\n电话13800001111\r\n',
-      fromFlood: [`From: ${Array.from({ length: 8000 }, (_, i) => `u${i}@flood.example`).join(', ')}`, `To: ${to}`, 'Subject: x', 'Message-ID: <flood@x>', '', '投诉事项：窗口态度恶劣。', ''].join('\r\n'),
+      fromFlood: [`From: ${Array.from({ length: 8000 }, (_, i) => `u${i}@flood.example`).join(', ')}`, `To: ${to}`, 'Subject: x', 'Message-ID: <flood@x>', '', '投诉事项：窗口态度恶劣。', ''].join(
+        '\r\n',
+      ),
       noColon: ['From: 李四 <lisi@example.com>', `To: ${to}`, 'This header has no colon', 'Subject: x', 'Message-ID: <nocolon@x>', '', '投诉事项：窗口态度恶劣。', ''].join('\r\n'),
       noName: ['From: nobody@example.com', `To: ${to}`, 'Subject: x', 'Message-ID: <noname@x>', '', '投诉事项：窗口态度恶劣。', ''].join('\r\n'),
     };

@@ -59,7 +59,15 @@ describe('a dynalite-era data directory migrates into SQLite on first start, wit
       await sb.workflow.idle();
       const doc = createDocumentClient(client);
       await new UserStore({ doc, tableName: 'tousu' }).add({ username: 'clerk1', role: 'agency', password: PASSWORD });
-      await new DynamoDeadLetterStore(doc, 'tousu').record({ id: 'b'.repeat(32), kind: 'intake', jurisdiction: '510903', sourceKey: 'web:parked', firstFailedAt: '2026-03-02T01:00:00.000Z', at: '2026-03-02T01:00:00.000Z', error: { name: 'ProvisionedThroughputExceededException' } });
+      await new DynamoDeadLetterStore(doc, 'tousu').record({
+        id: 'b'.repeat(32),
+        kind: 'intake',
+        jurisdiction: '510903',
+        sourceKey: 'web:parked',
+        firstFailedAt: '2026-03-02T01:00:00.000Z',
+        at: '2026-03-02T01:00:00.000Z',
+        error: { name: 'ProvisionedThroughputExceededException' },
+      });
       for (let cursor: string | undefined, first = true; first || cursor; first = false) {
         const page = await sb.store.query({ jurisdiction: '510903', limit: 100, ...(cursor ? { cursor } : {}) });
         for (const c of page.items) before.set(c.caseId, { record: c, timeline: await sb.store.timeline(c.caseId) });
@@ -87,7 +95,11 @@ describe('a dynalite-era data directory migrates into SQLite on first start, wit
         const now = (await rt.store.get(caseId))!;
         if (old.record.waiting) {
           expect(now.version).toBeGreaterThanOrEqual(old.record.version);
-          expect({ intake: now.intake, trackingNo: now.trackingNo, receivedAt: now.receivedAt }).toEqual({ intake: old.record.intake, trackingNo: old.record.trackingNo, receivedAt: old.record.receivedAt });
+          expect({ intake: now.intake, trackingNo: now.trackingNo, receivedAt: now.receivedAt }).toEqual({
+            intake: old.record.intake,
+            trackingNo: old.record.trackingNo,
+            receivedAt: old.record.receivedAt,
+          });
         } else expect(now).toEqual(old.record);
         expect((await rt.store.timeline(caseId)).slice(0, old.timeline.length)).toEqual(old.timeline);
       }

@@ -12,8 +12,6 @@ import { api, freePort, runCli, sendForwardedComplaint, spawnRuntime, waitFor } 
 import type { ChildRuntime, Json } from './runtime-helpers';
 import { adminRequest } from '../../infra/cli/commands/users';
 
-
-
 const PASSWORD = 'correct-horse-battery';
 const INTAKE = 'tousu@chuanshan.example.gov.cn';
 
@@ -101,10 +99,14 @@ describe('embedded runtime: kill -9 and restart', () => {
     expect(dispatched.status).toBe(200);
 
     const before = new Map<string, Snapshot>();
-    for (const id of ids) before.set(id, await waitFor(`case ${id} waiting`, async () => {
-      const s = await snapshot(token, id);
-      return s.armedAt && (id !== ids[0] || s.phase === 'acceptance') ? s : undefined;
-    }));
+    for (const id of ids)
+      before.set(
+        id,
+        await waitFor(`case ${id} waiting`, async () => {
+          const s = await snapshot(token, id);
+          return s.armedAt && (id !== ids[0] || s.phase === 'acceptance') ? s : undefined;
+        }),
+      );
     expect([...before.values()].map((s) => s.phase).sort()).toEqual(['acceptance', 'acceptance', 'dispatch', 'dispatch']);
     for (const s of before.values()) expect(s.dueAt).toBe('2026-03-04T23:59:59+08:00'); // 2 working days after Monday
 

@@ -195,7 +195,7 @@ describe('SMTP listener limits (abuse costs the abuser, not everyone else)', () 
     expect(await c.command('MAIL FROM:<someone-else@example.com>')).toMatch(/^250/);
   });
 
-  it('the limits are validated: a wrong value is an error naming the field, in Chinese; defaults are today\'s', () => {
+  it("the limits are validated: a wrong value is an error naming the field, in Chinese; defaults are today's", () => {
     expect(DEFAULT_SMTP_LIMITS).toMatchObject({ maxBytes: 30 * 1024 * 1024, maxClients: 20, socketTimeoutMs: 60_000, closeTimeoutMs: 10_000, maxRecipients: 10 });
     expect(() => parseSmtpLimits({ maxClients: 0 })).toThrow(SmtpLimitsError);
     let problems: { path: string; message: string }[] = [];

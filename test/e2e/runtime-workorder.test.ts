@@ -204,7 +204,13 @@ describe('12345 work-order reports on the embedded runtime', () => {
     // A second work order, concluded while the platform is down, past the five minutes it may wait.
     const filed = await http.call('POST', '/api/intake/workorder', {
       token: tokens.agency1,
-      body: { workOrderNo: 'SN12345-20260302-0043', createdAt: '2026-03-02T08:40:00+08:00', caller: { name: '李工单', phone: '13800008888' }, respondentUnit: '船山区市场监督管理局', matter: '12345转来：窗口工作人员态度生硬。' },
+      body: {
+        workOrderNo: 'SN12345-20260302-0043',
+        createdAt: '2026-03-02T08:40:00+08:00',
+        caller: { name: '李工单', phone: '13800008888' },
+        respondentUnit: '船山区市场监督管理局',
+        matter: '12345转来：窗口工作人员态度生硬。',
+      },
     });
     expect(filed.status).toBe(201);
     caseId = filed.body.caseId as string;

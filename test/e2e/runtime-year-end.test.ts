@@ -35,7 +35,10 @@ describe('the embedded runtime at 2026-12-29 without the 2027 notice', () => {
     rt = await startRuntime({ dataDir: dir, port: 0, smtpPort: 0, clock, quiet: true });
     clock.setSettle(() => rt.workflow.idle());
     http = api(rt.httpUrl);
-    for (const [username, role, department] of [['agency1', 'agency'], ['liaison-scj', 'department', 'SCJGJ']] as const) {
+    for (const [username, role, department] of [
+      ['agency1', 'agency'],
+      ['liaison-scj', 'department', 'SCJGJ'],
+    ] as const) {
       await rt.users.add({ username, role, ...(department ? { department } : {}), password: PASSWORD });
       tokens[username] = await http.login(username, PASSWORD);
     }

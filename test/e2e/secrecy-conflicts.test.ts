@@ -77,9 +77,15 @@ describe('secrecy marks and conflicts of interest (embedded runtime, HTTP)', () 
   });
 
   it('a department cannot mark content; the agency marks a passage as a trade secret, with its reason audited', async () => {
-    const refused = await http.call('POST', `/api/cases/${caseId}/actions`, { token: tokens.dept, body: { action: 'mark-secret', category: 'trade_secret', scope: 'passages', passages: [SECRET], reason: 'x' } });
+    const refused = await http.call('POST', `/api/cases/${caseId}/actions`, {
+      token: tokens.dept,
+      body: { action: 'mark-secret', category: 'trade_secret', scope: 'passages', passages: [SECRET], reason: 'x' },
+    });
     expect(refused.status).toBe(403);
-    const typo = await http.call('POST', `/api/cases/${caseId}/actions`, { token: tokens.agency1, body: { action: 'mark-secret', category: 'trade_secret', scope: 'passages', passages: '山梨酸钾每千克9克', reason: '配方' } });
+    const typo = await http.call('POST', `/api/cases/${caseId}/actions`, {
+      token: tokens.agency1,
+      body: { action: 'mark-secret', category: 'trade_secret', scope: 'passages', passages: '山梨酸钾每千克9克', reason: '配方' },
+    });
     expect(typo.status).toBe(400);
     expect(typo.body.errors[0]).toEqual(expect.objectContaining({ field: 'passages.0', code: 'passage_not_found' }));
 
@@ -158,7 +164,12 @@ describe('secrecy marks and conflicts of interest (embedded runtime, HTTP)', () 
     expect((await get('dept2', `/api/cases/${caseId}`)).status).toBe(200);
     const trail = (await get('agency1', `/api/cases/${caseId}/audit`)).body.items as Json[];
     // Both refusals carry the same clock time, so the trail's order between them is not fixed: compare as a set.
-    expect(trail.filter((e) => e.actor.id === 'liming').map((e) => [e.what, e.detail?.code]).sort()).toEqual([
+    expect(
+      trail
+        .filter((e) => e.actor.id === 'liming')
+        .map((e) => [e.what, e.detail?.code])
+        .sort(),
+    ).toEqual([
       ['action:request-extension_denied', 'respondent_person_conflict'],
       ['read_denied', 'respondent_person_conflict'],
     ]);

@@ -135,12 +135,20 @@ test('bundled, the mail parser reads HTML-only GBK mail, ISO-2022-JP and UTF-8 m
       `From: =?GBK?B?${b64('张三', 'gbk')}?= <zs@example.cn>\r\nTo: ts@example.gov.cn\r\nSubject: =?GB2312?B?${b64('投诉', 'gb2312')}?=\r\nMIME-Version: 1.0\r\n` +
         `Content-Type: text/html; charset=GBK\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64('<h1>窗口</h1><p>拒绝&nbsp;受理</p><table><tr><th>姓名</th><td>张三</td></tr></table>', 'gbk')}\r\n`,
     ),
-    iso2022jp: Buffer.from('From: a@example.jp\r\nTo: ts@example.gov.cn\r\nSubject: jp\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n', 'latin1'),
+    iso2022jp: Buffer.from(
+      'From: a@example.jp\r\nTo: ts@example.gov.cn\r\nSubject: jp\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n',
+      'latin1',
+    ),
     utf8: Buffer.from(`From: b@example.cn\r\nTo: ts@example.gov.cn\r\nSubject: =?UTF-8?B?${Buffer.from('你好').toString('base64')}?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n正文\r\n`),
   };
   const view = (m: unbundled.ParsedMail) => ({ subject: m.subject, from: m.from, text: m.text, htmlOnly: m.htmlOnly });
   for (const raw of Object.values(mails)) expect(view(await bundled.parseMail(raw))).toEqual(view(await unbundled.parseMail(raw)));
-  expect(view(await bundled.parseMail(mails.htmlOnlyGbk))).toEqual({ subject: '投诉', from: { name: '张三', address: 'zs@example.cn' }, text: expect.stringMatching(/窗口\n\n拒绝\s受理\n\n姓名\s+张三/), htmlOnly: true });
+  expect(view(await bundled.parseMail(mails.htmlOnlyGbk))).toEqual({
+    subject: '投诉',
+    from: { name: '张三', address: 'zs@example.cn' },
+    text: expect.stringMatching(/窗口\n\n拒绝\s受理\n\n姓名\s+张三/),
+    htmlOnly: true,
+  });
   expect((await bundled.parseMail(mails.iso2022jp)).text).toBe('こんにちは\n');
 });
 

@@ -37,7 +37,13 @@ test.each(SES_RECEIVING_REGIONS)('SES intake in %s is accepted', (region) => {
 });
 
 test('the context region overrides the file; bad values name their field', () => {
-  expect(parseDeployConfig('510903', { region: 'cn-north-1', intake: { mode: 'imap', host: 'h', user: 'u', secretName: 's' }, sending: { mode: 'smtp', host: 'h', secretName: 's' } }, { region: 'us-east-1' }).region).toBe('us-east-1');
+  expect(
+    parseDeployConfig(
+      '510903',
+      { region: 'cn-north-1', intake: { mode: 'imap', host: 'h', user: 'u', secretName: 's' }, sending: { mode: 'smtp', host: 'h', secretName: 's' } },
+      { region: 'us-east-1' },
+    ).region,
+  ).toBe('us-east-1');
   expect(() => parseDeployConfig('510903', { archive: { retentionYears: 0 } })).toThrow(/archive\.retentionYears/);
   expect(() => parseDeployConfig('510903', { logRetentionDays: 42 })).toThrow(/logRetentionDays/);
   expect(() => parseDeployConfig('510903', { intake: { mode: 'pop3' } })).toThrow(/intake/);
@@ -50,7 +56,7 @@ test('every ASL placeholder is a <Task>FunctionArn with a kebab-case function na
   expect(taskFunctionName('HandleDeadlineFunctionArn')).toBe('handle-deadline');
 });
 
-test('api.limits: the HTTP abuse limits are validated at synth with the runtime\'s schema; absent means the defaults', () => {
+test("api.limits: the HTTP abuse limits are validated at synth with the runtime's schema; absent means the defaults", () => {
   expect(parseDeployConfig('510903', {}).api.limits).toBeUndefined();
   const d = parseDeployConfig('510903', { api: { limits: { trustedProxies: ['10.0.0.0/8'], complaints: { perMinute: 100 } } } });
   expect(d.api.limits).toMatchObject({ trustedProxies: ['10.0.0.0/8'], complaints: { perMinute: 100 }, lookups: { perMinute: 60 } });

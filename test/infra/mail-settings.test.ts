@@ -21,7 +21,7 @@ beforeAll(() => {
 
 test('every function that sends mail has the configuration set and the jurisdiction Reply-To', () => {
   const senders = resourcesOf(s.json, 'AWS::Lambda::Function')
-    .map(([id, r]) => [id, ((r.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})] as const)
+    .map(([id, r]) => [id, (r.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}] as const)
     .filter(([, env]) => env.MAIL_MODE !== undefined);
   const ids = senders.map(([id]) => id).join(' ');
   // The API, both mail intakes' acknowledgement path and the life-cycle tasks are among them.

@@ -27,7 +27,7 @@ beforeAll(() => {
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 const statements = (): { policy: string; st: Statement }[] =>
   resourcesOf(s.json, 'AWS::IAM::Policy').flatMap(([policy, p]) => ((p.PolicyDocument as { Statement: Statement[] }).Statement ?? []).map((st) => ({ policy, st })));
-const asArray = <T,>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 describe('cdk-nag AwsSolutions', () => {
   test('no unacknowledged error', () => {
@@ -159,7 +159,10 @@ describe('intake', () => {
 
   test('the execution starter bundle loads from its asset (cold start)', () => {
     const [, fn] = Object.entries(s.json.Resources).find(([id, r]) => id.startsWith('IntakeExecutionStarter') && r.Type === 'AWS::Lambda::Function')!;
-    expect(fn.Properties).toMatchObject({ Handler: 'functions/execution-starter/index.handler', Environment: { Variables: { STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowCaseLifecycle/) } } } });
+    expect(fn.Properties).toMatchObject({
+      Handler: 'functions/execution-starter/index.handler',
+      Environment: { Variables: { STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowCaseLifecycle/) } } },
+    });
     const asset = join(s.outdir, fn.Metadata!['aws:asset:path'] as string);
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('./functions/execution-starter/index.mjs'); process.stdout.write(typeof m.handler);"], {
       cwd: asset,
@@ -173,10 +176,18 @@ describe('intake', () => {
   test('the reconciler: every 15 minutes by EventBridge Scheduler; table read/write and the start queue only; errors alarmed', () => {
     const [schedId, sched] = resourcesOf(s.json, 'AWS::Scheduler::Schedule').find(([id]) => id.startsWith('IntakeReconcile'))!;
     expect(schedId).toBeDefined();
-    expect(sched).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeReconciler[0-9A-F]{8}$/), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } } });
+    expect(sched).toMatchObject({
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Target: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^IntakeReconciler[0-9A-F]{8}$/), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } },
+    });
     expect((sched.Target as { DeadLetterConfig?: unknown }).DeadLetterConfig).toBeDefined();
     const [fnId, fn] = resourcesOf(s.json, 'AWS::Lambda::Function').find(([id]) => /^IntakeReconciler[0-9A-F]{8}$/.test(id))!;
-    expect(fn).toMatchObject({ Handler: 'functions/reconciler/index.handler', ReservedConcurrentExecutions: 1, Environment: { Variables: { THRESHOLD_MINUTES: '15', START_QUEUE_URL: { Ref: expect.stringMatching(/^IntakeStartQueue/) } } } });
+    expect(fn).toMatchObject({
+      Handler: 'functions/reconciler/index.handler',
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: { THRESHOLD_MINUTES: '15', START_QUEUE_URL: { Ref: expect.stringMatching(/^IntakeStartQueue/) } } },
+    });
     // Least privilege: DynamoDB on the table (and its indexes), SQS send to the start queue, the data key, logs and X-Ray.
     const own = statements().filter(({ policy }) => policy.startsWith('IntakeReconcilerRole'));
     const actions = new Set(own.flatMap(({ st }) => asArray(st.Action)));
@@ -235,7 +246,10 @@ describe('workflow', () => {
   });
 
   test('the API function may answer task tokens; the await task may complete its own callback', () => {
-    const withAction = (action: string) => statements().filter(({ st }) => asArray(st.Action).includes(action)).map(({ policy }) => policy);
+    const withAction = (action: string) =>
+      statements()
+        .filter(({ st }) => asArray(st.Action).includes(action))
+        .map(({ policy }) => policy);
     expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
     expect(withAction('states:SendTaskFailure').some((p) => p.startsWith('ApiHandlerRole'))).toBe(true);
     expect(withAction('states:SendTaskSuccess').some((p) => p.startsWith('WorkflowAwaitActionFunctionCallbackPolicy'))).toBe(true);
@@ -257,7 +271,11 @@ describe('api', () => {
 
   test('exactly the listed routes exist; no $default route', () => {
     const expected = [...PUBLIC_ROUTES, ...STAFF_ROUTES].map(([m, p]) => `${m} ${p}`).sort();
-    expect(routeKeys().map((r) => r.RouteKey).sort()).toEqual(expected);
+    expect(
+      routeKeys()
+        .map((r) => r.RouteKey)
+        .sort(),
+    ).toEqual(expected);
   });
 
   test('the JWT authorizer is on every staff route and on no public route', () => {
@@ -286,7 +304,9 @@ describe('api', () => {
 
   test('Cognito: MFA required, no self sign-up, a group per role and per department', () => {
     s.template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
-    const groups = resourcesOf(s.json, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.GroupName as string).sort();
+    const groups = resourcesOf(s.json, 'AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.GroupName as string)
+      .sort();
     const departments = loadJurisdiction(CODE).departments.map((d) => departmentGroup(d.code));
     expect(groups).toEqual([...ROLE_GROUPS, ...departments].sort());
   });
@@ -377,7 +397,11 @@ describe('functions', () => {
     const actions = new Set(onStar.flatMap(({ st }) => asArray(st.Action)));
     expect([...actions].filter((a) => !ALLOWED_ON_STAR.has(a))).toEqual([]);
     // And no action wildcard on a whole service.
-    expect(statements().flatMap(({ st }) => asArray(st.Action)).filter((a) => /:\*$/.test(a))).toEqual([]);
+    expect(
+      statements()
+        .flatMap(({ st }) => asArray(st.Action))
+        .filter((a) => /:\*$/.test(a)),
+    ).toEqual([]);
   });
 
   test('SES sending is limited to the jurisdiction identity and From address', () => {

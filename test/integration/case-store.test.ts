@@ -87,7 +87,9 @@ describe('create, get, update', () => {
     // An item as version 0.1 wrote it: record (and pending) as maps.
     const old = makeCase({ caseId: 'C-map' });
     const event = { ...makeEvent('received'), caseId: 'C-map', seq: 1 };
-    await h.doc.send(new PutCommand({ TableName: tableName, Item: { ...caseKey('C-map'), type: 'case', version: 0, record: { ...old, timelineLength: 1 }, pending: { events: [event], syncLinks: false } } }));
+    await h.doc.send(
+      new PutCommand({ TableName: tableName, Item: { ...caseKey('C-map'), type: 'case', version: 0, record: { ...old, timelineLength: 1 }, pending: { events: [event], syncLinks: false } } }),
+    );
     expect((await store.get('C-map'))?.caseId).toBe('C-map');
     expect((await store.timeline('C-map')).map((e) => e.type)).toEqual(['received']);
     const next = await store.update({ ...(await store.get('C-map'))!, phase: 'screening' }, 0, []);
@@ -163,9 +165,17 @@ describe('crash between the case write and the event flush (pending marker: a ch
   it('is completed by the next get, with no gap and no duplicate', async () => {
     const { store, tableName } = await h.freshStore();
     const c = await store.create(makeCase({ caseId: 'C-crash-1' }), [makeEvent('received')]);
-    await crashingStore(tableName).update({ ...c, phase: 'screening' }, 0, manyEvents().slice(1).concat([makeEvent('a'), makeEvent('b')]));
+    await crashingStore(tableName).update(
+      { ...c, phase: 'screening' },
+      0,
+      manyEvents()
+        .slice(1)
+        .concat([makeEvent('a'), makeEvent('b')]),
+    );
     expect((await rawItem(tableName, 'C-crash-1'))?.pending).toBeDefined();
-    const events = await h.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'CASE#C-crash-1', ':p': 'EVT#' } }));
+    const events = await h.doc.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'CASE#C-crash-1', ':p': 'EVT#' } }),
+    );
     expect(events.Items).toHaveLength(1); // the crash left events 2 to 102 only on the case item
 
     const read = await store.get('C-crash-1');
@@ -286,7 +296,14 @@ describe('queries', () => {
     const cases: CaseRecord[] = [
       makeCase({ caseId: 'Q1', phase: 'acceptance', department: 'SCJG', waiting: waiting('acceptance', due(3)), receivedAt: '2026-11-20T09:00:00+08:00' }),
       makeCase({ caseId: 'Q2', phase: 'acceptance', department: 'SCJG', waiting: waiting('acceptance', due(1)), receivedAt: '2026-11-21T09:00:00+08:00' }),
-      makeCase({ caseId: 'Q3', phase: 'acceptance', department: 'RSJ', waiting: waiting('acceptance', due(2)), receivedAt: '2026-11-22T09:00:00+08:00', flags: { confidential: false, anonymous: false, overdue: true } }),
+      makeCase({
+        caseId: 'Q3',
+        phase: 'acceptance',
+        department: 'RSJ',
+        waiting: waiting('acceptance', due(2)),
+        receivedAt: '2026-11-22T09:00:00+08:00',
+        flags: { confidential: false, anonymous: false, overdue: true },
+      }),
       makeCase({ caseId: 'Q4', phase: 'acceptance', department: 'YBJ', receivedAt: '2026-11-23T09:00:00+08:00' }),
       makeCase({
         caseId: 'Q5',
@@ -353,7 +370,9 @@ describe('queries', () => {
     expect((await store.query({ jurisdiction: '510903', department: 'SCJG' })).items.map((c) => c.caseId)).toEqual(['Q2', 'Q1']);
     expect((await store.query({ jurisdiction: '510903', phase: 'handling' })).items).toEqual([]);
     expect((await store.query({ jurisdiction: '510903', phase: 'reply' })).items.map((c) => c.caseId)).toEqual(['Q5']);
-    const links = await h.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'CASE#Q5', ':p': 'DEPTLINK#' } }));
+    const links = await h.doc.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'CASE#Q5', ':p': 'DEPTLINK#' } }),
+    );
     expect(links.Items).toEqual([]);
   });
 
@@ -385,7 +404,10 @@ describe('mutateCase on the real store', () => {
     await store.create(makeCase({ caseId: 'C-m' }), []);
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        mutateCase(store, 'C-m', (c) => ({ record: { ...c, sources: [...c.sources, { channel: 'email', sourceKey: `m${i}`, receivedAt: c.receivedAt }] }, events: [makeEvent(`merge-${i}`)] }), { attempts: 50, backoffMs: 5 }),
+        mutateCase(store, 'C-m', (c) => ({ record: { ...c, sources: [...c.sources, { channel: 'email', sourceKey: `m${i}`, receivedAt: c.receivedAt }] }, events: [makeEvent(`merge-${i}`)] }), {
+          attempts: 50,
+          backoffMs: 5,
+        }),
       ),
     );
     const c = await store.get('C-m');
@@ -419,7 +441,15 @@ describe('durability', () => {
     expect(await reopened.claimSource('web:durable', '2026-11-28T09:00:00+08:00')).toMatchObject({ outcome: 'duplicate', caseId: 'C-durable' });
     expect(await reopened.allocateTrackingNo('510903', '2026-11-27')).toBe('510903-20261127-0002');
     // keep the imported helper honest: a direct update of the counter is visible to the store
-    await h.doc.send(new UpdateCommand({ TableName: tableName, Key: trackingCounterKey('510903', '20261127'), UpdateExpression: 'SET #v = :v', ExpressionAttributeNames: { '#v': 'value' }, ExpressionAttributeValues: { ':v': 41 } }));
+    await h.doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: trackingCounterKey('510903', '20261127'),
+        UpdateExpression: 'SET #v = :v',
+        ExpressionAttributeNames: { '#v': 'value' },
+        ExpressionAttributeValues: { ':v': 41 },
+      }),
+    );
     expect(await reopened.allocateTrackingNo('510903', '2026-11-27')).toBe('510903-20261127-0042');
   });
 });

@@ -87,7 +87,9 @@ describe('dynalite harness', () => {
         name: 'ValidationException',
       });
 
-      await docA.send(new BatchWriteCommand({ RequestItems: { tousu: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: `E#${i}`, sk: 'E', gsi1pk: 'P', gsi1sk: String(100 + i) } } })) } }));
+      await docA.send(
+        new BatchWriteCommand({ RequestItems: { tousu: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: `E#${i}`, sk: 'E', gsi1pk: 'P', gsi1sk: String(100 + i) } } })) } }),
+      );
       const q = await docA.send(new QueryCommand({ TableName: 'tousu', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'P' } }));
       expect(q.Count).toBe(26);
 

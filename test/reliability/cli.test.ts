@@ -48,7 +48,17 @@ test('reconcile finds a stale claim with a parked intake and replays it; dead-le
     await ensureTable(client, TABLE_NAME);
     const doc = documentClient(client);
     await new DynamoCaseStore({ doc, tableName: TABLE_NAME }).claimSource(intake.sourceKey, '2026-03-02T01:30:00.000Z');
-    await new DynamoDeadLetterStore(doc, TABLE_NAME).record({ id, kind: 'intake', jurisdiction: '510903', sourceKey: intake.sourceKey, channel: 'web', firstFailedAt: '2026-03-02T01:30:00.000Z', at: '2026-03-02T01:30:00.000Z', error: { name: 'ProvisionedThroughputExceededException' }, payload: intake });
+    await new DynamoDeadLetterStore(doc, TABLE_NAME).record({
+      id,
+      kind: 'intake',
+      jurisdiction: '510903',
+      sourceKey: intake.sourceKey,
+      channel: 'web',
+      firstFailedAt: '2026-03-02T01:30:00.000Z',
+      at: '2026-03-02T01:30:00.000Z',
+      error: { name: 'ProvisionedThroughputExceededException' },
+      payload: intake,
+    });
     client.destroy();
     await d.close();
   }

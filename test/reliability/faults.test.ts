@@ -94,127 +94,144 @@ describe('a crash between any two writes of the intake', () => {
     ]);
   });
 
-  test.each([1, 2, 3, 4])('crash after write %i: the redelivery completes exactly one case with one execution', async (k) => {
-    const i = intake();
-    h.faults.set({ kind: 'crash-after', commands: WRITE_COMMANDS, at: k });
-    const first = await submitIntake(h.deps, i).then(
-      (r) => r,
-      (err: unknown) => err,
-    );
-    h.faults.clear();
-    expect(first).toBeInstanceOf(CrashError);
+  test.each([1, 2, 3, 4])(
+    'crash after write %i: the redelivery completes exactly one case with one execution',
+    async (k) => {
+      const i = intake();
+      h.faults.set({ kind: 'crash-after', commands: WRITE_COMMANDS, at: k });
+      const first = await submitIntake(h.deps, i).then(
+        (r) => r,
+        (err: unknown) => err,
+      );
+      h.faults.clear();
+      expect(first).toBeInstanceOf(CrashError);
 
-    const again = await redeliver(i);
-    const cases = (await casesBySource()).get(i.sourceKey) ?? [];
-    expect(cases).toHaveLength(1);
-    expect(again.caseId).toBe(cases[0]!.caseId);
-    expect(h.workflow.caseIds()).toEqual(new Set([cases[0]!.caseId]));
-    expect((await h.store.timeline(again.caseId)).map((e) => e.type)).toEqual(['received', 'routed']);
-  }, TIMEOUT);
+      const again = await redeliver(i);
+      const cases = (await casesBySource()).get(i.sourceKey) ?? [];
+      expect(cases).toHaveLength(1);
+      expect(again.caseId).toBe(cases[0]!.caseId);
+      expect(h.workflow.caseIds()).toEqual(new Set([cases[0]!.caseId]));
+      expect((await h.store.timeline(again.caseId)).map((e) => e.type)).toEqual(['received', 'routed']);
+    },
+    TIMEOUT,
+  );
 
-  test.each([1, 2, 3, 4])('crash after write %i and no redelivery: the reconciler finds it and records it, the redelivery completes it', async (k) => {
-    const i = intake();
-    h.faults.set({ kind: 'crash-after', commands: WRITE_COMMANDS, at: k });
-    await expect(submitIntake(h.deps, i)).rejects.toBeInstanceOf(CrashError);
-    h.faults.clear();
-    advance(20 * 60_000);
+  test.each([1, 2, 3, 4])(
+    'crash after write %i and no redelivery: the reconciler finds it and records it, the redelivery completes it',
+    async (k) => {
+      const i = intake();
+      h.faults.set({ kind: 'crash-after', commands: WRITE_COMMANDS, at: k });
+      await expect(submitIntake(h.deps, i)).rejects.toBeInstanceOf(CrashError);
+      h.faults.clear();
+      advance(20 * 60_000);
 
-    const report = await reconcile(reconcileDeps());
-    if (k === 4) {
-      // The case exists: the reconciler starts its execution.
-      expect(report.findings).toEqual([expect.objectContaining({ kind: 'not_started', action: 'started' })]);
-      expect(h.workflow.executions.size).toBe(1);
-      return;
-    }
-    expect(report.findings).toEqual([expect.objectContaining({ kind: 'orphan_claim', sourceKey: i.sourceKey, action: 'dead_lettered' })]);
-    const open = await dlq.list({ jurisdiction: '510903' });
-    expect(open.items).toEqual([expect.objectContaining({ kind: 'orphan_claim', sourceKey: i.sourceKey })]);
-    // Replay cannot invent the content: it asks for a redelivery.
-    const replay = await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, open.items[0]!.id);
-    expect(replay).toMatchObject({ ok: false, error: { code: 'redelivery_required' } });
-    // Idempotent: a second run records nothing new.
-    const second = await reconcile(reconcileDeps());
-    expect((await dlq.list({ jurisdiction: '510903' })).items).toHaveLength(1);
-    expect(second.findings.every((f) => f.kind === 'orphan_claim' && f.action === 'dead_lettered')).toBe(true);
+      const report = await reconcile(reconcileDeps());
+      if (k === 4) {
+        // The case exists: the reconciler starts its execution.
+        expect(report.findings).toEqual([expect.objectContaining({ kind: 'not_started', action: 'started' })]);
+        expect(h.workflow.executions.size).toBe(1);
+        return;
+      }
+      expect(report.findings).toEqual([expect.objectContaining({ kind: 'orphan_claim', sourceKey: i.sourceKey, action: 'dead_lettered' })]);
+      const open = await dlq.list({ jurisdiction: '510903' });
+      expect(open.items).toEqual([expect.objectContaining({ kind: 'orphan_claim', sourceKey: i.sourceKey })]);
+      // Replay cannot invent the content: it asks for a redelivery.
+      const replay = await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, open.items[0]!.id);
+      expect(replay).toMatchObject({ ok: false, error: { code: 'redelivery_required' } });
+      // Idempotent: a second run records nothing new.
+      const second = await reconcile(reconcileDeps());
+      expect((await dlq.list({ jurisdiction: '510903' })).items).toHaveLength(1);
+      expect(second.findings.every((f) => f.kind === 'orphan_claim' && f.action === 'dead_lettered')).toBe(true);
 
-    const r = await redeliver(i);
-    expect((await casesBySource()).get(i.sourceKey)).toHaveLength(1);
-    expect(h.workflow.caseIds()).toEqual(new Set([r.caseId]));
-    if (k === 3) {
-      const after = await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, open.items[0]!.id);
-      expect(after).toMatchObject({ ok: true, caseId: r.caseId });
-    }
-  }, TIMEOUT);
+      const r = await redeliver(i);
+      expect((await casesBySource()).get(i.sourceKey)).toHaveLength(1);
+      expect(h.workflow.caseIds()).toEqual(new Set([r.caseId]));
+      if (k === 3) {
+        const after = await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, open.items[0]!.id);
+        expect(after).toMatchObject({ ok: true, caseId: r.caseId });
+      }
+    },
+    TIMEOUT,
+  );
 });
 
 describe('DynamoDB throttling and conditional failures at every call of an intake', () => {
-  test.each(['throttle', 'conditional', 'server-error'] as const)('%s at call n: a case with an execution, or a dead letter that replays into it', async (kind) => {
-    // Calls of a clean intake.
-    await submitIntake(h.deps, intake());
-    const callsPerIntake = h.faults.calls.length;
-    // claim, tracking number, bind, case (its first events stay pending for the screening task's read: deferFlush)
-    expect(callsPerIntake).toBeGreaterThanOrEqual(4);
+  test.each(['throttle', 'conditional', 'server-error'] as const)(
+    '%s at call n: a case with an execution, or a dead letter that replays into it',
+    async (kind) => {
+      // Calls of a clean intake.
+      await submitIntake(h.deps, intake());
+      const callsPerIntake = h.faults.calls.length;
+      // claim, tracking number, bind, case (its first events stay pending for the screening task's read: deferFlush)
+      expect(callsPerIntake).toBeGreaterThanOrEqual(4);
 
-    const intakes: CanonicalIntake[] = [];
-    let parked = 0;
-    for (let n = 1; n <= callsPerIntake; n++) {
-      const i = intake();
-      intakes.push(i);
-      h.faults.set({ kind, at: n });
-      const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
-      h.faults.clear();
-      if (out.outcome === 'dead_letter') parked++;
-      else expect(h.workflow.caseIds().has(out.caseId)).toBe(true);
-    }
-    expect(parked).toBeGreaterThan(0);
+      const intakes: CanonicalIntake[] = [];
+      let parked = 0;
+      for (let n = 1; n <= callsPerIntake; n++) {
+        const i = intake();
+        intakes.push(i);
+        h.faults.set({ kind, at: n });
+        const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
+        h.faults.clear();
+        if (out.outcome === 'dead_letter') parked++;
+        else expect(h.workflow.caseIds().has(out.caseId)).toBe(true);
+      }
+      expect(parked).toBeGreaterThan(0);
 
-    advance(STALE_CLAIM_MS + 1000); // claims left unbound by a failed first write are taken over by the replay
-    const replays = await replayAll({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, '510903');
-    expect(replays).toHaveLength(parked);
-    expect(replays.every((r) => r.ok)).toBe(true);
-    expect((await dlq.list({ jurisdiction: '510903' })).items).toHaveLength(0);
+      advance(STALE_CLAIM_MS + 1000); // claims left unbound by a failed first write are taken over by the replay
+      const replays = await replayAll({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, '510903');
+      expect(replays).toHaveLength(parked);
+      expect(replays.every((r) => r.ok)).toBe(true);
+      expect((await dlq.list({ jurisdiction: '510903' })).items).toHaveLength(0);
 
-    const bySource = await casesBySource();
-    for (const i of intakes) expect(bySource.get(i.sourceKey)).toHaveLength(1);
-    expect(bySource.size).toBe(intakes.length + 1);
-    expect(h.workflow.caseIds()).toEqual(new Set([...bySource.values()].map((cs) => cs[0]!.caseId)));
-  }, TIMEOUT);
+      const bySource = await casesBySource();
+      for (const i of intakes) expect(bySource.get(i.sourceKey)).toHaveLength(1);
+      expect(bySource.size).toBe(intakes.length + 1);
+      expect(h.workflow.caseIds()).toEqual(new Set([...bySource.values()].map((cs) => cs[0]!.caseId)));
+    },
+    TIMEOUT,
+  );
 });
 
 describe('StartExecution failures', () => {
-  test('the case waits in received; a dead-letter replay or the reconciler starts its execution, once', async () => {
-    const failing = new FailingWorkflow(h.workflow, () => true);
-    const deps = { ...h.deps, workflow: failing };
-    const intakes = Array.from({ length: 6 }, () => intake());
-    for (const i of intakes) {
-      const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
-      expect(out).toMatchObject({ outcome: 'dead_letter', error: { name: 'ThrottlingException' } });
-    }
-    const cases = await h.allCases();
-    expect(cases.map((c) => c.phase)).toEqual(Array(6).fill('received'));
-    expect(h.workflow.executions.size).toBe(0);
+  test(
+    'the case waits in received; a dead-letter replay or the reconciler starts its execution, once',
+    async () => {
+      const failing = new FailingWorkflow(h.workflow, () => true);
+      const deps = { ...h.deps, workflow: failing };
+      const intakes = Array.from({ length: 6 }, () => intake());
+      for (const i of intakes) {
+        const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
+        expect(out).toMatchObject({ outcome: 'dead_letter', error: { name: 'ThrottlingException' } });
+      }
+      const cases = await h.allCases();
+      expect(cases.map((c) => c.phase)).toEqual(Array(6).fill('received'));
+      expect(h.workflow.executions.size).toBe(0);
 
-    // Three are replayed by staff at once…
-    const open = (await dlq.list({ jurisdiction: '510903' })).items;
-    for (const d of open.slice(0, 3)) expect(await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, d.id)).toMatchObject({ ok: true, duplicate: true });
-    expect(h.workflow.executions.size).toBe(3);
-    // …the reconciler, later, starts the others (and not the three again).
-    advance(20 * 60_000);
-    const report = await reconcile(reconcileDeps());
-    expect(report.findings.filter((f) => f.kind === 'not_started' && f.action === 'started')).toHaveLength(3);
-    // The three replayed ones have an execution that has not moved them yet: reported, not started twice.
-    expect(report.findings.filter((f) => f.kind === 'not_started' && f.action === 'already_running')).toHaveLength(3);
-    expect(h.workflow.executions.size).toBe(6);
-    expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
-    // The parked letters of those three replay as duplicates of the same cases.
-    const rest = await replayAll({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, '510903');
-    expect(rest.map((r) => r.ok)).toEqual([true, true, true]);
-    expect(await h.allCases()).toHaveLength(6);
-    // A second run changes nothing (no second execution for any case).
-    const again = await reconcile(reconcileDeps());
-    expect(again.findings.every((f) => f.kind === 'not_started' && f.action === 'already_running')).toBe(true);
-    expect(h.workflow.executions.size).toBe(6);
-  }, TIMEOUT);
+      // Three are replayed by staff at once…
+      const open = (await dlq.list({ jurisdiction: '510903' })).items;
+      for (const d of open.slice(0, 3))
+        expect(await replayDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, d.id)).toMatchObject({ ok: true, duplicate: true });
+      expect(h.workflow.executions.size).toBe(3);
+      // …the reconciler, later, starts the others (and not the three again).
+      advance(20 * 60_000);
+      const report = await reconcile(reconcileDeps());
+      expect(report.findings.filter((f) => f.kind === 'not_started' && f.action === 'started')).toHaveLength(3);
+      // The three replayed ones have an execution that has not moved them yet: reported, not started twice.
+      expect(report.findings.filter((f) => f.kind === 'not_started' && f.action === 'already_running')).toHaveLength(3);
+      expect(h.workflow.executions.size).toBe(6);
+      expect(h.workflow.caseIds()).toEqual(new Set(cases.map((c) => c.caseId)));
+      // The parked letters of those three replay as duplicates of the same cases.
+      const rest = await replayAll({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, store: h.store, clock: h.deps.clock }, '510903');
+      expect(rest.map((r) => r.ok)).toEqual([true, true, true]);
+      expect(await h.allCases()).toHaveLength(6);
+      // A second run changes nothing (no second execution for any case).
+      const again = await reconcile(reconcileDeps());
+      expect(again.findings.every((f) => f.kind === 'not_started' && f.action === 'already_running')).toBe(true);
+      expect(h.workflow.executions.size).toBe(6);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('SES failures', () => {
@@ -259,7 +276,9 @@ describe('the reconciler', () => {
     const r = await submitIntake(h.deps, intake());
     const c = (await h.store.get(r.caseId))!;
     const at = h.now.value.toISOString();
-    await h.store.update({ ...c, updatedAt: at }, c.version, [{ at, type: 'workflow_failed', actor: { role: 'system', id: 'tousu' }, phase: 'received', summary: '自动流程处理出错。', data: { error: 'States.TaskFailed' } }]);
+    await h.store.update({ ...c, updatedAt: at }, c.version, [
+      { at, type: 'workflow_failed', actor: { role: 'system', id: 'tousu' }, phase: 'received', summary: '自动流程处理出错。', data: { error: 'States.TaskFailed' } },
+    ]);
     advance(20 * 60_000);
     const report = await reconcile(reconcileDeps());
     expect(report.findings).toEqual([expect.objectContaining({ kind: 'not_started', caseId: r.caseId, action: 'restarted', execution: `exec:${r.caseId}-rc-v1` })]);
@@ -286,7 +305,12 @@ describe('the reconciler', () => {
   test('replays a parked intake whose claim has no case; a dry run changes nothing', async () => {
     const i = intake();
     // The case's first write (one transaction with its events since issue 26; a single put before) is throttled.
-    h.faults.set({ kind: 'throttle', commands: ['PutItemCommand', 'TransactWriteItemsCommand'], match: (_c, input) => JSON.stringify(input.Item ?? input.TransactItems ?? {}).includes('"CASE#'), at: 1 });
+    h.faults.set({
+      kind: 'throttle',
+      commands: ['PutItemCommand', 'TransactWriteItemsCommand'],
+      match: (_c, input) => JSON.stringify(input.Item ?? input.TransactItems ?? {}).includes('"CASE#'),
+      at: 1,
+    });
     const out = await deliverOrDeadLetter({ submit: (x) => submitIntake(h.deps, x), deadLetters: dlq, clock: h.deps.clock, jurisdiction: '510903' }, i);
     h.faults.clear();
     expect(out.outcome).toBe('dead_letter');
@@ -322,39 +346,46 @@ describe('an automatic merge whose join into the open case failed', () => {
     await expect(submitIntake({ ...deps, store: losing }, again)).rejects.toBeInstanceOf(ConcurrentUpdateError);
     return { target, again };
   }
-  test('the reconciler joins it (once), as the intake would have; a dry run only reports it', async () => {
-    // Every write of the open case loses its optimistic-lock race: the join gives up after its retries.
-    const { target, again } = await failedJoin();
-    const merged = (await h.allCases()).find((c) => c.intake.sourceKey === again.sourceKey)!;
-    expect(merged).toMatchObject({ phase: 'merged', mergedInto: target.caseId });
-    expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
+  test(
+    'the reconciler joins it (once), as the intake would have; a dry run only reports it',
+    async () => {
+      // Every write of the open case loses its optimistic-lock race: the join gives up after its retries.
+      const { target, again } = await failedJoin();
+      const merged = (await h.allCases()).find((c) => c.intake.sourceKey === again.sourceKey)!;
+      expect(merged).toMatchObject({ phase: 'merged', mergedInto: target.caseId });
+      expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
 
-    // Not before the threshold (a join may still be under way).
-    expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
-    advance(20 * 60_000);
-    const dry = await reconcile(reconcileDeps(), { dryRun: true });
-    expect(dry.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'would_join' }]);
-    expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
+      // Not before the threshold (a join may still be under way).
+      expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
+      advance(20 * 60_000);
+      const dry = await reconcile(reconcileDeps(), { dryRun: true });
+      expect(dry.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'would_join' }]);
+      expect((await h.store.get(target.caseId))!.merges ?? []).toEqual([]);
 
-    const report = await reconcile(reconcileDeps());
-    expect(report.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'joined' }]);
-    const joined = (await h.store.get(target.caseId))!;
-    expect(joined.merges?.map((m) => [m.caseId, m.previousPhase])).toEqual([[merged.caseId, 'received']]);
-    expect(joined.sources.map((x) => x.sourceKey)).toContain(again.sourceKey);
-    const events = (await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in');
-    expect(events).toHaveLength(1);
-    expect(events[0]!.summary).toMatch(/^系统对账：/);
+      const report = await reconcile(reconcileDeps());
+      expect(report.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([{ kind: 'unjoined_merge', caseId: merged.caseId, into: target.caseId, action: 'joined' }]);
+      const joined = (await h.store.get(target.caseId))!;
+      expect(joined.merges?.map((m) => [m.caseId, m.previousPhase])).toEqual([[merged.caseId, 'received']]);
+      expect(joined.sources.map((x) => x.sourceKey)).toContain(again.sourceKey);
+      const events = (await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in');
+      expect(events).toHaveLength(1);
+      expect(events[0]!.summary).toMatch(/^系统对账：/);
 
-    // Idempotent: a second run finds nothing to join.
-    const second = await reconcile(reconcileDeps());
-    expect(second.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
-    expect((await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in')).toHaveLength(1);
-  }, TIMEOUT);
+      // Idempotent: a second run finds nothing to join.
+      const second = await reconcile(reconcileDeps());
+      expect(second.findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
+      expect((await h.store.timeline(target.caseId)).filter((e) => e.type === 'merged_in')).toHaveLength(1);
+    },
+    TIMEOUT,
+  );
 
-  test('merged cases older than the window are not looked at again', async () => {
-    await failedJoin();
-    advance(UNJOINED_MERGE_WINDOW_MS + 60_000);
-    expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
-  }, TIMEOUT);
+  test(
+    'merged cases older than the window are not looked at again',
+    async () => {
+      await failedJoin();
+      advance(UNJOINED_MERGE_WINDOW_MS + 60_000);
+      expect((await reconcile(reconcileDeps())).findings.filter((f) => f.kind === 'unjoined_merge')).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });
-

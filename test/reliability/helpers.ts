@@ -157,7 +157,9 @@ export async function retryInProgress<T>(fn: () => Promise<T>, isInProgress: (v:
 /** Names, phones and ID numbers used by the generated deliveries (the privacy test scans logs for them). */
 export const PEOPLE = Array.from({ length: 50 }, (_, i) => ({
   name: `${['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'][i % 10]}${['秀英', '建国', '桂兰', '志强', '丽娟'][Math.floor(i / 10) % 5]}${'甲乙丙丁戊'[i % 5]}`,
-  phone: `139${String(81234567 + i * 7919).padStart(8, '0').slice(0, 8)}`,
+  phone: `139${String(81234567 + i * 7919)
+    .padStart(8, '0')
+    .slice(0, 8)}`,
   idNumber: `51090319${String(800101 + i).slice(0, 6)}${String(1000 + i).slice(-3)}X`,
   email: `citizen${i}@example.cn`,
 }));
@@ -232,12 +234,10 @@ export function keyedRow(i: number, person = PEOPLE[i % PEOPLE.length]!): Record
 // ---------------------------------------------------------------------------------------------- replay checks
 
 /** Deliveries 0…n-1, each twice, shuffled. */
-export const twiceShuffled = (n: number, seed: number): number[] =>
-  shuffled([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i)], seed);
+export const twiceShuffled = (n: number, seed: number): number[] => shuffled([...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: n }, (_, i) => i)], seed);
 
 /** The same delivery is being processed by a concurrent caller (retry later). */
-export const isInProgress = (v: unknown): boolean =>
-  v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
+export const isInProgress = (v: unknown): boolean => v instanceof IntakeInProgressError || (v instanceof AggregateError && v.errors.some((e) => e instanceof IntakeInProgressError));
 
 /** Records the case a delivery became. */
 export function recordCase(map: Map<number, Set<string>>, i: number, caseId: string | undefined): void {

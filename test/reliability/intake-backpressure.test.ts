@@ -58,7 +58,11 @@ afterEach(async () => {
 });
 
 const post = (app: ReturnType<typeof createApp>, i: number, accept = 'application/json') =>
-  app.request('/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(webBody(i)) }, { incoming: { socket: { remoteAddress: '198.51.100.7' } } });
+  app.request(
+    '/api/complaints',
+    { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(webBody(i)) },
+    { incoming: { socket: { remoteAddress: '198.51.100.7' } } },
+  );
 
 test('HTTP: past the bound a complaint gets 503 with Retry-After and nothing is stored; accepted again once screening drains', async () => {
   const app = createApp({ deps: { intake: h.deps } });
@@ -113,7 +117,8 @@ test('a push-back is not parked as a dead letter (the sender retries); SMTP answ
       throw new IntakeBusyError(9);
     },
   });
-  const send = () => nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true }).sendMail({ from: 'a@example.com', to: 'ts@example.gov.cn', subject: '投诉', text: '窗口态度恶劣。' });
+  const send = () =>
+    nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, ignoreTLS: true }).sendMail({ from: 'a@example.com', to: 'ts@example.gov.cn', subject: '投诉', text: '窗口态度恶劣。' });
   try {
     await expect(send()).rejects.toMatchObject({ responseCode: 451, response: expect.stringContaining('try again in 12 s') });
     expect(ingested).toBe(0);
@@ -131,7 +136,11 @@ test('a push-back is not parked as a dead letter (the sender retries); SMTP answ
 test('the gate: Retry-After from the measured settle rate, within its bounds; configuration validated with field names', () => {
   let t = 0;
   let backlog = 0;
-  const gate = new IntakeBacklogGate(parseIntakeBacklog({ maxBusyExecutions: 100, rateWindowMs: 10_000, maxRetryAfterSeconds: 60 }), () => backlog, () => t);
+  const gate = new IntakeBacklogGate(
+    parseIntakeBacklog({ maxBusyExecutions: 100, rateWindowMs: 10_000, maxRetryAfterSeconds: 60 }),
+    () => backlog,
+    () => t,
+  );
   backlog = 99;
   expect(() => gate.check()).not.toThrow();
   backlog = 100;

@@ -211,4 +211,3 @@ describe('concurrent automatic merges into one target are committed in groups', 
     }
   });
 });
-

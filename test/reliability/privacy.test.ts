@@ -60,7 +60,18 @@ test('no log line of an end-to-end run carries personal data', async () => {
   };
   const actionDeps = { store: sb.store, mail, clock, calendar: sb.calendar, rules: sb.rules, jurisdiction: sb.jurisdiction, logger, mailRetry: { attempts: 2, backoffMs: 0 } };
   sb.act = (caseId, actor, body) => performAction({ ...actionDeps, workflow }, caseId, actor, body);
-  const intakeDeps: IntakeDeps = { store: sb.store, workflow, clock, ids: cryptoIds, rules: sb.rules, jurisdiction: sb.jurisdiction, mail, calendar: sb.calendar, blobs: new MemoryBlobStore(), logger };
+  const intakeDeps: IntakeDeps = {
+    store: sb.store,
+    workflow,
+    clock,
+    ids: cryptoIds,
+    rules: sb.rules,
+    jurisdiction: sb.jurisdiction,
+    mail,
+    calendar: sb.calendar,
+    blobs: new MemoryBlobStore(),
+    logger,
+  };
   sb.file = (i) => submitIntake(intakeDeps, i);
 
   let stored: string[] | undefined;

@@ -103,7 +103,12 @@ test('one address guessing across many cases is slowed down after 30 wrong codes
 });
 
 test.each(['GET', 'HEAD', 'OPTIONS'])('status look-ups: 60 a minute per client address, %s included', async (method) => {
-  const app = limitedApp({ lookups: { wrongCodesPerCase: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 }, wrongCodesPerAddress: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 } } });
+  const app = limitedApp({
+    lookups: {
+      wrongCodesPerCase: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 },
+      wrongCodesPerAddress: { freeFailures: 1000, firstDelaySeconds: 1, maxDelaySeconds: 1, forgetAfterSeconds: 60 },
+    },
+  });
   for (let i = 0; i < 60; i++) expect((await lookup(app, '192.0.2.50', `510903-20260302-${String(i).padStart(4, '0')}`, 'X', method)).status).toBe(404);
   expect((await lookup(app, '192.0.2.50', '510903-20260302-9999', 'X')).status).toBe(429);
 });
@@ -208,7 +213,11 @@ describe('uploads are judged by their content, not their name or declared type',
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ errors: [{ field: 'evidence', code: 'too_many_files', message: '证明材料最多 1 个文件。' }] });
     const big = Uint8Array.from([...fakePng(3), ...new Uint8Array(4096)]);
-    const tooBig = await small.request('/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: multipart([{ name: 'big.png', type: 'image/png', bytes: big }]) }, from('198.51.100.20'));
+    const tooBig = await small.request(
+      '/api/complaints',
+      { method: 'POST', headers: { accept: 'application/json' }, body: multipart([{ name: 'big.png', type: 'image/png', bytes: big }]) },
+      from('198.51.100.20'),
+    );
     expect(((await tooBig.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('file_too_large');
     expect(await (await small.request('/', {}, from('198.51.100.20'))).text()).toContain('最多 1 个文件，每个不超过 2 KB，合计不超过 2 KB');
     // Today's default: five files, 4 MB.

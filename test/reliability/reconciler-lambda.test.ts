@@ -102,7 +102,17 @@ test('a claim without a case whose intake is parked is replayed into exactly one
   await h.store.claimSource(i.sourceKey, h.now.value.toISOString());
   const dlq = new DynamoDeadLetterStore(h.doc, h.tableName);
   const id = deadLetterId('intake', i.sourceKey);
-  await dlq.record({ id, kind: 'intake', jurisdiction: '510903', sourceKey: i.sourceKey, channel: 'web', firstFailedAt: h.now.value.toISOString(), at: h.now.value.toISOString(), error: { name: 'InternalServerError' }, payload: i });
+  await dlq.record({
+    id,
+    kind: 'intake',
+    jurisdiction: '510903',
+    sourceKey: i.sourceKey,
+    channel: 'web',
+    firstFailedAt: h.now.value.toISOString(),
+    at: h.now.value.toISOString(),
+    error: { name: 'InternalServerError' },
+    payload: i,
+  });
 
   advance(20 * 60_000);
   const summary = await runReconciler(deps(), { thresholdMs: 15 * 60_000 }, logger);

@@ -111,7 +111,12 @@ test('WORKORDER_OUTBOUND without its secret, or with a bad url, fails the run (a
   const clients = { dynamo: h.client };
   const noSecret = reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'https://x.example/r' }) }), clients, { now: () => h.now.value }, logger);
   await expect(noSecret.workOrders!()).rejects.toThrow(/WORKORDER_SECRET_ARN/);
-  const badUrl = reconcilerDeps(ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'ftp://x' }), WORKORDER_SECRET_ARN: 'arn:aws:secretsmanager:x:0:secret:s' }), clients, { now: () => h.now.value }, logger);
+  const badUrl = reconcilerDeps(
+    ReconcilerEnv.parse({ ...base, WORKORDER_OUTBOUND: JSON.stringify({ url: 'ftp://x' }), WORKORDER_SECRET_ARN: 'arn:aws:secretsmanager:x:0:secret:s' }),
+    clients,
+    { now: () => h.now.value },
+    logger,
+  );
   lines.length = 0;
   await expect(runReconciler(badUrl, { thresholdMs: 24 * 3600_000, workOrders: badUrl.workOrders! }, logger)).rejects.toThrow(/WORKORDER_OUTBOUND\.url/);
   expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['workorder reports run failed', 'reconcile run']));

@@ -21,7 +21,13 @@ describe('classification wait with the result clock (art. 14(2), art. 20)', () =
       articles: ['第十四条第（二）项', '第二十条'],
       intake: transfer.intake,
       steps: [...transfer.steps.slice(0, 2), { kind: 'advance', to: 'reminder' }, { kind: 'advance', to: 'overdue' }, ...transfer.steps.slice(2)],
-      expect: { phase: 'archived', outcome: 'concluded', overdue: true, events: ['dispatched', 'accepted', 'reminder_sent', 'overdue_marked', 'classified', 'concluded', 'archived'], notices: ['reminder', 'overdue_alert'] },
+      expect: {
+        phase: 'archived',
+        outcome: 'concluded',
+        overdue: true,
+        events: ['dispatched', 'accepted', 'reminder_sent', 'overdue_marked', 'classified', 'concluded', 'archived'],
+        notices: ['reminder', 'overdue_alert'],
+      },
     };
     const r = await h.run(s);
     expectOk(r);
@@ -103,7 +109,9 @@ describe('classification wait with the result clock (art. 14(2), art. 20)', () =
     const end = await h.sb.get(c.caseId);
     expect(end.phase).toBe('archived');
     expect(end.archive?.at).toBeDefined();
-    expect(end.deadlines.filter((d) => d.clock === 'result')).toEqual([expect.objectContaining({ startedAt: c.receivedAt, dueAt: due, overdueAt: marked.deadlines.find((d) => d.clock === 'result')!.overdueAt, metAt: expect.any(String) })]);
+    expect(end.deadlines.filter((d) => d.clock === 'result')).toEqual([
+      expect.objectContaining({ startedAt: c.receivedAt, dueAt: due, overdueAt: marked.deadlines.find((d) => d.clock === 'result')!.overdueAt, metAt: expect.any(String) }),
+    ]);
     expect(end.flags.overdue).toBe(true);
     const types = (await h.sb.timeline(c.caseId)).map((e) => e.type);
     expect(types.filter((t) => t === 'overdue_marked')).toHaveLength(1);

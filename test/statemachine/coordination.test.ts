@@ -33,7 +33,14 @@ it('archives and prints the task force, both meetings and the inquiry, cited by 
   expect(file.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['task_force_formed', 'coordination_meeting', 'inquiry_recorded']));
 
   // Printed.
-  const html = renderDossier({ case: file.case, timeline: file.timeline, viewer: { role: 'agency', id: 'agency-staff' }, jurisdiction: h.sb.jurisdiction, rules: SUINING_2023, printedAt: h.clock.now().toISOString() });
+  const html = renderDossier({
+    case: file.case,
+    timeline: file.timeline,
+    viewer: { role: 'agency', id: 'agency-staff' },
+    jurisdiction: h.sb.jurisdiction,
+    rules: SUINING_2023,
+    printedAt: h.clock.now().toISOString(),
+  });
   for (const s of ['工作专班', '李某（自然资源和规划局）', '协调会 H1', '协调会 H2', '建立材料流转台账', '调查核实 D1', '调取视频', '窗口监控录像（2月）', '办理结果依据']) expect(html).toContain(s);
 });
 

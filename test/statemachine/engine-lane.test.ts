@@ -257,7 +257,12 @@ describe('TaskLane: the place held for an execution between two of its states', 
     const b = {};
     const c = {};
     const ran: string[] = [];
-    await lane.run(a, 'new', async () => ran.push('a'), () => true);
+    await lane.run(
+      a,
+      'new',
+      async () => ran.push('a'),
+      () => true,
+    );
     expect(lane.running).toBe(1); // held for a's next task
     const bDone = lane.run(b, 'new', async () => ran.push('b'));
     await settle();
@@ -266,7 +271,12 @@ describe('TaskLane: the place held for an execution between two of its states', 
     expect(ran).toEqual(['a', 'b']);
     expect(lane.running).toBe(0);
 
-    await lane.run(c, 'later', async () => ran.push('c1'), () => true);
+    await lane.run(
+      c,
+      'later',
+      async () => ran.push('c1'),
+      () => true,
+    );
     const aAgain = lane.run(a, 'new', async () => ran.push('a2'));
     await settle();
     expect(ran).toEqual(['a', 'b', 'c1']);

@@ -35,11 +35,7 @@ describe('engine task timeout', () => {
     }, 1);
     // One lane place: c2 waits 0.8 s behind c1 and runs 0.8 s; c3 waits 1.6 s in all, longer than the 1 s
     // timeout, and runs at once when admitted.
-    const runs = [
-      engine.run('c1', { caseId: 'c1', slow: true }),
-      engine.run('c2', { caseId: 'c2', slow: true }),
-      engine.run('c3', { caseId: 'c3' }),
-    ];
+    const runs = [engine.run('c1', { caseId: 'c1', slow: true }), engine.run('c2', { caseId: 'c2', slow: true }), engine.run('c3', { caseId: 'c3' })];
     const done = await Promise.all(runs.map((r) => r.done));
     expect(done.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(done.map((d) => (d.output as { Payload: { done: string } }).Payload.done)).toEqual(['c1', 'c2', 'c3']);

@@ -111,7 +111,15 @@ describe('in-process engine on the real ASL', () => {
     const clock = new ManualClock(T0);
     const { engine, state } = scripted(clock);
     const failing = new LocalEngine({
-      tasks: { ...Object.fromEntries(engine.tasks.map((t) => [t.substitution, async () => ({})])), RecordFailureFunctionArn: async (p) => (state.calls.push(`failure:${JSON.stringify(p.error)}`), {}), ScreenCaseFunctionArn: async () => { const e = new Error('不可用'); e.name = 'CalendarDataMissingError'; throw e; } },
+      tasks: {
+        ...Object.fromEntries(engine.tasks.map((t) => [t.substitution, async () => ({})])),
+        RecordFailureFunctionArn: async (p) => (state.calls.push(`failure:${JSON.stringify(p.error)}`), {}),
+        ScreenCaseFunctionArn: async () => {
+          const e = new Error('不可用');
+          e.name = 'CalendarDataMissingError';
+          throw e;
+        },
+      },
       clock,
       retryIntervalMs: 1,
     });

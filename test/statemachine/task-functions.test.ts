@@ -68,7 +68,7 @@ it('screen, prepare and await run as Lambda handlers against the table', async (
   const record = (await store.get(filed.caseId))!;
   // The matcher's own options, as the screening Lambda is given them (the same words on both platforms, issue 22).
   const m = duplicateMatcherOptions(loadJurisdiction('510903'));
-  const at = <T,>(v: T | ((j: string) => T | undefined) | undefined): T | undefined => (typeof v === 'function' ? (v as (j: string) => T | undefined)('510903') : v);
+  const at = <T>(v: T | ((j: string) => T | undefined) | undefined): T | undefined => (typeof v === 'function' ? (v as (j: string) => T | undefined)('510903') : v);
   const matcher = { departments: at(m.departments), services: at(m.services), halls: at(m.halls), places: at(m.places), tokenize: m.tokenize };
   const bands = fingerprint(record.intake, matcher).keys.filter((k) => k.kind === 'band');
   expect(bands.length).toBe(32);

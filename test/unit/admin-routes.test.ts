@@ -29,7 +29,16 @@ beforeEach(() => cognito.reset());
 
 describe('cognitoStaffAdmin', () => {
   const admin = cognitoStaffAdmin(new CognitoIdentityProviderClient({ region: 'us-east-1' }), POOL);
-  const user = (enabled = true) => ({ Username: 'liaison-x', Enabled: enabled, UserStatus: 'FORCE_CHANGE_PASSWORD' as const, UserCreateDate: new Date('2026-03-02T01:00:00Z'), UserAttributes: [{ Name: 'custom:department', Value: 'YBJ' }, { Name: 'name', Value: '钱联络' }] });
+  const user = (enabled = true) => ({
+    Username: 'liaison-x',
+    Enabled: enabled,
+    UserStatus: 'FORCE_CHANGE_PASSWORD' as const,
+    UserCreateDate: new Date('2026-03-02T01:00:00Z'),
+    UserAttributes: [
+      { Name: 'custom:department', Value: 'YBJ' },
+      { Name: 'name', Value: '钱联络' },
+    ],
+  });
 
   test('create: a temporary password, no invitation mail, the role group and the department group', async () => {
     cognito.on(AdminCreateUserCommand).resolves({});
@@ -45,7 +54,11 @@ describe('cognitoStaffAdmin', () => {
 
   test('a taken name is a 409 user_exists in Chinese', async () => {
     cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
-    await expect(admin.create({ username: 'liaison-x', role: 'agency', password: 'Temp-Password-123!' })).rejects.toMatchObject({ status: 409, code: 'user_exists', message: '用户名 liaison-x 已存在。' });
+    await expect(admin.create({ username: 'liaison-x', role: 'agency', password: 'Temp-Password-123!' })).rejects.toMatchObject({
+      status: 409,
+      code: 'user_exists',
+      message: '用户名 liaison-x 已存在。',
+    });
   });
 
   test('disable signs the account out everywhere; reset sets a temporary password and signs out', async () => {
@@ -68,7 +81,12 @@ describe('cognitoStaffAdmin', () => {
     cognito.on(AdminUserGlobalSignOutCommand).resolves({});
     cognito.on(AdminGetUserCommand).resolves(user());
     await admin.setRole('liaison-x', 'agency', undefined).catch(() => undefined); // the mocked groups still say department
-    expect(cognito.commandCalls(AdminRemoveUserFromGroupCommand).map((c) => c.args[0].input.GroupName).sort()).toEqual(['department', 'dept-YBJ']);
+    expect(
+      cognito
+        .commandCalls(AdminRemoveUserFromGroupCommand)
+        .map((c) => c.args[0].input.GroupName)
+        .sort(),
+    ).toEqual(['department', 'dept-YBJ']);
     expect(cognito.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual(['agency']);
     expect(cognito.commandCalls(AdminDeleteUserAttributesCommand)[0]!.args[0].input.UserAttributeNames).toEqual(['custom:department']);
   });
@@ -77,7 +95,16 @@ describe('cognitoStaffAdmin', () => {
     cognito.on(ListUsersInGroupCommand).resolves({ Users: [] });
     cognito.on(ListUsersInGroupCommand, { GroupName: 'agency' }).resolves({ Users: [{ Username: 'a1' }] });
     cognito.on(ListUsersInGroupCommand, { GroupName: 'admin' }).resolves({ Users: [{ Username: 'root' }] });
-    cognito.on(ListUsersCommand).resolvesOnce({ Users: [{ Username: 'root', Enabled: true }, { Username: 'stray', Enabled: true }], PaginationToken: 'p2' }).resolves({ Users: [{ Username: 'a1', Enabled: false }] });
+    cognito
+      .on(ListUsersCommand)
+      .resolvesOnce({
+        Users: [
+          { Username: 'root', Enabled: true },
+          { Username: 'stray', Enabled: true },
+        ],
+        PaginationToken: 'p2',
+      })
+      .resolves({ Users: [{ Username: 'a1', Enabled: false }] });
     expect(await admin.list()).toEqual([
       { username: 'a1', role: 'agency', disabled: true },
       { username: 'root', role: 'admin', disabled: false },

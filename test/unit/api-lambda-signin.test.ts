@@ -4,11 +4,7 @@
  * challenge routes are mounted. Cognito is aws-sdk-client-mock'd; the paths shown need no JWKS (a success would
  * verify the ID token against the pool's keys, covered with a verifier stub in auth-cognito-login.test.ts).
  */
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import type { Context } from 'aws-lambda';

@@ -9,7 +9,12 @@ const CASE_ID = '510903-20250310-0001';
 const EVIDENCE = { filename: '收据.jpg', contentType: 'image/jpeg', size: 1234, sha256: 'b'.repeat(64), ref: 'file:evidence/510903/x/收据.jpg', kind: 'evidence' as const };
 
 function archivedCase(over: Partial<CaseRecord> = {}): CaseRecord {
-  const intake = intakeOf({ matter: '不动产登记窗口多次要求补交同一材料', facts: '三次往返，每次说法不同。', evidence: [EVIDENCE], complainant: { name: '王某', phone: '13800000000', anonymous: false, wantsReply: true, confidential: false } });
+  const intake = intakeOf({
+    matter: '不动产登记窗口多次要求补交同一材料',
+    facts: '三次往返，每次说法不同。',
+    evidence: [EVIDENCE],
+    complainant: { name: '王某', phone: '13800000000', anonymous: false, wantsReply: true, confidential: false },
+  });
   const base = concluded(recordOf(CASE_ID, intake, { timelineLength: 3 }), '2025-03-12T10:00:00+08:00');
   return { ...base, archive: { at: '2025-12-31T16:30:00.000Z' }, version: 9, updatedAt: '2025-12-31T16:30:00.000Z', ...over };
 }
@@ -32,7 +37,9 @@ describe('canonicalJson', () => {
 describe('buildArchiveBundle', () => {
   it('is reproducible: the same case and timeline in any order and key order give the same bytes and hash', () => {
     const a = buildArchiveBundle(archivedCase(), TIMELINE);
-    const shuffledKeys = JSON.parse(JSON.stringify(archivedCase(), (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v))) as CaseRecord;
+    const shuffledKeys = JSON.parse(
+      JSON.stringify(archivedCase(), (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v)),
+    ) as CaseRecord;
     const b = buildArchiveBundle(shuffledKeys, [...TIMELINE].reverse());
     expect(b.json).toBe(a.json);
     expect(b.sha256).toBe(a.sha256);
@@ -53,7 +60,11 @@ describe('buildArchiveBundle', () => {
 
   it('holds the case fields, the documents with their sha256 and the complete timeline; not the query-code hash or a task token', () => {
     const c = archivedCase({ waiting: { step: 'follow_up', taskToken: 'secret-token', allowedActions: [], since: '2025-03-12T10:00:00+08:00' } });
-    const doc = JSON.parse(buildArchiveBundle(c, TIMELINE).json) as Record<string, unknown> & { case: Record<string, unknown>; documents: { sha256: string; origin: string }[]; timeline: TimelineEvent[] };
+    const doc = JSON.parse(buildArchiveBundle(c, TIMELINE).json) as Record<string, unknown> & {
+      case: Record<string, unknown>;
+      documents: { sha256: string; origin: string }[];
+      timeline: TimelineEvent[];
+    };
     expect(doc).toMatchObject({ format: ARCHIVE_FORMAT, caseId: CASE_ID, trackingNo: CASE_ID, jurisdiction: '510903', archivedAt: '2025-12-31T16:30:00.000Z' });
     expect(doc.case).toMatchObject({ phase: 'archived', intake: { matter: c.intake.matter, facts: c.intake.facts, complainant: { name: '王某' } }, outcome: { kind: 'concluded' } });
     expect(doc.documents).toEqual([{ ...EVIDENCE, origin: 'intake' }]);
@@ -68,7 +79,16 @@ describe('buildArchiveBundle', () => {
   it('lists documents that merged cases brought, once each', () => {
     const other = { ...EVIDENCE, filename: '录音.mp3', sha256: 'c'.repeat(64), ref: 'file:evidence/other.mp3' };
     const merges: CaseRecord['merges'] = [
-      { caseId: '510903-20250310-0002', trackingNo: '510903-20250310-0002', at: '2025-03-11T10:00:00+08:00', by: { role: 'agency', id: 'a' }, previousPhase: 'dispatch', sources: [], complainants: [], evidence: [other, EVIDENCE] },
+      {
+        caseId: '510903-20250310-0002',
+        trackingNo: '510903-20250310-0002',
+        at: '2025-03-11T10:00:00+08:00',
+        by: { role: 'agency', id: 'a' },
+        previousPhase: 'dispatch',
+        sources: [],
+        complainants: [],
+        evidence: [other, EVIDENCE],
+      },
     ];
     const doc = JSON.parse(buildArchiveBundle(archivedCase({ merges }), TIMELINE).json) as { documents: { ref: string; origin: string }[] };
     expect(doc.documents.map((d) => [d.ref, d.origin])).toEqual([
@@ -91,7 +111,12 @@ describe('buildArchiveBundle', () => {
   it('refuses an incomplete timeline and a case that is not archived', () => {
     expect(() => buildArchiveBundle(archivedCase(), TIMELINE.slice(0, 2))).toThrow(ValidationError);
     expect(() => buildArchiveBundle(archivedCase(), [TIMELINE[0]!, TIMELINE[2]!, { ...TIMELINE[2]!, seq: 4 }])).toThrow(ValidationError);
-    expect(() => buildArchiveBundle(archivedCase(), TIMELINE.map((e) => ({ ...e, caseId: 'other' })))).toThrow(ValidationError);
+    expect(() =>
+      buildArchiveBundle(
+        archivedCase(),
+        TIMELINE.map((e) => ({ ...e, caseId: 'other' })),
+      ),
+    ).toThrow(ValidationError);
     expect(() => buildArchiveBundle(archivedCase({ archive: undefined }), TIMELINE)).toThrow(PhaseConflictError);
     expect(() => buildArchiveBundle(archivedCase({ phase: 'follow_up' }), TIMELINE)).toThrow(PhaseConflictError);
   });

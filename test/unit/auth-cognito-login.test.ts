@@ -144,7 +144,9 @@ describe('createCognitoLogin', () => {
 
 describe('challenges', () => {
   test('NEW_PASSWORD_REQUIRED → new_password_required with the session → RespondToAuthChallenge → token', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: SESSION, ChallengeParameters: { USER_ID_FOR_SRP: 'wang.li', userAttributes: '{"email":"w@example.cn"}' } });
+    cognito
+      .on(InitiateAuthCommand)
+      .resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: SESSION, ChallengeParameters: { USER_ID_FOR_SRP: 'wang.li', userAttributes: '{"email":"w@example.cn"}' } });
     const token = idToken('wang.li', 'agency');
     cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { IdToken: token, ExpiresIn: 3600 } });
     const err = (await caught(createCognitoLogin(options())('wang@example.cn', PASSWORD))) as AuthChallengeError;
@@ -164,7 +166,9 @@ describe('challenges', () => {
   });
 
   test('new password, then MFA_SETUP: the authenticator secret, VerifySoftwareToken, then the token', async () => {
-    cognito.on(RespondToAuthChallengeCommand, { ChallengeName: 'NEW_PASSWORD_REQUIRED' }).resolves({ ChallengeName: 'MFA_SETUP', Session: SESSION, ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } });
+    cognito
+      .on(RespondToAuthChallengeCommand, { ChallengeName: 'NEW_PASSWORD_REQUIRED' })
+      .resolves({ ChallengeName: 'MFA_SETUP', Session: SESSION, ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' } });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: 'JBSWY3DPEHPK3PXP', Session: SESSION2 });
     cognito.on(VerifySoftwareTokenCommand).resolves({ Status: 'SUCCESS', Session: 'AYABeE' + 'z'.repeat(200) });
     const token = idToken('wang.li', 'leader');
@@ -234,8 +238,7 @@ describe('routes through the Hono app', () => {
     mountSignInChallengeRoutes(a, { challenges: createCognitoChallenges(options()) });
     return a;
   }
-  const post = (a: Hono, path: string, body: unknown) =>
-    a.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (a: Hono, path: string, body: unknown) => a.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   test('login → 200 with the token, which the staff API then accepts', async () => {
     const token = idToken('wang.li', 'department', 'D-ZJJ');

@@ -93,7 +93,7 @@ test('logout: the record stops tokens from earlier sign-ins, Cognito signs the u
   const v = verifier();
   const before = await idToken('agency2', ['agency'], undefined, Math.floor(Date.now() / 1000) - 60);
   expect((await v.verifyStaffToken(before)).username).toBe('agency2');
-  await createCognitoLogout({ client: new CognitoIdentityProviderClient({}), userPoolId: POOL, revocations, logger: { info: () => {}, warn: () => {} } })((await v.verifyStaffToken(before)));
+  await createCognitoLogout({ client: new CognitoIdentityProviderClient({}), userPoolId: POOL, revocations, logger: { info: () => {}, warn: () => {} } })(await v.verifyStaffToken(before));
   expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)[0]!.args[0].input).toEqual({ UserPoolId: POOL, Username: 'agency2' });
   await expect(v.verifyStaffToken(before)).rejects.toMatchObject({ status: 401 });
   const after = await idToken('agency2', ['agency'], undefined, Math.floor(Date.now() / 1000) + 1);

@@ -41,10 +41,7 @@ describe('loadCalendar', () => {
   });
 
   it('an administrator file replaces the package data for its whole year', () => {
-    writeFileSync(
-      join(dir, '2026.json'),
-      JSON.stringify({ year: 2026, source: '更正（测试）', holidays: ['2026-03-02'], workdays: [], labels: { '2026-03-02': '测试假日' } }),
-    );
+    writeFileSync(join(dir, '2026.json'), JSON.stringify({ year: 2026, source: '更正（测试）', holidays: ['2026-03-02'], workdays: [], labels: { '2026-03-02': '测试假日' } }));
     const cal = loadCalendar({ yearDir: dir });
     expect(cal.explain('2026-03-02')).toEqual({ workday: false, reason: '测试假日放假', source: '更正（测试）', festival: '测试假日' });
     expect(cal.isWorkday('2026-02-16')).toBe(true);

@@ -55,7 +55,7 @@ describe('parseHolidayNotice: the published notices 2023 to 2026 give exactly th
     expect(parseHolidayNotice(notice(year), { url }).data.source).toBe(PACKAGE_YEAR_SOURCES[year]);
   });
 
-  it('国办发明电〔2022〕16号 and 〔2024〕12号: a combined block labels the lunar festival\'s own day 中秋节, the rest 国庆节', () => {
+  it("国办发明电〔2022〕16号 and 〔2024〕12号: a combined block labels the lunar festival's own day 中秋节, the rest 国庆节", () => {
     const l23 = parseHolidayNotice(notice(2023)).data.labels!;
     expect(l23['2023-09-29']).toBe('中秋节');
     expect(['2023-09-30', '2023-10-01', '2023-10-06', '2023-10-07', '2023-10-08'].map((d) => l23[d])).toEqual(Array(5).fill('国庆节'));
@@ -97,7 +97,10 @@ describe('parseHolidayNotice: text it cannot read is refused with a code and a C
   const n26 = notice(2026);
 
   it('no year: neither title nor preamble; --year supplies it (with warnings about the missing title and number)', () => {
-    const body = n26.split('\n').filter((l) => /^\s*[一二三四五六七]、/.test(l)).join('\n');
+    const body = n26
+      .split('\n')
+      .filter((l) => /^\s*[一二三四五六七]、/.test(l))
+      .join('\n');
     const problems = problemsOf(body);
     expect(problems.map((p) => p.code)).toEqual(['no_year']);
     expect(problems[0]!.message).toContain('没有找到年份');
@@ -122,7 +125,7 @@ describe('parseHolidayNotice: text it cannot read is refused with a code and a C
     expect(codesOf(replaceOnce(n26, '至3日（周六）', '至3日（周五）'))).toEqual(['weekday_mismatch']);
   });
 
-  it('a lunar date in parentheses that is not the date\'s (除夕, 正月初七, 腊月二十八)', () => {
+  it("a lunar date in parentheses that is not the date's (除夕, 正月初七, 腊月二十八)", () => {
     expect(codesOf(replaceOnce(n26, '农历正月初七、周一', '农历正月初八、周一'))).toEqual(['lunar_mismatch']);
     expect(codesOf(replaceOnce(n26, '农历腊月二十八', '农历腊月二十九'))).toEqual(['lunar_mismatch']);
     expect(codesOf(replaceOnce(notice(2025), '1月28日（农历除夕、周二）至2月4日', '1月27日（农历除夕、周一）至2月4日').replace('共8天', '共9天'))).toEqual(['lunar_mismatch']);
@@ -162,12 +165,21 @@ describe('parseHolidayNotice: text it cannot read is refused with a code and a C
   it('festivals missing, repeated or unknown; a date off twice', () => {
     const p = problemsOf(n26.replace(/.*三、清明节.*\n/, ''));
     expect(p).toEqual([{ field: 'text', code: 'festival_missing', message: expect.stringContaining('缺少清明节') }]);
-    expect(codesOf(n26.replace(/(.*六、中秋节.*\n)/, '$1　　六、中秋节：9月25日（周五）至27日（周日）放假，共3天。\n'))).toEqual(['duplicate_festival', 'duplicate_date', 'duplicate_date', 'duplicate_date']);
+    expect(codesOf(n26.replace(/(.*六、中秋节.*\n)/, '$1　　六、中秋节：9月25日（周五）至27日（周日）放假，共3天。\n'))).toEqual([
+      'duplicate_festival',
+      'duplicate_date',
+      'duplicate_date',
+      'duplicate_date',
+    ]);
     expect(codesOf(replaceOnce(n26, '三、清明节：', '三、植树节：'))).toEqual(['unknown_festival', 'festival_missing']);
-    expect(codesOf(replaceOnce(n26, '六、中秋节：9月25日（周五）至27日（周日）放假，共3天', '六、中秋节：10月1日（周四）至3日（周六）放假，共3天'))).toEqual(['duplicate_date', 'duplicate_date', 'duplicate_date']);
+    expect(codesOf(replaceOnce(n26, '六、中秋节：9月25日（周五）至27日（周日）放假，共3天', '六、中秋节：10月1日（周四）至3日（周六）放假，共3天'))).toEqual([
+      'duplicate_date',
+      'duplicate_date',
+      'duplicate_date',
+    ]);
   });
 
-  it('a combined block that does not contain the lunar festival\'s day', () => {
+  it("a combined block that does not contain the lunar festival's day", () => {
     const text = replaceOnce(notice(2025), '10月1日（周三）至8日（周三）放假调休，共8天', '10月1日（周三）至5日（周日）放假调休，共5天');
     expect(problemsOf(text)).toEqual([{ field: '第六条（国庆节、中秋节）', code: 'festival_day_not_in_block', message: expect.stringContaining('中秋节（农历八月十五）不在本条的放假日期内') }]);
   });
@@ -222,8 +234,17 @@ const DAY = 86400000;
 
 const arrangement = fc.record({
   year: fc.integer({ min: 2030, max: 2090 }),
-  blocks: fc.tuple(...FESTIVAL_PLAN.map((f) => fc.record({ start: fc.integer({ min: f.from, max: f.to }), len: fc.integer({ min: f.len[0], max: f.len[1] }), workPicks: fc.array(fc.nat(), { maxLength: 2 }) }))),
-  style: fc.record({ weekday: fc.constantFrom('none', '周', '星期'), count: fc.boolean(), sameMonthShort: fc.boolean(), oneLine: fc.boolean(), halfWidth: fc.boolean(), listSep: fc.constantFrom('、', '，') }),
+  blocks: fc.tuple(
+    ...FESTIVAL_PLAN.map((f) => fc.record({ start: fc.integer({ min: f.from, max: f.to }), len: fc.integer({ min: f.len[0], max: f.len[1] }), workPicks: fc.array(fc.nat(), { maxLength: 2 }) })),
+  ),
+  style: fc.record({
+    weekday: fc.constantFrom('none', '周', '星期'),
+    count: fc.boolean(),
+    sameMonthShort: fc.boolean(),
+    oneLine: fc.boolean(),
+    halfWidth: fc.boolean(),
+    listSep: fc.constantFrom('、', '，'),
+  }),
 });
 type Arrangement = typeof arrangement extends fc.Arbitrary<infer T> ? T : never;
 
@@ -264,7 +285,15 @@ describe('parseHolidayNotice: properties over generated notices', () => {
       const work = picked.length ? `${picked.map((t) => md(t)).join(a.style.listSep)}上班。` : '';
       return `${NUMERALS[i]}、${f.name}：${range}放假${picked.length ? '调休' : ''}${a.style.count ? `，共${b.len}天` : ''}。${work}`;
     });
-    let text = [`国务院办公厅关于${a.year}年部分节假日安排的通知`, `国办发明电〔${a.year - 1}〕9号`, '各省、自治区、直辖市人民政府，国务院各部委、各直属机构：', ...paragraphs, '节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。', '国务院办公厅', `${a.year - 1}年11月1日`].join(a.style.oneLine ? '' : '\n');
+    let text = [
+      `国务院办公厅关于${a.year}年部分节假日安排的通知`,
+      `国办发明电〔${a.year - 1}〕9号`,
+      '各省、自治区、直辖市人民政府，国务院各部委、各直属机构：',
+      ...paragraphs,
+      '节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。',
+      '国务院办公厅',
+      `${a.year - 1}年11月1日`,
+    ].join(a.style.oneLine ? '' : '\n');
     if (a.style.halfWidth) text = text.normalize('NFKC');
     return { text, data: { year: a.year, source: `国务院办公厅关于${a.year}年部分节假日安排的通知（国办发明电〔${a.year - 1}〕9号）`, holidays: holidays.sort(), workdays: workdays.sort(), labels } };
   }
@@ -296,7 +325,7 @@ describe('parseHolidayNotice: properties over generated notices', () => {
 });
 
 describe('lunar dates of the published calendar', () => {
-  it('春节 2027 is 02-06 (除夕 02-05), as the published calendar has it, not ICU\'s 02-07', () => {
+  it("春节 2027 is 02-06 (除夕 02-05), as the published calendar has it, not ICU's 02-07", () => {
     expect(lunarMonthDay('2027-02-06')).toEqual({ month: 1, day: 1, leap: false });
     expect(lunarMonthDay('2027-02-05')).toMatchObject({ month: 12 });
   });

@@ -39,13 +39,24 @@ describe('statutory holidays (the law, without a notice)', () => {
     expect([count(2024, '春节'), count(2024, '劳动节')]).toEqual([3, 1]);
     expect([count(2027, '春节'), count(2027, '劳动节'), count(2027, '国庆节'), count(2027, '元旦')]).toEqual([4, 2, 3, 1]);
     expect(statutoryHolidays(2027)!.map((d) => d.date)).toEqual([
-      '2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02',
-      '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03',
+      '2027-01-01',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-04-05',
+      '2027-05-01',
+      '2027-05-02',
+      '2027-06-09',
+      '2027-09-15',
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
     ]);
     expect(statutoryHolidays(2101)).toBeUndefined();
   });
 
-  it('every statutory holiday of 2023-2026 is a day off in that year\'s notice', () => {
+  it("every statutory holiday of 2023-2026 is a day off in that year's notice", () => {
     const official = loadCalendar();
     for (const year of [2023, 2024, 2025, 2026]) {
       for (const h of statutoryHolidays(year)!) expect([h.date, official.isWorkday(h.date)]).toEqual([h.date, false]);
@@ -75,35 +86,32 @@ describe('provisional deadlines', () => {
     expect(cal.explain('2026-12-31').provisional).toBeUndefined();
   });
 
-  it.each([2024, 2025])(
-    'with the %i notice missing, every provisional due date is on or before the official one, and equal after import',
-    (year) => {
-      const official = loadCalendar();
-      const without = new WorkingCalendar(shipped.filter((y) => y.year !== year));
-      const provisional = without.forDeadlines();
-      let counted = 0;
-      let earlier = 0;
-      for (let d = `${year - 1}-12-01`; d < `${year}-12-01`; d = addDays(d, 1)) {
-        for (const n of [1, 2, 3, 5, 10, 15, 20]) {
-          const p = provisional.addWorkingDays(`${d}T17:00:00+08:00`, n);
-          const o = official.addWorkingDays(`${d}T17:00:00+08:00`, n);
-          if (p.dueDate.startsWith(String(year)) || d.startsWith(String(year))) expect(p.provisional?.years).toContain(year);
-          if (p.dueDate > o.dueDate) throw new Error(`${d} + ${n}: provisional ${p.dueDate} is later than official ${o.dueDate}`);
-          if (p.dueDate < o.dueDate) earlier += 1;
-          counted += 1;
-        }
+  it.each([2024, 2025])('with the %i notice missing, every provisional due date is on or before the official one, and equal after import', (year) => {
+    const official = loadCalendar();
+    const without = new WorkingCalendar(shipped.filter((y) => y.year !== year));
+    const provisional = without.forDeadlines();
+    let counted = 0;
+    let earlier = 0;
+    for (let d = `${year - 1}-12-01`; d < `${year}-12-01`; d = addDays(d, 1)) {
+      for (const n of [1, 2, 3, 5, 10, 15, 20]) {
+        const p = provisional.addWorkingDays(`${d}T17:00:00+08:00`, n);
+        const o = official.addWorkingDays(`${d}T17:00:00+08:00`, n);
+        if (p.dueDate.startsWith(String(year)) || d.startsWith(String(year))) expect(p.provisional?.years).toContain(year);
+        if (p.dueDate > o.dueDate) throw new Error(`${d} + ${n}: provisional ${p.dueDate} is later than official ${o.dueDate}`);
+        if (p.dueDate < o.dueDate) earlier += 1;
+        counted += 1;
       }
-      expect(counted).toBeGreaterThan(2000);
-      expect(earlier).toBeGreaterThan(0);
-      // Import the notice into the same calendar: every holder (and its deadline view) now sees official dates.
-      without.loadYear(yearOf(year));
-      for (let d = `${year}-01-01`; d < `${year}-12-01`; d = addDays(d, 7)) {
-        const p = provisional.addWorkingDays(`${d}T17:00:00+08:00`, 10);
-        expect(p).toEqual(official.addWorkingDays(`${d}T17:00:00+08:00`, 10));
-        expect(p.provisional).toBeUndefined();
-      }
-    },
-  );
+    }
+    expect(counted).toBeGreaterThan(2000);
+    expect(earlier).toBeGreaterThan(0);
+    // Import the notice into the same calendar: every holder (and its deadline view) now sees official dates.
+    without.loadYear(yearOf(year));
+    for (let d = `${year}-01-01`; d < `${year}-12-01`; d = addDays(d, 7)) {
+      const p = provisional.addWorkingDays(`${d}T17:00:00+08:00`, 10);
+      expect(p).toEqual(official.addWorkingDays(`${d}T17:00:00+08:00`, 10));
+      expect(p.provisional).toBeUndefined();
+    }
+  });
 
   it('reaches far enough for every adjusted working day of the shipped notices', () => {
     for (const y of shipped) {

@@ -91,7 +91,10 @@ describe('DynamoCaseStore commands', () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    await store.create(makeCase({ caseId: 'C2' }), Array.from({ length: 100 }, (_, i) => makeEvent(`e${i}`)));
+    await store.create(
+      makeCase({ caseId: 'C2' }),
+      Array.from({ length: 100 }, (_, i) => makeEvent(`e${i}`)),
+    );
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(JSON.parse(put.Item!.pending as string).events).toHaveLength(100);

@@ -26,7 +26,12 @@ function s3Event(bucket: string, ...keys: string[]): S3Event {
       userIdentity: { principalId: 'x' },
       requestParameters: { sourceIPAddress: '203.0.113.1' },
       responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-      s3: { s3SchemaVersion: '1.0', configurationId: 'c', bucket: { name: bucket, ownerIdentity: { principalId: 'x' }, arn: `arn:aws:s3:::${bucket}` }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: 1, eTag: 'e', sequencer: '1' } },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'c',
+        bucket: { name: bucket, ownerIdentity: { principalId: 'x' }, arn: `arn:aws:s3:::${bucket}` },
+        object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: 1, eTag: 'e', sequencer: '1' },
+      },
     })),
   };
 }
@@ -55,7 +60,10 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
 
   it('letters: an S3 event per sidecar makes one case per letter; a bad letter is reported, the good ones filed; replay → same cases', async () => {
     objects.set('scans/letters/b1/l1.png', PNG);
-    objects.set('scans/letters/b1/l1.letter.json', Buffer.from(JSON.stringify({ file: 'l1.png', envelopeDate: '2026-02-27', name: '陈七', phone: '13811112222', respondentUnit: '某窗口', matter: '来信事项' })));
+    objects.set(
+      'scans/letters/b1/l1.letter.json',
+      Buffer.from(JSON.stringify({ file: 'l1.png', envelopeDate: '2026-02-27', name: '陈七', phone: '13811112222', respondentUnit: '某窗口', matter: '来信事项' })),
+    );
     objects.set('scans/letters/b1/l2.pdf', PDF);
     objects.set('scans/letters/b1/l2.letter.json', Buffer.from(JSON.stringify({ file: 'l2.pdf', anonymous: '是', matter: '匿名来信' })));
     objects.set('scans/letters/b1/l3.letter.json', Buffer.from(JSON.stringify({ file: 'missing.png', name: '周八', matter: 'x' })));
@@ -66,7 +74,11 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
     expect(out.created).toHaveLength(2);
     expect(out.rejected).toEqual([{ key: 'letters/b1/l3.letter.json', problems: [expect.objectContaining({ field: 'file', code: 'scan_missing' })] }]);
     const c1 = await h.store.get(out.created[0]!.caseId);
-    expect(c1?.intake).toMatchObject({ channel: 'letter', channelDetails: { envelopeDate: '2026-02-27', batch: 'b1' }, evidence: [expect.objectContaining({ ref: 's3://scans/letters/b1/l1.png', kind: 'letter_scan', contentType: 'image/png' })] });
+    expect(c1?.intake).toMatchObject({
+      channel: 'letter',
+      channelDetails: { envelopeDate: '2026-02-27', batch: 'b1' },
+      evidence: [expect.objectContaining({ ref: 's3://scans/letters/b1/l1.png', kind: 'letter_scan', contentType: 'image/png' })],
+    });
     expect((await h.store.get(out.created[1]!.caseId))?.flags.anonymous).toBe(true);
     expect(h.started.map((s) => s.name).sort()).toEqual(out.created.map((c) => c.caseId).sort());
 
@@ -80,7 +92,9 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
     objects.set('scans/letters/b2/l1.letter.json', Buffer.from(JSON.stringify({ file: 'l1.png' })));
     const out = await handleLetterUploads(h.deps, new S3ObjectReader(s3), s3Event('scans', 'letters/b2/l1.letter.json'));
     expect(out.created).toEqual([]);
-    expect(out.rejected).toEqual([{ key: 'letters/b2/l1.letter.json', problems: [expect.objectContaining({ field: 'matter', code: 'ocr_not_available', message: expect.stringContaining('文字识别（OCR）') })] }]);
+    expect(out.rejected).toEqual([
+      { key: 'letters/b2/l1.letter.json', problems: [expect.objectContaining({ field: 'matter', code: 'ocr_not_available', message: expect.stringContaining('文字识别（OCR）') })] },
+    ]);
     expect(h.started).toHaveLength(0);
   });
 
@@ -89,7 +103,9 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
     const event = s3Event('scans', 'boxes/2026-03-02-B01.csv');
     const out = (await handleBoxUploads(h.deps, new S3ObjectReader(s3), event))['boxes/2026-03-02-B01.csv']!;
     expect(out.filter((r) => r.caseId).map((r) => r.row)).toEqual([1, 2]);
-    expect(out.find((r) => r.row === 3)?.problems).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'name', code: 'name_required' }), expect.objectContaining({ field: 'matter', code: 'required' })]));
+    expect(out.find((r) => r.row === 3)?.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'name', code: 'name_required' }), expect.objectContaining({ field: 'matter', code: 'required' })]),
+    );
     expect(out.find((r) => r.row === 4)?.problems).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'openedBy', code: 'two_openers_required' })]));
     const anon = await h.store.get(out[0]!.caseId!);
     expect(anon?.intake).toMatchObject({ channel: 'suggestion_box', complainant: { anonymous: true, wantsReply: false }, channelDetails: { box: 'B-01', openedBy: ['张三', '李四'], slipNo: '1' } });
@@ -107,14 +123,30 @@ describe('S3 and SQS channel adapters → case and started execution', () => {
   it('12345 work orders: SQS messages → cases keeping the work-order number; a bad message fails alone; redelivery → one case', async () => {
     const order = JSON.parse(fixture('workorder.json').toString('utf8')) as Record<string, unknown>;
     const sqs = (bodies: string[]): SQSEvent => ({
-      Records: bodies.map((body, i) => ({ messageId: `m${i}`, receiptHandle: 'r', body, attributes: {} as never, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:ap-east-1:1:q', awsRegion: 'ap-east-1' })),
+      Records: bodies.map((body, i) => ({
+        messageId: `m${i}`,
+        receiptHandle: 'r',
+        body,
+        attributes: {} as never,
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:ap-east-1:1:q',
+        awsRegion: 'ap-east-1',
+      })),
     });
     const res = await handleWorkOrders(h.deps, sqs([JSON.stringify(order), '{"workOrderNo": "bad no!"}', 'not json']));
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
     const page = await h.store.query({ jurisdiction: '510903' });
     expect(page.items).toHaveLength(1);
     const c = page.items[0]!;
-    expect(c.intake).toMatchObject({ channel: 'hotline_12345', sourceKey: '12345:SN12345-20260302-0042', workOrderNo: 'SN12345-20260302-0042', receivedBy: { department: 'SCJGJ' }, originalSentAt: '2026-03-02T08:55:00+08:00' });
+    expect(c.intake).toMatchObject({
+      channel: 'hotline_12345',
+      sourceKey: '12345:SN12345-20260302-0042',
+      workOrderNo: 'SN12345-20260302-0042',
+      receivedBy: { department: 'SCJGJ' },
+      originalSentAt: '2026-03-02T08:55:00+08:00',
+    });
     expect(c.department).toBe('SCJGJ');
     const again = await handleWorkOrders(h.deps, sqs([JSON.stringify(order)]));
     expect(again.batchItemFailures).toEqual([]);

@@ -20,7 +20,10 @@ describe('SfnWorkflow (Workflow port on Step Functions)', () => {
   });
 
   it('treats ExecutionAlreadyExists as already running; other errors propagate', async () => {
-    sfn.on(StartExecutionCommand).rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} })).rejectsOnce(new Error('throttled'));
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }))
+      .rejectsOnce(new Error('throttled'));
     expect(await wf.start('c1', { caseId: 'c1' })).toEqual({ executionId: `${ARN.replace(':stateMachine:', ':execution:')}:c1`, alreadyRunning: true });
     await expect(wf.start('c1', { caseId: 'c1' })).rejects.toThrow('throttled');
   });
@@ -58,7 +61,10 @@ describe('lazySfnWorkflow and lazySfnCallbacks (Step Functions loaded on first u
 
   it('starts, answers and fails exactly as SfnWorkflow (same commands, same ExecutionAlreadyExists mapping)', async () => {
     const wf = lazySfnWorkflow(ARN);
-    mock.on(StartExecutionCommand).resolvesOnce({ executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:c1`, startDate: new Date() }).rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    mock
+      .on(StartExecutionCommand)
+      .resolvesOnce({ executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:c1`, startDate: new Date() })
+      .rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     mock.on(SendTaskSuccessCommand).resolves({}).on(SendTaskFailureCommand).resolves({});
     expect(await wf.start('c1', { caseId: 'c1' })).toEqual({ executionId: `${ARN.replace(':stateMachine:', ':execution:')}:c1`, alreadyRunning: false });
     expect(await wf.start('c1', { caseId: 'c1' })).toEqual({ executionId: `${ARN.replace(':stateMachine:', ':execution:')}:c1`, alreadyRunning: true });

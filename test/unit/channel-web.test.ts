@@ -55,7 +55,13 @@ describe('web form channel: API Gateway v2 event → functions/api/index.ts → 
     expect(res.statusCode).toBe(400);
     const errors = res.json().errors as { field: string; code: string; message: string }[];
     const byField = Object.fromEntries(errors.map((e) => [e.field, e.code]));
-    expect(byField).toMatchObject({ 'complainant.phone': 'invalid_phone', 'complainant.email': 'invalid_email', matter: 'required', 'complainant.name': 'name_required', 'respondent.unit': 'respondent_required' });
+    expect(byField).toMatchObject({
+      'complainant.phone': 'invalid_phone',
+      'complainant.email': 'invalid_email',
+      matter: 'required',
+      'complainant.name': 'name_required',
+      'respondent.unit': 'respondent_required',
+    });
     expect(errors.every((e) => /[\u4e00-\u9fff]/.test(e.message))).toBe(true);
     expect(h.startCalls()).toHaveLength(0);
   });
@@ -103,7 +109,18 @@ describe('web form channel: API Gateway v2 event → functions/api/index.ts → 
     expect(page.body).toMatch(/<label for="f-matter">/);
     const doc = (await invoke(httpApiEvent('GET', '/api/openapi.json'))).json() as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/', '/status', '/api/complaints', '/api/complaints/{caseId}', '/api/auth/login', '/api/cases', '/api/cases/{caseId}', '/api/cases/{caseId}/actions', '/api/openapi.json', '/console']),
+      expect.arrayContaining([
+        '/',
+        '/status',
+        '/api/complaints',
+        '/api/complaints/{caseId}',
+        '/api/auth/login',
+        '/api/cases',
+        '/api/cases/{caseId}',
+        '/api/cases/{caseId}/actions',
+        '/api/openapi.json',
+        '/console',
+      ]),
     );
   });
 });

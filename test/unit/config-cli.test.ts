@@ -35,10 +35,26 @@ describe('tousu config validate (spawned, as an administrator runs it)', () => {
     expect(ok.stdout).toContain('证明材料最多 3 个文件，每个 ≤ 2097152 字节，合计 ≤ 3145728 字节');
     const badDir = mkdtempSync(join(tmpdir(), 'tousu-cfg-'));
     const bad = join(badDir, 'tousu.config.json');
-    writeFileSync(bad, JSON.stringify({ limits: { sizes: { evidence: { maxFiles: 0, maxFileBytes: 8388608 } } }, handover: { peers: [{ jurisdiction: '510921', url: 'ftp://x', keys: [{ id: 'k', secret: 'short' }], signWith: 'k' }] }, smtp: { maxClients: 0 }, intakeBacklog: { maxBusyExecutions: 0 } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        limits: { sizes: { evidence: { maxFiles: 0, maxFileBytes: 8388608 } } },
+        handover: { peers: [{ jurisdiction: '510921', url: 'ftp://x', keys: [{ id: 'k', secret: 'short' }], signWith: 'k' }] },
+        smtp: { maxClients: 0 },
+        intakeBacklog: { maxBusyExecutions: 0 },
+      }),
+    );
     const r = tousu(['config', 'validate', bad]);
     expect(r.code).toBe(2);
-    for (const path of ['limits.sizes.evidence.maxFiles', 'limits.sizes.evidence.maxFileBytes', 'handover.peers.0.url', 'handover.peers.0.keys.0.secret', 'smtp.maxClients', 'intakeBacklog.maxBusyExecutions']) expect(r.stdout).toContain(path);
+    for (const path of [
+      'limits.sizes.evidence.maxFiles',
+      'limits.sizes.evidence.maxFileBytes',
+      'handover.peers.0.url',
+      'handover.peers.0.keys.0.secret',
+      'smtp.maxClients',
+      'intakeBacklog.maxBusyExecutions',
+    ])
+      expect(r.stdout).toContain(path);
     const deployDir = join(mkdtempSync(join(tmpdir(), 'tousu-cfg-')), 'deploy');
     mkdirSync(deployDir);
     const deploy = join(deployDir, '510903.json');

@@ -72,13 +72,7 @@ describe('validateJurisdictionFile on broken files', () => {
     const result = validateJurisdictionFile(join(fixtures, 'broken-jurisdiction.json'));
     expect(result.ok).toBe(false);
     expect(result.config).toBeUndefined();
-    expect(result.problems.map((p) => p.path)).toEqual([
-      'agency.leader',
-      'departments.2.forwardingAdresses',
-      'departments.3.chiefRepresentative.email',
-      'departments.4.aliases',
-      'departments.5.code',
-    ]);
+    expect(result.problems.map((p) => p.path)).toEqual(['agency.leader', 'departments.2.forwardingAdresses', 'departments.3.chiefRepresentative.email', 'departments.4.aliases', 'departments.5.code']);
     const byPath = Object.fromEntries(result.problems.map((p) => [p.path, p]));
     expect(byPath['agency.leader']!.message).toBe('缺少必填字段');
     expect(byPath['departments.3.chiefRepresentative.email']!.message).toBe('邮箱地址格式不正确');

@@ -66,8 +66,16 @@ describe('rules lapse warning', () => {
 
 describe('loadRulesRegistry', () => {
   it('holds only suining-2023 when the directory is absent or empty', () => {
-    expect(loadRulesRegistry(join(tmpdir(), 'tousu-no-such-dir')).all().map((v) => v.id)).toEqual(['suining-2023']);
-    expect(loadRulesRegistry(rulesDir({})).all().map((v) => v.id)).toEqual(['suining-2023']);
+    expect(
+      loadRulesRegistry(join(tmpdir(), 'tousu-no-such-dir'))
+        .all()
+        .map((v) => v.id),
+    ).toEqual(['suining-2023']);
+    expect(
+      loadRulesRegistry(rulesDir({}))
+        .all()
+        .map((v) => v.id),
+    ).toEqual(['suining-2023']);
   });
 
   it('picks up a successor file and binds by date of receipt', () => {
@@ -100,11 +108,7 @@ describe('loadRulesRegistry', () => {
     expect(result.registry.all().map((v) => v.id)).toEqual(['suining-2023']);
 
     const missingCodes = validateRulesDir(rulesDir({ 'suining-2025.json': { ...rest, terminationReasons: { 'art19-1': terminationReasons['art19-1'] } } }));
-    expect(missingCodes.files[0]!.problems.map((p) => p.path)).toEqual([
-      'terminationReasons.art19-2',
-      'terminationReasons.art19-3',
-      'terminationReasons.art19-4',
-    ]);
+    expect(missingCodes.files[0]!.problems.map((p) => p.path)).toEqual(['terminationReasons.art19-2', 'terminationReasons.art19-3', 'terminationReasons.art19-4']);
   });
 
   it('reports a syntax error in a rules file with its position', () => {

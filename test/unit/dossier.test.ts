@@ -8,7 +8,7 @@ import type { Actor, CaseRecord, TimelineEvent } from '../../shared/domain/case'
 import { renderDossier } from '../../shared/domain/dossier';
 import { PhaseConflictError } from '../../shared/domain/errors';
 import { archive } from '../../shared/domain/lifecycle';
-import type { Walk} from '../fixtures/lifecycle';
+import type { Walk } from '../fixtures/lifecycle';
 import { AGENCY, ADDRESS, DEPT, EMAIL, NAME, PHONE, caseIn, ctxAt, jurisdiction, rules } from '../fixtures/lifecycle';
 
 const ARCHIVED_AT = '2025-03-07T10:05:00+08:00';

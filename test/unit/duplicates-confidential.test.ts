@@ -14,8 +14,15 @@ import { AGENCY, DEPT, newCase } from '../fixtures/lifecycle';
 
 const NAME = '周晓梅';
 const PHONE = '13982517766';
-const confidential = intakeOf({ matter: '3月3日在船山区不动产登记中心办理二手房过户，材料被退回三次，每次说法不同。', complainant: { name: NAME, phone: PHONE, email: 'zxm@example.com', anonymous: false, wantsReply: true, confidential: true } });
-const open = intakeOf({ matter: '来电人周女士反映：不动产中心办过户材料来回退了三回，希望一次讲清楚。', receivedAt: '2025-03-11T09:00:00+08:00', complainant: { name: '周女士', phone: '139-8251-7766', anonymous: false, wantsReply: true, confidential: false } });
+const confidential = intakeOf({
+  matter: '3月3日在船山区不动产登记中心办理二手房过户，材料被退回三次，每次说法不同。',
+  complainant: { name: NAME, phone: PHONE, email: 'zxm@example.com', anonymous: false, wantsReply: true, confidential: true },
+});
+const open = intakeOf({
+  matter: '来电人周女士反映：不动产中心办过户材料来回退了三回，希望一次讲清楚。',
+  receivedAt: '2025-03-11T09:00:00+08:00',
+  complainant: { name: '周女士', phone: '139-8251-7766', anonymous: false, wantsReply: true, confidential: false },
+});
 const SIGNAL = /^投诉人(联系电话|电子邮箱|身份证号码|姓名|姓氏|单位名称)/;
 const scored = scorePair(fingerprint(open), fingerprint(confidential), open.receivedAt, confidential.receivedAt);
 
@@ -40,7 +47,14 @@ describe('可能重复 reasons and a confidential complainant (art. 13)', () => 
   it('the case view and the timeline of either case show a department no identity signal of the pair', () => {
     const conf = newCase({ confidential: true });
     const other = newCase();
-    const finding = (caseId: string, direction: DuplicateSuspect['direction']): DuplicateSuspect => ({ caseId, trackingNo: caseId, direction, score: scored.score, reasons: scored.explanation, at: open.receivedAt });
+    const finding = (caseId: string, direction: DuplicateSuspect['direction']): DuplicateSuspect => ({
+      caseId,
+      trackingNo: caseId,
+      direction,
+      score: scored.score,
+      reasons: scored.explanation,
+      at: open.receivedAt,
+    });
     const pairs: [CaseRecord, string][] = [
       [{ ...conf, duplicateSuspects: [finding(other.caseId, 'by')], dismissedDuplicates: [{ ...finding('Z', 'of'), dismissedAt: open.receivedAt, dismissedBy: AGENCY }] }, other.caseId],
       [{ ...other, duplicateSuspects: [finding(conf.caseId, 'of')] }, conf.caseId],
@@ -56,7 +70,16 @@ describe('可能重复 reasons and a confidential complainant (art. 13)', () => 
       expect(record.duplicateSuspects![0]!.reasons).toEqual(scored.explanation);
 
       const events: TimelineEvent[] = [
-        { caseId: record.caseId, seq: 1, at: open.receivedAt, type: 'possible_duplicate', actor: { role: 'system', id: 'tousu' }, phase: record.phase, summary: '可能重复', data: { candidates: [{ caseId: otherId, score: scored.score, explanation: scored.explanation }], direction: 'by' } },
+        {
+          caseId: record.caseId,
+          seq: 1,
+          at: open.receivedAt,
+          type: 'possible_duplicate',
+          actor: { role: 'system', id: 'tousu' },
+          phase: record.phase,
+          summary: '可能重复',
+          data: { candidates: [{ caseId: otherId, score: scored.score, explanation: scored.explanation }], direction: 'by' },
+        },
       ];
       const shown = JSON.stringify(timelineFor(DEPT, record, events));
       expect(shown).not.toMatch(/投诉人(联系电话|姓氏|姓名|电子邮箱)/);

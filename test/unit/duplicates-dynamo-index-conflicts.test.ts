@@ -9,14 +9,16 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1
 const mock = mockClient(doc);
 const keys: IndexKey[] = Array.from({ length: 4 }, (_, i) => ({ kind: 'band', band: i, hash: `h${i}` }));
 
-const cancelled = (codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+const cancelled = (codes: string[]) => Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
 
 beforeEach(() => mock.reset());
 
 describe('DynamoDuplicateIndex under transaction conflicts', () => {
   it('sends a conflicting transaction again', async () => {
-    mock.on(TransactWriteCommand).rejectsOnce(cancelled(['None', 'TransactionConflict', 'None', 'None'])).resolves({});
+    mock
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'TransactionConflict', 'None', 'None']))
+      .resolves({});
     await new DynamoDuplicateIndex({ doc, tableName: 't' }).add('J', { caseId: 'c', day: '20250101' }, keys);
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
     expect(mock.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -27,7 +29,10 @@ describe('DynamoDuplicateIndex under transaction conflicts', () => {
     mock.on(UpdateCommand).resolves({});
     await new DynamoDuplicateIndex({ doc, tableName: 't', transactionAttempts: 2 }).add('J', { caseId: 'c', day: '20250101' }, keys);
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
-    const filed = mock.commandCalls(UpdateCommand).map((c) => String(c.args[0].input.Key?.pk)).sort();
+    const filed = mock
+      .commandCalls(UpdateCommand)
+      .map((c) => String(c.args[0].input.Key?.pk))
+      .sort();
     expect(filed).toEqual(['LSH#J#0#h0', 'LSH#J#1#h1', 'LSH#J#2#h2', 'LSH#J#3#h3']);
   });
 

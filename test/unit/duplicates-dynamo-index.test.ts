@@ -20,10 +20,13 @@ beforeAll(async () => {
   const client = localDynamoClient(dyn);
   await ensureTable(client, TABLE);
   doc = documentClient(client);
-  doc.middlewareStack.add((next, context) => async (args) => {
-    calls.push(String(context.commandName));
-    return next(args);
-  }, { step: 'initialize', name: 'countCalls' });
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
 });
 
 afterAll(async () => {
@@ -52,7 +55,12 @@ describe('DynamoDuplicateIndex', () => {
     calls.length = 0;
     const hits = await index.lookup('J1', [...keys, band(2, 'none')]);
     expect(calls).toEqual(['BatchGetItemCommand']);
-    expect(hits.get('B#0#aa')?.map((e) => e.caseId).sort()).toEqual(['case-1', 'case-2']);
+    expect(
+      hits
+        .get('B#0#aa')
+        ?.map((e) => e.caseId)
+        .sort(),
+    ).toEqual(['case-1', 'case-2']);
     expect(hits.get('B#1#bb')).toEqual([{ caseId: 'case-1', day: '20250305' }]);
     expect(hits.get('PHONE#p1')).toEqual([{ caseId: 'case-1', day: '20250305' }]);
     expect(hits.has('B#2#none')).toBe(false);
@@ -74,7 +82,12 @@ describe('DynamoDuplicateIndex', () => {
     const index = new DynamoDuplicateIndex({ doc, tableName: TABLE, maxEntriesPerKey: 3 });
     for (let d = 1; d <= 5; d++) await index.add('J4', { caseId: `c${d}`, day: `2025030${d}` }, [band(0, 'hot'), band(1, 'hot')]);
     const hits = await index.lookup('J4', [band(0, 'hot')]);
-    expect(hits.get('B#0#hot')?.map((e) => e.caseId).sort()).toEqual(['c3', 'c4', 'c5']);
+    expect(
+      hits
+        .get('B#0#hot')
+        ?.map((e) => e.caseId)
+        .sort(),
+    ).toEqual(['c3', 'c4', 'c5']);
     // The look-up also trimmed the stored item (the other key, not looked up, still holds all five).
     const stored = async (k: IndexKey) => (await doc.send(new GetCommand({ TableName: TABLE, Key: duplicateIndexItemKey('J4', k) }))).Item?.entries as Set<string>;
     expect([...(await stored(band(0, 'hot')))].sort()).toEqual(['20250303#c3', '20250304#c4', '20250305#c5']);
@@ -91,7 +104,11 @@ describe('DynamoDuplicateIndex', () => {
     expect(hits.size).toBe(34);
     expect([...hits.values()].every((e) => e.length === 1 && e[0]!.caseId === 'case-t')).toBe(true);
     calls.length = 0;
-    await index.add('J6', { caseId: 'case-u', day: '20250102' }, Array.from({ length: 130 }, (_, i) => band(i, 'ty')));
+    await index.add(
+      'J6',
+      { caseId: 'case-u', day: '20250102' },
+      Array.from({ length: 130 }, (_, i) => band(i, 'ty')),
+    );
     expect(calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
   });
 
@@ -106,7 +123,12 @@ describe('DynamoDuplicateIndex', () => {
     expect(fingerprint(first.intake).keys.length).toBeGreaterThan(32);
 
     calls.length = 0;
-    const again = intakeOf({ channel: 'phone', matter: '来电反映：3月5日在不动产中心5号窗口办二手房过户被要求补清单外证明，跑了3次。', complainant: { ...complainant, name: '王女士', phone: '138 1234 5678' }, receivedAt: '2025-03-07T09:00:00+08:00' });
+    const again = intakeOf({
+      channel: 'phone',
+      matter: '来电反映：3月5日在不动产中心5号窗口办二手房过户被要求补清单外证明，跑了3次。',
+      complainant: { ...complainant, name: '王女士', phone: '138 1234 5678' },
+      receivedAt: '2025-03-07T09:00:00+08:00',
+    });
     const d = await check(again, { jurisdiction: JURISDICTION, now: new Date() });
     expect(d).toMatchObject({ kind: 'merge', into: '510903-20250305-0001' });
     expect(calls.filter((c) => c === 'BatchGetItemCommand')).toHaveLength(1);

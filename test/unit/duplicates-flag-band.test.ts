@@ -14,10 +14,22 @@ const AT = '2025-03-04T10:00:00+08:00';
 function pair(o: { email?: boolean } = {}): { earlier: CaseRecord; later: CaseRecord } {
   const earlier = newCase();
   const later = newCase(o);
-  const suspect = (c: CaseRecord, direction: DuplicateSuspect['direction']): DuplicateSuspect => ({ caseId: c.caseId, trackingNo: c.trackingNo, direction, score: 0.61, reasons: ['投诉人联系电话一致', '被投诉单位相同'], at: AT });
+  const suspect = (c: CaseRecord, direction: DuplicateSuspect['direction']): DuplicateSuspect => ({
+    caseId: c.caseId,
+    trackingNo: c.trackingNo,
+    direction,
+    score: 0.61,
+    reasons: ['投诉人联系电话一致', '被投诉单位相同'],
+    at: AT,
+  });
   return {
     earlier: { ...earlier, phase: 'dispatch', duplicateSuspects: [suspect(later, 'by')] },
-    later: { ...later, phase: 'dispatch', flags: { ...later.flags, possibleDuplicateOf: [earlier.caseId] }, duplicateSuspects: [suspect(earlier, 'of'), { ...suspect(earlier, 'of'), caseId: 'OTHER', trackingNo: 'OTHER' }] },
+    later: {
+      ...later,
+      phase: 'dispatch',
+      flags: { ...later.flags, possibleDuplicateOf: [earlier.caseId] },
+      duplicateSuspects: [suspect(earlier, 'of'), { ...suspect(earlier, 'of'), caseId: 'OTHER', trackingNo: 'OTHER' }],
+    },
   };
 }
 
@@ -80,7 +92,9 @@ describe('不是重复: dismissing a flagged pair', () => {
     expect(d).not.toBeNull();
     expect(d!.record.flags.possibleDuplicateOf).toBeUndefined();
     expect(d!.record.duplicateSuspects?.map((s) => s.caseId)).toEqual(['OTHER']);
-    expect(d!.record.dismissedDuplicates).toEqual([expect.objectContaining({ caseId: earlier.caseId, direction: 'of', reasons: ['投诉人联系电话一致', '被投诉单位相同'], dismissedBy: AGENCY, note: '两件事' })]);
+    expect(d!.record.dismissedDuplicates).toEqual([
+      expect.objectContaining({ caseId: earlier.caseId, direction: 'of', reasons: ['投诉人联系电话一致', '被投诉单位相同'], dismissedBy: AGENCY, note: '两件事' }),
+    ]);
     expect(d!.event.type).toBe('duplicate_dismissed');
     expect(isDismissedPair(d!.record, earlier.caseId)).toBe(true);
     expect(dismissPair(d!.record, { caseId: earlier.caseId, trackingNo: earlier.trackingNo }, AGENCY, AT)).toBeNull();

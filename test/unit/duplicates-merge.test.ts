@@ -8,9 +8,28 @@ const AT = '2025-03-12T10:00:00+08:00';
 const photo = { filename: '照片.jpg', contentType: 'image/jpeg', size: 10, sha256: 'b'.repeat(64), ref: 'blob/b' };
 
 const target = () =>
-  recordOf('T-1', intakeOf({ channel: 'email', sourceKey: 'mail-1', matter: '不动产登记中心要求清单外材料', complainant: { name: '王芳', email: 'w@qq.com', anonymous: false, wantsReply: true, confidential: false } }), { phase: 'handling' });
+  recordOf(
+    'T-1',
+    intakeOf({
+      channel: 'email',
+      sourceKey: 'mail-1',
+      matter: '不动产登记中心要求清单外材料',
+      complainant: { name: '王芳', email: 'w@qq.com', anonymous: false, wantsReply: true, confidential: false },
+    }),
+    { phase: 'handling' },
+  );
 const source = (id = 'S-1', over: Partial<CaseRecord> = {}) =>
-  recordOf(id, intakeOf({ channel: 'phone', sourceKey: `phone-${id}`, matter: '来电反映不动产中心让补材料', evidence: [photo], complainant: { name: '王女士', phone: '13812345678', anonymous: false, wantsReply: true, confidential: true } }), { phase: 'acceptance', ...over });
+  recordOf(
+    id,
+    intakeOf({
+      channel: 'phone',
+      sourceKey: `phone-${id}`,
+      matter: '来电反映不动产中心让补材料',
+      evidence: [photo],
+      complainant: { name: '王女士', phone: '13812345678', anonymous: false, wantsReply: true, confidential: true },
+    }),
+    { phase: 'acceptance', ...over },
+  );
 
 describe('applyMerge', () => {
   it('keeps every channel, source, contact and piece of evidence on the target and closes the source as merged', () => {

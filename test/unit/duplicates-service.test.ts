@@ -73,7 +73,12 @@ describe('createDuplicateCheck', () => {
   it('merges a surname-and-title caller with the full name about the same matter; queues it when configured stricter', async () => {
     const { check, file, ctx, cases, index } = setup();
     await file('A', intakeOf({ channel: 'letter', matter: FIRST, complainant: { name: '王芳', address: '明月路1号', anonymous: false, wantsReply: true, confidential: false } }));
-    const note = intakeOf({ channel: 'phone', matter: FIRST, receivedAt: '2025-03-12T10:00:00+08:00', complainant: { name: '王女士', phone: '13812345678', anonymous: false, wantsReply: true, confidential: false } });
+    const note = intakeOf({
+      channel: 'phone',
+      matter: FIRST,
+      receivedAt: '2025-03-12T10:00:00+08:00',
+      complainant: { name: '王女士', phone: '13812345678', anonymous: false, wantsReply: true, confidential: false },
+    });
     expect((await check(note, ctx(note))).kind).toBe('merge');
     const strict = createDuplicateCheck({ index, store: cases, departments: DEPARTMENTS, rules: { autoMinIdentity: 0.75 } });
     const d = await strict(note, ctx(note));

@@ -1,7 +1,22 @@
 import { normaliseIdNumber, idNumbersInText, canonicalTerms, simplify } from '../../shared/domain/duplicates/normalize';
 import { phonesInText } from '../../shared/domain/duplicates/fingerprint';
 import { compareSignals } from '../../shared/domain/duplicates/score';
-import { extractFacts, compareFacts, normaliseEmail, normaliseName, normaliseOrganisation, normalisePhone, normaliseText, shingles, minhash, estimateJaccard, jaccard, lshBands, fingerprint, resolveUnit } from '../../shared/domain/duplicates/index';
+import {
+  extractFacts,
+  compareFacts,
+  normaliseEmail,
+  normaliseName,
+  normaliseOrganisation,
+  normalisePhone,
+  normaliseText,
+  shingles,
+  minhash,
+  estimateJaccard,
+  jaccard,
+  lshBands,
+  fingerprint,
+  resolveUnit,
+} from '../../shared/domain/duplicates/index';
 import { DEPARTMENTS } from '../fixtures/duplicates/labelled-set';
 import { intakeOf } from '../fixtures/duplicates/records';
 import { isValidPhone } from '../../shared/intake/validate';
@@ -144,7 +159,12 @@ describe('MinHash and LSH', () => {
   it('files an intake under 32 bands and hashed identity keys, never the clear values', () => {
     const fp = fingerprint(intakeOf({ matter: '社保局态度恶劣', complainant: { name: '王芳', phone: '+86 138 1234 5678', email: 'a@b.cn', anonymous: false, wantsReply: true, confidential: false } }));
     expect(fp.keys.filter((k) => k.kind === 'band')).toHaveLength(32);
-    expect(fp.keys.filter((k) => k.kind !== 'band').map((k) => k.kind).sort()).toEqual(['mail', 'name', 'phone']);
+    expect(
+      fp.keys
+        .filter((k) => k.kind !== 'band')
+        .map((k) => k.kind)
+        .sort(),
+    ).toEqual(['mail', 'name', 'phone']);
     expect(JSON.stringify(fp.keys)).not.toMatch(/13812345678|a@b\.cn|王芳/);
   });
 });
@@ -185,20 +205,17 @@ describe('landlines written in the text (issue 22)', () => {
     expect(phonesInText(text)).toEqual([normalisePhone(phone)]);
   });
 
-  it.each([
-    '金额 2345678 元',
-    '工单号GD20250304000123',
-    '身份证510903199001011234',
-    '打了8765432好几次',
-    '打中心电话0825-2345678没人接',
-    '窗口电话 2345678 一直占线',
-    '拨打0825-2345678咨询',
-  ])('%s: no identity (an amount, a file number, or a number the complainant called)', (text) => {
-    expect(phonesInText(text)).toEqual([]);
-  });
+  it.each(['金额 2345678 元', '工单号GD20250304000123', '身份证510903199001011234', '打了8765432好几次', '打中心电话0825-2345678没人接', '窗口电话 2345678 一直占线', '拨打0825-2345678咨询'])(
+    '%s: no identity (an amount, a file number, or a number the complainant called)',
+    (text) => {
+      expect(phonesInText(text)).toEqual([]);
+    },
+  );
 
   it('a call note with the landline in its text and a web form with it in the contact field share the phone signal', () => {
-    const note = fingerprint(intakeOf({ complainant: { anonymous: false, wantsReply: true, confidential: false, name: '王先生' }, matter: '来电人王先生反映营业执照变更被驳回，留座机 0825-2345678 转 806，请回电。' }));
+    const note = fingerprint(
+      intakeOf({ complainant: { anonymous: false, wantsReply: true, confidential: false, name: '王先生' }, matter: '来电人王先生反映营业执照变更被驳回，留座机 0825-2345678 转 806，请回电。' }),
+    );
     const web = fingerprint(intakeOf({ complainant: { anonymous: false, wantsReply: true, confidential: false, name: '王建国', phone: '2345678' }, matter: '营业执照变更申请被驳回，理由不清。' }));
     expect(note.phones).toEqual(['08252345678']);
     expect(note.keys.filter((k) => k.kind === 'phone')).toEqual(web.keys.filter((k) => k.kind === 'phone'));

@@ -37,5 +37,4 @@ describe('hand-written labelled set (issue 22)', () => {
     expect(e.flaggedCatch).toBeGreaterThanOrEqual(0.98);
     expect(e.overall.f1).toBeGreaterThan(e.baseline.f1);
   });
-
 });

@@ -9,7 +9,9 @@ import { errorSummary } from '../../shared/services/dead-letters';
 
 describe('errorName', () => {
   it('names errors of this realm and of another realm alike, and nothing else', () => {
-    const foreign = runInNewContext('(() => { class SqliteError extends Error {} Object.defineProperty(SqliteError.prototype, "name", { value: "SqliteError" }); return new SqliteError("disk refused the write"); })()') as unknown;
+    const foreign = runInNewContext(
+      '(() => { class SqliteError extends Error {} Object.defineProperty(SqliteError.prototype, "name", { value: "SqliteError" }); return new SqliteError("disk refused the write"); })()',
+    ) as unknown;
     expect(foreign instanceof Error).toBe(false);
     expect(errorName(foreign)).toBe('SqliteError');
     expect(errorName(new TypeError('x'))).toBe('TypeError');

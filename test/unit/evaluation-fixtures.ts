@@ -245,9 +245,7 @@ export function concludedCase(o: {
   followUpAt?: string;
 }): Life {
   const receivedAt = o.receivedAt ?? shift(o.concludedAt, -3);
-  const life = new Life(
-    newCase({ caseId: nextId(), receivedAt, channel: o.channel, unitCode: o.unitCode ?? (o.unit ? undefined : 'SCJGJ'), unit: o.unit, person: o.person }),
-  )
+  const life = new Life(newCase({ caseId: nextId(), receivedAt, channel: o.channel, unitCode: o.unitCode ?? (o.unit ? undefined : 'SCJGJ'), unit: o.unit, person: o.person }))
     .toAcceptance(shift(receivedAt, 0.1), shift(receivedAt, 2))
     .accept(shift(receivedAt, 1))
     .classify('transfer', shift(receivedAt, 1.1), o.resultDueAt ?? shift(o.concludedAt, 2));

@@ -7,7 +7,9 @@ import { concludedCase, shift } from './evaluation-fixtures';
 
 function sampleReport(): EvaluationReport {
   const lives = [
-    ...Array.from({ length: 4 }, (_, i) => concludedCase({ finding: 'substantiated', unitCode: 'SCJGJ', person: '李四', concludedAt: shift('2024-02-01T10:00:00+08:00', i), satisfaction: 'satisfied' })),
+    ...Array.from({ length: 4 }, (_, i) =>
+      concludedCase({ finding: 'substantiated', unitCode: 'SCJGJ', person: '李四', concludedAt: shift('2024-02-01T10:00:00+08:00', i), satisfaction: 'satisfied' }),
+    ),
     concludedCase({ finding: 'partial', unit: '=HYPERLINK("http://evil.example","点我")', concludedAt: '2024-02-10T10:00:00+08:00' }),
     concludedCase({ finding: 'unfounded', unit: '<script>alert(1)</script>街道办', channel: 'email', concludedAt: '2024-02-11T10:00:00+08:00', satisfaction: 'dissatisfied' }),
   ];

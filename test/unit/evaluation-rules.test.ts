@@ -73,7 +73,10 @@ describe('art. 20: more than three substantiated complaints in a quarter', () =>
   });
 
   it('a substantiated case counts in the quarter of its conclusion, not of its receipt', () => {
-    const lives = [...concluded(3, 'substantiated'), concludedCase({ finding: 'substantiated', receivedAt: '2024-03-25T10:00:00+08:00', concludedAt: '2024-04-02T10:00:00+08:00', resultDueAt: '2024-04-03T23:59:59+08:00' })];
+    const lives = [
+      ...concluded(3, 'substantiated'),
+      concludedCase({ finding: 'substantiated', receivedAt: '2024-03-25T10:00:00+08:00', concludedAt: '2024-04-02T10:00:00+08:00', resultDueAt: '2024-04-03T23:59:59+08:00' }),
+    ];
     expect(unit(report('2024Q1', lives), SCJGJ)).toMatchObject({ counted: 3, eligible: true, received: 4 });
     expect(unit(report('2024Q2', lives), SCJGJ)).toMatchObject({ counted: 1, eligible: true, received: 0 });
   });
@@ -88,7 +91,13 @@ describe('art. 20: more than three substantiated complaints in a quarter', () =>
 describe('art. 20: any overdue conclusion', () => {
   it('one overdue conclusion → not eligible, even with no substantiated complaint', () => {
     const lives = [
-      concludedCase({ finding: 'unfounded', receivedAt: '2024-02-01T10:00:00+08:00', resultDueAt: '2024-02-06T23:59:59+08:00', overdueMarkedAt: '2024-02-07T00:00:01+08:00', concludedAt: '2024-02-09T10:00:00+08:00' }),
+      concludedCase({
+        finding: 'unfounded',
+        receivedAt: '2024-02-01T10:00:00+08:00',
+        resultDueAt: '2024-02-06T23:59:59+08:00',
+        overdueMarkedAt: '2024-02-07T00:00:01+08:00',
+        concludedAt: '2024-02-09T10:00:00+08:00',
+      }),
     ];
     const row = unit(report('2024Q1', lives), SCJGJ);
     expect(row).toMatchObject({ counted: 0, overdueConclusions: 1, eligible: false });
@@ -127,7 +136,13 @@ describe('art. 20: any overdue conclusion', () => {
 
   it('a deadline due on the last day of a quarter becomes overdue in the next quarter', () => {
     expect(becameOverdueAt({ clock: 'result', startedAt: '2024-03-26T10:00:00+08:00', dueAt: '2024-03-31T23:59:59+08:00' })).toBe('2024-03-31T16:00:00.000Z');
-    const life = concludedCase({ finding: 'unfounded', receivedAt: '2024-03-26T10:00:00+08:00', resultDueAt: '2024-03-31T23:59:59+08:00', overdueMarkedAt: '2024-04-01T00:00:00+08:00', concludedAt: '2024-04-02T10:00:00+08:00' });
+    const life = concludedCase({
+      finding: 'unfounded',
+      receivedAt: '2024-03-26T10:00:00+08:00',
+      resultDueAt: '2024-03-31T23:59:59+08:00',
+      overdueMarkedAt: '2024-04-01T00:00:00+08:00',
+      concludedAt: '2024-04-02T10:00:00+08:00',
+    });
     expect(unit(report('2024Q1', [life]), SCJGJ).overdueConclusions).toBe(0);
     expect(unit(report('2024Q2', [life]), SCJGJ).overdueConclusions).toBe(1);
   });
@@ -143,7 +158,13 @@ describe('art. 20: any overdue conclusion', () => {
   });
 
   it('overdueConclusionDisqualifies=false keeps the eligibility', () => {
-    const life = concludedCase({ finding: 'unfounded', receivedAt: '2024-02-01T10:00:00+08:00', resultDueAt: '2024-02-06T23:59:59+08:00', overdueMarkedAt: '2024-02-07T00:00:00+08:00', concludedAt: '2024-02-09T10:00:00+08:00' });
+    const life = concludedCase({
+      finding: 'unfounded',
+      receivedAt: '2024-02-01T10:00:00+08:00',
+      resultDueAt: '2024-02-06T23:59:59+08:00',
+      overdueMarkedAt: '2024-02-07T00:00:00+08:00',
+      concludedAt: '2024-02-09T10:00:00+08:00',
+    });
     const rules = { ...SUINING_2023, evaluation: { ...SUINING_2023.evaluation, overdueConclusionDisqualifies: false } };
     expect(unit(report('2024Q1', [life], rules), SCJGJ)).toMatchObject({ overdueConclusions: 1, eligible: true });
   });

@@ -56,7 +56,13 @@ async function replay(store: DynamoEvaluationFactStore, lives: Life[]): Promise<
 describe('evaluation facts in the single table', () => {
   it('files facts under EVAL#<jur>#<quarter> and a retried transition writes the same items', async () => {
     const { store, table } = await freshStore();
-    const life = concludedCase({ finding: 'substantiated', receivedAt: '2024-03-28T10:00:00+08:00', concludedAt: '2024-04-02T10:00:00+08:00', resultDueAt: '2024-04-05T23:59:59+08:00', satisfaction: 'satisfied' });
+    const life = concludedCase({
+      finding: 'substantiated',
+      receivedAt: '2024-03-28T10:00:00+08:00',
+      concludedAt: '2024-04-02T10:00:00+08:00',
+      resultDueAt: '2024-04-05T23:59:59+08:00',
+      satisfaction: 'satisfied',
+    });
     await replay(store, [life]);
     const q1 = await partition(table, '510903', '2024Q1');
     const q2 = await partition(table, '510903', '2024Q2');
@@ -78,7 +84,17 @@ describe('evaluation facts in the single table', () => {
     ];
     await replay(store, lives);
     sent.length = 0;
-    const report = await buildQuarterReport(deps(store), { code: '510903', departments: [{ code: 'RSJ', name: '人社局' }, { code: 'SCJGJ', name: '市场监管局' }] }, '2024Q1');
+    const report = await buildQuarterReport(
+      deps(store),
+      {
+        code: '510903',
+        departments: [
+          { code: 'RSJ', name: '人社局' },
+          { code: 'SCJGJ', name: '市场监管局' },
+        ],
+      },
+      '2024Q1',
+    );
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((c) => c === 'QueryCommand')).toBe(true);
     expect(report.respondents.units.map((u) => [u.name, u.counted, u.eligible])).toEqual([

@@ -55,12 +55,10 @@ describe('execution starter (SQS start queue → StartExecution)', () => {
   });
 
   it('a failing start is reported in batchItemFailures; the other records of the batch still start', async () => {
-    sfn
-      .on(StartExecutionCommand)
-      .callsFake((i: { name: string }) => {
-        if (i.name === 'c2') throw new ExecutionLimitExceeded({ message: 'limit', $metadata: {} });
-        return { executionArn: `arn:execution:${i.name}`, startDate: new Date() };
-      });
+    sfn.on(StartExecutionCommand).callsFake((i: { name: string }) => {
+      if (i.name === 'c2') throw new ExecutionLimitExceeded({ message: 'limit', $metadata: {} });
+      return { executionArn: `arn:execution:${i.name}`, startDate: new Date() };
+    });
 
     const out = await startExecutions({ workflow, logger }, { Records: [sqsRecord('m1', message('c1')), sqsRecord('m2', message('c2'), 3), sqsRecord('m3', message('c3'))] });
 

@@ -47,7 +47,10 @@ describe('settings and keys', () => {
     const h = awsHandoverFromEnv(HANDOVER_ENV)!;
     await expect(h.config()).rejects.toThrow(`缺少非空字符串字段 ${KEY.id}`);
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ [KEY.id]: 'short-secret-value' }) });
-    const err = (await h.config().then(() => new Error("accepted"), (e: unknown) => e as Error));
+    const err = await h.config().then(
+      () => new Error('accepted'),
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('handover(secret).peers.0.keys.0.secret');
     expect(err.message).not.toContain('short-secret-value');

@@ -140,13 +140,23 @@ describe('intake core (CaseStore on dynalite, SfnWorkflow over a mocked SFNClien
 
   it('a possible duplicate shows on both cases: the reasons on the new one, the back-reference on the candidate (once)', async () => {
     const open = await submitIntake(h.deps, sampleIntake());
-    const dupDeps: IntakeDeps = { ...h.deps, duplicateCheck: async () => ({ kind: 'possible', candidates: [{ caseId: open.caseId, score: 0.62, explanation: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] }] }) };
+    const dupDeps: IntakeDeps = {
+      ...h.deps,
+      duplicateCheck: async () => ({
+        kind: 'possible',
+        candidates: [{ caseId: open.caseId, score: 0.62, explanation: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] }],
+      }),
+    };
     const intake = sampleIntake({ channel: 'phone', sourceKey: 'phone:note-2' });
     const r = await submitIntake(dupDeps, intake);
     const later = await h.store.get(r.caseId);
-    expect(later?.duplicateSuspects).toEqual([expect.objectContaining({ caseId: open.caseId, direction: 'of', score: 0.62, reasons: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] })]);
+    expect(later?.duplicateSuspects).toEqual([
+      expect.objectContaining({ caseId: open.caseId, direction: 'of', score: 0.62, reasons: [`可能与案件 ${open.caseId} 为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] }),
+    ]);
     const earlier = await h.store.get(open.caseId);
-    expect(earlier?.duplicateSuspects).toEqual([expect.objectContaining({ caseId: r.caseId, direction: 'by', reasons: [`后收到的投诉件 ${r.caseId} 可能与本件为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] })]);
+    expect(earlier?.duplicateSuspects).toEqual([
+      expect.objectContaining({ caseId: r.caseId, direction: 'by', reasons: [`后收到的投诉件 ${r.caseId} 可能与本件为同一投诉事项，请人工判断是否合并`, '被投诉单位相同'] }),
+    ]);
     expect((await h.store.timeline(open.caseId)).filter((e) => e.type === 'possible_duplicate')).toHaveLength(1);
     // A redelivery completes the link idempotently: still one entry, one timeline line.
     await submitIntake(dupDeps, intake);

@@ -54,30 +54,48 @@ describe('web form validator', () => {
   });
 
   it('never crashes on arbitrary input', () => {
-    fc.assert(fc.property(fc.anything(), (raw) => void outcome(() => parseWebComplaint(raw))), { numRuns: 500 });
-    fc.assert(fc.property(fc.object({ maxDepth: 3 }), (raw) => void outcome(() => parseWebComplaint({ ...validForm, ...raw }))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.anything(), (raw) => void outcome(() => parseWebComplaint(raw))),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.object({ maxDepth: 3 }), (raw) => void outcome(() => parseWebComplaint({ ...validForm, ...raw }))),
+      { numRuns: 300 },
+    );
   });
 
   it('names every bad field, each with its own error', () => {
     fc.assert(
-      fc.property(fc.subarray(BAD_FORM_FIELDS, { minLength: 1 }).chain((fields) => fc.tuple(fc.constant(fields), fc.tuple(...fields.map((f) => f.bad)))), ([fields, values]) => {
-        let raw: Record<string, unknown> = validForm;
-        fields.forEach((f, i) => (raw = setPath(raw, f.path, values[i])));
-        const r = outcome(() => parseWebComplaint(raw));
-        expect(r.ok).toBe(false);
-        if (!r.ok) for (const f of fields) expect(r.fields.has(f.path.join('.'))).toBe(true);
-      }),
+      fc.property(
+        fc.subarray(BAD_FORM_FIELDS, { minLength: 1 }).chain((fields) => fc.tuple(fc.constant(fields), fc.tuple(...fields.map((f) => f.bad)))),
+        ([fields, values]) => {
+          let raw: Record<string, unknown> = validForm;
+          fields.forEach((f, i) => (raw = setPath(raw, f.path, values[i])));
+          const r = outcome(() => parseWebComplaint(raw));
+          expect(r.ok).toBe(false);
+          if (!r.ok) for (const f of fields) expect(r.fields.has(f.path.join('.'))).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('the canonical validator never crashes and reports field paths', () => {
-    fc.assert(fc.property(fc.anything(), (raw) => void outcome(() => validateIntake(raw))), { numRuns: 300 });
-    fc.assert(fc.property(fc.object({ maxDepth: 2 }), (raw) => void outcome(() => validateIntake({ ...sampleIntake(), ...raw }))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.anything(), (raw) => void outcome(() => validateIntake(raw))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.object({ maxDepth: 2 }), (raw) => void outcome(() => validateIntake({ ...sampleIntake(), ...raw }))),
+      { numRuns: 300 },
+    );
   });
 
   it('12345 work orders never crash the parser', () => {
-    fc.assert(fc.property(fc.anything(), (raw) => void outcome(() => parseWorkOrder(raw))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.anything(), (raw) => void outcome(() => parseWorkOrder(raw))),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -103,8 +121,7 @@ const BAD_SLIP_CELLS: Record<string, fc.Arbitrary<string>> = {
 };
 
 describe('CSV validators (letter manifest, box opening)', () => {
-  const cellsArb = (bad: Record<string, fc.Arbitrary<string>>) =>
-    fc.subarray(Object.keys(bad), { minLength: 1 }).chain((keys) => fc.tuple(fc.constant(keys), fc.tuple(...keys.map((k) => bad[k]!))));
+  const cellsArb = (bad: Record<string, fc.Arbitrary<string>>) => fc.subarray(Object.keys(bad), { minLength: 1 }).chain((keys) => fc.tuple(fc.constant(keys), fc.tuple(...keys.map((k) => bad[k]!))));
 
   it('letter rows: a field-level error for each bad cell', () => {
     fc.assert(
@@ -133,8 +150,14 @@ describe('CSV validators (letter manifest, box opening)', () => {
   });
 
   it('whole files: arbitrary text never crashes; bad rows never sink good ones', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void outcome(() => parseLetterManifest(text))), { numRuns: 300 });
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void outcome(() => parseBoxCsv(text))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => void outcome(() => parseLetterManifest(text))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => void outcome(() => parseBoxCsv(text))),
+      { numRuns: 300 },
+    );
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.array(fc.string({ maxLength: 20 }), { minLength: 12, maxLength: 12 }), (goodness, junk) => {
         const rows = goodness.map((good, i) => (good ? { ...validLetter, file: `l${i}.png` } : { ...validLetter, file: `l${i}.png`, matter: '', phone: `x${junk[i]}` }));

@@ -28,8 +28,16 @@ describe('lazyMailSenderFromEnv', () => {
     expect(() => lazyMailSenderFromEnv(env)).toThrow(ConfigError);
     let lazyError: unknown;
     let eagerError: unknown;
-    try { lazyMailSenderFromEnv(env); } catch (e) { lazyError = e; }
-    try { mailSenderFromEnv(env); } catch (e) { eagerError = e; }
+    try {
+      lazyMailSenderFromEnv(env);
+    } catch (e) {
+      lazyError = e;
+    }
+    try {
+      mailSenderFromEnv(env);
+    } catch (e) {
+      eagerError = e;
+    }
     expect((lazyError as Error).message).toBe((eagerError as Error).message);
     expect((lazyError as Error).message).toContain('SMTP_PORT');
   });
@@ -46,7 +54,16 @@ describe('lazyMailSenderFromEnv', () => {
     expect(first!.ConfigurationSetName).toBe('tousu');
     expect(first!.ReplyToAddresses).toEqual(['reply@example.gov.cn']);
     // The raw MIME differs only in its generated Message-ID, boundaries and Date: compare the rest of the request.
-    const shape = (i: typeof first) => ({ ...i, Content: { Raw: { Data: Buffer.from(i!.Content!.Raw!.Data!).toString('utf8').replace(/(Message-ID|Date): .*|--_NmP-[^\r\n]*|boundary="[^"]*"/g, '') } } });
+    const shape = (i: typeof first) => ({
+      ...i,
+      Content: {
+        Raw: {
+          Data: Buffer.from(i!.Content!.Raw!.Data!)
+            .toString('utf8')
+            .replace(/(Message-ID|Date): .*|--_NmP-[^\r\n]*|boundary="[^"]*"/g, ''),
+        },
+      },
+    });
     expect(shape(first)).toEqual(shape(eager));
     expect(shape(second)).toEqual(shape(eager));
   });

@@ -31,7 +31,20 @@ const BODIES: Record<Exclude<ActionName, 'merge' | 'unmerge'>, Record<string, un
 
 /** An actor entitled to take the action on a case in the phase (role and department), or undefined if none is. */
 function entitled(action: ActionName, phase: Phase): Actor | undefined {
-  const agencyActions: ActionName[] = ['dispatch', 'designate-lead', 'record-follow-up', 'terminate', 'classify', 'conclude', 'escalate', 'reply', 'mark-secret', 'lift-secret-mark', 'record-name-clearing', 'request-correction'];
+  const agencyActions: ActionName[] = [
+    'dispatch',
+    'designate-lead',
+    'record-follow-up',
+    'terminate',
+    'classify',
+    'conclude',
+    'escalate',
+    'reply',
+    'mark-secret',
+    'lift-secret-mark',
+    'record-name-clearing',
+    'request-correction',
+  ];
   if (action === 'reject') return phase === 'dispatch' ? AGENCY : DEPT;
   if (agencyActions.includes(action)) return AGENCY;
   return phase === 'dispatch' ? undefined : DEPT;
@@ -114,7 +127,17 @@ describe('every action in every phase', () => {
   it('allows the expected actions per phase', () => {
     expect(allowedActions(caseIn('dispatch').c)).toEqual(['dispatch', 'reject', 'merge', 'terminate', 'request-correction', 'recuse', 'escalate', 'mark-secret']);
     expect(allowedActions(caseIn('handling').c)).toEqual(['request-extension', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
-    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual(['designate-lead', 'record-coordination', 'conclude', 'terminate', 'request-correction', 'recuse', 'escalate', 'record-contact', 'mark-secret']);
+    expect(allowedActions({ ...caseIn('handling').c, classification: 'intervention' })).toEqual([
+      'designate-lead',
+      'record-coordination',
+      'conclude',
+      'terminate',
+      'request-correction',
+      'recuse',
+      'escalate',
+      'record-contact',
+      'mark-secret',
+    ]);
   });
 
   it('a department may not accept a case of another department, nor decide at dispatch', () => {
@@ -159,7 +182,14 @@ describe('not accepted (arts. 8, 9)', () => {
       expect(w.c.outcome).toMatchObject({ kind: 'not_accepted', reason });
       const n = w.notices.find((x) => x.kind === 'not_accepted');
       expect(n?.to).toEqual(['wangxl@example.com']);
-      const article = { 'art8-1': '第八条第（一）项', 'art8-2': '第八条第（二）项', 'art8-3': '第八条第（三）项', 'art8-4': '第八条第（四）项', 'art8-5': '第八条第（五）项', 'art8-6': '第八条第（六）项' }[reason];
+      const article = {
+        'art8-1': '第八条第（一）项',
+        'art8-2': '第八条第（二）项',
+        'art8-3': '第八条第（三）项',
+        'art8-4': '第八条第（四）项',
+        'art8-5': '第八条第（五）项',
+        'art8-6': '第八条第（六）项',
+      }[reason];
       expect(n?.text).toContain(article);
       if (reason === 'art8-1') {
         expect(n?.text).toContain('遂宁市住房公积金管理中心');

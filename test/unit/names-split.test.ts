@@ -29,9 +29,17 @@ describe('the split on each channel', () => {
 
   it('web form: the name field; an organisation stated on its own is kept', () => {
     const base = { respondent: { unit: '行政审批局' }, matter: '营业执照变更被拒', facts: '三次往返' };
-    const a = webIntake(parseWebComplaint({ ...base, complainant: { name: '欧阳淼淼（𠮷祥建材有限公司）', phone: '13800138000', anonymous: false } }), { sourceKey: 'w1', receivedAt: '2026-12-01T02:00:00Z', evidence: [] });
+    const a = webIntake(parseWebComplaint({ ...base, complainant: { name: '欧阳淼淼（𠮷祥建材有限公司）', phone: '13800138000', anonymous: false } }), {
+      sourceKey: 'w1',
+      receivedAt: '2026-12-01T02:00:00Z',
+      evidence: [],
+    });
     expect(a.complainant).toMatchObject({ name: '欧阳淼淼', organization: '𠮷祥建材有限公司' });
-    const b = webIntake(parseWebComplaint({ ...base, complainant: { name: '欧阳淼淼（𠮷祥建材有限公司）', organization: '𠮷祥建材（遂宁）有限公司', phone: '13800138000', anonymous: false } }), { sourceKey: 'w2', receivedAt: '2026-12-01T02:00:00Z', evidence: [] });
+    const b = webIntake(parseWebComplaint({ ...base, complainant: { name: '欧阳淼淼（𠮷祥建材有限公司）', organization: '𠮷祥建材（遂宁）有限公司', phone: '13800138000', anonymous: false } }), {
+      sourceKey: 'w2',
+      receivedAt: '2026-12-01T02:00:00Z',
+      evidence: [],
+    });
     expect(b.complainant).toMatchObject({ name: '欧阳淼淼', organization: '𠮷祥建材（遂宁）有限公司' });
   });
 

@@ -36,7 +36,23 @@ describe('notices: confidentiality (art. 13)', () => {
 
   it('covers every kind of notice', () => {
     const kinds = new Set(notices.map((n) => n.kind));
-    for (const k of ['assignment_slip', 'acceptance', 'not_accepted', 'referral_12345', 'reminder', 'overdue_alert', 'stability_risk', 'extension', 'reply_record', 'rectification_filed', 'follow_up_survey', 'termination', 'escalation', 'intervention', 'recusal']) {
+    for (const k of [
+      'assignment_slip',
+      'acceptance',
+      'not_accepted',
+      'referral_12345',
+      'reminder',
+      'overdue_alert',
+      'stability_risk',
+      'extension',
+      'reply_record',
+      'rectification_filed',
+      'follow_up_survey',
+      'termination',
+      'escalation',
+      'intervention',
+      'recusal',
+    ]) {
       expect(kinds).toContain(k);
     }
   });

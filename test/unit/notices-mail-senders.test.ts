@@ -116,7 +116,12 @@ describe('sendNotices', () => {
 
   it('retries, then records the failure; skips notices without recipients', async () => {
     let calls = 0;
-    const failing = { send: async () => { calls += 1; throw new Error('down'); } };
+    const failing = {
+      send: async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+    };
     const recorded: unknown[] = [];
     const r = await sendNotices(failing, [notice, { ...notice, to: [] }], 'from@example.gov.cn', { attempts: 3, backoffMs: 0, recordFailure: async (f) => void recorded.push(f) });
     expect(calls).toBe(3);
@@ -127,7 +132,13 @@ describe('sendNotices', () => {
 
   it('succeeds on a retry', async () => {
     let calls = 0;
-    const flaky = { send: async () => { calls += 1; if (calls === 1) throw new Error('421'); return { messageId: 'x' }; } };
+    const flaky = {
+      send: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('421');
+        return { messageId: 'x' };
+      },
+    };
     const r = await sendNotices(flaky, [notice], 'from@example.gov.cn', { backoffMs: 0 });
     expect(r).toMatchObject({ sent: [{ kind: 'reminder', messageId: 'x' }], failed: [] });
   });

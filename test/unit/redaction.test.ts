@@ -60,7 +60,15 @@ describe('one rule for every complainant record (art. 13)', () => {
     const a = c.assignments[0]!;
     const slip = assignmentSlipNotice(c, ctx, a);
     const deadline = c.deadlines.find((d) => d.clock === 'acceptance')!;
-    const texts = [assignmentSlipPage(c, ctx, a), slip.subject, slip.text, slip.html ?? '', ...(slip.attachments ?? []).map((x) => x.content), reminderNotice(c, ctx, deadline).text, JSON.stringify(caseFields(c, ctx))];
+    const texts = [
+      assignmentSlipPage(c, ctx, a),
+      slip.subject,
+      slip.text,
+      slip.html ?? '',
+      ...(slip.attachments ?? []).map((x) => x.content),
+      reminderNotice(c, ctx, deadline).text,
+      JSON.stringify(caseFields(c, ctx)),
+    ];
     for (const t of texts) for (const s of secretsOf(SECRET)) expect(t.includes(s)).toBe(false);
   });
 
@@ -77,8 +85,13 @@ describe('one rule for every complainant record (art. 13)', () => {
     const c = mergedCase();
     c.contacts = [
       {
-        id: 'C1', kind: 'acceptance', channel: 'phone', createdAt: T0, subject: `致${SECRET.name}的受理告知`,
-        text: `${SECRET.name}您好，请拨打${SECRET.phone}确认；信件寄往${SECRET.address}。`, status: 'pending',
+        id: 'C1',
+        kind: 'acceptance',
+        channel: 'phone',
+        createdAt: T0,
+        subject: `致${SECRET.name}的受理告知`,
+        text: `${SECRET.name}您好，请拨打${SECRET.phone}确认；信件寄往${SECRET.address}。`,
+        status: 'pending',
         attempts: [{ at: T0, by: AGENCY, outcome: 'no_answer', note: `${SECRET.name}的号码139-1111-2222未接` }],
       },
     ] as CaseRecord['contacts'];
@@ -158,12 +171,14 @@ const spelledMobile = fc.tuple(mobile, fc.constantFrom('plain', 'space', 'hyphen
       return m;
   }
 });
-const landline = fc.tuple(fc.constantFrom('0825', '028', '010', '0831'), fc.integer({ min: 2, max: 9 }), fc.nat({ max: 999_999 }), fc.constantFrom('-', ' ', '', '()', '（）')).map(([area, first, rest, sep]) => {
-  const number = `${first}${digitsOf(rest, area.length === 3 ? 7 : 6)}`;
-  if (sep === '()') return `(${area})${number}`;
-  if (sep === '（）') return `（${area}）${number}`;
-  return `${area}${sep}${number}`;
-});
+const landline = fc
+  .tuple(fc.constantFrom('0825', '028', '010', '0831'), fc.integer({ min: 2, max: 9 }), fc.nat({ max: 999_999 }), fc.constantFrom('-', ' ', '', '()', '（）'))
+  .map(([area, first, rest, sep]) => {
+    const number = `${first}${digitsOf(rest, area.length === 3 ? 7 : 6)}`;
+    if (sep === '()') return `(${area})${number}`;
+    if (sep === '（）') return `（${area}）${number}`;
+    return `${area}${sep}${number}`;
+  });
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** 18-digit ID numbers with a correct check character (GB 11643), some grouped 6-8-4 with spaces. */
@@ -194,11 +209,17 @@ describe('redactText: phones in any common form, ID numbers with their check dig
   });
 
   it('landlines with their area code', () => {
-    fc.assert(fc.property(filler, landline, filler, (a, phone, b) => expect(noDigitsLeft(redactText(`${a}${phone}${b}`))).toBe(true)), { numRuns: PROPERTY_RUNS });
+    fc.assert(
+      fc.property(filler, landline, filler, (a, phone, b) => expect(noDigitsLeft(redactText(`${a}${phone}${b}`))).toBe(true)),
+      { numRuns: PROPERTY_RUNS },
+    );
   });
 
   it('18-digit ID numbers', () => {
-    fc.assert(fc.property(filler, idNumber, filler, (a, id, b) => expect(noDigitsLeft(redactText(`${a}${id}${b}`))).toBe(true)), { numRuns: PROPERTY_RUNS });
+    fc.assert(
+      fc.property(filler, idNumber, filler, (a, id, b) => expect(noDigitsLeft(redactText(`${a}${id}${b}`))).toBe(true)),
+      { numRuns: PROPERTY_RUNS },
+    );
   });
 
   it('email addresses', () => {
@@ -279,7 +300,15 @@ describe('redactText: phones in any common form, ID numbers with their check dig
 describe('outbox view (art. 21)', () => {
   const official = officialAddresses(jurisdiction);
   const dept = jurisdiction.departments[0]!.chiefRepresentative.email;
-  const item = { file: 'x.eml', at: T0, kind: 'acceptance', caseId: '510903-20250303-0001', to: ['wangxiuying@qq.com', dept], subject: '投诉受理告知（受理编号 510903-20250303-0001）', relay: { ok: false, at: T0, error: '550 <wangxiuying@qq.com> unknown user' } };
+  const item = {
+    file: 'x.eml',
+    at: T0,
+    kind: 'acceptance',
+    caseId: '510903-20250303-0001',
+    to: ['wangxiuying@qq.com', dept],
+    subject: '投诉受理告知（受理编号 510903-20250303-0001）',
+    relay: { ok: false, at: T0, error: '550 <wangxiuying@qq.com> unknown user' },
+  };
 
   it('masks a complainant’s address, the subject and a relay error for the administrator; keeps official mailboxes', () => {
     const v = outboxItemFor(ADMIN, item, official);

@@ -50,7 +50,11 @@ describe('rules data quotes the regulation verbatim', () => {
     const w = caseIn('handling');
     // Each ground with what it rests on (art. 19 preconditions): a lapsed 补正 reminder for (一).
     w.c.correctionRequests = [{ id: 'B1', content: '补充材料', channel: 'phone', sentOn: '2025-03-03', correctBy: '2025-03-04', at: '2025-03-03T02:00:00.000Z', by: AGENCY }];
-    const grounds: Record<string, Record<string, string>> = { 'art19-2': { refusal: '拒绝配合调查' }, 'art19-3': { withdrawal: '来电放弃' }, 'art19-4': { circumstance: 'other', note: '同一事项已由上级督办' } };
+    const grounds: Record<string, Record<string, string>> = {
+      'art19-2': { refusal: '拒绝配合调查' },
+      'art19-3': { withdrawal: '来电放弃' },
+      'art19-4': { circumstance: 'other', note: '同一事项已由上级督办' },
+    };
     const t = applyAction(w.c, { action: 'terminate', reason, ...grounds[reason] }, AGENCY, ctxAt('2025-03-05T10:00:00+08:00'));
     const complainant = [...t.notices.filter((n) => n.audience === 'complainant').map((n) => n.text), ...(t.record.contacts ?? []).filter((x) => x.kind === 'termination').map((x) => x.text)];
     expect(complainant.length).toBeGreaterThan(0);

@@ -186,7 +186,9 @@ describe('a handler named as the respondent person (art. 21)', () => {
     expect(denial).toBeInstanceOf(ForbiddenError);
     expect(denial?.code).toBe('respondent_person_conflict');
     expect(denial?.message).toContain('被投诉人');
-    expect(() => applyAction(w.c, { action: 'conclude', finding: 'unfounded', summary: '不属实' }, named, ctxAt('2025-03-04T14:00:00+08:00'))).toThrow(expect.objectContaining({ code: 'respondent_person_conflict', status: 403 }));
+    expect(() => applyAction(w.c, { action: 'conclude', finding: 'unfounded', summary: '不属实' }, named, ctxAt('2025-03-04T14:00:00+08:00'))).toThrow(
+      expect.objectContaining({ code: 'respondent_person_conflict', status: 403 }),
+    );
     expect(canRead({ ...AGENCY, name: '李某' }, w.c)).toBe(false);
     expect(canRead({ ...DEPT, name: '李某某' }, w.c)).toBe(true);
     expect(canRead(DEPT, w.c)).toBe(true);

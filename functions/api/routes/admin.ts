@@ -184,7 +184,13 @@ export function mountAdminRoutes(app: Hono, deps: AdminRouteDeps): void {
   app.get('/api/admin/workflows', async (c) => {
     const { recovery } = await recoverer(c);
     const report = await recovery.reconcile({ dryRun: true });
-    return c.json({ at: report.at, thresholdMs: report.thresholdMs, casesChecked: report.casesChecked, items: report.findings.filter((f) => f.kind !== 'orphan_claim').map(findingView), problems: report.problems.length });
+    return c.json({
+      at: report.at,
+      thresholdMs: report.thresholdMs,
+      casesChecked: report.casesChecked,
+      items: report.findings.filter((f) => f.kind !== 'orphan_claim').map(findingView),
+      problems: report.problems.length,
+    });
   });
 
   app.post('/api/admin/workflows/:caseId/retry', async (c) => {

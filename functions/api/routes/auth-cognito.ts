@@ -27,7 +27,10 @@ export interface SignInChallengeRouteDeps {
 const username = z.string({ error: '缺少用户名，请重新登录' }).min(1, '缺少用户名，请重新登录').max(128, '用户名过长');
 // Cognito sessions are opaque strings of about 1 KB; the bound only keeps junk out.
 const session = z.string({ error: '登录验证已失效，请重新登录' }).min(20, '登录验证已失效，请重新登录').max(4096, '登录验证已失效，请重新登录');
-const code = z.string({ error: '请输入 6 位动态验证码' }).trim().regex(/^\d{6}$/, '请输入 6 位数字动态验证码');
+const code = z
+  .string({ error: '请输入 6 位动态验证码' })
+  .trim()
+  .regex(/^\d{6}$/, '请输入 6 位数字动态验证码');
 
 const NewPasswordBody = z.object({
   username,

@@ -88,7 +88,11 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       action: 'dispatch',
       label: ACTION_LABELS.dispatch,
       help: '以交办单将投诉交办承办部门（第十条，2个工作日内）。已交办、承办部门尚未受理的，可在此改派其他部门（单位），改派记入办理过程并计数。',
-      fields: [{ name: 'department', label: '承办部门', type: 'department', required: true }, { name: 'slipNo', label: '交办单编号', type: 'text', hint: '不填则按受理编号自动生成' }, note('交办说明')],
+      fields: [
+        { name: 'department', label: '承办部门', type: 'department', required: true },
+        { name: 'slipNo', label: '交办单编号', type: 'text', hint: '不填则按受理编号自动生成' },
+        note('交办说明'),
+      ],
     },
     { action: 'accept', label: ACTION_LABELS.accept, help: '决定受理并告知投诉人（第十条，2个工作日内）。', fields: [note('受理说明')] },
     {
@@ -187,7 +191,14 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       confirm: true,
       fields: [
         { name: 'reason', label: '终止原因', type: 'select', required: true, options: article(rules.terminationReasons) },
-        { name: 'refusal', label: '不出席协调活动或拒绝配合的情况', type: 'textarea', required: true, hint: '写明未出席的协调活动或拒绝配合的事项及时间', showWhen: { field: 'reason', values: ['art19-2'] } },
+        {
+          name: 'refusal',
+          label: '不出席协调活动或拒绝配合的情况',
+          type: 'textarea',
+          required: true,
+          hint: '写明未出席的协调活动或拒绝配合的事项及时间',
+          showWhen: { field: 'reason', values: ['art19-2'] },
+        },
         { name: 'withdrawal', label: '投诉人放弃投诉的情况', type: 'textarea', required: true, hint: '写明投诉人以何种方式、于何时表示放弃', showWhen: { field: 'reason', values: ['art19-3'] } },
         { name: 'circumstance', label: '具体情形', type: 'radio', required: true, options: opts(TERMINATION_CIRCUMSTANCE_LABELS), showWhen: { field: 'reason', values: ['art19-4'] } },
         note('终止说明'),
@@ -198,7 +209,17 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       label: ACTION_LABELS['record-coordination'],
       help: '介入处理的复杂投诉：记录工作专班（成员及单位）、协调会（日期、参会人员、纪要、议定事项）和调查核实（询问、调取视频、查阅档案、现场核查及取得的材料）；办结时办理结果引用这些记录（第十四条第（三）项）。',
       fields: [
-        { name: 'kind', label: '记录类型', type: 'radio', required: true, options: [{ value: 'task_force', label: '工作专班' }, { value: 'meeting', label: '协调会' }, { value: 'inquiry', label: '调查核实' }] },
+        {
+          name: 'kind',
+          label: '记录类型',
+          type: 'radio',
+          required: true,
+          options: [
+            { value: 'task_force', label: '工作专班' },
+            { value: 'meeting', label: '协调会' },
+            { value: 'inquiry', label: '调查核实' },
+          ],
+        },
         { name: 'members', label: '专班成员', type: 'textarea', required: true, hint: '每行一人：姓名（单位）', showWhen: { field: 'kind', values: ['task_force'] } },
         { name: 'date', label: '日期', type: 'date', required: true, showWhen: { field: 'kind', values: ['meeting', 'inquiry'] } },
         { name: 'attendees', label: '参会人员（单位）', type: 'textarea', required: true, hint: '每行一个', showWhen: { field: 'kind', values: ['meeting'] } },
@@ -276,7 +297,16 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       label: ACTION_LABELS.escalate,
       help: '上报管理机构协调，或有信访维稳风险时立即报告主管领导（第九条第（二）项）。',
       fields: [
-        { name: 'to', label: '上报对象', type: 'radio', required: true, options: [{ value: 'agency', label: ROLE_LABELS.agency }, { value: 'leader', label: ROLE_LABELS.leader }] },
+        {
+          name: 'to',
+          label: '上报对象',
+          type: 'radio',
+          required: true,
+          options: [
+            { value: 'agency', label: ROLE_LABELS.agency },
+            { value: 'leader', label: ROLE_LABELS.leader },
+          ],
+        },
         { name: 'reason', label: '上报事由', type: 'textarea', required: true },
         { name: 'stabilityRisk', label: '存在信访维稳风险', type: 'checkbox' },
       ],
@@ -459,7 +489,10 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
         }
       }
       const body = DecidePairBody.safeParse(raw);
-      if (!body.success) throw new ValidationError(body.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', code: i.code, message: i.path[0] === 'note' ? '说明不能超过 500 个字。' : '请求内容只能包含“说明”（note）。' })));
+      if (!body.success)
+        throw new ValidationError(
+          body.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', code: i.code, message: i.path[0] === 'note' ? '说明不能超过 500 个字。' : '请求内容只能包含“说明”（note）。' })),
+        );
       const r = await decidePair(deps, caseId, otherId, p.actor, what, body.data.note || undefined);
       return c.json({ caseId: r.record.caseId, other: otherId, dismissed: what === 'dismiss' });
     });

@@ -184,7 +184,18 @@ async function runImport(file: string | undefined, options: ImportOpts): Promise
     throw err;
   }
   const name = basename(result.file);
-  const report = (status: string) => ({ status, file: result.file, year: result.year, data: result.data, title: result.title, documentNumber: result.documentNumber, findings: result.findings, warnings: result.warnings, existingFile: result.existingFile, shipped: result.shipped });
+  const report = (status: string) => ({
+    status,
+    file: result.file,
+    year: result.year,
+    data: result.data,
+    title: result.title,
+    documentNumber: result.documentNumber,
+    findings: result.findings,
+    warnings: result.warnings,
+    existingFile: result.existingFile,
+    shipped: result.shipped,
+  });
   if (!opts.json) process.stdout.write(describeImport(result));
 
   const ex = result.existingFile;

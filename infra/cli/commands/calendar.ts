@@ -66,9 +66,7 @@ const jurisdictionOption = ['--jurisdiction <code>', `辖区代码：按该辖�
 const jurisdictionDirOption = ['--jurisdiction-dir <dir>', '辖区配置文件目录（默认 config/jurisdictions）'] as const;
 
 export function registerCalendar(program: Command): void {
-  const calendar = program
-    .command('calendar')
-    .description('工作日历（Asia/Shanghai）：期限计算与工作日查询 (working-day calendar)');
+  const calendar = program.command('calendar').description('工作日历（Asia/Shanghai）：期限计算与工作日查询 (working-day calendar)');
 
   calendar
     .command('due')

@@ -7,15 +7,7 @@ import { ConfigError } from '../../../shared/domain/errors';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import { parseJsonWithPositions } from '../../../shared/config/json';
 import type { ConfigProblem } from '../../../shared/config/json';
-import {
-  defaultJurisdictionDir,
-  defaultRulesDir,
-  listJurisdictions,
-  rulesStatus,
-  validateJurisdictionFile,
-  validateRulesDir,
-  validateRulesFile,
-} from '../../../shared/config/load';
+import { defaultJurisdictionDir, defaultRulesDir, listJurisdictions, rulesStatus, validateJurisdictionFile, validateRulesDir, validateRulesFile } from '../../../shared/config/load';
 import type { RulesRegistry } from '../../../shared/domain/rules';
 import { UsageError } from '../usage-error';
 import { catalogueDir, validateCatalogueFile } from '../../../shared/config/catalogue';
@@ -119,7 +111,9 @@ function settingsReport(file: string, kind: 'runtime' | 'deploy'): FileReport {
       }
     }
     const ev = limits.success ? limits.data.sizes.evidence : undefined;
-    report.summary = ev ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}${cfg.workOrderOutbound ? '；已配置 12345 工单回传' : ''}` : undefined;
+    report.summary = ev
+      ? `运行配置：证明材料最多 ${ev.maxFiles} 个文件，每个 ≤ ${ev.maxFileBytes} 字节，合计 ≤ ${ev.maxTotalBytes} 字节${cfg.handover ? '；已配置移交' : ''}${cfg.workOrderOutbound ? '；已配置 12345 工单回传' : ''}`
+      : undefined;
   } else {
     const code = basename(file, '.json');
     try {
@@ -237,10 +231,20 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
     for (const j of listed) reports.push(jurisdictionReport(j.file, registry));
     const catalogues = catalogueDir(dir);
     if (existsSync(catalogues)) {
-      for (const f of readdirSync(catalogues).filter((n) => n.endsWith('.json')).sort()) reports.push(catalogueReport(join(catalogues, f), dir));
+      for (const f of readdirSync(catalogues)
+        .filter((n) => n.endsWith('.json'))
+        .sort())
+        reports.push(catalogueReport(join(catalogues, f), dir));
     }
     for (const r of rules.files) {
-      reports.push({ file: r.file, kind: 'rules', ok: r.ok, summary: r.version ? `规则版本 ${r.version.id}，自 ${r.version.effectiveFrom} 起施行` : undefined, problems: r.problems, warnings: r.warnings });
+      reports.push({
+        file: r.file,
+        kind: 'rules',
+        ok: r.ok,
+        summary: r.version ? `规则版本 ${r.version.id}，自 ${r.version.effectiveFrom} 起施行` : undefined,
+        problems: r.problems,
+        warnings: r.warnings,
+      });
     }
   }
 
@@ -266,7 +270,10 @@ async function validate(files: string[], opts: ValidateOptions): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    const versions = registry.all().map((v) => v.id).join('、');
+    const versions = registry
+      .all()
+      .map((v) => v.id)
+      .join('、');
     printHuman(reports, `规则版本：${versions}；${today} 施行：${status.inForce.id}${status.lapsed ? '（有效期已届满，继续适用）' : ''}`);
   }
   for (const w of [...fileWarnings, ...globalWarnings]) process.stderr.write(`警告：${w}\n`);
@@ -296,7 +303,13 @@ function rules(opts: { json?: boolean; show?: string; rulesDir?: string; date?: 
   const registry = result.registry;
   if (opts.show) {
     const v = registry.all().find((x) => x.id === opts.show);
-    if (!v) throw new UsageError(`没有规则版本“${opts.show}”（已登记：${registry.all().map((x) => x.id).join('、')}）`);
+    if (!v)
+      throw new UsageError(
+        `没有规则版本“${opts.show}”（已登记：${registry
+          .all()
+          .map((x) => x.id)
+          .join('、')}）`,
+      );
     process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
     return;
   }

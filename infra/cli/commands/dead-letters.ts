@@ -29,7 +29,16 @@ import { adminRequest } from './users';
 type DeadLetterView = Omit<DeadLetter, 'payload'>;
 
 function line(d: DeadLetterView): string {
-  return [d.id, d.kind, d.channel ?? '-', d.sourceKey.slice(0, 60), `${d.error.name}${d.error.code ? `/${d.error.code}` : ''}`, `尝试${d.attempts}次`, d.firstFailedAt, d.status === 'resolved' ? `→ ${d.resolution?.caseId ?? ''}` : ''].join('\t');
+  return [
+    d.id,
+    d.kind,
+    d.channel ?? '-',
+    d.sourceKey.slice(0, 60),
+    `${d.error.name}${d.error.code ? `/${d.error.code}` : ''}`,
+    `尝试${d.attempts}次`,
+    d.firstFailedAt,
+    d.status === 'resolved' ? `→ ${d.resolution?.caseId ?? ''}` : '',
+  ].join('\t');
 }
 
 function outcomeLine(r: ReplayOutcome): string {

@@ -147,7 +147,14 @@ export async function runDemo(opts: DemoOptions, out: NodeJS.WritableStream = pr
   try {
     if (sel.channels.length > 0) {
       try {
-        channels = await runChannelDemo({ dataDir: join(root, 'runtime'), stagingDir: join(root, 'staging'), start: DEMO_START, only: sel.channels, out, ...(scale !== undefined ? { clockScale: scale } : {}) });
+        channels = await runChannelDemo({
+          dataDir: join(root, 'runtime'),
+          stagingDir: join(root, 'staging'),
+          start: DEMO_START,
+          only: sel.channels,
+          out,
+          ...(scale !== undefined ? { clockScale: scale } : {}),
+        });
       } catch (err) {
         failures.push(`[渠道] 嵌入式运行环境未能运行：${err instanceof Error ? err.message : String(err)} (the embedded runtime could not run the channel demo)`);
       }

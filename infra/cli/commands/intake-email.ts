@@ -64,7 +64,7 @@ async function submit(files: string[], opts: EmailOptions): Promise<void> {
     try {
       response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'message/rfc822', Authorization: `Bearer ${token}` }, body: raw });
     } catch (err) {
-      throw new Error(`无法连接 ${url}：${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}`, { cause: err });
+      throw new Error(`无法连接 ${url}：${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`, { cause: err });
     }
     const text = await response.text();
     let body: Record<string, unknown>;

@@ -82,7 +82,10 @@ export async function openTarget(o: TargetOptions): Promise<Target> {
     if (!o.jurisdiction) throw new UsageError('与 --table 一起使用时需要 --jurisdiction（辖区代码）。');
     const client = new DynamoDBClient({});
     const stateMachineArn = o.stateMachineArn;
-    const c = composeAws({ TABLE_NAME: o.table, JURISDICTION: o.jurisdiction, STATE_MACHINE_ARN: stateMachineArn }, { dynamo: client, workflow: () => new SfnWorkflow(new SFNClient({}), stateMachineArn), calendarRefreshMs: 0, logger: silentLogger });
+    const c = composeAws(
+      { TABLE_NAME: o.table, JURISDICTION: o.jurisdiction, STATE_MACHINE_ARN: stateMachineArn },
+      { dynamo: client, workflow: () => new SfnWorkflow(new SFNClient({}), stateMachineArn), calendarRefreshMs: 0, logger: silentLogger },
+    );
     // The years imported through the admin API, as the deployed functions read them.
     await c.refreshCalendar();
     const deps = c.intakeDeps();
@@ -176,7 +179,11 @@ export function summarize(report: ReconcileReport, deferred: string[] | undefine
   const lines = [`检查了 ${report.casesChecked} 件投诉、${report.claimsChecked} 条来源登记；发现 ${report.findings.length} 处需修复${report.dryRun ? '（演练，未做任何修改）' : ''}。`];
   for (const f of report.findings) {
     const who =
-      f.kind === 'orphan_claim' ? `来源 ${f.sourceKey}${f.caseId ? `（编号 ${f.caseId}）` : ''}` : f.kind === 'unjoined_merge' ? `投诉件 ${f.caseId}（并入 ${f.into}）` : `投诉件 ${f.caseId}（${f.phase}）`;
+      f.kind === 'orphan_claim'
+        ? `来源 ${f.sourceKey}${f.caseId ? `（编号 ${f.caseId}）` : ''}`
+        : f.kind === 'unjoined_merge'
+          ? `投诉件 ${f.caseId}（并入 ${f.into}）`
+          : `投诉件 ${f.caseId}（${f.phase}）`;
     lines.push(`  ${who}：${ACTION_LABELS[f.action] ?? f.action}`);
   }
   for (const p of report.problems) lines.push(`  ✗ ${p.caseId ?? p.sourceKey}：${p.error}`);
@@ -186,15 +193,14 @@ export function summarize(report: ReconcileReport, deferred: string[] | undefine
 
 /** Problems, or findings a person must act on (a source to redeliver, an execution that does not move). */
 function needsPerson(report: ReconcileReport): boolean {
-  return report.problems.length > 0 || report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running' || f.action === 'already_resumed' || (f.kind === 'unjoined_merge' && f.action === 'reported'));
+  return (
+    report.problems.length > 0 ||
+    report.findings.some((f) => f.action === 'dead_lettered' || f.action === 'already_running' || f.action === 'already_resumed' || (f.kind === 'unjoined_merge' && f.action === 'reported'))
+  );
 }
 
 export function registerReconcile(program: Command): void {
-  addTargetOptions(
-    program
-      .command('reconcile')
-      .description('对账修复：找出未启动流程、没有等待任务的投诉件和没有投诉件的来源登记，并修复 (find and repair half-done intakes and lost executions)'),
-  )
+  addTargetOptions(program.command('reconcile').description('对账修复：找出未启动流程、没有等待任务的投诉件和没有投诉件的来源登记，并修复 (find and repair half-done intakes and lost executions)'))
     .option('--threshold-minutes <n>', '多久没有进展才算需要修复（分钟）', '15')
     .option('--dry-run', '只报告，不修改')
     .option('--json', '输出完整的 JSON 报告')

@@ -72,7 +72,8 @@ function recordedJurisdiction(opts: EvaluationCommandOptions): string | undefine
   }
 }
 
-const noFactsMessage = (ref: { name?: string | undefined }, code: string, quarter: string) => `${ref.name ?? code}（${code}）${quarterLabel(quarter)}没有任何考评数据：该季度没有收到、办结、超期或回访的投诉记录。`;
+const noFactsMessage = (ref: { name?: string | undefined }, code: string, quarter: string) =>
+  `${ref.name ?? code}（${code}）${quarterLabel(quarter)}没有任何考评数据：该季度没有收到、办结、超期或回访的投诉记录。`;
 
 /** Runs the command without printing: returns the rendered report and messages for stderr. */
 export async function runEvaluationReport(opts: EvaluationCommandOptions): Promise<{ output: string; report: EvaluationReport; messages: string[] }> {
@@ -104,7 +105,11 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     return { output: renderReport(report, format), report, messages };
   };
   if (opts.endpoint) {
-    const client = new SdkDynamoDBClient({ endpoint: opts.endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' } });
+    const client = new SdkDynamoDBClient({
+      endpoint: opts.endpoint,
+      region: process.env.AWS_REGION ?? 'local',
+      credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+    });
     try {
       if (!(await tableExists(client, table))) throw new UsageError(`${opts.endpoint} 中没有投诉数据表“${table}”：该数据目录还没有任何数据。`);
       return await build(new DynamoEvaluationFactStore({ doc: createDocumentClient(client), tableName: table }));
@@ -119,7 +124,9 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
   }
   // Never create an empty store where the user expected data.
   if (!existsSync(paths.database) || !statSync(paths.database).isFile()) {
-    throw new UsageError(`数据目录 ${dataDir} 中没有数据（未找到 ${paths.database}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`);
+    throw new UsageError(
+      `数据目录 ${dataDir} 中没有数据（未找到 ${paths.database}）。请先用 tousu start --data-dir ${opts.dataDir ?? DEFAULT_DATA_DIR} 运行系统并受理投诉，或用 --data-dir 指定正确的目录。`,
+    );
   }
   // The WAL files SQLite may create beside the database: private, like the rest of the data directory.
   privateUmask();

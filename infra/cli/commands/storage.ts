@@ -48,7 +48,8 @@ export async function runMigrate(dataDir: string, opts: { progress?: boolean } =
     return 0;
   }
   return underLock(dataDir, '迁移', async () => {
-    const bar = opts.progress === false ? undefined : new cliProgress.SingleBar({ format: '迁移 {bar} {value}/{total} 件投诉', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar =
+      opts.progress === false ? undefined : new cliProgress.SingleBar({ format: '迁移 {bar} {value}/{total} 件投诉', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
     let started = false;
     process.stderr.write(`正在备份并迁移 ${paths.dynamodb} → ${paths.database}……\n`);
     let report;
@@ -70,8 +71,16 @@ export async function runMigrate(dataDir: string, opts: { progress?: boolean } =
     const lines = [
       `迁移完成（备份在 ${report.backup}）：`,
       `  投诉件 新迁移 ${c.cases}，已存在 ${c.casesAlreadyThere}；来源登记 ${c.sources}；流水号计数器 ${c.counters}；查重索引 ${c.duplicateKeys}；考评数据 ${c.evaluationFacts}；账户 ${c.users}；隔离邮件 ${c.quarantine}；死信 ${c.deadLetters}`,
-      `  核对：${Object.entries(report.checked ?? {}).map(([k, v]) => `${k} ${v.found}/${v.source}`).join('，')}`,
-      ...(Object.keys(c.skipped).length ? [`  未迁移的数据类型（按原样留在 ${paths.dynamodb}）：${Object.entries(c.skipped).map(([k, n]) => `${k} ${n} 条`).join('，')}`] : []),
+      `  核对：${Object.entries(report.checked ?? {})
+        .map(([k, v]) => `${k} ${v.found}/${v.source}`)
+        .join('，')}`,
+      ...(Object.keys(c.skipped).length
+        ? [
+            `  未迁移的数据类型（按原样留在 ${paths.dynamodb}）：${Object.entries(c.skipped)
+              .map(([k, n]) => `${k} ${n} 条`)
+              .join('，')}`,
+          ]
+        : []),
       `旧目录 ${paths.dynamodb} 保持不变，确认无误后可自行删除。`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -86,7 +95,9 @@ export async function runBackup(dataDir: string, out: string | undefined): Promi
   const live = (await adminRequest(dataDir, 'POST', '/admin/backup', { destination })) as { path: string; bytes: number } | undefined;
   if (live) return live;
   if (!existsSync(paths.database)) {
-    throw new UsageError(hasLegacyStore(paths) ? `数据目录 ${paths.root} 还是旧版格式：请先运行 tousu migrate（迁移前会自动备份）。` : `数据目录 ${paths.root} 中没有数据库（未找到 ${paths.database}）。`);
+    throw new UsageError(
+      hasLegacyStore(paths) ? `数据目录 ${paths.root} 还是旧版格式：请先运行 tousu migrate（迁移前会自动备份）。` : `数据目录 ${paths.root} 中没有数据库（未找到 ${paths.database}）。`,
+    );
   }
   return underLock(dataDir, '备份', async () => {
     await mkdir(dirname(destination), { recursive: true, mode: 0o700 });

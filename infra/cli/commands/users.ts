@@ -58,7 +58,13 @@ export async function adminRequest(dataDir: string, method: 'GET' | 'POST', path
   const key = (await readFile(paths.adminKey, 'utf8')).trim();
   let answer: { status: number; json: unknown };
   try {
-    answer = await socketRequest(lock.adminSocket, method, path, { 'x-tousu-admin-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body !== undefined ? JSON.stringify(body) : undefined);
+    answer = await socketRequest(
+      lock.adminSocket,
+      method,
+      path,
+      { 'x-tousu-admin-key': key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body !== undefined ? JSON.stringify(body) : undefined,
+    );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
     throw new Error(`无法连接运行中的 tousu start（进程号 ${lock.pid}，${lock.adminSocket}：${code}）。请确认以运行它的同一用户执行此命令。`, { cause: err });
@@ -135,7 +141,7 @@ export function registerUsers(program: Command): void {
     .requiredOption('--username <name>', '用户名 (user name)')
     .requiredOption('--role <role>', `角色 (role): ${ROLE_HELP}`)
     .option('--department <code>', 'department 角色的部门编码 (department code)')
-    .option('--name <name>', '工作人员姓名（被投诉人为本人时不能承办该件，第二十一条）(the person\'s own name)')
+    .option('--name <name>', "工作人员姓名（被投诉人为本人时不能承办该件，第二十一条）(the person's own name)")
     .option('--data-dir <dir>', '数据目录 (data directory)', '.tousu')
     .option('--jurisdiction <code>', '辖区代码（数据目录尚未启动过时用于核对部门编码）')
     .option('--password-stdin', '从标准输入读取密码 (read the password from stdin)')

@@ -38,7 +38,15 @@ type View = ReturnType<typeof outboxItemView>;
 
 function line(x: View): string {
   const err = x.lastError ? `${x.lastError.code ?? x.lastError.name}${x.lastError.status ? ` ${x.lastError.status}` : ''}` : '-';
-  return [x.report.id, x.report.workOrderNo, x.report.kind, STATUS_LABELS[x.status], `尝试${x.attempts}次`, err, x.status === 'pending' ? `下次 ${x.nextAttemptAt}` : (x.deliveredAt ?? x.deadAt ?? '')].join('\t');
+  return [
+    x.report.id,
+    x.report.workOrderNo,
+    x.report.kind,
+    STATUS_LABELS[x.status],
+    `尝试${x.attempts}次`,
+    err,
+    x.status === 'pending' ? `下次 ${x.nextAttemptAt}` : (x.deliveredAt ?? x.deadAt ?? ''),
+  ].join('\t');
 }
 
 function parseStatus(s: string | undefined): OutboxStatus | undefined {
@@ -106,7 +114,9 @@ export function registerWorkOrders(program: Command): void {
       const body = ids.length > 0 ? { ids } : {};
       const answer = await live<{ replayed: string[]; run?: { delivered: number; failed: number } }>(o, 'POST', '/admin/workorders/replay', body);
       if (answer) {
-        process.stdout.write(answer.replayed.length === 0 ? '没有失败的回传。\n' : `已重放 ${answer.replayed.length} 条；本次送达 ${answer.run?.delivered ?? 0} 条，仍失败 ${answer.run?.failed ?? 0} 条。\n`);
+        process.stdout.write(
+          answer.replayed.length === 0 ? '没有失败的回传。\n' : `已重放 ${answer.replayed.length} 条；本次送达 ${answer.run?.delivered ?? 0} 条，仍失败 ${answer.run?.failed ?? 0} 条。\n`,
+        );
         return;
       }
       const replayed = await withOutbox(o, async (outbox) => {
@@ -127,6 +137,12 @@ export function registerWorkOrders(program: Command): void {
       const status = parseStatus(o.status);
       const answer = await live<{ items: WorkOrderOutboxItem[] }>(o, 'GET', `/admin/workorders?full=1${status ? `&status=${status}` : ''}`);
       const items = answer?.items ?? (await withOutbox(o, (outbox) => outbox.list(status)));
-      process.stdout.write(exportBatch(items.map((x) => x.report), o.format, systemClock.now().toISOString()));
+      process.stdout.write(
+        exportBatch(
+          items.map((x) => x.report),
+          o.format,
+          systemClock.now().toISOString(),
+        ),
+      );
     });
 }

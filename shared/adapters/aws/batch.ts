@@ -59,12 +59,7 @@ export async function batchGetAll(
 }
 
 /** Writes every put or delete request, `concurrency` chunks of 25 at a time (default 1: in order). */
-export async function batchWriteAll(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  requests: readonly Record<string, unknown>[],
-  opts: BatchRetry & { concurrency?: number } = {},
-): Promise<void> {
+export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, requests: readonly Record<string, unknown>[], opts: BatchRetry & { concurrency?: number } = {}): Promise<void> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) chunks.push(requests.slice(i, i + BATCH_WRITE_MAX));
   let next = 0;

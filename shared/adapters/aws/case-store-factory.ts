@@ -20,7 +20,6 @@ export function createCaseStore(opts: CaseStoreFactoryOptions): CaseStore {
     doc: opts.doc,
     tableName: opts.tableName,
     facts: true,
-    onFactError:
-      opts.onFactError ?? ((caseId, error) => consoleJsonLogger.error('evaluation facts not written', { caseId, error: error instanceof Error ? error.name : 'unknown' })),
+    onFactError: opts.onFactError ?? ((caseId, error) => consoleJsonLogger.error('evaluation facts not written', { caseId, error: error instanceof Error ? error.name : 'unknown' })),
   });
 }

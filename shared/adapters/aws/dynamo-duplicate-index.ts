@@ -48,9 +48,7 @@ const isConflict = (err: unknown): boolean => {
 };
 
 export const duplicateIndexItemKey = (jurisdiction: string, k: IndexKey): { pk: string; sk: string } =>
-  k.kind === 'band'
-    ? { pk: `${PK_PREFIX.lsh}${jurisdiction}#${k.band}#${k.hash}`, sk: LSH_SK }
-    : { pk: `${PK_PREFIX.duplicate}${jurisdiction}#${k.kind.toUpperCase()}#${k.hash}`, sk: DUP_SK };
+  k.kind === 'band' ? { pk: `${PK_PREFIX.lsh}${jurisdiction}#${k.band}#${k.hash}`, sk: LSH_SK } : { pk: `${PK_PREFIX.duplicate}${jurisdiction}#${k.kind.toUpperCase()}#${k.hash}`, sk: DUP_SK };
 
 /** Set member of an index item: `<yyyymmdd>#<caseId>` (sorts by day, for the cap). */
 export const encodeIndexEntry = (e: IndexEntry): string => `${e.day}#${e.caseId}`;
@@ -58,7 +56,6 @@ const decode = (s: string): IndexEntry | undefined => {
   const at = s.indexOf('#');
   return at === 8 ? { day: s.slice(0, 8), caseId: s.slice(9) } : undefined;
 };
-
 
 export class DynamoDuplicateIndex implements DuplicateIndex {
   private readonly doc: DynamoDBDocumentClient;

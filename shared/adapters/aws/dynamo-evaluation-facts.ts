@@ -18,7 +18,6 @@ export const evaluationPk = (jurisdiction: string, quarter: string): string => `
 /** Bookkeeping item in the quarter's partition: the report was mailed. Sorts after every fact kind. */
 export const REPORT_SENT_SK = '~REPORT#SENT';
 
-
 /** The item of one fact (also written by DynamoCaseStore inside a case write's transaction). */
 export const factItem = (f: EvaluationFact): Record<string, unknown> => ({
   ...(JSON.parse(JSON.stringify(f)) as Record<string, unknown>),
@@ -92,15 +91,11 @@ export class DynamoEvaluationFactStore implements EvaluationFactStore {
   }
 
   async reportSent(jurisdiction: string, quarter: string): Promise<{ at: string; messageId: string } | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: evaluationPk(jurisdiction, quarter), sk: REPORT_SENT_SK }, ConsistentRead: true }),
-    );
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: evaluationPk(jurisdiction, quarter), sk: REPORT_SENT_SK }, ConsistentRead: true }));
     return Item ? { at: String(Item.at), messageId: String(Item.messageId) } : undefined;
   }
 
   async markReportSent(jurisdiction: string, quarter: string, at: string, messageId: string): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: evaluationPk(jurisdiction, quarter), sk: REPORT_SENT_SK, type: 'eval_report_sent', at, messageId } }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: evaluationPk(jurisdiction, quarter), sk: REPORT_SENT_SK, type: 'eval_report_sent', at, messageId } }));
   }
 }

@@ -10,7 +10,10 @@ import type { QuarantineEntry, QuarantinePage, QuarantineStore } from '../../por
 const SK = 'QUAR';
 
 export class DynamoQuarantineStore implements QuarantineStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async put(entry: QuarantineEntry): Promise<void> {
     const idx = GSI.jurisdictionByReceipt;

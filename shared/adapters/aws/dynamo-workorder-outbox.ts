@@ -117,7 +117,13 @@ export class DynamoWorkOrderOutbox implements WorkOrderOutbox {
   async clearMark(caseId: string, token: string): Promise<void> {
     try {
       await this.doc.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { pk: `${MARK}${caseId}`, sk: MARK_SK }, ConditionExpression: '#t = :t', ExpressionAttributeNames: { '#t': 'token' }, ExpressionAttributeValues: { ':t': token } }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `${MARK}${caseId}`, sk: MARK_SK },
+          ConditionExpression: '#t = :t',
+          ExpressionAttributeNames: { '#t': 'token' },
+          ExpressionAttributeValues: { ':t': token },
+        }),
       );
     } catch (err) {
       if (!conditionFailed(err)) throw err;

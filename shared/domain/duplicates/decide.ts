@@ -138,7 +138,12 @@ export function detectNewEvidence(intake: CanonicalIntake, known: KnownToCase): 
 }
 
 const auto = (s: Scored, rules: DuplicateRules): boolean =>
-  s.score >= rules.autoScore && s.identity >= rules.autoMinIdentity && s.text >= rules.autoMinText && s.signals.facts.conflict.length === 0 && s.signals.unit !== 'different' && (s.blockers ?? []).length === 0;
+  s.score >= rules.autoScore &&
+  s.identity >= rules.autoMinIdentity &&
+  s.text >= rules.autoMinText &&
+  s.signals.facts.conflict.length === 0 &&
+  s.signals.unit !== 'different' &&
+  (s.blockers ?? []).length === 0;
 
 export interface DecideInput {
   intake: CanonicalIntake;

@@ -45,7 +45,13 @@ export function dismissPair(record: CaseRecord, other: { caseId: string; trackin
   const { duplicateSuspects: _s, ...rest } = record;
   const suspects = (record.duplicateSuspects ?? []).filter((s) => s.caseId !== other.caseId);
   return {
-    record: { ...rest, flags: flagsWithout(record, other.caseId), ...(suspects.length > 0 ? { duplicateSuspects: suspects } : {}), dismissedDuplicates: [...(record.dismissedDuplicates ?? []), dismissed], updatedAt: at },
+    record: {
+      ...rest,
+      flags: flagsWithout(record, other.caseId),
+      ...(suspects.length > 0 ? { duplicateSuspects: suspects } : {}),
+      dismissedDuplicates: [...(record.dismissedDuplicates ?? []), dismissed],
+      updatedAt: at,
+    },
     event: {
       at,
       type: 'duplicate_dismissed',
@@ -76,6 +82,13 @@ export function restorePair(record: CaseRecord, other: { caseId: string; trackin
       dismissedDuplicates: (record.dismissedDuplicates ?? []).map((x) => (x === d ? { ...x, restoredAt: at, restoredBy: actor } : x)),
       updatedAt: at,
     },
-    event: { at, type: 'duplicate_dismissal_undone', actor, phase: record.phase, summary: `撤销“不是重复”的认定：本件与投诉件 ${other.trackingNo} 恢复为可能重复，待工作人员核对。`, data: { other: other.caseId } },
+    event: {
+      at,
+      type: 'duplicate_dismissal_undone',
+      actor,
+      phase: record.phase,
+      summary: `撤销“不是重复”的认定：本件与投诉件 ${other.trackingNo} 恢复为可能重复，待工作人员核对。`,
+      data: { other: other.caseId },
+    },
   };
 }

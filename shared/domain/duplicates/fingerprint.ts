@@ -59,7 +59,9 @@ export interface Fingerprint {
  * county or district kept: 射洪市不动产登记中心 and 船山区不动产登记中心 are two units.
  */
 const unitForm = (s: string): string => {
-  let out = fold(s).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+  let out = fold(s)
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
   for (const p of ['四川省', '四川', '遂宁市', '遂宁']) if (out.startsWith(p) && out.length > p.length + 1) out = out.slice(p.length);
   return out;
 };
@@ -183,7 +185,10 @@ export interface FingerprintOptions {
   tokenize?: (normalisedText: string) => Set<string>;
 }
 
-const compact = (s: string): string => fold(s).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+const compact = (s: string): string =>
+  fold(s)
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
 
 /**
  * Catalogue items named in a text. An item named only by a phrase that a longer phrase of another item contains
@@ -210,7 +215,10 @@ export interface Place {
 /** Places named in a text, by their canonical name (`射洪市不动产登记中心` → `射洪市`). */
 export function placesInText(text: string, places: readonly Place[]): string[] {
   const body = compact(text);
-  return places.filter((p) => [p.name, ...p.forms].some((f) => f.length >= 2 && body.includes(compact(f)))).map((p) => p.name).sort();
+  return places
+    .filter((p) => [p.name, ...p.forms].some((f) => f.length >= 2 && body.includes(compact(f))))
+    .map((p) => p.name)
+    .sort();
 }
 
 export function fingerprint(intake: CanonicalIntake, opts: FingerprintOptions = {}): Fingerprint {

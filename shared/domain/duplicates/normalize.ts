@@ -10,7 +10,8 @@
  * in this domain, one character to one character, not a general converter (those ship multi-megabyte phrase
  * dictionaries).
  */
-const TRADITIONAL_PAIRS = '張张陳陈劉刘黃黄趙赵吳吴孫孙馬马鄭郑謝谢羅罗楊杨許许鄧邓蕭萧馮冯錢钱蔣蒋韓韩呂吕蘇苏盧卢葉叶賈贾鍾钟龍龙歐欧東东華华國国紅红麗丽軍军偉伟強强輝辉靜静鳳凤蘭兰雲云慶庆鵬鹏貴贵興兴寶宝榮荣發发業业電电門门號号區区縣县證证營营執执記记務务稅税險险會会護护辦办達达貿贸團团廣广實实產产醫医療疗戶户線线網网話话說说請请處处間间進进長长開开關关應应變变還还過过結结續续個个們们這这為为與与後后對对時时費费權权書书單单檔档機机構构車车齊齐顧顾魯鲁廠厂農农場场遞递銷销態态臺台灣湾聯联絡络腦脑傳传價价導导徵征補补辦办戶户籍籍稱称縮缩銀银蓋盖窗窗閱阅質质監监徑径劃划簽签認认沒没讓让給给剛刚幾几萬万億亿陸陆貳贰參参圓圆塊块員员訴诉訪访態态難难復复';
+const TRADITIONAL_PAIRS =
+  '張张陳陈劉刘黃黄趙赵吳吴孫孙馬马鄭郑謝谢羅罗楊杨許许鄧邓蕭萧馮冯錢钱蔣蒋韓韩呂吕蘇苏盧卢葉叶賈贾鍾钟龍龙歐欧東东華华國国紅红麗丽軍军偉伟強强輝辉靜静鳳凤蘭兰雲云慶庆鵬鹏貴贵興兴寶宝榮荣發发業业電电門门號号區区縣县證证營营執执記记務务稅税險险會会護护辦办達达貿贸團团廣广實实產产醫医療疗戶户線线網网話话說说請请處处間间進进長长開开關关應应變变還还過过結结續续個个們们這这為为與与後后對对時时費费權权書书單单檔档機机構构車车齊齐顧顾魯鲁廠厂農农場场遞递銷销態态臺台灣湾聯联絡络腦脑傳传價价導导徵征補补辦办戶户籍籍稱称縮缩銀银蓋盖窗窗閱阅質质監监徑径劃划簽签認认沒没讓让給给剛刚幾几萬万億亿陸陆貳贰參参圓圆塊块員员訴诉訪访態态難难復复';
 const TRADITIONAL = new Map<string, string>();
 for (let i = 0; i + 1 < TRADITIONAL_PAIRS.length; i += 2) TRADITIONAL.set(TRADITIONAL_PAIRS[i]!, TRADITIONAL_PAIRS[i + 1]!);
 const TRADITIONAL_RE = new RegExp(`[${[...TRADITIONAL.keys()].join('')}]`, 'g');
@@ -46,7 +47,10 @@ export function normalisePhone(raw: string | undefined, areaCode: string = DEFAU
     s = /^[2-9]/.test(rest) ? `0${rest}` : rest;
   }
   // A dash-separated short last group after a complete landline is an extension.
-  const groups = s.trim().split(/[-\s.]+/).filter(Boolean);
+  const groups = s
+    .trim()
+    .split(/[-\s.]+/)
+    .filter(Boolean);
   if (groups.length >= 2) {
     const last = groups[groups.length - 1]!;
     const before = groups.slice(0, -1).join('').replace(/[^\d]/g, '');
@@ -124,7 +128,9 @@ const GENDER: Record<string, 'm' | 'f'> = { 先生: 'm', 大爷: 'm', 女士: 'f
 /** Person's name: NFKC, whitespace and separator dots removed, forms of address (先生/女士…) recognised. */
 export function normaliseName(raw: string | undefined): NormalisedName {
   if (!raw) return {};
-  const s = fold(raw).replace(/[\s·•.．,，、()（）]/g, '').toLowerCase();
+  const s = fold(raw)
+    .replace(/[\s·•.．,，、()（）]/g, '')
+    .toLowerCase();
   if (!s || NO_NAME.has(s)) return {};
   const honorific = HONORIFICS.find((h) => s.endsWith(h) && s.length > h.length);
   const surnameOf = (n: string): string => COMPOUND_SURNAMES.find((c) => n.startsWith(c)) ?? n.slice(0, 1);
@@ -149,8 +155,10 @@ const PLACE_PREFIXES = ['四川省', '四川', '遂宁市', '遂宁', '船山区
 /** Organisation name: NFKC, punctuation and brackets removed, place prefixes and legal-form suffixes dropped. */
 export function normaliseOrganisation(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  let s = fold(raw).toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
-  for (let changed = true; changed; ) {
+  let s = fold(raw)
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
+  for (let changed = true; changed;) {
     changed = false;
     for (const p of PLACE_PREFIXES) {
       if (s.startsWith(p) && s.length > p.length + 1) {
@@ -173,10 +181,45 @@ export function normaliseOrganisation(raw: string | undefined): string | undefin
  * recording formula). They carry no information about the matter and are removed before shingling.
  */
 const BOILERPLATE = [
-  '尊敬的领导', '尊敬的各位领导', '领导您好', '领导你们好', '您好', '你好', '此致敬礼', '此致', '敬礼', '谢谢', '感谢',
-  '来电人', '来电反映', '来电称', '来信反映', '市民反映', '群众反映', '诉求', '反映问题', '反映情况', '特此投诉',
-  '我要投诉', '我想投诉', '我要反映', '我想反映', '希望领导重视', '希望有关部门', '请有关部门', '请领导', '望领导',
-  '恳请', '盼复', '望回复', '请回复', '投诉人', '工单内容', '来电号码', '联系电话', '联系方式',
+  '尊敬的领导',
+  '尊敬的各位领导',
+  '领导您好',
+  '领导你们好',
+  '您好',
+  '你好',
+  '此致敬礼',
+  '此致',
+  '敬礼',
+  '谢谢',
+  '感谢',
+  '来电人',
+  '来电反映',
+  '来电称',
+  '来信反映',
+  '市民反映',
+  '群众反映',
+  '诉求',
+  '反映问题',
+  '反映情况',
+  '特此投诉',
+  '我要投诉',
+  '我想投诉',
+  '我要反映',
+  '我想反映',
+  '希望领导重视',
+  '希望有关部门',
+  '请有关部门',
+  '请领导',
+  '望领导',
+  '恳请',
+  '盼复',
+  '望回复',
+  '请回复',
+  '投诉人',
+  '工单内容',
+  '来电号码',
+  '联系电话',
+  '联系方式',
 ];
 
 /**

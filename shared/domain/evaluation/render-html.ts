@@ -7,8 +7,7 @@ import { CLOCK_LABELS } from './labels';
 import { formatRate } from './report';
 import type { EvaluationReport, GroupStats, Rate, RespondentRow } from './report';
 
-const esc = (s: string | number): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const COLORS = { ok: '#2f6db5', bad: '#c0392b', grey: '#9aa5b1', series: ['#2f6db5', '#27ae60', '#e67e22'] };
 
@@ -189,7 +188,15 @@ ${respondentTable(report.respondents.persons, true)}
 ${barChart({ title: '各渠道收到投诉件数', items: channels.map((g) => ({ label: g.label, value: g.received })) })}
 ${groupTable('投诉渠道', report.byChannel, t)}
 <h2>四、按承办部门统计（第十七条）</h2>
-${rateChart({ title: '各部门受理率、按期办结率、满意率', categories: depts.map((g) => g.label), series: [{ name: '受理率', values: depts.map((g) => g.acceptanceRate) }, { name: '按期办结率', values: depts.map((g) => g.onTimeRate) }, { name: '满意率', values: depts.map((g) => g.satisfactionRate) }] })}
+${rateChart({
+  title: '各部门受理率、按期办结率、满意率',
+  categories: depts.map((g) => g.label),
+  series: [
+    { name: '受理率', values: depts.map((g) => g.acceptanceRate) },
+    { name: '按期办结率', values: depts.map((g) => g.onTimeRate) },
+    { name: '满意率', values: depts.map((g) => g.satisfactionRate) },
+  ],
+})}
 ${groupTable('承办部门', report.byDepartment, t)}
 <h2>五、主要投诉事项</h2>
 ${barChart({ title: '本季度收到投诉的主要事项（按关键词归类）', items: t.topMatters.map((m) => ({ label: m.label, value: m.count })) })}

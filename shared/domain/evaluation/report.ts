@@ -296,8 +296,7 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
 }
 
 function groupStats(g: GroupAcc): GroupStats {
-  const count = (kind: EvaluationFact['kind'], pred: (f: EvaluationFact) => boolean = () => true) =>
-    g.facts.reduce((n, f) => (f.kind === kind && pred(f) ? n + 1 : n), 0);
+  const count = (kind: EvaluationFact['kind'], pred: (f: EvaluationFact) => boolean = () => true) => g.facts.reduce((n, f) => (f.kind === kind && pred(f) ? n + 1 : n), 0);
   const accepted = count('accepted');
   const notAccepted = count('not_accepted');
   const concluded = count('concluded');

@@ -4,17 +4,7 @@
  * full-width or half-width, labels may be spaced out, several short fields may share one line.
  */
 
-export type LabelledField =
-  | 'name'
-  | 'organization'
-  | 'phone'
-  | 'email'
-  | 'address'
-  | 'idNumber'
-  | 'respondentUnit'
-  | 'respondentPerson'
-  | 'matter'
-  | 'facts';
+export type LabelledField = 'name' | 'organization' | 'phone' | 'email' | 'address' | 'idNumber' | 'respondentUnit' | 'respondentPerson' | 'matter' | 'facts';
 
 /** Multi-line fields run until the next label; the others end at the end of their line. */
 const MULTILINE: ReadonlySet<LabelledField> = new Set(['matter', 'facts']);
@@ -48,10 +38,7 @@ const labelPattern = [...LABEL_TO_FIELD.keys()]
  * A label starts a line (after an optional list number such as `1.` or `一、` or a bracket) or follows a
  * separator on the same line; then a colon, possibly after spaces.
  */
-const LABEL_RE = new RegExp(
-  `(?:^|(?<=[\\n，,；;。|]))${SPACE}*(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})[、.．)）]${SPACE}*)?[【\\[]?(${labelPattern})[】\\]]?${SPACE}*[:：]`,
-  'g',
-);
+const LABEL_RE = new RegExp(`(?:^|(?<=[\\n，,；;。|]))${SPACE}*(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})[、.．)）]${SPACE}*)?[【\\[]?(${labelPattern})[】\\]]?${SPACE}*[:：]`, 'g');
 
 export type LabelledFields = Partial<Record<LabelledField, string>>;
 

@@ -196,7 +196,10 @@ export function proposeLetterFields(input: ProposeInput): LetterProposal {
   const unitFit = !unit ? 0 : hit && hit.matched === unit ? 1 : hit ? 0.95 : 0.9;
   fields.respondentUnit = decide(locate(text, starts, lines, labelled.respondentUnit), unitFit, threshold, unit);
   const person = labelled.respondentPerson?.replace(/\s+/g, '');
-  fields.respondentPerson = labelled.respondentPerson === undefined ? { confidence: 0, reason: 'not_found' } : decide(locate(text, starts, lines, labelled.respondentPerson), person && person.length <= 30 ? 1 : 0, threshold, person);
+  fields.respondentPerson =
+    labelled.respondentPerson === undefined
+      ? { confidence: 0, reason: 'not_found' }
+      : decide(locate(text, starts, lines, labelled.respondentPerson), person && person.length <= 30 ? 1 : 0, threshold, person);
 
   // The labelled value loses its final full stop (labels.ts); the letter's own words keep it (art. 12).
   const sentence = (raw: string | undefined): string | undefined => {
@@ -211,7 +214,11 @@ export function proposeLetterFields(input: ProposeInput): LetterProposal {
   fields.facts = labelled.facts === undefined ? { confidence: 0, reason: 'not_found' } : decide(locate(text, starts, lines, labelled.facts), facts ? 1 : 0, threshold, facts);
 
   const pm = postmarkDate(input.envelopeLines ?? [], input.today);
-  fields.envelopeDate = pm.value ? decide({ value: pm.value, confidence: pm.confidence }, 1, threshold, pm.value) : pm.reading ? { confidence: 0, reading: pm.reading, reason: 'invalid' } : { confidence: 0, reason: 'not_found' };
+  fields.envelopeDate = pm.value
+    ? decide({ value: pm.value, confidence: pm.confidence }, 1, threshold, pm.value)
+    : pm.reading
+      ? { confidence: 0, reading: pm.reading, reason: 'invalid' }
+      : { confidence: 0, reason: 'not_found' };
 
   const envelopeText = (input.envelopeLines ?? []).map((l) => maskIdCards(l.text).text).join('\n');
   return {

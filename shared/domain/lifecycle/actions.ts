@@ -19,10 +19,18 @@ const text = (label: string, max: number) =>
     .trim()
     .min(1, `请填写${label}`)
     .max(max, `${label}不能超过 ${max} 个字`);
-const optionalText = (label: string, max: number) => z.string({ error: `${label}应为文字` }).trim().max(max, `${label}不能超过 ${max} 个字`).optional();
-const deptCode = (label: string) => z.string({ error: `请选择${label}` }).min(1, `请选择${label}`).pipe(Code);
-const shanghaiDay = (label: string) =>
-  z.string({ error: `请填写${label}` }).refine(isCalendarDate, `${label}应为 YYYY-MM-DD 格式的日期`);
+const optionalText = (label: string, max: number) =>
+  z
+    .string({ error: `${label}应为文字` })
+    .trim()
+    .max(max, `${label}不能超过 ${max} 个字`)
+    .optional();
+const deptCode = (label: string) =>
+  z
+    .string({ error: `请选择${label}` })
+    .min(1, `请选择${label}`)
+    .pipe(Code);
+const shanghaiDay = (label: string) => z.string({ error: `请填写${label}` }).refine(isCalendarDate, `${label}应为 YYYY-MM-DD 格式的日期`);
 
 /** Why no reply is given (art. 16). */
 export const NoReplyReason = z.enum(['anonymous', 'not_wanted', 'unreachable'], { error: '请选择不予答复的原因：匿名投诉、投诉人不需要答复或无法联系投诉人' });
@@ -201,8 +209,23 @@ export const INQUIRY_METHOD_LABELS = { questioning: '询问有关人员', video:
 
 const nameList = (label: string, max: number) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(/[\r\n、,，;；]+/).map((x) => x.trim()).filter((x) => x.length > 0) : v),
-    z.array(z.string({ error: `${label}应为文字` }).trim().min(1).max(100, `每项${label}不能超过 100 个字`), { error: `请填写${label}` }).max(max, `${label}不能超过 ${max} 项`),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(/[\r\n、,，;；]+/)
+            .map((x) => x.trim())
+            .filter((x) => x.length > 0)
+        : v,
+    z
+      .array(
+        z
+          .string({ error: `${label}应为文字` })
+          .trim()
+          .min(1)
+          .max(100, `每项${label}不能超过 100 个字`),
+        { error: `请填写${label}` },
+      )
+      .max(max, `${label}不能超过 ${max} 项`),
   );
 
 /** Art. 14(3): one coordination record — the task force, a coordination meeting or an inquiry step. */
@@ -298,7 +321,13 @@ export const RecordContactAction = z
 
 /** Passages as a list, or as one text with one passage per line (the console's text box). */
 const passageList = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(/\r?\n/).map((x) => x.trim()).filter((x) => x.length > 0) : v),
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(/\r?\n/)
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0)
+      : v,
   z
     .array(z.string({ error: '保密内容应为文字' }).trim().min(2, '每段保密内容至少 2 个字').max(500, '每段保密内容不能超过 500 个字'), { error: '请填写要隐去的内容，每行一段' })
     .min(1, '请填写要隐去的内容，每行一段')

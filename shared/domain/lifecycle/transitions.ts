@@ -23,7 +23,19 @@ import type { ActionBody, ActionBodyOf, NoReplyReason } from './actions';
 import { ACTION_LABELS, CORRECTION_CHANNEL_LABELS, INQUIRY_METHOD_LABELS, NO_REPLY_REASON_LABELS, actionNameOf, allowedActions, parseAction } from './actions';
 import { terminationBasis } from './termination';
 import type { ActionName, LifecycleContext, Notice, Transition } from './context';
-import { AFTER_CONCLUSION_PHASES, CLOCK_LABELS, PHASE_CLOCK, closeDeadline, isPastDue, openDeadlineIndex, phaseAfterConclusion, reminderInstant, replaceDeadline, runningDeadlines, startClock } from './deadlines';
+import {
+  AFTER_CONCLUSION_PHASES,
+  CLOCK_LABELS,
+  PHASE_CLOCK,
+  closeDeadline,
+  isPastDue,
+  openDeadlineIndex,
+  phaseAfterConclusion,
+  reminderInstant,
+  replaceDeadline,
+  runningDeadlines,
+  startClock,
+} from './deadlines';
 
 /** A transition under construction. */
 class Draft {
@@ -210,9 +222,10 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
   }
   // A confident routing decision that the catalogue lets the system dispatch (routing.autoDispatch): only for a
   // complete complaint with nothing for a person to weigh (no proposal, no stability risk).
-  const autoTo = r.phase === 'dispatch' && routed?.dispatch === 'auto' && routed.department && missing.length === 0 && proposals.length === 0 && !risk
-    ? ctx.jurisdiction.departments.find((d) => d.code === routed.department && d.belongsToThisLevel)
-    : undefined;
+  const autoTo =
+    r.phase === 'dispatch' && routed?.dispatch === 'auto' && routed.department && missing.length === 0 && proposals.length === 0 && !risk
+      ? ctx.jurisdiction.departments.find((d) => d.code === routed.department && d.belongsToThisLevel)
+      : undefined;
   t.event('screened', `初审完成：${summaryParts.join('；')}。转入“${PHASE_LABELS[r.phase]}”。`, {
     complete: missing.length === 0,
     missing,
@@ -231,15 +244,17 @@ export function screen(c: CaseRecord, ctx: LifecycleContext): Transition {
 
 function missingLabel(field: string): string {
   return (
-    {
-      'complainant.name': '投诉人姓名或单位名称',
-      'complainant.phone': '投诉人联系方式',
-      respondent: '被投诉人信息',
-      matter: '具体投诉事项',
-      facts: '投诉事实、理由及证明材料',
-      'evidence.writtenForm': '重大事项的书面投诉材料',
-    } as Record<string, string>
-  )[field] ?? field;
+    (
+      {
+        'complainant.name': '投诉人姓名或单位名称',
+        'complainant.phone': '投诉人联系方式',
+        respondent: '被投诉人信息',
+        matter: '具体投诉事项',
+        facts: '投诉事实、理由及证明材料',
+        'evidence.writtenForm': '重大事项的书面投诉材料',
+      } as Record<string, string>
+    )[field] ?? field
+  );
 }
 
 // ============================================================================================ waiting
@@ -308,14 +323,7 @@ export function archive(c: CaseRecord, ctx: LifecycleContext): Transition {
   const t = new Draft(c, ctx, SYSTEM_ACTOR);
   t.record.archive = { ...(c.archive ?? {}), at: t.nowIso };
   const o = c.outcome;
-  const how =
-    o?.kind === 'concluded'
-      ? `办结（${FINDING_LABELS[o.finding]}）`
-      : o?.kind === 'not_accepted'
-        ? `不予受理（${o.reason}）`
-        : o?.kind === 'terminated'
-          ? `终止办理（${o.reason}）`
-          : '结束';
+  const how = o?.kind === 'concluded' ? `办结（${FINDING_LABELS[o.finding]}）` : o?.kind === 'not_accepted' ? `不予受理（${o.reason}）` : o?.kind === 'terminated' ? `终止办理（${o.reason}）` : '结束';
   const overdue = c.flags.overdue ? '；办理过程中有超期记录' : '';
   t.event('archived', `投诉件已${how}，归档（第十八条）${overdue}。`, { outcome: o?.kind });
   return t.done();
@@ -481,7 +489,7 @@ function dispatchInto(t: Draft, b: ActionBodyOf<'dispatch'>): void {
   t.moveTo('acceptance');
   // art. 10: the department decides within N working days of receiving the slip.
   t.start('acceptance', t.ctx.rules.deadlines.acceptanceWorkingDays);
-  const overridden = r.routing && (reroute || (r.routing.kind !== 'department' || r.routing.department !== dept.code));
+  const overridden = r.routing && (reroute || r.routing.kind !== 'department' || r.routing.department !== dept.code);
   if (r.routing && overridden && t.actor.role !== 'system') {
     r.routing = { ...r.routing, reroutes: [...(r.routing.reroutes ?? []), { at: t.nowIso, by: t.actor, ...(previous ? { from: previous } : {}), to: dept.code, ...(b.note ? { note: b.note } : {}) }] };
   }
@@ -618,11 +626,15 @@ function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   }
   t.moveTo('handling');
   const due = setResultDeadline(t, t.ctx.calendar.addWorkingDays(t.ctx.now, d.interventionDefaultWorkingDays), d.interventionDefaultWorkingDays);
-  t.event('classified', `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。${noteSentence('说明', b.note, r)}`, {
-    kind: b.kind,
-    dueAt: due.dueAt,
-    ...noteData(b.note),
-  });
+  t.event(
+    'classified',
+    `分类为“${CLASSIFICATION_LABELS.intervention}”，由政务服务管理机构介入协调，待明确牵头单位；默认办理时限${shanghaiDate(due.dueAt)}（第十四条第（三）项）。${noteSentence('说明', b.note, r)}`,
+    {
+      kind: b.kind,
+      dueAt: due.dueAt,
+      ...noteData(b.note),
+    },
+  );
   t.notify(N.interventionNotice(r, t.ctx));
   return t.done();
 }
@@ -676,26 +688,17 @@ function requestExtension(t: Draft, b: ActionBodyOf<'request-extension'>): Trans
   const d = i < 0 ? undefined : r.deadlines[i];
   if (!d) throw new RuleViolationError('no_deadline', '该投诉件没有正在计算的办理期限，无需延期。');
   if (isPastDue(d, ctx.now) || d.overdueAt) {
-    throw new RuleViolationError(
-      'extension_after_due',
-      `办理期限已于${shanghaiDate(d.dueAt)}届满，不能再申请延期：延期须在期限届满前提出（第十四条第（二）项）。`,
-    );
+    throw new RuleViolationError('extension_after_due', `办理期限已于${shanghaiDate(d.dueAt)}届满，不能再申请延期：延期须在期限届满前提出（第十四条第（二）项）。`);
   }
   const original = d.originalDueAt ?? d.dueAt;
   const max = ctx.rules.deadlines.extensionMaxWorkingDays;
-  const limit =
-    ctx.rules.deadlines.extensionInterpretation === 'total'
-      ? ctx.calendar.addWorkingDays(d.startedAt, max)
-      : ctx.calendar.addWorkingDays(original, max);
+  const limit = ctx.rules.deadlines.extensionInterpretation === 'total' ? ctx.calendar.addWorkingDays(d.startedAt, max) : ctx.calendar.addWorkingDays(original, max);
   const basis = ctx.rules.deadlines.extensionInterpretation === 'total' ? `自收到交办单起最长 ${max} 个工作日` : `在原办理期限（${shanghaiDate(original)}）基础上最长延长 ${max} 个工作日`;
   if (b.newDueDate <= shanghaiDate(d.dueAt)) {
     throw new RuleViolationError('extension_not_later', `延期后的办理期限（${b.newDueDate}）应晚于当前办理期限（${shanghaiDate(d.dueAt)}）。`);
   }
   if (b.newDueDate > limit.dueDate) {
-    throw new RuleViolationError(
-      'extension_too_long',
-      `延期后的办理期限（${b.newDueDate}）超过规定上限：延期办理${basis}，最迟为${limit.dueDate}（第十四条第（二）项）。`,
-    );
+    throw new RuleViolationError('extension_too_long', `延期后的办理期限（${b.newDueDate}）超过规定上限：延期办理${basis}，最迟为${limit.dueDate}（第十四条第（二）项）。`);
   }
   const dueAt = dueFromDate(t, b.newDueDate, 'newDueDate');
   // The new due date is the one staff chose (a working day): no longer a computed, provisional one.
@@ -735,9 +738,7 @@ function concludeCase(t: Draft, finding: Finding, summary: string, art15: { othe
   const rect = rectify ? t.start('rectification', d.rectificationWorkingDays) : undefined;
   const visit = t.start('follow_up', d.followUpWorkingDays);
   const other = art15.otherProblems ? `调查中发现投诉以外其他问题，应一并整改（第十五条）。${noteSentence('其他问题', art15.otherProblems, r)}` : '';
-  const clearing = art15.nameClearing
-    ? `投诉失实，承办单位提请政务服务管理机构协助被投诉人在一定范围内澄清事实，消除影响（第十五条）。${noteSentence('申请', art15.nameClearing, r)}`
-    : '';
+  const clearing = art15.nameClearing ? `投诉失实，承办单位提请政务服务管理机构协助被投诉人在一定范围内澄清事实，消除影响（第十五条）。${noteSentence('申请', art15.nameClearing, r)}` : '';
   const p = r.intake.complainant;
   const anonymous = p.anonymous || r.flags.anonymous;
   const reasonNone: NoReplyReason | undefined = anonymous ? 'anonymous' : !p.wantsReply ? 'not_wanted' : undefined;
@@ -791,10 +792,24 @@ export function replyByContact(record: CaseRecord, task: ContactTask, now: Date,
   const late = closeDeadline(record, 'reply', now);
   const events: NewEvent[] = [];
   if (late) {
-    events.push({ at, type: 'overdue_marked', actor, phase: record.phase, summary: `${CLOCK_LABELS.reply}（${shanghaiDate(due.dueAt)}）已届满，完成时已超期，记录超期（第二十条）。`, data: { clock: 'reply', dueAt: due.dueAt } });
+    events.push({
+      at,
+      type: 'overdue_marked',
+      actor,
+      phase: record.phase,
+      summary: `${CLOCK_LABELS.reply}（${shanghaiDate(due.dueAt)}）已届满，完成时已超期，记录超期（第二十条）。`,
+      data: { clock: 'reply', dueAt: due.dueAt },
+    });
   }
   const how = task.channel === 'email' ? '电子邮件已发送' : task.channel === 'phone' ? '电话已接通' : '告知书已寄出';
-  events.push({ at, type: 'replied', actor, phase: record.phase, summary: `办理结果已告知投诉人（${task.id}，${how}），答复完成（第十四条第（二）项、第十六条）。`, data: { method, contactId: task.id } });
+  events.push({
+    at,
+    type: 'replied',
+    actor,
+    phase: record.phase,
+    summary: `办理结果已告知投诉人（${task.id}，${how}），答复完成（第十四条第（二）项、第十六条）。`,
+    data: { method, contactId: task.id },
+  });
   record.phase = phaseAfterConclusion(record);
   record.updatedAt = at;
   return events;
@@ -805,9 +820,7 @@ function fileRectification(t: Draft, b: ActionBodyOf<'file-rectification'>): Tra
   const found = r.conclusion?.otherProblems;
   // An unfounded complaint is in rectification only for the other problems: its summary is their rectification.
   if (found && r.conclusion?.finding !== 'unfounded' && !b.otherProblems) {
-    throw new ValidationError([
-      { field: 'otherProblems', message: '办结时记录了调查中发现的其他问题，应一并整改，请填写其他问题整改情况（第十五条）', code: 'other_problems_rectification_missing' },
-    ]);
+    throw new ValidationError([{ field: 'otherProblems', message: '办结时记录了调查中发现的其他问题，应一并整改，请填写其他问题整改情况（第十五条）', code: 'other_problems_rectification_missing' }]);
   }
   r.rectification = { summary: b.summary, at: t.nowIso, by: t.actor, ...(b.otherProblems ? { otherProblems: b.otherProblems } : {}) };
   t.close('rectification');
@@ -915,7 +928,11 @@ function recordCoordination(t: Draft, b: ActionBodyOf<'record-coordination'>): T
   } else if (b.kind === 'meeting') {
     const id = `H${co.meetings.length + 1}`;
     r.coordination = { ...co, meetings: [...co.meetings, { id, date: b.date!, attendees: b.attendees ?? [], minutes: b.minutes!, decisions: b.decisions!, at: t.nowIso, by: t.actor }] };
-    t.event('coordination_meeting', `${b.date}召开协调会（${id}），参会 ${b.attendees?.length ?? 0} 人（单位）（第十四条第（三）项）。${noteSentence('议定事项', b.decisions, r)}`, { meetingId: id, date: b.date, attendees: b.attendees });
+    t.event('coordination_meeting', `${b.date}召开协调会（${id}），参会 ${b.attendees?.length ?? 0} 人（单位）（第十四条第（三）项）。${noteSentence('议定事项', b.decisions, r)}`, {
+      meetingId: id,
+      date: b.date,
+      attendees: b.attendees,
+    });
   } else {
     const id = `D${co.inquiries.length + 1}`;
     r.coordination = {
@@ -923,7 +940,12 @@ function recordCoordination(t: Draft, b: ActionBodyOf<'record-coordination'>): T
       inquiries: [...co.inquiries, { id, method: b.method!, date: b.date!, what: b.what!, conductedBy: b.conductedBy!, materials: b.materials ?? [], at: t.nowIso, by: t.actor }],
     };
     const mats = b.materials?.length ? `，取得材料 ${b.materials.length} 份（${b.materials.join('、')}）` : '';
-    t.event('inquiry_recorded', `${b.date}${INQUIRY_METHOD_LABELS[b.method!]}（${id}）${mats}（第十四条第（三）项）。${noteSentence('情况', b.what, r)}`, { inquiryId: id, method: b.method, date: b.date, materials: b.materials ?? [] });
+    t.event('inquiry_recorded', `${b.date}${INQUIRY_METHOD_LABELS[b.method!]}（${id}）${mats}（第十四条第（三）项）。${noteSentence('情况', b.what, r)}`, {
+      inquiryId: id,
+      method: b.method,
+      date: b.date,
+      materials: b.materials ?? [],
+    });
   }
   return t.done();
 }
@@ -1036,7 +1058,6 @@ function escalate(t: Draft, b: ActionBodyOf<'escalate'>): Transition {
   return t.done();
 }
 
-
 /** The agency records how it helped the respondent clear its name (art. 15); the case stays in its step. */
 function recordNameClearing(t: Draft, b: ActionBodyOf<'record-name-clearing'>): Transition {
   const r = t.record;
@@ -1061,9 +1082,7 @@ function recordContact(t: Draft, b: ActionBodyOf<'record-contact'>): Transition 
   if (task.channel === 'email') throw new RuleViolationError('contact_is_mail', `告知任务 ${task.id} 为电子邮件，由系统发送并记录。`);
   const fits = task.channel === 'letter' ? b.outcome === 'posted' : b.outcome !== 'posted';
   if (!fits) {
-    throw new ValidationError([
-      { field: 'outcome', message: task.channel === 'letter' ? '信函告知只能记录“已寄出”' : '电话告知请记录已接通、无人接听或改日再拨', code: 'outcome_not_for_channel' },
-    ]);
+    throw new ValidationError([{ field: 'outcome', message: task.channel === 'letter' ? '信函告知只能记录“已寄出”' : '电话告知请记录已接通、无人接听或改日再拨', code: 'outcome_not_for_channel' }]);
   }
   if (b.retryBy && b.retryBy < shanghaiDate(t.ctx.now)) throw new ValidationError([{ field: 'retryBy', message: '再拨日期不能早于今天', code: 'in_past' }]);
   const done = b.outcome === 'reached' || b.outcome === 'posted';

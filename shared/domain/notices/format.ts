@@ -134,7 +134,7 @@ export function compose(c: CaseRecord, ctx: LifecycleContext, raw: NoticeContent
   const html = [
     '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>',
     escapeHtml(n.subject),
-    '</title></head><body style="font-family:\'PingFang SC\',\'Microsoft YaHei\',sans-serif;line-height:1.7;max-width:720px;margin:auto">',
+    "</title></head><body style=\"font-family:'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.7;max-width:720px;margin:auto\">",
     `<p>${escapeHtml(n.greeting)}</p>`,
     ...n.paragraphs.map((p) => `<p style="text-indent:2em">${escapeHtml(p)}</p>`),
     fields.length

@@ -124,9 +124,7 @@ export function notAcceptedNotice(c: CaseRecord, ctx: LifecycleContext): Notice 
   const o = c.outcome;
   if (!to || o?.kind !== 'not_accepted') return undefined;
   const reason = ctx.rules.notAcceptedReasons[o.reason] ?? NOT_ACCEPTED_REASONS[o.reason];
-  const paragraphs = [
-    `您于${cnDate(c.receivedAt)}提出的投诉，经审查，属于《${ctx.rules.title}》${reason.article}规定的“${reason.label}”情形，依规不予受理。`,
-  ];
+  const paragraphs = [`您于${cnDate(c.receivedAt)}提出的投诉，经审查，属于《${ctx.rules.title}》${reason.article}规定的“${reason.label}”情形，依规不予受理。`];
   paragraphs.push(...whereToGo(c, ctx));
   // art. 9(1) “做好解释工作”: the staff explanation reaches the complainant as written.
   if (o.explanation) paragraphs.push(`说明：${o.explanation}`);
@@ -172,9 +170,7 @@ export function extensionNotices(c: CaseRecord, ctx: LifecycleContext, d: Deadli
         to,
         subject: `投诉延期办理告知${tag(c)}`,
         greeting: complainantGreeting(c),
-        paragraphs: [
-          `您的投诉因特殊情况需延期办理。依照《${ctx.rules.title}》第十四条第（二）项，办理时限由${cnDate(original)}延至${cnDue(d)}。`,
-        ],
+        paragraphs: [`您的投诉因特殊情况需延期办理。依照《${ctx.rules.title}》第十四条第（二）项，办理时限由${cnDate(original)}延至${cnDue(d)}。`],
         fields: [
           ['受理编号', c.trackingNo],
           ['延期后的办理时限', cnDue(d)],
@@ -270,15 +266,11 @@ export function assignmentSlipNotice(c: CaseRecord, ctx: LifecycleContext, assig
     to: departmentAddress(ctx.jurisdiction, assignment.department),
     subject: `政务服务投诉交办单 ${assignment.slipNo ?? ''}${tag(c)}`.replace('  ', ' '),
     greeting: `${departmentName(ctx.jurisdiction, assignment.department)}首席事务代表：`,
-    paragraphs: [
-      `现将以下政务服务投诉交你单位${role}办理，请认真研究解决办法，不得推诿、敷衍、拖延（第十条）。交办单全文见附件，可打印存档。`,
-    ],
+    paragraphs: [`现将以下政务服务投诉交你单位${role}办理，请认真研究解决办法，不得推诿、敷衍、拖延（第十条）。交办单全文见附件，可打印存档。`],
     fields: slipFields(c, ctx, assignment),
   });
   n.department = assignment.department;
-  n.attachments = [
-    { filename: `交办单-${assignment.slipNo ?? c.trackingNo}.html`, contentType: 'text/html; charset=utf-8', content: assignmentSlipPage(c, ctx, assignment) },
-  ];
+  n.attachments = [{ filename: `交办单-${assignment.slipNo ?? c.trackingNo}.html`, contentType: 'text/html; charset=utf-8', content: assignmentSlipPage(c, ctx, assignment) }];
   return n;
 }
 
@@ -290,9 +282,7 @@ export function referral12345Notice(c: CaseRecord, ctx: LifecycleContext): Notic
     to: agencyAddresses(ctx.jurisdiction),
     subject: `投诉转接${ctx.jurisdiction.referral.hotline}记录${tag(c)}`,
     greeting: `${ctx.jurisdiction.agency.name}：`,
-    paragraphs: [
-      `以下投诉不属于本级政务服务投诉受理范围，已决定转接“${ctx.jurisdiction.referral.hotline}”政务服务便民热线（第九条第（一）项），请按转接程序办理并做好解释工作。`,
-    ],
+    paragraphs: [`以下投诉不属于本级政务服务投诉受理范围，已决定转接“${ctx.jurisdiction.referral.hotline}”政务服务便民热线（第九条第（一）项），请按转接程序办理并做好解释工作。`],
     fields: [...caseFields(c, ctx), ['投诉人', complainantLine(c)]],
   });
 }
@@ -313,10 +303,7 @@ export function reminderNotice(c: CaseRecord, ctx: LifecycleContext, d: Deadline
     to: actorAddresses(c, ctx, d),
     subject: `投诉办理到期提醒：${CLOCK_LABELS[d.clock]}${cnDate(d.dueAt)}届满${tag(c)}`,
     greeting: agencyActs ? `${ctx.jurisdiction.agency.name}：` : `${departmentName(ctx.jurisdiction, handlingDepartments(c)[0])}首席事务代表：`,
-    paragraphs: [
-      `以下投诉当前环节为“${deadlineStepLabel(c, d)}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`,
-      '逾期办结将记入考评，并影响评优评先资格（第二十条）。',
-    ],
+    paragraphs: [`以下投诉当前环节为“${deadlineStepLabel(c, d)}”，${CLOCK_LABELS[d.clock]}将于${cnDue(d)}届满，请在期限内办理。`, '逾期办结将记入考评，并影响评优评先资格（第二十条）。'],
     fields: [...caseFields(c, ctx), [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
 }
@@ -330,14 +317,22 @@ export function overdueAlertNotice(c: CaseRecord, ctx: LifecycleContext, d: Dead
     to: [...agencyAddresses(ctx.jurisdiction), ...depts],
     subject: `投诉办理超期预警：${CLOCK_LABELS[d.clock]}已届满${tag(c)}`,
     greeting: `${ctx.jurisdiction.agency.name}：`,
-    paragraphs: [
-      `以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${deadlineStepLabel(c, d)}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`,
+    paragraphs: [`以下投诉的${CLOCK_LABELS[d.clock]}已于${cnDue(d)}届满，当前环节“${deadlineStepLabel(c, d)}”尚未完成，已标记超期。超期记录将保留并计入季度考评（第二十条），请督促办理。`],
+    fields: [
+      ...caseFields(c, ctx),
+      [
+        '承办单位',
+        handlingDepartments(c)
+          .map((x) => departmentName(ctx.jurisdiction, x))
+          .join('、') || '（尚未交办）',
+      ],
+      [CLOCK_LABELS[d.clock], cnDue(d)],
+      ...optional(provisionalField([d])),
     ],
-    fields: [...caseFields(c, ctx), ['承办单位', handlingDepartments(c).map((x) => departmentName(ctx.jurisdiction, x)).join('、') || '（尚未交办）'], [CLOCK_LABELS[d.clock], cnDue(d)], ...optional(provisionalField([d]))],
   });
 }
 
-const optional = <T,>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
+const optional = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
 
 /** 信访维稳风险报告 to the leader (art. 9(2)). */
 export function stabilityRiskNotice(c: CaseRecord, ctx: LifecycleContext, why: string): Notice {

@@ -93,7 +93,15 @@ function splitCombos<T>(entries: [string, T][]): { simple: [string, T][]; combos
   const simple: [string, T][] = [];
   const combos: Combo<T>[] = [];
   for (const [s, payload] of entries) {
-    if (s.includes('+')) combos.push({ parts: s.split('+').map((p) => normalise(p.trim())).filter(Boolean), payload, phrase: s });
+    if (s.includes('+'))
+      combos.push({
+        parts: s
+          .split('+')
+          .map((p) => normalise(p.trim()))
+          .filter(Boolean),
+        payload,
+        phrase: s,
+      });
     else simple.push([s, payload]);
   }
   return { simple, combos };
@@ -198,7 +206,8 @@ export interface RoutingInput {
 }
 
 /** Lines that say who complains (name, phone, address) say nothing about who is responsible. */
-const IDENTITY_LINE = /^[ \t\u3000]*(?:投诉人姓名|投诉人|姓名|联系人|反映人|来信人|联系电话|联系方式|手机号码|手机号|手机|电话号码|电话|电子邮箱|电子邮件|邮箱|联系地址|通讯地址|家庭住址|住址|地址|身份证号码|身份证号)[ \t\u3000]*[:：].*$/gm;
+const IDENTITY_LINE =
+  /^[ \t\u3000]*(?:投诉人姓名|投诉人|姓名|联系人|反映人|来信人|联系电话|联系方式|手机号码|手机号|手机|电话号码|电话|电子邮箱|电子邮件|邮箱|联系地址|通讯地址|家庭住址|住址|地址|身份证号码|身份证号)[ \t\u3000]*[:：].*$/gm;
 
 /** "射洪县公安局户政大队": the words right after a unit that name a part of it belong to the same mention. */
 function extend(text: string, m: Mention, end: number, p: IndexParts): number {
@@ -215,7 +224,7 @@ function extend(text: string, m: Mention, end: number, p: IndexParts): number {
 function findMentions(text: string, p: IndexParts): { mentions: Mention[]; places: JurRef[] } {
   const mentions: Mention[] = [];
   const places: JurRef[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const hit = p.units.at(text, i);
     if (!hit) {
       i++;

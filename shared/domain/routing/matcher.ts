@@ -44,7 +44,7 @@ export class PhraseMatcher<T> {
   /** Every leftmost-longest, non-overlapping match in `text` (already normalised). */
   all(text: string): PhraseHit<T>[] {
     const hits: PhraseHit<T>[] = [];
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const hit = this.at(text, i);
       if (hit) {
         hits.push(hit);

@@ -84,7 +84,7 @@ export function workOrderReports(c: CaseRecord, timeline: readonly TimelineEvent
       }
       case 'concluded': {
         const finding = typeof data.finding === 'string' ? data.finding : c.conclusion?.finding;
-        const label = finding ? (FINDING_LABELS_INTERNAL as Record<string, string>)[finding] ?? finding : '';
+        const label = finding ? ((FINDING_LABELS_INTERNAL as Record<string, string>)[finding] ?? finding) : '';
         const d = deptOf(j, c.conclusion?.by.department ?? c.department);
         const text = hasActiveMarks(c) ? WITHHELD : c.conclusion?.summary;
         out.push({ ...base, status: `办结（${label}）`, outcome: 'concluded', ...(finding ? { finding } : {}), ...(d ? { department: d } : {}), ...(text ? { resultText: text } : {}) });
@@ -109,7 +109,7 @@ export function workOrderReports(c: CaseRecord, timeline: readonly TimelineEvent
       }
       case 'follow_up_recorded': {
         const s = typeof data.satisfaction === 'string' ? data.satisfaction : c.followUp?.satisfaction;
-        out.push({ ...base, status: `已回访（${s ? (SATISFACTION_LABELS as Record<string, string>)[s] ?? s : ''}）`, ...(s ? { satisfaction: s } : {}) });
+        out.push({ ...base, status: `已回访（${s ? ((SATISFACTION_LABELS as Record<string, string>)[s] ?? s) : ''}）`, ...(s ? { satisfaction: s } : {}) });
         break;
       }
     }
@@ -118,7 +118,21 @@ export function workOrderReports(c: CaseRecord, timeline: readonly TimelineEvent
 }
 
 /** The CSV columns of an export batch, in order (docs/workorder-outbound.md). */
-export const WORKORDER_CSV_COLUMNS = ['id', 'workOrderNo', 'trackingNo', 'jurisdiction', 'kind', 'at', 'status', 'departmentCode', 'departmentName', 'outcome', 'finding', 'satisfaction', 'resultText'] as const;
+export const WORKORDER_CSV_COLUMNS = [
+  'id',
+  'workOrderNo',
+  'trackingNo',
+  'jurisdiction',
+  'kind',
+  'at',
+  'status',
+  'departmentCode',
+  'departmentName',
+  'outcome',
+  'finding',
+  'satisfaction',
+  'resultText',
+] as const;
 
 const csvCell = (v: string | undefined) => {
   const s = v ?? '';

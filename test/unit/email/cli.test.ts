@@ -31,9 +31,16 @@ test('--dry-run --json prints one canonical intake line per file', async () => {
   const spam = files.find((f) => f.endsWith('ses-spam-fail.eml'))!;
   const r = await tousu(['intake', 'email', qq, spam, '--dry-run', '--json', '--config', configFile]);
   expect(r.code).toBe(0);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatchObject({ file: qq, ignored: false, intake: { channel: 'email', forwardedBy: 'xinfang@scjgj.cs.test.gov.cn', receivedBy: { department: 'SCJGJ' }, originalSentAt: '2024-03-05T10:12:00+08:00', complainant: { name: '王秀英' } } });
+  expect(lines[0]).toMatchObject({
+    file: qq,
+    ignored: false,
+    intake: { channel: 'email', forwardedBy: 'xinfang@scjgj.cs.test.gov.cn', receivedBy: { department: 'SCJGJ' }, originalSentAt: '2024-03-05T10:12:00+08:00', complainant: { name: '王秀英' } },
+  });
   expect(lines[1]).toEqual({ file: spam, ignored: true, reason: 'spam' });
 }, 60_000);
 
@@ -48,7 +55,13 @@ describe('submission to a running instance over HTTP', () => {
   let url = '';
   const seen: { auth?: string; type?: string }[] = [];
   beforeAll(async () => {
-    const route = createEmailIntakeRoute({ clock: { now: () => new Date() }, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine: new MemoryQuarantineStore(), submit: async (i) => ({ caseId: `C-${i.complainant.name}` }) });
+    const route = createEmailIntakeRoute({
+      clock: { now: () => new Date() },
+      jurisdiction: testJurisdiction,
+      blobs: new MemoryBlobStore(),
+      quarantine: new MemoryQuarantineStore(),
+      submit: async (i) => ({ caseId: `C-${i.complainant.name}` }),
+    });
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

@@ -20,15 +20,47 @@ test('the corpus has at least 30 mails', () => {
 describe('each fixture, dry run', () => {
   // The list is built asynchronously; a fixed list of names keeps one test per mail.
   const names = [
-    'qq-gbk-inline', 'qq-html-only', 'foxmail-gb2312-qp', 'netease-163-gbk', 'netease-126-gb18030-astral', 'outlook-zh-plain',
-    'outlook-zh-html', 'outlook-en-html', 'outlook-en-original-message', 'gmail-zh', 'gmail-en', 'apple-zh', 'apple-en',
-    'thunderbird-en', 'thunderbird-zh-gbk', 'rfc822-attachment-gbk', 'rfc822-with-rfc2231-photo', 'nested-inline-gmail-qq',
-    'nested-rfc822-netease', 'direct-utf8-qp-attachment', 'direct-gb18030-idcard', 'direct-anonymous',
-    'direct-inline-fields-confidential', 'gbk-q-headers-refused-exe', 'gb2312-html-only', 'department-retyped',
-    'untrusted-forward-names-other', 'direct-names-other-email', 'trusted-domain-forward', 'from-one-encoded-word',
-    'malformed-no-headers', 'malformed-8000-from', 'malformed-header-without-colon',
-    'auto-reply-auto-submitted', 'auto-reply-gbk-subject', 'auto-reply-x-autoreply', 'bounce-multipart-report',
-    'bounce-netease-tuixin', 'ses-spam-fail', 'ses-virus-fail', 'ses-pass',
+    'qq-gbk-inline',
+    'qq-html-only',
+    'foxmail-gb2312-qp',
+    'netease-163-gbk',
+    'netease-126-gb18030-astral',
+    'outlook-zh-plain',
+    'outlook-zh-html',
+    'outlook-en-html',
+    'outlook-en-original-message',
+    'gmail-zh',
+    'gmail-en',
+    'apple-zh',
+    'apple-en',
+    'thunderbird-en',
+    'thunderbird-zh-gbk',
+    'rfc822-attachment-gbk',
+    'rfc822-with-rfc2231-photo',
+    'nested-inline-gmail-qq',
+    'nested-rfc822-netease',
+    'direct-utf8-qp-attachment',
+    'direct-gb18030-idcard',
+    'direct-anonymous',
+    'direct-inline-fields-confidential',
+    'gbk-q-headers-refused-exe',
+    'gb2312-html-only',
+    'department-retyped',
+    'untrusted-forward-names-other',
+    'direct-names-other-email',
+    'trusted-domain-forward',
+    'from-one-encoded-word',
+    'malformed-no-headers',
+    'malformed-8000-from',
+    'malformed-header-without-colon',
+    'auto-reply-auto-submitted',
+    'auto-reply-gbk-subject',
+    'auto-reply-x-autoreply',
+    'bounce-multipart-report',
+    'bounce-netease-tuixin',
+    'ses-spam-fail',
+    'ses-virus-fail',
+    'ses-pass',
   ];
 
   test('the list names every fixture', () => {
@@ -81,8 +113,14 @@ describe('with storage', () => {
     const quarantine = new MemoryQuarantineStore();
     const submitted: CanonicalIntake[] = [];
     const result = await ingestEmail(fx.raw, 'ses', {
-      clock, jurisdiction: testJurisdiction, blobs, quarantine,
-      submit: async (intake) => { submitted.push(intake); return { caseId: 'C-1' }; },
+      clock,
+      jurisdiction: testJurisdiction,
+      blobs,
+      quarantine,
+      submit: async (intake) => {
+        submitted.push(intake);
+        return { caseId: 'C-1' };
+      },
     });
     expect(result).toMatchObject({ ignored: false, caseId: 'C-1', sourceKey: 'email:ses:direct-21@163.com' });
     expect(submitted).toHaveLength(1);
@@ -146,7 +184,10 @@ describe('bad input is final: quarantined, never parked for replay', () => {
     const quarantine = new MemoryQuarantineStore();
     let submitted = 0;
     const r = await ingestEmail(plain('wang@example.com', '投诉事项：审批局窗口态度恶劣。', 'noname@x'), 'smtp', {
-      clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine,
+      clock,
+      jurisdiction: testJurisdiction,
+      blobs: new MemoryBlobStore(),
+      quarantine,
       submit: async () => ({ caseId: String(++submitted) }),
     });
     expect(r).toMatchObject({ ignored: true, reason: 'invalid' });
@@ -158,7 +199,10 @@ describe('bad input is final: quarantined, never parked for replay', () => {
   test('a ValidationError from the intake core (submit) is quarantined as invalid, not thrown to the transport', async () => {
     const quarantine = new MemoryQuarantineStore();
     const r = await ingestEmail(plain('张三 <zhang@example.com>', '投诉事项：审批局窗口态度恶劣。', 'core-refuses@x'), 'ses', {
-      clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine,
+      clock,
+      jurisdiction: testJurisdiction,
+      blobs: new MemoryBlobStore(),
+      quarantine,
       submit: async () => {
         throw new ValidationError([{ field: 'respondent.unitCode', code: 'unknown_unit', message: '被投诉单位编码 X 不在本辖区的部门名录中。' }]);
       },

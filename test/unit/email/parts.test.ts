@@ -84,7 +84,9 @@ describe('dates', () => {
 
 describe('forward blocks', () => {
   test('innermost of nested blocks, with the forwarder note kept apart', () => {
-    const r = unwrapInlineForwards('请处理\n-----原始邮件-----\n发件人: A <a@x.test>\n发送时间: 2024年3月5日 10:12\n主题: s\n\nmiddle\n---------- Forwarded message ---------\nFrom: B <b@x.test>\nDate: Tue, Mar 5, 2024 at 9:00 AM\nSubject: t\n\ninner body');
+    const r = unwrapInlineForwards(
+      '请处理\n-----原始邮件-----\n发件人: A <a@x.test>\n发送时间: 2024年3月5日 10:12\n主题: s\n\nmiddle\n---------- Forwarded message ---------\nFrom: B <b@x.test>\nDate: Tue, Mar 5, 2024 at 9:00 AM\nSubject: t\n\ninner body',
+    );
     expect(r.note).toBe('请处理');
     expect(r.blocks.map((b) => b.from.address)).toEqual(['a@x.test', 'b@x.test']);
     expect(r.blocks[1]!.body).toBe('inner body');
@@ -110,15 +112,24 @@ describe('route, SES event and IMAP poller', () => {
 
   test('the SES S3 event: keys are URL-decoded, the source is ses, outcomes logged without personal data', async () => {
     const fixtures = await buildFixtures();
-    const objects = new Map([['inbound/a b+c', fixtures.find((f) => f.name === 'qq-gbk-inline')!.raw], ['inbound/spam', fixtures.find((f) => f.name === 'ses-spam-fail')!.raw]]);
+    const objects = new Map([
+      ['inbound/a b+c', fixtures.find((f) => f.name === 'qq-gbk-inline')!.raw],
+      ['inbound/spam', fixtures.find((f) => f.name === 'ses-spam-fail')!.raw],
+    ]);
     const logs: Record<string, unknown>[] = [];
     const event = { Records: [{ s3: { bucket: { name: 'mail' }, object: { key: 'inbound/a+b%2Bc' } } }, { s3: { bucket: { name: 'mail' }, object: { key: 'inbound/spam' } } }] } as unknown as S3Event;
     const out = await processSesMailEvent(event, {
       readObject: async (_b, key) => objects.get(key)!,
-      ingest: (raw, source) => import('../../../shared/email-intake/service').then((m) => m.ingestEmail(raw, source, { clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine: new MemoryQuarantineStore(), submit: async () => ({ caseId: 'C-1' }) })),
+      ingest: (raw, source) =>
+        import('../../../shared/email-intake/service').then((m) =>
+          m.ingestEmail(raw, source, { clock, jurisdiction: testJurisdiction, blobs: new MemoryBlobStore(), quarantine: new MemoryQuarantineStore(), submit: async () => ({ caseId: 'C-1' }) }),
+        ),
       log: (_m, d) => logs.push(d),
     });
-    expect(out).toEqual([{ key: 'inbound/a b+c', ignored: false, caseId: 'C-1' }, { key: 'inbound/spam', ignored: true, reason: 'spam', quarantineId: expect.any(String) }]);
+    expect(out).toEqual([
+      { key: 'inbound/a b+c', ignored: false, caseId: 'C-1' },
+      { key: 'inbound/spam', ignored: true, reason: 'spam', quarantineId: expect.any(String) },
+    ]);
     expect(JSON.stringify(logs)).not.toMatch(/王秀英|13812345678|qq\.com/);
   });
 
@@ -167,7 +178,17 @@ describe('quarantine in DynamoDB (dynalite)', () => {
     const client = localDynamoClient(dyn);
     await ensureTable(client, 'tousu');
     const store = new DynamoQuarantineStore(documentClient(client), 'tousu');
-    const entry = (id: string, at: string, jurisdiction = '510903'): QuarantineEntry => ({ id, sourceKey: `email:ses:${id}`, source: 'ses', jurisdiction, reason: 'spam', detail: '垃圾邮件', receivedAt: at, size: 10, rawSha256: 'a'.repeat(64) });
+    const entry = (id: string, at: string, jurisdiction = '510903'): QuarantineEntry => ({
+      id,
+      sourceKey: `email:ses:${id}`,
+      source: 'ses',
+      jurisdiction,
+      reason: 'spam',
+      detail: '垃圾邮件',
+      receivedAt: at,
+      size: 10,
+      rawSha256: 'a'.repeat(64),
+    });
     await store.put(entry('q1', '2024-03-06T01:00:00.000Z'));
     await store.put(entry('q1', '2024-03-06T01:00:00.000Z'));
     await store.put(entry('q2', '2024-03-06T02:00:00.000Z'));

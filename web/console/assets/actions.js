@@ -36,7 +36,12 @@ function control(form, f, meta, prefill, extraHint) {
         { class: 'field' },
         h('label', { for: id }, labelText(f)),
         hint,
-        h('select', common, h('option', { value: '', text: '请选择' }), options.map((o) => h('option', { value: o.value, text: o.label, selected: pre === o.value }))),
+        h(
+          'select',
+          common,
+          h('option', { value: '', text: '请选择' }),
+          options.map((o) => h('option', { value: o.value, text: o.label, selected: pre === o.value })),
+        ),
         why,
         error,
       );
@@ -144,7 +149,14 @@ export function actionForm(form, meta, caseId, { prefill, hints, open, onDone })
       } else unplaced.push(p.message);
     }
     alert.append(h('p', { text: problems.length > 0 ? `提交未成功，请修改 ${problems.length} 处问题。` : message }));
-    if (unplaced.length > 0) alert.append(h('ul', {}, unplaced.map((m) => h('li', { text: m }))));
+    if (unplaced.length > 0)
+      alert.append(
+        h(
+          'ul',
+          {},
+          unplaced.map((m) => h('li', { text: m })),
+        ),
+      );
     alert.hidden = false;
     (first ?? alert).focus?.();
   };

@@ -53,8 +53,18 @@ function input(prefix, name, label, props = {}) {
     h('label', { for: id, text: label }),
     props.hint ? h('p', { class: 'hint', id: `${id}-hint`, text: props.hint }) : null,
     props.options
-      ? h('select', { id, name, 'aria-describedby': `${id}-error` }, props.options.map(([v, t]) => h('option', { value: v, text: t, selected: v === props.value })))
-      : h('input', { id, name, type: props.type ?? 'text', autocomplete: props.autocomplete ?? 'off', 'aria-describedby': [`${id}-error`, props.hint ? `${id}-hint` : null].filter(Boolean).join(' ') }),
+      ? h(
+          'select',
+          { id, name, 'aria-describedby': `${id}-error` },
+          props.options.map(([v, t]) => h('option', { value: v, text: t, selected: v === props.value })),
+        )
+      : h('input', {
+          id,
+          name,
+          type: props.type ?? 'text',
+          autocomplete: props.autocomplete ?? 'off',
+          'aria-describedby': [`${id}-error`, props.hint ? `${id}-hint` : null].filter(Boolean).join(' '),
+        }),
     h('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
   );
 }
@@ -63,7 +73,11 @@ function input(prefix, name, label, props = {}) {
 export async function usersPage({ main, page, errorBox, meta, render, setFlash }) {
   // The role names the rest of the console uses (GET /api/console/meta), in this order.
   const ROLES = ROLE_OPTIONS.map(([v, t]) => [v, meta.labels.roles?.[v] ?? t]);
-  page('用户管理', h('p', { class: 'lead', text: '创建和停用工作人员账户、重置密码、变更角色和所属部门。每项变更立即使该账户已登录的会话失效，并记入变更记录。' }), h('p', { class: 'loading', text: '正在加载……' }));
+  page(
+    '用户管理',
+    h('p', { class: 'lead', text: '创建和停用工作人员账户、重置密码、变更角色和所属部门。每项变更立即使该账户已登录的会话失效，并记入变更记录。' }),
+    h('p', { class: 'loading', text: '正在加载……' }),
+  );
   let r;
   try {
     r = await api.get('/api/admin/users');
@@ -93,7 +107,13 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     ev.preventDefault();
     alert.hidden = true;
     const v = (n) => create.elements.namedItem(n).value.trim();
-    const body = { username: v('username'), role: v('role'), password: create.elements.namedItem('password').value, ...(v('name') ? { name: v('name') } : {}), ...(v('department') ? { department: v('department') } : {}) };
+    const body = {
+      username: v('username'),
+      role: v('role'),
+      password: create.elements.namedItem('password').value,
+      ...(v('name') ? { name: v('name') } : {}),
+      ...(v('department') ? { department: v('department') } : {}),
+    };
     try {
       const u = await api.post('/api/admin/users', body);
       setFlash(`已创建账户 ${u.username}（${u.roleLabel}${u.department ? `，${deptName(u.department)}` : ''}）。`);
@@ -124,19 +144,52 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     const enc = encodeURIComponent(u.username);
     const pwId = `pw-${u.username}`;
     const pw = h('input', { id: pwId, type: 'password', autocomplete: 'new-password', class: 'small' });
-    const pwForm = h('form', { class: 'inline', hidden: true, novalidate: true }, h('label', { for: pwId, text: '新密码' }), ' ', pw, ' ', h('button', { type: 'submit', class: 'btn small', text: '确认重置' }));
+    const pwForm = h(
+      'form',
+      { class: 'inline', hidden: true, novalidate: true },
+      h('label', { for: pwId, text: '新密码' }),
+      ' ',
+      pw,
+      ' ',
+      h('button', { type: 'submit', class: 'btn small', text: '确认重置' }),
+    );
     pwForm.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void act(pwForm.querySelector('button'), `/api/admin/users/${enc}/password`, { password: pw.value }, () => `已重置 ${u.username} 的密码，其已登录的会话已失效。`);
     });
     const roleId = `role-${u.username}`;
     const deptId = `dept-${u.username}`;
-    const roleSel = h('select', { id: roleId }, ROLES.map(([v, t]) => h('option', { value: v, text: t, selected: v === u.role })));
-    const deptSel = h('select', { id: deptId }, deptOptions.map(([v, t]) => h('option', { value: v, text: t, selected: v === (u.department ?? '') })));
-    const roleForm = h('form', { class: 'inline', hidden: true, novalidate: true }, h('label', { for: roleId, text: '角色' }), ' ', roleSel, ' ', h('label', { for: deptId, text: '部门' }), ' ', deptSel, ' ', h('button', { type: 'submit', class: 'btn small', text: '确认变更' }));
+    const roleSel = h(
+      'select',
+      { id: roleId },
+      ROLES.map(([v, t]) => h('option', { value: v, text: t, selected: v === u.role })),
+    );
+    const deptSel = h(
+      'select',
+      { id: deptId },
+      deptOptions.map(([v, t]) => h('option', { value: v, text: t, selected: v === (u.department ?? '') })),
+    );
+    const roleForm = h(
+      'form',
+      { class: 'inline', hidden: true, novalidate: true },
+      h('label', { for: roleId, text: '角色' }),
+      ' ',
+      roleSel,
+      ' ',
+      h('label', { for: deptId, text: '部门' }),
+      ' ',
+      deptSel,
+      ' ',
+      h('button', { type: 'submit', class: 'btn small', text: '确认变更' }),
+    );
     roleForm.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      void act(roleForm.querySelector('button'), `/api/admin/users/${enc}`, { role: roleSel.value, ...(deptSel.value ? { department: deptSel.value } : {}) }, (x) => `已将 ${u.username} 变更为${x.roleLabel}${x.department ? `（${deptName(x.department)}）` : ''}，其已登录的会话已失效。`);
+      void act(
+        roleForm.querySelector('button'),
+        `/api/admin/users/${enc}`,
+        { role: roleSel.value, ...(deptSel.value ? { department: deptSel.value } : {}) },
+        (x) => `已将 ${u.username} 变更为${x.roleLabel}${x.department ? `（${deptName(x.department)}）` : ''}，其已登录的会话已失效。`,
+      );
     });
     const reveal = (form, focus) => () => {
       form.hidden = !form.hidden;
@@ -177,7 +230,15 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     'table',
     { class: 'plain users', id: 'users' },
     h('caption', { text: `账户（${r.items.length} 个）` }),
-    h('thead', {}, h('tr', {}, ['用户名', '姓名', '角色', '部门', '状态', '最近登录', '操作'].map((t) => h('th', { scope: 'col', text: t })))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['用户名', '姓名', '角色', '部门', '状态', '最近登录', '操作'].map((t) => h('th', { scope: 'col', text: t })),
+      ),
+    ),
     h('tbody', {}, r.items.map(rowFor)),
   );
   const changes = h(
@@ -186,7 +247,18 @@ export async function usersPage({ main, page, errorBox, meta, render, setFlash }
     h('h2', { id: 'user-changes-title', text: '变更记录（最近 50 条）' }),
     r.changes.length === 0
       ? h('p', { class: 'empty', text: '暂无变更记录。' })
-      : h('ol', { class: 'timeline', id: 'user-changes' }, r.changes.map((c) => h('li', {}, h('time', { datetime: c.at }, fmtDateTime(c.at)), ` ${c.actor?.id ?? ''} ${CHANGE_LABELS[c.what] ?? c.what}：${c.detail?.username ?? ''}${c.detail?.role ? `（${ROLES.find(([v]) => v === c.detail.role)?.[1] ?? c.detail.role}${c.detail.department ? `，${deptName(c.detail.department)}` : ''}）` : ''}`))),
+      : h(
+          'ol',
+          { class: 'timeline', id: 'user-changes' },
+          r.changes.map((c) =>
+            h(
+              'li',
+              {},
+              h('time', { datetime: c.at }, fmtDateTime(c.at)),
+              ` ${c.actor?.id ?? ''} ${CHANGE_LABELS[c.what] ?? c.what}：${c.detail?.username ?? ''}${c.detail?.role ? `（${ROLES.find(([v]) => v === c.detail.role)?.[1] ?? c.detail.role}${c.detail.department ? `，${deptName(c.detail.department)}` : ''}）` : ''}`,
+            ),
+          ),
+        ),
   );
   main.append(table, create, changes);
 }
@@ -198,7 +270,13 @@ const FINDING_KINDS = { not_started: '流程未启动或启动失败', no_waitin
 export async function recoveryPage({ main, page, errorBox, meta, link, render, setFlash }) {
   const status = new URLSearchParams(location.search).get('status') === 'resolved' ? 'resolved' : 'open';
   page('死信与流程故障', h('p', { class: 'lead', text: '未能立案的来件（死信）和流程出错的投诉件在此重新提交，无需使用命令行。重放和重新启动都是幂等的：不会产生重复件。每次操作记入访问记录。' }));
-  const dlBox = h('section', { class: 'card', 'aria-labelledby': 'dl-title' }, h('h2', { id: 'dl-title', text: status === 'open' ? '待处理的死信' : '已处理的死信' }), h('p', {}, status === 'open' ? link('/console/recovery?status=resolved', '查看已处理的死信') : link('/console/recovery', '查看待处理的死信')), h('p', { class: 'loading', text: '正在加载……' }));
+  const dlBox = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'dl-title' },
+    h('h2', { id: 'dl-title', text: status === 'open' ? '待处理的死信' : '已处理的死信' }),
+    h('p', {}, status === 'open' ? link('/console/recovery?status=resolved', '查看已处理的死信') : link('/console/recovery', '查看待处理的死信')),
+    h('p', { class: 'loading', text: '正在加载……' }),
+  );
   const wfBox = h('section', { class: 'card', 'aria-labelledby': 'wf-title' }, h('h2', { id: 'wf-title', text: '流程故障的投诉件' }), h('p', { class: 'loading', text: '正在加载……' }));
   main.append(dlBox, wfBox);
   const canRead = meta.me.role !== 'admin';
@@ -213,7 +291,15 @@ export async function recoveryPage({ main, page, errorBox, meta, link, render, s
         h(
           'table',
           { class: 'plain', id: 'dead-letters' },
-          h('thead', {}, h('tr', {}, ['编号', '类型', '渠道', '首次失败', '最近尝试', '尝试次数', '错误', status === 'open' ? '操作' : '处理结果', ''].map((t) => h('th', { scope: 'col', text: t })))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['编号', '类型', '渠道', '首次失败', '最近尝试', '尝试次数', '错误', status === 'open' ? '操作' : '处理结果', ''].map((t) => h('th', { scope: 'col', text: t })),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -276,14 +362,24 @@ export async function recoveryPage({ main, page, errorBox, meta, link, render, s
   try {
     const r = await api.get('/api/admin/workflows');
     wfBox.querySelector('.loading').remove();
-    wfBox.append(h('p', { class: 'hint', text: `检查了 ${r.casesChecked} 件投诉（超过 ${Math.round(r.thresholdMs / 60000)} 分钟没有进展的才列出）；系统每 10 分钟（AWS 上每 15 分钟）也会自动处理。` }));
+    wfBox.append(
+      h('p', { class: 'hint', text: `检查了 ${r.casesChecked} 件投诉（超过 ${Math.round(r.thresholdMs / 60000)} 分钟没有进展的才列出）；系统每 10 分钟（AWS 上每 15 分钟）也会自动处理。` }),
+    );
     if (r.items.length === 0) wfBox.append(h('p', { class: 'empty', text: '没有流程故障的投诉件。' }));
     else {
       wfBox.append(
         h(
           'table',
           { class: 'plain', id: 'workflows' },
-          h('thead', {}, h('tr', {}, ['投诉件', '问题', '环节', '操作', ''].map((t) => h('th', { scope: 'col', text: t })))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['投诉件', '问题', '环节', '操作', ''].map((t) => h('th', { scope: 'col', text: t })),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -294,7 +390,7 @@ export async function recoveryPage({ main, page, errorBox, meta, link, render, s
                 { dataset: { caseId: f.caseId } },
                 h('th', { scope: 'row' }, canRead ? link(`/console/cases/${encodeURIComponent(f.caseId)}`, f.caseId) : f.caseId),
                 h('td', {}, FINDING_KINDS[f.kind] ?? f.kind, f.into ? `（并入 ${f.into}）` : ''),
-                h('td', {}, f.phase ? meta.labels.phases[f.phase] ?? f.phase : ''),
+                h('td', {}, f.phase ? (meta.labels.phases[f.phase] ?? f.phase) : ''),
                 h(
                   'td',
                   {},

@@ -169,7 +169,7 @@ function renderNav() {
     ),
   );
   nav.hidden = false;
-  const dept = meta.me.department ? meta.departments.find((d) => d.code === meta.me.department)?.name ?? meta.me.department : '';
+  const dept = meta.me.department ? (meta.departments.find((d) => d.code === meta.me.department)?.name ?? meta.me.department) : '';
   who.append(
     h('span', { class: 'me' }, [meta.me.username, meta.me.roleLabel, dept].filter(Boolean).join(' · ')),
     h('button', {
@@ -187,7 +187,7 @@ function renderNav() {
   );
 }
 
-const deptName = (code) => (code ? meta.departments.find((d) => d.code === code)?.name ?? code : '尚未交办');
+const deptName = (code) => (code ? (meta.departments.find((d) => d.code === code)?.name ?? code) : '尚未交办');
 const phaseLabel = (p) => meta.labels.phases[p] ?? p;
 
 // ------------------------------------------------------------------------------------------------ login
@@ -205,8 +205,18 @@ function loginPage(message = '') {
   const form = h(
     'form',
     { class: 'login', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'login-username', text: '用户名' }), h('input', { id: 'login-username', name: 'username', autocomplete: 'username', autocapitalize: 'none', required: true })),
-    h('div', { class: 'field' }, h('label', { for: 'login-password', text: '密码' }), h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'login-username', text: '用户名' }),
+      h('input', { id: 'login-username', name: 'username', autocomplete: 'username', autocapitalize: 'none', required: true }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'login-password', text: '密码' }),
+      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    ),
     alert,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary', text: '登录' })),
   );
@@ -267,14 +277,33 @@ function signInStepPage(step, params) {
   if (step.code === 'new_password_required') {
     title = '设置新密码';
     fields = [
-      h('div', { class: 'field' }, h('label', { for: 'step-new-password', text: '新密码' }), h('p', { id: 'step-new-password-hint', class: 'hint', text: '至少 12 位，须同时包含大写字母、小写字母、数字和符号。' }), h('input', { id: 'step-new-password', name: 'newPassword', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'step-new-password-hint', required: true })),
-      h('div', { class: 'field' }, h('label', { for: 'step-confirm', text: '再次输入新密码' }), h('input', { id: 'step-confirm', name: 'confirm', type: 'password', autocomplete: 'new-password', required: true })),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'step-new-password', text: '新密码' }),
+        h('p', { id: 'step-new-password-hint', class: 'hint', text: '至少 12 位，须同时包含大写字母、小写字母、数字和符号。' }),
+        h('input', { id: 'step-new-password', name: 'newPassword', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'step-new-password-hint', required: true }),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'step-confirm', text: '再次输入新密码' }),
+        h('input', { id: 'step-confirm', name: 'confirm', type: 'password', autocomplete: 'new-password', required: true }),
+      ),
     ];
   } else if (step.code === 'mfa_setup_required') {
     title = '绑定身份验证器';
-    const key = String(step.secretCode ?? '').replace(/(.{4})/g, '$1 ').trim();
+    const key = String(step.secretCode ?? '')
+      .replace(/(.{4})/g, '$1 ')
+      .trim();
     intro = [
-      h('ol', {}, h('li', { text: '在手机上打开身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP），选择“手动输入密钥”。' }), h('li', { text: `账户名填写“${step.username}”，密钥填写下方的字符（基于时间）。` }), h('li', { text: '输入应用显示的 6 位动态验证码，完成绑定。以后每次登录都需要输入动态验证码。' })),
+      h(
+        'ol',
+        {},
+        h('li', { text: '在手机上打开身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP），选择“手动输入密钥”。' }),
+        h('li', { text: `账户名填写“${step.username}”，密钥填写下方的字符（基于时间）。` }),
+        h('li', { text: '输入应用显示的 6 位动态验证码，完成绑定。以后每次登录都需要输入动态验证码。' }),
+      ),
       h('p', {}, '密钥：', h('code', { class: 'totp-secret', text: key })),
       h('details', {}, h('summary', { text: '密钥链接（otpauth）' }), h('p', { class: 'pre', text: String(step.otpauthUri ?? '') })),
     ];
@@ -284,7 +313,13 @@ function signInStepPage(step, params) {
     fields = [codeField()];
   }
   const submit = h('button', { type: 'submit', class: 'btn primary', text: '确定' });
-  const form = h('form', { class: 'login', novalidate: true }, fields, alert, h('div', { class: 'form-actions' }, submit, ' ', h('button', { type: 'button', class: 'btn link', text: '返回登录', on: { click: () => loginPage() } })));
+  const form = h(
+    'form',
+    { class: 'login', novalidate: true },
+    fields,
+    alert,
+    h('div', { class: 'form-actions' }, submit, ' ', h('button', { type: 'button', class: 'btn link', text: '返回登录', on: { click: () => loginPage() } })),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     alert.hidden = true;
@@ -343,9 +378,19 @@ function routingSection(c) {
   if (!r) return null;
   return section(
     '分派判断',
-    h('p', { class: ['routing-decision', r.confident ? '' : 'low'], id: 'routing-decision' }, `${ROUTING_KIND_LABELS[r.kind] ?? r.kind}：${r.name}（把握 ${Math.round(r.confidence * 100)}%${r.confident ? '' : '，把握不足，请人工分派'}）`),
+    h(
+      'p',
+      { class: ['routing-decision', r.confident ? '' : 'low'], id: 'routing-decision' },
+      `${ROUTING_KIND_LABELS[r.kind] ?? r.kind}：${r.name}（把握 ${Math.round(r.confidence * 100)}%${r.confident ? '' : '，把握不足，请人工分派'}）`,
+    ),
     h('p', { class: 'pre', id: 'routing-reason' }, `依据：${r.reason}`),
-    r.evidence.length > 1 ? h('ul', { class: 'routing-evidence' }, r.evidence.slice(1).map((e) => h('li', { text: e.text }))) : null,
+    r.evidence.length > 1
+      ? h(
+          'ul',
+          { class: 'routing-evidence' },
+          r.evidence.slice(1).map((e) => h('li', { text: e.text })),
+        )
+      : null,
     dl([
       ['投诉人所写单位', r.unitAsWritten],
       ['告知去向', r.advice],
@@ -356,12 +401,28 @@ function routingSection(c) {
           'table',
           { class: 'routing-candidates', id: 'routing-candidates' },
           h('caption', { text: '候选承办单位（按可能性排序）' }),
-          h('thead', {}, h('tr', {}, ['序号', '单位或去向', '可能性', '理由'].map((t) => h('th', { scope: 'col', text: t })))),
-          h('tbody', {}, r.candidates.map((x, n) => h('tr', {}, h('td', { text: String(n + 1) }), h('td', { text: x.name }), h('td', { text: `${Math.round(x.score * 100)}%` }), h('td', { text: x.reason })))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['序号', '单位或去向', '可能性', '理由'].map((t) => h('th', { scope: 'col', text: t })),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            r.candidates.map((x, n) => h('tr', {}, h('td', { text: String(n + 1) }), h('td', { text: x.name }), h('td', { text: `${Math.round(x.score * 100)}%` }), h('td', { text: x.reason }))),
+          ),
         )
       : null,
     (r.reroutes ?? []).length
-      ? h('p', { class: 'notice', id: 'routing-reroutes' }, `已改派 ${r.reroutes.length} 次：${r.reroutes.map((x) => `${fmtDateTime(x.at)} ${x.from ? deptName(x.from) : '（未交办）'} → ${deptName(x.to)}`).join('；')}`)
+      ? h(
+          'p',
+          { class: 'notice', id: 'routing-reroutes' },
+          `已改派 ${r.reroutes.length} 次：${r.reroutes.map((x) => `${fmtDateTime(x.at)} ${x.from ? deptName(x.from) : '（未交办）'} → ${deptName(x.to)}`).join('；')}`,
+        )
       : null,
   );
 }
@@ -399,7 +460,23 @@ function caseTable(items, caption, { department = true, sort, select, marks } = 
   const heading = ([key, text]) => {
     if (key === 'select') {
       const boxes = () => [...main.querySelectorAll('input.row-select')].filter((b) => !b.closest('tr')?.hidden);
-      return h('th', { scope: 'col' }, h('input', { type: 'checkbox', class: 'select-all', 'aria-label': '全选可交办的投诉件', on: { change: (ev) => { for (const b of boxes()) { b.checked = ev.currentTarget.checked; select.onChange(b.dataset.caseId, b.checked); } } } }));
+      return h(
+        'th',
+        { scope: 'col' },
+        h('input', {
+          type: 'checkbox',
+          class: 'select-all',
+          'aria-label': '全选可交办的投诉件',
+          on: {
+            change: (ev) => {
+              for (const b of boxes()) {
+                b.checked = ev.currentTarget.checked;
+                select.onChange(b.dataset.caseId, b.checked);
+              }
+            },
+          },
+        }),
+      );
     }
     if (!sort || !SORT_KEYS[key]) return h('th', { scope: 'col', text });
     const active = sort.key === key;
@@ -407,7 +484,12 @@ function caseTable(items, caption, { department = true, sort, select, marks } = 
     return h(
       'th',
       { scope: 'col', 'aria-sort': active ? (sort.dir === 'desc' ? 'descending' : 'ascending') : undefined },
-      h('button', { type: 'button', class: 'sort', dataset: { sort: key }, title: `按${text}${next === 'asc' ? '升序' : '降序'}排列`, on: { click: () => sort.onSort(key, next) } }, text, active ? (sort.dir === 'desc' ? ' ▼' : ' ▲') : ''),
+      h(
+        'button',
+        { type: 'button', class: 'sort', dataset: { sort: key }, title: `按${text}${next === 'asc' ? '升序' : '降序'}排列`, on: { click: () => sort.onSort(key, next) } },
+        text,
+        active ? (sort.dir === 'desc' ? ' ▼' : ' ▲') : '',
+      ),
     );
   };
   return h(
@@ -422,19 +504,35 @@ function caseTable(items, caption, { department = true, sort, select, marks } = 
         const fresh = freshness(marks, c);
         return h(
           'tr',
-          { class: [isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : '', fresh ? 'fresh' : ''], dataset: { caseId: c.caseId, fresh, search: [c.trackingNo, c.complainant, c.complainantPhone, c.matter].filter(Boolean).join(' ').toLowerCase() } },
+          {
+            class: [isOverdue(c) ? 'overdue' : isDueSoon(c) ? 'due-soon' : '', fresh ? 'fresh' : ''],
+            dataset: { caseId: c.caseId, fresh, search: [c.trackingNo, c.complainant, c.complainantPhone, c.matter].filter(Boolean).join(' ').toLowerCase() },
+          },
           select
             ? h(
                 'td',
                 { 'data-label': '选择' },
-                selectable(c) ? h('input', { type: 'checkbox', class: 'row-select', checked: select.selected.has(c.caseId), 'aria-label': `选择 ${c.trackingNo}`, dataset: { caseId: c.caseId }, on: { change: (ev) => select.onChange(c.caseId, ev.currentTarget.checked) } }) : null,
+                selectable(c)
+                  ? h('input', {
+                      type: 'checkbox',
+                      class: 'row-select',
+                      checked: select.selected.has(c.caseId),
+                      'aria-label': `选择 ${c.trackingNo}`,
+                      dataset: { caseId: c.caseId },
+                      on: { change: (ev) => select.onChange(c.caseId, ev.currentTarget.checked) },
+                    })
+                  : null,
               )
             : null,
           h(
             'td',
             { 'data-label': '受理编号' },
             link(`/console/cases/${encodeURIComponent(c.caseId)}`, c.trackingNo, { class: 'row-link' }),
-            fresh === 'new' ? h('span', { class: 'badge badge-new', text: '新', title: '新到的投诉件，打开后不再标记' }) : fresh === 'changed' ? h('span', { class: 'badge badge-new', text: '有更新', title: '上次打开后有新的办理进展，打开后不再标记' }) : null,
+            fresh === 'new'
+              ? h('span', { class: 'badge badge-new', text: '新', title: '新到的投诉件，打开后不再标记' })
+              : fresh === 'changed'
+                ? h('span', { class: 'badge badge-new', text: '有更新', title: '上次打开后有新的办理进展，打开后不再标记' })
+                : null,
             c.confidential ? h('span', { class: 'badge', text: '保密' }) : null,
             c.possibleDuplicate ? h('span', { class: 'badge badge-dup', text: '可能重复', title: '查重认为可能与另一投诉件为同一投诉事项，请在投诉件页面核对（第十一条）' }) : null,
             c.transferredTo ? h('span', { class: 'badge transferred', title: `${fmtDateTime(c.transferredTo.at)} 移交`, text: `已移交${c.transferredTo.name}` }) : null,
@@ -522,7 +620,8 @@ function viewsBar(params) {
     type: 'button',
     class: 'btn small',
     id: 'view-save-open',
-    text: '保存为视图', title: '把当前的筛选条件保存为自己的视图',
+    text: '保存为视图',
+    title: '把当前的筛选条件保存为自己的视图',
     on: {
       click: () => {
         saveForm.hidden = false;
@@ -534,7 +633,12 @@ function viewsBar(params) {
     'nav',
     { class: 'views', 'aria-label': '视图' },
     h('span', { class: 'views-label', text: '视图：' }),
-    h('ul', {}, builtInViews(me.role).map((v) => item(v, false)), own.map((v) => item(v, true))),
+    h(
+      'ul',
+      {},
+      builtInViews(me.role).map((v) => item(v, false)),
+      own.map((v) => item(v, true)),
+    ),
     toggle,
     saveForm,
   );
@@ -546,7 +650,10 @@ async function queuePage() {
   const overdue = params.get('overdue') ?? '';
   const department = params.get('department') ?? '';
   const channel = params.get('channel') ?? '';
-  const sort = { key: SORT_KEYS[params.get('sort')] ? params.get('sort') : phase === 'archived' ? 'received' : 'due', dir: params.get('dir') === 'desc' || (!params.get('dir') && phase === 'archived' && !params.get('sort')) ? 'desc' : 'asc' };
+  const sort = {
+    key: SORT_KEYS[params.get('sort')] ? params.get('sort') : phase === 'archived' ? 'received' : 'due',
+    dir: params.get('dir') === 'desc' || (!params.get('dir') && phase === 'archived' && !params.get('sort')) ? 'desc' : 'asc',
+  };
   const ownDepartmentOnly = meta.me.role === 'department';
   const me = meKey();
   const form = h(
@@ -561,7 +668,11 @@ async function queuePage() {
         'select',
         { id: 'q-phase', name: 'phase' },
         h('option', { value: '', text: '全部待办' }),
-        h('optgroup', { label: '待办环节' }, WAITING_PHASES.map((p) => h('option', { value: p, text: phaseLabel(p), selected: p === phase }))),
+        h(
+          'optgroup',
+          { label: '待办环节' },
+          WAITING_PHASES.map((p) => h('option', { value: p, text: phaseLabel(p), selected: p === phase })),
+        ),
         h('optgroup', { label: '已办结' }, h('option', { value: 'archived', text: '已归档的投诉件', selected: phase === 'archived' })),
       ),
     ),
@@ -583,13 +694,23 @@ async function queuePage() {
           'div',
           { class: 'field' },
           h('label', { for: 'q-department', text: '承办部门' }),
-          h('select', { id: 'q-department', name: 'department' }, h('option', { value: '', text: '全部部门' }), meta.departments.map((d) => h('option', { value: d.code, text: d.name, selected: d.code === department }))),
+          h(
+            'select',
+            { id: 'q-department', name: 'department' },
+            h('option', { value: '', text: '全部部门' }),
+            meta.departments.map((d) => h('option', { value: d.code, text: d.name, selected: d.code === department })),
+          ),
         ),
     h(
       'div',
       { class: 'field' },
       h('label', { for: 'q-channel', text: '渠道' }),
-      h('select', { id: 'q-channel', name: 'channel' }, h('option', { value: '', text: '全部渠道' }), Object.entries(meta.labels.channels).map(([k, v]) => h('option', { value: k, text: v, selected: k === channel }))),
+      h(
+        'select',
+        { id: 'q-channel', name: 'channel' },
+        h('option', { value: '', text: '全部渠道' }),
+        Object.entries(meta.labels.channels).map(([k, v]) => h('option', { value: k, text: v, selected: k === channel })),
+      ),
     ),
     h(
       'div',
@@ -603,7 +724,9 @@ async function queuePage() {
   const field = (name) => form.elements.namedItem(name)?.value ?? '';
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go(`/console${qs({ phase: field('phase'), overdue: field('overdue'), department: field('department'), channel: field('channel'), q: field('q').trim(), sort: params.get('sort'), dir: params.get('dir') })}`);
+    go(
+      `/console${qs({ phase: field('phase'), overdue: field('overdue'), department: field('department'), channel: field('channel'), q: field('q').trim(), sort: params.get('sort'), dir: params.get('dir') })}`,
+    );
   });
   // The search narrows the rows shown as one types (every word must occur); the URL keeps it on submit.
   const searchBox = form.elements.namedItem('q');
@@ -789,7 +912,7 @@ const KEY_HELP = [
 document.addEventListener('keydown', (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target;
-  const typing = t instanceof Element && (t.closest('input, textarea, select, [contenteditable]') !== null);
+  const typing = t instanceof Element && t.closest('input, textarea, select, [contenteditable]') !== null;
   const help = document.getElementById('kbd-help');
   if (ev.key === 'Escape' && help) {
     help.remove();
@@ -804,7 +927,16 @@ document.addEventListener('keydown', (ev) => {
   } else if (ev.key === '?') {
     ev.preventDefault();
     if (help) return void help.remove();
-    const box = h('section', { id: 'kbd-help', class: 'card kbd-help', role: 'dialog', 'aria-labelledby': 'kbd-help-title', tabindex: '-1' }, h('h2', { id: 'kbd-help-title', text: '快捷键' }), h('dl', { class: 'fields' }, KEY_HELP.map(([k, d]) => [h('dt', {}, h('kbd', { text: k })), h('dd', { text: d })])));
+    const box = h(
+      'section',
+      { id: 'kbd-help', class: 'card kbd-help', role: 'dialog', 'aria-labelledby': 'kbd-help-title', tabindex: '-1' },
+      h('h2', { id: 'kbd-help-title', text: '快捷键' }),
+      h(
+        'dl',
+        { class: 'fields' },
+        KEY_HELP.map(([k, d]) => [h('dt', {}, h('kbd', { text: k })), h('dd', { text: d })]),
+      ),
+    );
     main.prepend(box);
     box.focus();
   } else if (ev.key === 'x') {
@@ -846,7 +978,7 @@ function sectionWithId(id, title, ...children) {
 function complainantRows(p) {
   if (!p) return [];
   return [
-    ['投诉人', p.anonymous ? '匿名' : p.name ?? p.organization ?? '未留姓名'],
+    ['投诉人', p.anonymous ? '匿名' : (p.name ?? p.organization ?? '未留姓名')],
     p.organization && p.name ? ['单位', p.organization] : null,
     ['联系电话', p.phone],
     ['电子邮箱', p.email],
@@ -878,13 +1010,25 @@ const activeSecrecy = (c) => (c.secrecyMarks ?? []).filter((m) => !m.lifted);
 function flagsText(c) {
   const f = c.flags ?? {};
   const marks = [...new Set(activeSecrecy(c).map((m) => meta.labels.secrecy?.[m.category] ?? m.category))];
-  return [f.confidential ? '保密（第十三条）' : null, marks.length ? `保密标注：${marks.join('、')}` : null, f.anonymous ? '匿名' : null, f.major ? '重大事项' : null, f.stabilityRisk ? '信访维稳风险' : null, f.overdue ? '曾超期（第二十条）' : null].filter(Boolean).join('、') || '无';
+  return (
+    [
+      f.confidential ? '保密（第十三条）' : null,
+      marks.length ? `保密标注：${marks.join('、')}` : null,
+      f.anonymous ? '匿名' : null,
+      f.major ? '重大事项' : null,
+      f.stabilityRisk ? '信访维稳风险' : null,
+      f.overdue ? '曾超期（第二十条）' : null,
+    ]
+      .filter(Boolean)
+      .join('、') || '无'
+  );
 }
 
 function outcomeRows(c) {
   const L = meta.labels;
   const rows = [];
-  if (c.conclusion) rows.push(['核查结论', `${L.finding[c.conclusion.finding] ?? c.conclusion.finding}（${fmtDateTime(c.conclusion.at)}）`], ['办理结果', h('span', { class: 'pre' }, c.conclusion.summary)]);
+  if (c.conclusion)
+    rows.push(['核查结论', `${L.finding[c.conclusion.finding] ?? c.conclusion.finding}（${fmtDateTime(c.conclusion.at)}）`], ['办理结果', h('span', { class: 'pre' }, c.conclusion.summary)]);
   // Art. 15: other problems found during the inquiry, their rectification, and the request to clear the respondent's name.
   if (c.conclusion?.otherProblems) rows.push(['调查中发现的其他问题', h('span', { class: 'pre', id: 'case-other-problems' }, c.conclusion.otherProblems)]);
   if (c.rectification) rows.push(['整改情况', h('span', { class: 'pre' }, c.rectification.summary)]);
@@ -893,9 +1037,14 @@ function outcomeRows(c) {
     rows.push(['提请澄清事实', h('span', { class: 'pre', id: 'case-name-clearing' }, `${fmtDateTime(c.nameClearing.requestedAt)} ${c.nameClearing.request}`)]);
     rows.push(['澄清情况', c.nameClearing.clearedAt ? h('span', { class: 'pre' }, `${fmtDateTime(c.nameClearing.clearedAt)} ${c.nameClearing.summary ?? ''}`) : '待政务服务管理机构记录']);
   }
-  if (c.reply) rows.push(['答复', `${L.replyMethod[c.reply.method] ?? c.reply.method}${c.reply.reasonNone ? `：${L.noReplyReason[c.reply.reasonNone] ?? c.reply.reasonNone}` : ''}`], c.reply.summary ? ['答复内容', h('span', { class: 'pre' }, c.reply.summary)] : null);
+  if (c.reply)
+    rows.push(
+      ['答复', `${L.replyMethod[c.reply.method] ?? c.reply.method}${c.reply.reasonNone ? `：${L.noReplyReason[c.reply.reasonNone] ?? c.reply.reasonNone}` : ''}`],
+      c.reply.summary ? ['答复内容', h('span', { class: 'pre' }, c.reply.summary)] : null,
+    );
   if (c.followUp) rows.push(['回访满意度', L.satisfaction[c.followUp.satisfaction] ?? c.followUp.satisfaction]);
-  if (c.outcome?.kind === 'not_accepted') rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
+  if (c.outcome?.kind === 'not_accepted')
+    rows.push(['不予受理', `${L.notAcceptedReasons[c.outcome.reason]?.article ?? c.outcome.reason}${c.outcome.referral ? `；告知去向：${c.outcome.referral}` : ''}`]);
   if (c.outcome?.kind === 'terminated') rows.push(['终止办理', L.terminationReasons[c.outcome.reason]?.article ?? c.outcome.reason]);
   if (c.outcome?.kind === 'transferred') rows.push(['移交', `${c.outcome.to.name}（${c.outcome.to.code}），${fmtDateTime(c.outcome.at)}；对方受理编号 ${c.outcome.trackingNo}`]);
   return rows;
@@ -968,7 +1117,15 @@ function deadlinesTable(c) {
   return h(
     'table',
     { class: 'plain' },
-    h('thead', {}, h('tr', {}, ['期限', '起算', '截止', '状态'].map((t) => h('th', { scope: 'col', text: t })))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['期限', '起算', '截止', '状态'].map((t) => h('th', { scope: 'col', text: t })),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -1000,7 +1157,11 @@ function secrecySection(c) {
     'secrecy',
     '保密标注',
     active.length && !agency
-      ? h('p', { class: 'notice', id: 'secrecy-withheld', text: `本件部分内容经政务服务管理机构标注为${[...new Set(active.map((m) => L[m.category] ?? m.category))].join('、')}（第十三条），已隐去；办理需要查阅的，请按保密规定向政务服务管理机构申请。` })
+      ? h('p', {
+          class: 'notice',
+          id: 'secrecy-withheld',
+          text: `本件部分内容经政务服务管理机构标注为${[...new Set(active.map((m) => L[m.category] ?? m.category))].join('、')}（第十三条），已隐去；办理需要查阅的，请按保密规定向政务服务管理机构申请。`,
+        })
       : null,
     h(
       'ul',
@@ -1012,7 +1173,13 @@ function secrecySection(c) {
           h('strong', { text: `${m.id} ${L[m.category] ?? m.category}` }),
           `（${SECRECY_SCOPE[m.scope] ?? m.scope}，${fmtDateTime(m.at)}${m.lifted ? `；已于 ${fmtDateTime(m.lifted.at)} 解除` : ''}）`,
           agency && m.reason ? h('p', { class: 'pre', text: `标注理由：${m.reason}` }) : null,
-          agency && (m.passages ?? []).length ? h('ul', { class: 'passages' }, m.passages.map((x) => h('li', { class: 'pre', text: x }))) : null,
+          agency && (m.passages ?? []).length
+            ? h(
+                'ul',
+                { class: 'passages' },
+                m.passages.map((x) => h('li', { class: 'pre', text: x })),
+              )
+            : null,
           agency && m.lifted?.reason ? h('p', { class: 'pre', text: `解除理由：${m.lifted.reason}` }) : null,
         ),
       ),
@@ -1036,7 +1203,11 @@ function contactList(c) {
         h('strong', { text: `${t.id} ${CONTACT_CHANNEL[t.channel] ?? t.channel}：${t.subject}` }),
         ` （${CONTACT_STATUS[t.status] ?? t.status}）`,
         (t.attempts ?? []).length
-          ? h('ol', {}, t.attempts.map((a) => h('li', { text: `${fmtDateTime(a.at)} ${CONTACT_OUTCOME[a.outcome] ?? a.outcome}${a.retryBy ? `，最迟 ${a.retryBy} 再拨` : ''}${a.note ? `：${a.note}` : ''}` })))
+          ? h(
+              'ol',
+              {},
+              t.attempts.map((a) => h('li', { text: `${fmtDateTime(a.at)} ${CONTACT_OUTCOME[a.outcome] ?? a.outcome}${a.retryBy ? `，最迟 ${a.retryBy} 再拨` : ''}${a.note ? `：${a.note}` : ''}` })),
+            )
           : null,
         h('details', {}, h('summary', { text: t.channel === 'phone' ? '通话话术' : t.channel === 'letter' ? '告知书（打印邮寄）' : '邮件内容' }), h('p', { class: 'pre', text: t.text })),
       ),
@@ -1095,9 +1266,28 @@ async function casePage(caseId) {
     due ? `办理期限 ${fmtDateTime(due)}，${daysLeftText({ ...c, dueAt: due })}` : FINAL.includes(c.phase) ? '' : '当前环节没有进行中的期限',
     due && c.dueProvisional ? provisionalBadge((c.deadlines ?? []).find((d) => d.provisional && !d.metAt)?.provisional?.reason) : null,
     // On a phone the actions come after the whole case: one tap to reach them.
-    forms.length > 0 ? h('a', { class: 'jump', href: `${location.pathname}${location.search}#actions`, on: { click: (ev) => { ev.preventDefault(); document.getElementById('actions-title')?.focus(); document.getElementById('actions')?.scrollIntoView(); } } }, `去办理（${forms.length} 项操作）↓`) : null,
+    forms.length > 0
+      ? h(
+          'a',
+          {
+            class: 'jump',
+            href: `${location.pathname}${location.search}#actions`,
+            on: {
+              click: (ev) => {
+                ev.preventDefault();
+                document.getElementById('actions-title')?.focus();
+                document.getElementById('actions')?.scrollIntoView();
+              },
+            },
+          },
+          `去办理（${forms.length} 项操作）↓`,
+        )
+      : null,
   );
-  const slip = (c.assignments ?? []).length > 0 ? h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/slip`, '交办单打印视图', { class: 'btn' })) : h('p', { class: 'empty', text: '尚未交办，没有交办单。' });
+  const slip =
+    (c.assignments ?? []).length > 0
+      ? h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/slip`, '交办单打印视图', { class: 'btn' }))
+      : h('p', { class: 'empty', text: '尚未交办，没有交办单。' });
 
   page(
     `投诉件 ${c.trackingNo}`,
@@ -1119,7 +1309,13 @@ async function casePage(caseId) {
             ['收到时间', fmtDateTime(c.receivedAt)],
             ['来源渠道', (c.sources ?? [{ channel: i.channel }]).map((s) => L.channels[s.channel] ?? s.channel).join('、')],
             ['承办部门', deptName(c.department)],
-            ['协办单位', (c.assignments ?? []).filter((a) => a.role === 'co_handler').map((a) => deptName(a.department)).join('、')],
+            [
+              '协办单位',
+              (c.assignments ?? [])
+                .filter((a) => a.role === 'co_handler')
+                .map((a) => deptName(a.department))
+                .join('、'),
+            ],
             ['投诉类型', c.classification ? L.classification[c.classification] : undefined],
             ['标记', flagsText(c)],
             ...complainantRows(i.complainant),
@@ -1130,7 +1326,12 @@ async function casePage(caseId) {
         ),
         secrecySection(c),
         routingSection(c),
-        section('投诉内容', h('h3', { text: '具体投诉事项' }), h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''), i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null),
+        section(
+          '投诉内容',
+          h('h3', { text: '具体投诉事项' }),
+          h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''),
+          i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null,
+        ),
         section('证据材料', evidenceList(c)),
         outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
         section('办理期限', deadlinesTable(c)),
@@ -1143,11 +1344,22 @@ async function casePage(caseId) {
         sectionWithId(
           'actions',
           '可办理的操作',
-          forms.length === 0 ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' }) : forms.map((f, n) => actionForm(f, meta, c.caseId, { prefill: prefill[f.action], hints: f.action === 'dispatch' ? { department: routingReasonText(c) } : undefined, open: n === 0 || (f.action === 'merge' && prefill.merge), onDone })),
+          forms.length === 0
+            ? h('p', { class: 'empty', text: '当前环节没有您可以办理的操作。' })
+            : forms.map((f, n) =>
+                actionForm(f, meta, c.caseId, {
+                  prefill: prefill[f.action],
+                  hints: f.action === 'dispatch' ? { department: routingReasonText(c) } : undefined,
+                  open: n === 0 || (f.action === 'merge' && prefill.merge),
+                  onDone,
+                }),
+              ),
         ),
         section('交办单', slip),
         // Art. 18: an archived case prints as one dossier (归档成册).
-        c.phase === 'archived' && c.archive?.at ? section('归档案卷', h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/dossier`, '归档案卷打印视图', { class: 'btn', id: 'dossier-link' }))) : null,
+        c.phase === 'archived' && c.archive?.at
+          ? section('归档案卷', h('p', {}, link(`/console/cases/${encodeURIComponent(c.caseId)}/dossier`, '归档案卷打印视图', { class: 'btn', id: 'dossier-link' })))
+          : null,
       ),
     ),
   );
@@ -1225,7 +1437,9 @@ function duplicatesSection(c) {
           '本件已并入 ',
           link(`/console/cases/${encodeURIComponent(r.mergedInto)}`, r.mergedInto),
           ' 合并办理。',
-          r.mayUnmerge ? [' ', h('button', { type: 'button', class: 'btn', id: 'dup-unmerge', text: '撤销合并', on: { click: (ev) => act(ev.currentTarget, c.caseId, { action: 'unmerge' }, '撤销合并') } })] : null,
+          r.mayUnmerge
+            ? [' ', h('button', { type: 'button', class: 'btn', id: 'dup-unmerge', text: '撤销合并', on: { click: (ev) => act(ev.currentTarget, c.caseId, { action: 'unmerge' }, '撤销合并') } })]
+            : null,
         ),
       );
     }
@@ -1247,16 +1461,36 @@ function duplicatesSection(c) {
             `，查重得分 ${Number(it.score).toFixed(2)}。`,
           ),
           o.hidden ? null : h('p', { class: 'matter' }, o.matter),
-          h('details', { open: true }, h('summary', { text: '判断依据' }), h('ul', { class: 'dup-reasons' }, it.reasons.map((x) => h('li', { text: x })))),
+          h(
+            'details',
+            { open: true },
+            h('summary', { text: '判断依据' }),
+            h(
+              'ul',
+              { class: 'dup-reasons' },
+              it.reasons.map((x) => h('li', { text: x })),
+            ),
+          ),
           it.dismissed ? h('p', { class: 'dup-dismissed', text: `${it.dismissed.by} 于 ${fmtDateTime(it.dismissed.at)} 认定不是重复${it.dismissed.note ? `：${it.dismissed.note}` : ''}。` }) : null,
           it.merge || it.mayDismiss || it.mayRestore
             ? h(
                 'p',
                 {},
-                it.merge ? h('button', { type: 'button', class: 'btn primary dup-merge', text: `合并：${it.merge.caseId} 并入 ${it.merge.into}`, on: { click: (ev) => act(ev.currentTarget, it.merge.caseId, { action: 'merge', into: it.merge.into }, '合并') } }) : null,
+                it.merge
+                  ? h('button', {
+                      type: 'button',
+                      class: 'btn primary dup-merge',
+                      text: `合并：${it.merge.caseId} 并入 ${it.merge.into}`,
+                      on: { click: (ev) => act(ev.currentTarget, it.merge.caseId, { action: 'merge', into: it.merge.into }, '合并') },
+                    })
+                  : null,
                 it.merge && it.mayDismiss ? ' ' : null,
-                it.mayDismiss ? h('button', { type: 'button', class: 'btn dup-dismiss', text: '不是重复', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'dismiss', `认定与 ${o.trackingNo} 不是重复`) } }) : null,
-                it.mayRestore ? h('button', { type: 'button', class: 'btn dup-restore', text: '撤销“不是重复”', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'restore', `撤销认定，恢复为可能重复`) } }) : null,
+                it.mayDismiss
+                  ? h('button', { type: 'button', class: 'btn dup-dismiss', text: '不是重复', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'dismiss', `认定与 ${o.trackingNo} 不是重复`) } })
+                  : null,
+                it.mayRestore
+                  ? h('button', { type: 'button', class: 'btn dup-restore', text: '撤销“不是重复”', on: { click: (ev) => decide(ev.currentTarget, o.caseId, 'restore', `撤销认定，恢复为可能重复`) } })
+                  : null,
               )
             : null,
         ),
@@ -1317,7 +1551,13 @@ async function searchPage() {
   const form = h(
     'form',
     { class: 'filters', role: 'search', novalidate: true },
-    h('div', { class: 'field grow' }, h('label', { for: 'search-q', text: '受理编号或联系电话' }), h('input', { id: 'search-q', name: 'q', value: q, inputmode: 'search', 'aria-describedby': 'search-q-error', autocomplete: 'off' }), err),
+    h(
+      'div',
+      { class: 'field grow' },
+      h('label', { for: 'search-q', text: '受理编号或联系电话' }),
+      h('input', { id: 'search-q', name: 'q', value: q, inputmode: 'search', 'aria-describedby': 'search-q-error', autocomplete: 'off' }),
+      err,
+    ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary', text: '查询' })),
   );
   form.addEventListener('submit', (ev) => {
@@ -1328,7 +1568,10 @@ async function searchPage() {
   if (!q) return;
   try {
     const r = await api.get(`/api/console/search${qs({ q })}`);
-    append(main, [caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`), r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null]);
+    append(main, [
+      caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`),
+      r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null,
+    ]);
   } catch (e) {
     if (e.status === 400 && e.problems.length) {
       err.textContent = e.problems.map((p) => p.message).join('；');
@@ -1366,7 +1609,13 @@ async function duplicatesPage() {
                   {},
                   o.hidden ? `${o.trackingNo}（您无权查看）` : [link(`/console/cases/${encodeURIComponent(o.caseId)}`, o.trackingNo), ` ${o.phaseLabel}：`, h('span', { class: 'matter' }, o.matter)],
                   c.allowedActions.includes('merge') && !o.hidden ? [' ', link(`/console/cases/${encodeURIComponent(c.caseId)}`, '核对并合并…', { class: 'btn small' })] : null,
-                  o.reasons ? h('ul', { class: 'dup-reasons' }, o.reasons.map((x) => h('li', { text: x }))) : null,
+                  o.reasons
+                    ? h(
+                        'ul',
+                        { class: 'dup-reasons' },
+                        o.reasons.map((x) => h('li', { text: x })),
+                      )
+                    : null,
                 ),
               ),
             ),
@@ -1391,7 +1640,15 @@ async function quarantinePage() {
         'table',
         { class: 'cases' },
         h('caption', { text: '隔离邮件（最新在前）' }),
-        h('thead', {}, h('tr', {}, ['收到时间', '原因', '说明', '来源', '大小'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['收到时间', '原因', '说明', '来源', '大小'].map((t) => h('th', { scope: 'col', text: t })),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -1425,7 +1682,15 @@ async function outboxPage() {
         'table',
         { class: 'cases' },
         h('caption', { text: '已发邮件（最新在前）' }),
-        h('thead', {}, h('tr', {}, ['时间', '类型', '收件人', '主题', '投诉件', '转发'].map((t) => h('th', { scope: 'col', text: t })))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['时间', '类型', '收件人', '主题', '投诉件', '转发'].map((t) => h('th', { scope: 'col', text: t })),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -1465,7 +1730,11 @@ async function calendarPage() {
   main.append(
     status.warning ? h('div', { class: 'banner-warning', role: 'alert', text: status.warning }) : h('p', { text: '在办投诉的期限均按已导入的通知计算。' }),
     h('h2', { text: '已有年份' }),
-    h('ul', {}, status.years.map((y) => h('li', { text: `${y.year} 年：${y.source}` }))),
+    h(
+      'ul',
+      {},
+      status.years.map((y) => h('li', { text: `${y.year} 年：${y.source}` })),
+    ),
   );
   if (meta.me.role !== 'admin') return;
   const text = h('textarea', { id: 'notice-text', rows: '12', 'aria-describedby': 'notice-hint' });

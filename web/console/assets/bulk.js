@@ -52,7 +52,12 @@ export function openBulkDispatch({ cases, meta, deptName, onFinished }) {
       { dataset: { caseId: c.caseId } },
       h('th', { scope: 'row' }, c.trackingNo),
       h('td', { class: 'matter' }, h('span', { class: 'clip', tabindex: '0', title: c.matter ?? '' }, c.matter ?? '')),
-      h('td', {}, h('label', { class: 'sr-only', for: id, text: `${c.trackingNo} 交办给` }), h('select', { id, class: 'bulk-dept', 'aria-describedby': `${id}-why`, dataset: { caseId: c.caseId } }, deptOptions(proposedDepartment(c)))),
+      h(
+        'td',
+        {},
+        h('label', { class: 'sr-only', for: id, text: `${c.trackingNo} 交办给` }),
+        h('select', { id, class: 'bulk-dept', 'aria-describedby': `${id}-why`, dataset: { caseId: c.caseId } }, deptOptions(proposedDepartment(c))),
+      ),
       h('td', { class: 'routing-why', id: `${id}-why` }, routingReasonText(c)),
       h('td', { class: 'bulk-result', role: 'status' }),
     );
@@ -70,7 +75,15 @@ export function openBulkDispatch({ cases, meta, deptName, onFinished }) {
       'table',
       { class: 'plain bulk-list' },
       h('caption', { text: '将交办的投诉件' }),
-      h('thead', {}, h('tr', {}, ['受理编号', '投诉事项', '交办给', '分派判断依据', '结果'].map((t) => h('th', { scope: 'col', text: t })))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['受理编号', '投诉事项', '交办给', '分派判断依据', '结果'].map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
     alert,

@@ -39,16 +39,17 @@ function cmp(a, b) {
  */
 export function sortCases(items, key = 'due', dir = 'asc', departments = []) {
   const names = new Map(departments.map((d) => [d.code, d.name]));
-  const value = {
-    due: (c) => time(c.dueAt),
-    received: (c) => time(c.receivedAt),
-    left: (c) => (typeof c.workingDaysLeft === 'number' ? c.workingDaysLeft : undefined),
-    department: (c) => (c.department ? names.get(c.department) ?? c.department : undefined),
-    phase: (c) => {
-      const i = PHASE_ORDER.indexOf(c.phase);
-      return i < 0 ? undefined : i;
-    },
-  }[key] ?? ((c) => time(c.dueAt));
+  const value =
+    {
+      due: (c) => time(c.dueAt),
+      received: (c) => time(c.receivedAt),
+      left: (c) => (typeof c.workingDaysLeft === 'number' ? c.workingDaysLeft : undefined),
+      department: (c) => (c.department ? (names.get(c.department) ?? c.department) : undefined),
+      phase: (c) => {
+        const i = PHASE_ORDER.indexOf(c.phase);
+        return i < 0 ? undefined : i;
+      },
+    }[key] ?? ((c) => time(c.dueAt));
   const sign = dir === 'desc' ? -1 : 1;
   return [...items].sort((a, b) => {
     const va = value(a);
@@ -91,7 +92,10 @@ export const MAX_VIEW_NAME = 20;
 
 /** Built-in views per role: 我的超期 for everyone with a queue, 待交办 for the agency, 待受理 for a liaison. */
 export function builtInViews(role) {
-  const views = [{ id: 'all', name: '全部待办', query: {} }, { id: 'overdue', name: '我的超期', query: { overdue: 'true' } }];
+  const views = [
+    { id: 'all', name: '全部待办', query: {} },
+    { id: 'overdue', name: '我的超期', query: { overdue: 'true' } },
+  ];
   if (role === 'agency') views.push({ id: 'dispatch', name: '待交办', query: { phase: 'dispatch' } });
   if (role === 'department') views.push({ id: 'acceptance', name: '待受理', query: { phase: 'acceptance' } });
   return views;
@@ -108,8 +112,12 @@ export function viewQuery(params) {
 }
 
 export function sameQuery(a, b) {
-  const ka = Object.keys(a).filter((k) => k !== 'sort' && k !== 'dir').sort();
-  const kb = Object.keys(b).filter((k) => k !== 'sort' && k !== 'dir').sort();
+  const ka = Object.keys(a)
+    .filter((k) => k !== 'sort' && k !== 'dir')
+    .sort();
+  const kb = Object.keys(b)
+    .filter((k) => k !== 'sort' && k !== 'dir')
+    .sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 }
 

@@ -33,7 +33,14 @@ function field(id, label, input, hint) {
   if (!input.id) input.id = id;
   if (hint) input.setAttribute('aria-describedby', `${id}-hint ${id}-error`);
   else input.setAttribute('aria-describedby', `${id}-error`);
-  return h('div', { class: 'field', dataset: { field: input.name } }, h('label', { for: id, text: label }), hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null, input, h('p', { class: 'field-error', id: `${id}-error`, hidden: true }));
+  return h(
+    'div',
+    { class: 'field', dataset: { field: input.name } },
+    h('label', { for: id, text: label }),
+    hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null,
+    input,
+    h('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
+  );
 }
 
 const text = (name, props = {}) => h('input', { id: `reg-${name}`, name, autocomplete: 'off', ...props });
@@ -47,21 +54,37 @@ export function registerPage({ main, page, errorBox, meta, link }) {
     'fieldset',
     { class: 'channels' },
     h('legend', { text: '收到投诉的渠道' }),
-    CHANNELS.map(([value, label, hint], n) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'channel', value, id: `reg-channel-${value}`, checked: n === 0 }), `${label}`, h('span', { class: 'hint', text: ` ${hint}` }))),
+    CHANNELS.map(([value, label, hint], n) =>
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'channel', value, id: `reg-channel-${value}`, checked: n === 0 }), `${label}`, h('span', { class: 'hint', text: ` ${hint}` })),
+    ),
   );
   const only = (channels, ...children) => h('div', { class: 'channel-only', dataset: { channels: channels.join(' ') } }, ...children);
   const form = h(
     'form',
     { class: 'register card', novalidate: true, 'aria-labelledby': 'register-title' },
     channelRadios,
-    only(['phone'], field('reg-hotline', '受理热线号码', text('hotline', { inputmode: 'tel' }), '来电打入的投诉电话号码，如 0825-12345。'), field('reg-receivedAt', '来电时间', text('receivedAt', { type: 'datetime-local' }), '不填则为登记时间（北京时间）。')),
+    only(
+      ['phone'],
+      field('reg-hotline', '受理热线号码', text('hotline', { inputmode: 'tel' }), '来电打入的投诉电话号码，如 0825-12345。'),
+      field('reg-receivedAt', '来电时间', text('receivedAt', { type: 'datetime-local' }), '不填则为登记时间（北京时间）。'),
+    ),
     only(
       ['onsite'],
-      h('fieldset', {}, h('legend', { text: '投诉形式' }), h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'form', value: 'oral', checked: true }), '口头'), h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'form', value: 'written' }), '书面')),
+      h(
+        'fieldset',
+        {},
+        h('legend', { text: '投诉形式' }),
+        h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'form', value: 'oral', checked: true }), '口头'),
+        h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'form', value: 'written' }), '书面'),
+      ),
       field('reg-signedForm', '签字的书面投诉表（扫描件）', h('input', { type: 'file', name: 'signedForm', accept: 'image/*,application/pdf' }), '重大事项必须附上（第七条第（一）项）。'),
       field('reg-evidence', '其他材料', h('input', { type: 'file', name: 'evidence', multiple: true }), '可选，最多 10 个文件，每个不超过 8 MB。'),
     ),
-    only(['letter'], field('reg-scans', '来信扫描件', h('input', { type: 'file', name: 'scans', multiple: true, accept: 'image/*,application/pdf' }), '必填。每页一个文件，最多 10 个，每个不超过 8 MB。'), field('reg-envelopeDate', '信封邮戳日期', text('envelopeDate', { type: 'date' }))),
+    only(
+      ['letter'],
+      field('reg-scans', '来信扫描件', h('input', { type: 'file', name: 'scans', multiple: true, accept: 'image/*,application/pdf' }), '必填。每页一个文件，最多 10 个，每个不超过 8 MB。'),
+      field('reg-envelopeDate', '信封邮戳日期', text('envelopeDate', { type: 'date' })),
+    ),
     only(
       ['workorder'],
       field('reg-workOrderNo', '12345工单编号', text('workOrderNo'), '必填。同一工单编号只登记一次。'),
@@ -82,7 +105,13 @@ export function registerPage({ main, page, errorBox, meta, link }) {
       check('wantsReply', '需要答复', { checked: true }),
       check('confidential', '要求对投诉人信息保密（第十三条）'),
     ),
-    h('fieldset', {}, h('legend', { text: '被投诉对象' }), field('reg-respondentUnit', '被投诉单位', text('respondentUnit')), field('reg-respondentPerson', '被投诉工作人员', text('respondentPerson'))),
+    h(
+      'fieldset',
+      {},
+      h('legend', { text: '被投诉对象' }),
+      field('reg-respondentUnit', '被投诉单位', text('respondentUnit')),
+      field('reg-respondentPerson', '被投诉工作人员', text('respondentPerson')),
+    ),
     field('reg-matter', '具体投诉事项（必填）', area('matter', 5), '电话、来访请按投诉人原话记录。'),
     field('reg-facts', '事实和理由', area('facts', 4)),
     only(['phone', 'onsite', 'letter'], check('major', '重大事项'), check('stabilityRisk', '可能引发信访维稳风险')),
@@ -117,7 +146,14 @@ export function registerPage({ main, page, errorBox, meta, link }) {
   /** The API's problems, each beside its field and all in the summary (the first one focused). */
   const showProblems = (problems, message) => {
     clear(alert);
-    alert.append(h('p', { text: message ?? '登记内容有误，请按提示修改。' }), h('ul', {}, problems.map((p) => h('li', { text: p.message }))));
+    alert.append(
+      h('p', { text: message ?? '登记内容有误，请按提示修改。' }),
+      h(
+        'ul',
+        {},
+        problems.map((p) => h('li', { text: p.message })),
+      ),
+    );
     alert.hidden = false;
     let first = null;
     for (const p of problems) {
@@ -156,10 +192,26 @@ export function registerPage({ main, page, errorBox, meta, link }) {
     };
     const matter = { respondentUnit: value('respondentUnit'), respondentPerson: value('respondentPerson'), matter: el('matter').value, facts: value('facts') };
     if (ch === 'workorder') {
-      return { workOrderNo: value('workOrderNo'), createdAt: instant(value('createdAt')), caller: person, ...matter, category: value('category'), platformDeadline: instant(value('platformDeadline')), ...(meta.me.department ? { dispatchedTo: meta.me.department } : {}) };
+      return {
+        workOrderNo: value('workOrderNo'),
+        createdAt: instant(value('createdAt')),
+        caller: person,
+        ...matter,
+        category: value('category'),
+        platformDeadline: instant(value('platformDeadline')),
+        ...(meta.me.department ? { dispatchedTo: meta.me.department } : {}),
+      };
     }
     const common = { ...person, ...matter, major: el('major').checked, stabilityRisk: el('stabilityRisk').checked, ...(meta.me.department ? { receivedBy: meta.me.department } : {}) };
-    if (ch === 'letter') return { ...common, envelopeDate: value('envelopeDate'), file: files('scans').map((f) => f.name).join(';') || undefined };
+    if (ch === 'letter')
+      return {
+        ...common,
+        envelopeDate: value('envelopeDate'),
+        file:
+          files('scans')
+            .map((f) => f.name)
+            .join(';') || undefined,
+      };
     return { ...common, entryId, ...(ch === 'phone' ? { hotline: value('hotline'), receivedAt: instant(value('receivedAt')) } : { form: form.querySelector('input[name="form"]:checked').value }) };
   };
 
@@ -195,11 +247,36 @@ export function registerPage({ main, page, errorBox, meta, link }) {
         'section',
         { class: 'card registered', 'aria-labelledby': 'registered-title' },
         h('h2', { id: 'registered-title', tabindex: '-1', text: r.duplicate ? '该投诉此前已登记' : '登记成功' }),
-        h('dl', { class: 'fields read-out' }, h('dt', { text: '受理编号' }), h('dd', {}, h('strong', { id: 'registered-no', class: 'big', text: r.caseId })), r.queryCode ? [h('dt', { text: '查询码' }), h('dd', {}, h('strong', { id: 'registered-code', class: 'big', text: r.queryCode }))] : null),
-        readOut ? h('p', { class: 'notice', id: 'registered-read-out', text: `请向投诉人读出并请其记下：${readOut}。凭受理编号和查询码可在网上查询办理进度。查询码只显示这一次。` }) : h('p', { class: 'notice', text: '同一登记（同一登记编号、工单编号或扫描件）已保存过，没有重复建件；查询码只在首次登记时显示。' }),
+        h(
+          'dl',
+          { class: 'fields read-out' },
+          h('dt', { text: '受理编号' }),
+          h('dd', {}, h('strong', { id: 'registered-no', class: 'big', text: r.caseId })),
+          r.queryCode ? [h('dt', { text: '查询码' }), h('dd', {}, h('strong', { id: 'registered-code', class: 'big', text: r.queryCode }))] : null,
+        ),
+        readOut
+          ? h('p', { class: 'notice', id: 'registered-read-out', text: `请向投诉人读出并请其记下：${readOut}。凭受理编号和查询码可在网上查询办理进度。查询码只显示这一次。` })
+          : h('p', { class: 'notice', text: '同一登记（同一登记编号、工单编号或扫描件）已保存过，没有重复建件；查询码只在首次登记时显示。' }),
         r.mergedInto ? h('p', { class: 'notice', id: 'registered-merged' }, '经核对，本投诉与正在办理的投诉件为同一事项，已并入 ', caseLink(r.mergedInto), ' 合并办理（第十一条）。') : null,
-        r.possibleDuplicate ? h('div', {}, h('p', { text: '可能重复（请在投诉件页面确认合并或分别办理）：' }), h('ul', {}, r.possibleDuplicate.candidates.map((c) => h('li', {}, caseLink(c.caseId), `：${c.reasons.join('；')}`)))) : null,
-        h('p', {}, caseLink(r.caseId), ' ', h('button', { type: 'button', class: 'btn', id: 'register-next', text: '登记下一件', on: { click: () => registerPage({ main, page, errorBox, meta, link }) } })),
+        r.possibleDuplicate
+          ? h(
+              'div',
+              {},
+              h('p', { text: '可能重复（请在投诉件页面确认合并或分别办理）：' }),
+              h(
+                'ul',
+                {},
+                r.possibleDuplicate.candidates.map((c) => h('li', {}, caseLink(c.caseId), `：${c.reasons.join('；')}`)),
+              ),
+            )
+          : null,
+        h(
+          'p',
+          {},
+          caseLink(r.caseId),
+          ' ',
+          h('button', { type: 'button', class: 'btn', id: 'register-next', text: '登记下一件', on: { click: () => registerPage({ main, page, errorBox, meta, link }) } }),
+        ),
       ),
     );
     form.hidden = true;
@@ -232,7 +309,11 @@ export function registerPage({ main, page, errorBox, meta, link }) {
               { class: 'card warn', id: 'register-duplicates', 'aria-labelledby': 'dups-title' },
               h('h2', { id: 'dups-title', tabindex: '-1', text: '登记前核对：可能重复' }),
               h('p', { text: OUTCOME_TEXT[check.outcome] ?? OUTCOME_TEXT.possible }),
-              h('ul', {}, check.candidates.map((c) => h('li', {}, caseLink(c.caseId), `：${c.reasons.join('；')}`))),
+              h(
+                'ul',
+                {},
+                check.candidates.map((c) => h('li', {}, caseLink(c.caseId), `：${c.reasons.join('；')}`)),
+              ),
               h('p', { class: 'hint', text: '核实后按“确认登记”保存；需要修改的，改后再按“核对并登记”。' }),
             ),
           );

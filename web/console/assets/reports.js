@@ -51,11 +51,25 @@ function table(caption, head, rows, rowClass) {
       'table',
       { class: 'plain report' },
       h('caption', { text: caption }),
-      h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', text: t })))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ),
       h(
         'tbody',
         {},
-        rows.map((r, i) => h('tr', { class: rowClass ? rowClass(i) : undefined }, r.map((cell) => h('td', {}, cell)))),
+        rows.map((r, i) =>
+          h(
+            'tr',
+            { class: rowClass ? rowClass(i) : undefined },
+            r.map((cell) => h('td', {}, cell)),
+          ),
+        ),
       ),
     ),
   );
@@ -90,7 +104,19 @@ function clockText(overdueByClock, clocks) {
 
 function departmentTable(report, clocks) {
   const head = ['承办部门', '收到', '受理', '不予受理', '受理率', '办结', '按期办结率', '延期率', '回访', '满意率', '超期（各环节）'];
-  const row = (g) => [g.label, String(g.received), String(g.accepted), String(g.notAccepted), rate(g.acceptanceRate), String(g.concluded), rate(g.onTimeRate), rate(g.extensionRate), String(g.followUps), rate(g.satisfactionRate), clockText(g.overdueByClock, clocks)];
+  const row = (g) => [
+    g.label,
+    String(g.received),
+    String(g.accepted),
+    String(g.notAccepted),
+    rate(g.acceptanceRate),
+    String(g.concluded),
+    rate(g.onTimeRate),
+    rate(g.extensionRate),
+    String(g.followUps),
+    rate(g.satisfactionRate),
+    clockText(g.overdueByClock, clocks),
+  ];
   const rows = [...report.byDepartment.map(row), row(report.totals)];
   return table('按承办部门统计（第十七条）', head, rows, (i) => (i === rows.length - 1 ? 'total' : undefined));
 }
@@ -198,10 +224,29 @@ export async function reportPage(ctx) {
     title,
     lead,
     form,
-    h('section', { class: 'card report-head' }, h('h2', { text: report.title }), h('p', { class: 'hint', text: `统计期间：${report.period.firstDay} 至 ${report.period.lastDay}（北京时间）· 生成时间：${fmtDateTime(report.generatedAt)} · 适用规则：${report.rule.rulesTitle}（${report.rule.rulesVersion}）` }), summaryCards(report), h('p', { class: 'toolbar' }, csvButton, htmlButton, status)),
+    h(
+      'section',
+      { class: 'card report-head' },
+      h('h2', { text: report.title }),
+      h('p', {
+        class: 'hint',
+        text: `统计期间：${report.period.firstDay} 至 ${report.period.lastDay}（北京时间）· 生成时间：${fmtDateTime(report.generatedAt)} · 适用规则：${report.rule.rulesTitle}（${report.rule.rulesVersion}）`,
+      }),
+      summaryCards(report),
+      h('p', { class: 'toolbar' }, csvButton, htmlButton, status),
+    ),
     h('section', { class: 'card', id: 'report-units' }, h('h2', { text: '一、被投诉单位考评（第二十条）' }), respondentTable(`被投诉单位（${units.length}）`, units, false)),
     h('section', { class: 'card', id: 'report-persons' }, h('h2', { text: '二、被投诉工作人员考评（第二十条）' }), respondentTable(`被投诉工作人员（${persons.length}）`, persons, true)),
     h('section', { class: 'card', id: 'report-departments' }, h('h2', { text: '三、按承办部门统计（第十七条）' }), departmentTable(report, ctx.clocks)),
-    h('section', { class: 'card', id: 'report-notes' }, h('h2', { text: '说明' }), h('ul', { class: 'notes' }, report.notes.map((n) => h('li', { text: n })))),
+    h(
+      'section',
+      { class: 'card', id: 'report-notes' },
+      h('h2', { text: '说明' }),
+      h(
+        'ul',
+        { class: 'notes' },
+        report.notes.map((n) => h('li', { text: n })),
+      ),
+    ),
   );
 }

@@ -8,7 +8,6 @@ import { CASE_SK, auditKey, caseKey } from '../table';
 import { StoredItemCorruptError, plain, queryAll } from './items';
 import { AuditEntrySchema } from '../../case-records';
 
-
 export class DynamoCaseAudit {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -38,7 +37,11 @@ export class DynamoCaseAudit {
     });
     return items.map((it) => {
       const e = AuditEntrySchema.safeParse(it.entry);
-      if (!e.success) throw new StoredItemCorruptError({ pk: String(it.pk), sk: String(it.sk) }, e.error.issues.map((i) => ['entry', ...i.path].join('.')));
+      if (!e.success)
+        throw new StoredItemCorruptError(
+          { pk: String(it.pk), sk: String(it.sk) },
+          e.error.issues.map((i) => ['entry', ...i.path].join('.')),
+        );
       return e.data;
     });
   }

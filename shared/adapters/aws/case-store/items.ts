@@ -66,27 +66,21 @@ export function decoded(value: unknown): { ok: true; value: unknown } | { ok: fa
 export const isConditionFailure = (err: unknown): boolean => err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
 const cancellationCodes = (err: unknown): string[] =>
-  err instanceof Error && err.name === 'TransactionCanceledException'
-    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
-    : [];
+  err instanceof Error && err.name === 'TransactionCanceledException' ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
 
 /** A change's transaction failed on a condition (the case item's, first; or a link's, which only a newer write has). */
 export const caseConditionFailed = (err: unknown): boolean => cancellationCodes(err).includes('ConditionalCheckFailed');
 
 /** The transaction met another one on the same items (a concurrent change of the case): worth reading again. */
 export const isTransactionConflict = (err: unknown): boolean =>
-  (err instanceof Error && (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')) ||
-  cancellationCodes(err).includes('TransactionConflict');
+  (err instanceof Error && (err.name === 'TransactionConflictException' || err.name === 'TransactionInProgressException')) || cancellationCodes(err).includes('TransactionConflict');
 
 /** JSON round trip: the stored map holds plain data only (no undefined, no class instances). */
 export { plain } from '../../case-records';
 
-
 export { linkedDepartments } from '../../case-records';
 
-export const involvesDepartment = (record: CaseRecord, department: string): boolean =>
-  record.department === department || record.assignments.some((a) => a.department === department);
-
+export const involvesDepartment = (record: CaseRecord, department: string): boolean => record.department === department || record.assignments.some((a) => a.department === department);
 
 /** Index keys and the flat attributes query filters use (`qPhase`, `qOverdue`, `qDue`). */
 export function queueAttributes(record: CaseRecord): Record<string, unknown> {
@@ -94,9 +88,7 @@ export function queueAttributes(record: CaseRecord): Record<string, unknown> {
   return {
     [GSI.phaseQueue.partitionKey]: phaseQueuePk(record.jurisdiction, record.phase),
     [GSI.phaseQueue.sortKey]: due,
-    ...(record.department
-      ? { [GSI.departmentQueue.partitionKey]: departmentQueuePk(record.jurisdiction, record.department), [GSI.departmentQueue.sortKey]: due }
-      : {}),
+    ...(record.department ? { [GSI.departmentQueue.partitionKey]: departmentQueuePk(record.jurisdiction, record.department), [GSI.departmentQueue.sortKey]: due } : {}),
     [GSI.jurisdictionByReceipt.partitionKey]: jurisdictionPk(record.jurisdiction),
     [GSI.jurisdictionByReceipt.sortKey]: receiptSortKey(record.receivedAt, record.caseId),
     qPhase: record.phase,
@@ -127,14 +119,22 @@ export function parseCaseItem(raw: Record<string, unknown>): CaseItem {
   const rawRecord = decoded(raw.record);
   if (!rawRecord.ok) throw new StoredItemCorruptError(key, ['record']);
   const record = CaseRecord.safeParse(rawRecord.value);
-  if (!record.success) throw new StoredItemCorruptError(key, record.error.issues.map((i) => ['record', ...i.path].join('.')));
+  if (!record.success)
+    throw new StoredItemCorruptError(
+      key,
+      record.error.issues.map((i) => ['record', ...i.path].join('.')),
+    );
   if (typeof raw.version !== 'number' || raw.version !== record.data.version) throw new StoredItemCorruptError(key, ['version']);
   let pending: PendingWork | undefined;
   if (raw.pending !== undefined) {
     const rawPending = decoded(raw.pending);
     if (!rawPending.ok) throw new StoredItemCorruptError(key, ['pending']);
     const p = z.object({ events: z.array(TimelineEvent), syncLinks: z.boolean() }).safeParse(rawPending.value);
-    if (!p.success) throw new StoredItemCorruptError(key, p.error.issues.map((i) => ['pending', ...i.path].join('.')));
+    if (!p.success)
+      throw new StoredItemCorruptError(
+        key,
+        p.error.issues.map((i) => ['pending', ...i.path].join('.')),
+      );
     pending = p.data;
   }
   return { ...raw, ...key, type: 'case', version: raw.version, record: record.data, pending };

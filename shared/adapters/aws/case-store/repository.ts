@@ -197,7 +197,10 @@ export class DynamoCaseRepository {
   }
 
   /** One change in one TransactWriteItems; the case item first (its condition is the one that can fail). */
-  private async transact(c: ChangeWrite, condition: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): Promise<void> {
+  private async transact(
+    c: ChangeWrite,
+    condition: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+  ): Promise<void> {
     const { pending: _pending, ...item } = c.item;
     const caseId = c.stored.caseId;
     const versionGuard = (v: number) => ({ ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': v } });
@@ -354,7 +357,11 @@ export class DynamoCaseRepository {
   }
 
   private async batchPut(items: Record<string, unknown>[]): Promise<void> {
-    await batchWriteAll(this.doc, this.tableName, items.map((Item) => ({ PutRequest: { Item } })));
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   async get(caseId: string): Promise<CaseRecord | undefined> {
@@ -407,7 +414,11 @@ export class DynamoCaseRepository {
     });
     return items.map((it) => {
       const e = TimelineEvent.safeParse(it.event);
-      if (!e.success) throw new StoredItemCorruptError({ pk: String(it.pk), sk: String(it.sk) }, e.error.issues.map((i) => ['event', ...i.path].join('.')));
+      if (!e.success)
+        throw new StoredItemCorruptError(
+          { pk: String(it.pk), sk: String(it.sk) },
+          e.error.issues.map((i) => ['event', ...i.path].join('.')),
+        );
       return e.data;
     });
   }

@@ -86,7 +86,11 @@ export class PaddleOcrEngine implements OcrEngine {
     const readAs = async (turn: 0 | 180): Promise<OcrPage> => {
       const lines = (await ocr.detect(await prepared(turn)))
         .filter((l) => l.text.trim() !== '')
-        .map((l): OcrLine => ({ text: normaliseLine(l.text), confidence: Number.isFinite(l.mean) ? l.mean : 0, ...(l.box ? { box: l.box.map((p) => [p[0] ?? 0, p[1] ?? 0] as [number, number]) } : {}) }));
+        .map((l): OcrLine => ({
+          text: normaliseLine(l.text),
+          confidence: Number.isFinite(l.mean) ? l.mean : 0,
+          ...(l.box ? { box: l.box.map((p) => [p[0] ?? 0, p[1] ?? 0] as [number, number]) } : {}),
+        }));
       return pageOf(lines, turn, this.name);
     };
     const first = await readAs(0);

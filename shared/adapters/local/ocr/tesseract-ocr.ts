@@ -36,7 +36,9 @@ export class TesseractOcrEngine implements OcrEngine {
       tsv = await run(this.bin, ['stdin', 'stdout', '-l', 'chi_sim', '--psm', '1', 'tsv'], image);
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
-      throw new OcrUnavailableError(e.code === 'ENOENT' ? `${this.bin} not found: apt-get install -y tesseract-ocr tesseract-ocr-chi-sim` : `tesseract failed: ${(e.stderr ?? e.message).slice(0, 300)}`);
+      throw new OcrUnavailableError(
+        e.code === 'ENOENT' ? `${this.bin} not found: apt-get install -y tesseract-ocr tesseract-ocr-chi-sim` : `tesseract failed: ${(e.stderr ?? e.message).slice(0, 300)}`,
+      );
     }
     // TSV rows: level page_num block_num par_num line_num word_num left top width height conf text
     const byLine = new Map<string, { words: string[]; confs: number[] }>();

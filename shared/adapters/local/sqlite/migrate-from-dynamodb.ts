@@ -35,11 +35,7 @@ export interface MigrationProgress {
 
 const prefixOf = (pk: string): string => pk.slice(0, pk.indexOf('#') + 1);
 
-export async function migrateFromDynamo(
-  source: { doc: DynamoDBDocumentClient; tableName: string },
-  target: SqliteStores,
-  onProgress?: (p: MigrationProgress) => void,
-): Promise<MigrationCounts> {
+export async function migrateFromDynamo(source: { doc: DynamoDBDocumentClient; tableName: string }, target: SqliteStores, onProgress?: (p: MigrationProgress) => void): Promise<MigrationCounts> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -83,7 +79,12 @@ export async function migrateFromDynamo(
         case PK_PREFIX.case:
           break; // above
         case PK_PREFIX.source:
-          counts.sources += st.source.run(String(it.sourceKey), String(it.claimedAt), typeof it.caseId === 'string' ? it.caseId : null, typeof it.takenOverFrom === 'string' ? it.takenOverFrom : null).changes;
+          counts.sources += st.source.run(
+            String(it.sourceKey),
+            String(it.claimedAt),
+            typeof it.caseId === 'string' ? it.caseId : null,
+            typeof it.takenOverFrom === 'string' ? it.takenOverFrom : null,
+          ).changes;
           break;
         case PK_PREFIX.counter:
           counts.counters += st.counter.run(pk.slice(PK_PREFIX.counter.length), Number(it.value)).changes;

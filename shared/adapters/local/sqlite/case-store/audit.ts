@@ -8,7 +8,6 @@ import type { StoreStats } from '../stats';
 import { plain } from './records';
 import { AuditEntrySchema } from '../../../case-records';
 
-
 export class SqliteCaseAudit {
   private readonly s;
 

@@ -22,7 +22,9 @@ export class SqliteSourceClaims {
       claim: db.prepare('INSERT INTO sources (source_key, claimed_at) VALUES (?, ?) ON CONFLICT (source_key) DO NOTHING'),
       source: db.prepare<[string], { claimed_at: string; case_id: string | null }>('SELECT claimed_at, case_id FROM sources WHERE source_key = ?'),
       takeOver: db.prepare('UPDATE sources SET claimed_at = ?, taken_over_from = claimed_at WHERE source_key = ? AND claimed_at = ? AND case_id IS NULL'),
-      bind: db.prepare('INSERT INTO sources (source_key, claimed_at, case_id) VALUES (?, ?, ?) ON CONFLICT (source_key) DO UPDATE SET case_id = excluded.case_id WHERE case_id IS NULL OR case_id = excluded.case_id'),
+      bind: db.prepare(
+        'INSERT INTO sources (source_key, claimed_at, case_id) VALUES (?, ?, ?) ON CONFLICT (source_key) DO UPDATE SET case_id = excluded.case_id WHERE case_id IS NULL OR case_id = excluded.case_id',
+      ),
       counter: db.prepare<[string], { value: number }>('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value'),
     };
   }
