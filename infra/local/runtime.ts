@@ -324,6 +324,10 @@ export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' |
       `数据目录 ${paths.root} 正被另一个 tousu 进程使用（进程号 ${live.pid}${live.httpUrl ? `，${live.httpUrl}` : ''}）。请先停止它，或用 --data-dir 指定其他目录。 (data directory in use by pid ${live.pid})`,
     );
   }
+  // Re-entrant within one process: a CLI command run in the runtime's own process (tests, the demo) must neither
+  // overwrite the runtime's lock nor remove it when it ends; the outer holder keeps it and releases it.
+  const held = await readJson<LockInfo>(paths.lock).catch(() => undefined);
+  if (held?.pid === process.pid) return async () => {};
   const mine: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
   await writeJsonAtomic(paths.lock, mine);
   return async () => {
