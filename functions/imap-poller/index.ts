@@ -14,7 +14,8 @@ import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import type { AwsComposition } from '../../shared/composition/aws';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { pollMailbox, type ImapClientLike, type PollSummary } from './poller';
+import { pollMailbox, type PollSummary } from './poller';
+import type { ImapClientLike } from '../../shared/ports/imap';
 
 export const ImapPollerEnv = IntakeEnv.extend({
   IMAP_HOST: z.string().min(1),
