@@ -50,13 +50,28 @@ export default tseslint.config(
         {
           default: 'allow',
           policies: [
-            { from: { element: { type: 'domain' } }, disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'web', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'ports' } }, disallow: { to: { element: { types: { anyOf: ['adapters', 'composition', 'services', 'web', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'services' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'adapters' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'composition' } }, disallow: { to: { element: { types: { anyOf: ['web', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'web' } }, disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'functions', 'infra'] } } } } },
-            { from: { element: { type: 'functions' } }, disallow: { to: { element: { type: 'infra' } } } },
+            // shared/domain/: only itself.
+            {
+              from: { element: { type: 'domain' } },
+              disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'web', 'functions', 'statemachines', 'infra'] } } } },
+            },
+            // shared/ports/: domain.
+            { from: { element: { type: 'ports' } }, disallow: { to: { element: { types: { anyOf: ['adapters', 'composition', 'services', 'web', 'functions', 'statemachines', 'infra'] } } } } },
+            // services (shared/* but domain, ports, adapters, composition): domain, ports, adapters, each other.
+            { from: { element: { type: 'services' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'statemachines', 'infra'] } } } } },
+            // shared/adapters/{aws,memory,local}/: domain, ports, services.
+            { from: { element: { type: 'adapters' } }, disallow: { to: { element: { types: { anyOf: ['composition', 'web', 'functions', 'statemachines', 'infra'] } } } } },
+            // shared/composition/ (the AWS root; the embedded root is infra/local/composition.ts): all of shared/.
+            { from: { element: { type: 'composition' } }, disallow: { to: { element: { types: { anyOf: ['web', 'functions', 'statemachines', 'infra'] } } } } },
+            // web/: domain.
+            { from: { element: { type: 'web' } }, disallow: { to: { element: { types: { anyOf: ['ports', 'adapters', 'composition', 'services', 'functions', 'statemachines', 'infra'] } } } } },
+            // functions/<name>/: shared/, web/, other functions.
+            { from: { element: { type: 'functions' } }, disallow: { to: { element: { types: { anyOf: ['statemachines', 'infra'] } } } } },
+            // statemachines/: nothing (ASL; only comments name it).
+            {
+              from: { element: { type: 'statemachines' } },
+              disallow: { to: { element: { types: { anyOf: ['domain', 'ports', 'adapters', 'composition', 'services', 'web', 'functions', 'infra'] } } } },
+            },
           ],
         },
       ],
@@ -65,7 +80,35 @@ export default tseslint.config(
   {
     files: ['shared/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'fs', 'node:net', 'node:http'] }],
+      // ARCHITECTURE.md: no AWS SDK, file system, network or process.env in the domain.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@aws-sdk/*',
+            '@aws-lambda-powertools/*',
+            'node:fs',
+            'node:fs/*',
+            'fs',
+            'fs/*',
+            'node:net',
+            'net',
+            'node:http',
+            'http',
+            'node:https',
+            'https',
+            'node:http2',
+            'node:tls',
+            'tls',
+            'node:dgram',
+            'node:dns',
+            'node:child_process',
+            'child_process',
+            'nodemailer',
+            'imapflow',
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'process'],
     },
   },

@@ -14,13 +14,12 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
-import { DynamoCaseStore } from '../shared/adapters/aws/dynamo-case-store';
+import { ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
+import { composeEmbedded } from '../infra/local/composition';
+import { MemoryMailSender } from '../shared/adapters/memory/mail-sender';
 import { SfnWorkflow } from '../shared/adapters/aws/sfn-workflow';
-import { cryptoIds } from '../shared/adapters/ids';
 import { allJurisdictions, loadCatalogue, routingIndexFor } from '../shared/config/catalogue';
 import { loadJurisdiction } from '../shared/config/load';
-import { RulesRegistry } from '../shared/domain/rules';
 import { buildRoutingIndex, route, routeByNameOnly, ServiceCatalogue } from '../shared/domain/routing';
 import type { RoutingDecision, RoutingIndex } from '../shared/domain/routing';
 import { routingInputOf } from '../shared/domain/routing/intake';
@@ -108,16 +107,17 @@ async function cost(results: Record<string, number | string>): Promise<void> {
     for (const [label, index] of variants) {
       const tableName = `route${Math.random().toString(36).slice(2, 8)}`;
       await ensureTable(client, tableName);
-      const deps: IntakeDeps = {
-        store: new DynamoCaseStore({ doc: documentClient(client), tableName }),
-        workflow: new SfnWorkflow(sfnClient, 'arn:aws:states:ap-east-1:123456789012:stateMachine:CaseLifecycle'),
+      // The intake core's ports from the embedded composition root on the DynamoDB adapters (no duplicate matching,
+      // no evaluation facts: what this bench counts is routing's reads), with the routing index under test.
+      const composed = await composeEmbedded({
+        jurisdiction: '510903',
+        dynamo: { client, tableName },
+        asDeployed: false,
         clock: { now: () => new Date('2026-03-02T09:30:00+08:00') },
-        ids: cryptoIds,
-        rules: new RulesRegistry(),
-        jurisdiction: j,
-        routing: index,
-        logger: { warn: () => undefined },
-      };
+        mail: new MemoryMailSender(),
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      });
+      const deps: IntakeDeps = { ...composed.intakeDeps(new SfnWorkflow(sfnClient, 'arn:aws:states:ap-east-1:123456789012:stateMachine:CaseLifecycle')), routing: index };
       commands.length = 0;
       for (const c of intakes) await submitIntake(deps, { ...c.intake, sourceKey: `${c.intake.sourceKey}:${tableName}` });
       const reads = commands.filter((x) => /^(GetItem|BatchGetItem|Query|Scan)Command$/.test(x)).length;

@@ -12,14 +12,12 @@
  * on SQLite write transactions; CPU per case (this process: dynalite runs in it here, without its thread).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createCaseStore } from '../shared/adapters/aws/case-store-factory';
-import { DynamoDuplicateIndex } from '../shared/adapters/aws/dynamo-duplicate-index';
-import { openSqliteStores } from '../shared/adapters/local/sqlite';
+import { openEmbeddedStorage } from '../infra/local/composition';
 import { makeCase as testCase } from '../test/integration/case-store-helpers';
 import type { CaseRecord } from '../shared/domain/case';
 import type { CaseStore, NewEvent } from '../shared/ports';
 import type { DuplicateIndex, IndexKey } from '../shared/ports/duplicate-index';
-import { documentClient, ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
+import { ensureTable, localDynamoClient, startDynalite } from '../infra/local/dynalite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +91,8 @@ export async function run() {
 
   // SQLite on disk (WAL), as the runtime would open it.
   const dir = mkdtempSync(join(tmpdir(), 'tousu-bench-sqlite-'));
-  const sq = openSqliteStores(join(dir, 'tousu.db'));
+  const opened = openEmbeddedStorage({ databaseFile: join(dir, 'tousu.db') });
+  const sq = opened.sqlite!;
   const rss0 = process.memoryUsage().rss;
   const s = await drive(nSqlite, sq.store, sq.duplicateIndex);
   results['SQLite: cases'] = nSqlite;
@@ -102,7 +101,7 @@ export async function run() {
   results['SQLite: port calls per case'] = sq.stats.calls / nSqlite;
   results['SQLite: write transactions per case'] = sq.stats.transactions / nSqlite;
   results['SQLite: RSS growth MiB'] = (process.memoryUsage().rss - rss0) / 2 ** 20;
-  sq.close();
+  opened.close();
   rmSync(dir, { recursive: true, force: true });
 
   // DynamoDB adapters on dynalite (on disk, in this thread).
@@ -111,9 +110,10 @@ export async function run() {
   const client = localDynamoClient(dynalite);
   const counter = countingCalls(client);
   await ensureTable(client, 'tousu');
-  const doc = documentClient(client);
+  // The same adapters the embedded composition root composes on DynamoDB (the case store as deployed).
+  const onDynamo = openEmbeddedStorage({ dynamo: { client, tableName: 'tousu' } });
   counter.calls = 0;
-  const d = await drive(nDynamo, createCaseStore({ doc, tableName: 'tousu' }), new DynamoDuplicateIndex({ doc, tableName: 'tousu' }));
+  const d = await drive(nDynamo, onDynamo.store, onDynamo.duplicateIndex);
   results['DynamoDB/dynalite: cases'] = nDynamo;
   results['DynamoDB/dynalite: cases/s (intake + 3 changes each)'] = nDynamo / d.seconds;
   results['DynamoDB/dynalite: CPU ms per case'] = d.cpuMs / nDynamo;

@@ -108,7 +108,8 @@ export function createApp(opts: CreateAppOptions): Hono {
       try {
         config = typeof handover === 'function' ? await handover() : handover;
       } catch (err) {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'hand-over keys not loaded', error: errorName(err), code: (err as { code?: unknown }).code }));
+        // The function's logger (Powertools on Lambda, the runtime's log locally): the error's name and code only.
+        (opts.deps.logger ?? consoleJsonLogger).error('hand-over keys not loaded', { error: errorName(err), code: (err as { code?: unknown }).code });
         return c.json({ code: 'handover_unavailable', message: '本系统暂时无法校验移交（密钥未能读取），请稍后重试。' }, 503);
       }
       const r = await receiveHandover(

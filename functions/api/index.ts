@@ -4,6 +4,7 @@
  * zod-checked environment. Staff routes verify Cognito ID tokens (one verification interface, shared/auth); staff
  * sign in through POST /api/auth/login and its challenge steps against Cognito (shared/auth/cognito-login.ts).
  */
+import type { SignInChallenges } from '../../shared/ports/staff-auth';
 import { handle } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Hono } from 'hono';
@@ -18,7 +19,6 @@ import { createCognitoChallenges, createCognitoLogin, createCognitoLogout } from
 import { cognitoStaffDirectory } from '../../shared/auth/cognito-directory';
 import { DynamoStaffRevocations } from '../../shared/adapters/aws/staff-revocations';
 import { parseHttpLimits } from './limits';
-import type { SignInChallenges } from '../../shared/auth/challenge';
 import { mountSignInChallengeRoutes } from './routes/auth-cognito';
 import { createApp } from './app';
 import type { AppDeps } from './app';

@@ -7,7 +7,7 @@ import type { S3Event } from 'aws-lambda';
 import type * as z from 'zod';
 import { S3ObjectReader } from '../../shared/adapters/aws/s3-object-reader';
 import { s3Client } from '../../shared/composition/aws-s3';
-import { submitIntake } from '../../shared/intake/core';
+import { createCase } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { processSesMailEvent, type S3MailOutcome } from './service';
@@ -33,7 +33,7 @@ function build(raw: NodeJS.ProcessEnv): (event: S3Event) => Promise<S3MailOutcom
         if (!out) throw new Error(`S3 object missing or without body: ${key}`);
         return out.bytes;
       },
-      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await createCase(intake, i)).caseId }) }),
       log: (message, data) => logger.info(message, data),
     });
 }

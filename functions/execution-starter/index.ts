@@ -1,11 +1,12 @@
 /**
  * Lambda on the start queue (SQS event source with ReportBatchItemFailures): starts the queued case executions.
- * Wiring only; the work is in ./service. Clients and the logger are created once per container.
+ * Wiring only (shared/composition/aws-starter.ts); the work is in ./service. Clients and the logger are created once
+ * per container.
  */
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SfnWorkflow } from '../../shared/adapters/aws/sfn-workflow';
+import { composeAwsStarter } from '../../shared/composition/aws-starter';
 import { ExecutionStarterEnv } from './env';
 import { startExecutions } from './service';
 import type { StarterDeps } from './service';
@@ -14,11 +15,8 @@ const telemetry = lambdaTelemetry('execution-starter');
 let deps: StarterDeps | undefined;
 
 function build(): StarterDeps {
-  const env = ExecutionStarterEnv.parse(process.env);
-  return {
-    workflow: new SfnWorkflow(new SFNClient({}), env.STATE_MACHINE_ARN),
-    logger: telemetry.ports.logger,
-  };
+  // Through the AWS composition root (its starter part: no table, no jurisdiction).
+  return composeAwsStarter(ExecutionStarterEnv.parse(process.env), { logger: telemetry.ports.logger, sfn: new SFNClient({}) });
 }
 
 export const handler = lambdaHandler(telemetry, async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -10,11 +10,12 @@ import * as z from 'zod';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret, readSecretFields } from '../../shared/adapters/aws/secret-json';
 import type { CachedSecret } from '../../shared/adapters/aws/secret-json';
-import { submitIntake, type IntakeDeps } from '../../shared/intake/core';
+import { createCase, type IntakeDeps } from '../../shared/intake/core';
 import { IntakeEnv, intakeComposition } from '../../shared/composition/aws-intake';
 import type { AwsComposition } from '../../shared/composition/aws';
 import { ingestEmail } from '../../shared/email-intake/service';
-import { pollMailbox, type ImapClientLike, type PollSummary } from './poller';
+import { pollMailbox, type PollSummary } from './poller';
+import type { ImapClientLike } from '../../shared/ports/imap';
 
 export const ImapPollerEnv = IntakeEnv.extend({
   IMAP_HOST: z.string().min(1),
@@ -55,7 +56,7 @@ async function run(env: ImapPollerEnv): Promise<PollSummary> {
     return await pollMailbox(client as unknown as ImapClientLike, {
       mailbox: env.IMAP_MAILBOX,
       maxMessages: env.IMAP_MAX_MESSAGES,
-      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await submitIntake(intake, i)).caseId }) }),
+      ingest: (raw, source) => ingestEmail(raw, source, { clock, jurisdiction, blobs, quarantine, submit: async (i) => ({ caseId: (await createCase(intake, i)).caseId }) }),
       log: (message, data) => logger.warn(message, data),
     });
   } catch (err) {

@@ -6,16 +6,7 @@
  */
 import type { EmailIntakeResult, MailSource } from '../../shared/email-intake/service';
 import { errorName } from '../../shared/domain/errors';
-
-/** The part of imapflow's ImapFlow the poller uses (so the poller can be driven by any IMAP client). */
-export interface ImapClientLike {
-  connect(): Promise<void>;
-  logout(): Promise<void>;
-  getMailboxLock(path: string): Promise<{ release(): void }>;
-  search(query: { seen: boolean }, options: { uid: true }): Promise<number[] | false | undefined>;
-  fetchOne(uid: string, query: { source: true }, options: { uid: true }): Promise<{ source?: Buffer } | false>;
-  messageFlagsAdd(uid: string, flags: string[], options: { uid: true }): Promise<boolean>;
-}
+import type { ImapClientLike } from '../../shared/ports/imap';
 
 export interface PollOptions {
   mailbox: string;

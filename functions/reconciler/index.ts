@@ -24,7 +24,7 @@ export const handler = lambdaHandler(telemetry, async (): Promise<ReconcilerSumm
     built = {
       deps,
       thresholdMs: env.THRESHOLD_MINUTES * 60_000,
-      calendar: calendarCheck(deps, deps.calendarYears),
+      calendar: calendarCheck(deps, deps.refreshCalendar),
       ...(deps.replayHandovers ? { replayHandovers: deps.replayHandovers } : {}),
       ...(deps.workOrders ? { workOrders: deps.workOrders } : {}),
     };

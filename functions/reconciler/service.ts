@@ -17,7 +17,6 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { lazyQueuedWorkflow } from '../../shared/adapters/aws/lazy-queued-workflow';
 import { lazySfnWorkflow } from '../../shared/adapters/aws/lazy-sfn-workflow';
-import { calendarRefresher } from '../../shared/calendar/refresh';
 import { composeAws } from '../../shared/composition/aws';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
@@ -59,14 +58,14 @@ export interface ReconcilerSummary {
 export const CALENDAR_STATUS_LOG_MESSAGE = 'calendar status' as const;
 
 /**
- * The calendar check of each run: the years imported through the admin API are read, open cases that ran on
- * provisional dates are recomputed once their year is there, and the status is logged for the alarm.
+ * The calendar check of each run: the years imported through the admin API are read (the composition's refresher,
+ * at every run), open cases that ran on provisional dates are recomputed once their year is there, and the status
+ * is logged for the alarm.
  */
-export function calendarCheck(deps: ReconcileDeps, years: CalendarYearStore): () => Promise<ProvisionalStatus & { recomputed: number }> {
+export function calendarCheck(deps: ReconcileDeps, refreshCalendar: () => Promise<void>): () => Promise<ProvisionalStatus & { recomputed: number }> {
   const lifecycle = deps.lifecycle!;
-  const refresher = calendarRefresher(lifecycle.calendar, years, { everyMs: 0 });
   return async () => {
-    await refresher.ensureFresh();
+    await refreshCalendar();
     const recompute = await recomputeProvisional({ store: deps.store, clock: deps.clock, calendar: lifecycle.calendar, rules: lifecycle.rules, jurisdiction: lifecycle.jurisdiction });
     return { ...recompute.status, recomputed: recompute.casesRecomputed };
   };
@@ -79,13 +78,15 @@ export function reconcilerDeps(
   clock: Clock,
   logger?: ReconcilerLogger,
   opts: AwsWorkOrdersOptions = {},
-): ReconcileDeps & { calendarYears: CalendarYearStore; replayHandovers?: () => Promise<ReplayOutcome[]>; workOrders?: () => Promise<PumpRun> } {
+): ReconcileDeps & { calendarYears: CalendarYearStore; refreshCalendar: () => Promise<void>; replayHandovers?: () => Promise<ReplayOutcome[]>; workOrders?: () => Promise<PumpRun> } {
   const c = composeAws(env as unknown as Record<string, string | undefined>, {
     evidence: s3Evidence,
     dynamo: clients.dynamo,
     sfn: clients.sfn,
     clock,
     ...(logger ? { logger } : {}),
+    // Every run reads the years imported through the admin API (calendarCheck).
+    calendarRefreshMs: 0,
     // The reconciler queues its starts like every other function that starts cases.
     workflow: () => lazyQueuedWorkflow(env.START_QUEUE_URL, lazySfnWorkflow(env.STATE_MACHINE_ARN, clients.sfn), clients.sqs),
   });
@@ -124,6 +125,7 @@ export function reconcilerDeps(
     submit,
     lifecycle: { calendar, rules, jurisdiction },
     calendarYears: c.calendarYears,
+    refreshCalendar: c.refreshCalendar,
     ...(logger ? { logger } : {}),
   };
 }

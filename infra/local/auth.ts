@@ -7,13 +7,13 @@
  * account is gone or disabled, its role or department changed, or its token version moved on (logout), so a
  * revoked or changed account stops at the next request, not when the token expires.
  */
+import type { AccountLookup, TokenIssuer } from '../../shared/ports/staff-auth';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, decodeJwt } from 'jose';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { LOCAL_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER, LocalTokenVerifier } from '../../shared/auth/local-verifier';
-import type { StaffPrincipal, StaffTokenVerifier } from '../../shared/auth/principal';
 
 export const TOKEN_TTL_SECONDS = 8 * 60 * 60;
 
@@ -41,15 +41,6 @@ export async function loadOrCreateSecret(path: string, bytes = 32): Promise<Uint
     throw err;
   }
   return secret;
-}
-
-export interface TokenIssuer extends StaffTokenVerifier {
-  issue(principal: Pick<StaffPrincipal, 'username' | 'role' | 'department' | 'jurisdiction' | 'name'> & { tokenVersion?: number }): Promise<{ token: string; expiresAt: string }>;
-}
-
-/** The account fields a token must still match (infra/local/users.ts UserStore.accountState). */
-export interface AccountLookup {
-  accountState(username: string): Promise<{ role: string; department?: string; tokenVersion: number; disabled: boolean } | undefined>;
 }
 
 export interface TokenIssuerOptions {

@@ -9,13 +9,7 @@
  * - ManualClock: time moves only when a test calls `advanceTo` / `advanceBy`; sleepers are released one by
  *   one in instant order, each at its own instant, so tests are deterministic.
  */
-import type { Clock } from '../../shared/ports';
-
-/** A Clock the embedded runtime can also sleep on. */
-export interface SleepingClock extends Clock {
-  /** Resolves once the clock reaches `instant` (at once if it has); rejects when `signal` aborts. */
-  sleepUntil(instant: Date | string | number, signal?: AbortSignal): Promise<void>;
-}
+import type { SleepingClock } from '../../shared/ports';
 
 /** Largest delay setTimeout accepts (2^31 - 1 ms); longer sleeps are chained. */
 const MAX_TIMER_MS = 2_147_483_647;

@@ -120,7 +120,8 @@ export function embeddedJurisdiction(opts: Pick<EmbeddedOptions, 'jurisdiction' 
   });
 }
 
-interface StoragePorts {
+/** The storage of a deployment alone (the CLI commands that need no workflow and no mail: users, report, migrate). */
+export interface EmbeddedStorage {
   sqlite?: SqliteStores;
   store: CaseStore;
   duplicateIndex: DuplicateIndex;
@@ -133,7 +134,7 @@ interface StoragePorts {
   close(): void;
 }
 
-function sqliteStorage(file: string | undefined, asDeployed: boolean): StoragePorts {
+function sqliteStorage(file: string | undefined, asDeployed: boolean): EmbeddedStorage {
   const s = openSqliteStores(file ?? ':memory:');
   return {
     sqlite: s,
@@ -155,7 +156,7 @@ function openPlainCaseStore(s: SqliteStores): CaseStore {
   return new SqliteCaseStore(s.db, { stats: s.stats });
 }
 
-function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeployed: boolean, logger: Logger | undefined): StoragePorts {
+function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeployed: boolean, logger: Logger | undefined): EmbeddedStorage {
   const doc = createDocumentClient(dynamo.client);
   const { tableName } = dynamo;
   return {
@@ -173,13 +174,23 @@ function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeploye
   };
 }
 
+/**
+ * The stores of a data directory's database (`databaseFile`), or of a DynamoDB table (`dynamo`), as `composeEmbedded`
+ * opens them, for the CLI commands that need no jurisdiction, workflow or mail (`tousu users`, `tousu report`, `tousu
+ * migrate`). The caller closes them.
+ */
+export function openEmbeddedStorage(opts: Pick<EmbeddedOptions, 'databaseFile' | 'dynamo' | 'asDeployed' | 'logger'>): EmbeddedStorage {
+  const asDeployed = opts.asDeployed ?? true;
+  return opts.dynamo ? dynamoStorage(opts.dynamo, asDeployed, opts.logger) : sqliteStorage(opts.databaseFile, asDeployed);
+}
+
 export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>): Promise<EmbeddedComposition<C>> {
   // Configuration first: a bad jurisdiction file fails before any storage is opened.
   const setup = opts.setup ?? embeddedJurisdiction(opts);
   const { jurisdiction, calendar, rules } = setup;
   const asDeployed = opts.asDeployed ?? true;
   const logger = opts.logger;
-  const storage = opts.dynamo ? dynamoStorage(opts.dynamo, asDeployed, logger) : sqliteStorage(opts.databaseFile, asDeployed);
+  const storage = openEmbeddedStorage({ ...opts, asDeployed });
   const store = opts.workOrders
     ? withWorkOrderMarks(storage.store, { outbox: storage.workOrderOutbox, clock: opts.clock, newToken: randomUUID, ...(opts.workOrders.onMarked ? { onMarked: opts.workOrders.onMarked } : {}) })
     : storage.store;

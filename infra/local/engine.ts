@@ -29,7 +29,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { SleepingClock } from './clock';
+import type { SleepingClock } from '../../shared/ports';
 
 /** Node 20 lacks Promise.withResolvers; aws-local-stepfunctions calls it in every Task state. */
 export function polyfillPromiseWithResolvers(): void {

@@ -17,7 +17,7 @@ import type { BlobStore, CaseStore, MailSender } from '../../shared/ports';
 import { MemoryMailSender } from '../../shared/adapters/memory/mail-sender';
 import { performAction } from '../../shared/services/actions';
 import type { TaskLogger } from '../../shared/services/lifecycle-tasks';
-import type { SleepingClock } from './clock';
+import type { SleepingClock } from '../../shared/ports';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SqliteStores } from '../../shared/adapters/local/sqlite';
 import { DATABASE_FILE } from '../../shared/adapters/local/sqlite';

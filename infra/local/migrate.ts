@@ -19,7 +19,8 @@ import { cp, mkdir } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { backupDatabase, openDatabase, openSqliteStores } from '../../shared/adapters/local/sqlite';
+import { backupDatabase, openDatabase } from '../../shared/adapters/local/sqlite';
+import { openEmbeddedStorage } from './composition';
 import type { Db } from '../../shared/adapters/local/sqlite';
 import { migrateFromDynamo } from '../../shared/adapters/local/sqlite/migrate-from-dynamodb';
 import type { MigrationCounts, MigrationProgress } from '../../shared/adapters/local/sqlite/migrate-from-dynamodb';
@@ -126,7 +127,9 @@ export async function migrateDataDir(paths: MigrationPaths, onProgress?: (p: Mig
   }
   const client = localDynamoClient(dynalite);
   const doc = documentClient(client);
-  const target = openSqliteStores(paths.database);
+  // The SQLite stores as the runtime opens them (./composition.ts, the embedded composition root).
+  const storage = openEmbeddedStorage({ databaseFile: paths.database });
+  const target = storage.sqlite!;
   try {
     let tableThere = true;
     try {
@@ -179,7 +182,7 @@ export async function migrateDataDir(paths: MigrationPaths, onProgress?: (p: Mig
     target.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(MARKER, JSON.stringify(marker));
     return { outcome: 'done', counts, backup, checked };
   } finally {
-    target.close();
+    storage.close();
     client.destroy();
     await dynalite.close();
   }

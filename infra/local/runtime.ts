@@ -19,17 +19,16 @@ import { handOverParked } from '../../shared/services/lifecycle-tasks';
 import { deadLetterId, errorSummary } from '../../shared/services/dead-letters';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import type { CaseRecord } from '../../shared/domain/case';
-import { timingSafeEqual } from 'node:crypto';
 import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { writeFileAtomic } from './atomic-file';
 import { DataDirNotPrivateError, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateUmask, securePrivateDir } from './private-dir';
 import { createServer } from 'node:http';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener, serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
 import nodemailer from 'nodemailer';
 import type { Hono } from 'hono';
@@ -37,11 +36,10 @@ import type { StoreStats } from '../../shared/adapters/local/sqlite';
 import { composeEmbedded, embeddedJurisdiction } from './composition';
 import type { EmbeddedComposition } from './composition';
 import { recomputeProvisional } from '../../shared/services/calendar-recompute';
-import { importCalendarYear } from '../../shared/services/calendar-admin';
 import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import type { ProvisionalStatus } from '../../shared/services/calendar-recompute';
 import type { CalendarRouteDeps } from '../../functions/api/routes/calendar-admin';
-import { DEFAULT_JURISDICTION, listJurisdictions, loadJurisdiction } from '../../shared/config/load';
+import { DEFAULT_JURISDICTION, listJurisdictions } from '../../shared/config/load';
 import { rulesStatus } from '../../shared/config/rules';
 import { shanghaiDate } from '../../shared/domain/calendar';
 import type { WorkingCalendar } from '../../shared/domain/calendar';
@@ -53,9 +51,6 @@ import { createEmailIntakeRoute } from '../../shared/email-intake/route';
 import type { IntakeDeps } from '../../shared/intake/core';
 import type { CaseStore } from '../../shared/ports';
 import { performAction } from '../../shared/services/actions';
-import { buildQuarterReport } from '../../shared/services/evaluation';
-import { isQuarter } from '../../shared/domain/evaluation';
-import type { JurisdictionRef } from '../../shared/domain/evaluation';
 import { createApp } from '../../functions/api/app';
 import { LimitsConfigError, parseHttpLimits } from '../../functions/api/limits';
 import type { HttpLimitsInput } from '../../functions/api/limits';
@@ -66,9 +61,9 @@ import type { StaffRouteDeps } from '../../functions/api/routes/staff';
 import { mountStaffIntakeRoutes } from '../../functions/staff-intake/routes';
 import { staffSubmit } from '../../functions/staff-intake/service';
 import { createTokenIssuer, loadOrCreateSecret } from './auth';
-import type { TokenIssuer } from './auth';
+import type { TokenIssuer } from '../../shared/ports/staff-auth';
 import { RealClock, ScaledClock } from './clock';
-import type { SleepingClock } from './clock';
+import type { SleepingClock } from '../../shared/ports';
 import { FolderBlobStore } from './folder-blob-store';
 import { FolderWatch } from './folder-watch';
 import { FileLetterReviewStore } from './letter-review-store';
@@ -82,16 +77,15 @@ import type { LogFormat, RuntimeLogger } from './log';
 import { OutboxMailSender } from './outbox-mail-sender';
 import { createWorkOrderPump, readWorkOrderSettings, WorkOrderConfigError } from './workorder-pump';
 import type { WorkOrderPump, WorkOrderSettings } from './workorder-pump';
-import { outboxItemView } from '../../shared/services/workorder-outbound';
-import type { OutboxStatus } from '../../shared/ports/workorder-outbox';
 import { startSmtpIntake } from './smtp-intake';
 import type { MailIngestOutcome, ReplayResult, SmtpIntakeHandle } from './smtp-intake';
 import { SmtpLimitsError, parseSmtpLimits, type SmtpLimits, type SmtpLimitsInput } from './smtp-limits';
 import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits } from './intake-backlog';
 import type { UserStore } from './users';
-import { staffAdminOf, staffDirectoryOf, updateUser } from './users';
+import { staffAdminOf, staffDirectoryOf } from './users';
 import { mountAdminRoutes } from '../../functions/api/routes/admin';
 import { createRecovery } from './recovery';
+import { createAdminApp } from './admin-app';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
 import { createLocalWorkflow } from './workflow';
@@ -459,89 +453,6 @@ class TrackingClock implements SleepingClock {
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-async function readBody(req: IncomingMessage, max = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max) throw new Error('body too large');
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * The admin routes of dead letters and the reconciler (`tousu dead-letters list|replay`, `tousu reconcile` while
- * the runtime runs); undefined for other paths. Listings never carry the intake itself.
- */
-async function recoveryAdmin(recovery: Recovery, req: IncomingMessage): Promise<{ status: number; body: unknown } | undefined> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.method === 'GET' && url.pathname === '/admin/dead-letters') {
-    const status = url.searchParams.get('status') ?? 'open';
-    if (status !== 'open' && status !== 'resolved') return { status: 400, body: { message: `status 只能是 open 或 resolved，收到“${status}”。` } };
-    return { status: 200, body: await recovery.listDeadLetters(status) };
-  }
-  if (req.method === 'POST' && url.pathname === '/admin/dead-letters/replay') {
-    const text = await readBody(req);
-    const body = (text.trim() ? JSON.parse(text) : {}) as { id?: unknown };
-    if (body.id !== undefined) {
-      if (typeof body.id !== 'string' || !/^[a-f0-9]{32}$/.test(body.id)) return { status: 400, body: { message: '死信编号应为 32 位十六进制字符。' } };
-      return { status: 200, body: { store: [await recovery.replay(body.id)], smtp: [] } };
-    }
-    return { status: 200, body: await recovery.replayAll() };
-  }
-  if (req.method === 'POST' && url.pathname === '/admin/reconcile') {
-    const text = await readBody(req);
-    const body = (text.trim() ? JSON.parse(text) : {}) as { thresholdMs?: unknown; dryRun?: unknown };
-    if (body.thresholdMs !== undefined && (typeof body.thresholdMs !== 'number' || !Number.isFinite(body.thresholdMs) || body.thresholdMs < 0)) {
-      return { status: 400, body: { message: 'thresholdMs 应为非负数。' } };
-    }
-    return { status: 200, body: await recovery.reconcile({ ...(typeof body.thresholdMs === 'number' ? { thresholdMs: body.thresholdMs } : {}), dryRun: body.dryRun === true }) };
-  }
-  return undefined;
-}
-
-/**
- * `tousu workorders list|replay` while the runtime runs: the outbox items (never the result text) and the replay of
- * dead letters (all, or the given report ids), which the pump then posts at once.
- */
-async function workOrdersAdmin(pump: WorkOrderPump | undefined, req: IncomingMessage): Promise<{ status: number; body: unknown }> {
-  if (!pump) return { status: 409, body: { code: 'workorder_outbound_not_configured', message: '未配置 12345 工单回传（tousu.config.json 的 workOrderOutbound）。' } };
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.method === 'GET' && url.pathname === '/admin/workorders') {
-    const status = url.searchParams.get('status') ?? undefined;
-    if (status !== undefined && !['pending', 'delivered', 'dead'].includes(status)) return { status: 400, body: { message: `status 只能是 pending、delivered 或 dead，收到“${status}”。` } };
-    const items = await pump.outbox.list(status as OutboxStatus | undefined);
-    // `full=1`: whole reports, for `tousu workorders export` (the batch the platform gets, result text included).
-    return { status: 200, body: { items: url.searchParams.get('full') === '1' ? items : items.map(outboxItemView) } };
-  }
-  if (req.method === 'POST' && url.pathname === '/admin/workorders/replay') {
-    const text = await readBody(req);
-    const body = (text.trim() ? JSON.parse(text) : {}) as { ids?: unknown };
-    if (body.ids !== undefined && !(Array.isArray(body.ids) && body.ids.every((x) => typeof x === 'string'))) return { status: 400, body: { message: 'ids 应为回传编号的数组。' } };
-    let replayed: string[];
-    try {
-      replayed = await pump.replay(body.ids as string[] | undefined);
-    } catch (err) {
-      return { status: 404, body: { code: 'not_dead_letters', message: `以下编号不是失败的回传：${(err as Error).message.replace(/^not dead letters: /, '')}` } };
-    }
-    const run = replayed.length > 0 ? await pump.run() : undefined;
-    return { status: 200, body: { replayed, ...(run ? { run } : {}) } };
-  }
-  return { status: 404, body: { message: 'not found' } };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
 /** Engine task functions at once while HTTP requests are in flight / otherwise (see the runtime's wiring). */
 export const ENGINE_TASKS_BUSY = 1;
 export const ENGINE_TASKS_IDLE = 8;
@@ -578,24 +489,6 @@ async function listenPrivateSocket(server: Server, path: string): Promise<{ path
       await rm(folder ?? socketPath, { recursive: true, force: true });
     },
   };
-}
-
-/** Builds the art. 20 quarterly report for `tousu report evaluation` while the runtime runs (body: quarter, jurisdiction). */
-async function evaluationAdmin(deps: Parameters<typeof buildQuarterReport>[0], own: JurisdictionConfig, text: string): Promise<{ status: number; body: unknown }> {
-  const body = (text.trim() ? JSON.parse(text) : {}) as { quarter?: unknown; jurisdiction?: unknown };
-  if (typeof body.quarter !== 'string' || !isQuarter(body.quarter)) return { status: 400, body: { message: 'quarter 应为 YYYYQn 格式（例如 2024Q1）。' } };
-  const code = body.jurisdiction ?? own.code;
-  if (typeof code !== 'string' || !/^\d{6}(-[A-Za-z0-9]+)?$/.test(code)) return { status: 400, body: { message: 'jurisdiction 应为6位行政区划代码。' } };
-  let ref: JurisdictionRef = { code };
-  if (code === own.code) ref = own;
-  else {
-    try {
-      ref = loadJurisdiction(code);
-    } catch (err) {
-      if (!isTousuError(err)) throw err;
-    }
-  }
-  return { status: 200, body: await buildQuarterReport(deps, ref, body.quarter) };
 }
 
 function closeServer(server: Server | ServerType): Promise<void> {
@@ -1000,72 +893,23 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     const replay = async () => (await recovery.replayAll()).smtp;
 
-    // Admin endpoint for the CLI while the runtime runs (`users`, `reconcile`, `dead-letters`, `report`): a Unix
-    // socket (0600) in the private data directory, never a TCP port that every local user could reach; the key in
-    // secrets/admin.key is asked for as well.
-    const adminServer = createServer((req, res) => {
-      void (async () => {
-        const key = req.headers['x-tousu-admin-key'];
-        if (typeof key !== 'string' || !safeEqual(key, adminKey)) return sendJson(res, 401, { message: '管理密钥无效。' });
-        try {
-          if (req.method === 'POST' && req.url === '/admin/users') {
-            const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-            const user = await users.add(
-              body as never,
-              jurisdiction.departments.map((d) => d.code),
-            );
-            logger.say(`已创建账户 ${user.username}（${user.role}${user.department ? `，${user.department}` : ''}）`, 'user added', { user: user.username, role: user.role });
-            return sendJson(res, 201, user);
-          }
-          if (req.method === 'GET' && req.url === '/admin/users') return sendJson(res, 200, { items: await users.list() });
-          if (req.method === 'POST' && req.url === '/admin/users/update') {
-            return sendJson(
-              res,
-              200,
-              await updateUser(
-                users,
-                JSON.parse(await readBody(req)),
-                jurisdiction.departments.map((d) => d.code),
-              ),
-            );
-          }
-          if (req.method === 'GET' && req.url === '/admin/status') return sendJson(res, 200, status());
-          if (req.method === 'POST' && req.url === '/admin/backup') {
-            // tousu backup while running: the copy is made by this process, the only one with the database open.
-            const body = JSON.parse(await readBody(req)) as { destination?: unknown };
-            if (typeof body.destination !== 'string' || !body.destination.startsWith('/')) return sendJson(res, 400, { message: 'destination 应为备份文件的绝对路径。' });
-            return sendJson(res, 201, await backupTo(body.destination));
-          }
-          if (req.method === 'POST' && req.url === '/admin/calendar') {
-            // tousu calendar import --data-dir: load the year now and recompute the provisional cases.
-            const body = JSON.parse(await readBody(req)) as { year?: unknown };
-            const done = await importCalendarYear(calendarAdmin, body.year, { role: 'admin', id: 'cli' });
-            logger.say(`已导入 ${done.year.year} 年节假日安排，重新计算 ${done.recompute.casesRecomputed} 件在办投诉的暂定期限`, 'calendar imported', {
-              year: done.year.year,
-              ...done.recompute,
-              problems: done.recompute.problems.length,
-            });
-            return sendJson(res, 201, { imported: done.year.year, recompute: done.recompute });
-          }
-          if (req.method === 'POST' && req.url === '/admin/reports/evaluation') {
-            const report = await evaluationAdmin({ facts: composed.facts, rules, clock }, jurisdiction, await readBody(req));
-            return sendJson(res, report.status, report.body);
-          }
-          if (req.url?.startsWith('/admin/workorders')) {
-            const answer = await workOrdersAdmin(workOrders, req);
-            return sendJson(res, answer.status, answer.body);
-          }
-          const recoveryAnswer = await recoveryAdmin(recovery, req);
-          if (recoveryAnswer) return sendJson(res, recoveryAnswer.status, recoveryAnswer.body);
-          return sendJson(res, 404, { message: 'not found' });
-        } catch (err) {
-          if (isTousuError(err)) return sendJson(res, err.status, { code: err.code, message: err.message, ...('problems' in err ? { errors: (err as { problems: unknown }).problems } : {}) });
-          if (err instanceof SyntaxError) return sendJson(res, 400, { message: '请求内容不是有效的 JSON。' });
-          logger.error('admin request failed', { error: errorName(err) });
-          return sendJson(res, 500, { message: '内部错误。' });
-        }
-      })();
+    // Admin endpoint for the CLI while the runtime runs (`users`, `reconcile`, `dead-letters`, `report`): a Hono app
+    // (./admin-app.ts) on a Unix socket (0600) in the private data directory, never a TCP port that every local user
+    // could reach; the key in secrets/admin.key is asked for as well.
+    const adminApp = createAdminApp({
+      adminKey,
+      jurisdiction,
+      users,
+      status,
+      backupTo,
+      calendarAdmin,
+      evaluation: { facts: composed.facts, rules, clock },
+      ...(workOrders ? { workOrders } : {}),
+      recovery,
+      logger,
     });
+    const adminListener = getRequestListener(adminApp.fetch);
+    const adminServer = createServer((req, res) => void adminListener(req, res));
     const adminSocket = await listenPrivateSocket(adminServer, paths.adminSocket);
     cleanups.push(async () => {
       await closeServer(adminServer);

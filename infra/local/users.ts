@@ -8,6 +8,7 @@
  * account on each request and refuses a token whose version, role or department no longer match, or whose
  * account is disabled. Logout, disabling and a role change bump the version, so old tokens stop at once.
  */
+import type { StaffPrincipal } from '../../shared/ports/staff-auth';
 import type { StaffAccountView, StaffAdmin } from '../../shared/ports/staff-admin';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,10 +18,9 @@ import { z } from 'zod';
 import { PK_PREFIX } from '../../shared/adapters/aws/table';
 import { TousuError, UnauthorizedError, ValidationError } from '../../shared/domain/errors';
 import { StaffRole } from '../../shared/auth/principal';
-import type { StaffPrincipal } from '../../shared/auth/principal';
 import { Code } from '../../shared/domain/intake';
 import type { StaffDirectory } from '../../shared/ports';
-import type { ItemChange } from '../../shared/adapters/local/sqlite/users';
+import type { ItemChange, UserItems } from '../../shared/ports/user-items';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -125,18 +125,8 @@ function publicRecord(item: UserItem): UserRecord {
   };
 }
 
-/** Where account items live: SQLite in the embedded runtime (SqliteUserItems), DynamoDB items otherwise. */
-export interface UserItems {
-  /** False when the username is taken. */
-  insert(item: UserItem): Promise<boolean>;
-  get(username: string): Promise<UserItem | undefined>;
-  list(): Promise<UserItem[]>;
-  /** The changed item, or undefined when there is no such account. */
-  update(username: string, change: ItemChange): Promise<UserItem | undefined>;
-}
-
 /** Account items on the single DynamoDB table (pk `USER#<username>`, sk `USER`). */
-export class DynamoUserItems implements UserItems {
+export class DynamoUserItems implements UserItems<UserItem> {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -212,14 +202,14 @@ export class DynamoUserItems implements UserItems {
   }
 }
 
-export type UserStoreOptions = ({ doc: DynamoDBDocumentClient; tableName: string } | { items: UserItems }) & {
+export type UserStoreOptions = ({ doc: DynamoDBDocumentClient; tableName: string } | { items: UserItems<UserItem> }) & {
   /** Wall time for account timestamps (never the virtual clock). */
   now?: () => Date;
 };
 
 export class UserStore {
   private readonly now: () => Date;
-  private readonly items: UserItems;
+  private readonly items: UserItems<UserItem>;
 
   constructor(opts: UserStoreOptions) {
     this.now = opts.now ?? (() => new Date());

@@ -15,7 +15,7 @@ import type { Phase } from '../../shared/domain/case';
 import type { CaseStore, Workflow } from '../../shared/ports';
 import { isOpen, lifecycleTasks, TASK_FUNCTION_SUBSTITUTIONS } from '../../shared/services/lifecycle-tasks';
 import type { LifecycleTaskDeps, LifecycleTasks, TaskLogger } from '../../shared/services/lifecycle-tasks';
-import type { SleepingClock } from './clock';
+import type { SleepingClock } from '../../shared/ports';
 import { LocalEngine } from './engine';
 import type { ExecutionSummary, LocalExecution, TaskFunction } from './engine';
 import { IntakeBacklogGate, parseIntakeBacklog } from './intake-backlog';

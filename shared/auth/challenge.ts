@@ -6,14 +6,7 @@
  * the routes and the runtime do not pull in the Cognito SDK.
  */
 import { TousuError } from '../domain/errors';
-import type { StaffPrincipal } from './principal';
-
-/** What a successful sign-in yields (the shape of StaffRouteDeps.login in functions/api/routes/staff.ts). */
-export interface SignInResult {
-  token: string;
-  expiresAt: string;
-  principal: StaffPrincipal;
-}
+import type { SignInResult } from '../ports/staff-auth';
 
 export const CHALLENGE_CODES = ['new_password_required', 'mfa_code_required', 'mfa_setup_required'] as const;
 export type ChallengeCode = (typeof CHALLENGE_CODES)[number];
@@ -62,16 +55,6 @@ export class SignInError extends TousuError {
   ) {
     super(message);
   }
-}
-
-/** The steps after the password (each resolves to a token or throws the next AuthChallengeError). */
-export interface SignInChallenges {
-  /** NEW_PASSWORD_REQUIRED → the user's new password. */
-  newPassword(username: string, session: string, newPassword: string): Promise<SignInResult>;
-  /** SOFTWARE_TOKEN_MFA → the current TOTP code. */
-  mfaCode(username: string, session: string, code: string): Promise<SignInResult>;
-  /** MFA_SETUP → the first TOTP code of the newly added authenticator (verifies and enables it). */
-  mfaSetup(username: string, session: string, code: string): Promise<SignInResult>;
 }
 
 /** The JSON body of a successful sign-in (POST /api/auth/login and every challenge route). */

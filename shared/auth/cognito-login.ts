@@ -10,6 +10,7 @@
  * (SOFTWARE_TOKEN_MFA). A wrong password and an unknown user give the same 401 (no user enumeration; the client
  * also has `preventUserExistenceErrors`). Passwords, codes, sessions and tokens are never logged.
  */
+import type { SignInChallenges, SignInResult, StaffPrincipal, StaffRevocations, StaffTokenVerifier } from '../ports/staff-auth';
 import {
   AdminUserGlobalSignOutCommand,
   AssociateSoftwareTokenCommand,
@@ -21,9 +22,6 @@ import type { AuthenticationResultType, ChallengeNameType, CognitoIdentityProvid
 import { decodeJwt } from 'jose';
 import { UnauthorizedError, ValidationError, errorName } from '../domain/errors';
 import { AuthChallengeError, SignInError } from './challenge';
-import type { SignInChallenges, SignInResult } from './challenge';
-import type { StaffPrincipal, StaffTokenVerifier } from './principal';
-import type { StaffRevocations } from './revocation';
 import type { Logger } from '../ports';
 import { consoleJsonLogger } from '../adapters/local/console-logger';
 

@@ -11,13 +11,13 @@
  * Both cost a call per staff request; Cognito's admin read quotas (per account and region) bound the staff
  * request rate, which is small for one jurisdiction's staff.
  */
+import type { StaffPrincipal, StaffRevocations, StaffTokenVerifier } from '../ports/staff-auth';
 import { AdminGetUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { UnauthorizedError } from '../domain/errors';
 import { STAFF_ROLES, principalFromClaims } from './principal';
-import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from './principal';
-import type { StaffRevocations } from './revocation';
+import type { StaffRole } from './principal';
 
 export interface CognitoVerifierOptions {
   userPoolId: string;

@@ -1,8 +1,8 @@
 /** Verifier of the embedded runtime's tokens: HS256 JWTs signed with the data directory's secret (jose). */
+import type { StaffPrincipal, StaffTokenVerifier } from '../ports/staff-auth';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { UnauthorizedError } from '../domain/errors';
 import { principalFromClaims } from './principal';
-import type { StaffPrincipal, StaffTokenVerifier } from './principal';
 
 export const LOCAL_TOKEN_ISSUER = 'tousu-local';
 export const LOCAL_TOKEN_AUDIENCE = 'tousu-staff';

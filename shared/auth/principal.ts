@@ -1,35 +1,18 @@
 /**
- * Staff authentication: ONE verification interface for both hosts. On AWS the token is a Cognito JWT
+ * Staff authentication: the claims of a staff token and the principal they give, for both hosts (the verifier port
+ * is shared/ports/staff-auth.ts). On AWS the token is a Cognito JWT
  * (aws-jwt-verify); in the embedded runtime it is an HS256 JWT from the local issuer (jose). Route handlers
  * only ever see a `StaffTokenVerifier` and the `StaffPrincipal` it returns.
  */
 import * as z from 'zod';
-import type { Actor } from '../domain/case';
 import { Code } from '../domain/intake';
 import { UnauthorizedError } from '../domain/errors';
+import { STAFF_ROLES } from '../domain/staff-roles';
+import type { StaffPrincipal, StaffTokenVerifier } from '../ports/staff-auth';
 
-/** Roles a staff account can have (issue 9): agency staff, department liaison, leader, administrator. */
-export const STAFF_ROLES = ['agency', 'department', 'leader', 'admin'] as const;
+export { STAFF_ROLES };
 export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
-
-export interface StaffPrincipal {
-  username: string;
-  role: StaffRole;
-  /** Department code, for the department role. */
-  department?: string;
-  /** The jurisdiction the account belongs to, when the token says so. */
-  jurisdiction?: string;
-  /** The person's own name, when the account has one (art. 21: compared with the respondent person of a case). */
-  name?: string;
-  /** The actor recorded in timelines and audit entries. */
-  actor: Actor;
-}
-
-export interface StaffTokenVerifier {
-  /** Resolves the principal of a valid, unexpired token; rejects with UnauthorizedError otherwise. */
-  verifyStaffToken(token: string): Promise<StaffPrincipal>;
-}
 
 /** The claims both issuers put into a staff token (Cognito: groups and custom attributes, mapped in cognito.ts). */
 export const StaffClaims = z.object({

@@ -5,15 +5,8 @@
  * tries again at the next use: the calendar never gets worse because the store is unreachable.
  */
 import type { CalendarYearData, WorkingCalendar } from '../domain/calendar';
-import type { CalendarYearStore, Logger } from '../ports';
+import type { CalendarRefresher, CalendarYearStore, Logger } from '../ports';
 import { errorName } from '../domain/errors';
-
-export interface CalendarRefresher {
-  /** Loads what the store has when the last read is older than the interval. */
-  ensureFresh(): Promise<void>;
-  /** Years loaded from the store so far. */
-  loaded(): number[];
-}
 
 export function calendarRefresher(calendar: WorkingCalendar, store: CalendarYearStore, opts: { everyMs?: number; now?: () => number; logger?: Pick<Logger, 'warn'> } = {}): CalendarRefresher {
   const everyMs = opts.everyMs ?? 5 * 60_000;

@@ -40,12 +40,25 @@ export function jurisdictionCalendar(jurisdiction: Pick<JurisdictionConfig, 'cal
   return calendar;
 }
 
+/**
+ * The calendar of the shipped and administrator years alone, no jurisdiction's overrides: what `tousu config
+ * validate` checks the year files with (a ConfigError names every problem). Never for a deadline.
+ */
+export function sharedCalendarYears(src: Pick<JurisdictionSources, 'calendarDir'> = {}): WorkingCalendar {
+  return jurisdictionCalendar({ calendarOverrides: [] }, src);
+}
+
+/** The rules registry (config/rules, or `rulesDir`). */
+export function composeRules(src: Pick<JurisdictionSources, 'rulesDir'> = {}): RulesRegistry {
+  return src.rulesDir ? loadRulesRegistry(src.rulesDir) : loadRulesRegistry();
+}
+
 /** The jurisdiction `code` (or a file path), its calendar and the rules registry. */
 export function composeJurisdiction(code: string, src: JurisdictionSources = {}): JurisdictionSetup {
   const jurisdiction = loadJurisdiction(code, src.jurisdictionDir ? { dir: src.jurisdictionDir } : {});
   return {
     jurisdiction,
     calendar: jurisdictionCalendar(jurisdiction, src),
-    rules: src.rulesDir ? loadRulesRegistry(src.rulesDir) : loadRulesRegistry(),
+    rules: composeRules(src),
   };
 }

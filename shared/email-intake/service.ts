@@ -8,6 +8,7 @@ import { ValidationError } from '../domain/errors';
 import { isTrustedForwarder, type JurisdictionConfig } from '../domain/jurisdiction';
 import { extractComplaint, maskIdCards, usableSenderName, type Extraction } from '../domain/extraction';
 import { validateIntake } from '../intake/validate';
+import type { ValidatedIntake } from '../intake/validate';
 import type { BlobStore, Clock } from '../ports';
 import { detectNotComplaint } from '../mail/classify';
 import { MailParseError } from '../mail/errors';
@@ -18,7 +19,8 @@ import type { QuarantineReason, QuarantineStore } from './quarantine';
 /** Where the mail came from: part of the idempotency key. */
 export type MailSource = 'ses' | 'smtp' | 'cli' | `imap:${string}`;
 
-export type SubmitIntake = (intake: CanonicalIntake) => Promise<{ caseId: string }>;
+/** The intake core as the mail channel hands over: its intake is validated already (shared/intake/core.ts `createCase`). */
+export type SubmitIntake = (intake: ValidatedIntake) => Promise<{ caseId: string }>;
 
 export interface AttachmentPolicy {
   maxBytes: number;
@@ -273,7 +275,7 @@ export async function ingestEmail(raw: Uint8Array, source: MailSource, deps: Ema
   };
   // Bad input is final: it goes to the quarantine with the reasons, never to a dead letter that replays forever.
   const invalid = (err: ValidationError) => quarantine('invalid', `邮件内容无法形成有效的投诉件：${err.problems.map((p) => p.message).join('；')}`.slice(0, 2000), sourceKey, mail);
-  let intake: CanonicalIntake;
+  let intake: ValidatedIntake;
   try {
     intake = validateIntake(candidate);
   } catch (err) {

@@ -31,6 +31,7 @@ import { hashQueryCode } from '../adapters/ids';
 import type { DuplicateCheck, DuplicateDecision } from '../domain/duplicates';
 import { applyMerge, isDismissedPair } from '../domain/duplicates';
 import { validateIntake } from './validate';
+import type { ValidatedIntake } from './validate';
 import { routeIntake } from '../domain/routing/intake';
 import { ROUTING_KIND_LABELS } from '../domain/routing';
 import type { RoutingDecision, RoutingIndex } from '../domain/routing';
@@ -99,7 +100,7 @@ export const STALE_CLAIM_MS = 2 * 60 * 1000;
 const consoleLogger: IntakeLogger = consoleJsonLogger;
 
 /** Checks the intake against the deployment's jurisdiction; fills `respondent.unitCode` on an exact name match. */
-export function resolveAgainstJurisdiction(intake: CanonicalIntake, j: JurisdictionConfig): CanonicalIntake {
+export function resolveAgainstJurisdiction<T extends CanonicalIntake>(intake: T, j: JurisdictionConfig): T {
   const problems: FieldProblem[] = [];
   if (intake.jurisdiction !== undefined && intake.jurisdiction !== j.code) {
     problems.push({ field: 'jurisdiction', code: 'unknown_jurisdiction', message: `本系统受理的是${j.name}（${j.code}）的投诉，不能受理辖区 ${intake.jurisdiction} 的投诉。` });
@@ -487,8 +488,21 @@ async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: s
   }
 }
 
+/**
+ * A channel's intake as it arrives (any shape): validated once (shared/intake/validate.ts), then made a case by
+ * `createCase`. A bad intake throws ValidationError with every problem and its Chinese message.
+ */
 export async function submitIntake(deps: IntakeDeps, input: unknown, opts: IntakeOptions = {}): Promise<IntakeResult> {
-  const checked = resolveAgainstJurisdiction(validateIntake(input), deps.jurisdiction);
+  return createCase(deps, validateIntake(input), opts);
+}
+
+/**
+ * The case-creating service: takes only a validated intake (`ValidatedIntake`, made by `validateIntake` alone),
+ * checks it against the deployment's jurisdiction, routes it, claims its source key and creates the case
+ * (idempotent on the source key), files it for duplicate matching and sends the acknowledgement.
+ */
+export async function createCase(deps: IntakeDeps, validated: ValidatedIntake, opts: IntakeOptions = {}): Promise<IntakeResult> {
+  const checked = resolveAgainstJurisdiction(validated, deps.jurisdiction);
   // Back-pressure (issue 26): refused before anything is claimed or stored, so a refused sender simply retries.
   deps.workflow.checkIntakeCapacity?.();
   const now = deps.clock.now().toISOString();

@@ -164,11 +164,22 @@ export function semanticProblems(intake: CanonicalIntake): FieldProblem[] {
   return problems;
 }
 
+/** The brand of a validated intake: declared only, never a value, and not exported (issue 16). */
+declare const validated: unique symbol;
+
+/**
+ * A canonical intake that passed `validateIntake`: the schema and every rule beyond it (arts. 4, 7(1), 16). Only
+ * the validator makes one (nothing else can name the brand), and the case-creating service
+ * (shared/intake/core.ts `createCase`) accepts nothing else, so an unvalidated intake cannot become a case.
+ * `test/unit/validated-intake.test.ts` holds the type test.
+ */
+export type ValidatedIntake = CanonicalIntake & { readonly [validated]: true };
+
 /** Parses any channel's canonical intake; throws ValidationError with Chinese field messages. */
-export function validateIntake(input: unknown): CanonicalIntake {
+export function validateIntake(input: unknown): ValidatedIntake {
   const parsed = CanonicalIntake.safeParse(input);
   if (!parsed.success) throw new ValidationError(problemsFromZod(parsed.error));
   const problems = semanticProblems(parsed.data);
   if (problems.length > 0) throw new ValidationError(problems);
-  return parsed.data;
+  return parsed.data as ValidatedIntake;
 }

@@ -1,5 +1,7 @@
 /** The dead-letter store port (adapters: shared/adapters/aws/dynamo-dead-letter-store.ts, shared/adapters/memory/dead-letter-store.ts). */
+import type { Actor } from '../domain/case';
 import type { DeadLetter } from '../domain/dead-letter';
+import type { CanonicalIntake } from '../domain/intake';
 
 export interface DeadLetterPage {
   items: DeadLetter[];
@@ -17,3 +19,10 @@ export interface DeadLetterStore {
   /** A failed replay: attempts + 1 and the new error. */
   retried(id: string, at: string, error: DeadLetter['error']): Promise<DeadLetter>;
 }
+
+export interface SubmitOptions {
+  actor?: Actor;
+}
+
+/** The intake core as a replay sees it: submits a parked intake again (idempotent on its source key). */
+export type Submit = (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<{ caseId: string; duplicate?: boolean; status?: string }>;

@@ -14,6 +14,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * A Clock one can also sleep on: the embedded runtime's in-process engine waits on it for callback-task timeouts, so a
+ * virtual clock (infra/local/clock.ts: RealClock, ScaledClock, ManualClock) moves deadlines without waiting.
+ */
+export interface SleepingClock extends Clock {
+  /** Resolves once the clock reaches `instant` (at once if it has); rejects when `signal` aborts. */
+  sleepUntil(instant: Date | string | number, signal?: AbortSignal): Promise<void>;
+}
+
 // ---------------------------------------------------------------------------------------------- Logger
 
 /**
@@ -172,6 +181,16 @@ export interface Workflow {
 export interface CalendarYearStore {
   list(): Promise<CalendarYearData[]>;
   put(year: CalendarYearData, meta: { at: string; by: string }): Promise<void>;
+}
+
+/**
+ * Keeps a WorkingCalendar up to date with the years of a CalendarYearStore (AWS; shared/calendar/refresh.ts).
+ */
+export interface CalendarRefresher {
+  /** Loads what the store has when the last read is older than the interval. */
+  ensureFresh(): Promise<void>;
+  /** Years loaded from the store so far. */
+  loaded(): number[];
 }
 
 /** A staff account as the action service checks a named hand-over (art. 21); undefined for no such account. */

@@ -19,15 +19,16 @@
  * Logs and errors here carry ids, kinds and error names only, never the intake (personal data).
  */
 import { createHash } from 'node:crypto';
-import type { Actor } from '../domain/case';
 import { CanonicalIntake } from '../domain/intake';
 import type { DeadLetter } from '../domain/dead-letter';
-import type { DeadLetterStore } from '../ports/dead-letters';
+import type { DeadLetterStore, Submit, SubmitOptions } from '../ports/dead-letters';
+import type { ReplayOutcome } from '../ports/recovery';
 import { IntakeBusyError, NotFoundError, TousuError, ValidationError, errorName, isTousuError } from '../domain/errors';
 import type { CaseStore, Clock, Counters, Logger } from '../ports';
 import { METRICS } from './metrics';
 export { DEAD_LETTER_KINDS, DEAD_LETTER_STATUSES, DeadLetter } from '../domain/dead-letter';
-export type { DeadLetterPage, DeadLetterStore } from '../ports/dead-letters';
+export type { DeadLetterPage, DeadLetterStore, Submit, SubmitOptions } from '../ports/dead-letters';
+export type { ReplayOutcome } from '../ports/recovery';
 
 /** Stable id of a dead letter: one per kind and source key. */
 export function deadLetterId(kind: DeadLetter['kind'], sourceKey: string): string {
@@ -42,12 +43,6 @@ export function errorSummary(err: unknown): DeadLetter['error'] {
 // ---------------------------------------------------------------------------------------------- services
 
 export type DeadLetterLogger = Pick<Logger, 'warn' | 'error'>;
-
-export interface SubmitOptions {
-  actor?: Actor;
-}
-
-export type Submit = (intake: CanonicalIntake, opts?: SubmitOptions) => Promise<{ caseId: string; duplicate?: boolean; status?: string }>;
 
 export interface DeliverDeps {
   submit: Submit;
@@ -153,8 +148,6 @@ export interface ReplayDeps {
   clock: Clock;
   logger?: DeadLetterLogger;
 }
-
-export type ReplayOutcome = { id: string; ok: true; caseId: string; duplicate: boolean; note: string } | { id: string; ok: false; error: DeadLetter['error']; note: string };
 
 /** Replays one dead letter. Idempotent: a resolved one answers with its case; an intake already filed gives the same case. */
 export async function replayDeadLetter(deps: ReplayDeps, id: string): Promise<ReplayOutcome> {

@@ -35,6 +35,9 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { Phase as PhaseSchema, SYSTEM_ACTOR } from '../domain/case';
 import { applyMerge } from '../domain/duplicates/merge';
 import type { CaseRecord, Phase, TimelineEvent } from '../domain/case';
+import type { ReconcileFinding, ReconcileReport } from '../ports/recovery';
+
+export type { ReconcileFinding, ReconcileReport };
 import type { JurisdictionConfig } from '../domain/jurisdiction';
 import type { RulesRegistry } from '../domain/rules';
 import { nextWakeUp } from '../domain/lifecycle';
@@ -74,22 +77,6 @@ export interface ReconcileOptions {
    * the source claims are left to the scheduled run.
    */
   onlyCaseId?: string;
-}
-
-export type ReconcileFinding =
-  | { kind: 'not_started'; caseId: string; phase: Phase; action: 'started' | 'restarted' | 'already_restarted' | 'already_running' | 'would_start'; execution?: string }
-  | { kind: 'no_waiting_task' | 'missed_wake_up'; caseId: string; phase: Phase; action: 'resumed' | 'already_resumed' | 'would_resume'; execution?: string }
-  | { kind: 'orphan_claim'; sourceKey: string; caseId?: string; action: 'replayed' | 'dead_lettered' | 'would_dead_letter' | 'reported'; deadLetterId?: string; replayedInto?: string }
-  | { kind: 'unjoined_merge'; caseId: string; into: string; action: 'joined' | 'would_join' | 'reported' };
-
-export interface ReconcileReport {
-  at: string;
-  thresholdMs: number;
-  dryRun: boolean;
-  casesChecked: number;
-  claimsChecked: number;
-  findings: ReconcileFinding[];
-  problems: { caseId?: string; sourceKey?: string; error: string }[];
 }
 
 export const DEFAULT_RECONCILE_THRESHOLD_MS = 15 * 60_000;

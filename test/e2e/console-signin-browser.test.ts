@@ -5,6 +5,7 @@
  * by an administrator signs in with the temporary password, sets a new one (设置新密码), enrols an authenticator
  * (绑定身份验证器) and lands in the console with the ID token; the step session never reaches browser storage.
  */
+import type { StaffTokenVerifier } from '../../shared/ports/staff-auth';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -27,7 +28,6 @@ import { mountStaffRoutes } from '../../functions/api/routes/staff';
 import type { StaffRouteDeps } from '../../functions/api/routes/staff';
 import { createCognitoChallenges, createCognitoLogin } from '../../shared/auth/cognito-login';
 import { principalFromClaims } from '../../shared/auth/principal';
-import type { StaffTokenVerifier } from '../../shared/auth/principal';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import hoodiecrow from 'hoodiecrow-imap';
 import { ImapFlow } from 'imapflow';
 import { pollMailbox } from '../../functions/imap-poller/poller';
-import type { ImapClientLike } from '../../functions/imap-poller/poller';
+import type { ImapClientLike } from '../../shared/ports/imap';
 import { MemoryQuarantineStore } from '../../shared/adapters/memory/quarantine-store';
 import { ingestEmail } from '../../shared/email-intake/service';
 import { submitIntake } from '../../shared/intake/core';

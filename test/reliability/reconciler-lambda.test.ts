@@ -8,7 +8,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ReconcilerEnv } from '../../functions/reconciler/env';
-import { reconcilerDeps, runReconciler } from '../../functions/reconciler/service';
+import { calendarCheck, reconcilerDeps, runReconciler } from '../../functions/reconciler/service';
 import type { ReconcilerLogger } from '../../functions/reconciler/service';
 import type { CanonicalIntake } from '../../shared/domain/intake';
 import { submitIntake } from '../../shared/intake/core';
@@ -134,3 +134,18 @@ test('a claim without a case whose intake is parked is replayed into exactly one
   for (const secret of [person.name, person.phone, i.sourceKey]) expect(logged).not.toContain(secret);
   expect(lines.find((l) => l.message === 'reconcile finding')?.data).toMatchObject({ kind: 'orphan_claim', action: 'replayed', deadLetterId: id, replayedInto: cases[0]!.caseId });
 }, 60_000);
+
+test("each run reads the years imported through the admin API, through the composition root's refresher (issue 16)", async () => {
+  const d = deps();
+  const check = calendarCheck(d, d.refreshCalendar);
+  const year = 2099;
+  expect(d.lifecycle!.calendar.hasYear(year)).toBe(false);
+  await check();
+  expect(d.lifecycle!.calendar.hasYear(year)).toBe(false);
+  // An administrator imports a year after the first run (POST /api/admin/calendar writes it to the table); the
+  // next run has it at once (no 5-minute cache: the reconciler reads at every run). 2099-01-05 is a Monday.
+  await d.calendarYears.put({ year, source: '测试通知', holidays: [`${year}-01-05`], workdays: [] }, { at: h.now.value.toISOString(), by: 'admin' });
+  await check();
+  expect(d.lifecycle!.calendar.hasYear(year)).toBe(true);
+  expect(d.lifecycle!.calendar.isWorkday(`${year}-01-05`)).toBe(false);
+});

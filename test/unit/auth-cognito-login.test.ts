@@ -4,6 +4,7 @@
  * new password, TOTP enrolment and codes, throttling and the other refusals; then the routes through a Hono app
  * (POST /api/auth/login, /new-password, /mfa, /mfa-setup) with a verifier stub, and the token working on /api/me.
  */
+import type { StaffTokenVerifier } from '../../shared/ports/staff-auth';
 import {
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
@@ -22,7 +23,6 @@ import { AuthChallengeError, SignInError } from '../../shared/auth/challenge';
 import { WRONG_CREDENTIALS, createCognitoChallenges, createCognitoLogin } from '../../shared/auth/cognito-login';
 import type { CognitoLoginOptions } from '../../shared/auth/cognito-login';
 import { principalFromClaims } from '../../shared/auth/principal';
-import type { StaffTokenVerifier } from '../../shared/auth/principal';
 import { UnauthorizedError, ValidationError } from '../../shared/domain/errors';
 import type { JurisdictionConfig } from '../../shared/domain/jurisdiction';
 

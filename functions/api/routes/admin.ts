@@ -14,6 +14,7 @@
  * audited (who, when, what): account changes under the audit key `ADMIN-USERS`, replays under `ADMIN-RECOVERY`, a
  * workflow retry on the case itself. A deployment without a part answers 501 with the reason, never a silent 404.
  */
+import type { StaffTokenVerifier } from '../../../shared/ports/staff-auth';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
@@ -23,22 +24,13 @@ import { NotFoundError, TousuError, ValidationError } from '../../../shared/doma
 import { ROLE_LABELS } from '../../../shared/domain/access';
 import { StaffRole } from '../../../shared/auth/principal';
 import type { CaseStore, Clock } from '../../../shared/ports';
-import type { DeadLetterStore } from '../../../shared/ports/dead-letters';
 import type { StaffAdmin } from '../../../shared/ports/staff-admin';
-import type { ReplayOutcome } from '../../../shared/services/dead-letters';
-import type { ReconcileFinding, ReconcileReport } from '../../../shared/services/reconcile';
+import type { AdminRecovery, ReconcileFinding } from '../../../shared/ports/recovery';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
-import type { StaffTokenVerifier } from '../../../shared/auth/principal';
 import { jsonBody, principalOf, requireRole } from './staff';
 
 export const USERS_AUDIT_KEY = 'ADMIN-USERS';
 export const RECOVERY_AUDIT_KEY = 'ADMIN-RECOVERY';
-
-export interface AdminRecovery {
-  deadLetters: DeadLetterStore;
-  replay(id: string): Promise<ReplayOutcome>;
-  reconcile(opts: { dryRun?: boolean; onlyCaseId?: string }): Promise<ReconcileReport>;
-}
 
 export interface AdminRouteDeps {
   verifier: StaffTokenVerifier;

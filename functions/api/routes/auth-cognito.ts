@@ -13,12 +13,12 @@
  * session is the credential); API Gateway throttles them. The embedded runtime has no challenges and does not
  * mount these.
  */
+import type { SignInChallenges, SignInResult } from '../../../shared/ports/staff-auth';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import { ValidationError } from '../../../shared/domain/errors';
 import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
-import type { SignInChallenges, SignInResult } from '../../../shared/auth/challenge';
 
 export interface SignInChallengeRouteDeps {
   challenges: SignInChallenges;

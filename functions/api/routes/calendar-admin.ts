@@ -4,8 +4,9 @@
  * the notice text as published is parsed and shown for confirmation; with `confirm: true` it is saved, loaded and
  * the provisional deadlines of open cases are recomputed. Agency staff may look; only administrators import.
  */
+import type { StaffPrincipal } from '../../../shared/ports/staff-auth';
 import type { Context, Hono } from 'hono';
-import type { StaffPrincipal, StaffRole } from '../../../shared/auth/principal';
+import type { StaffRole } from '../../../shared/auth/principal';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import type { CalendarYearData } from '../../../shared/domain/calendar';

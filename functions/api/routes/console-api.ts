@@ -11,6 +11,7 @@
  * has no business with, every case-content read audited. A department never finds a confidential complainant by
  * phone (art. 13: the respondent must not learn who complained).
  */
+import type { StaffPrincipal } from '../../../shared/ports/staff-auth';
 import { CONTACT_OUTCOME_LABELS } from '../../../shared/domain/notices/contacts';
 import type { Context, Hono } from 'hono';
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
@@ -36,7 +37,7 @@ import type { RulesStatus } from '../../../shared/domain/rules';
 import { safeFilename } from '../../../shared/intake/evidence';
 import type { BlobStore } from '../../../shared/ports';
 import { authenticate } from '../../../shared/auth/principal';
-import type { StaffPrincipal, StaffRole } from '../../../shared/auth/principal';
+import type { StaffRole } from '../../../shared/auth/principal';
 import { QUARANTINE_REASON_LABELS } from '../../../shared/email-intake/quarantine';
 import { caseSummary } from './staff';
 import type { StaffRouteDeps } from './staff';

@@ -19,6 +19,7 @@
  * case's audit trail; it is logged (who by staff user name and role, which quarter and format, how many facts),
  * never with a respondent's name or any report content.
  */
+import type { StaffPrincipal, StaffTokenVerifier } from '../../../shared/ports/staff-auth';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
 import { ForbiddenError, ValidationError } from '../../../shared/domain/errors';
@@ -30,7 +31,7 @@ import type { Clock, Logger } from '../../../shared/ports';
 import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
 import { consoleJsonLogger } from '../../../shared/adapters/local/console-logger';
 import { authenticate } from '../../../shared/auth/principal';
-import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
+import type { StaffRole } from '../../../shared/auth/principal';
 import { buildQuarterReport } from '../../../shared/services/evaluation';
 
 /** Where the route logs (the runtime's logger locally; a JSON line on stdout on Lambda). No personal data. */

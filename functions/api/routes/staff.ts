@@ -6,6 +6,7 @@
  * business with. Every read of a case is audited (who, when, what), denied reads too; denied actions are audited
  * by the action service. What a department sees is built by shared/domain/redaction.ts.
  */
+import type { StaffPrincipal, StaffTokenVerifier } from '../../../shared/ports/staff-auth';
 import { mountCalendarRoutes } from './calendar-admin';
 import type { CalendarRouteDeps } from './calendar-admin';
 import type { Context, Hono } from 'hono';
@@ -25,7 +26,7 @@ import type { ActionName, LifecycleContext } from '../../../shared/domain/lifecy
 import { assignmentSlipPage } from '../../../shared/domain/notices';
 import type { CaseStore, Clock } from '../../../shared/ports';
 import { authenticate, bearerToken } from '../../../shared/auth/principal';
-import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
+import type { StaffRole } from '../../../shared/auth/principal';
 import { AuthChallengeError, signInBody } from '../../../shared/auth/challenge';
 import { LoginThrottle, clientAddress, tooMany, waitText } from '../rate-limit';
 import { DEFAULT_HTTP_LIMITS } from '../limits';

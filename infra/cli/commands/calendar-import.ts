@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_BLOCK_DAYS, noticeDate } from '../../../shared/domain/calendar-notice';
 import type { NoticeFinding } from '../../../shared/domain/calendar-notice';
 import { ConfigError, ValidationError } from '../../../shared/domain/errors';
-import { loadCalendar } from '../../../shared/calendar/load';
+import { sharedCalendarYears } from '../../../shared/composition/jurisdiction';
 import { describeDifferences, importNoticeText } from '../../../shared/calendar/notice-import';
 import type { ImportNoticeResult } from '../../../shared/calendar/notice-import';
 import { writeImportedYear } from '../../local/calendar-year-file';
@@ -220,7 +220,7 @@ async function runImport(file: string | undefined, options: ImportOpts): Promise
   // provisional deadlines; otherwise the file is written here and read at the next start.
   const live = options.dataDir ? ((await adminRequest(options.dataDir, 'POST', '/admin/calendar', { year: result.data })) as { recompute: RecomputeReport } | undefined) : undefined;
   const outcome = live ? (ex ? 'replaced' : 'written') : await writeImportedYear(result, { force: opts.force });
-  const cal = loadCalendar({ yearDir: opts.calendarDir });
+  const cal = sharedCalendarYears(opts.calendarDir ? { calendarDir: opts.calendarDir } : {});
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ ...report(outcome), ...(live ? { recompute: live.recompute } : {}) })}\n`);
     return;

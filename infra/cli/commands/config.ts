@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { loadCalendar } from '../../../shared/calendar/load';
+import { sharedCalendarYears } from '../../../shared/composition/jurisdiction';
 import { shanghaiDate } from '../../../shared/domain/calendar';
 import { ConfigError } from '../../../shared/domain/errors';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
@@ -163,7 +163,7 @@ function jurisdictionReport(file: string, registry: RulesRegistry): FileReport {
 
 function calendarWarnings(today: string, calendarDir: string | undefined): { warnings: string[]; report?: FileReport } {
   try {
-    const calendar = loadCalendar(calendarDir ? { yearDir: calendarDir } : {});
+    const calendar = sharedCalendarYears(calendarDir ? { calendarDir } : {});
     const year = Number(today.slice(0, 4));
     const missing = [year, year + 1].filter((y) => !calendar.hasYear(y));
     return {

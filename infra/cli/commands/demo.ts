@@ -25,7 +25,7 @@ import { PHASE_LABELS } from '../../../shared/domain/case';
 import { CHANNEL_LABELS } from '../../../shared/domain/intake';
 import type { Channel } from '../../../shared/domain/intake';
 import { ManualClock, ScaledClock } from '../../local/clock';
-import type { SleepingClock } from '../../local/clock';
+import type { SleepingClock } from '../../../shared/ports';
 import { CHANNEL_SCENARIOS, printTimeline, runChannelDemo } from '../../local/demo-channels';
 import type { ChannelDemoResult } from '../../local/demo-channels';
 import { openLifecycleSandbox } from '../../local/lifecycle-sandbox';

@@ -13,21 +13,17 @@
  * Output: a summary (or `--json`, the whole report). Exit 0 when nothing is left to do by hand, 1 when problems
  * or dead letters remain.
  */
-import type { WorkingCalendar } from '../../../shared/domain/calendar';
-import type { RulesRegistry } from '../../../shared/domain/rules';
 import type { Command } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SfnWorkflow } from '../../../shared/adapters/aws/sfn-workflow';
 import { composeAws } from '../../../shared/composition/aws';
 import { systemClock } from '../../../shared/ports';
-import type { CaseStore, Workflow } from '../../../shared/ports';
-import type { ClaimSource } from '../../../shared/ports/claims';
+import type { Workflow } from '../../../shared/ports';
 import { submitIntake } from '../../../shared/intake/core';
-import type { DeadLetterStore, Submit } from '../../../shared/services/dead-letters';
+import type { ReconcileTarget } from '../../../shared/ports/reconcile-target';
 import { reconcile } from '../../../shared/services/reconcile';
 import type { ReconcileDeps, ReconcileReport } from '../../../shared/services/reconcile';
-import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import { composeEmbedded } from '../../local/composition';
 import type { EmbeddedComposition } from '../../local/composition';
 import { OutboxMailSender } from '../../local/outbox-mail-sender';
@@ -46,21 +42,6 @@ export interface TargetOptions {
   jurisdictionDir?: string;
 }
 
-export interface Target {
-  store: CaseStore;
-  workflow: Workflow & { deferred?: string[] };
-  deadLetters: DeadLetterStore;
-  claims: ClaimSource;
-  jurisdiction: JurisdictionConfig;
-  /** The calendar the deployment computes with (its overrides, its imported years). */
-  calendar: WorkingCalendar;
-  rules: RulesRegistry;
-  submit: Submit;
-  /** Where the run happened, for people. */
-  where: string;
-  close(): Promise<void>;
-}
-
 /**
  * A Workflow for a stopped embedded runtime: remembers what it was asked to start; `tousu start` resumes every
  * open case from its phase anyway, so nothing is lost.
@@ -76,7 +57,7 @@ class DeferredWorkflow implements Workflow {
 }
 
 /** Opens the data directory (runtime stopped) or a deployed table, through the platform's composition root. */
-export async function openTarget(o: TargetOptions): Promise<Target> {
+export async function openTarget(o: TargetOptions): Promise<ReconcileTarget> {
   if (o.table) {
     if (!o.stateMachineArn?.startsWith('arn:')) throw new UsageError('与 --table 一起使用时需要 --state-machine-arn（状态机 ARN）。');
     if (!o.jurisdiction) throw new UsageError('与 --table 一起使用时需要 --jurisdiction（辖区代码）。');

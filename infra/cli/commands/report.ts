@@ -13,13 +13,12 @@ import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPORT_FORMATS, isQuarter, quarterLabel, renderReport } from '../../../shared/domain/evaluation';
 import type { EvaluationReport, JurisdictionRef, ReportFormat } from '../../../shared/domain/evaluation';
-import { DynamoEvaluationFactStore } from '../../../shared/adapters/aws/dynamo-evaluation-facts';
-import { loadJurisdiction, loadRulesRegistry } from '../../../shared/config/load';
+import { loadJurisdiction } from '../../../shared/config/load';
+import { composeRules } from '../../../shared/composition/jurisdiction';
 import { isTousuError } from '../../../shared/domain/errors';
 import { systemClock } from '../../../shared/ports';
 import { buildQuarterReport } from '../../../shared/services/evaluation';
-import { createDocumentClient } from '../../../shared/adapters/aws/dynamo-case-store';
-import { openSqliteStores } from '../../../shared/adapters/local/sqlite';
+import { openEmbeddedStorage } from '../../local/composition';
 import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
 import { DynamoDBClient as SdkDynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { needsMigration } from '../../local/migrate';
@@ -100,7 +99,7 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
   const { ref, warning } = jurisdictionRef(code);
   const build = async (facts: EvaluationFactStore) => {
     if (warning) messages.push(warning);
-    const report = await buildQuarterReport({ facts, rules: loadRulesRegistry(), clock: systemClock }, ref, quarter);
+    const report = await buildQuarterReport({ facts, rules: composeRules(), clock: systemClock }, ref, quarter);
     if (report.factsUsed === 0) messages.push(noFactsMessage(ref, code, quarter));
     return { output: renderReport(report, format), report, messages };
   };
@@ -112,7 +111,7 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
     });
     try {
       if (!(await tableExists(client, table))) throw new UsageError(`${opts.endpoint} 中没有投诉数据表“${table}”：该数据目录还没有任何数据。`);
-      return await build(new DynamoEvaluationFactStore({ doc: createDocumentClient(client), tableName: table }));
+      return await build(openEmbeddedStorage({ dynamo: { client, tableName: table } }).facts);
     } finally {
       client.destroy();
     }
@@ -130,11 +129,12 @@ export async function runEvaluationReport(opts: EvaluationCommandOptions): Promi
   }
   // The WAL files SQLite may create beside the database: private, like the rest of the data directory.
   privateUmask();
-  const stores = openSqliteStores(paths.database);
+  // The stores as the runtime opens them (infra/local/composition.ts, the embedded composition root).
+  const storage = openEmbeddedStorage({ databaseFile: paths.database });
   try {
-    return await build(stores.facts);
+    return await build(storage.facts);
   } finally {
-    stores.close();
+    storage.close();
   }
 }
 

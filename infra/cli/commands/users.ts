@@ -16,9 +16,10 @@ import { loadJurisdiction } from '../../../shared/config/load';
 import { isTousuError } from '../../../shared/domain/errors';
 import { acquireLock, checkDataDir, dataPaths, DEFAULT_JURISDICTION, readLiveLock } from '../../local/runtime';
 import { migrateIfNeeded } from '../../local/migrate';
-import { openSqliteStores } from '../../../shared/adapters/local/sqlite';
-import type { SqliteStores } from '../../../shared/adapters/local/sqlite';
-import { UserStore, updateUser } from '../../local/users';
+import { openEmbeddedStorage } from '../../local/composition';
+import type { EmbeddedStorage } from '../../local/composition';
+import { updateUser } from '../../local/users';
+import type { UserStore } from '../../local/users';
 import type { UserRecord } from '../../local/users';
 
 const ROLE_HELP = STAFF_ROLES.join('|');
@@ -83,10 +84,11 @@ async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, depar
   const paths = dataPaths(dataDir);
   for (const note of await checkDataDir(paths)) process.stderr.write(`${note}\n`);
   const release = await acquireLock(paths, { kind: 'cli' });
-  let stores: SqliteStores | undefined;
+  let storage: EmbeddedStorage | undefined;
   try {
     await migrateIfNeeded(paths);
-    stores = openSqliteStores(paths.database);
+    // The accounts as the runtime opens them (infra/local/composition.ts, the embedded composition root).
+    storage = openEmbeddedStorage({ databaseFile: paths.database });
     let code = jurisdictionCode;
     if (!code) {
       try {
@@ -96,9 +98,9 @@ async function withOfflineStore<T>(dataDir: string, fn: (users: UserStore, depar
       }
     }
     const departments = loadJurisdiction(code).departments.map((d) => d.code);
-    return await fn(new UserStore({ items: stores.userItems() }), departments);
+    return await fn(storage.users, departments);
   } finally {
-    stores?.close();
+    storage?.close();
     await release();
   }
 }

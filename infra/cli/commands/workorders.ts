@@ -14,10 +14,7 @@
  */
 import type { Command } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../../../shared/adapters/aws/dynamo-case-store';
-import { DynamoWorkOrderOutbox } from '../../../shared/adapters/aws/dynamo-workorder-outbox';
-import { openDatabase } from '../../../shared/adapters/local/sqlite';
-import { SqliteWorkOrderOutbox } from '../../../shared/adapters/local/sqlite/workorder-outbox';
+import { openEmbeddedStorage } from '../../local/composition';
 import { exportBatch } from '../../../shared/domain/workorder/report';
 import { systemClock } from '../../../shared/ports';
 import type { OutboxStatus, WorkOrderOutbox, WorkOrderOutboxItem } from '../../../shared/ports/workorder-outbox';
@@ -60,7 +57,7 @@ async function withOutbox<T>(o: Options, fn: (outbox: WorkOrderOutbox) => Promis
   if (o.table) {
     const client = new DynamoDBClient({});
     try {
-      return await fn(new DynamoWorkOrderOutbox({ doc: createDocumentClient(client), tableName: o.table }));
+      return await fn(openEmbeddedStorage({ dynamo: { client, tableName: o.table } }).workOrderOutbox);
     } finally {
       client.destroy();
     }
@@ -75,11 +72,12 @@ async function withOutbox<T>(o: Options, fn: (outbox: WorkOrderOutbox) => Promis
   }
   try {
     await migrateIfNeeded(paths);
-    const db = openDatabase(paths.database);
+    // The outbox as the runtime opens it (infra/local/composition.ts, the embedded composition root).
+    const storage = openEmbeddedStorage({ databaseFile: paths.database });
     try {
-      return await fn(new SqliteWorkOrderOutbox(db));
+      return await fn(storage.workOrderOutbox);
     } finally {
-      db.close();
+      storage.close();
     }
   } finally {
     await release();

@@ -1,7 +1,7 @@
 /** The per-user "not before" record of staff token revocation (shared/auth/revocation.ts) in the single table. */
+import type { StaffRevocations } from '../../ports/staff-auth';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { StaffRevocations } from '../../auth/revocation';
 import { PK_PREFIX, TTL_ATTRIBUTE } from './table';
 
 const REVOKED_SK = 'REVOKED';

@@ -7,7 +7,8 @@ import { MemoryQuarantineStore } from '../../../shared/adapters/memory/quarantin
 import { DynamoQuarantineStore } from '../../../shared/adapters/aws/dynamo-quarantine-store';
 import { createEmailIntakeRoute } from '../../../shared/email-intake/route';
 import { processSesMailEvent } from '../../../functions/email-intake/service';
-import { pollMailbox, type ImapClientLike } from '../../../functions/imap-poller/poller';
+import { pollMailbox } from '../../../functions/imap-poller/poller';
+import type { ImapClientLike } from '../../../shared/ports/imap';
 import { startDynalite, localDynamoClient, documentClient, ensureTable, type DynaliteHandle } from '../../../infra/local/dynalite';
 import { testJurisdiction } from '../../fixtures/email/jurisdiction';
 import { buildFixtures } from '../../fixtures/email/generate';

@@ -5,13 +5,7 @@
 import type { Db } from './db';
 import type { StoreStats } from './stats';
 import { newStoreStats } from './stats';
-
-/** A change of an account item: fields set, fields removed, the token version bumped (one atomic step). */
-export interface ItemChange {
-  set?: Record<string, unknown>;
-  remove?: readonly string[];
-  bumpTokenVersion?: boolean;
-}
+import type { ItemChange, UserItems } from '../../../ports/user-items';
 
 /** Applies an ItemChange to a plain item (SQLite adapter; the DynamoDB adapter does it in an UpdateExpression). */
 export function applyItemChange<T extends object>(item: T, change: ItemChange): T {
@@ -21,7 +15,7 @@ export function applyItemChange<T extends object>(item: T, change: ItemChange): 
   return next as T;
 }
 
-export class SqliteUserItems<T extends { username: string }> {
+export class SqliteUserItems<T extends { username: string }> implements UserItems<T> {
   readonly stats: StoreStats;
   private readonly s;
   private readonly updateTx;
