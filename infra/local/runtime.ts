@@ -91,6 +91,7 @@ import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits 
 import type { UserStore } from './users';
 import { staffAdminOf, staffDirectoryOf, updateUser } from './users';
 import { mountAdminRoutes } from '../../functions/api/routes/admin';
+import { mountLetterReviewRoutes } from '../../functions/api/routes/letter-review';
 import { createRecovery } from './recovery';
 import type { Recovery } from './recovery';
 import { IntakeParkedError } from '../../shared/services/dead-letters';
@@ -841,6 +842,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (calendarState.warning)
       logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
 
+    // Letters read by OCR wait here for the clerk (the console's 来信核对 and the folder watch share the store).
+    const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
+    const confirmPendingLetter = (id: string, fields: Record<string, unknown>, actor: Actor) =>
+      confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now());
+    const late: { folderWatch?: FolderWatch } = {};
+
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
@@ -892,6 +899,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         });
         mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
+        mountLetterReviewRoutes(a, { verifier, jurisdiction, clock, store, letters: reviewStore, confirm: confirmPendingLetter, readingNow: () => late.folderWatch?.readingNow() ?? [] });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
         mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier), submit: recovery.parkedSubmit });
       },
@@ -954,15 +962,27 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => smtp.close());
 
     // Folder watch.
-    const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
     const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? new PaddleOcrEngine());
     const folderWatch = new FolderWatch({
       root: paths.inbox,
       submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor, recovery.parkedSubmit),
-      ...(ocrEngine ? { ocr: { reading: { engine: ocrEngine, departments: jurisdiction.departments, today: () => shanghaiDate(clock.now()) }, store: reviewStore } } : {}),
+      ...(ocrEngine
+        ? {
+            ocr: {
+              reading: {
+                engine: ocrEngine,
+                departments: jurisdiction.departments,
+                today: () => shanghaiDate(clock.now()),
+                ...(jurisdiction.letterReading ? { threshold: jurisdiction.letterReading.confidenceThreshold } : {}),
+              },
+              store: reviewStore,
+            },
+          }
+        : {}),
       logger,
       ...(opts.folderPollMs ? { pollMs: opts.folderPollMs } : {}),
     });
+    late.folderWatch = folderWatch;
     await folderWatch.start();
     cleanups.push(() => folderWatch.stop());
 
@@ -1099,7 +1119,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       folderWatch,
       letterReview: {
         store: reviewStore,
-        confirm: (id, fields, actor) => confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now()),
+        confirm: confirmPendingLetter,
       },
       logger,
       resumed,
