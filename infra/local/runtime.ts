@@ -72,7 +72,7 @@ import type { SleepingClock } from './clock';
 import { FolderBlobStore } from './folder-blob-store';
 import { FolderWatch } from './folder-watch';
 import { FileLetterReviewStore } from './letter-review-store';
-import { PaddleOcrEngine } from '../../shared/adapters/local/ocr/paddle-ocr';
+import { WorkerOcrEngine } from '../../shared/adapters/local/ocr/worker-ocr';
 import type { OcrEngine } from '../../shared/ports/ocr';
 import type { LetterReviewStore } from '../../shared/ports/letter-review';
 import { confirmLetter } from '../../shared/services/letter-review';
@@ -206,8 +206,8 @@ export interface RuntimeOptions {
   /** Directory of jurisdiction files (default config/jurisdictions). */
   jurisdictionDir?: string;
   /**
-   * OCR of letters without keyed fields (issue 24): default PaddleOCR on onnxruntime-node, loaded on the first
-   * such batch; `false` turns OCR off (those batches then fail with `ocr_unavailable`).
+   * OCR of letters without keyed fields (issue 24): default PaddleOCR on onnxruntime-node on a worker thread, loaded
+   * on the first such batch; `false` turns OCR off (those batches then fail with `ocr_unavailable`).
    */
   ocr?: OcrEngine | false;
 }
@@ -962,7 +962,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => smtp.close());
 
     // Folder watch.
-    const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? new PaddleOcrEngine());
+    // PaddleOCR on a worker thread: reading a page must not stall HTTP and SMTP (the clerk checks letters while the
+    // rest of the batch is read).
+    const ownEngine = opts.ocr === undefined ? new WorkerOcrEngine() : undefined;
+    if (ownEngine) cleanups.push(() => ownEngine.close());
+    const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? ownEngine);
     const folderWatch = new FolderWatch({
       root: paths.inbox,
       submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor, recovery.parkedSubmit),
