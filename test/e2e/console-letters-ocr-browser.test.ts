@@ -97,10 +97,9 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
       'the first letter read',
       async () => {
         await new Promise((r) => setTimeout(r, 1000));
-        // While a page is read the runtime's event loop is busy for a moment, and a kept-alive connection the
-        // server just timed out may be reset under the client: ask again.
+        // A kept-alive connection the server has just timed out may be reset under the client: ask again.
         const r = await http.call('GET', '/api/console/letters', { token }).catch(() => undefined);
-        return r?.body?.items?.length > 0 ? r.body : undefined;
+        return r && r.body?.items?.length > 0 ? r.body : undefined;
       },
       1_200_000,
     );
