@@ -179,6 +179,40 @@ describe('来信核对 routes on the embedded runtime', () => {
     expect(read.body.intake.channelDetails.ocrText).toContain(label('L006').fields.matter);
   }, 120_000);
 
+  it('shows the transcript to the department the case is dispatched to, and hides it when the complainant asked for confidentiality (art. 13)', async () => {
+    await start(undefined, labelledEngine(0.99));
+    await drop('b3', ['L001', 'L013']);
+    const filed: Record<string, string> = {};
+    for (const [id, confidential] of [
+      ['L001', false],
+      ['L013', true],
+    ] as const) {
+      const one = (await http.call('GET', `/api/console/letters/b3--${id}`, { token: agency })).body;
+      const fields = { ...label(id).fields, anonymous: false, wantsReply: true, confidential };
+      const r = await http.call('POST', `/api/console/letters/b3--${id}/confirm`, { token: agency, body: { fields } });
+      expect([id, r.status, one.status]).toEqual([id, 201, 'pending']);
+      filed[id] = r.body.caseId;
+    }
+    await rt.workflow.idle();
+    for (const caseId of Object.values(filed)) {
+      const d = await http.call('POST', `/api/cases/${caseId}/actions`, { token: agency, body: { action: 'dispatch', department: 'SCJGJ' } });
+      expect([caseId, d.status]).toEqual([caseId, 200]);
+    }
+    await rt.workflow.idle();
+    const open = (await http.call('GET', `/api/cases/${filed.L001}`, { token: liaison })).body;
+    expect(open.intake.channelDetails.ocrText).toContain(label('L001').fields.matter);
+    const secret = await http.call('GET', `/api/cases/${filed.L013}`, { token: liaison });
+    expect(secret.status).toBe(200);
+    expect(secret.body.intake.channelDetails?.ocrText).toBeUndefined();
+    expect(secret.text).not.toContain(label('L013').fields.phone);
+    expect(secret.text).not.toContain(label('L013').fields.address);
+    // The department's search runs over its own view: the confidential letter's closing line finds only the open one.
+    const closing = '以上情况属实';
+    const hits = (await http.call('GET', `/api/console/search?q=${encodeURIComponent(closing)}`, { token: liaison })).body.items.map((i: { caseId: string }) => i.caseId);
+    const agencyHits = (await http.call('GET', `/api/console/search?q=${encodeURIComponent(closing)}`, { token: agency })).body.items.map((i: { caseId: string }) => i.caseId);
+    expect({ hits, agencyHits: agencyHits.sort() }).toEqual({ hits: [filed.L001], agencyHits: [filed.L001, filed.L013].sort() });
+  }, 120_000);
+
   it('leaves every field for the clerk under a configured threshold above the reading’s confidence', async () => {
     const jdir = await mkdtemp(join(tmpdir(), 'tousu-jur-'));
     cpSync(join(REPO, 'config/jurisdictions'), jdir, { recursive: true });
