@@ -65,7 +65,14 @@ export async function lettersPage({ page, errorBox, link }) {
   try {
     r = await api.get('/api/console/letters');
   } catch (err) {
-    page('来信核对', errorBox(err));
+    // The API Lambda has no OCR (its letter intake refuses letters without keyed fields): say what to do instead.
+    const none = err instanceof ApiError && err.status === 404;
+    page(
+      '来信核对',
+      none
+        ? h('p', { class: 'notice', id: 'letters-unavailable', text: '此部署不提供来信自动识别（OCR）：来信的各栏须由扫描人员录入（随扫描件上传 .letter.json 或在“登记投诉”中选择“来信”）。' })
+        : errorBox(err),
+    );
     return;
   }
   const pending = r.items.filter((l) => l.status === 'pending');
