@@ -115,6 +115,7 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
 
     let accepted = 0;
     let typed = 0;
+    const misread: string[] = [];
     const marked: string[] = [];
     let shot = false;
     const done = new Set<string>();
@@ -152,7 +153,7 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
         marked.push(`${letter}.${f.slice(3)}`);
       }
       if (!shot && forClerk.length > 0) {
-        await clerk.screenshot({ path: join(REPO, 'docs/console-letter-review.png') });
+        await clerk.screenshot({ path: join(REPO, 'docs/console-letter-review.png'), fullPage: true });
         shot = true;
       }
       // Tab through every field from the top; type where the proposal is empty or misread.
@@ -164,6 +165,8 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
         if (shown === want) accepted += 1;
         else {
           typed += 1;
+          // A proposal that was wrong although sure enough to be filled in (not marked 待填写): the clerk's check caught it.
+          if (shown !== '') misread.push(`${letter}.${f}`);
           await clerk.keyboard.press('Control+A');
           if (want === '') await clerk.keyboard.press('Delete');
           else await clerk.keyboard.insertText(want);
@@ -171,7 +174,7 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
         await clerk.keyboard.press('Tab');
       }
       if (!shot) {
-        await clerk.screenshot({ path: join(REPO, 'docs/console-letter-review.png') });
+        await clerk.screenshot({ path: join(REPO, 'docs/console-letter-review.png'), fullPage: true });
         shot = true;
       }
       // Enter accepts: the flash names the case and the next letter opens (or the list, when none is read yet).
@@ -221,6 +224,7 @@ describe('a batch of 20 scanned letters becomes 20 cases after the clerk checks 
         fieldsTyped: typed,
         fieldsMarkedForClerk: marked.length,
         marked,
+        filledButMisread: misread,
       }),
     );
   }, 2_400_000);
