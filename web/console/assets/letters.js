@@ -146,8 +146,11 @@ export async function letterReviewPage(id, { page, errorBox, link, go, setFlash 
     const hint = f.keyed
       ? '由扫描人员在 manifest.csv 中录入'
       : forClerk
-        ? `待填写：${REASONS[f.reason] ?? '未能识别'}（置信度 ${pct(f.confidence)}，阈值 ${pct(l.threshold)}）${f.reading ? `；信中似为“${f.reading}”，请对照扫描件填写` : ''}`
-        : `识别置信度 ${pct(f.confidence)}`;
+        ? f.reason === 'not_found'
+          ? '待填写：信中未找到该栏（信中确实没有的，留空即可）'
+          : `待填写：${REASONS[f.reason] ?? '未能识别'}（置信度 ${pct(f.confidence)}，阈值 ${pct(l.threshold)}）${f.reading ? `；信中似为“${f.reading}”，请对照扫描件填写` : ''}`
+        : // A long text read with high confidence can still carry a misread character: it is checked word by word.
+          `识别置信度 ${pct(f.confidence)}${kind === 'area' ? '；长文本可能有个别错字，请对照扫描件逐句核对' : ''}`;
     return h(
       'div',
       { class: ['field', forClerk ? 'for-clerk' : ''], dataset: { field: name, ...(forClerk ? { forClerk: '1' } : {}) } },
