@@ -36,6 +36,7 @@ import type { RuntimeLogger } from './log';
 import { OcrUnavailableError } from '../../shared/ports/ocr';
 import type { LetterReviewStore } from '../../shared/ports/letter-review';
 import { readLetter } from '../../shared/services/letter-review';
+import { DEFAULT_PROPOSAL_THRESHOLD } from '../../shared/domain/extraction/letter-fields';
 import type { LetterReading } from '../../shared/services/letter-review';
 
 export type FolderKind = 'letters' | 'box';
@@ -105,6 +106,14 @@ export function groupScans(names: string[]): { letter: string; pages: string[]; 
   return [...letters.entries()].map(([letter, l]) => ({ letter, pages: l.pages.sort((a, b) => a.n - b.n).map((p) => p.name), ...(l.envelope ? { envelope: l.envelope } : {}) }));
 }
 
+/** A letter batch whose scans are being read by OCR now: how many letters it has and how many are read. */
+export interface BatchReading {
+  batch: string;
+  letters: number;
+  read: number;
+  startedAt: string;
+}
+
 export const FOLDER_ACTOR: Actor = { role: 'system', id: 'folder-watch' };
 const RESERVED = new Set(['processing', 'done', 'failed', 'review']);
 
@@ -140,9 +149,7 @@ export function reportText(r: ItemReport): string {
   for (const p of r.problems ?? []) lines.push(`整体问题：${p.message}`);
   for (const row of r.rows) {
     if (row.review && !row.caseId)
-      lines.push(
-        `第 ${row.row} ${row.letter ? `封（${row.letter}）` : '行'}：已自动识别，等待工作人员在工作台核对后立案（待核对 ${row.review}；工作台的核对页面尚未提供，如需现在立案，请在 manifest.csv 中录入该封信的各栏后重新放入收件文件夹）`,
-      );
+      lines.push(`第 ${row.row} ${row.letter ? `封（${row.letter}）` : '行'}：已自动识别，等待工作人员在工作台核对后立案（待核对 ${row.review}；请在工作台“来信核对”页面逐封核对）`);
     else if (row.ok)
       lines.push(
         `第 ${row.row} 行：已立案 ${row.caseId}${row.duplicate ? '（此前已登记）' : ''}${row.possibleDuplicateOf?.length ? `（可能重复：可能与 ${row.possibleDuplicateOf.join('、')} 为同一投诉事项，请在工作台核对）` : ''}`,
@@ -158,6 +165,7 @@ export class FolderWatch {
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly seen = new Map<string, string>();
+  private readonly reading = new Map<string, BatchReading>();
 
   constructor(private readonly opts: FolderWatchOptions) {}
 
@@ -172,6 +180,11 @@ export class FolderWatch {
       for (const name of await readdir(this.dirOf(kind, 'processing'))) await this.process(kind, name);
     }
     this.schedule();
+  }
+
+  /** Letter batches being read by OCR at this moment (the review screen's progress while letters still arrive). */
+  readingNow(): BatchReading[] {
+    return [...this.reading.values()].map((r) => ({ ...r }));
   }
 
   /** One scan of the inbox folders (also what the timer runs). */
@@ -238,11 +251,18 @@ export class FolderWatch {
         const letters = groupScans(await readdir(path));
         if (letters.length === 0)
           report.problems = [{ field: 'manifest', code: 'manifest_missing', message: '批次文件夹中既没有 manifest.csv（扫描件清单），也没有可识别的扫描图片（JPG、PNG、WebP）。' }];
-        for (const [i, l] of letters.entries()) {
-          if (report.problems?.length) break;
-          const r = await this.queueForReview(name, path, i + 1, l.letter, l.pages, l.envelope);
-          if (r.problems?.some((p) => p.code === 'ocr_unavailable')) report.problems = r.problems;
-          else report.rows.push(r);
+        const progress: BatchReading = { batch: name, letters: letters.length, read: 0, startedAt: new Date().toISOString() };
+        if (letters.length > 0) this.reading.set(name, progress);
+        try {
+          for (const [i, l] of letters.entries()) {
+            if (report.problems?.length) break;
+            const r = await this.queueForReview(name, path, i + 1, l.letter, l.pages, l.envelope);
+            progress.read += 1;
+            if (r.problems?.some((p) => p.code === 'ocr_unavailable')) report.problems = r.problems;
+            else report.rows.push(r);
+          }
+        } finally {
+          this.reading.delete(name);
         }
       } else if (!csvPath) {
         report.problems = [{ field: 'manifest', code: 'manifest_missing', message: kind === 'letters' ? '批次文件夹中缺少 manifest.csv（扫描件清单）。' : '文件夹中应有且只有一个开箱 CSV 文件。' }];
@@ -295,6 +315,7 @@ export class FolderWatch {
           ...(envFile ? { envelope: envFile.filename } : {}),
           ...(keyedFields && Object.keys(keyedFields).length ? { keyed: keyedFields } : {}),
           proposal,
+          threshold: this.opts.ocr.reading.threshold ?? DEFAULT_PROPOSAL_THRESHOLD,
           engine,
           readAt: new Date().toISOString(),
           status: 'pending',

@@ -67,7 +67,7 @@ import type { SleepingClock } from '../../shared/ports';
 import { FolderBlobStore } from './folder-blob-store';
 import { FolderWatch } from './folder-watch';
 import { FileLetterReviewStore } from './letter-review-store';
-import { PaddleOcrEngine } from '../../shared/adapters/local/ocr/paddle-ocr';
+import { WorkerOcrEngine } from '../../shared/adapters/local/ocr/worker-ocr';
 import type { OcrEngine } from '../../shared/ports/ocr';
 import type { LetterReviewStore } from '../../shared/ports/letter-review';
 import { confirmLetter } from '../../shared/services/letter-review';
@@ -84,6 +84,7 @@ import { IntakeBacklogLimitsError, parseIntakeBacklog, type IntakeBacklogLimits 
 import type { UserStore } from './users';
 import { staffAdminOf, staffDirectoryOf } from './users';
 import { mountAdminRoutes } from '../../functions/api/routes/admin';
+import { mountLetterReviewRoutes } from '../../functions/api/routes/letter-review';
 import { createRecovery } from './recovery';
 import { createAdminApp } from './admin-app';
 import type { Recovery } from './recovery';
@@ -199,8 +200,8 @@ export interface RuntimeOptions {
   /** Directory of jurisdiction files (default config/jurisdictions). */
   jurisdictionDir?: string;
   /**
-   * OCR of letters without keyed fields (issue 24): default PaddleOCR on onnxruntime-node, loaded on the first
-   * such batch; `false` turns OCR off (those batches then fail with `ocr_unavailable`).
+   * OCR of letters without keyed fields (issue 24): default PaddleOCR on onnxruntime-node on a worker thread, loaded
+   * on the first such batch; `false` turns OCR off (those batches then fail with `ocr_unavailable`).
    */
   ocr?: OcrEngine | false;
 }
@@ -738,6 +739,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (calendarState.warning)
       logger.warn('calendar_year_missing', { message: calendarState.warning, missingYears: calendarState.missingYears, provisionalOpenCases: calendarState.openProvisionalCases });
 
+    // Letters read by OCR wait here for the clerk (the console's 来信核对 and the folder watch share the store).
+    const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
+    const confirmPendingLetter = (id: string, fields: Record<string, unknown>, actor: Actor) =>
+      confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now());
+    const late: { folderWatch?: FolderWatch } = {};
+
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.
     const verifier = tokens;
     const app = createApp({
@@ -789,6 +796,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         });
         mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
+        mountLetterReviewRoutes(a, { verifier, jurisdiction, clock, store, letters: reviewStore, confirm: confirmPendingLetter, readingNow: () => late.folderWatch?.readingNow() ?? [] });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.
         mountStaffIntakeRoutes(a, { intake, authenticate: staffAuthenticator(verifier), submit: recovery.parkedSubmit });
       },
@@ -851,15 +859,31 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => smtp.close());
 
     // Folder watch.
-    const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
-    const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? new PaddleOcrEngine());
+    // PaddleOCR on a worker thread: reading a page must not stall HTTP and SMTP (the clerk checks letters while the
+    // rest of the batch is read).
+    const ownEngine = opts.ocr === undefined ? new WorkerOcrEngine() : undefined;
+    if (ownEngine) cleanups.push(() => ownEngine.close());
+    const ocrEngine = opts.ocr === false ? undefined : (opts.ocr ?? ownEngine);
     const folderWatch = new FolderWatch({
       root: paths.inbox,
       submit: (channel, entry, files, actor) => staffSubmit(intake, channel, entry, files, actor, recovery.parkedSubmit),
-      ...(ocrEngine ? { ocr: { reading: { engine: ocrEngine, departments: jurisdiction.departments, today: () => shanghaiDate(clock.now()) }, store: reviewStore } } : {}),
+      ...(ocrEngine
+        ? {
+            ocr: {
+              reading: {
+                engine: ocrEngine,
+                departments: jurisdiction.departments,
+                today: () => shanghaiDate(clock.now()),
+                ...(jurisdiction.letterReading ? { threshold: jurisdiction.letterReading.confidenceThreshold } : {}),
+              },
+              store: reviewStore,
+            },
+          }
+        : {}),
       logger,
       ...(opts.folderPollMs ? { pollMs: opts.folderPollMs } : {}),
     });
+    late.folderWatch = folderWatch;
     await folderWatch.start();
     cleanups.push(() => folderWatch.stop());
 
@@ -947,7 +971,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       folderWatch,
       letterReview: {
         store: reviewStore,
-        confirm: (id, fields, actor) => confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now()),
+        confirm: confirmPendingLetter,
       },
       logger,
       resumed,

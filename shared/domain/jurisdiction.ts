@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Code } from './intake';
 import { DEFAULT_DUPLICATE_RULES } from './duplicates/decide';
+import { DEFAULT_PROPOSAL_THRESHOLD } from './extraction/letter-fields';
 
 const email = z.email('邮箱地址格式不正确');
 const isoDate = z.iso.date();
@@ -124,6 +125,21 @@ export const JurisdictionConfig = z.object({
       message: 'maxPossible must not exceed maxCandidates (列出的可能重复件数 maxPossible 不能多于比对的候选件数 maxCandidates)',
       path: ['maxPossible'],
     })
+    .optional(),
+  /**
+   * Scanned letters read by OCR: a proposed field whose confidence is under `confidenceThreshold` is left empty
+   * for the clerk (shared/domain/extraction/letter-fields.ts). Higher asks the clerk more often; never below 0.5,
+   * where a misreading would too often look like a proposal.
+   */
+  letterReading: z
+    .object({
+      confidenceThreshold: z
+        .number({ error: 'confidenceThreshold must be a number (识别置信度阈值应为数字)' })
+        .min(0.5, 'confidenceThreshold must be at least 0.5 (识别置信度阈值不能低于 0.5，否则误识别的字段会被当作建议值)')
+        .max(1, 'confidenceThreshold must be at most 1 (识别置信度阈值不能超过 1)')
+        .default(DEFAULT_PROPOSAL_THRESHOLD),
+    })
+    .strict()
     .optional(),
 });
 export type JurisdictionConfig = z.infer<typeof JurisdictionConfig>;

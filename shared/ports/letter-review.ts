@@ -16,6 +16,8 @@ export interface PendingLetter {
   /** Fields keyed in a manifest row (they win over the reading). */
   keyed?: Record<string, string>;
   proposal: LetterProposal;
+  /** The confidence under which a field was left for the clerk when the letter was read (jurisdiction `letterReading`). */
+  threshold?: number;
   engine: string;
   readAt: string;
   status: 'pending' | 'confirmed';

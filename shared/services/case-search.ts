@@ -4,11 +4,15 @@
  * by phone (art. 13: the respondent must not learn who complained): the domain says which phones a search may
  * match for whom (searchablePhones, shared/domain/redaction.ts).
  *
- * The store has no phone index: a phone search reads the caller's visible cases page by page, up to a limit.
+ * A word or phrase (2–64 characters with at least one letter or Chinese character) is looked for in the complaint
+ * text as the caller may see it: the matter, the facts and a letter's OCR transcript (a department searches its
+ * redacted view, so withheld or scrubbed text never matches).
+ *
+ * The store has no phone or text index: such a search reads the caller's visible cases page by page, up to a limit.
  */
 import type { Actor, CaseRecord } from '../domain/case';
 import { ValidationError } from '../domain/errors';
-import { canRead } from '../domain/access';
+import { canRead, viewFor } from '../domain/access';
 import { searchablePhones } from '../domain/redaction';
 import type { CaseStore, Clock } from '../ports';
 
@@ -51,16 +55,26 @@ export function matchesPhone(actor: { role: string }, c: CaseRecord, query: stri
   return searchablePhones(actor, c).some((x) => x.endsWith(phone) || phone.endsWith(x));
 }
 
+/** Does the complaint text the actor may see (matter, facts, a letter's transcript) contain the phrase? */
+export function matchesText(actor: Actor, c: CaseRecord, phrase: string): boolean {
+  const v = viewFor(actor, c);
+  const ocr = v.intake.channelDetails?.ocrText;
+  return [v.intake.matter, v.intake.facts ?? '', typeof ocr === 'string' ? ocr : ''].some((t) => t.includes(phrase));
+}
+
+const TEXT_QUERY = /[\p{L}\u4e00-\u9fff]/u;
+
 export interface CaseSearchResult {
-  by: 'trackingNo' | 'phone';
+  by: 'trackingNo' | 'phone' | 'text';
   items: CaseRecord[];
   truncated: boolean;
 }
 
 export async function searchCases(deps: CaseSearchDeps, actor: Actor, query: string): Promise<CaseSearchResult> {
   const q = query.trim();
-  if (q.length === 0 || q.length > 64) throw new ValidationError([{ field: 'q', message: '请输入受理编号或联系电话。' }]);
-  const byTrackingNo = TRACKING_NO.test(q) && q.includes('-');
+  if (q.length === 0 || q.length > 64) throw new ValidationError([{ field: 'q', message: '请输入受理编号、联系电话或投诉内容中的词语（不超过 64 个字）。' }]);
+  const byTrackingNo = TRACKING_NO.test(q) && q.includes('-') && /\d/.test(q);
+  let by: CaseSearchResult['by'] = byTrackingNo ? 'trackingNo' : 'phone';
   let found: CaseRecord[];
   let truncated = false;
   if (byTrackingNo) {
@@ -70,9 +84,16 @@ export async function searchCases(deps: CaseSearchDeps, actor: Actor, query: str
     const r = await visibleCases(deps, actor, (rec) => matchesPhone(actor, rec, q));
     found = r.items;
     truncated = r.truncated;
+  } else if (q.length >= 2 && TEXT_QUERY.test(q)) {
+    by = 'text';
+    const r = await visibleCases(deps, actor, (rec) => matchesText(actor, rec, q));
+    found = r.items;
+    truncated = r.truncated;
   } else {
-    throw new ValidationError([{ field: 'q', message: '请输入完整的受理编号（如 510903-20261127-0001）或至少 5 位联系电话。' }]);
+    throw new ValidationError([{ field: 'q', message: '请输入完整的受理编号（如 510903-20261127-0001）、至少 5 位联系电话，或投诉内容（含来信识别文本）中至少 2 个字的词语。' }]);
   }
-  for (const record of found) await deps.store.audit({ caseId: record.caseId, at: deps.clock.now().toISOString(), actor, what: 'search', detail: { by: byTrackingNo ? 'tracking_no' : 'phone' } });
-  return { by: byTrackingNo ? 'trackingNo' : 'phone', items: found, truncated };
+  // The audit names how the case was found, never what was searched for (a phone or a phrase can name a person).
+  const how = { trackingNo: 'tracking_no', phone: 'phone', text: 'text' }[by];
+  for (const record of found) await deps.store.audit({ caseId: record.caseId, at: deps.clock.now().toISOString(), actor, what: 'search', detail: { by: how } });
+  return { by, items: found, truncated };
 }

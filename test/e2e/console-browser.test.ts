@@ -312,16 +312,17 @@ describe('staff console in headless Chromium', () => {
     await p.screenshot({ path: join(REPO, 'docs/console-queue-phone.png'), fullPage: false });
 
     await p.getByRole('link', { name: '查询' }).click();
-    await p.getByLabel('受理编号或联系电话').fill('137 0000 2222');
+    await p.getByLabel('受理编号、联系电话或投诉内容').fill('137 0000 2222');
     await p.getByRole('button', { name: '查询' }).click();
     await p.locator('table.cases tbody tr').first().waitFor();
     expect(await caseIds(p.locator('table.cases tbody tr'))).toEqual([ids.other]);
 
-    await p.getByLabel('受理编号或联系电话').fill(ids.a);
+    await p.getByLabel('受理编号、联系电话或投诉内容').fill(ids.a);
     await p.getByRole('button', { name: '查询' }).click();
     await p.locator(`tr[data-case-id="${ids.a}"]`).waitFor();
 
-    await p.getByLabel('受理编号或联系电话').fill('abc');
+    // One character is neither a number nor a phrase to look for.
+    await p.getByLabel('受理编号、联系电话或投诉内容').fill('a');
     await p.getByRole('button', { name: '查询' }).click();
     await p.locator('#search-q-error:not([hidden])').waitFor();
 

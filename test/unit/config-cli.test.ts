@@ -124,6 +124,28 @@ describe('tousu config validate (spawned, as an administrator runs it)', () => {
     expect(bad.stdout + bad.stderr).toContain('duplicateMatching.maxPossible');
   });
 
+  it('checks the OCR confidence threshold of a jurisdiction: a number from 0.5 to 1, nothing else under letterReading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tousu-ocr-threshold-'));
+    const base = JSON.parse(readFileSync(join(ROOT, 'config/jurisdictions/510903.json'), 'utf8')) as Record<string, unknown>;
+    const write = (name: string, letterReading: unknown) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ ...base, letterReading }, null, 2));
+      return file;
+    };
+    expect(tousu(['config', 'validate', write('good.json', { confidenceThreshold: 0.95 })]).code).toBe(0);
+    for (const [name, value, words] of [
+      ['low.json', { confidenceThreshold: 0.3 }, '识别置信度阈值不能低于 0.5'],
+      ['high.json', { confidenceThreshold: 1.5 }, '识别置信度阈值不能超过 1'],
+      ['text.json', { confidenceThreshold: '0.9' }, '识别置信度阈值应为数字'],
+      ['typo.json', { confidenceTreshold: 0.9 }, 'confidenceTreshold'],
+    ] as const) {
+      const r = tousu(['config', 'validate', write(name, value)]);
+      expect([name, r.code]).toEqual([name, 2]);
+      expect(r.stdout + r.stderr).toContain('letterReading');
+      expect(r.stdout + r.stderr).toContain(words);
+    }
+  });
+
   it('has --help', () => {
     const r = tousu(['config', 'validate', '--help']);
     expect(r.code).toBe(0);

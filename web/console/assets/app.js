@@ -9,6 +9,7 @@ import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
 import { registerPage } from './register.js';
+import { letterReviewPage, lettersPage } from './letters.js';
 import { recoveryPage, usersPage } from './admin.js';
 import { openBulkDispatch, proposedDepartment, routingReasonText } from './bulk.js';
 import { MAX_VIEW_NAME, SORT_KEYS, baselineSeen, builtInViews, deleteView, freshness, markSeen, sameQuery, savedViews, saveView, seenMarks, sortCases, viewQuery } from './queue-state.js';
@@ -151,6 +152,7 @@ function renderNav() {
   const items = [
     ['/console', '我的待办', ['agency', 'department', 'leader']],
     ['/console/register', '登记投诉', ['agency', 'department']],
+    ['/console/letters', '来信核对', ['agency']],
     ['/console/search', '查询', ['agency', 'department', 'leader']],
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
     ['/console/quarantine', '隔离邮件', ['agency']],
@@ -1331,6 +1333,16 @@ async function casePage(caseId) {
           h('h3', { text: '具体投诉事项' }),
           h('p', { class: 'pre complaint-text', id: 'case-matter' }, i.matter ?? ''),
           i.facts ? [h('h3', { text: '事实和理由' }), h('p', { class: 'pre complaint-text', id: 'case-facts' }, i.facts)] : null,
+          i.channelDetails?.envelopeDate ? h('p', { class: 'hint', text: `信封邮戳日期：${i.channelDetails.envelopeDate}` }) : null,
+          // A letter read by OCR keeps what the scans say, as read, beside the fields the clerk confirmed.
+          typeof i.channelDetails?.ocrText === 'string'
+            ? h(
+                'details',
+                { id: 'case-transcript' },
+                h('summary', { text: '来信识别文本（OCR，未经校对）' }),
+                h('p', { class: 'pre complaint-text', id: 'case-transcript-text' }, i.channelDetails.ocrText),
+              )
+            : null,
         ),
         section('证据材料', evidenceList(c)),
         outcomeRows(c).length ? section('办理结果', dl(outcomeRows(c))) : null,
@@ -1554,7 +1566,7 @@ async function searchPage() {
     h(
       'div',
       { class: 'field grow' },
-      h('label', { for: 'search-q', text: '受理编号或联系电话' }),
+      h('label', { for: 'search-q', text: '受理编号、联系电话或投诉内容' }),
       h('input', { id: 'search-q', name: 'q', value: q, inputmode: 'search', 'aria-describedby': 'search-q-error', autocomplete: 'off' }),
       err,
     ),
@@ -1564,12 +1576,12 @@ async function searchPage() {
     ev.preventDefault();
     go(`/console/search${qs({ q: form.elements.namedItem('q').value.trim() })}`);
   });
-  page('查询投诉件', h('p', { class: 'lead', text: '输入完整的受理编号，或投诉人联系电话（至少 5 位）。查询记入访问记录。' }), form);
+  page('查询投诉件', h('p', { class: 'lead', text: '输入完整的受理编号、投诉人联系电话（至少 5 位），或投诉内容中的词语（至少 2 个字，也查找来信的识别文本）。查询记入访问记录。' }), form);
   if (!q) return;
   try {
     const r = await api.get(`/api/console/search${qs({ q })}`);
     append(main, [
-      caseTable(r.items.sort(byDeadline), `查询结果（${r.by === 'phone' ? '按联系电话' : '按受理编号'}）`),
+      caseTable(r.items.sort(byDeadline), `查询结果（${{ phone: '按联系电话', text: '按投诉内容' }[r.by] ?? '按受理编号'}）`),
       r.truncated ? h('p', { class: 'hint', text: '投诉件较多，只查找了最近的部分。' }) : null,
     ]);
   } catch (e) {
@@ -1796,7 +1808,11 @@ async function render() {
   renderNav();
   const m = /^\/console\/cases\/([^/]+)(\/slip|\/dossier)?$/.exec(path);
   if (m) return m[2] === '/slip' ? slipPage(decodeURIComponent(m[1])) : m[2] === '/dossier' ? dossierPage(decodeURIComponent(m[1])) : casePage(decodeURIComponent(m[1]));
+  const letter = /^\/console\/letters\/([^/]+)$/.exec(path);
+  if (letter) return letterReviewPage(decodeURIComponent(letter[1]), { page, errorBox, link, go, setFlash });
   switch (path) {
+    case '/console/letters':
+      return lettersPage({ page, errorBox, link });
     case '/console':
       return meta.me.role === 'admin' ? outboxPage() : queuePage();
     case '/console/register':
