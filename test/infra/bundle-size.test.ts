@@ -21,8 +21,12 @@ import { bundleFunction } from '../../infra/constructs/bundle-function';
 import { REPO_ROOT } from '../../infra/config';
 import * as unbundled from '../../shared/mail/parse';
 import type * as Imapflow from 'imapflow';
+import { createRequire } from 'node:module';
+import stubHe, { defaultEncode } from '../../shared/mail/bundle-stubs/he';
 
 const KB = 1024;
+/** The real `he` (mailparser's dependency, untyped), to hold the bundle stub against. */
+const realHe = createRequire(import.meta.url)('he') as { encode(text: string, options?: object): string; escape(text: string): string };
 const TARGET = 500 * KB;
 
 /**
@@ -113,7 +117,7 @@ test.each(FUNCTIONS)('%s loads at most 500 KB at init (or its recorded ceiling, 
 });
 
 test('no function loads the HTML-to-text stack, encoding-japanese, zod-openapi, pino, socks or imapflow at init, except imapflow in its poller', () => {
-  const lazyOnly = /node_modules\/(html-to-text|htmlparser2|encoding-japanese|zod-openapi|pino|socks|ip-address|smart-buffer)\//;
+  const lazyOnly = /node_modules\/(html-to-text|htmlparser2|encoding-japanese|he|zod-openapi|pino|socks|ip-address|smart-buffer)\//;
   for (const [name, m] of measured) {
     expect({ name, eager: m.eagerInputs.filter((i) => lazyOnly.test(i)) }).toEqual({ name, eager: [] });
     if (name !== 'imap-poller') expect({ name, imapflow: m.allInputs.some((i) => i.includes('node_modules/imapflow/')) }).toEqual({ name, imapflow: false });
@@ -150,6 +154,18 @@ test('bundled, the mail parser reads HTML-only GBK mail, ISO-2022-JP and UTF-8 m
     htmlOnly: true,
   });
   expect((await bundled.parseMail(mails.iso2022jp)).text).toBe('こんにちは\n');
+});
+
+test("the he stub encodes every code point as he's default encode does, and hands any other call to the real package", () => {
+  // Every BMP code point (lone surrogates included), astral pairs, and he's unsafe symbols in context.
+  const bmp = Array.from({ length: 0x10000 }, (_, i) => String.fromCharCode(i)).join('');
+  const samples = [bmp, '张三 <zs@example.cn> & "李四" \'x\' `y`', '𠀀😀\uD83D x \uDE00', '\u0000\t\n\r\x7F\x80\x81\xA0', ''];
+  for (const text of samples) expect(defaultEncode(text)).toBe(realHe.encode(text));
+  expect(stubHe.encode('<王五> ©')).toBe(realHe.encode('<王五> ©'));
+  // Other options and functions: the real package (loaded on first use).
+  expect(stubHe.encode('<©>', { useNamedReferences: true })).toBe('&lt;&copy;&gt;');
+  expect(stubHe.decode('&lt;&copy;&#x4E2D;')).toBe('<©中');
+  expect(stubHe.escape('<a>')).toBe(realHe.escape('<a>'));
 });
 
 test('bundled, imapflow connects as the IMAP poller configures it (logger: false, no proxy); pino and socks are stubs that say so', async () => {
