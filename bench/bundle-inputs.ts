@@ -9,7 +9,7 @@
  * --files lists single input files instead of packages; --lazy also prints what the lazy chunks hold. Prints
  * markdown tables; not a benchmark (no timing), so `npm run bench` does not run it.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -68,16 +68,14 @@ function main(): void {
   const names = args.filter((a, i) => !a.startsWith('--') && (topAt < 0 || i !== topAt + 1));
   const all = readdirSync(join(REPO_ROOT, 'functions')).filter((n) => existsSync(join(REPO_ROOT, 'functions', n, 'index.ts')));
   const outdir = mkdtempSync(join(tmpdir(), 'tousu-bundle-inputs-'));
-  const summary: string[] = ['| function | KB at init (entry + static chunks) | KB in lazy chunks |', '|---|---|---|'];
+  const summary: string[] = ['| function | KB at init (entry + static chunks; file bytes, as test/infra/bundle-size.test.ts) | bytes | KB in lazy chunks |', '|---|---|---|---|'];
   try {
     for (const name of names.length ? names : all) {
       const r = bundleFunction(`functions/${name}/index.ts`, name, join(outdir, name));
-      const b = inputBytes(
-        r.metafile,
-        r.eager.filter((f) => f.endsWith('.mjs')),
-        byFile,
-      );
-      summary.push(`| ${name} | ${(b.eagerBytes / KB).toFixed(0)} | ${(b.lazyBytes / KB).toFixed(0)} |`);
+      const eager = r.eager.filter((f) => f.endsWith('.mjs'));
+      const b = inputBytes(r.metafile, eager, byFile);
+      const fileBytes = eager.reduce((sum, f) => sum + statSync(f).size, 0);
+      summary.push(`| ${name} | ${Math.round(fileBytes / KB)}${fileBytes > 500 * KB ? ' ✗' : ''} | ${fileBytes} | ${(b.lazyBytes / KB).toFixed(0)} |`);
       console.log(`\n### ${name}: ${(b.eagerBytes / KB).toFixed(0)} KB at init\n`);
       console.log(table(byFile ? 'input file (at init)' : 'package or folder (at init)', b.eager, top));
       if (showLazy) console.log(`\n${table(byFile ? 'input file (lazy chunks)' : 'package or folder (lazy chunks)', b.lazy, top)}`);
