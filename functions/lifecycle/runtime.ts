@@ -15,7 +15,6 @@ import { lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { LambdaTelemetry } from '../../shared/composition/aws-lambda';
 import type { AwsComposition, AwsParts } from '../../shared/composition/aws';
 import type { LifecycleTaskDeps } from '../../shared/services/lifecycle-tasks';
-import { awsHandoverFromEnv, lifecycleHandover } from '../../shared/composition/aws-handover';
 import { LifecycleFunctionEnv } from './env';
 
 export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates' | 'evidence'> & {
@@ -24,8 +23,12 @@ export type LifecycleRuntimeOptions = Pick<AwsParts, 'archive' | 'duplicates' | 
    * that computes a date. Record Failure does not (default true).
    */
   refreshCalendar?: boolean;
-  /** screen-case: hands cases over to the peers of `HANDOVER` (issue 15) before screening them. */
-  handover?: boolean;
+  /**
+   * screen-case: hands cases over to the peers of `HANDOVER` (issue 15) before screening them. Passed in
+   * (shared/composition/aws-handover.ts `lifecycleHandoverFromEnv`) so that the other tasks' bundles do not carry
+   * the hand-over settings' schema and sender.
+   */
+  handover?: (composition: AwsComposition, raw: NodeJS.ProcessEnv) => LifecycleTaskDeps['handover'] | undefined;
 };
 
 export interface LifecycleRuntime {
@@ -39,11 +42,11 @@ export interface LifecycleRuntime {
 export function lifecycleRuntime(opts: LifecycleRuntimeOptions = {}): LifecycleRuntime {
   const env = LifecycleFunctionEnv.parse(process.env);
   const telemetry = lambdaTelemetry(env.POWERTOOLS_SERVICE_NAME);
-  const { refreshCalendar = true, handover: handsOver, ...parts } = opts;
+  const { refreshCalendar = true, handover: handoverFromEnv, ...parts } = opts;
   const composition = composeAws(process.env, { ...telemetry.ports, ...parts });
-  const handover = handsOver ? awsHandoverFromEnv(process.env) : undefined;
+  const handover = handoverFromEnv?.(composition, process.env);
   const base = composition.lifecycleDeps();
-  const deps: LifecycleTaskDeps = handover ? { ...base, handover: lifecycleHandover(composition, handover) } : base;
+  const deps: LifecycleTaskDeps = handover ? { ...base, handover } : base;
   const run =
     <R>(task: (d: LifecycleTaskDeps, payload: unknown) => Promise<R>) =>
     async (payload: unknown): Promise<R> => {

@@ -89,6 +89,8 @@ function copyLazyTables(metafile: Metafile, outputDir: string): string[] {
  *   which put libmime (and its 68 KB MIME-type table) into the bundle twice. Same version, same code.
  * - `pino` and `socks` → stubs that throw: imapflow imports them for its default logger and its `proxy` option;
  *   the IMAP poller passes `logger: false` and no proxy, so neither is ever called (−90 KB at init).
+ * - `he` → a stub with he's own default `encode` (the only call mailparser makes with our options: each address
+ *   header's HTML form), which requires the real package for any other call (−85 KB at init in the mail functions).
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   'html-to-text': './shared/mail/bundle-stubs/html-to-text.ts',
@@ -96,6 +98,7 @@ export const BUNDLE_ALIASES: Record<string, string> = {
   libmime: './node_modules/libmime/dist/cjs/libmime.js',
   pino: './shared/mail/bundle-stubs/pino.ts',
   socks: './shared/mail/bundle-stubs/socks.ts',
+  he: './shared/mail/bundle-stubs/he.ts',
 };
 
 /**
@@ -105,6 +108,7 @@ export const BUNDLE_ALIASES: Record<string, string> = {
  */
 const LAZY_PACKAGES: Record<string, string[]> = {
   'shared/mail/bundle-stubs/encoding-japanese.ts': ['node_modules/encoding-japanese/package.json', 'node_modules/encoding-japanese/src'],
+  'shared/mail/bundle-stubs/he.ts': ['node_modules/he/package.json', 'node_modules/he/he.js', 'node_modules/he/LICENSE-MIT.txt'],
   'shared/text/dictionary-tokens.ts': ['node_modules/@node-rs/jieba/package.json', 'node_modules/@node-rs/jieba/dict.txt', 'node_modules/@node-rs/jieba/LICENSE'],
 };
 

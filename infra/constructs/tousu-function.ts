@@ -24,7 +24,9 @@
  *   credential providers that way (SSO, INI, process, web identity, IMDS and their nested SSO/STS/sign-in
  *   clients: ~120 KB); on Lambda the environment credentials answer first, so those chunks never load. Our own
  *   lazy path: the mail sender (nodemailer, SES v2 and Secrets Manager clients, ~300 KB) loads on the first
- *   send (shared/adapters/aws/lazy-mail-sender.ts), the mail settings are still checked at cold start.
+ *   send (shared/adapters/aws/lazy-mail-sender.ts), the mail settings are still checked at cold start; the API's
+   staff side (Cognito, cases, console, reports, administration) loads on the first staff request
+   (functions/api/lazy-routes.ts).
  * - iconv-lite's charset tables stay JSON files beside the code instead of JavaScript inside it (mail functions).
  * - `import * as z from 'zod'` (eslint enforces it in shared/ and functions/), each entry importing only what it
  *   uses (e.g. only archive-case carries the S3 client of the life-cycle tasks).

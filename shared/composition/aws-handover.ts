@@ -78,3 +78,12 @@ export function lifecycleHandover(c: Pick<AwsComposition, 'blobs' | 'deadLetters
     backoffMs: h.settings.backoffMs,
   };
 }
+
+/** screen-case's hand-over part of the life-cycle deps from its environment; undefined when it hands nothing over. */
+export function lifecycleHandoverFromEnv(
+  c: Pick<AwsComposition, 'blobs' | 'deadLetters' | 'clock' | 'jurisdiction'>,
+  raw: Record<string, string | undefined>,
+): LifecycleTaskDeps['handover'] | undefined {
+  const h = awsHandoverFromEnv(raw);
+  return h ? lifecycleHandover(c, h) : undefined;
+}

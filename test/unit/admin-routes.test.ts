@@ -126,7 +126,7 @@ describe('API Lambda: the /api/admin routes', () => {
   };
 
   test('are mounted from the Lambda’s own wiring, and answer 401 without a token', async () => {
-    const { apiFromEnv, mountApiRoutes } = await import('../../functions/api/index');
+    const { apiFromEnv, mountApiRoutes } = await import('../../functions/api/aws-staff');
     const { createApp } = await import('../../functions/api/app');
     const parts = apiFromEnv({ ...saved, ...ENV });
     const app = createApp({ deps: parts.deps, extraRoutes: (a) => mountApiRoutes(a, parts) });

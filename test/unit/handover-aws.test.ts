@@ -162,10 +162,12 @@ function post(body: string, signature?: string): LambdaEvent {
 describe('API Lambda: POST /api/handover on AWS', () => {
   const saved = { ...process.env };
 
-  // The Lambda's own wiring from its environment (apiFromEnv), as the handler builds it at cold start.
+  // The Lambda's own wiring from its environment (apiBaseFromEnv), as the handler builds it at cold start.
   const freshHandler = async (env: Record<string, string>) => {
-    const { apiFromEnv, createLambdaHandler } = await import('../../functions/api/index');
-    return createLambdaHandler(apiFromEnv({ ...saved, ...env }).deps) as (e: LambdaEvent) => Promise<{ statusCode: number; body: string }>;
+    const { createLambdaHandler } = await import('../../functions/api/index');
+    const { apiBaseFromEnv } = await import('../../functions/api/aws-base');
+    const { lambdaTelemetry } = await import('../../shared/composition/aws-lambda');
+    return createLambdaHandler(apiBaseFromEnv({ ...saved, ...env }, lambdaTelemetry('api').ports).deps) as (e: LambdaEvent) => Promise<{ statusCode: number; body: string }>;
   };
 
   test('without HANDOVER the route does not exist (404)', async () => {
