@@ -24,6 +24,9 @@ import { createApp } from './app';
 import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
+import { mountDecisionRoutes } from './routes/evaluation-decisions';
+import type { DecisionRouteDeps } from './routes/evaluation-decisions';
+import { DynamoEvaluationDecisionStore } from '../../shared/adapters/aws/dynamo-evaluation-decisions';
 import { mountAdminRoutes } from './routes/admin';
 import type { AdminRouteDeps } from './routes/admin';
 import { cognitoStaffAdmin } from '../../shared/auth/cognito-admin';
@@ -57,7 +60,14 @@ export function createLambdaHandler(deps: AppDeps, extraRoutes?: (app: Hono) => 
 const telemetry = lambdaTelemetry('api');
 
 /** Builds every port of the API Lambda from its environment (exported for the wiring test). */
-export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: StaffRouteDeps; facts: EvaluationFactStore; challenges: SignInChallenges; admin: AdminRouteDeps } {
+export function apiFromEnv(raw: NodeJS.ProcessEnv): {
+  deps: AppDeps;
+  staff: StaffRouteDeps;
+  facts: EvaluationFactStore;
+  challenges: SignInChallenges;
+  admin: AdminRouteDeps;
+  decisions: DecisionRouteDeps;
+} {
   const env = ApiEnv.parse(raw);
   const c = intakeComposition(raw, telemetry.ports);
   const { logger } = telemetry.ports;
@@ -125,15 +135,27 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): { deps: AppDeps; staff: Staf
       reconcile: (o) => reconcile(reconcileDeps, o),
     },
   };
-  return { deps: { intake, limits, logger, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito), admin };
+  // Art. 20 decisions: their notices go out through the stack's mail sender like every other notice.
+  const decisions: DecisionRouteDeps = {
+    verifier,
+    facts: c.facts,
+    decisions: new DynamoEvaluationDecisionStore({ doc, tableName: env.TABLE_NAME }),
+    rules: intake.rules,
+    clock: intake.clock,
+    mail: c.mail,
+    jurisdiction: intake.jurisdiction,
+    logger,
+  };
+  return { deps: { intake, limits, logger, ...(handover ? { handover: () => handover.config() } : {}) }, staff, facts: c.facts, challenges: createCognitoChallenges(cognito), admin, decisions };
 }
 
 /** Every route of the API Lambda beyond createApp's own (exported for the route-parity test with the embedded runtime). */
 export function mountApiRoutes(app: Hono, parts: ReturnType<typeof apiFromEnv>): void {
-  const { deps, staff, facts, challenges, admin } = parts;
+  const { deps, staff, facts, challenges, admin, decisions } = parts;
   mountStaffRoutes(app, staff);
   mountSignInChallengeRoutes(app, { challenges });
   mountReportRoutes(app, { ...staff, facts, logger: telemetry.ports.logger });
+  mountDecisionRoutes(app, decisions);
   mountAdminRoutes(app, admin);
   registerConsoleRoutes(app, { api: staff });
   mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });
