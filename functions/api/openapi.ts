@@ -37,6 +37,16 @@ const PublicCase = z
     receivedAt: z.string(),
     channel: z.string(),
     mergedInto: z.string().optional(),
+    joined: z
+      .object({
+        trackingNo: z.string(),
+        status: z.enum(PHASES),
+        statusLabel: z.string(),
+        due: z.object({ label: z.string(), date: z.string(), provisional: z.boolean() }).optional(),
+        timeline: z.array(z.object({ at: z.string(), phase: z.enum(PHASES), label: z.string() })),
+      })
+      .optional()
+      .meta({ description: 'A case merged into another (art. 11): the progress of the case it joined, phases and dates only, nothing of its complainant.' }),
     timeline: z.array(z.object({ at: z.string(), phase: z.enum(PHASES), label: z.string() })),
   })
   .meta({ id: 'PublicCase' });
