@@ -26,7 +26,7 @@ import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
 import { mountDecisionRoutes } from './routes/evaluation-decisions';
 import type { DecisionRouteDeps } from './routes/evaluation-decisions';
-import { DynamoEvaluationDecisionStore } from '../../shared/adapters/aws/dynamo-evaluation-decisions';
+import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { mountAdminRoutes } from './routes/admin';
 import type { AdminRouteDeps } from './routes/admin';
 import { cognitoStaffAdmin } from '../../shared/auth/cognito-admin';
@@ -139,7 +139,7 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv): {
   const decisions: DecisionRouteDeps = {
     verifier,
     facts: c.facts,
-    decisions: new DynamoEvaluationDecisionStore({ doc, tableName: env.TABLE_NAME }),
+    decisions: lazyDecisionStore(doc, env.TABLE_NAME),
     rules: intake.rules,
     clock: intake.clock,
     mail: c.mail,

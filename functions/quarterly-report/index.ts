@@ -6,7 +6,7 @@
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import * as z from 'zod';
 import { composeAws } from '../../shared/composition/aws';
-import { DynamoEvaluationDecisionStore } from '../../shared/adapters/aws/dynamo-evaluation-decisions';
+import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { QuarterlyReportInput, sendQuarterlyReport } from './service';
 import type { QuarterlyReportResult } from './service';
 
@@ -22,7 +22,7 @@ const { logger } = telemetry;
 
 function build(): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
   const { facts, rules, clock, mail, jurisdiction, doc, env } = composeAws(process.env, telemetry.ports);
-  const decisions = new DynamoEvaluationDecisionStore({ doc, tableName: env.TABLE_NAME });
+  const decisions = lazyDecisionStore(doc, env.TABLE_NAME);
   return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction, decisions }, input);
 }
 

@@ -12,7 +12,6 @@ import type { Clock, MailSender, OutgoingMail } from '../../shared/ports';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { buildQuarterReport } from '../../shared/services/evaluation';
 import type { EvaluationDecisionStore } from '../../shared/ports/evaluation-decisions';
-import { evaluateQuarterDecisions } from '../../shared/services/evaluation-decisions';
 
 /** The scheduler's input (EventBridge Scheduler `Input`); empty = the last completed quarter. */
 export const QuarterlyReportInput = z
@@ -93,7 +92,9 @@ export async function sendQuarterlyReport(deps: QuarterlyReportDeps, input: Quar
   };
   // Art. 20: the ineligible respondents become recorded decisions, each notified to its unit. A repeated run
   // changes nothing that did not change, so it runs even when the report was mailed before.
-  const decided = deps.decisions ? { decisionsChanged: (await evaluateQuarterDecisions({ ...deps, decisions: deps.decisions }, quarter)).changed } : {};
+  // The decision use case is a chunk of its own, loaded at the run (bundle size at init).
+  const decide = deps.decisions ? (await import('../../shared/services/evaluation-decisions')).evaluateQuarterDecisions : undefined;
+  const decided = decide && deps.decisions ? { decisionsChanged: (await decide({ ...deps, decisions: deps.decisions }, quarter)).changed } : {};
   if (previous) return { ...summary, ...decided, sent: false, alreadySentAt: previous.at, messageId: previous.messageId };
   // Mail first, then mark: a crash in between mails twice rather than never.
   const { messageId } = await deps.mail.send(reportMail(report, deps.jurisdiction));

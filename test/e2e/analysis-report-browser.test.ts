@@ -17,8 +17,8 @@ import { runDemo } from '../../infra/cli/commands/demo';
 import { DATABASE_FILE, openSqliteStores } from '../../shared/adapters/local/sqlite';
 import { loadJurisdiction } from '../../shared/config/load';
 import { CaseRecord } from '../../shared/domain/case';
-import { renderAnalysisHtml } from '../../shared/domain/evaluation';
-import { buildAnalysisReport, recordFacts } from '../../shared/services/evaluation';
+import { recordFacts } from '../../shared/services/evaluation';
+import { buildAnalysisReport, renderAnalysisHtml } from '../../shared/services/evaluation-analysis';
 import { REPO } from './runtime-helpers';
 
 const CHROMIUM = '/usr/bin/chromium';

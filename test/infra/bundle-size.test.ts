@@ -54,9 +54,12 @@ const TARGET = 500 * KB;
  * TransactWriteItems; the ceilings above keep the larger of the merged branches' figures until re-measured.
  * api 973 (measured on the merged main, 2026-12-04; ceiling + ~1 %): the console's account administration and
  * dead-letter/workflow recovery routes with their Cognito admin commands (issue 21).
+ * api 990 (2026-12-04, measured; ceiling + ~1 %): the art. 17 cause categories every classify action tags (4 KB of
+ * keywords), the art. 20 decision routes, single outbox/quarantine items and a merged case's joined progress; the
+ * decision use cases, their DynamoDB store and the art. 17 analysis are lazy chunks loaded on their first request.
  */
 const OVER_TARGET: Record<string, number> = {
-  api: 983,
+  api: 1000,
   'archive-case': 670,
   'box-intake': 746,
   'email-intake': 1084,

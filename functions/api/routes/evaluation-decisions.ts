@@ -18,8 +18,10 @@ import { ForbiddenError, ValidationError } from '../../../shared/domain/errors';
 import { isQuarter, lastCompletedQuarter } from '../../../shared/domain/evaluation';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffTokenVerifier } from '../../../shared/auth/principal';
-import { evaluateQuarterDecisions, fileObjection, mayRead, readDecision, recordReferralOutcome, ruleOnObjection } from '../../../shared/services/evaluation-decisions';
 import type { DecisionDeps } from '../../../shared/services/evaluation-decisions';
+
+/** The use cases, a chunk loaded on the first decision request (the API's bundle at init stays as it was). */
+const useCases = () => import('../../../shared/services/evaluation-decisions');
 
 export interface DecisionRouteDeps extends DecisionDeps {
   verifier: StaffTokenVerifier;
@@ -56,6 +58,7 @@ export function mountDecisionRoutes(app: Hono, deps: DecisionRouteDeps): void {
   app.get('/api/evaluation/decisions', async (c) => {
     const p = await principalOf(c, deps);
     const quarter = quarterOf(c.req.query('quarter'), deps.clock.now());
+    const { mayRead } = await useCases();
     const items = (await deps.decisions.quarter(deps.jurisdiction.code, quarter)).filter((d) => mayRead(p.actor, d));
     return c.json({ quarter, items, mayEvaluate: p.role === 'agency' });
   });
@@ -64,32 +67,32 @@ export function mountDecisionRoutes(app: Hono, deps: DecisionRouteDeps): void {
     const p = await principalOf(c, deps);
     if (p.role !== 'agency') throw new ForbiddenError('只有政务服务管理机构可以作出考评决定。');
     const quarter = quarterOf((await body(c)).quarter, deps.clock.now());
-    const run = await evaluateQuarterDecisions(deps, quarter, p.actor);
+    const run = await (await useCases()).evaluateQuarterDecisions(deps, quarter, p.actor);
     deps.logger?.info('evaluation_decisions_run', { user: p.username, quarter, changed: run.changed, notified: run.notified });
     return c.json({ quarter, changed: run.changed, notified: run.notified, items: run.decisions });
   });
 
   app.get('/api/evaluation/decisions/:id', async (c) => {
     const p = await principalOf(c, deps);
-    return c.json(await readDecision(deps, p.actor, c.req.param('id')));
+    return c.json(await (await useCases()).readDecision(deps, p.actor, c.req.param('id')));
   });
 
   app.post('/api/evaluation/decisions/:id/objections', async (c) => {
     const p = await principalOf(c, deps);
-    const d = await fileObjection(deps, p.actor, c.req.param('id'), await body(c));
+    const d = await (await useCases()).fileObjection(deps, p.actor, c.req.param('id'), await body(c));
     deps.logger?.info('evaluation_objection_filed', { user: p.username, decision: d.id });
     return c.json(d, 201);
   });
 
   app.post('/api/evaluation/decisions/:id/objections/:objectionId/ruling', async (c) => {
     const p = await principalOf(c, deps);
-    const d = await ruleOnObjection(deps, p.actor, c.req.param('id'), c.req.param('objectionId'), await body(c));
+    const d = await (await useCases()).ruleOnObjection(deps, p.actor, c.req.param('id'), c.req.param('objectionId'), await body(c));
     return c.json(d);
   });
 
   app.post('/api/evaluation/decisions/:id/referral-outcome', async (c) => {
     const p = await principalOf(c, deps);
-    const d = await recordReferralOutcome(deps, p.actor, c.req.param('id'), await body(c));
+    const d = await (await useCases()).recordReferralOutcome(deps, p.actor, c.req.param('id'), await body(c));
     deps.logger?.info('evaluation_referral_outcome', { user: p.username, decision: d.id });
     return c.json(d);
   });

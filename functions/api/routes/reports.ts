@@ -24,14 +24,14 @@ import * as z from 'zod';
 import { ForbiddenError, ValidationError } from '../../../shared/domain/errors';
 import type { JurisdictionConfig } from '../../../shared/domain/jurisdiction';
 import type { RulesRegistry } from '../../../shared/domain/rules';
-import { REPORT_FORMATS, REPORT_MEDIA, lastCompletedQuarter, parseQuarter, quarterRange, renderAnalysisCsv, renderAnalysisHtml, renderReport } from '../../../shared/domain/evaluation';
+import { REPORT_FORMATS, REPORT_MEDIA, lastCompletedQuarter, parseQuarter, quarterRange, renderReport } from '../../../shared/domain/evaluation';
 import type { ReportFormat } from '../../../shared/domain/evaluation';
 import type { Clock, Logger } from '../../../shared/ports';
 import type { EvaluationFactStore } from '../../../shared/ports/evaluation-facts';
 import { consoleJsonLogger } from '../../../shared/adapters/local/console-logger';
 import { authenticate } from '../../../shared/auth/principal';
 import type { StaffPrincipal, StaffRole, StaffTokenVerifier } from '../../../shared/auth/principal';
-import { buildAnalysisReport, buildQuarterReport } from '../../../shared/services/evaluation';
+import { buildQuarterReport } from '../../../shared/services/evaluation';
 
 /** Where the route logs (the runtime's logger locally; a JSON line on stdout on Lambda). No personal data. */
 export type ReportLogger = Pick<Logger, 'info'>;
@@ -101,6 +101,8 @@ export function mountReportRoutes(app: Hono, deps: ReportRouteDeps): void {
     }
     const format: ReportFormat = parsed.data.format ?? 'json';
     const quarter = reportQuarter(parsed.data.quarter, deps.clock.now());
+    // The analysis is a chunk of its own, loaded on the first request (the API's bundle at init stays as it was).
+    const { buildAnalysisReport, renderAnalysisCsv, renderAnalysisHtml } = await import('../../../shared/services/evaluation-analysis');
     const report = await buildAnalysisReport(deps, deps.jurisdiction, quarter, parsed.data.quarters);
     logger.info('analysis_report', { user: p.username, role: p.role, jurisdiction: deps.jurisdiction.code, quarter, format, quarters: report.quarters.length });
     const media = REPORT_MEDIA[format];

@@ -16,7 +16,7 @@ export function lineChart(opts: { title: string; labels: string[]; series: { nam
   const w = 640;
   const h = 240;
   const left = 48;
-  const right = 24;
+  const right = 56;
   const top = 40;
   const bottom = 40;
   if (opts.labels.length === 0) return `<figure class="chart"><figcaption>${esc(opts.title)}</figcaption><p class="empty">无数据</p></figure>`;

@@ -9,9 +9,6 @@ export * from './report';
 export { renderJson } from './render-json';
 export { renderCsv } from './render-csv';
 export { renderHtml, barChart, rateChart } from './render-html';
-export * from './causes';
-export * from './analysis';
-export { renderAnalysisHtml, renderAnalysisCsv, lineChart } from './analysis-render';
 export type { BarItem } from './render-html';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
