@@ -58,7 +58,7 @@ async function notify(deps: DecisionDeps, d: EvaluationDecision, by: string): Pr
       text,
       tags: { kind: 'evaluation_decision' },
     });
-    next = withNotice(d, { at, department: dept.code, messageId, status: d.status, revision: d.revision }, by);
+    next = withNotice(d, { at, department: dept.code, messageId, status: d.status, revision: d.revision }, by, `${dept.name}首席事务代表`);
   }
   await deps.decisions.save(next);
   return next;

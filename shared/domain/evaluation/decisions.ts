@@ -291,8 +291,9 @@ export function withReferralOutcome(decision: EvaluationDecision, outcome: { at:
   };
 }
 
-export function withNotice(decision: EvaluationDecision, notice: DecisionNotice, by: string): EvaluationDecision {
-  const summary = notice.undeliverable ? `未能通知：${notice.undeliverable}` : `已通知${notice.department ?? ''}（${DECISION_STATUS_LABELS[notice.status]}）`;
+/** Records a notice; `unitLabel` names the unit notified in the history (its department name). */
+export function withNotice(decision: EvaluationDecision, notice: DecisionNotice, by: string, unitLabel?: string): EvaluationDecision {
+  const summary = notice.undeliverable ? `未能通知：${notice.undeliverable}` : `已通知${unitLabel ?? notice.department ?? ''}（${DECISION_STATUS_LABELS[notice.status]}）`;
   return {
     ...decision,
     notices: [...decision.notices, notice],

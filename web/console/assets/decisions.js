@@ -71,7 +71,7 @@ function decisionCard(ctx, d) {
   const liveGrounds = d.grounds.filter((g) => !g.excluded && !g.droppedAt);
   const who = d.respondent.kind === 'person' ? `${d.respondent.name}（${d.respondent.unitName ?? ''}工作人员）` : d.respondent.name;
   const parts = [
-    h('h3', {}, who, ' ', h('span', { class: d.status === 'disqualified' ? 'badge overdue' : 'badge', text: STATUS[d.status] })),
+    h('h3', {}, who, ' ', h('span', { class: d.status === 'disqualified' ? 'badge badge-overdue' : 'badge', text: STATUS[d.status] })),
     h('p', { class: 'hint', text: `决定编号 ${id} · 第 ${d.revision} 版 · 作出 ${fmtDateTime(d.decidedAt)} · 更新 ${fmtDateTime(d.updatedAt)}` }),
     h('p', { text: `理由：${d.reasons.join('；')}` }),
     h(
