@@ -101,9 +101,13 @@ async function load(deps: DecisionDeps, id: string): Promise<EvaluationDecision>
   return d;
 }
 
-/** A department sees the decisions on itself and on its staff; the agency and leaders see all. */
+/**
+ * A department sees the decisions on itself and on its staff; the agency, leaders and the administrator see all (a
+ * decision names units, staff respondents and case ids, never a complainant or complaint text). Only the agency
+ * decides and rules; the administrator only reads.
+ */
 export function mayRead(actor: Actor, d: EvaluationDecision): boolean {
-  if (actor.role === 'agency' || actor.role === 'leader') return true;
+  if (actor.role === 'agency' || actor.role === 'leader' || actor.role === 'admin') return true;
   return actor.role === 'department' && actor.department !== undefined && actor.department === d.respondent.department;
 }
 

@@ -101,6 +101,10 @@ describe('embedded runtime: art. 20 decisions, art. 17 analysis, merged status, 
     expect((await http.call('GET', `/api/evaluation/decisions/${decision.id}`, { token: tokens['liaison-ybj'] })).status).toBe(200);
     expect((await http.call('GET', `/api/evaluation/decisions/${decision.id}`, { token: tokens['liaison-rsj'] })).status).toBe(404);
     expect((await http.call('GET', '/api/evaluation/decisions?quarter=2026Q1', { token: tokens['liaison-rsj'] })).body.items).toEqual([]);
+    // The administrator reads them (units, staff, case ids: no complainant) but neither decides nor objects.
+    expect((await http.call('GET', `/api/evaluation/decisions/${decision.id}`, { token: tokens.admin1 })).status).toBe(200);
+    expect((await http.call('POST', '/api/evaluation/decisions/evaluate', { token: tokens.admin1, body: { quarter: '2026Q1' } })).status).toBe(403);
+    expect((await http.call('POST', `/api/evaluation/decisions/${decision.id}/objections`, { token: tokens.admin1, body: { text: 'x' } })).status).toBe(403);
 
     const objected = await http.call('POST', `/api/evaluation/decisions/${decision.id}/objections`, {
       token: tokens['liaison-ybj'],

@@ -9,7 +9,7 @@
  *   POST /api/evaluation/decisions/{id}/objections/{oid}/ruling {upheld, reason}   agency: rule; upheld excludes the ground
  *   POST /api/evaluation/decisions/{id}/referral-outcome {text}                    the unit records how it handled its staff member
  *
- * Agency and leaders see every decision; a department liaison sees those on its own unit and its staff. Grounds are
+ * Agency, leaders and the administrator (read only) see every decision; a department liaison sees those on its own unit and its staff. Grounds are
  * case ids (the console links them to the case, whose own read is audited there). Logged: who, which decision, never
  * a respondent's name.
  */
@@ -27,12 +27,12 @@ export interface DecisionRouteDeps extends DecisionDeps {
   verifier: StaffTokenVerifier;
 }
 
-const READERS = ['agency', 'leader', 'department'] as const;
+const READERS = ['agency', 'leader', 'department', 'admin'] as const;
 
 async function principalOf(c: Context, deps: DecisionRouteDeps): Promise<StaffPrincipal> {
   const p = await authenticate(deps.verifier, c.req.header('authorization'));
   if (p.jurisdiction && p.jurisdiction !== deps.jurisdiction.code) throw new ForbiddenError('该账户不属于本辖区。');
-  if (!(READERS as readonly string[]).includes(p.role)) throw new ForbiddenError('只有政务服务管理机构、主管领导和被投诉单位可以查看考评决定。');
+  if (!(READERS as readonly string[]).includes(p.role)) throw new ForbiddenError('只有政务服务管理机构、主管领导、系统管理员和被投诉单位可以查看考评决定。');
   return p;
 }
 

@@ -9,7 +9,7 @@ import { api, qs } from './api.js';
 import { fmtDateTime, h } from './dom.js';
 import { previousQuarter, quarterOf } from './reports.js';
 
-export const DECISION_ROLES = ['agency', 'leader', 'department'];
+export const DECISION_ROLES = ['agency', 'leader', 'department', 'admin'];
 const STATUS = { disqualified: '取消评优评先资格', withdrawn: '已撤销（经更正不再符合取消条件）' };
 const GROUND = { substantiated: '属实投诉', partial: '部分属实投诉', overdue: '超期办结' };
 const WHAT = {
