@@ -64,6 +64,9 @@ async function notify(deps: DecisionDeps, d: EvaluationDecision, by: string): Pr
   return next;
 }
 
+/** The unit has not been told of the decision's current status (new, changed, or its notice failed). */
+export const needsNotice = (d: EvaluationDecision): boolean => d.notices.at(-1)?.status !== d.status;
+
 async function apply(deps: DecisionDeps, update: DecisionUpdate, by: string): Promise<{ decision: EvaluationDecision; notified: boolean }> {
   await deps.decisions.save(update.decision);
   if (!update.notify) return { decision: update.decision, notified: false };
@@ -84,6 +87,12 @@ export async function evaluateQuarterDecisions(deps: DecisionDeps, quarter: stri
     try {
       let notified = 0;
       for (const u of updates) if ((await apply(deps, u, by)).notified) notified += 1;
+      // A notice that failed before (the mail was refused after the decision was saved) is sent now.
+      for (const d of await deps.decisions.quarter(deps.jurisdiction.code, quarter)) {
+        if (!needsNotice(d)) continue;
+        await notify(deps, d, by);
+        notified += 1;
+      }
       deps.logger?.info('evaluation_decisions', { jurisdiction: deps.jurisdiction.code, quarter, changed: updates.length, notified, ids: updates.map((u) => u.decision.id) });
       return { quarter, decisions: await deps.decisions.quarter(deps.jurisdiction.code, quarter), changed: updates.length, notified };
     } catch (err) {

@@ -150,6 +150,28 @@ describe('art. 20 decisions from a quarter’s report', () => {
     expect(rerun.decisions[0]!.status).toBe('withdrawn');
   });
 
+  it('a notice the mail system refused is sent by the next evaluation, once', async () => {
+    await record(substantiated(4));
+    let refuse = true;
+    const sent: string[] = [];
+    deps.mail = {
+      send: async (m) => {
+        if (refuse) throw new Error('relay down');
+        sent.push(m.subject);
+        return { messageId: `<m${sent.length}@test>` };
+      },
+    };
+    await expect(evaluateQuarterDecisions(deps, '2024Q1')).rejects.toThrow('relay down');
+    const [saved] = await deps.decisions.quarter('510903', '2024Q1');
+    expect(saved).toMatchObject({ status: 'disqualified', notices: [] });
+    refuse = false;
+    const run = await evaluateQuarterDecisions(deps, '2024Q1');
+    expect(run).toMatchObject({ changed: 0, notified: 1 });
+    expect(sent).toHaveLength(1);
+    expect((await evaluateQuarterDecisions(deps, '2024Q1')).notified).toBe(0);
+    expect(sent).toHaveLength(1);
+  });
+
   it('records the unit’s outcome for a referred staff member, and only for a person', async () => {
     const lives = substantiated(4, { unitCode: 'RSJ', person: '李某' });
     await record(lives);
