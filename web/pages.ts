@@ -236,6 +236,8 @@ export interface PublicCaseView {
   /** The open deadline of the current step: its label, its due day in Chinese, and whether it is provisional (暂定). */
   due?: { label: string; date: string; provisional: boolean };
   timeline: { at: string; phase: string; label: string }[];
+  /** Merged (art. 11): the progress of the case it joined, without anything of that case's complainant. */
+  joined?: { trackingNo: string; status: string; statusLabel: string; due?: { label: string; date: string; provisional: boolean }; timeline: { at: string; phase: string; label: string }[] };
 }
 
 /** An instant as Beijing time, "2026-11-27 20:15" (mainland China has no daylight saving time: UTC+8). */
@@ -260,7 +262,18 @@ ${
     ? html`<section class="result" aria-labelledby="status-title" id="status-result">
 <h2 id="status-title">受理编号 <span class="nowrap">${v.trackingNo}</span></h2>
 <p>当前状态：<strong id="status-label">${v.statusLabel}</strong></p>
-${v.mergedInto ? html`<p>本投诉已与投诉 <span class="nowrap">${v.mergedInto}</span> 合并办理（第十一条）。</p>` : ''}
+${v.mergedInto ? html`<p>本投诉已与投诉 <span class="nowrap">${v.mergedInto}</span> 合并办理（第十一条），办理进度和结果以该件为准。</p>` : ''}
+${
+  v.joined
+    ? html`<section class="joined" id="status-joined" aria-labelledby="joined-title">
+<h3 id="joined-title">所并入投诉 <span class="nowrap">${v.joined.trackingNo}</span> 的办理进度</h3>
+<p>当前状态：<strong id="joined-status-label">${v.joined.statusLabel}</strong></p>
+${v.joined.due ? html`<p id="joined-due">${v.joined.due.label}：${v.joined.due.date}${v.joined.due.provisional ? html`<span class="provisional">（暂定）</span>` : ''}</p>` : ''}
+<ol class="timeline">${v.joined.timeline.map((t) => html`<li><time datetime="${t.at}">${beijingTime(t.at)}</time> ${t.label}</li>`)}</ol>
+<p class="hint">为保护其他投诉人的信息，此处只显示办理环节和时间。</p>
+</section>`
+    : ''
+}
 ${v.due ? html`<p id="status-due">${v.due.label}：${v.due.date}${v.due.provisional ? html`<span class="provisional">（暂定：该年度国务院节假日安排尚未导入，导入后按正式安排重新确定）</span>` : ''}</p>` : ''}
 <h3>办理过程</h3>
 <p class="hint">时间为北京时间。</p>

@@ -20,6 +20,9 @@ import type { AppDeps } from './app';
 import { mountStaffRoutes, staffAuthenticator } from './routes/staff';
 import type { StaffRouteDeps } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
+import { mountDecisionRoutes } from './routes/evaluation-decisions';
+import type { DecisionRouteDeps } from './routes/evaluation-decisions';
+import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { mountAdminRoutes } from './routes/admin';
 import type { AdminRouteDeps } from './routes/admin';
 import { cognitoStaffAdmin } from '../../shared/auth/cognito-admin';
@@ -42,6 +45,7 @@ export interface ApiParts {
   facts: EvaluationFactStore;
   challenges: SignInChallenges;
   admin: AdminRouteDeps;
+  decisions: DecisionRouteDeps;
   logger: Logger;
 }
 
@@ -108,7 +112,18 @@ export function apiStaffParts(base: ApiBase): ApiParts {
       reconcile: (o) => reconcile(reconcileDeps, o),
     },
   };
-  return { deps, staff, facts: c.facts, challenges: createCognitoChallenges(cognito), admin, logger };
+  // Art. 20 decisions: their notices go out through the stack's mail sender like every other notice.
+  const decisions: DecisionRouteDeps = {
+    verifier,
+    facts: c.facts,
+    decisions: lazyDecisionStore(c.doc, env.TABLE_NAME),
+    rules: intake.rules,
+    clock: intake.clock,
+    mail: c.mail,
+    jurisdiction: intake.jurisdiction,
+    logger,
+  };
+  return { deps, staff, facts: c.facts, challenges: createCognitoChallenges(cognito), admin, decisions, logger };
 }
 
 /** Every port of the API Lambda from its environment, public and staff, built at once (the wiring tests). */
@@ -118,10 +133,11 @@ export function apiFromEnv(raw: NodeJS.ProcessEnv, ports = lambdaTelemetry('api'
 
 /** Every route of the API Lambda beyond createApp's own (also the route-parity test with the embedded runtime). */
 export function mountApiRoutes(app: Hono, parts: ApiParts): void {
-  const { deps, staff, facts, challenges, admin, logger } = parts;
+  const { deps, staff, facts, challenges, admin, decisions, logger } = parts;
   mountStaffRoutes(app, staff);
   mountSignInChallengeRoutes(app, { challenges });
   mountReportRoutes(app, { ...staff, facts, logger });
+  mountDecisionRoutes(app, decisions);
   mountAdminRoutes(app, admin);
   registerConsoleRoutes(app, { api: staff });
   mountStaffIntakeRoutes(app, { intake: deps.intake, authenticate: staffAuthenticator(staff.verifier) });

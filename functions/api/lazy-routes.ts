@@ -24,8 +24,11 @@ export const STAFF_PATHS = [
   '/api/admin/*',
   '/api/reports/*',
   '/api/intake/*',
+  '/api/evaluation/*',
   '/api/outbox',
+  '/api/outbox/*',
   '/api/quarantine',
+  '/api/quarantine/*',
   '/console',
   '/console/*',
 ] as const;

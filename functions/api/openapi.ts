@@ -37,9 +37,20 @@ const PublicCase = z
     receivedAt: z.string(),
     channel: z.string(),
     mergedInto: z.string().optional(),
+    joined: z
+      .object({
+        trackingNo: z.string(),
+        status: z.enum(PHASES),
+        statusLabel: z.string(),
+        due: z.object({ label: z.string(), date: z.string(), provisional: z.boolean() }).optional(),
+        timeline: z.array(z.object({ at: z.string(), phase: z.enum(PHASES), label: z.string() })),
+      })
+      .optional()
+      .meta({ description: 'A case merged into another (art. 11): the progress of the case it joined, phases and dates only, nothing of its complainant.' }),
     timeline: z.array(z.object({ at: z.string(), phase: z.enum(PHASES), label: z.string() })),
   })
   .meta({ id: 'PublicCase' });
+const Decision = z.record(z.string(), z.unknown()).meta({ id: 'EvaluationDecision', description: 'An art. 20 decision (shared/domain/evaluation/decisions.ts EvaluationDecision).' });
 const Action = z
   .object({ action: z.enum(ACTION_NAMES) })
   .catchall(z.unknown())
@@ -243,6 +254,93 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
             '401': errors['401'],
             '403': errors['403'],
           },
+        },
+      },
+      '/api/reports/analysis': {
+        get: {
+          summary: '投诉内容定期分析 (art. 17: by department, service item, cause category, channel and satisfaction; trends; repeat respondents; agency and leader only)',
+          security: bearer,
+          requestParams: {
+            query: z.object({
+              quarter: z
+                .string()
+                .regex(/^\d{4}Q[1-4]$/)
+                .optional()
+                .meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
+              quarters: z.number().int().min(1).max(8).optional().meta({ description: 'how many quarters up to `quarter` (default 4)' }),
+              format: z.enum(['json', 'csv', 'html']).optional(),
+            }),
+          },
+          responses: {
+            '200': {
+              description: 'the analysis (shared/domain/evaluation/analysis.ts AnalysisReport); html with inline SVG charts, csv for Excel',
+              content: { 'application/json': { schema: z.record(z.string(), z.unknown()).meta({ id: 'AnalysisReport' }) }, 'text/csv': { schema: z.string() }, 'text/html': { schema: z.string() } },
+            },
+            '400': errors['400'],
+            '401': errors['401'],
+            '403': errors['403'],
+          },
+        },
+      },
+      '/api/evaluation/decisions': {
+        get: {
+          summary: '考评决定 (art. 20 decisions of a quarter the caller may see: agency and leaders all, a liaison its own unit and staff)',
+          security: bearer,
+          requestParams: { query: z.object({ quarter: z.string().optional() }) },
+          responses: { '200': json(z.object({ quarter: z.string(), items: z.array(Decision), mayEvaluate: z.boolean() }), 'the decisions'), '401': errors['401'], '403': errors['403'] },
+        },
+      },
+      '/api/evaluation/decisions/evaluate': {
+        post: {
+          summary: '评定季度 (agency: make or update the quarter’s decisions from its report; new and changed ones are notified to the unit)',
+          security: bearer,
+          requestBody: { content: { 'application/json': { schema: z.object({ quarter: z.string().optional() }) } } },
+          responses: {
+            '200': json(z.object({ quarter: z.string(), changed: z.number(), notified: z.number(), items: z.array(Decision) }), 'the quarter’s decisions'),
+            '400': errors['400'],
+            '403': errors['403'],
+          },
+        },
+      },
+      '/api/evaluation/decisions/{id}': {
+        get: { summary: 'one decision with grounds, objections, notices and history', security: bearer, responses: { '200': json(Decision, 'the decision'), '404': errors['404'] } },
+      },
+      '/api/evaluation/decisions/{id}/objections': {
+        post: {
+          summary: '提出异议 (the unit, or the agency for it, disputes a ground or the whole decision)',
+          security: bearer,
+          requestBody: { content: { 'application/json': { schema: z.object({ caseId: z.string().optional(), text: z.string() }) } } },
+          responses: { '201': json(Decision, 'the decision with the objection'), '400': errors['400'], '403': errors['403'], '404': errors['404'] },
+        },
+      },
+      '/api/evaluation/decisions/{id}/objections/{objectionId}/ruling': {
+        post: {
+          summary: '复核异议 (agency; upheld excludes the disputed ground and re-judges the decision)',
+          security: bearer,
+          requestBody: { content: { 'application/json': { schema: z.object({ upheld: z.boolean(), reason: z.string() }) } } },
+          responses: { '200': json(Decision, 'the decision'), '400': errors['400'], '403': errors['403'], '404': errors['404'] },
+        },
+      },
+      '/api/evaluation/decisions/{id}/referral-outcome': {
+        post: {
+          summary: '登记所在单位处理结果 (art. 20, last sentence: the unit’s outcome for a referred staff member)',
+          security: bearer,
+          requestBody: { content: { 'application/json': { schema: z.object({ text: z.string() }) } } },
+          responses: { '200': json(Decision, 'the decision'), '400': errors['400'], '404': errors['404'] },
+        },
+      },
+      '/api/outbox/{file}': {
+        get: {
+          summary: 'one sent mail: whole for the agency, masked (address, subject, no body) for the administrator; audited on its case',
+          security: bearer,
+          responses: { '200': json(z.object({ entry: z.record(z.string(), z.unknown()), text: z.string(), masked: z.boolean() }), 'the mail'), '403': errors['403'], '404': errors['404'] },
+        },
+      },
+      '/api/quarantine/{id}': {
+        get: {
+          summary: 'one quarantined mail: whole for the agency, sender and subject masked for the administrator; audited under quarantine/{id}',
+          security: bearer,
+          responses: { '200': json(z.record(z.string(), z.unknown()), 'the entry'), '403': errors['403'], '404': errors['404'] },
         },
       },
       '/api/openapi.json': { get: { summary: 'this document', responses: { '200': { description: 'OpenAPI 3.1' } } } },

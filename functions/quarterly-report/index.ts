@@ -1,10 +1,12 @@
 /**
  * Lambda for the EventBridge Scheduler's quarterly rule (e.g. `cron(0 9 1 1,4,7,10 ? *)` in Asia/Shanghai):
- * mails the report of the quarter that just ended to the agency. Wiring only; the work is in ./service.
+ * mails the report of the quarter that just ended to the agency and records the art. 20 decisions (each notified to
+ * its unit). Wiring only; the work is in ./service.
  */
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import * as z from 'zod';
 import { composeAws } from '../../shared/composition/aws';
+import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { QuarterlyReportInput, sendQuarterlyReport } from './service';
 import type { QuarterlyReportResult } from './service';
 
@@ -19,8 +21,9 @@ const telemetry = lambdaTelemetry('quarterly-report');
 const { logger } = telemetry;
 
 function build(): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
-  const { facts, rules, clock, mail, jurisdiction } = composeAws(process.env, telemetry.ports);
-  return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction }, input);
+  const { facts, rules, clock, mail, jurisdiction, doc, env } = composeAws(process.env, telemetry.ports);
+  const decisions = lazyDecisionStore(doc, env.TABLE_NAME);
+  return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction, decisions }, input);
 }
 
 let service: ((input: QuarterlyReportInput) => Promise<QuarterlyReportResult>) | undefined;

@@ -11,6 +11,7 @@ import type { RulesRegistry } from '../../shared/domain/rules';
 import type { Clock, MailSender, OutgoingMail } from '../../shared/ports';
 import type { EvaluationFactStore } from '../../shared/ports/evaluation-facts';
 import { buildQuarterReport } from '../../shared/services/evaluation';
+import type { EvaluationDecisionStore } from '../../shared/ports/evaluation-decisions';
 
 /** The scheduler's input (EventBridge Scheduler `Input`); empty = the last completed quarter. */
 export const QuarterlyReportInput = z
@@ -30,6 +31,8 @@ export interface QuarterlyReportDeps {
   clock: Clock;
   mail: MailSender;
   jurisdiction: JurisdictionConfig;
+  /** Where the art. 20 decisions are recorded; with it, the run also decides and notifies the units. */
+  decisions?: EvaluationDecisionStore;
 }
 
 export interface QuarterlyReportResult {
@@ -40,6 +43,8 @@ export interface QuarterlyReportResult {
   ineligibleUnits: number;
   ineligiblePersons: number;
   factsUsed: number;
+  /** Decisions made or changed by this run (with `decisions`). */
+  decisionsChanged?: number;
 }
 
 export function reportMail(report: EvaluationReport, jurisdiction: JurisdictionConfig): OutgoingMail {
@@ -85,9 +90,14 @@ export async function sendQuarterlyReport(deps: QuarterlyReportDeps, input: Quar
     ineligiblePersons: report.respondents.persons.filter((r) => !r.eligible).length,
     factsUsed: report.factsUsed,
   };
-  if (previous) return { ...summary, sent: false, alreadySentAt: previous.at, messageId: previous.messageId };
+  // Art. 20: the ineligible respondents become recorded decisions, each notified to its unit. A repeated run
+  // changes nothing that did not change, so it runs even when the report was mailed before.
+  // The decision use case is a chunk of its own, loaded at the run (bundle size at init).
+  const decide = deps.decisions ? (await import('../../shared/services/evaluation-decisions')).evaluateQuarterDecisions : undefined;
+  const decided = decide && deps.decisions ? { decisionsChanged: (await decide({ ...deps, decisions: deps.decisions }, quarter)).changed } : {};
+  if (previous) return { ...summary, ...decided, sent: false, alreadySentAt: previous.at, messageId: previous.messageId };
   // Mail first, then mark: a crash in between mails twice rather than never.
   const { messageId } = await deps.mail.send(reportMail(report, deps.jurisdiction));
   await deps.facts.markReportSent(code, quarter, deps.clock.now().toISOString(), messageId);
-  return { ...summary, sent: true, messageId };
+  return { ...summary, ...decided, sent: true, messageId };
 }

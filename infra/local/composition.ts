@@ -40,6 +40,9 @@ import { UserStore } from './users';
 import { randomUUID } from 'node:crypto';
 import { DynamoWorkOrderOutbox } from '../../shared/adapters/aws/dynamo-workorder-outbox';
 import { SqliteWorkOrderOutbox } from '../../shared/adapters/local/sqlite/workorder-outbox';
+import { SqliteEvaluationDecisionStore } from '../../shared/adapters/local/sqlite/evaluation-decisions';
+import { DynamoEvaluationDecisionStore } from '../../shared/adapters/aws/dynamo-evaluation-decisions';
+import type { EvaluationDecisionStore } from '../../shared/ports/evaluation-decisions';
 import type { WorkOrderOutbox } from '../../shared/ports/workorder-outbox';
 import { withWorkOrderMarks } from '../../shared/services/workorder-marks';
 import { errorName } from '../../shared/domain/errors';
@@ -101,6 +104,8 @@ export interface EmbeddedComposition<C extends Clock = Clock> extends Jurisdicti
   users: UserStore;
   /** The 12345 reports' outbox (art. 7(2)) on the same storage; cases are marked in it only with `workOrders`. */
   workOrderOutbox: WorkOrderOutbox;
+  /** The art. 20 decisions on the same storage. */
+  decisions: EvaluationDecisionStore;
   /** The metrics the services count (the names of shared/services/metrics.ts, as on Lambda): totals since start. */
   metrics: MemoryCounters;
   /** The intake core's ports over a workflow (the engine, or a deferred one when the runtime is stopped). */
@@ -131,6 +136,7 @@ export interface EmbeddedStorage {
   facts: EvaluationFactStore;
   users: UserStore;
   workOrderOutbox: WorkOrderOutbox;
+  decisions: EvaluationDecisionStore;
   close(): void;
 }
 
@@ -147,6 +153,7 @@ function sqliteStorage(file: string | undefined, asDeployed: boolean): EmbeddedS
     facts: s.facts,
     users: new UserStore({ items: s.userItems() }),
     workOrderOutbox: new SqliteWorkOrderOutbox(s.db),
+    decisions: new SqliteEvaluationDecisionStore(s.db),
     close: () => s.close(),
   };
 }
@@ -170,6 +177,7 @@ function dynamoStorage(dynamo: NonNullable<EmbeddedOptions['dynamo']>, asDeploye
     facts: new DynamoEvaluationFactStore({ doc, tableName }),
     users: new UserStore({ doc, tableName }),
     workOrderOutbox: new DynamoWorkOrderOutbox({ doc, tableName }),
+    decisions: new DynamoEvaluationDecisionStore({ doc, tableName }),
     close: () => undefined,
   };
 }
@@ -215,6 +223,7 @@ export async function composeEmbedded<C extends Clock>(opts: EmbeddedOptions<C>)
     facts: storage.facts,
     users: storage.users,
     workOrderOutbox: storage.workOrderOutbox,
+    decisions: storage.decisions,
     metrics,
     intakeDeps: (workflow, extra = {}) => ({
       store,

@@ -57,6 +57,8 @@ import type { HttpLimitsInput } from '../../functions/api/limits';
 import { registerConsoleRoutes } from '../../functions/api/routes/console';
 import { mountStaffRoutes, staffAuthenticator } from '../../functions/api/routes/staff';
 import { mountReportRoutes } from '../../functions/api/routes/reports';
+import { simpleParser } from 'mailparser';
+import { mountDecisionRoutes } from '../../functions/api/routes/evaluation-decisions';
 import type { StaffRouteDeps } from '../../functions/api/routes/staff';
 import { mountStaffIntakeRoutes } from '../../functions/staff-intake/routes';
 import { staffSubmit } from '../../functions/staff-intake/service';
@@ -777,6 +779,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
               const start = cursor ? Math.max(0, Number.parseInt(cursor, 10) || 0) : 0;
               return { items: all.slice(start, start + limit), ...(start + limit < all.length ? { cursor: String(start + limit) } : {}) };
             },
+            open: async (file) => {
+              const entry = (await outbox.list()).find((e) => e.file === file);
+              if (!entry) return undefined;
+              const parsed = await simpleParser(await outbox.read(file));
+              return { entry, text: parsed.text ?? '' };
+            },
           },
           emailIntake: createEmailIntakeRoute(emailDeps),
           calendarAdmin,
@@ -795,6 +803,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           recovery: { deadLetters: recovery.deadLetters, replay: (id) => recovery.replay(id), reconcile: (o) => recovery.reconcile(o) },
         });
         mountReportRoutes(a, { ...staffDeps, facts: composed.facts, logger });
+        // Art. 20 decisions: notices go through the outbox like every other notice.
+        mountDecisionRoutes(a, {
+          verifier,
+          facts: composed.facts,
+          decisions: composed.decisions,
+          rules,
+          clock,
+          mail: composed.mail,
+          jurisdiction,
+          logger,
+          consoleUrl: `${publicUrl}/console/decisions`,
+        });
         registerConsoleRoutes(a, { api: { ...staffDeps, blobs } });
         mountLetterReviewRoutes(a, { verifier, jurisdiction, clock, store, letters: reviewStore, confirm: confirmPendingLetter, readingNow: () => late.folderWatch?.readingNow() ?? [] });
         // Mounted after POST /api/intake/email so that the generic `/api/intake/:channel` does not shadow it.

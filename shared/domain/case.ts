@@ -367,6 +367,11 @@ export const CaseRecord = z.object({
   department: Code.optional(),
   assignments: z.array(Assignment),
   classification: Classification.optional(),
+  /**
+   * Art. 17: why the complainant was let down, a code of the jurisdiction's cause categories, tagged at
+   * classification: chosen by the staff member (`staff`) or proposed from the text (`proposed`).
+   */
+  cause: z.object({ code: z.string().max(32), by: z.enum(['staff', 'proposed']), at: z.iso.datetime({ offset: true }) }).optional(),
   deadlines: z.array(Deadline),
   flags: z.object({
     stabilityRisk: z.boolean().optional(),

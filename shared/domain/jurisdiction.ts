@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { Code } from './intake';
 import { DEFAULT_DUPLICATE_RULES } from './duplicates/decide';
 import { DEFAULT_PROPOSAL_THRESHOLD } from './extraction/letter-fields';
+import { CauseCategories, DEFAULT_CAUSE_CATEGORIES } from './evaluation/causes';
+import type { CauseCategory } from './evaluation/causes';
 
 const email = z.email('邮箱地址格式不正确');
 const isoDate = z.iso.date();
@@ -141,8 +143,18 @@ export const JurisdictionConfig = z.object({
     })
     .strict()
     .optional(),
+  /**
+   * The periodic analysis (art. 17): the cause categories tagged at classification. Absent: the default set
+   * (shared/domain/evaluation/causes.ts DEFAULT_CAUSE_CATEGORIES).
+   */
+  analysis: z.object({ causeCategories: CauseCategories.optional() }).strict().optional(),
 });
 export type JurisdictionConfig = z.infer<typeof JurisdictionConfig>;
+
+/** The cause categories of a jurisdiction (art. 17): its configured set, else the default. */
+export function causeCategoriesOf(j: Pick<JurisdictionConfig, 'analysis'>): CauseCategory[] {
+  return j.analysis?.causeCategories ?? DEFAULT_CAUSE_CATEGORIES;
+}
 export type JurisdictionConfigInput = z.input<typeof JurisdictionConfig>;
 
 /**

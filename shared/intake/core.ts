@@ -448,7 +448,7 @@ async function completeExisting(deps: IntakeDeps, c: CaseRecord, now: string, me
  */
 export function acknowledgementFor(
   deps: Pick<IntakeDeps, 'jurisdiction' | 'rules' | 'statusUrl'>,
-  args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion },
+  args: { trackingNo: string; intake: CanonicalIntake; queryCode?: string; rules?: RulesVersion; mergedInto?: string },
 ): Acknowledgement {
   const who = args.intake.complainant;
   const j = deps.jurisdiction;
@@ -465,6 +465,7 @@ export function acknowledgementFor(
     agencyName: j.agency.name,
     ...(j.agency.phone ? { agencyPhone: j.agency.phone } : {}),
     ...(deps.statusUrl ? { statusUrl: deps.statusUrl } : {}),
+    ...(args.mergedInto ? { joinedCase: args.mergedInto } : {}),
   });
 }
 
@@ -473,7 +474,7 @@ async function sendAcknowledgement(deps: IntakeDeps, c: CaseRecord, queryCode: s
   const to = who.email?.trim();
   if (!deps.mail || !to || who.anonymous) return;
   const j = deps.jurisdiction;
-  const ack = acknowledgementFor(deps, { trackingNo: c.trackingNo, intake: c.intake, queryCode, rules });
+  const ack = acknowledgementFor(deps, { trackingNo: c.trackingNo, intake: c.intake, queryCode, rules, ...(c.phase === 'merged' && c.mergedInto ? { mergedInto: c.mergedInto } : {}) });
   try {
     await deps.mail.send({
       from: j.mail.from,

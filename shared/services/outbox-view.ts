@@ -79,3 +79,54 @@ export async function outboxPageFor<T extends OutboxItem>(deps: OutboxViewDeps, 
   }
   return { items, ...(page.cursor !== undefined ? { cursor: page.cursor } : {}) };
 }
+
+export const WITHHELD_BODY = '（正文已隐去：系统管理员只查看投递情况，不查看通知内容。）';
+
+/** One outbox mail opened: the index entry and the text of the mail. */
+export interface OutboxMail<T extends OutboxItem = OutboxItem> {
+  entry: T;
+  text: string;
+}
+
+/**
+ * One mail opened from the outbox. The agency reads it whole; the administrator sees the entry masked and no body.
+ * Either way the opening is written to the case's audit trail (`read_outbox_item`), as a case read is (art. 21).
+ */
+export async function outboxMailFor<T extends OutboxItem>(deps: OutboxViewDeps, actor: Actor, mail: OutboxMail<T>): Promise<OutboxMail<T> & { masked: boolean }> {
+  const whole = SEES_OUTBOX_CONTENT.includes(actor.role);
+  if (mail.entry.caseId) {
+    await deps.store.audit({ caseId: mail.entry.caseId, at: deps.clock.now().toISOString(), actor, what: 'read_outbox_item', detail: { masked: !whole } });
+  }
+  if (whole) return { ...mail, masked: false };
+  return { entry: outboxItemFor(actor, mail.entry, officialAddresses(deps.jurisdiction)), text: WITHHELD_BODY, masked: true };
+}
+
+// ---------------------------------------------------------------------------------------------- quarantine
+
+/** The fields of a quarantine entry that can name a person: the sender's address and the subject. */
+export interface QuarantineItem {
+  id: string;
+  fromAddress?: string;
+  subject?: string;
+}
+
+/** Roles that see quarantined mail unmasked: the agency, which decides whether a kept mail is a complaint after all. */
+const SEES_QUARANTINE_CONTENT: readonly Actor['role'][] = ['agency'];
+
+/** The audit trail a quarantined mail is recorded under (it is no case): `quarantine/<entry id>`. */
+export const quarantineAuditId = (id: string): string => `quarantine/${id}`;
+
+export function quarantineItemFor<T extends QuarantineItem>(actor: Actor, item: T): T {
+  if (SEES_QUARANTINE_CONTENT.includes(actor.role)) return item;
+  const masked: T = { ...item };
+  if (typeof item.fromAddress === 'string') masked.fromAddress = maskAddress(item.fromAddress);
+  if (typeof item.subject === 'string') masked.subject = MASKED_SUBJECT;
+  return masked;
+}
+
+/** One quarantined mail opened: whole for the agency, masked otherwise; audited under `quarantine/<id>` either way. */
+export async function quarantineEntryFor<T extends QuarantineItem>(deps: Pick<OutboxViewDeps, 'store' | 'clock'>, actor: Actor, item: T): Promise<T & { masked: boolean }> {
+  const whole = SEES_QUARANTINE_CONTENT.includes(actor.role);
+  await deps.store.audit({ caseId: quarantineAuditId(item.id), at: deps.clock.now().toISOString(), actor, what: 'read_quarantine_item', detail: { masked: !whole } });
+  return { ...quarantineItemFor(actor, item), masked: !whole };
+}

@@ -19,6 +19,7 @@ import { RulesRegistry } from '../../shared/domain/rules';
 import type { MailSender, OutgoingMail } from '../../shared/ports';
 import { recordFacts } from '../../shared/services/evaluation';
 import { sendQuarterlyReport } from '../../functions/quarterly-report/service';
+import { MemoryEvaluationDecisionStore } from '../../shared/adapters/memory/evaluation-decisions';
 import { concludedCase, shift } from './evaluation-fixtures';
 
 let dir: string;
@@ -159,6 +160,24 @@ describe('scheduled quarterly report (functions/quarterly-report)', () => {
       const again = await sendQuarterlyReport(deps);
       expect(again).toMatchObject({ sent: false, messageId: 'm1' });
       expect(mails).toHaveLength(1);
+    });
+  });
+
+  it('with a decision store, records the art. 20 decisions and notifies each unit once', async () => {
+    await withStore(async (store) => {
+      const mails: OutgoingMail[] = [];
+      const mail: MailSender = { send: async (m) => (mails.push(m), { messageId: `m${mails.length}` }) };
+      const jurisdiction = loadJurisdiction('510903');
+      const decisions = new MemoryEvaluationDecisionStore();
+      const deps = { facts: store, rules: new RulesRegistry(), clock: { now: () => new Date('2024-04-01T01:00:00+08:00') }, mail, jurisdiction, decisions };
+      const first = await sendQuarterlyReport(deps, { force: true });
+      expect(first).toMatchObject({ quarter: '2024Q1', sent: true, ineligibleUnits: 1, decisionsChanged: 1 });
+      const [decision] = await decisions.quarter('510903', '2024Q1');
+      expect(decision).toMatchObject({ status: 'disqualified', respondent: { department: 'SCJGJ' } });
+      expect(mails.filter((m) => m.tags.kind === 'evaluation_decision').map((m) => m.to)).toEqual([[jurisdiction.departments.find((d) => d.code === 'SCJGJ')!.chiefRepresentative.email]]);
+      // A repeated schedule neither mails the report again nor changes or re-notifies the decision.
+      expect(await sendQuarterlyReport(deps)).toMatchObject({ sent: false, decisionsChanged: 0 });
+      expect(mails).toHaveLength(2);
     });
   });
 });

@@ -12,6 +12,9 @@
  * phone (art. 13: the respondent must not learn who complained).
  */
 import type { StaffPrincipal } from '../../../shared/ports/staff-auth';
+import { DEFAULT_CAUSE_CATEGORIES } from '../../../shared/domain/evaluation/causes';
+import type { CauseCategory } from '../../../shared/domain/evaluation/causes';
+import { causeCategoriesOf } from '../../../shared/domain/jurisdiction';
 import { CONTACT_OUTCOME_LABELS } from '../../../shared/domain/notices/contacts';
 import type { Context, Hono } from 'hono';
 import type { Actor, CaseRecord } from '../../../shared/domain/case';
@@ -82,7 +85,10 @@ const opts = (labels: Record<string, string>) => Object.entries(labels).map(([va
 const note = (label = '说明'): FormField => ({ name: 'note', label, type: 'textarea' });
 
 /** The action forms; field names are the keys of ACTION_SCHEMAS (test/unit/console-forms.test.ts checks it). */
-export function actionForms(rules: { notAcceptedReasons: Record<string, { article: string; label: string }>; terminationReasons: Record<string, { article: string; label: string }> }): ActionForm[] {
+export function actionForms(
+  rules: { notAcceptedReasons: Record<string, { article: string; label: string }>; terminationReasons: Record<string, { article: string; label: string }> },
+  causes: readonly CauseCategory[] = DEFAULT_CAUSE_CATEGORIES,
+): ActionForm[] {
   const article = (r: Record<string, { article: string; label: string }>) => Object.entries(r).map(([value, v]) => ({ value, label: `${v.article}：${v.label}` }));
   return [
     {
@@ -115,6 +121,8 @@ export function actionForms(rules: { notAcceptedReasons: Record<string, { articl
       help: '按第十四条分为一般投诉、登记转办或介入处理；一般投诉当场办结。',
       fields: [
         { name: 'kind', label: '投诉类型', type: 'radio', required: true, options: opts(CLASSIFICATION_LABELS) },
+        // Art. 17: the cause category for the periodic analysis; left empty, the system proposes one from the text.
+        { name: 'cause', label: '投诉原因分类', type: 'select', hint: '用于定期分析（第十七条）；不选则由系统按关键词建议', options: causes.map((c) => ({ value: c.code, label: c.label })) },
         { name: 'finding', label: '核查结论', type: 'radio', required: true, options: opts(FINDING_LABELS_INTERNAL), showWhen: { field: 'kind', values: ['general'] } },
         { name: 'summary', label: '办理结果', type: 'textarea', required: true, showWhen: { field: 'kind', values: ['general'] } },
         // One condition per field: on the on-the-spot form both show with 一般投诉; the schema refuses a clearing request unless unfounded.
@@ -387,7 +395,7 @@ export function registerConsoleApiRoutes(app: Hono, deps: ConsoleApiDeps): void 
         terminationReasons: rules.terminationReasons,
         secrecy: SECRECY_LABELS,
       },
-      forms: actionForms(rules),
+      forms: actionForms(rules, causeCategoriesOf(deps.jurisdiction)),
     });
   });
 

@@ -24,7 +24,7 @@ import type { Actor } from '../../../shared/domain/case';
 import type { CaseStore, Clock } from '../../../shared/ports';
 import type { LetterReviewStore, PendingLetter } from '../../../shared/ports/letter-review';
 import { authenticate } from '../../../shared/auth/principal';
-import type { StaffPrincipal, StaffTokenVerifier } from '../../../shared/auth/principal';
+import type { StaffPrincipal, StaffTokenVerifier } from '../../../shared/ports/staff-auth';
 
 export interface LetterReviewRouteDeps {
   verifier: StaffTokenVerifier;

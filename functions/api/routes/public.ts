@@ -45,19 +45,48 @@ function codeMatches(code: string, hash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Public view of a case: phase history only; no names, no internal notes. */
-export async function publicView(deps: Pick<IntakeDeps, 'store'>, caseId: string, code: string | undefined): Promise<PublicCaseView> {
-  if (!code || caseId.length > 64 || code.length > 64) throw new NotFoundError(STATUS_NOT_FOUND);
-  const c: CaseRecord | undefined = await deps.store.get(caseId);
-  if (!c || !codeMatches(code, c.queryCodeHash)) throw new NotFoundError(STATUS_NOT_FOUND);
-  const events = await deps.store.timeline(caseId);
+/** Phase history of a case for the public: receipt and each phase entered, no names, no internal notes. */
+async function publicTimeline(deps: Pick<IntakeDeps, 'store'>, c: CaseRecord, withChannel: boolean): Promise<PublicCaseView['timeline']> {
+  const events = await deps.store.timeline(c.caseId);
   const timeline: PublicCaseView['timeline'] = [];
   for (const e of events) {
     const last = timeline[timeline.length - 1];
     if (last && last.phase === e.phase) continue;
-    timeline.push({ at: e.at, phase: e.phase, label: e.type === 'received' ? `收到投诉（${CHANNEL_LABELS[c.intake.channel]}）` : `进入“${PHASE_LABELS[e.phase]}”环节` });
+    const received = withChannel ? `收到投诉（${CHANNEL_LABELS[c.intake.channel]}）` : '收到投诉';
+    timeline.push({ at: e.at, phase: e.phase, label: e.type === 'received' ? received : `进入“${PHASE_LABELS[e.phase]}”环节` });
   }
+  return timeline;
+}
+
+/** Merges followed to the case that is handled (art. 11); a chain is short, the bound only guards against a loop. */
+const MAX_MERGE_HOPS = 5;
+
+/**
+ * The progress of the case a merged complaint joined: its phase, open deadline and phase history only. Nothing of
+ * the other complainant (no name, channel, matter or query code) and no tracking number beyond the one already shown.
+ */
+async function joinedProgress(deps: Pick<IntakeDeps, 'store'>, c: CaseRecord): Promise<PublicCaseView['joined']> {
+  let target: CaseRecord | undefined = c;
+  for (let i = 0; i < MAX_MERGE_HOPS && target?.phase === 'merged' && target.mergedInto; i++) target = await deps.store.get(target.mergedInto);
+  if (!target || target.caseId === c.caseId || target.phase === 'merged') return undefined;
+  const due = currentDeadline(target);
+  return {
+    trackingNo: target.trackingNo,
+    status: target.phase,
+    statusLabel: PHASE_LABELS[target.phase],
+    ...(due ? { due: { label: CLOCK_LABELS[due.clock], date: cnDue(due), provisional: due.provisional !== undefined } } : {}),
+    timeline: await publicTimeline(deps, target, false),
+  };
+}
+
+/** Public view of a case: phase history only; no names, no internal notes. A merged case shows the one it joined. */
+export async function publicView(deps: Pick<IntakeDeps, 'store'>, caseId: string, code: string | undefined): Promise<PublicCaseView> {
+  if (!code || caseId.length > 64 || code.length > 64) throw new NotFoundError(STATUS_NOT_FOUND);
+  const c: CaseRecord | undefined = await deps.store.get(caseId);
+  if (!c || !codeMatches(code, c.queryCodeHash)) throw new NotFoundError(STATUS_NOT_FOUND);
+  const timeline = await publicTimeline(deps, c, true);
   const due = currentDeadline(c);
+  const joined = c.phase === 'merged' && c.mergedInto ? await joinedProgress(deps, c) : undefined;
   return {
     caseId: c.caseId,
     trackingNo: c.trackingNo,
@@ -66,6 +95,7 @@ export async function publicView(deps: Pick<IntakeDeps, 'store'>, caseId: string
     receivedAt: c.receivedAt,
     channel: CHANNEL_LABELS[c.intake.channel],
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
+    ...(joined ? { joined } : {}),
     ...(due ? { due: { label: CLOCK_LABELS[due.clock], date: cnDue(due), provisional: due.provisional !== undefined } } : {}),
     timeline,
   };
@@ -185,7 +215,18 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: E
         const result = await submitIntake(deps, intake);
         const status = result.duplicate ? 200 : 201;
         if (html) {
-          return c.html(resultPage({ ...result, ack: acknowledgementFor(deps, { trackingNo: result.caseId, intake, ...(result.queryCode ? { queryCode: result.queryCode } : {}) }) }), status);
+          return c.html(
+            resultPage({
+              ...result,
+              ack: acknowledgementFor(deps, {
+                trackingNo: result.caseId,
+                intake,
+                ...(result.queryCode ? { queryCode: result.queryCode } : {}),
+                ...(result.mergedInto ? { mergedInto: result.mergedInto } : {}),
+              }),
+            }),
+            status,
+          );
         }
         return c.json(
           {

@@ -88,6 +88,33 @@ function contentDisposition(kind: 'attachment' | 'inline', filename: string, asc
 export function mountReportRoutes(app: Hono, deps: ReportRouteDeps): void {
   const logger = deps.logger ?? consoleLogger;
 
+  // Art. 17: the periodic analysis of the quarter and the three before it (`quarters`, 1 to 8), as JSON, CSV or HTML.
+  app.get('/api/reports/analysis', async (c) => {
+    const p = await principalOf(c, deps);
+    if (!REPORT_ROLES.includes(p.role)) throw new ForbiddenError('只有政务服务管理机构和主管领导可以查看投诉分析报告。');
+    const parsed = ReportQuery.extend({ quarters: z.coerce.number().int().min(1).max(8).optional() }).safeParse(c.req.query());
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => ({
+        field: String(i.path[0] ?? '(query)'),
+        message: i.path[0] === 'format' ? FORMAT_MESSAGE : i.path[0] === 'quarters' ? '季度数应为 1 到 8 之间的整数。' : '季度无效，应为 YYYYQn 格式，例如 2024Q1。',
+      }));
+      throw new ValidationError(problems, problems.map((x) => x.message).join(' '));
+    }
+    const format: ReportFormat = parsed.data.format ?? 'json';
+    const quarter = reportQuarter(parsed.data.quarter, deps.clock.now());
+    // The analysis is a chunk of its own, loaded on the first request (the API's bundle at init stays as it was).
+    const { buildAnalysisReport, renderAnalysisCsv, renderAnalysisHtml } = await import('../../../shared/services/evaluation-analysis');
+    const report = await buildAnalysisReport(deps, deps.jurisdiction, quarter, parsed.data.quarters);
+    logger.info('analysis_report', { user: p.username, role: p.role, jurisdiction: deps.jurisdiction.code, quarter, format, quarters: report.quarters.length });
+    const media = REPORT_MEDIA[format];
+    const body = format === 'csv' ? renderAnalysisCsv(report) : format === 'html' ? renderAnalysisHtml(report) : JSON.stringify(report, null, 2);
+    const headers: Record<string, string> = { 'content-type': media.contentType, 'cache-control': 'no-store' };
+    const name = `投诉分析-${deps.jurisdiction.code}-${quarter}.${media.extension}`;
+    const ascii = `analysis-${deps.jurisdiction.code}-${quarter}.${media.extension}`;
+    if (format !== 'json') headers['content-disposition'] = contentDisposition(format === 'csv' ? 'attachment' : 'inline', name, ascii);
+    return new Response(body, { status: 200, headers });
+  });
+
   app.get('/api/reports/evaluation', async (c) => {
     const p = await principalOf(c, deps);
     if (!REPORT_ROLES.includes(p.role)) throw new ForbiddenError('只有政务服务管理机构和主管领导可以查看考核评价报告。');

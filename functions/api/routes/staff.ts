@@ -33,8 +33,8 @@ import { DEFAULT_HTTP_LIMITS } from '../limits';
 import type { HttpLimits } from '../limits';
 import type { QuarantineStore } from '../../../shared/email-intake/quarantine';
 import type { EmailIntakeRoute } from '../../../shared/email-intake/route';
-import { outboxPageFor } from '../../../shared/services/outbox-view';
-import type { OutboxItem } from '../../../shared/services/outbox-view';
+import { outboxMailFor, outboxPageFor, quarantineAuditId, quarantineEntryFor, quarantineItemFor } from '../../../shared/services/outbox-view';
+import type { OutboxItem, OutboxMail } from '../../../shared/services/outbox-view';
 
 export interface LoginResult {
   token: string;
@@ -63,7 +63,11 @@ export interface StaffRouteDeps {
   performAction: (caseId: string, actor: Actor, body: unknown) => Promise<CaseRecord>;
   quarantine?: QuarantineStore;
   /** Outgoing mail index (the .eml outbox locally). */
-  outbox?: { list(opts: { limit?: number; cursor?: string }): Promise<ListPage<OutboxItem>> };
+  outbox?: {
+    list(opts: { limit?: number; cursor?: string }): Promise<ListPage<OutboxItem>>;
+    /** One mail by its outbox file name, with its text; undefined when there is none. */
+    open?(file: string): Promise<OutboxMail | undefined>;
+  };
   /** Raw MIME → the email intake (POST /api/intake/email), shared/email-intake/route.ts. */
   emailIntake?: EmailIntakeRoute;
   /** Size limit of POST /api/intake/email (default 30 MB). */
@@ -388,12 +392,42 @@ export function mountStaffRoutes(app: Hono, deps: StaffRouteDeps): void {
     return c.json(await outboxPageFor(deps, p.actor, page));
   });
 
+  // Art. 21 least exposure: one mail opened from the outbox, whole for the agency, masked for the administrator,
+  // audited on its case either way (shared/services/outbox-view.ts).
+  app.get('/api/outbox/:file', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'admin'], '只有政务服务管理机构和系统管理员可以查看发件箱。');
+    const file = c.req.param('file');
+    if (!deps.outbox?.open || !/^[\w-]{1,128}\.eml$/.test(file)) throw new NotFoundError('未找到该邮件。');
+    const mail = await deps.outbox.open(file);
+    if (!mail) throw new NotFoundError('未找到该邮件。');
+    return c.json(await outboxMailFor(deps, p.actor, mail));
+  });
+
+  // Quarantined mail: whole for the agency; the administrator (who looks after mail delivery) sees it masked.
   app.get('/api/quarantine', async (c) => {
     const p = await principalOf(c, deps);
-    requireRole(p, ['agency'], '只有政务服务管理机构可以查看隔离邮件。');
+    requireRole(p, ['agency', 'admin'], '只有政务服务管理机构和系统管理员可以查看隔离邮件。');
     if (!deps.quarantine) throw new NotFoundError('此部署未启用邮件隔离区。');
     const q = parseQuery(z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(2000).optional() }), c.req.query());
-    return c.json(await deps.quarantine.list(deps.jurisdiction.code, { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) }));
+    const page = await deps.quarantine.list(deps.jurisdiction.code, { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return c.json({ ...page, items: page.items.map((i) => quarantineItemFor(p.actor, i)) });
+  });
+
+  app.get('/api/quarantine/:id', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency', 'admin'], '只有政务服务管理机构和系统管理员可以查看隔离邮件。');
+    if (!deps.quarantine) throw new NotFoundError('此部署未启用邮件隔离区。');
+    const entry = await deps.quarantine.get(c.req.param('id'));
+    if (!entry || entry.jurisdiction !== deps.jurisdiction.code) throw new NotFoundError('未找到该隔离邮件。');
+    return c.json(await quarantineEntryFor(deps, p.actor, entry));
+  });
+
+  // Who opened a quarantined mail (it has no case, so its trail is kept under `quarantine/<id>`).
+  app.get('/api/quarantine/:id/audit', async (c) => {
+    const p = await principalOf(c, deps);
+    requireRole(p, ['agency'], '只有政务服务管理机构可以查看访问记录。');
+    return c.json({ id: c.req.param('id'), items: await deps.store.auditTrail(quarantineAuditId(c.req.param('id'))) });
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * The quarantine, dead-letter and claim stores of the AWS composition (../../composition/aws.ts), each loaded on
+ * The quarantine, dead-letter, claim and decision stores of the AWS composition (../../composition/aws.ts), each loaded on
  * its first call (issue 26, bundle size): every function's composition offers them, but only the API, the mail
  * intakes and the reconciler call them, so the life-cycle tasks and the other intakes do not carry their code at
  * init. Once loaded, the same Dynamo* store serves the container; a failed load is retried on the next call.
@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRecord, ClaimSource } from '../../ports/claims';
 import type { DeadLetterStore } from '../../ports/dead-letters';
+import type { EvaluationDecisionStore } from '../../ports/evaluation-decisions';
 import type { QuarantineStore } from '../../ports/quarantine';
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -44,5 +45,15 @@ export function lazyClaimSource(doc: DynamoDBDocumentClient, tableName: string):
     async *claims(): AsyncIterable<ClaimRecord> {
       yield* (await s()).claims();
     },
+  };
+}
+
+/** The art. 20 decision store, loaded on its first call (only the API's decision routes and the quarterly run use it). */
+export function lazyDecisionStore(doc: DynamoDBDocumentClient, tableName: string): EvaluationDecisionStore {
+  const s = once(async () => new (await import('./dynamo-evaluation-decisions')).DynamoEvaluationDecisionStore({ doc, tableName }));
+  return {
+    get: async (jurisdiction, id) => (await s()).get(jurisdiction, id),
+    quarter: async (jurisdiction, quarter) => (await s()).quarter(jurisdiction, quarter),
+    save: async (decision) => (await s()).save(decision),
   };
 }

@@ -74,6 +74,8 @@ export const PK_PREFIX = {
   lsh: 'LSH#',
   duplicate: 'DUP#',
   evaluation: 'EVAL#',
+  /** Art. 20 decisions: `EVALDEC#<jurisdiction>#<YYYYQn>` / `<decision id>`. */
+  evaluationDecision: 'EVALDEC#',
   deadLetter: 'DLQ#',
   user: 'USER#',
   outbox: 'OUTBOX#',

@@ -56,6 +56,13 @@ export const EvaluationFact = z.object({
   personKey: z.string().optional(),
   personName: z.string().optional(),
   topic: z.enum(MATTER_TOPICS),
+  /** Art. 17: the cause category tagged at classification (a code of the jurisdiction's set). */
+  cause: z.string().max(32).optional(),
+  /** Who tagged it: the staff member, or the system's proposal from the text. */
+  causeBy: z.enum(['staff', 'proposed']).optional(),
+  /** Art. 17: the service catalogue item routing recognised (id and name as in the catalogue). */
+  serviceItem: z.string().max(80).optional(),
+  serviceItemName: z.string().max(200).optional(),
   // kind-specific
   clock: ClockNameSchema.optional(),
   dueAt: isoInstant.optional(),
@@ -175,6 +182,8 @@ export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): 
     ...respondentKeys(after),
     // Art. 13: the analysis reads the complaint as it may be shown, never content marked as secret or private.
     topic: matterTopic(withholdMarked(after).intake.matter),
+    ...(after.cause ? { cause: after.cause.code, causeBy: after.cause.by } : {}),
+    ...serviceItemOf(after),
   };
   const facts: EvaluationFact[] = [];
   const add = (kind: FactKind, at: string, extra: Partial<EvaluationFact> = {}) => {
@@ -224,6 +233,12 @@ export function deriveFacts(before: CaseRecord | undefined, after: CaseRecord): 
   // Filed in the quarter of the first re-route (a stable key), counting every one so far.
   if (reroutes.length > 0) add('rerouted', reroutes[0]!.at, { reroutes: reroutes.length });
   return facts;
+}
+
+/** The catalogue item routing recognised for the case (its first service evidence), if any. */
+function serviceItemOf(c: CaseRecord): { serviceItem?: string; serviceItemName?: string } {
+  const item = c.routing?.evidence.find((e) => e.step === 'service' && e.item)?.item;
+  return item ? { serviceItem: item.id, serviceItemName: item.name } : {};
 }
 
 function departmentOfReceipt(c: CaseRecord): string | undefined {

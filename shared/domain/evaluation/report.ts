@@ -54,6 +54,8 @@ export interface RespondentRow {
   /** Plain Chinese reasons for the verdict. */
   reasons: string[];
   countedCaseIds: string[];
+  /** Of `countedCaseIds`: those found partly substantiated (部分属实). */
+  partialCaseIds: string[];
   overdueCaseIds: string[];
 }
 
@@ -208,6 +210,7 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
   }
   const toRow = (a: RespondentAcc): RespondentRow => {
     const counted: string[] = [];
+    const partialCounted: string[] = [];
     let substantiated = 0;
     let partial = 0;
     let unfounded = 0;
@@ -216,6 +219,7 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
       else if (finding === 'partial') partial += 1;
       else unfounded += 1;
       if (finding === 'substantiated' || (finding === 'partial' && rule.countPartial)) counted.push(caseId);
+      if (finding === 'partial' && rule.countPartial) partialCounted.push(caseId);
     }
     const reasons: string[] = [];
     if (counted.length > rule.substantiatedMoreThan) {
@@ -243,6 +247,7 @@ export function buildEvaluationReport(input: BuildReportInput): EvaluationReport
       eligible,
       reasons,
       countedCaseIds: counted.sort(),
+      partialCaseIds: partialCounted.sort(),
       overdueCaseIds: [...a.overdue].sort(),
     };
   };

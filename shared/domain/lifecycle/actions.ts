@@ -85,6 +85,8 @@ export const ClassifyAction = z
   .object({
     action: z.literal('classify'),
     kind: z.enum(Classification.options, { error: '请选择投诉类型：一般投诉、登记转办或介入处理' }),
+    /** Art. 17: the cause category (a code of the jurisdiction's set); absent: proposed from the text. */
+    cause: z.string({ error: '原因分类应为分类代码' }).trim().max(32, '原因分类代码过长').optional(),
     /** general (art. 14(1)): settled on the spot, so the finding and the summary come with it. */
     finding: z.enum(Finding.options, { error: '核查结论应为属实、部分属实或不属实' }).optional(),
     summary: optionalText('办理结果', 5000),

@@ -12,7 +12,9 @@ import { ForbiddenError, PhaseConflictError, RuleViolationError, ValidationError
 import { shanghaiDate } from '../calendar';
 import type { DueTime } from '../calendar';
 import { canAct, canRead, readDenial, scrubIdentity } from '../access';
-import { SECRECY_LABELS, activeMarks, passageOccurs } from '../secrecy';
+import { SECRECY_LABELS, activeMarks, passageOccurs, withholdMarked } from '../secrecy';
+import { causeCategoriesOf } from '../jurisdiction';
+import { proposeCause } from '../evaluation/causes';
 import type { NewEvent } from '../case';
 import { applyMerge, applyUnmerge } from '../duplicates/merge';
 import * as N from '../notices/templates';
@@ -596,10 +598,29 @@ function setResultDeadline(t: Draft, due: Pick<DueTime, 'dueAt' | 'provisional'>
   return d;
 }
 
+/**
+ * Art. 17: the cause category is tagged with the classification: the staff member's choice, checked against the
+ * jurisdiction's set, else proposed from the complaint as it may be shown (art. 13: never text marked secret).
+ */
+function tagCause(t: Draft, chosen: string | undefined): void {
+  const categories = causeCategoriesOf(t.ctx.jurisdiction);
+  if (chosen) {
+    if (!categories.some((c) => c.code === chosen)) {
+      throw new ValidationError([{ field: 'cause', code: 'unknown_cause', message: `原因分类无效，应为：${categories.map((c) => c.label).join('、')}` }]);
+    }
+    t.record.cause = { code: chosen, by: 'staff', at: t.nowIso };
+    return;
+  }
+  if (t.record.cause?.by === 'staff') return;
+  const shown = withholdMarked(t.record).intake;
+  t.record.cause = { code: proposeCause(`${shown.matter}\n${shown.facts ?? ''}`, categories).code, by: 'proposed', at: t.nowIso };
+}
+
 function classify(t: Draft, b: ActionBodyOf<'classify'>): Transition {
   const r = t.record;
   const d = t.ctx.rules.deadlines;
   r.classification = b.kind;
+  tagCause(t, b.cause);
   if (b.kind === 'general') {
     t.event('classified', `分类为“${CLASSIFICATION_LABELS.general}”，由首席事务代表当场处理（第十四条第（一）项）。${noteSentence('说明', b.note, r)}`, { kind: b.kind, ...noteData(b.note) });
     concludeCase(t, b.finding!, b.summary!, b);

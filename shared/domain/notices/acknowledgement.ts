@@ -24,6 +24,8 @@ export interface AcknowledgementInput {
   agencyPhone?: string;
   /** Absolute URL of the public status page, when known. */
   statusUrl?: string;
+  /** The open case this complaint joined at once (art. 11): the receipt then promises no dispatch of its own. */
+  joinedCase?: string;
 }
 
 export interface Acknowledgement {
@@ -46,13 +48,19 @@ export function shanghaiWallTime(iso: string): string {
 export function renderAcknowledgement(a: AcknowledgementInput): Acknowledgement {
   const d = a.rules.deadlines;
   const nextSteps: string[] = [];
-  if (a.receivedByAgency) {
+  if (a.joinedCase) {
+    // Art. 11: the dispatch and the acceptance decision already happened (or happen) on the case it joined.
+    nextSteps.push(`您的投诉与正在办理的投诉 ${a.joinedCase} 为同一事项，已并入该件合并办理（第十一条），不再另行交办；办理进度和结果以该件为准。`);
+    nextSteps.push('凭本件受理编号和查询码可查询所并入投诉件的办理进度（不显示其他投诉人的信息）。');
+  } else if (a.receivedByAgency) {
     nextSteps.push(`${a.agencyName}将在收到投诉后 ${d.dispatchWorkingDays} 个工作日内，随《政务服务投诉交办单》交有关部门（单位）办理（第十条）。`);
   }
-  nextSteps.push(`承办部门（单位）自收到投诉之日起 ${d.acceptanceWorkingDays} 个工作日内决定是否受理${a.anonymous ? '' : '并告知您'}（第十条）。`);
-  nextSteps.push(
-    `受理后按事项性质分类办理：简单事项当场处理；登记转办的，承办单位收到交办单后 ${d.transferResultWorkingDays} 个工作日内反馈办理结果，特殊情况可依规延期，延期最长不超过 ${d.extensionMaxWorkingDays} 个工作日（第十四条）。`,
-  );
+  if (!a.joinedCase) {
+    nextSteps.push(`承办部门（单位）自收到投诉之日起 ${d.acceptanceWorkingDays} 个工作日内决定是否受理${a.anonymous ? '' : '并告知您'}（第十条）。`);
+    nextSteps.push(
+      `受理后按事项性质分类办理：简单事项当场处理；登记转办的，承办单位收到交办单后 ${d.transferResultWorkingDays} 个工作日内反馈办理结果，特殊情况可依规延期，延期最长不超过 ${d.extensionMaxWorkingDays} 个工作日（第十四条）。`,
+    );
+  }
   if (a.anonymous) nextSteps.push('匿名投诉依规可以不予答复（第十六条）。您可凭受理编号和查询码查询办理进度。');
   else if (!a.wantsReply) nextSteps.push('您选择了不需要答复（第十六条）。您可凭受理编号和查询码查询办理进度。');
   else nextSteps.push('办理结果由承办单位通过电话、电子邮件或当面等方式答复您（第十六条），办结后政务服务管理机构可能回访了解您的满意情况（第十七条）。');
@@ -71,6 +79,7 @@ export function renderAcknowledgement(a: AcknowledgementInput): Acknowledgement 
     ...(a.queryCode ? [`查询码：${a.queryCode}`] : []),
     `收到时间：${shanghaiWallTime(a.receivedAt)}（北京时间）`,
     `投诉渠道：${CHANNEL_LABELS[a.channel]}`,
+    ...(a.joinedCase ? [`并入投诉：${a.joinedCase}（合并办理）`] : []),
     ...(a.statusUrl ? [`进度查询：${a.statusUrl}`] : []),
     '',
     '接下来：',

@@ -316,6 +316,11 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
     return `事项：${s.items[0]!.name} → ${p.depts.get(code)?.name ?? code}`;
   };
   const svcMatched = (code: string) => svcScores.get(code)!.matched.slice(0, 3).join('、').slice(0, 200);
+  // The catalogue item behind a service match (not the stand-in made of a unit's alias, whose id is the unit's code).
+  const svcItem = (code: string): { item?: { id: string; name: string } } => {
+    const item = svcScores.get(code)!.items[0]!;
+    return item.id === code ? {} : { item: { id: item.id, name: item.name } };
+  };
 
   // ---- (1) units named.
   const field = findMentions(unitText, p);
@@ -351,7 +356,7 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
       const inGroup = [...svcScores.entries()].sort((a, b) => b[1].score - a[1].score).filter(([code]) => sharedName.departments.includes(code));
       if (inGroup.length > 0 && (inGroup.length === 1 || inGroup[0]![1].score > inGroup[1]![1].score)) {
         const code = inGroup[0]![0];
-        evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code) });
+        evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code), ...svcItem(code) });
         evidence.push({ step: 'unit', text: `单位：${primary.written}（${sharedName.note}），按所述事项判断`, matched: primary.written });
         decision = { target: deptTarget(code), confidence: 0.9 };
       } else {
@@ -368,8 +373,8 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
       const sameService = t0.kind === 'department' && svcScores.has(t0.department!);
       // A "unit" that is really the name of the service (公积金, 不动产, 户籍): the service is the reason.
       const serviceWord = !UNIT_WORD.test(primary.alias);
-      if (sameService && serviceWord) evidence.push({ step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!) }, unitLine);
-      else if (sameService) evidence.push(unitLine, { step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!) });
+      if (sameService && serviceWord) evidence.push({ step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!), ...svcItem(t0.department!) }, unitLine);
+      else if (sameService) evidence.push(unitLine, { step: 'service', text: svcLine(t0.department!), matched: svcMatched(t0.department!), ...svcItem(t0.department!) });
       else evidence.push(unitLine);
       let confidence = fromField ? 0.95 : several ? 0.6 : 0.9;
       // A unit of another jurisdiction named only in passing, with the respondent field naming a local one, is handled above (field first).
@@ -390,11 +395,11 @@ export function route(input: RoutingInput, index: RoutingIndex, at: string): Rou
     if (otherPlace && !localPlace) {
       const t = jurTarget(otherPlace);
       evidence.push({ step: 'jurisdiction_place', text: `地点：${otherPlace.name} → ${otherPlace.name}（非本辖区，第九条第（一）项）`, matched: otherPlace.name });
-      evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code) });
+      evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code), ...svcItem(code) });
       decision = { target: t, confidence: 0.7 };
       add(deptTarget(code), 0.5, svcLine(code));
     } else {
-      evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code) });
+      evidence.push({ step: 'service', text: svcLine(code), matched: svcMatched(code), ...svcItem(code) });
       decision = { target: deptTarget(code), confidence: top.score >= 2 * second ? 0.85 : 0.55 };
     }
     for (const [c2] of svcRanked.slice(1, 4)) add(deptTarget(c2), Math.min(0.5, svcScores.get(c2)!.score / (top.score + 1)), svcLine(c2));

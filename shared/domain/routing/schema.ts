@@ -137,6 +137,8 @@ export const RoutingEvidence = z.object({
   text: z.string().max(500),
   /** The words of the complaint that matched. */
   matched: z.string().max(200),
+  /** Step `service`: the catalogue item that matched (art. 17's analysis counts complaints per item). */
+  item: z.object({ id: z.string().max(80), name: z.string().max(200) }).optional(),
 });
 export type RoutingEvidence = z.infer<typeof RoutingEvidence>;
 

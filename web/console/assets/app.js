@@ -8,6 +8,7 @@ import { ApiError, api, download, logout, qs, saveSession, session, setUnauthori
 import { actionForm } from './actions.js';
 import { append, clear, daysLeftText, dueText, fmtDateTime, fmtSize, h, isDueSoon, isOverdue, overdueBadge, provisionalBadge } from './dom.js';
 import { REPORT_ROLES, reportPage } from './reports.js';
+import { DECISION_ROLES, decisionsPage } from './decisions.js';
 import { registerPage } from './register.js';
 import { letterReviewPage, lettersPage } from './letters.js';
 import { recoveryPage, usersPage } from './admin.js';
@@ -155,12 +156,13 @@ function renderNav() {
     ['/console/letters', '来信核对', ['agency']],
     ['/console/search', '查询', ['agency', 'department', 'leader']],
     ['/console/duplicates', '疑似重复件', ['agency', 'department']],
-    ['/console/quarantine', '隔离邮件', ['agency']],
+    ['/console/quarantine', '隔离邮件', ['agency', 'admin']],
     ['/console/outbox', '发件箱', ['agency', 'admin']],
     ['/console/calendar', '工作日历', ['agency', 'admin']],
     ['/console/users', '用户管理', ['admin']],
     ['/console/recovery', '死信与流程故障', ['agency', 'admin']],
     ['/console/reports', '考核评价', REPORT_ROLES],
+    ['/console/decisions', '考评决定', DECISION_ROLES],
   ].filter(([, , roles]) => roles.includes(role));
   const here = location.pathname;
   nav.append(
@@ -1642,6 +1644,67 @@ async function duplicatesPage() {
 
 // ------------------------------------------------------------------------------------------------ quarantine, outbox
 
+/**
+ * One outbox or quarantine item opened (art. 21): the server decides what the role may see (masked for the
+ * administrator) and records the opening in the audit trail; the item is shown below the list.
+ */
+async function openMailItem(path, render) {
+  let region = main.querySelector('#mail-item');
+  if (!region) {
+    region = h('section', { class: 'card', id: 'mail-item', tabindex: '-1', 'aria-live': 'polite' });
+    main.append(region);
+  }
+  clear(region);
+  try {
+    const item = await api.get(path);
+    append(region, [
+      render(item),
+      item.masked ? h('p', { class: 'hint', text: '按最少知悉原则，收件人地址、主题和正文已隐去。本次查看已记入访问记录。' }) : h('p', { class: 'hint', text: '本次查看已记入访问记录。' }),
+    ]);
+  } catch (err) {
+    region.append(errorBox(err));
+  }
+  region.focus();
+}
+
+function outboxDetail(item) {
+  const e = item.entry;
+  return [
+    h('h2', { text: '邮件内容' }),
+    h(
+      'dl',
+      { class: 'facts' },
+      [
+        ['时间', fmtDateTime(e.at)],
+        ['类型', NOTICE_KIND_LABELS[e.kind] ?? e.kind ?? '未注明类型'],
+        ['收件人', (e.to ?? []).join('，')],
+        ['主题', e.subject ?? ''],
+        ['投诉件', e.caseId ?? '不关联投诉件'],
+      ].map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', { text: v }))),
+    ),
+    h('pre', { class: 'mail-text', text: item.text }),
+  ];
+}
+
+function quarantineDetail(q) {
+  return [
+    h('h2', { text: '隔离邮件' }),
+    h(
+      'dl',
+      { class: 'facts' },
+      [
+        ['收到时间', fmtDateTime(q.receivedAt)],
+        ['原因', meta.labels.quarantineReasons[q.reason] ?? q.reason],
+        ['说明', q.detail],
+        ['来源', MAIL_SOURCE_LABELS[q.source] ?? q.source],
+        ['发件人', q.fromAddress ?? '未记录'],
+        ['主题', q.subject ?? '未记录'],
+        ['大小', fmtSize(q.size)],
+      ].map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', { text: v }))),
+    ),
+  ];
+}
+
 async function quarantinePage() {
   page('隔离邮件', h('p', { class: 'lead', text: '收到的邮件中不属于投诉的（垃圾邮件、自动回复、退信、无法解析等），未形成投诉件，保留备查。' }));
   try {
@@ -1658,7 +1721,7 @@ async function quarantinePage() {
           h(
             'tr',
             {},
-            ['收到时间', '原因', '说明', '来源', '大小'].map((t) => h('th', { scope: 'col', text: t })),
+            ['收到时间', '原因', '说明', '来源', '大小', '查看'].map((t) => h('th', { scope: 'col', text: t })),
           ),
         ),
         h(
@@ -1673,6 +1736,11 @@ async function quarantinePage() {
               h('td', { 'data-label': '说明' }, q.detail),
               h('td', { 'data-label': '来源' }, MAIL_SOURCE_LABELS[q.source] ?? q.source),
               h('td', { 'data-label': '大小' }, fmtSize(q.size)),
+              h(
+                'td',
+                { 'data-label': '查看' },
+                h('button', { type: 'button', class: 'btn small', text: '查看', on: { click: () => void openMailItem(`/api/quarantine/${encodeURIComponent(q.id)}`, quarantineDetail) } }),
+              ),
             ),
           ),
         ),
@@ -1700,7 +1768,7 @@ async function outboxPage() {
           h(
             'tr',
             {},
-            ['时间', '类型', '收件人', '主题', '投诉件', '转发'].map((t) => h('th', { scope: 'col', text: t })),
+            ['时间', '类型', '收件人', '主题', '投诉件', '转发', '查看'].map((t) => h('th', { scope: 'col', text: t })),
           ),
         ),
         h(
@@ -1716,6 +1784,11 @@ async function outboxPage() {
               h('td', { 'data-label': '主题' }, m.subject),
               h('td', { 'data-label': '投诉件' }, m.caseId ? link(`/console/cases/${encodeURIComponent(m.caseId)}`, m.caseId) : '不关联投诉件'),
               h('td', { 'data-label': '转发' }, m.relay ? (m.relay.ok ? '已转发' : `失败：${m.relay.error ?? ''}`) : '仅本地'),
+              h(
+                'td',
+                { 'data-label': '查看' },
+                m.file ? h('button', { type: 'button', class: 'btn small', text: '查看', on: { click: () => void openMailItem(`/api/outbox/${encodeURIComponent(m.file)}`, outboxDetail) } }) : '',
+              ),
             ),
           ),
         ),
@@ -1833,6 +1906,8 @@ async function render() {
       return recoveryPage({ main, page, errorBox, meta, link, render, setFlash });
     case '/console/reports':
       return reportPage({ main, page, errorBox, go, role: meta.me.role, clocks: meta.labels.clocks });
+    case '/console/decisions':
+      return decisionsPage({ main, page, errorBox, go, render, setFlash, role: meta.me.role });
     default:
       page('未找到页面', h('p', {}, link('/console', '返回我的待办')));
   }

@@ -217,6 +217,24 @@ export async function reportPage(ctx) {
     },
   });
   const htmlButton = h('button', { type: 'button', class: 'btn', text: '打开 HTML 报告', on: { click: () => void openHtml(`${base}&format=html`, status) } });
+  // Art. 17: the analysis of this quarter and the three before it (causes, service items, trends, repeat respondents).
+  const analysisBase = `/api/reports/analysis${qs({ quarter })}`;
+  const analysisButton = h('button', { type: 'button', class: 'btn', text: '打开投诉分析（第十七条）', on: { click: () => void openHtml(`${analysisBase}&format=html`, status) } });
+  const analysisCsvButton = h('button', {
+    type: 'button',
+    class: 'btn',
+    text: '下载投诉分析 CSV',
+    on: {
+      click: async () => {
+        status.textContent = '';
+        try {
+          await download(`${analysisBase}&format=csv`, `投诉分析-${report.jurisdiction.code}-${quarter}.csv`);
+        } catch (err) {
+          status.textContent = err.message;
+        }
+      },
+    },
+  });
 
   const units = report.respondents.units;
   const persons = report.respondents.persons;
@@ -233,7 +251,7 @@ export async function reportPage(ctx) {
         text: `统计期间：${report.period.firstDay} 至 ${report.period.lastDay}（北京时间）· 生成时间：${fmtDateTime(report.generatedAt)} · 适用规则：${report.rule.rulesTitle}（${report.rule.rulesVersion}）`,
       }),
       summaryCards(report),
-      h('p', { class: 'toolbar' }, csvButton, htmlButton, status),
+      h('p', { class: 'toolbar' }, csvButton, htmlButton, analysisButton, analysisCsvButton, status),
     ),
     h('section', { class: 'card', id: 'report-units' }, h('h2', { text: '一、被投诉单位考评（第二十条）' }), respondentTable(`被投诉单位（${units.length}）`, units, false)),
     h('section', { class: 'card', id: 'report-persons' }, h('h2', { text: '二、被投诉工作人员考评（第二十条）' }), respondentTable(`被投诉工作人员（${persons.length}）`, persons, true)),
