@@ -145,7 +145,7 @@ export async function run() {
         'RSS MiB at the 1,000th / 5,000th answer': `${rss('answered:1000')} / ${rss('answered:5000')}`,
         'RSS MiB at the 1,000th / 5,000th acknowledged intake': `${rss('acknowledged:1000')} / ${rss('acknowledged:5000')}`,
         'RSS MiB after, engine idle': mib(rssIdle),
-        [`RSS / heap used MiB after${(globalThis as { gc?: unknown }).gc ? ' a full GC' : ' (no --expose-gc)'}`]: `${mib(afterGc.rss)} / ${mib(afterGc.heapUsed)}`,
+        [`RSS / heap total / heap used / external MiB after${(globalThis as { gc?: unknown }).gc ? ' a full GC' : ' (no --expose-gc)'}`]: `${mib(afterGc.rss)} / ${mib(afterGc.heapTotal)} / ${mib(afterGc.heapUsed)} / ${mib(afterGc.external)}`,
         'load average (1 min) start → intake done → idle': loadAt.join(' → '),
       },
       notes: `Runs on the runtime as \`tousu start\` does (SQLite, the real ASL on the in-process engine), the load client in a child process (its memory and CPU are not in the figures). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored; ${retry ? 'the client sent it again after the Retry-After' : 'the client does not retry (BENCH_BURST_RETRY=1 does)'}. "Lost" = an acknowledged intake (its case id from the answer) with no case; every acknowledged case must wait in a parked execution. The machine is shared (2 cores): the load average is beside the figures.`,
