@@ -209,6 +209,8 @@ export class LocalEngine {
   private readonly taskByState: ReadonlyMap<string, TaskStateInfo>;
   private readonly machine: StateMachine;
   private readonly pending = new Map<string, PendingToken>();
+  /** The pending tokens of each execution (at most one: no Parallel or Map state), for `abort`. */
+  private readonly tokensOf = new Map<LocalExecution, Set<string>>();
   private readonly executions = new Set<LocalExecution>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly lane: TaskLane;
@@ -252,9 +254,10 @@ export class LocalEngine {
       done: undefined as unknown as Promise<ExecutionSummary>,
       abort: () => {
         aborted = true;
-        for (const [token, p] of this.pending) {
-          if (p.execution !== execution) continue;
-          this.pending.delete(token);
+        // Its own tokens only (a scan of every pending token per abort made stopping 10,000 waiting cases quadratic).
+        for (const token of [...(this.tokensOf.get(execution) ?? [])]) {
+          const p = this.pending.get(token)!;
+          this.dropPending(token);
           p.reject(new EngineStoppedError());
         }
         // Its queued task functions leave the lane now, unrun: they neither wait for a place nor count as backlog.
@@ -391,10 +394,26 @@ export class LocalEngine {
     return p;
   }
 
+  private addPending(token: string, p: PendingToken): void {
+    this.pending.set(token, p);
+    let tokens = this.tokensOf.get(p.execution);
+    if (!tokens) this.tokensOf.set(p.execution, (tokens = new Set()));
+    tokens.add(token);
+  }
+
+  private dropPending(token: string): void {
+    const p = this.pending.get(token);
+    if (!p) return;
+    this.pending.delete(token);
+    const tokens = this.tokensOf.get(p.execution);
+    tokens?.delete(token);
+    if (tokens?.size === 0) this.tokensOf.delete(p.execution);
+  }
+
   private take(token: string): PendingToken {
     const p = this.pending.get(token);
     if (!p) throw new TaskTimedOutError();
-    this.pending.delete(token);
+    this.dropPending(token);
     // Busy from now on: the execution moves to its next state.
     p.execution.parked = false;
     this.opts.onChange?.();
@@ -418,13 +437,13 @@ export class LocalEngine {
     // An abort (engine stop) or a timeout can reject it while the await task below is still writing: mark it
     // handled now, or Node ends the process on an unhandled rejection; `await settled` still sees the error.
     settled.catch(() => undefined);
-    this.pending.set(token, { execution, resolve, reject });
+    this.addPending(token, { execution, resolve, reject });
     const timer = new AbortController();
     try {
       try {
         await fn(payload);
       } catch (err) {
-        this.pending.delete(token);
+        this.dropPending(token);
         throw err;
       }
       if (this.pending.has(token)) {
@@ -436,7 +455,7 @@ export class LocalEngine {
           () => {
             const p = this.pending.get(token);
             if (!p) return;
-            this.pending.delete(token);
+            this.dropPending(token);
             execution.parked = false;
             this.opts.onChange?.();
             p.reject(new LocalStatesTimeoutError());
@@ -447,7 +466,7 @@ export class LocalEngine {
       return await settled;
     } finally {
       timer.abort();
-      this.pending.delete(token);
+      this.dropPending(token);
       execution.parked = false;
     }
   }
