@@ -1,109 +1,154 @@
 /**
- * A burst of web intakes on the embedded runtime (issue 26, item 3: nothing dropped under load). BENCH_BURST
- * complaints (default 10,000) are POSTed with BENCH_BURST_CONNECTIONS at once (default 32), as fast as the
- * runtime answers; then the bench waits until the engine is idle and checks every case: an acknowledged intake
- * must be a case in a waiting state with its waiting task (a running execution parked in a callback task), and
- * no execution may have failed; a refused intake (503 with Retry-After) must have stored nothing (cases stored =
- * acknowledged). RSS is sampled when the 1,000th and the 5,000th intake is acknowledged, and after the engine is
- * idle (with a GC first when node runs with --expose-gc). The HTTP abuse limits are raised for the bench (the
- * burst comes from one address). The client (fetch) runs in the same process: its memory is in the RSS.
+ * A burst of web intakes on the embedded runtime (issue 26, items 3 and 4: nothing dropped under load, memory that
+ * follows the work). BENCH_BURST complaints (default 10,000, each distinct) are POSTed over BENCH_BURST_CONNECTIONS
+ * (default 32) as fast as the runtime answers, by a load client in a CHILD process (bench/load-client.ts, `burst`),
+ * so the runtime's RSS and CPU are its own. Each complaint is sent once; with BENCH_BURST_RETRY=1 a refused one is
+ * sent again after its Retry-After until acknowledged (then every complaint ends as a case).
+ *
+ * Progress goes to stderr as it happens: the client's answers every BENCH_BURST_PROGRESS_MS (default 5 s), then the
+ * drain (executions not yet waiting, RSS) every 5 s. When the engine is idle the bench checks every acknowledged
+ * intake (by the case id in its answer): it must be a case in a waiting state held by a parked execution (a waiting
+ * task), no execution may have failed, and no case may exist that was not acknowledged (a refusal stores nothing).
+ * Any check that fails is listed and the process exits 1. RSS is sampled when the 1,000th and 5,000th intake is
+ * answered and acknowledged, after the engine is idle, and after a full GC when node runs with --expose-gc.
+ * BENCH_BURST_LIMIT_S (default 1,500) bounds the whole run: past it the bench reports what it has, as failed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRuntime } from '../infra/local/runtime';
-import type { CaseRecord } from '../shared/domain/case';
-import { distinctComplaint } from './http-intake.bench';
+import type { BurstProgress } from './load-client';
+import { cpuMs, mib, runLoadClient } from './load';
+
+type Runtime = Awaited<ReturnType<typeof startRuntime>>;
+
+const load1 = (): string => os.loadavg()[0]!.toFixed(1);
+const say = (line: string) => process.stderr.write(`[burst ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 export async function run() {
   const total = Number(process.env.BENCH_BURST ?? 10_000);
   const connections = Number(process.env.BENCH_BURST_CONNECTIONS ?? 32);
+  const retry = process.env.BENCH_BURST_RETRY === '1';
+  const limitS = Number(process.env.BENCH_BURST_LIMIT_S ?? 1500);
   const dataDir = mkdtempSync(join(tmpdir(), 'tousu-burst-'));
-  writeFileSync(join(dataDir, 'tousu.config.json'), JSON.stringify({ limits: { complaints: { perMinute: 10_000_000 } } }));
-  let failed = 0;
+  // BENCH_BURST_BOUND: the back-pressure bound (intakeBacklog.maxBusyExecutions, default 1,000), e.g. to see refusals in a small burst.
+  const bound = process.env.BENCH_BURST_BOUND ? { intakeBacklog: { maxBusyExecutions: Number(process.env.BENCH_BURST_BOUND) } } : {};
+  writeFileSync(join(dataDir, 'tousu.config.json'), JSON.stringify({ limits: { complaints: { perMinute: 10_000_000 } }, ...bound }));
   const failures = new Map<string, number>();
+  let failed = 0;
   const rt = await startRuntime({ dataDir, port: 0, smtpPort: 0, quiet: true, logFormat: 'json' });
   const unsubscribe = watchFailures(rt, (name) => {
     failed++;
     failures.set(name, (failures.get(name) ?? 0) + 1);
   });
+  const rssAt = new Map<string, number>();
+  const loadAt: string[] = [load1()];
   try {
-    const departments = rt.jurisdiction.departments;
-    let next = 0;
-    const answers = new Map<number | string, number>();
-    const rssAt = new Map<number, number>();
-    let acknowledged = 0;
-    const loadStart = os.loadavg()[0]!.toFixed(1);
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        for (let i = next++; i < total; i = next++) {
-          let status: number | string;
-          try {
-            const res = await fetch(`${rt.httpUrl}/api/complaints`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': `burst-${process.pid}-${i}` },
-              body: JSON.stringify(distinctComplaint(i, departments)),
-            });
-            await res.arrayBuffer();
-            status = res.status;
-          } catch (err) {
-            // A refused or reset connection is an answer too: counted, not retried (the client would retry).
-            status = ((err as { cause?: { code?: string } }).cause?.code ?? 'fetch_failed') as string;
-          }
-          answers.set(status, (answers.get(status) ?? 0) + 1);
-          if (typeof status === 'number' && status >= 200 && status < 300) {
-            acknowledged += 1;
-            if (acknowledged === 1000 || acknowledged === 5000) rssAt.set(acknowledged, process.memoryUsage().rss);
-          }
-        }
-      }),
+    const cpu0 = process.cpuUsage();
+    const deadline = Date.now() + limitS * 1000;
+    say(`${total} intakes over ${connections} connections${retry ? ', refused ones retried after Retry-After' : ', each sent once'}; load ${load1()}`);
+    const onProgress = (p: BurstProgress) => {
+      if (p.mark) rssAt.set(p.mark, process.memoryUsage().rss);
+      const by = Object.entries(p.progress.byStatus)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ');
+      say(
+        `${p.mark ? `${p.mark} · ` : ''}answered ${p.progress.answered}/${total}${p.progress.retries ? ` (+${p.progress.retries} retries)` : ''} [${by}] · not yet waiting ${rt.workflow.engine.busyCount()} · RSS ${mib(process.memoryUsage().rss)} MiB · load ${load1()}`,
+      );
+    };
+    const r = await runLoadClient(
+      { kind: 'burst', url: rt.httpUrl, departments: rt.jurisdiction.departments, total, connections, offset: 0, retry, progressEveryMs: Number(process.env.BENCH_BURST_PROGRESS_MS ?? 5000) },
+      onProgress,
     );
     const intakeSeconds = (performance.now() - t0) / 1000;
-    await rt.workflow.idle();
+    loadAt.push(load1());
+    say(`intake done in ${intakeSeconds.toFixed(1)} s: ${r.acknowledged} acknowledged; draining (${rt.workflow.engine.busyCount()} not yet waiting)`);
+    // Drained: every execution parked or ended (no countCases poll: it would read every case 10 times a second).
+    let drained = false;
+    let lastSay = 0;
+    while (Date.now() < deadline) {
+      if (rt.workflow.engine.busyCount() === 0) {
+        await rt.workflow.idle();
+        drained = true;
+        break;
+      }
+      if (Date.now() - lastSay > 5000) {
+        lastSay = Date.now();
+        say(`draining: not yet waiting ${rt.workflow.engine.busyCount()} · RSS ${mib(process.memoryUsage().rss)} MiB · load ${load1()}`);
+      }
+      await new Promise((res) => setTimeout(res, 200));
+    }
     const drainedSeconds = (performance.now() - t0) / 1000;
+    const cpu = cpuMs(cpu0);
+    loadAt.push(load1());
     const rssIdle = process.memoryUsage().rss;
     (globalThis as { gc?: () => void }).gc?.();
     const afterGc = process.memoryUsage();
-    const cases: CaseRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await rt.store.query({ jurisdiction: rt.jurisdiction.code, limit: 500, ...(cursor ? { cursor } : {}) });
-      cases.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    const accepted = [...answers].filter(([s]) => typeof s === 'number' && s >= 200 && s < 300).reduce((a, [, n]) => a + n, 0);
-    const parkedIds = new Set(
+
+    // Every acknowledged intake a case waiting in a parked execution; no case that was not acknowledged.
+    const parked = new Set(
       rt.workflow.engine
         .running()
         .filter((e) => e.parked)
         .map((e) => String((e.input as { caseId?: unknown }).caseId)),
     );
-    const notWaiting = cases.filter((c) => !c.waiting || !parkedIds.has(c.caseId)).length;
+    const acknowledged = new Set(r.caseIds);
+    let lost = 0;
+    let notWaiting = 0;
+    for (const id of acknowledged) {
+      const c = await rt.store.get(id);
+      if (!c) lost++;
+      else if (!c.waiting || !parked.has(id)) notWaiting++;
+    }
+    let stored = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await rt.store.query({ jurisdiction: rt.jurisdiction.code, limit: 500, ...(cursor ? { cursor } : {}) });
+      stored += page.items.length;
+      cursor = page.cursor;
+    } while (cursor);
+    const refused503 = r.byStatus['503'] ?? 0;
+    const otherAnswers = Object.entries(r.byStatus).filter(([s]) => !/^2\d\d$/.test(s) && s !== '503');
+    const problems = [
+      ...(drained ? [] : [`not drained within ${limitS} s`]),
+      ...(failed > 0 ? [`${failed} failed executions`] : []),
+      ...(lost > 0 ? [`${lost} acknowledged intakes without a case (lost)`] : []),
+      ...(notWaiting > 0 ? [`${notWaiting} acknowledged cases without a waiting task`] : []),
+      ...(stored !== acknowledged.size ? [`cases stored ${stored} ≠ acknowledged ${acknowledged.size} (a refusal stored something, or an answer was lost)`] : []),
+      ...(otherAnswers.length > 0 ? [`answers other than 2xx/503: ${otherAnswers.map(([s, n]) => `${s}: ${n}`).join(', ')}`] : []),
+      ...(r.acknowledged + (retry ? 0 : refused503) + otherAnswers.reduce((a, [, n]) => a + n, 0) !== total ? ['answers do not add up to the intakes sent'] : []),
+    ];
+    if (problems.length > 0) process.exitCode = 1;
+    say(problems.length === 0 ? 'all checks passed' : `FAILED: ${problems.join('; ')}`);
+    const rss = (k: string) => (rssAt.has(k) ? `${mib(rssAt.get(k)!)}` : 'not reached');
     return {
-      name: `Burst of ${total} web intakes (issue 26)`,
+      name: `Burst of ${total} web intakes on the embedded runtime (issue 26 items 3-4)`,
       results: {
-        'intakes sent': total,
-        'answers by status': [...answers].map(([s, n]) => `${s}: ${n}`).join(', '),
-        'acknowledged (2xx)': accepted,
-        'cases stored (open and merged)': cases.length,
-        'cases without a waiting task': notWaiting,
-        'failed executions': failed,
-        'failed by error': [...failures].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none',
-        'intake seconds': intakeSeconds,
-        'seconds until the engine is idle': drainedSeconds,
-        'refused by back-pressure (503)': rt.workflow.intakeBacklog().refused,
-        'back-pressure bound (executions not yet waiting)': rt.workflow.intakeBacklog().bound ?? 'none',
+        'intakes (distinct complaints) / connections': `${total} / ${connections}${retry ? ' (refused ones retried after Retry-After)' : ' (each sent once)'}`,
+        'answers by status': Object.entries(r.byStatus)
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', '),
+        'acknowledged (2xx) / refused 503': `${r.acknowledged} / ${refused503}${retry ? ` (${r.retries} retries)` : ''}`,
+        'answer p50 / p99 / max ms (refusals included)': `${r.latency.p50} / ${r.latency.p99} / ${r.latency.max}`,
+        'cases stored (must equal acknowledged)': stored,
+        'acknowledged intakes without a case (lost)': lost,
+        'acknowledged cases without a waiting task': notWaiting,
+        'failed executions': `${failed}${failed ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`,
+        checks: problems.length === 0 ? 'PASS' : `FAIL: ${problems.join('; ')}`,
+        'intake seconds / until the engine is idle': `${intakeSeconds.toFixed(1)} / ${drainedSeconds.toFixed(1)}`,
+        'acknowledged per second until idle': Number((r.acknowledged / drainedSeconds).toFixed(1)),
+        'runtime CPU ms per acknowledged intake (refusals included in the CPU)': Number((cpu / Math.max(1, r.acknowledged)).toFixed(1)),
+        'back-pressure bound (executions not yet waiting) / refused by the gate': `${rt.workflow.intakeBacklog().bound ?? 'none'} / ${rt.workflow.intakeBacklog().refused}`,
+        'executions parked (cases waiting)': parked.size,
         'ended executions retained (summaries / names)': `${rt.workflow.retained().summaries} / ${rt.workflow.retained().names}`,
-        'refused intakes that stored something (cases stored − acknowledged)': cases.length - accepted,
-        'RSS MiB when the 1,000th / 5,000th intake was acknowledged': [1000, 5000].map((k) => (rssAt.has(k) ? (rssAt.get(k)! / 2 ** 20).toFixed(0) : 'not reached')).join(' / '),
-        'RSS MiB after, engine idle': rssIdle / 2 ** 20,
-        [`RSS / heap used MiB after${(globalThis as { gc?: unknown }).gc ? ' a full GC' : ' (no --expose-gc)'}`]: `${(afterGc.rss / 2 ** 20).toFixed(0)} / ${(afterGc.heapUsed / 2 ** 20).toFixed(0)}`,
-        'executions parked (waiting cases held by the engine)': parkedIds.size,
-        'load average (1 min) start → end': `${loadStart} → ${os.loadavg()[0]!.toFixed(1)}`,
+        'RSS MiB at the 1,000th / 5,000th answer': `${rss('answered:1000')} / ${rss('answered:5000')}`,
+        'RSS MiB at the 1,000th / 5,000th acknowledged intake': `${rss('acknowledged:1000')} / ${rss('acknowledged:5000')}`,
+        'RSS MiB after, engine idle': mib(rssIdle),
+        [`RSS / heap total / heap used / external MiB after${(globalThis as { gc?: unknown }).gc ? ' a full GC' : ' (no --expose-gc)'}`]: `${mib(afterGc.rss)} / ${mib(afterGc.heapTotal)} / ${mib(afterGc.heapUsed)} / ${mib(afterGc.external)}`,
+        'load average (1 min) start → intake done → idle': loadAt.join(' → '),
       },
-      notes:
-        'Runs on the runtime as `tousu start` does (SQLite). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored (the client would retry later; the bench does not). A merged duplicate is a case without its own execution and is counted under "without a waiting task"; distinct complaints avoid merges.',
+      notes: `Runs on the runtime as \`tousu start\` does (SQLite, the real ASL on the in-process engine), the load client in a child process (its memory and CPU are not in the figures). Past the back-pressure bound an intake is answered 503 with Retry-After and nothing is stored; ${retry ? 'the client sent it again after the Retry-After' : 'the client does not retry (BENCH_BURST_RETRY=1 does)'}. "Lost" = an acknowledged intake (its case id from the answer) with no case; every acknowledged case must wait in a parked execution. The machine is shared (2 cores): the load average is beside the figures.`,
     };
   } finally {
     unsubscribe();
@@ -112,17 +157,19 @@ export async function run() {
   }
 }
 
-/** Polls the engine's executions for failures (the runtime logs them; the bench counts them by error name). */
-function watchFailures(rt: Awaited<ReturnType<typeof startRuntime>>, onFailed: (name: string) => void): () => void {
-  const seen = new Set<string>();
-  const tick = setInterval(() => {
-    for (const e of rt.workflow.engine.running()) {
-      if (seen.has(e.name)) continue;
-      seen.add(e.name);
-      void e.done.then((s) => {
-        if (s.status === 'failed') onFailed(s.error?.name ?? 'unknown');
-      });
-    }
-  }, 20);
-  return () => clearInterval(tick);
+/** Counts failed executions by error name: every execution the engine starts is watched from its start (no polling). */
+function watchFailures(rt: Runtime, onFailed: (name: string) => void): () => void {
+  const engine = rt.workflow.engine;
+  const original = engine.run.bind(engine);
+  let on = true;
+  engine.run = (name, input) => {
+    const e = original(name, input);
+    void e.done.then((s) => {
+      if (on && s.status === 'failed') onFailed(s.error?.name ?? 'unknown');
+    });
+    return e;
+  };
+  return () => {
+    on = false;
+  };
 }

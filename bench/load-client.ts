@@ -7,6 +7,9 @@
  *   address) over `connections` pooled SMTP connections; each mail a distinct complaint (`distinctComplaint`).
  * - http: autocannon POSTs distinct complaints to /api/complaints for `durationS` or `maxRequests`, optionally
  *   paced at `rate` requests per second overall (autocannon `overallRate`).
+ * - burst: `total` distinct complaints over `connections` fetch loops, each sent once (or retried after Retry-After
+ *   with `retry`), with a progress line on stdout every few seconds and at the 1,000th / 5,000th answer and
+ *   acknowledgement (the bench samples the runtime's RSS there).
  */
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
@@ -32,6 +35,39 @@ export interface HttpJob {
   maxRequests: number;
   rate?: number;
   offset: number;
+}
+/** A burst: `total` distinct web intakes, each sent once (or, with `retry`, again after the answer's Retry-After). */
+export interface BurstJob {
+  kind: 'burst';
+  url: string;
+  departments: Department[];
+  total: number;
+  connections: number;
+  offset: number;
+  /** Send a refused intake (503) again after its Retry-After (at most `maxRetryWaitS` s), until acknowledged. */
+  retry?: boolean;
+  maxRetryWaitS?: number;
+  /** A progress line every this many ms (default 5,000). */
+  progressEveryMs?: number;
+}
+/** A progress line of the burst client (stdout, one JSON object a line, before the result line). */
+export interface BurstProgress {
+  progress: { sent: number; answered: number; acknowledged: number; retries: number; byStatus: Record<string, number> };
+  /** Set when `answered` or `acknowledged` has just reached 1,000 or 5,000. */
+  mark?: string;
+}
+export interface BurstResult {
+  sent: number;
+  answered: number;
+  acknowledged: number;
+  retries: number;
+  byStatus: Record<string, number>;
+  /** Case ids of the acknowledged intakes (the bench checks each one is a case waiting for its task). */
+  caseIds: string[];
+  /** Answer time of every request, ms: p50 / p99 / max (refusals included). */
+  latency: { p50: number; p99: number; max: number };
+  firstAt: number;
+  lastAt: number;
 }
 export interface SmtpResult {
   accepted: number;
@@ -139,9 +175,68 @@ async function http(job: HttpJob): Promise<HttpResult> {
   return { sent: n - job.offset, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, durationS: r.duration, latency: r.latency, statusCodes, firstAt };
 }
 
+async function burst(job: BurstJob): Promise<BurstResult> {
+  const out: BurstResult = { sent: 0, answered: 0, acknowledged: 0, retries: 0, byStatus: {}, caseIds: [], latency: { p50: 0, p99: 0, max: 0 }, firstAt: Date.now(), lastAt: 0 };
+  const times: number[] = [];
+  const marks = new Set([1000, 5000]);
+  const line = (mark?: string) => {
+    const p: BurstProgress = { progress: { sent: out.sent, answered: out.answered, acknowledged: out.acknowledged, retries: out.retries, byStatus: out.byStatus }, ...(mark ? { mark } : {}) };
+    process.stdout.write(`${JSON.stringify(p)}\n`);
+  };
+  const tick = setInterval(() => line(), job.progressEveryMs ?? 5000);
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: job.connections }, async () => {
+        for (let i = next++; i < job.total; i = next++) {
+          const n = job.offset + i;
+          const body = JSON.stringify(distinctComplaint(n, job.departments));
+          for (;;) {
+            let status: number | string;
+            let retryAfterS = 0;
+            let caseId: string | undefined;
+            const t0 = performance.now();
+            out.sent += 1;
+            try {
+              const res = await fetch(`${job.url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `burst-${process.pid}-${n}` }, body });
+              const text = await res.text();
+              status = res.status;
+              if (status >= 200 && status < 300) caseId = (JSON.parse(text) as { caseId?: string }).caseId;
+              retryAfterS = Number(res.headers.get('retry-after') ?? 0);
+            } catch (err) {
+              // A refused or reset connection is an answer too (counted; retried like a 503 when retrying).
+              status = ((err as { cause?: { code?: string } }).cause?.code ?? 'fetch_failed') as string;
+            }
+            times.push(performance.now() - t0);
+            out.answered += 1;
+            out.byStatus[String(status)] = (out.byStatus[String(status)] ?? 0) + 1;
+            if (marks.has(out.answered)) line(`answered:${out.answered}`);
+            if (caseId) {
+              out.acknowledged += 1;
+              out.caseIds.push(caseId);
+              if (marks.has(out.acknowledged)) line(`acknowledged:${out.acknowledged}`);
+              break;
+            }
+            if (!job.retry || (typeof status === 'number' && status !== 503)) break;
+            out.retries += 1;
+            await new Promise((r) => setTimeout(r, 1000 * Math.min(job.maxRetryWaitS ?? 5, Math.max(1, retryAfterS || 1))));
+          }
+        }
+      }),
+    );
+  } finally {
+    clearInterval(tick);
+  }
+  out.lastAt = Date.now();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+  out.latency = { p50: at(0.5), p99: at(0.99), max: Math.round(times[times.length - 1] ?? 0) };
+  return out;
+}
+
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
 if (isMain) {
-  const job = JSON.parse(process.argv[2] ?? '{}') as SmtpJob | HttpJob;
-  const result = job.kind === 'smtp' ? await smtp(job) : await http(job);
+  const job = JSON.parse(process.argv[2] ?? '{}') as SmtpJob | HttpJob | BurstJob;
+  const result = job.kind === 'smtp' ? await smtp(job) : job.kind === 'burst' ? await burst(job) : await http(job);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

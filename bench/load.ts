@@ -7,24 +7,36 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../infra/local/runtime';
-import type { HttpJob, HttpResult, SmtpJob, SmtpResult } from './load-client';
+import type { BurstJob, BurstProgress, BurstResult, HttpJob, HttpResult, SmtpJob, SmtpResult } from './load-client';
 
 const CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
 
 /** Runs the load generator in its own Node process (tsx), so none of its CPU or memory is the runtime's. */
 export function runLoadClient(job: SmtpJob): Promise<SmtpResult>;
 export function runLoadClient(job: HttpJob): Promise<HttpResult>;
-export function runLoadClient(job: SmtpJob | HttpJob): Promise<SmtpResult | HttpResult> {
+export function runLoadClient(job: BurstJob, onProgress?: (p: BurstProgress) => void): Promise<BurstResult>;
+export function runLoadClient(job: SmtpJob | HttpJob | BurstJob, onProgress?: (p: BurstProgress) => void): Promise<SmtpResult | HttpResult | BurstResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
     let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (!onProgress) return;
+      // Progress lines as they come (the last line, the result, is read at exit).
+      pending += d;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const l = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (l.startsWith('{"progress"')) onProgress(JSON.parse(l) as BurstProgress);
+      }
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line) return reject(new Error(`load client exited ${code}: ${out.slice(-500)}`));
       try {
-        resolve(JSON.parse(line) as SmtpResult | HttpResult);
+        resolve(JSON.parse(line) as SmtpResult | HttpResult | BurstResult);
       } catch (err) {
         reject(err);
       }

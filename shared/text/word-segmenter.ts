@@ -19,6 +19,12 @@ export interface WordDictionary {
   readonly maxLength: number;
   /** Distinct words. */
   readonly size: number;
+  /**
+   * Calls `visit(to, ln(frequency))` for every dictionary word `s.slice(from, to)` with `to ≤ limit`, in increasing
+   * `to`: what `logFreq` answers for each `to`, found with one running hash, stopping as soon as `s.slice(from, to)`
+   * starts no longer word (jieba's prefix dictionary does the same).
+   */
+  wordsFrom(s: string, from: number, limit: number, visit: (to: number, logFreq: number) => void): void;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -49,6 +55,9 @@ export function parseWordDictionary(text: string): WordDictionary {
     return true;
   };
   const blank = (c: number): boolean => c === 32 || c === 9 || c === 13;
+  // Hashes of every proper prefix of a word (a bit each): a prefix whose bit is clear starts no longer word, so
+  // `wordsFrom` stops there. A collision only sets a bit too many, which costs a look-up, never a word.
+  const prefixBits = new Uint32Array(PREFIX_BITS >>> 5);
   let n = 0;
   let words = 0;
   let total = 0;
@@ -62,7 +71,10 @@ export function parseWordDictionary(text: string): WordDictionary {
     while (a < eol && blank(text.charCodeAt(a))) a++;
     let b = a;
     let h = FNV_OFFSET;
-    for (let c = text.charCodeAt(b); b < eol && !blank(c); c = text.charCodeAt(++b)) h = fnvStep(h, c);
+    for (let c = text.charCodeAt(b); b < eol && !blank(c); c = text.charCodeAt(++b)) {
+      if (b > a) prefixBits[(h & PREFIX_MASK) >>> 5]! |= 1 << (h & 31);
+      h = fnvStep(h, c);
+    }
     at = eol + 1;
     if (b === a) continue;
     let c = b;
@@ -98,8 +110,25 @@ export function parseWordDictionary(text: string): WordDictionary {
       for (let slot = h & mask; slots[slot] !== -1; slot = (slot + 1) & mask) if (same(slots[slot]!, s, from, to)) return Math.log(freq[slots[slot]!]!);
       return undefined;
     },
+    wordsFrom(s: string, from: number, limit: number, visit: (to: number, logFreq: number) => void): void {
+      let h = FNV_OFFSET;
+      for (let to = from + 1; to <= limit; to++) {
+        h = fnvStep(h, s.charCodeAt(to - 1));
+        for (let slot = h & mask; slots[slot] !== -1; slot = (slot + 1) & mask) {
+          if (same(slots[slot]!, s, from, to)) {
+            visit(to, Math.log(freq[slots[slot]!]!));
+            break;
+          }
+        }
+        if ((prefixBits[(h & PREFIX_MASK) >>> 5]! & (1 << (h & 31))) === 0) return;
+      }
+    },
   };
 }
+
+/** Bits of the prefix filter (2^23: 1 MB), a few per prefix for jieba's 349,045 words. */
+const PREFIX_BITS = 1 << 23;
+const PREFIX_MASK = PREFIX_BITS - 1;
 
 /** jieba's RE_HAN_DEFAULT class: CJK ideographs, ASCII letters and digits, and `+#&._%-`. */
 const HAN_DEFAULT = /[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{2CEB0}-\u{2EBEF}\u{2F800}-\u{2FA1F}a-zA-Z0-9+#&._%-]+/gu;
@@ -126,17 +155,15 @@ function cutBlock(dict: WordDictionary, block: string, out: string[]): void {
     let bestProb = -Infinity;
     let bestEnd = -1;
     const limit = Math.min(n, s + dict.maxLength);
-    for (let e = s + 1; e <= limit; e++) {
-      if (!isStart[e]) continue;
-      const lf = dict.logFreq(block, s, e);
-      if (lf === undefined) continue;
+    dict.wordsFrom(block, s, limit, (e, lf) => {
+      if (!isStart[e]) return;
       const p = lf - dict.logTotal + routeProb[e]!;
       // Ties go to the longer word (jieba-rs compares (prob, end) pairs and keeps the last maximum).
       if (p > bestProb || (p === bestProb && e > bestEnd)) {
         bestProb = p;
         bestEnd = e;
       }
-    }
+    });
     if (bestEnd < 0) {
       // No dictionary word starts here: the character alone, frequency 1.
       bestEnd = next;

@@ -4,6 +4,7 @@
  * dropping the oldest days first (as the DynamoDB adapter, shared/adapters/aws/dynamo-duplicate-index.ts).
  */
 import { indexKeyId, type DuplicateIndex, type IndexEntry, type IndexKey } from '../../../ports/duplicate-index';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import type { StoreStats } from './stats';
 import { newStoreStats } from './stats';
@@ -19,6 +20,7 @@ export class SqliteDuplicateIndex implements DuplicateIndex {
   readonly stats: StoreStats;
   private readonly s;
   private readonly fileAll;
+  private readonly lookups = new Map<number, Statement>();
 
   constructor(
     private readonly db: Db,
@@ -46,17 +48,31 @@ export class SqliteDuplicateIndex implements DuplicateIndex {
     const ids = [...new Set(keys.map(indexKeyId))];
     const out = new Map<string, IndexEntry[]>();
     if (ids.length === 0) return out;
-    const rows = this.db
-      .prepare<unknown[], { key_id: string; day: string; case_id: string }>(
-        `SELECT key_id, day, case_id FROM duplicate_index WHERE jurisdiction = ? AND key_id IN (${ids.map(() => '?').join(',')}) ORDER BY key_id, day, case_id`,
-      )
-      .all(jurisdiction, ...ids);
-    for (const r of rows) {
-      const list = out.get(r.key_id) ?? [];
-      list.push({ caseId: r.case_id, day: r.day });
-      out.set(r.key_id, list);
+    const rows = this.lookupStatement(ids.length).all(jurisdiction, ...ids) as [string, string, string][];
+    let key: string | undefined;
+    let list: IndexEntry[] = [];
+    for (const [k, day, caseId] of rows) {
+      if (k !== key) {
+        key = k;
+        list = [];
+        out.set(k, list);
+      }
+      list.push({ caseId, day });
     }
     return out;
+  }
+
+  /** The look-up of `n` keys, prepared once per key count (an intake has about 35 keys; a statement costs a parse). */
+  private lookupStatement(n: number): Statement {
+    let st = this.lookups.get(n);
+    if (!st) {
+      st = this.db
+        .prepare(`SELECT key_id, day, case_id FROM duplicate_index WHERE jurisdiction = ? AND key_id IN (${Array.from({ length: n }, () => '?').join(',')}) ORDER BY key_id, day, case_id`)
+        .raw();
+      if (this.lookups.size >= 64) this.lookups.clear();
+      this.lookups.set(n, st);
+    }
+    return st;
   }
 
   async add(jurisdiction: string, entry: IndexEntry, keys: IndexKey[]): Promise<void> {
