@@ -282,7 +282,7 @@ ${v.due ? html`<p id="status-due">${v.due.label}：${v.due.date}${v.due.provisio
 <h2 class="again">查询其他投诉</h2>`
     : ''
 }
-<form method="get" action="/status" id="status-form" novalidate>
+<form method="post" action="/status" id="status-form" novalidate>
 <div class="field"><label for="f-caseId">受理编号</label>
 <input type="text" id="f-caseId" name="caseId" value="${args.caseId ?? ''}" autocomplete="off" aria-required="true" ${caseErr ? raw('aria-invalid="true" aria-describedby="f-caseId-error"') : ''}>
 <p class="error" id="f-caseId-error" ${caseErr ? '' : raw('hidden')}>${caseErr?.message ?? ''}</p></div>

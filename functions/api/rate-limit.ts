@@ -17,6 +17,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { DEFAULT_HTTP_LIMITS, proxyMatcher, resolveClientAddress } from './limits';
 import type { Backoff, HttpLimits } from './limits';
+import { statusForm } from './form-body';
 
 interface Bucket {
   windowStart: number;
@@ -221,7 +222,9 @@ export function publicRateLimit(limits: HttpLimits = DEFAULT_HTTP_LIMITS, opts: 
     }
 
     const m = LOOKUP_PATH.exec(path);
-    const caseId = m ? safeDecode(m[1]!) : path === '/status' || path === '/status/' ? c.req.query('caseId')?.trim() : undefined;
+    const statusPath = path === '/status' || path === '/status/';
+    // The status form posts its fields (the query code never travels in a URL); Hono keeps the parsed body for the route.
+    const caseId = m ? safeDecode(m[1]!) : statusPath ? (c.req.method === 'POST' ? ((await statusForm(c)).caseId ?? '') : c.req.query('caseId')?.trim()) : undefined;
     if (caseId === undefined) return next();
     if (lookups.hit(ip, t) > limits.lookups.perMinute) return tooMany(c, lookups.retryAfter(ip, t), '查询过于频繁，请稍后再试。');
     if (!caseId) return next();

@@ -1042,7 +1042,7 @@ async function runCase(
     view = await readCase(ctx, d.caseId);
     let publicStatus: string | undefined;
     if (d.expect.queryCode) {
-      const r = await ctx.http.call<{ status?: string }>('GET', `/api/complaints/${encodeURIComponent(d.caseId)}?code=${encodeURIComponent(d.expect.queryCode)}`);
+      const r = await ctx.http.call<{ status?: string }>('POST', `/api/complaints/${encodeURIComponent(d.caseId)}`, { json: { code: d.expect.queryCode } });
       publicStatus = r.status === 200 ? r.body.status : `HTTP ${r.status}`;
     }
     const notices = (await outboxKinds(ctx)).get(d.caseId) ?? [];

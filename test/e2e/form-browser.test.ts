@@ -74,13 +74,17 @@ describe('complaint form in headless Chromium', () => {
       await page.getByRole('button', { name: '查询' }).click();
       await page.locator('#status-label').waitFor();
       expect(await page.locator('#status-label').textContent()).toBe('已接收');
+      // The query code never travels in a URL (issue 21 item 7): the form posts it.
+      expect(page.url()).not.toContain(queryCode);
       // Times are Beijing time (UTC+8), whatever the server's time zone.
       const firstTime = page.locator('#status-result time').first();
       const at = Date.parse((await firstTime.getAttribute('datetime'))!);
       expect(await firstTime.textContent()).toBe(new Date(at + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
 
-      const wrong = await page.request.get(`${base}/api/complaints/${trackingNo}?code=WRONGCDE`);
-      const unknown = await page.request.get(`${base}/api/complaints/510903-20000101-0001?code=${queryCode}`);
+      const wrong = await page.request.get(`${base}/api/complaints/${trackingNo}`, { headers: { 'x-query-code': 'WRONGCDE' } });
+      const unknown = await page.request.post(`${base}/api/complaints/510903-20000101-0001`, { data: { code: queryCode } });
+      const right = await page.request.post(`${base}/api/complaints/${trackingNo}`, { data: { code: queryCode } });
+      expect(right.status()).toBe(200);
       expect(wrong.status()).toBe(404);
       expect(unknown.status()).toBe(404);
       expect(await wrong.text()).toBe(await unknown.text());

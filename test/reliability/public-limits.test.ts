@@ -85,6 +85,41 @@ test.each(['HEAD', 'OPTIONS'])('%s look-ups count like GET: wrong codes sent tha
   expect((await lookup(app, '192.0.2.10', made.caseId, made.queryCode)).status).toBe(429);
 });
 
+test('the query code by POST (the status form, the JSON look-up): answered, throttled like GET, never needed in a URL', async () => {
+  const app = limitedApp();
+  const made = await file(app, '203.0.113.1', 1);
+  const form = (code: string, ip: string) =>
+    app.request(
+      '/status',
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams({ caseId: made.caseId, code }).toString() },
+      from(ip),
+    );
+  const json = (code: string, ip: string) =>
+    app.request(`/api/complaints/${made.caseId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }, from(ip));
+  const header = (code: string, ip: string) => app.request(`/api/complaints/${made.caseId}`, { headers: { 'x-query-code': code } }, from(ip));
+  const page = await form(made.queryCode, '198.51.100.30');
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('已接收');
+  expect((await json(made.queryCode, '198.51.100.30')).status).toBe(200);
+  expect((await header(made.queryCode, '198.51.100.30')).status).toBe(200);
+  expect((await header(made.queryCode, '198.51.100.30')).headers.get('deprecation')).toBeNull();
+  // ?code= on GET still answers, for links made before, and says it is deprecated.
+  expect((await lookup(app, '198.51.100.30', made.caseId, made.queryCode)).headers.get('deprecation')).toBe('true');
+  // Wrong codes posted by the form or as JSON cost the guessing address like wrong codes in a URL.
+  for (let i = 0; i < 5; i++) expect((await form(`WRONG${String(i).padStart(3, '2')}`, '192.0.2.40')).status).toBe(404);
+  for (let i = 5; i < 10; i++) expect((await json(`WRONG${String(i).padStart(3, '2')}`, '192.0.2.40')).status).toBe(404);
+  expect((await form(made.queryCode, '192.0.2.40')).status).toBe(429);
+  expect((await json(made.queryCode, '192.0.2.40')).status).toBe(429);
+  // A form without the code asks for it (400), as the GET form did.
+  const empty = await app.request(
+    '/status',
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: `caseId=${made.caseId}` },
+    from('198.51.100.31'),
+  );
+  expect(empty.status).toBe(400);
+  expect(await empty.text()).toContain('请填写“查询码”');
+});
+
 test('HEAD /status with wrong codes is throttled (Hono answers HEAD with the GET handler)', async () => {
   const app = limitedApp();
   const made = await file(app, '203.0.113.1', 1);

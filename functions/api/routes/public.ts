@@ -28,7 +28,7 @@ import type { EvidenceLimits } from '../limits';
 import { errorPage, formPage, resultPage, statusPage } from '../../../web/pages';
 import type { FormValues, PublicCaseView } from '../../../web/pages';
 import { FORM_SCRIPT } from '../../../web/script';
-import { parseFormBody } from '../form-body';
+import { parseFormBody, statusForm } from '../form-body';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 /** Same answer for an unknown case and a wrong code (no oracle for valid tracking numbers). */
@@ -147,6 +147,13 @@ async function readSubmission(c: Context): Promise<ParsedSubmission> {
 }
 
 /** `evidence`: the form's evidence caps (limits.sizes.evidence, validated; default shared/domain/evidence-limits.ts EVIDENCE_LIMITS). */
+/** `{ "code": "…" }` of a JSON look-up; anything else reads as no code (answered 404 like a wrong one). */
+async function lookupBody(c: Context): Promise<{ code?: string }> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  const code = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).code : undefined;
+  return typeof code === 'string' ? { code: code.trim() } : {};
+}
+
 export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: EvidenceLimits = EVIDENCE_LIMITS): void {
   const renderForm = (problems: FieldProblem[] = [], values: FormValues = {}) =>
     formPage({ idempotencyKey: deps.ids.uuid(), values, problems, agencyName: deps.jurisdiction.agency.name, jurisdictionName: deps.jurisdiction.name, evidence: evidenceLimits });
@@ -156,9 +163,10 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: E
   // zod-openapi and the document's schemas load on the first request of this route only (bundle size, issue 26).
   app.get('/api/openapi.json', async (c) => c.json((await import('../openapi')).buildOpenApiDocument()));
 
-  app.get('/status', async (c) => {
-    const caseId = c.req.query('caseId')?.trim();
-    const code = c.req.query('code')?.trim();
+  // The query code never travels in a URL (issue 21 item 7): the page's form posts it, and the JSON look-up takes
+  // it in a header or a POST body. A URL's query string ends in access logs, browser history and Referer headers.
+  // `?code=` on GET is still read for links made before this change and answered with a Deprecation header.
+  const statusAnswer = async (c: Context, caseId: string | undefined, code: string | undefined) => {
     if (caseId === undefined && code === undefined) return c.html(statusPage({}));
     const problems: FieldProblem[] = [];
     if (!caseId) problems.push({ field: 'caseId', code: 'required', message: '请填写“受理编号”。' });
@@ -171,10 +179,26 @@ export function mountPublicRoutes(app: Hono, deps: IntakeDeps, evidenceLimits: E
       if (err instanceof NotFoundError) return c.html(statusPage({ caseId: caseId!, notFound: err.message }), 404);
       throw err;
     }
+  };
+  app.get('/status', async (c) => {
+    const code = c.req.query('code');
+    if (code !== undefined) c.header('Deprecation', 'true');
+    return statusAnswer(c, c.req.query('caseId')?.trim(), code?.trim());
+  });
+  app.post('/status', async (c) => {
+    const form = await statusForm(c);
+    return statusAnswer(c, form.caseId ?? '', form.code ?? '');
   });
 
+  // GET with the code in the `X-Query-Code` header; POST with `{ "code": "…" }`; `?code=` deprecated (above).
   app.get('/api/complaints/:caseId', async (c) => {
-    const view = await publicView(deps, c.req.param('caseId'), c.req.query('code'));
+    const legacy = c.req.query('code');
+    if (legacy !== undefined) c.header('Deprecation', 'true');
+    const view = await publicView(deps, c.req.param('caseId'), c.req.header('x-query-code') ?? legacy);
+    return c.json(view);
+  });
+  app.post('/api/complaints/:caseId', async (c) => {
+    const view = await publicView(deps, c.req.param('caseId'), (await lookupBody(c)).code);
     return c.json(view);
   });
 
