@@ -163,8 +163,12 @@ export function createDuplicateCheck(deps: DuplicateServiceDeps): DuplicateCheck
         const prev = byRoot.get(root.caseId);
         if (!prev) byRoot.set(root.caseId, { assessed: { root, scored }, matched: [matched] });
         else {
+          // Several intakes of one root matched: the best score stands for the root, and what any of them
+          // contradicts (another county, unit, item or occasion) forbids an automatic merge into it all the same.
+          const best = scored.score > prev.assessed.scored.score ? scored : prev.assessed.scored;
+          const blockers = [...new Set([...prev.assessed.scored.blockers, ...scored.blockers])];
           prev.matched.push(matched);
-          if (scored.score > prev.assessed.scored.score) prev.assessed = { root, scored };
+          prev.assessed = { root, scored: { ...best, blockers } };
         }
       }),
     );

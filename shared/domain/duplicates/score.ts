@@ -66,8 +66,12 @@ export function compareSignals(a: Fingerprint, b: Fingerprint, aReceivedAt: stri
   // do not contradict; an unresolved written name only confirms an equal name, never contradicts.
   let unit: Signals['unit'];
   if (a.unit.hall || b.unit.hall) {
-    // A hall (政务大厅) hosts other units' windows: it names where, and agrees or contradicts nothing.
-    unit = a.unit.code && a.unit.code === b.unit.code ? 'same' : 'unknown';
+    // A hall (政务大厅) hosts other units' windows: it names where, not who. The units its text names besides the
+    // hall say who; when both sides name who and share none, they are about different units' services (a hall
+    // visit about the 住建局 is not a 不动产登记中心 window's matter).
+    const who = (u: Fingerprint['unit']): string[] => (u.hall ? u.mentioned.filter((c) => c !== u.code) : [...new Set([...(u.code ? [u.code] : []), ...u.mentioned])]);
+    const [wa, wb] = [who(a.unit), who(b.unit)];
+    unit = a.unit.code && a.unit.code === b.unit.code ? 'same' : wa.length > 0 && wb.length > 0 && !wa.some((x) => wb.includes(x)) ? 'different' : 'unknown';
   } else if (a.unit.code && b.unit.code) {
     unit = a.unit.code === b.unit.code ? 'same' : a.unit.mentioned.some((x) => b.unit.mentioned.includes(x)) ? 'unknown' : 'different';
   } else unit = cmp(a.unit.name, b.unit.name) === 'same' ? 'same' : 'unknown';
