@@ -13,7 +13,6 @@ import { parseHolidayNotice } from '../../shared/domain/calendar-notice';
 import { performAction } from '../../shared/services/actions';
 import { createCognitoChallenges, createCognitoLogin, createCognitoLogout } from '../../shared/auth/cognito-login';
 import { cognitoStaffDirectory } from '../../shared/auth/cognito-directory';
-import { DynamoStaffRevocations } from '../../shared/adapters/aws/staff-revocations';
 import type { SignInChallenges } from '../../shared/ports/staff-auth';
 import { mountSignInChallengeRoutes } from './routes/auth-cognito';
 import type { AppDeps } from './app';
@@ -22,7 +21,6 @@ import type { StaffRouteDeps } from './routes/staff';
 import { mountReportRoutes } from './routes/reports';
 import { mountDecisionRoutes } from './routes/evaluation-decisions';
 import type { DecisionRouteDeps } from './routes/evaluation-decisions';
-import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { mountAdminRoutes } from './routes/admin';
 import type { AdminRouteDeps } from './routes/admin';
 import { cognitoStaffAdmin } from '../../shared/auth/cognito-admin';
@@ -55,7 +53,7 @@ export function apiStaffParts(base: ApiBase): ApiParts {
   const { intake, limits } = deps;
   const { calendar } = c;
   const cognitoClient = new CognitoIdentityProviderClient({});
-  const revocations = new DynamoStaffRevocations(c.doc, env.TABLE_NAME);
+  const revocations = c.staffRevocations;
   // Every staff request is checked against the account in the pool and against the user's logout record.
   const verifier = new CognitoTokenVerifier({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID, jurisdiction: env.JURISDICTION, cognito: cognitoClient, revocations });
   // Staff sign in through this API (USER_PASSWORD_AUTH on the console's app client), then the steps Cognito asks for.
@@ -116,7 +114,7 @@ export function apiStaffParts(base: ApiBase): ApiParts {
   const decisions: DecisionRouteDeps = {
     verifier,
     facts: c.facts,
-    decisions: lazyDecisionStore(c.doc, env.TABLE_NAME),
+    decisions: c.decisions,
     rules: intake.rules,
     clock: intake.clock,
     mail: c.mail,

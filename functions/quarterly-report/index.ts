@@ -6,7 +6,6 @@
 import { lambdaHandler, lambdaTelemetry } from '../../shared/composition/aws-lambda';
 import * as z from 'zod';
 import { composeAws } from '../../shared/composition/aws';
-import { lazyDecisionStore } from '../../shared/adapters/aws/lazy-stores';
 import { QuarterlyReportInput, sendQuarterlyReport } from './service';
 import type { QuarterlyReportResult } from './service';
 
@@ -21,8 +20,7 @@ const telemetry = lambdaTelemetry('quarterly-report');
 const { logger } = telemetry;
 
 function build(): (input: QuarterlyReportInput) => Promise<QuarterlyReportResult> {
-  const { facts, rules, clock, mail, jurisdiction, doc, env } = composeAws(process.env, telemetry.ports);
-  const decisions = lazyDecisionStore(doc, env.TABLE_NAME);
+  const { facts, rules, clock, mail, jurisdiction, decisions } = composeAws(process.env, telemetry.ports);
   return (input) => sendQuarterlyReport({ facts, rules, clock, mail, jurisdiction, decisions }, input);
 }
 

@@ -21,7 +21,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../adapters/aws/case-store-factory';
 import { DynamoCalendarYearStore } from '../adapters/aws/dynamo-calendar-years';
 import { createDocumentClient } from '../adapters/aws/dynamo-case-store';
-import { lazyClaimSource, lazyDeadLetterStore, lazyQuarantineStore } from '../adapters/aws/lazy-stores';
+import type { EvaluationDecisionStore } from '../ports/evaluation-decisions';
+import type { StaffRevocations } from '../ports/staff-auth';
+import { lazyClaimSource, lazyDeadLetterStore, lazyDecisionStore, lazyQuarantineStore, lazyStaffRevocations } from '../adapters/aws/lazy-stores';
 import { DynamoEvaluationFactStore } from '../adapters/aws/dynamo-evaluation-facts';
 import { lazyMailSenderFromEnv } from '../adapters/aws/lazy-mail-sender';
 import { cryptoIds } from '../adapters/ids';
@@ -131,6 +133,10 @@ export interface AwsComposition extends JurisdictionSetup {
   /** Loads the years imported through the admin API into `calendar` (at most every `calendarRefreshMs`). */
   refreshCalendar(): Promise<void>;
   quarantine: QuarantineStore;
+  /** Art. 20 decisions (the API and the quarterly report), loaded on first use. */
+  decisions: EvaluationDecisionStore;
+  /** Staff log-out records (the API's staff side), loaded on first use. */
+  staffRevocations: StaffRevocations;
   deadLetters: DeadLetterStore;
   claims: ClaimSource;
   facts: EvaluationFactStore;
@@ -202,6 +208,8 @@ export function composeAws(raw: Record<string, string | undefined>, opts: AwsCom
     quarantine: lazyQuarantineStore(doc, env.TABLE_NAME),
     deadLetters: lazyDeadLetterStore(doc, env.TABLE_NAME),
     claims: lazyClaimSource(doc, env.TABLE_NAME),
+    decisions: lazyDecisionStore(doc, env.TABLE_NAME),
+    staffRevocations: lazyStaffRevocations(doc, env.TABLE_NAME),
     facts: new DynamoEvaluationFactStore({ doc, tableName: env.TABLE_NAME }),
     intakeDeps: () => ({
       store,

@@ -9,6 +9,7 @@ import type { ClaimRecord, ClaimSource } from '../../ports/claims';
 import type { DeadLetterStore } from '../../ports/dead-letters';
 import type { EvaluationDecisionStore } from '../../ports/evaluation-decisions';
 import type { QuarantineStore } from '../../ports/quarantine';
+import type { StaffRevocations } from '../../ports/staff-auth';
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
@@ -55,5 +56,14 @@ export function lazyDecisionStore(doc: DynamoDBDocumentClient, tableName: string
     get: async (jurisdiction, id) => (await s()).get(jurisdiction, id),
     quarter: async (jurisdiction, quarter) => (await s()).quarter(jurisdiction, quarter),
     save: async (decision) => (await s()).save(decision),
+  };
+}
+
+/** Staff log-out records (the API's staff side only). */
+export function lazyStaffRevocations(doc: DynamoDBDocumentClient, tableName: string): StaffRevocations {
+  const s = once(async () => new (await import('./staff-revocations')).DynamoStaffRevocations(doc, tableName));
+  return {
+    notBefore: async (username) => (await s()).notBefore(username),
+    revoke: async (username, atMs) => (await s()).revoke(username, atMs),
   };
 }
