@@ -41,7 +41,21 @@ function withFileProblems<T>(parse: () => T, fileProblems: FieldProblem[]): T {
 /** Files one canonical intake (default: the intake core). The embedded runtime passes one that parks failures as dead letters. */
 export type StaffIntakeSubmit = (intake: CanonicalIntake, opts: IntakeOptions) => Promise<IntakeResult>;
 
-export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel, entry: unknown, files: UploadedFile[], actor: Actor, submit?: StaffIntakeSubmit): Promise<IntakeResult> {
+/** What only the system may add to a staff entry (never read from the entry a person sent). */
+export interface TrustedLetterFacts {
+  /** The OCR transcript of a letter a clerk checked (shared/services/letter-review.ts). */
+  ocrText?: string;
+}
+
+export async function staffSubmit(
+  deps: IntakeDeps,
+  channel: StaffIntakeChannel,
+  entry: unknown,
+  files: UploadedFile[],
+  actor: Actor,
+  submit?: StaffIntakeSubmit,
+  trusted: TrustedLetterFacts = {},
+): Promise<IntakeResult> {
   const submitIntake: StaffIntakeSubmit = submit ?? ((intake, opts) => submitToCore(deps, intake, opts));
   const receivedAt = deps.clock.now().toISOString();
   switch (channel) {
@@ -55,8 +69,12 @@ export async function staffSubmit(deps: IntakeDeps, channel: StaffIntakeChannel,
         sourceKey,
         'letters',
       );
-      // The OCR transcript of a letter a clerk checked (shared/services/letter-review.ts) is kept with the letter.
-      const ocr = (entry as { ocrText?: unknown } | undefined)?.ocrText;
+      // The OCR transcript of a letter a clerk checked is kept with the letter. It comes from the review service
+      // only: an `ocrText` in a keyed entry is refused, so no transcript exists that OCR did not read.
+      if (entry !== null && typeof entry === 'object' && 'ocrText' in entry) {
+        throw new ValidationError([{ field: 'ocrText', code: 'ocr_text_not_accepted', message: '识别文本只能由“来信核对”生成，不能随登记内容提交。' }]);
+      }
+      const ocr = trusted.ocrText;
       const ocrText = typeof ocr === 'string' && ocr.trim() !== '' ? ocr.slice(0, 100_000) : undefined;
       return submitIntake(letterIntake(row, { sourceKey, receivedAt, scans, ...(ocrText ? { ocrText } : {}) }), { actor });
     }

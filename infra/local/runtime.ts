@@ -744,7 +744,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Letters read by OCR wait here for the clerk (the console's 来信核对 and the folder watch share the store).
     const reviewStore = new FileLetterReviewStore(join(paths.inbox, 'letters', 'review'));
     const confirmPendingLetter = (id: string, fields: Record<string, unknown>, actor: Actor) =>
-      confirmLetter(reviewStore, (entry, files, a) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit), id, fields, actor, clock.now());
+      confirmLetter(reviewStore, (entry, files, a, trusted) => staffSubmit(intake, 'letter', entry, files, a, recovery.parkedSubmit, trusted), id, fields, actor, clock.now());
     const late: { folderWatch?: FolderWatch } = {};
 
     // HTTP: the same Hono app as behind API Gateway, plus the staff routes and the staff intake routes.

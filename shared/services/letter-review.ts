@@ -41,7 +41,7 @@ export function proposedFields(l: PendingLetter): Record<string, string> {
   return out;
 }
 
-export type LetterSubmit = (entry: Record<string, unknown>, files: UploadedFile[], actor: Actor) => Promise<IntakeResult>;
+export type LetterSubmit = (entry: Record<string, unknown>, files: UploadedFile[], actor: Actor, trusted: { ocrText?: string }) => Promise<IntakeResult>;
 
 const EDITABLE = new Set<string>([...LETTER_FIELDS, 'organization', 'email', 'anonymous', 'wantsReply', 'confidential', 'respondentUnitCode', 'receivedAt']);
 
@@ -72,8 +72,7 @@ export async function confirmLetter(
   const entry: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) if (typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null) entry[k] = typeof v === 'string' ? v.trim() : v;
   entry.file = files.map((f) => f.filename).join(';');
-  entry.ocrText = letter.proposal.transcript;
-  const r = await submit(entry, files, actor);
+  const r = await submit(entry, files, actor, { ocrText: letter.proposal.transcript });
   await store.update({ ...letter, status: 'confirmed', caseId: r.caseId, confirmedBy: actor.id, confirmedAt: now.toISOString() });
   return { caseId: r.caseId, duplicate: r.duplicate };
 }
