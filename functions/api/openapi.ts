@@ -81,8 +81,23 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       '/status': {
         get: {
           summary: '进度查询页面 (status look-up page)',
-          requestParams: { query: z.object({ caseId: z.string().optional(), code: z.string().optional() }) },
+          requestParams: {
+            query: z.object({
+              caseId: z.string().optional(),
+              code: z.string().optional().meta({ deprecated: true, description: 'deprecated: post the form instead; answered with Deprecation: true' }),
+            }),
+          },
           responses: { '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } }, '404': { description: 'unknown case or wrong code (same page)' } },
+        },
+        post: {
+          summary: '进度查询（表单提交，查询码不进 URL） (status look-up form)',
+          requestBody: { content: { 'application/x-www-form-urlencoded': { schema: z.object({ caseId: z.string(), code: z.string() }) } } },
+          responses: {
+            '200': { description: 'HTML', content: { 'text/html': { schema: z.string() } } },
+            '400': { description: 'a field missing (same page)' },
+            '404': { description: 'unknown case or wrong code (same page)' },
+            '429': errors['429'],
+          },
         },
       },
       '/api/complaints': {
@@ -131,7 +146,17 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       '/api/complaints/{caseId}': {
         get: {
           summary: '凭查询码查询进度 (public status)',
-          requestParams: { path: z.object({ caseId: caseIdParam }), query: z.object({ code: z.string() }) },
+          requestParams: {
+            path: z.object({ caseId: caseIdParam }),
+            header: z.object({ 'X-Query-Code': z.string().optional() }),
+            query: z.object({ code: z.string().optional().meta({ deprecated: true, description: 'deprecated: send X-Query-Code or POST; answered with Deprecation: true' }) }),
+          },
+          responses: { '200': json(PublicCase, 'public view'), '404': errors['404'], '429': errors['429'] },
+        },
+        post: {
+          summary: '凭查询码查询进度，查询码在请求体中 (public status, code in the body)',
+          requestParams: { path: z.object({ caseId: caseIdParam }) },
+          requestBody: { content: { 'application/json': { schema: z.object({ code: z.string() }) } } },
           responses: { '200': json(PublicCase, 'public view'), '404': errors['404'], '429': errors['429'] },
         },
       },
