@@ -4,7 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisReport, AnalysisRow } from './analysis';
-import { barChart } from './render-html';
+import { barChart, reportHead } from './render-html';
 import { formatRate } from './report';
 
 const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -103,17 +103,7 @@ export function renderAnalysisHtml(r: AnalysisReport): string {
               `<tr><td>${esc(x.name)}${x.unitName ? `（${esc(x.unitName)}）` : ''}</td><td>${x.kind === 'person' ? '工作人员' : '单位'}</td>${x.received.map((n) => `<td>${n}</td>`).join('')}<td>${x.total}</td><td class="ids">${esc(x.currentCaseIds.join(' '))}</td></tr>`,
           )
           .join('')}</tbody></table>`;
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(r.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${esc(r.title)}</h1>
+  return `${reportHead(r.title, STYLE)}
 <p class="meta">辖区：${esc(r.jurisdiction.name ?? '')}（${esc(r.jurisdiction.code)}）· 所列季度：${esc(r.quarterLabels.join('、'))} · 生成时间：${esc(r.generatedAt)} · 依据：第十七条“定期对投诉内容进行分析，作为改进工作的重要参考”</p>
 <div class="summary">${cards}</div>
 <h2>一、季度趋势</h2>

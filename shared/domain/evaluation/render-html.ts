@@ -144,6 +144,24 @@ figure.chart{margin:12px 0}figcaption{font-weight:bold;margin-bottom:4px}svg .lb
 .empty{color:#888}.notes li{font-size:13px;color:#444}
 @media print{body{margin:0}h2{break-after:avoid}}`;
 
+/**
+ * The opening of a self-contained report page, to its title: nothing is loaded from outside (inline styles and SVG
+ * only, images as data: URLs), as the art. 17 and art. 20 reports are opened offline and mailed.
+ */
+export function reportHead(title: string, style: string): string {
+  return `<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>`;
+}
+
 export function renderHtml(report: EvaluationReport): string {
   const units = report.respondents.units;
   const lostUnits = units.filter((r) => !r.eligible).length;
@@ -166,17 +184,7 @@ export function renderHtml(report: EvaluationReport): string {
   ]
     .map(([k, v]) => `<div class="card">${esc(k!)}<b>${esc(v!)}</b></div>`)
     .join('');
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(report.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${esc(report.title)}</h1>
+  return `${reportHead(report.title, STYLE)}
 <p class="meta">辖区：${esc(report.jurisdiction.name ?? '')}（${esc(report.jurisdiction.code)}）· 统计期间：${esc(report.period.firstDay)} 至 ${esc(report.period.lastDay)}（北京时间）· 生成时间：${esc(report.generatedAt)} · 适用规则：${esc(report.rule.rulesTitle)}（${esc(report.rule.rulesVersion)}）</p>
 <div class="summary">${cards}</div>
 <h2>一、被投诉单位考评（第二十条）</h2>
