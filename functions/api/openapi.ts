@@ -72,6 +72,11 @@ const bearer = [{ bearer: [] }];
 const caseIdParam = z.string().meta({ description: '受理编号' });
 
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
+  const reportQuarterParam = z
+    .string()
+    .regex(/^\d{4}Q[1-4]$/)
+    .optional()
+    .meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' });
   return createDocument({
     openapi: '3.1.0',
     info: { title: 'tousu — 政务服务投诉 API', version: '0.1.0', description: 'Same routes behind API Gateway and in the embedded runtime (INTERFACES.md).' },
@@ -258,11 +263,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: bearer,
           requestParams: {
             query: z.object({
-              quarter: z
-                .string()
-                .regex(/^\d{4}Q[1-4]$/)
-                .optional()
-                .meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
+              quarter: reportQuarterParam,
               format: z.enum(['json', 'csv', 'html']).optional().meta({ description: 'json (default), csv (attachment, UTF-8 with BOM), html (self-contained page)' }),
             }),
           },
@@ -287,11 +288,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           security: bearer,
           requestParams: {
             query: z.object({
-              quarter: z
-                .string()
-                .regex(/^\d{4}Q[1-4]$/)
-                .optional()
-                .meta({ description: '季度 YYYYQn（北京时间）；默认为上一个已结束的季度' }),
+              quarter: reportQuarterParam,
               quarters: z.number().int().min(1).max(8).optional().meta({ description: 'how many quarters up to `quarter` (default 4)' }),
               format: z.enum(['json', 'csv', 'html']).optional(),
             }),

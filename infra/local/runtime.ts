@@ -304,9 +304,15 @@ export interface LockInfo {
 
 /** The lock of a live process, or undefined (no lock or a stale one left by a killed process). */
 export async function readLiveLock(paths: DataPaths): Promise<LockInfo | undefined> {
+  const info = await readLockFile(paths);
+  return info && info.pid !== process.pid && pidAlive(info.pid) ? info : undefined;
+}
+
+/** The lock file as written, whoever wrote it (undefined: none, or unreadable). */
+async function readLockFile(paths: DataPaths): Promise<LockInfo | undefined> {
   try {
     const info = JSON.parse(await readFile(paths.lock, 'utf8')) as LockInfo;
-    return typeof info.pid === 'number' && info.pid !== process.pid && pidAlive(info.pid) ? info : undefined;
+    return typeof info.pid === 'number' ? info : undefined;
   } catch {
     return undefined;
   }
@@ -314,26 +320,21 @@ export async function readLiveLock(paths: DataPaths): Promise<LockInfo | undefin
 
 /** Takes the data directory: one process at a time owns it (its engine, its database, its folders). */
 export async function acquireLock(paths: DataPaths, info: Omit<LockInfo, 'pid' | 'startedAt'>): Promise<() => Promise<void>> {
-  const live = await readLiveLock(paths);
+  const held = await readLockFile(paths);
+  // Re-entrant within one process: a CLI command run in the runtime's own process (tests, the demo) must neither
+  // overwrite the runtime's lock nor remove it when it ends; the outer holder keeps it and releases it.
+  if (held?.pid === process.pid) return async () => {};
+  const live = held && pidAlive(held.pid) ? held : undefined;
   if (live) {
     throw new RuntimeStartError(
       'data_dir_in_use',
       `数据目录 ${paths.root} 正被另一个 tousu 进程使用（进程号 ${live.pid}${live.httpUrl ? `，${live.httpUrl}` : ''}）。请先停止它，或用 --data-dir 指定其他目录。 (data directory in use by pid ${live.pid})`,
     );
   }
-  // Re-entrant within one process: a CLI command run in the runtime's own process (tests, the demo) must neither
-  // overwrite the runtime's lock nor remove it when it ends; the outer holder keeps it and releases it.
-  const held = await readJson<LockInfo>(paths.lock).catch(() => undefined);
-  if (held?.pid === process.pid) return async () => {};
   const mine: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), ...info };
   await writeJsonAtomic(paths.lock, mine);
   return async () => {
-    try {
-      const current = JSON.parse(await readFile(paths.lock, 'utf8')) as LockInfo;
-      if (current.pid === process.pid) await rm(paths.lock, { force: true });
-    } catch {
-      // already gone
-    }
+    if ((await readLockFile(paths))?.pid === process.pid) await rm(paths.lock, { force: true }).catch(() => undefined);
   };
 }
 
