@@ -116,3 +116,45 @@ export function provisionalBadge(reason) {
   const why = reason ?? '该年度国务院办公厅节假日安排通知尚未导入，期限按法定节假日暂定，导入后自动重新计算。';
   return h('span', { class: 'badge badge-provisional', text: '暂定', title: why, tabindex: '0', 'aria-label': `暂定：${why}` });
 }
+
+/**
+ * A form's problem display: the summary in `alert` and each message beside its field (`#<id>-error`), the first
+ * such field focused (else the summary). `boxOf(field)` finds the element of an API problem's field, or nothing.
+ */
+export function formProblems(form, alert, boxOf) {
+  const clearProblems = () => {
+    alert.hidden = true;
+    clear(alert);
+    for (const p of form.querySelectorAll('.field-error')) {
+      p.hidden = true;
+      p.textContent = '';
+    }
+    for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+  };
+  const showProblems = (problems, message) => {
+    clear(alert);
+    alert.append(
+      h('p', { text: message }),
+      h(
+        'ul',
+        {},
+        problems.map((p) => h('li', { text: p.message })),
+      ),
+    );
+    alert.hidden = false;
+    let first = null;
+    for (const p of problems) {
+      const box = boxOf(p.field);
+      if (!box) continue;
+      box.setAttribute('aria-invalid', 'true');
+      const err = form.querySelector(`#${box.id}-error`);
+      if (err) {
+        err.textContent = err.textContent ? `${err.textContent}；${p.message}` : p.message;
+        err.hidden = false;
+      }
+      first ??= box;
+    }
+    (first ?? alert).focus();
+  };
+  return { clearProblems, showProblems };
+}

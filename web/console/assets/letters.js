@@ -8,7 +8,7 @@
  * letter intake as a keyed manifest row; then the next letter of the batch opens.
  */
 import { ApiError, api } from './api.js';
-import { clear, fmtDateTime, h } from './dom.js';
+import { clear, fmtDateTime, formProblems, h } from './dom.js';
 
 const FIELDS = [
   ['name', '投诉人姓名', 'text'],
@@ -182,40 +182,10 @@ export async function letterReviewPage(id, { page, errorBox, link, go, setFlash 
   );
   const el = (name) => form.elements.namedItem(name);
 
-  const clearProblems = () => {
-    alert.hidden = true;
-    clear(alert);
-    for (const p of form.querySelectorAll('.field-error')) {
-      p.hidden = true;
-      p.textContent = '';
-    }
-    for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-  };
-  const showProblems = (problems, message) => {
-    clear(alert);
-    alert.append(
-      h('p', { text: message }),
-      h(
-        'ul',
-        {},
-        problems.map((p) => h('li', { text: p.message })),
-      ),
-    );
-    alert.hidden = false;
-    let first = null;
-    for (const p of problems) {
-      const box = el(String(p.field).replace(/^complainant\./, ''));
-      if (!(box instanceof HTMLElement)) continue;
-      box.setAttribute('aria-invalid', 'true');
-      const err = form.querySelector(`#${box.id}-error`);
-      if (err) {
-        err.textContent = err.textContent ? `${err.textContent}；${p.message}` : p.message;
-        err.hidden = false;
-      }
-      first ??= box;
-    }
-    (first ?? alert).focus();
-  };
+  const { clearProblems, showProblems } = formProblems(form, alert, (field) => {
+    const box = el(String(field).replace(/^complainant\./, ''));
+    return box instanceof HTMLElement ? box : undefined;
+  });
 
   let busy = false;
   const accept = async () => {

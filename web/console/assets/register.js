@@ -7,7 +7,7 @@
  * click or a retry files the same case once. Keyboard only: native controls, Enter submits, focus follows the step.
  */
 import { ApiError, api } from './api.js';
-import { clear, h } from './dom.js';
+import { clear, formProblems, h } from './dom.js';
 
 const CHANNELS = [
   ['phone', '电话', '来电人口述，工作人员记录。'],
@@ -133,43 +133,13 @@ export function registerPage({ main, page, errorBox, meta, link }) {
   };
   for (const r of form.querySelectorAll('input[name="channel"]')) r.addEventListener('change', showChannel);
 
-  const clearProblems = () => {
-    alert.hidden = true;
-    clear(alert);
-    for (const p of form.querySelectorAll('.field-error')) {
-      p.hidden = true;
-      p.textContent = '';
-    }
-    for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
-  };
-
   /** The API's problems, each beside its field and all in the summary (the first one focused). */
-  const showProblems = (problems, message) => {
-    clear(alert);
-    alert.append(
-      h('p', { text: message ?? '登记内容有误，请按提示修改。' }),
-      h(
-        'ul',
-        {},
-        problems.map((p) => h('li', { text: p.message })),
-      ),
-    );
-    alert.hidden = false;
-    let first = null;
-    for (const p of problems) {
-      const input = el(FIELD_OF(p.field));
-      const box = input instanceof Element ? input : input?.[0];
-      if (!box) continue;
-      box.setAttribute('aria-invalid', 'true');
-      const err = form.querySelector(`#${box.id}-error`);
-      if (err) {
-        err.textContent = err.textContent ? `${err.textContent}；${p.message}` : p.message;
-        err.hidden = false;
-      }
-      first ??= box;
-    }
-    (first ?? alert).focus();
-  };
+  const problemsOf = formProblems(form, alert, (field) => {
+    const input = el(FIELD_OF(field));
+    return input instanceof Element ? input : input?.[0];
+  });
+  const clearProblems = problemsOf.clearProblems;
+  const showProblems = (problems, message) => problemsOf.showProblems(problems, message ?? '登记内容有误，请按提示修改。');
 
   const files = (name) => [...(el(name)?.files ?? [])];
   const value = (name) => {
